@@ -1,0 +1,60 @@
+//! Build script: compiles `proto/` with protox (pure Rust, no system `protoc`) and lists the
+//! embedded default ontology (`ontology/`) so that the binary carries it.
+
+use std::path::Path;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    compile_protos()?;
+    embed_ontology()?;
+    Ok(())
+}
+
+fn compile_protos() -> Result<(), Box<dyn std::error::Error>> {
+    let mut protos = Vec::new();
+    for entry in std::fs::read_dir("proto/vaardig/v1")? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "proto") {
+            protos.push(path);
+        }
+    }
+    protos.sort();
+    println!("cargo:rerun-if-changed=proto");
+    let descriptors = protox::compile(&protos, ["proto"])?;
+    let out_dir = std::env::var("OUT_DIR")?;
+    let descriptor_path = Path::new(&out_dir).join("vaardig_descriptor.bin");
+    std::fs::write(&descriptor_path, prost::Message::encode_to_vec(&descriptors))?;
+    tonic_prost_build::configure()
+        .build_client(true)
+        .build_server(true)
+        // The CLI prints answers as JSON; deriving Serialize on the wire types keeps that generic.
+        .type_attribute(".vaardig.v1", "#[derive(serde::Serialize)]")
+        .compile_fds(descriptors)?;
+    Ok(())
+}
+
+fn embed_ontology() -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rerun-if-changed=ontology");
+    let dir = std::fs::canonicalize("ontology")?;
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "jsonl") {
+            println!("cargo:rerun-if-changed={}", path.display());
+            files.push(path);
+        }
+    }
+    files.sort();
+    let mut code = String::new();
+    code.push_str(&format!(
+        "pub const MANIFEST: &str = include_str!({:?});\n",
+        dir.join("bundle.toml").display().to_string()
+    ));
+    code.push_str("pub const FILES: &[(&str, &str)] = &[\n");
+    for path in files {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        code.push_str(&format!("    ({name:?}, include_str!({:?})),\n", path.display().to_string()));
+    }
+    code.push_str("];\n");
+    std::fs::write(Path::new(&std::env::var("OUT_DIR")?).join("embedded_ontology.rs"), code)?;
+    Ok(())
+}

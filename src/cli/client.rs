@@ -1,0 +1,177 @@
+//! Client commands: connect to a running server, ask, print text or JSON.
+
+use tonic::Code;
+use tonic::transport::Channel;
+
+use super::output::{self, Text};
+use super::{ClientArgs, EXIT_FAILURE, EXIT_INVALID_ARGUMENT, EXIT_NOT_FOUND, EXIT_UNREACHABLE, Failure};
+use crate::model::{RelationKind, compact_id};
+use crate::proto::v1 as pb;
+use crate::proto::v1::concept_service_client::ConceptServiceClient;
+
+/// Runs one async client call on a small runtime (client commands make a handful of calls).
+fn block_on<T>(future: impl std::future::Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the runtime: {e}")))?
+        .block_on(future)
+}
+
+async fn connect(args: &ClientArgs) -> Result<ConceptServiceClient<Channel>, Failure> {
+    let endpoint = Channel::from_shared(args.server.clone())
+        .map_err(|e| Failure::new(2, format!("--server `{}` is not a URL: {e}", args.server)))?
+        .connect_timeout(std::time::Duration::from_secs(5));
+    let channel = endpoint.connect().await.map_err(|e| {
+        Failure::new(EXIT_UNREACHABLE, format!("cannot reach the vaardig server at {}: {e}", args.server))
+    })?;
+    Ok(ConceptServiceClient::new(channel))
+}
+
+/// Maps a gRPC error to the CLI's exit codes with the server's message.
+pub fn status_failure(status: tonic::Status) -> Failure {
+    let code = match status.code() {
+        Code::NotFound => EXIT_NOT_FOUND,
+        Code::InvalidArgument => EXIT_INVALID_ARGUMENT,
+        Code::Unavailable => EXIT_UNREACHABLE,
+        _ => EXIT_FAILURE,
+    };
+    Failure::new(code, status.message().to_string())
+}
+
+fn print_json(value: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+pub fn concept(args: &ClientArgs, id: &str) -> Result<(), Failure> {
+    let response = block_on(async {
+        let mut client = connect(args).await?;
+        let request = pb::GetConceptRequest { id: id.to_string(), lang: args.lang.clone() };
+        client.get_concept(request).await.map(|r| r.into_inner()).map_err(status_failure)
+    })?;
+    let concept = response.concept.unwrap_or_default();
+    if args.json {
+        print_json(&output::concept_json(&response.snapshot_version, &concept));
+    } else {
+        print!("{}", output::concept_text(&concept, &response.snapshot_version, Text::new(&args.lang)));
+    }
+    Ok(())
+}
+
+pub fn relations(args: &ClientArgs, id: &str, kind: Option<&str>, direction: &str, limit: usize) -> Result<(), Failure> {
+    let kind = match kind {
+        None => pb::RelationKind::Unspecified,
+        Some(name) => {
+            let kind = RelationKind::parse(name).ok_or_else(|| {
+                let names: Vec<&str> = RelationKind::ALL.iter().map(|k| k.as_str()).collect();
+                Failure::new(2, format!("--kind `{name}` is not one of: {}", names.join(", ")))
+            })?;
+            crate::server::convert::relation_kind_to_pb(kind)
+        }
+    };
+    let direction = match direction {
+        "outgoing" => pb::Direction::Outgoing,
+        "incoming" => pb::Direction::Incoming,
+        "both" => pb::Direction::Both,
+        other => return Err(Failure::new(2, format!("--direction `{other}` is not outgoing, incoming or both"))),
+    };
+    let (version, entries, total) = block_on(async {
+        let mut client = connect(args).await?;
+        let mut entries = Vec::new();
+        let mut token = String::new();
+        let mut version = String::new();
+        let mut total = 0;
+        while entries.len() < limit {
+            let request = pb::ListRelationsRequest {
+                id: id.to_string(),
+                kind: kind as i32,
+                direction: direction as i32,
+                page_size: (limit - entries.len()).min(1000) as i32,
+                page_token: token.clone(),
+                lang: args.lang.clone(),
+            };
+            let page = client.list_relations(request).await.map_err(status_failure)?.into_inner();
+            version = page.snapshot_version;
+            total = page.total_size;
+            entries.extend(page.relations);
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        Ok((version, entries, total))
+    })?;
+    if args.json {
+        print_json(&serde_json::json!({
+            "version": version,
+            "total": total,
+            "relations": entries.iter().map(output::relation_json).collect::<Vec<_>>(),
+        }));
+    } else {
+        let text = Text::new(&args.lang);
+        for entry in &entries {
+            println!("{}", output::relation_line(entry));
+        }
+        println!("{}", text.pick(
+            &format!("{} van {} relaties · snapshot {version}", entries.len(), total),
+            &format!("{} of {} relations · snapshot {version}", entries.len(), total),
+        ));
+    }
+    Ok(())
+}
+
+pub fn hierarchy(args: &ClientArgs, id: &str, depth: u32) -> Result<(), Failure> {
+    let response = block_on(async {
+        let mut client = connect(args).await?;
+        let request = pb::GetHierarchyRequest { id: id.to_string(), depth, max_nodes: 0, lang: args.lang.clone() };
+        client.get_hierarchy(request).await.map(|r| r.into_inner()).map_err(status_failure)
+    })?;
+    if args.json {
+        let entries = |list: &[pb::HierarchyEntry]| -> Vec<serde_json::Value> {
+            list.iter()
+                .map(|e| {
+                    let c = e.concept.clone().unwrap_or_default();
+                    serde_json::json!({"id": c.id, "label": c.label, "kind": output::kind_name(c.kind), "depth": e.depth, "via": e.via_id})
+                })
+                .collect()
+        };
+        print_json(&serde_json::json!({
+            "version": response.snapshot_version,
+            "id": response.concept.as_ref().map(|c| c.id.clone()),
+            "ancestors": entries(&response.ancestors),
+            "descendants": entries(&response.descendants),
+            "truncated": response.truncated,
+        }));
+        return Ok(());
+    }
+    let text = Text::new(&args.lang);
+    let start = response.concept.clone().unwrap_or_default();
+    println!("{}  [{}]", start.label, output::kind_name(start.kind));
+    println!("{}", text.pick("breder:", "broader:"));
+    for entry in &response.ancestors {
+        let c = entry.concept.clone().unwrap_or_default();
+        println!("  {}↑ {}  {}", "  ".repeat(entry.depth as usize - 1), c.label, compact_id(&c.id));
+    }
+    println!("{}", text.pick("smaller:", "narrower:"));
+    for entry in &response.descendants {
+        let c = entry.concept.clone().unwrap_or_default();
+        println!("  {}↓ {}  {}", "  ".repeat(entry.depth as usize - 1), c.label, compact_id(&c.id));
+    }
+    if response.truncated {
+        println!("{}", text.pick("(ingekort)", "(truncated)"));
+    }
+    Ok(())
+}
+
+pub fn stats(args: &ClientArgs) -> Result<(), Failure> {
+    let response = block_on(async {
+        let mut client = connect(args).await?;
+        client.get_stats(pb::GetStatsRequest {}).await.map(|r| r.into_inner()).map_err(status_failure)
+    })?;
+    if args.json {
+        print_json(&output::stats_json(&response));
+    } else {
+        print!("{}", output::stats_text(&response, Text::new(&args.lang)));
+    }
+    Ok(())
+}

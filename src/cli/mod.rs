@@ -1,0 +1,214 @@
+//! The `vaardig` command line: the server (`serve`), the data checker (`check`) and client commands
+//! for career advisors and operators that talk to a running server.
+//!
+//! Exit codes (also in `--help` and the README):
+//! 0 success · 1 invalid ontology or other failure · 2 wrong usage · 3 server unreachable ·
+//! 4 not found · 5 invalid argument (the server rejected the input).
+
+mod client;
+mod output;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::ontology::{self, LoadError, SourceSpec};
+
+/// Exit code: the ontology is invalid, or another failure.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code: the server could not be reached.
+pub const EXIT_UNREACHABLE: u8 = 3;
+/// Exit code: the server answered NOT_FOUND.
+pub const EXIT_NOT_FOUND: u8 = 4;
+/// Exit code: the server answered INVALID_ARGUMENT.
+pub const EXIT_INVALID_ARGUMENT: u8 = 5;
+
+const EXIT_CODES_HELP: &str = "Exit codes: 0 success · 1 invalid ontology or other failure · 2 wrong usage · \
+3 server unreachable · 4 not found · 5 invalid argument";
+
+/// vaardig — the Dutch skills ontology as a service: search, matching, training paths, funding.
+#[derive(Debug, Parser)]
+#[command(name = "vaardig", version, about, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options of every client command.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClientArgs {
+    /// The vaardig server to ask.
+    #[arg(long, env = "VAARDIG_SERVER", default_value = "http://127.0.0.1:50051", global = true)]
+    pub server: String,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of labels and text: nl or en.
+    #[arg(long, default_value = "nl", global = true)]
+    pub lang: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gRPC server (on the embedded default ontology unless --ontology is given).
+    Serve {
+        /// Ontology source, layered in order: an ESCO CSV export folder, a bundle folder, or
+        /// `embedded` for the built-in default. Repeatable.
+        #[arg(long = "ontology", value_name = "PATH")]
+        ontology: Vec<String>,
+        /// Address to listen on.
+        #[arg(long, env = "VAARDIG_LISTEN", default_value = "127.0.0.1:50051")]
+        listen: SocketAddr,
+        /// Log as JSON lines instead of text.
+        #[arg(long)]
+        log_json: bool,
+    },
+    /// Validate ontology sources and print the report; exit code 1 on errors.
+    Check {
+        /// Ontology source (ESCO export folder, bundle folder or `embedded`), layered in order.
+        #[arg(long = "ontology", value_name = "PATH", required = true)]
+        ontology: Vec<String>,
+    },
+    /// Show one concept.
+    Concept {
+        /// Concept id: a full URI or `esco:…` / `vaardig:…`.
+        id: String,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// List the relations of a concept.
+    Relations {
+        /// Concept id.
+        id: String,
+        /// Only this relation kind (requires, broader, related, teaches, certifies, part_of, leads_to,
+        /// prerequisite, exact_match, close_match, broad_match, narrow_match).
+        #[arg(long)]
+        kind: Option<String>,
+        /// outgoing, incoming or both.
+        #[arg(long, default_value = "outgoing")]
+        direction: String,
+        /// Most relations to print.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Show the broader and narrower concepts of a concept.
+    Hierarchy {
+        /// Concept id.
+        id: String,
+        /// Levels up and down (1–10).
+        #[arg(long, default_value_t = 2)]
+        depth: u32,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Counts per concept kind and relation kind, the snapshot version and the sources.
+    Stats {
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+}
+
+/// Runs the parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Serve { ontology, listen, log_json } => {
+            crate::telemetry::init("info", log_json);
+            serve(&ontology, listen)
+        }
+        Command::Check { ontology } => check(&ontology),
+        Command::Concept { id, client } => client::concept(&client, &id),
+        Command::Relations { id, kind, direction, limit, client } => {
+            client::relations(&client, &id, kind.as_deref(), &direction, limit)
+        }
+        Command::Hierarchy { id, depth, client } => client::hierarchy(&client, &id, depth),
+        Command::Stats { client } => client::stats(&client),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("vaardig: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// A command failure: what to tell the person and which exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: u8, message: impl Into<String>) -> Failure {
+        Failure { code, message: message.into() }
+    }
+}
+
+fn source_specs(raw: &[String]) -> Vec<SourceSpec> {
+    if raw.is_empty() { vec![SourceSpec::Embedded] } else { raw.iter().map(|s| SourceSpec::parse(s)).collect() }
+}
+
+fn load(raw: &[String]) -> Result<(ontology::Snapshot, ontology::Report), Failure> {
+    ontology::load(&source_specs(raw)).map_err(|e| match e {
+        LoadError::Invalid { report } => Failure::new(EXIT_FAILURE, format!("the ontology is invalid:\n{report}")),
+        other => Failure::new(EXIT_FAILURE, other.to_string()),
+    })
+}
+
+fn serve(raw: &[String], listen: SocketAddr) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    let (snapshot, report) = load(raw)?;
+    for warning in report.warnings() {
+        tracing::warn!(code = %warning.code, count = warning.count, "{}", warning.message);
+    }
+    tracing::info!(
+        snapshot = snapshot.version(),
+        concepts = snapshot.len(),
+        millis = started.elapsed().as_millis() as u64,
+        "ontology loaded"
+    );
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot listen on {listen}: {e}")))?;
+        crate::server::serve(
+            listener,
+            Arc::new(snapshot),
+            crate::server::shutdown_signal(),
+            crate::server::DEFAULT_DRAIN_TIMEOUT,
+        )
+        .await
+        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
+    })
+}
+
+fn check(raw: &[String]) -> Result<(), Failure> {
+    let (snapshot, report) = load(raw)?;
+    print!("{report}");
+    println!("ok: snapshot {} with {} concepts", snapshot.version(), snapshot.len());
+    let stats = snapshot.stats();
+    for (kind, count) in &stats.concepts {
+        println!("  {kind:<16} {count:>8}");
+    }
+    for (kind, count) in &stats.relations {
+        println!("  {:<16} {count:>8}", format!("→ {kind}"));
+    }
+    for source in snapshot.sources() {
+        println!(
+            "  source {} ({}, {}): {} concepts, {} relations",
+            source.name,
+            source.format.as_str(),
+            source.location,
+            source.concepts,
+            source.relations
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! # vaardig
+//!
+//! The Dutch skills ontology (CompetentNL-style) as a gRPC service. vaardig holds a skills graph of
+//! occupations, skills, mbo-kwalificaties, credentials, courses, providers and funding schemes, and
+//! answers the questions of lifelong learning: what can this person do, what does that job ask,
+//! what is missing, and which fundable training closes the gap.
+//!
+//! ```no_run
+//! use vaardig::ontology::{self, SourceSpec};
+//!
+//! let (snapshot, _warnings) = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology is valid");
+//! let nurse = snapshot.get("http://data.europa.eu/esco/occupation/e1db4c1d-6b3a-4e15-bc4a-d0c52a6b7f54");
+//! println!("{} concepts in snapshot {}", snapshot.len(), snapshot.version());
+//! # let _ = nurse;
+//! ```
+//!
+//! ## Layout
+//!
+//! Data flows one way: sources → [`ontology::Snapshot`] (immutable, versioned by content hash) →
+//! engines → [`server`] / [`cli`].
+//!
+//! - [`model`] — domain types: ids, concept kinds, concepts, relations, vocabularies, dates. No
+//!   protobuf, no I/O.
+//! - [`ontology`] — sources (ESCO CSV export, vaardig bundles, the embedded default) → validated,
+//!   immutable `Snapshot` with a petgraph graph of all relations.
+//! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
+//!   error → status mapping, health and reflection.
+//! - [`cli`] — the `vaardig` command line: `serve`, `check` and the client commands.
+//! - [`proto`] — the generated wire types of `proto/vaardig/v1` (the public contract).
+//! - [`telemetry`] — logging setup; logs hold counts, timings and ontology ids only.
+
+pub mod cli;
+pub mod model;
+pub mod ontology;
+pub mod proto;
+pub mod server;
+pub mod telemetry;

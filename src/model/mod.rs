@@ -1,0 +1,20 @@
+//! Domain types: identifiers, concept kinds, concepts, relations and vocabularies.
+//!
+//! Nothing here knows about protobuf, files or the network: these are the types the engines work
+//! on, and the server and the importers convert to and from them at the edges.
+
+pub mod concept;
+pub mod date;
+pub mod id;
+pub mod relation;
+pub mod vocab;
+
+pub use concept::{
+    Concept, CourseDetails, CredentialDetails, Details, FundingSchemeDetails, Label, LabelForm, LocalizedText,
+    OccupationDetails, PolicySource, ProviderDetails, QualificationDetails, QualityMarkGrant, RegisterMembership,
+    SkillDetails, Status,
+};
+pub use date::{Date, Validity};
+pub use id::{compact_id, expand_id, parse_id};
+pub use relation::Relation;
+pub use vocab::*;

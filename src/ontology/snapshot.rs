@@ -1,0 +1,238 @@
+//! The immutable, versioned ontology every engine reads.
+//!
+//! Concepts are interned to dense indices ([`ConceptIdx`]) so engines can keep per-concept data in
+//! plain vectors; relations are the edges of a petgraph graph whose node `i` is concept `i`. A
+//! snapshot never changes after it is built: a new ontology is a new snapshot with a new version.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::model::{Concept, ConceptKind, Relation, RelationKind};
+
+/// Dense index of a concept inside one snapshot. Not stable across snapshots: use ids for that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConceptIdx(pub u32);
+
+impl ConceptIdx {
+    fn node(self) -> NodeIndex<u32> {
+        NodeIndex::new(self.0 as usize)
+    }
+}
+
+/// The format a source was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// The European Commission's ESCO CSV export.
+    Esco,
+    /// A vaardig bundle (JSON Lines).
+    Bundle,
+}
+
+impl SourceFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::Esco => "esco",
+            SourceFormat::Bundle => "bundle",
+        }
+    }
+}
+
+/// What one loaded source was and what it contributed.
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    pub name: String,
+    pub format: SourceFormat,
+    /// The path it was read from (`embedded:…` for the built-in default).
+    pub location: String,
+    pub version: Option<String>,
+    pub licence: Option<String>,
+    /// The attribution its licence requires.
+    pub attribution: Option<String>,
+    /// Generated data (e.g. a synthetic course register) is marked as such.
+    pub synthetic: bool,
+    pub concepts: usize,
+    pub relations: usize,
+}
+
+/// Which way to follow relations from a concept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    /// Relations where the concept is the subject (`from`).
+    Outgoing,
+    /// Relations where the concept is the object (`to`).
+    Incoming,
+}
+
+impl Dir {
+    fn petgraph(self) -> Direction {
+        match self {
+            Dir::Outgoing => Direction::Outgoing,
+            Dir::Incoming => Direction::Incoming,
+        }
+    }
+}
+
+/// One relation seen from a concept: the other end and the edge attributes.
+#[derive(Debug, Clone, Copy)]
+pub struct RelationView {
+    pub other: ConceptIdx,
+    pub relation: Relation,
+}
+
+/// One concept reached in a hierarchy walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HierarchyNode {
+    pub concept: ConceptIdx,
+    /// 1 = direct parent (ancestors) or direct child (descendants).
+    pub depth: u32,
+    /// The concept through which this one was reached (the start concept for depth 1).
+    pub via: ConceptIdx,
+}
+
+/// Ancestors and descendants of a concept along `broader`.
+#[derive(Debug, Clone, Default)]
+pub struct Hierarchy {
+    pub ancestors: Vec<HierarchyNode>,
+    pub descendants: Vec<HierarchyNode>,
+    /// True when `max_nodes` cut a list short.
+    pub truncated: bool,
+}
+
+/// Counts per concept kind and relation kind.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub concepts: BTreeMap<ConceptKind, usize>,
+    pub relations: BTreeMap<RelationKind, usize>,
+    pub deprecated: usize,
+}
+
+/// An immutable, versioned ontology.
+#[derive(Debug)]
+pub struct Snapshot {
+    version: String,
+    sources: Vec<SourceInfo>,
+    concepts: Vec<Concept>,
+    index: HashMap<Box<str>, u32>,
+    graph: DiGraph<(), Relation, u32>,
+    stats: Stats,
+}
+
+impl Snapshot {
+    pub(super) fn new(
+        version: String,
+        sources: Vec<SourceInfo>,
+        concepts: Vec<Concept>,
+        index: HashMap<Box<str>, u32>,
+        graph: DiGraph<(), Relation, u32>,
+    ) -> Snapshot {
+        let mut stats = Stats::default();
+        for kind in ConceptKind::ALL {
+            stats.concepts.insert(*kind, 0);
+        }
+        for concept in &concepts {
+            *stats.concepts.entry(concept.kind).or_default() += 1;
+            if !matches!(concept.status, crate::model::Status::Released) {
+                stats.deprecated += 1;
+            }
+        }
+        for edge in graph.edge_weights() {
+            *stats.relations.entry(edge.kind).or_default() += 1;
+        }
+        Snapshot { version, sources, concepts, index, graph, stats }
+    }
+
+    /// The content-hash version id; every API answer carries it.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn sources(&self) -> &[SourceInfo] {
+        &self.sources
+    }
+
+    pub fn len(&self) -> usize {
+        self.concepts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.concepts.is_empty()
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Looks up a concept by its full id (expand compact ids first, see [`crate::model::parse_id`]).
+    pub fn lookup(&self, id: &str) -> Option<ConceptIdx> {
+        self.index.get(id).map(|&i| ConceptIdx(i))
+    }
+
+    pub fn concept(&self, idx: ConceptIdx) -> &Concept {
+        &self.concepts[idx.0 as usize]
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Concept> {
+        self.lookup(id).map(|idx| self.concept(idx))
+    }
+
+    pub fn concepts(&self) -> impl Iterator<Item = (ConceptIdx, &Concept)> {
+        self.concepts.iter().enumerate().map(|(i, c)| (ConceptIdx(i as u32), c))
+    }
+
+    /// All concepts of one kind, in load order.
+    pub fn concepts_of(&self, kind: ConceptKind) -> impl Iterator<Item = (ConceptIdx, &Concept)> {
+        self.concepts().filter(move |(_, c)| c.kind == kind)
+    }
+
+    /// The relations of `idx` in direction `dir`, optionally of one kind, in a stable order
+    /// (the order the sources gave them), so that pagination by offset is deterministic.
+    pub fn relations(&self, idx: ConceptIdx, dir: Dir, kind: Option<RelationKind>) -> Vec<RelationView> {
+        let mut views: Vec<(usize, RelationView)> = self
+            .graph
+            .edges_directed(idx.node(), dir.petgraph())
+            .filter(|edge| kind.is_none_or(|k| edge.weight().kind == k))
+            .map(|edge| {
+                let other = match dir {
+                    Dir::Outgoing => edge.target(),
+                    Dir::Incoming => edge.source(),
+                };
+                (edge.id().index(), RelationView { other: ConceptIdx(other.index() as u32), relation: *edge.weight() })
+            })
+            .collect();
+        views.sort_by_key(|(edge, _)| *edge);
+        views.into_iter().map(|(_, view)| view).collect()
+    }
+
+    /// Walks `broader` up (ancestors) and down (descendants) breadth-first to `depth` levels,
+    /// visiting each concept once and stopping after `max_nodes` per direction.
+    pub fn hierarchy(&self, idx: ConceptIdx, depth: u32, max_nodes: usize) -> Hierarchy {
+        let (ancestors, cut_up) = self.walk(idx, Dir::Outgoing, depth, max_nodes);
+        let (descendants, cut_down) = self.walk(idx, Dir::Incoming, depth, max_nodes);
+        Hierarchy { ancestors, descendants, truncated: cut_up || cut_down }
+    }
+
+    fn walk(&self, start: ConceptIdx, dir: Dir, depth: u32, max_nodes: usize) -> (Vec<HierarchyNode>, bool) {
+        let mut seen = std::collections::HashSet::from([start]);
+        let mut queue = VecDeque::from([(start, 0u32)]);
+        let mut out = Vec::new();
+        while let Some((node, d)) = queue.pop_front() {
+            if d >= depth {
+                continue;
+            }
+            for view in self.relations(node, dir, Some(RelationKind::Broader)) {
+                if !seen.insert(view.other) {
+                    continue;
+                }
+                if out.len() >= max_nodes {
+                    return (out, true);
+                }
+                out.push(HierarchyNode { concept: view.other, depth: d + 1, via: node });
+                queue.push_back((view.other, d + 1));
+            }
+        }
+        (out, false)
+    }
+}

@@ -1,0 +1,229 @@
+//! Conversions between domain types and the wire types of `vaardig.v1`, and validation of the
+//! request fields every service shares (ids, languages, enum values).
+
+use super::error::{ApiError, Violations};
+use crate::model::{self, ConceptKind, Details, LabelForm, RelationKind, Status, parse_id};
+use crate::ontology::{ConceptIdx, Snapshot};
+use crate::proto::v1 as pb;
+
+/// The longest language code accepted (`nl`, `en`, `nl-BE`, …).
+const MAX_LANG_LEN: usize = 8;
+
+/// Validates a display language; empty means Dutch, the first language of the data.
+pub fn lang(raw: &str, field: &str, violations: &mut Violations) -> String {
+    if raw.is_empty() {
+        return "nl".to_string();
+    }
+    let valid = raw.len() <= MAX_LANG_LEN && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !valid {
+        violations.add(field, format!("`{}` is not a language code such as `nl` or `en`", truncate(raw)));
+    }
+    raw.to_ascii_lowercase()
+}
+
+/// Validates a concept id field (full URI or compact form).
+pub fn id(raw: &str, field: &str, violations: &mut Violations) -> Option<String> {
+    match parse_id(raw) {
+        Ok(id) => Some(id),
+        Err(e) => {
+            violations.add(field, format!("`{}`: {e}", truncate(raw)));
+            None
+        }
+    }
+}
+
+/// Looks up an already validated id, NOT_FOUND naming it otherwise.
+pub fn lookup(snapshot: &Snapshot, id: &str) -> Result<ConceptIdx, ApiError> {
+    snapshot.lookup(id).ok_or_else(|| ApiError::NotFound(format!("concept `{id}` not found")))
+}
+
+/// Shortens user text quoted in an error message.
+pub fn truncate(text: &str) -> String {
+    const MAX: usize = 80;
+    if text.chars().count() <= MAX { text.to_string() } else { format!("{}…", text.chars().take(MAX).collect::<String>()) }
+}
+
+pub fn kind_to_pb(kind: ConceptKind) -> pb::ConceptKind {
+    match kind {
+        ConceptKind::Occupation => pb::ConceptKind::Occupation,
+        ConceptKind::Skill => pb::ConceptKind::Skill,
+        ConceptKind::SkillGroup => pb::ConceptKind::SkillGroup,
+        ConceptKind::IscoGroup => pb::ConceptKind::IscoGroup,
+        ConceptKind::Qualification => pb::ConceptKind::Qualification,
+        ConceptKind::Credential => pb::ConceptKind::Credential,
+        ConceptKind::Course => pb::ConceptKind::Course,
+        ConceptKind::Provider => pb::ConceptKind::Provider,
+        ConceptKind::FundingScheme => pb::ConceptKind::FundingScheme,
+    }
+}
+
+/// A concept-kind filter: `None` for unspecified (any kind).
+pub fn kind_from_pb(raw: i32, field: &str, violations: &mut Violations) -> Option<ConceptKind> {
+    match pb::ConceptKind::try_from(raw) {
+        Ok(pb::ConceptKind::Unspecified) => None,
+        Ok(kind) => ConceptKind::ALL.iter().copied().find(|k| kind_to_pb(*k) == kind),
+        Err(_) => {
+            violations.add(field, format!("unknown concept kind {raw}"));
+            None
+        }
+    }
+}
+
+pub fn relation_kind_to_pb(kind: RelationKind) -> pb::RelationKind {
+    match kind {
+        RelationKind::Requires => pb::RelationKind::Requires,
+        RelationKind::Broader => pb::RelationKind::Broader,
+        RelationKind::Related => pb::RelationKind::Related,
+        RelationKind::Teaches => pb::RelationKind::Teaches,
+        RelationKind::Certifies => pb::RelationKind::Certifies,
+        RelationKind::PartOf => pb::RelationKind::PartOf,
+        RelationKind::LeadsTo => pb::RelationKind::LeadsTo,
+        RelationKind::Prerequisite => pb::RelationKind::Prerequisite,
+        RelationKind::ExactMatch => pb::RelationKind::ExactMatch,
+        RelationKind::CloseMatch => pb::RelationKind::CloseMatch,
+        RelationKind::BroadMatch => pb::RelationKind::BroadMatch,
+        RelationKind::NarrowMatch => pb::RelationKind::NarrowMatch,
+    }
+}
+
+/// A relation-kind filter: `None` for unspecified (any kind).
+pub fn relation_kind_from_pb(raw: i32, field: &str, violations: &mut Violations) -> Option<RelationKind> {
+    match pb::RelationKind::try_from(raw) {
+        Ok(pb::RelationKind::Unspecified) => None,
+        Ok(kind) => RelationKind::ALL.iter().copied().find(|k| relation_kind_to_pb(*k) == kind),
+        Err(_) => {
+            violations.add(field, format!("unknown relation kind {raw}"));
+            None
+        }
+    }
+}
+
+fn label_form_to_pb(form: LabelForm) -> pb::LabelForm {
+    match form {
+        LabelForm::Preferred => pb::LabelForm::Preferred,
+        LabelForm::Alternative => pb::LabelForm::Alternative,
+        LabelForm::Hidden => pb::LabelForm::Hidden,
+    }
+}
+
+/// A reference to a concept with its display label.
+pub fn concept_ref(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::ConceptRef {
+    let concept = snapshot.concept(idx);
+    pb::ConceptRef {
+        id: concept.id.to_string(),
+        kind: kind_to_pb(concept.kind) as i32,
+        label: concept.pref_label(lang).to_string(),
+    }
+}
+
+fn date_text(date: Option<model::Date>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// A full concept with labels (preferred first) and kind-specific details.
+pub fn concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Concept {
+    use pb::concept::Details as D;
+    let concept = snapshot.concept(idx);
+    let mut labels: Vec<&model::Label> = concept.labels.iter().collect();
+    labels.sort_by_key(|l| (l.form, &*l.lang != lang));
+    let (deprecated, replaced_by) = match &concept.status {
+        Status::Released => (false, String::new()),
+        Status::Deprecated { replaced_by } => (true, replaced_by.as_deref().unwrap_or_default().to_string()),
+    };
+    let names = |values: &[&'static str]| values.iter().map(|v| v.to_string()).collect::<Vec<_>>();
+    let details = match &concept.details {
+        Details::Occupation(o) => D::Occupation(pb::OccupationDetails {
+            isco_code: o.isco_code.as_deref().unwrap_or_default().to_string(),
+            esco_code: o.esco_code.as_deref().unwrap_or_default().to_string(),
+            kansberoep: o.kansberoep,
+            sectors: names(&o.sectors.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+            regulated: o.regulated,
+        }),
+        Details::Skill(s) => D::Skill(pb::SkillDetails {
+            skill_type: s.skill_type.to_string(),
+            reuse_level: s.reuse_level.map(|r| r.to_string()).unwrap_or_default(),
+        }),
+        Details::SkillGroup { code } => {
+            D::Group(pb::GroupDetails { code: code.as_deref().unwrap_or_default().to_string() })
+        }
+        Details::IscoGroup { code } => D::Group(pb::GroupDetails { code: code.to_string() }),
+        Details::Qualification(q) => D::Qualification(pb::QualificationDetails {
+            crebo: q.crebo.to_string(),
+            mbo_level: q.mbo_level.into(),
+            nlqf_level: q.nlqf_level.into(),
+            eqf_level: q.eqf_level.into(),
+            leerwegen: names(&q.leerwegen.iter().map(|l| l.as_str()).collect::<Vec<_>>()),
+        }),
+        Details::Credential(c) => D::Credential(pb::CredentialDetails {
+            credential_kind: c.credential_kind.to_string(),
+            issuer: c.issuer.to_string(),
+            ec: c.ec,
+            nlqf_level: c.nlqf_level.map(Into::into),
+        }),
+        Details::Course(c) => D::Course(pb::CourseDetails {
+            provider_id: c.provider.to_string(),
+            provider_label: snapshot.get(&c.provider).map(|p| p.pref_label(lang).to_string()).unwrap_or_default(),
+            price_cents: i64::try_from(c.price_cents).unwrap_or(i64::MAX),
+            hours: c.hours,
+            weeks: c.weeks,
+            delivery: c.delivery.to_string(),
+            schedule: c.schedule.to_string(),
+            region: c.region.as_deref().unwrap_or_default().to_string(),
+            start_dates: c.start_dates.iter().map(|d| d.to_string()).collect(),
+            registers: c
+                .registers
+                .iter()
+                .map(|r| pb::RegisterMembership {
+                    register: r.register.to_string(),
+                    valid_from: r.validity.from.to_string(),
+                    valid_to: date_text(r.validity.to),
+                })
+                .collect(),
+        }),
+        Details::Provider(p) => D::Provider(pb::ProviderDetails {
+            quality_marks: p
+                .quality_marks
+                .iter()
+                .map(|m| pb::QualityMarkGrant {
+                    mark: m.mark.to_string(),
+                    valid_from: m.validity.from.to_string(),
+                    valid_to: date_text(m.validity.to),
+                })
+                .collect(),
+            kvk: p.kvk.as_deref().unwrap_or_default().to_string(),
+        }),
+        Details::FundingScheme(f) => D::FundingScheme(pb::FundingSchemeDetails {
+            scheme_level: f.scheme_level.to_string(),
+            instrument: f.instrument.to_string(),
+            valid_from: f.validity.from.to_string(),
+            valid_to: date_text(f.validity.to),
+            sources: f
+                .sources
+                .iter()
+                .map(|s| pb::PolicySource {
+                    document: s.document.clone(),
+                    date: s.date.to_string(),
+                    reference: s.reference.clone(),
+                })
+                .collect(),
+        }),
+    };
+    pb::Concept {
+        id: concept.id.to_string(),
+        kind: kind_to_pb(concept.kind) as i32,
+        preferred_label: concept.pref_label(lang).to_string(),
+        labels: labels
+            .into_iter()
+            .map(|l| pb::Label { lang: l.lang.to_string(), form: label_form_to_pb(l.form) as i32, text: l.text.to_string() })
+            .collect(),
+        descriptions: concept
+            .descriptions
+            .iter()
+            .map(|d| pb::LocalizedText { lang: d.lang.to_string(), text: d.text.to_string() })
+            .collect(),
+        deprecated,
+        replaced_by,
+        source: snapshot.sources().get(concept.source as usize).map(|s| s.name.clone()).unwrap_or_default(),
+        details: Some(details),
+    }
+}

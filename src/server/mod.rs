@@ -1,0 +1,103 @@
+//! The gRPC server: the vaardig services, the standard health service (`grpc.health.v1`) and server
+//! reflection (v1 and v1alpha, since common `grpcurl` builds speak only v1alpha).
+//!
+//! Handlers validate and convert requests, call the engines and convert back; no domain logic lives
+//! here. [`serve`] takes its listener so that tests can bind port 0.
+
+pub mod concepts;
+pub mod convert;
+pub mod error;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+
+use crate::ontology::Snapshot;
+use crate::proto::v1::concept_service_server::ConceptServiceServer;
+
+/// How long in-flight requests may take to finish after a shutdown signal.
+pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the server stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("gRPC transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("server reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
+
+/// Serves every service on `listener` until `shutdown` completes, then reports NOT_SERVING on the
+/// health service and lets in-flight requests finish for at most `drain_timeout`.
+pub async fn serve(
+    listener: TcpListener,
+    snapshot: Arc<Snapshot>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    drain_timeout: Duration,
+) -> Result<(), ServeError> {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
+
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    tracing::info!(
+        address = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
+        snapshot = snapshot.version(),
+        concepts = snapshot.len(),
+        "serving"
+    );
+
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let router = tonic::transport::Server::builder()
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(ConceptServiceServer::new(concepts::ConceptApi::new(snapshot)));
+    let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
+        let _ = stop_rx.await;
+    }));
+
+    shutdown.await;
+    tracing::info!("shutting down: health set to NOT_SERVING, draining in-flight requests");
+    health.set_not_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
+    let _ = stop_tx.send(());
+    // tonic waits for open connections without a limit: bound the drain.
+    match tokio::time::timeout(drain_timeout, server).await {
+        Ok(Ok(result)) => result?,
+        Ok(Err(join_error)) => tracing::error!(error = %join_error, "server task failed"),
+        Err(_) => tracing::warn!(seconds = drain_timeout.as_secs(), "drain timeout reached; exiting"),
+    }
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,155 @@
+//! Validation of bundles: every error names the file, the line and the field.
+
+use vaardig::ontology::{self, LoadError, SourceSpec};
+
+const MANIFEST: &str = "name = \"test\"\nversion = \"1\"\n";
+
+const SKILL: &str = r#"{"id": "vaardig:skill/lassen", "labels": {"nl": {"pref": "lassen"}}, "skill_type": "skill"}"#;
+const PROVIDER: &str = r#"{"id": "vaardig:provider/p", "labels": {"nl": {"pref": "Aanbieder"}}}"#;
+
+/// Writes a bundle with the given data files into a temporary folder.
+fn bundle(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bundle.toml"), MANIFEST).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// Loads a bundle that must be invalid and returns its errors as text lines.
+fn load_errors(files: &[(&str, &str)]) -> Vec<String> {
+    let dir = bundle(files);
+    match ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]) {
+        Err(LoadError::Invalid { report }) => report.errors.iter().map(|e| e.to_string()).collect(),
+        Ok(_) => panic!("bundle {files:?} was accepted"),
+        Err(other) => panic!("unexpected error {other}"),
+    }
+}
+
+fn course(fields: &str) -> String {
+    format!(
+        r#"{{"id": "vaardig:course/c", "labels": {{"nl": {{"pref": "Cursus"}}}}, "provider": "vaardig:provider/p", "price_cents": 1000, "hours": 8, "weeks": 1, "delivery": "online", "schedule": "avond"{fields}}}"#
+    )
+}
+
+fn assert_one(errors: &[String], file: &str, line: usize, field: &str, reason: &str) {
+    let expected = format!("{file}:{line}: field `{field}`");
+    assert!(
+        errors.iter().any(|e| e.contains(&expected) && e.contains(reason)),
+        "expected `{expected}` … `{reason}` in {errors:#?}"
+    );
+}
+
+#[test]
+fn a_valid_bundle_loads() {
+    let dir = bundle(&[("skills.jsonl", SKILL), ("providers.jsonl", PROVIDER), ("courses.jsonl", &course(""))]);
+    let (snapshot, report) = ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]).unwrap();
+    assert_eq!(snapshot.len(), 3);
+    assert!(!report.has_errors());
+}
+
+#[test]
+fn duplicate_ids_are_errors() {
+    let errors = load_errors(&[("skills.jsonl", &format!("{SKILL}\n{SKILL}\n"))]);
+    assert_one(&errors, "skills.jsonl", 2, "id", "duplicate id");
+}
+
+#[test]
+fn dangling_references_name_the_field() {
+    let text = course(r#", "teaches": [{"skill": "vaardig:skill/lassen"}, {"skill": "vaardig:skill/onbekend"}]"#);
+    let errors = load_errors(&[("skills.jsonl", SKILL), ("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
+    assert_one(&errors, "courses.jsonl", 1, "teaches[1].skill", "unknown concept `https://id.vaardig.nl/skill/onbekend`");
+}
+
+#[test]
+fn references_of_the_wrong_kind_are_errors() {
+    let text = course(r#", "leads_to": "vaardig:skill/lassen""#);
+    let errors = load_errors(&[("skills.jsonl", SKILL), ("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
+    assert_one(&errors, "courses.jsonl", 1, "leads_to", "is a skill, expected credential");
+}
+
+#[test]
+fn cycles_in_broader_and_prerequisites_are_errors() {
+    let skills = r#"{"id": "vaardig:skill/a", "labels": {"nl": {"pref": "a"}}, "skill_type": "skill", "broader": ["vaardig:skill/b"]}
+{"id": "vaardig:skill/b", "labels": {"nl": {"pref": "b"}}, "skill_type": "skill", "broader": ["vaardig:skill/a"]}"#;
+    let errors = load_errors(&[("skills.jsonl", skills)]);
+    assert!(errors.iter().any(|e| e.contains("cycle in the `broader` hierarchy")), "{errors:#?}");
+
+    let courses = [
+        course(r#", "prerequisites": ["vaardig:course/d"]"#),
+        course(r#", "prerequisites": ["vaardig:course/c"]"#).replace("course/c\"", "course/d\""),
+    ];
+    let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &courses.join("\n"))]);
+    assert!(errors.iter().any(|e| e.contains("cycle in the `prerequisite` hierarchy")), "{errors:#?}");
+}
+
+#[test]
+fn invalid_levels_prices_and_dates_name_the_field() {
+    let qualification = r#"{"id": "vaardig:qualification/q", "labels": {"nl": {"pref": "Q"}}, "crebo": "1234", "mbo_level": 5, "leerwegen": []}"#;
+    let errors = load_errors(&[("qualifications.jsonl", qualification)]);
+    assert_one(&errors, "qualifications.jsonl", 1, "crebo", "5-digit");
+    assert_one(&errors, "qualifications.jsonl", 1, "mbo_level", "out of range 1–4");
+    assert_one(&errors, "qualifications.jsonl", 1, "leerwegen", "at least one");
+
+    let text = course(r#", "start_dates": ["2024-02-30"]"#).replace("\"price_cents\": 1000", "\"price_cents\": -5");
+    let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
+    assert_one(&errors, "courses.jsonl", 1, "start_dates[0]", "not a valid date");
+
+    let text = course("").replace("\"price_cents\": 1000", "\"price_cents\": -5");
+    let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
+    assert_one(&errors, "courses.jsonl", 1, "price_cents", "≥ 0");
+
+    let text = course(r#", "registers": [{"register": "stap_scholingsregister", "valid_from": "2023-01-01", "valid_to": "2022-01-01"}]"#);
+    let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
+    assert_one(&errors, "courses.jsonl", 1, "registers[0].valid_to", "not after valid_from");
+
+    let micro = r#"{"id": "vaardig:credential/m", "labels": {"nl": {"pref": "M"}}, "credential_kind": "microcredential", "issuer": "HS", "ec": 45}"#;
+    let errors = load_errors(&[("credentials.jsonl", micro)]);
+    assert_one(&errors, "credentials.jsonl", 1, "ec", "3–30 EC");
+}
+
+#[test]
+fn unknown_fields_and_enum_values_are_errors() {
+    let text = course("").replace("\"delivery\": \"online\"", "\"delivery\": \"per post\"");
+    let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
+    assert_one(&errors, "courses.jsonl", 1, "delivery", "unknown value `per post`");
+
+    let text = course(r#", "prijs": 12"#);
+    let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
+    assert!(errors.iter().any(|e| e.contains("courses.jsonl:1") && e.contains("unknown field `prijs`")), "{errors:#?}");
+
+    let text = course(r#", "region": "Atlantis""#);
+    let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
+    assert_one(&errors, "courses.jsonl", 1, "region", "arbeidsmarktregio");
+}
+
+#[test]
+fn malformed_lines_and_unknown_files_are_errors_and_comments_are_not() {
+    let skills = format!("# vaardigheden\n\n{SKILL}\n{{\"id\": \n");
+    let errors = load_errors(&[("skills.jsonl", &skills), ("misc.jsonl", SKILL)]);
+    assert!(errors.iter().any(|e| e.contains("skills.jsonl:4") && e.contains("invalid JSON")), "{errors:#?}");
+    assert!(errors.iter().any(|e| e.contains("misc.jsonl") && e.contains("unknown file kind")), "{errors:#?}");
+}
+
+#[test]
+fn labels_files_add_to_earlier_concepts_only() {
+    let labels = r#"{"id": "vaardig:skill/lassen", "labels": {"en": {"pref": "welding"}, "nl": {"pref": "lasen"}}}"#;
+    let dir = bundle(&[("skills.jsonl", SKILL), ("labels.jsonl", labels)]);
+    let (snapshot, _) = ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]).unwrap();
+    let skill = snapshot.get("https://id.vaardig.nl/skill/lassen").unwrap();
+    assert_eq!(skill.pref_label("en"), "welding");
+    assert_eq!(skill.pref_label("nl"), "lassen", "an existing preferred label stays; the new one becomes an alternative");
+
+    let errors = load_errors(&[("labels.jsonl", labels)]);
+    assert_one(&errors, "labels.jsonl", 1, "id", "unknown concept");
+}
+
+#[test]
+fn a_folder_that_is_no_ontology_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]).unwrap_err();
+    assert!(matches!(error, LoadError::UnknownFormat { .. }), "{error}");
+    let error = ontology::load(&[SourceSpec::Path(dir.path().join("missing"))]).unwrap_err();
+    assert!(matches!(error, LoadError::Io { .. }), "{error}");
+}

@@ -1,0 +1,106 @@
+//! Shared test fixtures: snapshots loaded once per test binary and `spawn_server`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::oneshot;
+use tonic::transport::Channel;
+use vaardig::ontology::{self, Snapshot, SourceSpec};
+use vaardig::proto::v1::concept_service_client::ConceptServiceClient;
+
+/// `../shared/data`, beside the repository (CI has it there too).
+pub fn shared_data() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+}
+
+pub fn esco_dir() -> PathBuf {
+    shared_data().join("esco-v1.1.1")
+}
+
+/// The embedded default ontology, loaded once.
+pub fn embedded() -> Arc<Snapshot> {
+    static SNAPSHOT: OnceLock<Arc<Snapshot>> = OnceLock::new();
+    SNAPSHOT
+        .get_or_init(|| Arc::new(ontology::load(&[SourceSpec::Embedded]).expect("embedded ontology loads").0))
+        .clone()
+}
+
+fn esco_loaded() -> &'static (Arc<Snapshot>, ontology::Report) {
+    static LOADED: OnceLock<(Arc<Snapshot>, ontology::Report)> = OnceLock::new();
+    LOADED.get_or_init(|| {
+        let (snapshot, report) = ontology::load(&[SourceSpec::Path(esco_dir())]).expect("ESCO loads");
+        (Arc::new(snapshot), report)
+    })
+}
+
+/// Full ESCO v1.1.1, loaded once per test binary.
+pub fn esco() -> Arc<Snapshot> {
+    esco_loaded().0.clone()
+}
+
+/// The load report of [`esco`].
+pub fn esco_report() -> &'static ontology::Report {
+    &esco_loaded().1
+}
+
+/// A server running on an ephemeral port until the value is dropped.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(self.url()).unwrap().connect().await.expect("connect to test server")
+    }
+
+    pub async fn concepts(&self) -> ConceptServiceClient<Channel> {
+        ConceptServiceClient::new(self.channel().await)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Starts the real server (all services) on 127.0.0.1:0 in the current runtime.
+pub async fn spawn_server(snapshot: Arc<Snapshot>) -> TestServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        vaardig::server::serve(listener, snapshot, shutdown, std::time::Duration::from_secs(2)).await.unwrap();
+    });
+    TestServer { addr, stop: Some(stop) }
+}
+
+/// Starts a server in a runtime of its own thread, for tests that run the CLI binary (which
+/// blocks the test thread while it talks to the server).
+pub fn spawn_server_thread(snapshot: Arc<Snapshot>) -> (SocketAddr, oneshot::Sender<()>) {
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let (stop, stopped) = oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            vaardig::server::serve(listener, snapshot, shutdown, std::time::Duration::from_secs(2)).await.unwrap();
+        });
+    });
+    (addr_rx.recv().unwrap(), stop)
+}

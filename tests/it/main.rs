@@ -1,0 +1,10 @@
+//! The one integration-test binary: the real server on an ephemeral port, a generated client, the
+//! embedded default ontology and the full ESCO export from `../shared/data`.
+
+mod helpers;
+
+mod bundle_validation;
+mod cli;
+mod concepts_embedded;
+mod concepts_esco;
+mod errors;
