@@ -9,9 +9,9 @@
 //! use vaardig::ontology::{self, SourceSpec};
 //!
 //! let (snapshot, _warnings) = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology is valid");
-//! let nurse = snapshot.get("http://data.europa.eu/esco/occupation/e1db4c1d-6b3a-4e15-bc4a-d0c52a6b7f54");
+//! let stap = snapshot.get("https://id.vaardig.nl/scheme/stap-budget");
 //! println!("{} concepts in snapshot {}", snapshot.len(), snapshot.version());
-//! # let _ = nurse;
+//! # let _ = stap;
 //! ```
 //!
 //! ## Layout

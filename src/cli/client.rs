@@ -58,7 +58,13 @@ pub fn concept(args: &ClientArgs, id: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn relations(args: &ClientArgs, id: &str, kind: Option<&str>, direction: &str, limit: usize) -> Result<(), Failure> {
+pub fn relations(
+    args: &ClientArgs,
+    id: &str,
+    kind: Option<&str>,
+    direction: &str,
+    limit: usize,
+) -> Result<(), Failure> {
     let kind = match kind {
         None => pb::RelationKind::Unspecified,
         Some(name) => {
@@ -112,10 +118,13 @@ pub fn relations(args: &ClientArgs, id: &str, kind: Option<&str>, direction: &st
         for entry in &entries {
             println!("{}", output::relation_line(entry));
         }
-        println!("{}", text.pick(
-            &format!("{} van {} relaties · snapshot {version}", entries.len(), total),
-            &format!("{} of {} relations · snapshot {version}", entries.len(), total),
-        ));
+        println!(
+            "{}",
+            text.pick(
+                &format!("{} van {} relaties · snapshot {version}", entries.len(), total),
+                &format!("{} of {} relations · snapshot {version}", entries.len(), total),
+            )
+        );
     }
     Ok(())
 }

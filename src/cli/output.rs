@@ -61,11 +61,21 @@ pub fn concept_text(concept: &pb::Concept, version: &str, text: Text) -> String 
     let _ = writeln!(out, "{}  [{}]", concept.preferred_label, kind_name(concept.kind));
     let _ = writeln!(out, "id: {}", compact_id(&concept.id));
     if concept.deprecated {
-        let _ = writeln!(out, "{} {}", text.pick("VEROUDERD; vervangen door:", "DEPRECATED; replaced by:"), compact_id(&concept.replaced_by));
+        let _ = writeln!(
+            out,
+            "{} {}",
+            text.pick("VEROUDERD; vervangen door:", "DEPRECATED; replaced by:"),
+            compact_id(&concept.replaced_by)
+        );
     }
     match &concept.details {
         Some(D::Occupation(o)) => {
-            let _ = writeln!(out, "ISCO: {}{}", o.isco_code, if o.kansberoep { text.pick(" · kansberoep", " · shortage occupation") } else { "" });
+            let _ = writeln!(
+                out,
+                "ISCO: {}{}",
+                o.isco_code,
+                if o.kansberoep { text.pick(" · kansberoep", " · shortage occupation") } else { "" }
+            );
             if !o.sectors.is_empty() {
                 let _ = writeln!(out, "{} {}", text.pick("sectoren:", "sectors:"), o.sectors.join(", "));
             }
@@ -77,7 +87,15 @@ pub fn concept_text(concept: &pb::Concept, version: &str, text: Text) -> String 
             let _ = writeln!(out, "code: {}", g.code);
         }
         Some(D::Qualification(q)) => {
-            let _ = writeln!(out, "crebo {} · mbo {} · NLQF {} · EQF {} · {}", q.crebo, q.mbo_level, q.nlqf_level, q.eqf_level, q.leerwegen.join("/"));
+            let _ = writeln!(
+                out,
+                "crebo {} · mbo {} · NLQF {} · EQF {} · {}",
+                q.crebo,
+                q.mbo_level,
+                q.nlqf_level,
+                q.eqf_level,
+                q.leerwegen.join("/")
+            );
         }
         Some(D::Credential(c)) => {
             let _ = writeln!(out, "{} · {} {}", c.credential_kind, text.pick("uitgegeven door", "issued by"), c.issuer);
@@ -86,8 +104,22 @@ pub fn concept_text(concept: &pb::Concept, version: &str, text: Text) -> String 
             }
         }
         Some(D::Course(c)) => {
-            let _ = writeln!(out, "{} {} · {} · {} {} · {} {}", text.pick("aanbieder:", "provider:"), c.provider_label, euros(c.price_cents), c.hours, text.pick("uur", "hours"), c.weeks, text.pick("weken", "weeks"));
-            let region = if c.region.is_empty() { text.pick("landelijk/online", "nationwide/online") } else { c.region.as_str() };
+            let _ = writeln!(
+                out,
+                "{} {} · {} · {} {} · {} {}",
+                text.pick("aanbieder:", "provider:"),
+                c.provider_label,
+                euros(c.price_cents),
+                c.hours,
+                text.pick("uur", "hours"),
+                c.weeks,
+                text.pick("weken", "weeks")
+            );
+            let region = if c.region.is_empty() {
+                text.pick("landelijk/online", "nationwide/online")
+            } else {
+                c.region.as_str()
+            };
             let _ = writeln!(out, "{} / {} · {region}", c.delivery, c.schedule);
             if !c.start_dates.is_empty() {
                 let _ = writeln!(out, "{} {}", text.pick("startdata:", "start dates:"), c.start_dates.join(", "));
@@ -105,7 +137,14 @@ pub fn concept_text(concept: &pb::Concept, version: &str, text: Text) -> String 
         }
         Some(D::FundingScheme(f)) => {
             let until = if f.valid_to.is_empty() { "…".to_string() } else { f.valid_to.clone() };
-            let _ = writeln!(out, "{} · {} · {} {} – {until}", f.scheme_level, f.instrument, text.pick("geldig", "valid"), f.valid_from);
+            let _ = writeln!(
+                out,
+                "{} · {} · {} {} – {until}",
+                f.scheme_level,
+                f.instrument,
+                text.pick("geldig", "valid"),
+                f.valid_from
+            );
             for s in &f.sources {
                 let _ = writeln!(out, "{} {} ({}), {}", text.pick("bron:", "source:"), s.document, s.date, s.reference);
             }
@@ -113,11 +152,7 @@ pub fn concept_text(concept: &pb::Concept, version: &str, text: Text) -> String 
         None => {}
     }
     let wanted = if text.pick("nl", "en") == "en" { "en" } else { "nl" };
-    let description = concept
-        .descriptions
-        .iter()
-        .find(|d| d.lang == wanted)
-        .or_else(|| concept.descriptions.first());
+    let description = concept.descriptions.iter().find(|d| d.lang == wanted).or_else(|| concept.descriptions.first());
     if let Some(d) = description {
         let _ = writeln!(out, "\n{}", d.text);
     }
@@ -213,7 +248,15 @@ pub fn stats_text(stats: &pb::GetStatsResponse, text: Text) -> String {
     }
     let _ = writeln!(out, "{}", text.pick("bronnen:", "sources:"));
     for s in &stats.sources {
-        let _ = writeln!(out, "  {} {} ({}): {} {}", s.name, s.version, s.location, s.concepts, text.pick("concepten", "concepts"));
+        let _ = writeln!(
+            out,
+            "  {} {} ({}): {} {}",
+            s.name,
+            s.version,
+            s.location,
+            s.concepts,
+            text.pick("concepten", "concepts")
+        );
         if !s.attribution.is_empty() {
             let _ = writeln!(out, "    {}", s.attribution);
         }

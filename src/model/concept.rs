@@ -5,8 +5,8 @@
 
 use super::date::{Date, Validity};
 use super::vocab::{
-    ConceptKind, CredentialKind, Delivery, Instrument, Leerweg, QualityMark, Register, ReuseLevel, SchemeLevel,
-    Schedule, Sector, SkillType,
+    ConceptKind, CredentialKind, Delivery, Instrument, Leerweg, QualityMark, Register, ReuseLevel, Schedule,
+    SchemeLevel, Sector, SkillType,
 };
 
 /// Preferred, alternative or hidden (search-only) label.
@@ -195,9 +195,7 @@ pub struct PolicySource {
 impl Concept {
     /// The preferred label in `lang`, falling back to Dutch, then English, then any language.
     pub fn pref_label(&self, lang: &str) -> &str {
-        let find = |l: &str| {
-            self.labels.iter().find(|label| label.form == LabelForm::Preferred && &*label.lang == l)
-        };
+        let find = |l: &str| self.labels.iter().find(|label| label.form == LabelForm::Preferred && &*label.lang == l);
         find(lang)
             .or_else(|| find("nl"))
             .or_else(|| find("en"))

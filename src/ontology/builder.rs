@@ -182,8 +182,8 @@ impl SnapshotBuilder {
         if self.report.has_errors() {
             return Err(self.report);
         }
-        let mut graph: DiGraph<(), Relation, u32> =
-            DiGraph::with_capacity(self.concepts.len(), self.edges.len());
+        self.dedup_edges();
+        let mut graph: DiGraph<(), Relation, u32> = DiGraph::with_capacity(self.concepts.len(), self.edges.len());
         for _ in 0..self.concepts.len() {
             graph.add_node(());
         }
@@ -196,6 +196,23 @@ impl SnapshotBuilder {
         Ok((snapshot, self.report))
     }
 
+    /// One relation per (from, to, kind): when sources state the same relation twice (a Dutch
+    /// bundle restating an ESCO requirement), the later statement wins, so a later layer can, for
+    /// example, make an optional requirement essential.
+    fn dedup_edges(&mut self) {
+        let mut edges = std::mem::take(&mut self.edges);
+        // Stable sort keeps source order within a group; keep the last of each group.
+        edges.sort_by_key(|(from, to, relation, _)| (*from, *to, relation.kind));
+        let mut kept: Vec<(u32, u32, Relation, u16)> = Vec::with_capacity(edges.len());
+        for edge in edges {
+            match kept.last_mut() {
+                Some(last) if (last.0, last.1, last.2.kind) == (edge.0, edge.1, edge.2.kind) => *last = edge,
+                _ => kept.push(edge),
+            }
+        }
+        self.edges = kept;
+    }
+
     fn resolve_pending(&mut self) {
         let pending = std::mem::take(&mut self.pending);
         for p in pending {
@@ -206,10 +223,8 @@ impl SnapshotBuilder {
                     if let Some(expect) = p.expect_to {
                         let kind = self.concepts[to as usize].kind;
                         if !expect.contains(&kind) {
-                            self.report.error(
-                                p.location,
-                                format!("`{}` is a {kind}, expected {}", p.to, kinds_text(expect)),
-                            );
+                            self.report
+                                .error(p.location, format!("`{}` is a {kind}, expected {}", p.to, kinds_text(expect)));
                             continue;
                         }
                     }

@@ -102,7 +102,14 @@ pub fn import(builder: &mut SnapshotBuilder, bundle: &BundleFiles) {
             let line = e.span().map(|span| bundle.manifest[..span.start].lines().count().max(1));
             let location = Location { file: manifest_location, line, field: None };
             builder.report.error(location, format!("invalid manifest: {}", e.message()));
-            Manifest { name: bundle.origin.clone(), title: None, version: None, licence: None, attribution: None, synthetic: false }
+            Manifest {
+                name: bundle.origin.clone(),
+                title: None,
+                version: None,
+                licence: None,
+                attribution: None,
+                synthetic: false,
+            }
         }
     };
     builder.begin_source(SourceInfo {
@@ -766,12 +773,8 @@ fn import_labels(builder: &mut SnapshotBuilder, map: Map<String, Value>, locatio
     };
     // Apply to a copy first so that a line with an error changes nothing.
     let mut concept = check.builder.concept(idx).clone();
-    let has_pref: Vec<String> = concept
-        .labels
-        .iter()
-        .filter(|l| l.form == LabelForm::Preferred)
-        .map(|l| l.lang.to_string())
-        .collect();
+    let has_pref: Vec<String> =
+        concept.labels.iter().filter(|l| l.form == LabelForm::Preferred).map(|l| l.lang.to_string()).collect();
     let mut labels = row.labels;
     for (lang, set) in labels.iter_mut() {
         // A concept keeps one preferred label per language: an extra one becomes an alternative.

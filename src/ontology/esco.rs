@@ -15,10 +15,10 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::LoadError;
 use super::builder::SnapshotBuilder;
 use super::report::Location;
 use super::snapshot::{SourceFormat, SourceInfo};
-use super::LoadError;
 use crate::model::{
     Concept, ConceptKind, Details, Importance, LabelForm, OccupationDetails, Relation, RelationKind, ReuseLevel,
     SkillDetails, SkillType, Status,
@@ -86,7 +86,8 @@ impl CsvFile {
         };
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
         let headers = reader.headers().map_err(|e| LoadError::Csv { path: display.clone(), message: e.to_string() })?;
-        let columns = headers.iter().enumerate().map(|(i, h)| (h.trim_start_matches('\u{feff}').to_string(), i)).collect();
+        let columns =
+            headers.iter().enumerate().map(|(i, h)| (h.trim_start_matches('\u{feff}').to_string(), i)).collect();
         Ok(CsvFile { display, reader, columns })
     }
 
@@ -127,7 +128,7 @@ impl CsvFile {
     }
 }
 
-fn cell<'a>(record: &'a csv::StringRecord, column: Option<usize>) -> &'a str {
+fn cell(record: &csv::StringRecord, column: Option<usize>) -> &str {
     column.and_then(|c| record.get(c)).map(str::trim).unwrap_or("")
 }
 
@@ -140,10 +141,7 @@ fn split_labels(text: &str) -> impl Iterator<Item = &str> {
 pub fn import(builder: &mut SnapshotBuilder, dir: &Path) -> Result<(), LoadError> {
     let display = dir.display().to_string();
     let files = list_files(dir).map_err(|source| LoadError::Io { path: display.clone(), source })?;
-    let version = dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.find("v1").map(|i| n[i..].to_string()));
+    let version = dir.file_name().and_then(|n| n.to_str()).and_then(|n| n.find("v1").map(|i| n[i..].to_string()));
     builder.begin_source(SourceInfo {
         name: "ESCO".into(),
         format: SourceFormat::Esco,
@@ -175,7 +173,9 @@ pub fn import(builder: &mut SnapshotBuilder, dir: &Path) -> Result<(), LoadError
     for file in files.iter().filter(|f| f.stem == "skills_en_nl_labels") {
         import_derived_nl_labels(builder, file)?;
     }
-    for stem in ["occupationSkillRelations", "skillSkillRelations", "broaderRelationsOccPillar", "broaderRelationsSkillPillar"] {
+    for stem in
+        ["occupationSkillRelations", "skillSkillRelations", "broaderRelationsOccPillar", "broaderRelationsSkillPillar"]
+    {
         // Relation files are language-neutral; some exports repeat them per language: read one.
         let mut candidates: Vec<&EscoFile> = files.iter().filter(|f| f.stem == stem).collect();
         candidates.sort_by_key(|f| (f.lang.is_some(), f.lang.as_deref() != Some("en")));
@@ -323,7 +323,13 @@ fn import_collection_labels(builder: &mut SnapshotBuilder, file: &EscoFile) -> R
             );
             return;
         };
-        add_labels_if_absent(builder.concept_mut(idx), &lang, cell(record, pref_col), cell(record, alt_col), cell(record, description_col));
+        add_labels_if_absent(
+            builder.concept_mut(idx),
+            &lang,
+            cell(record, pref_col),
+            cell(record, alt_col),
+            cell(record, description_col),
+        );
     });
     Ok(())
 }
@@ -369,7 +375,13 @@ fn import_derived_nl_labels(builder: &mut SnapshotBuilder, file: &EscoFile) -> R
             );
             return;
         };
-        add_labels_if_absent(builder.concept_mut(idx), "nl", pref, cell(record, alt_col), cell(record, description_col));
+        add_labels_if_absent(
+            builder.concept_mut(idx),
+            "nl",
+            pref,
+            cell(record, alt_col),
+            cell(record, description_col),
+        );
     });
     Ok(())
 }
@@ -399,7 +411,8 @@ fn import_relations(builder: &mut SnapshotBuilder, file: &EscoFile) -> Result<()
         };
         let relation = match stem.as_str() {
             "occupationSkillRelations" | "skillSkillRelations" => {
-                let kind = if stem == "occupationSkillRelations" { RelationKind::Requires } else { RelationKind::Related };
+                let kind =
+                    if stem == "occupationSkillRelations" { RelationKind::Requires } else { RelationKind::Related };
                 match cell(record, type_col) {
                     "essential" => Relation::with_importance(kind, Importance::Essential),
                     "optional" => Relation::with_importance(kind, Importance::Optional),

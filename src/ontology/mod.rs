@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 pub use builder::SnapshotBuilder;
 pub use report::{Location, Report, ValidationError, Warning};
-pub use snapshot::{ConceptIdx, Dir, Hierarchy, HierarchyNode, RelationView, Snapshot, SourceFormat, SourceInfo, Stats};
+pub use snapshot::{
+    ConceptIdx, Dir, Hierarchy, HierarchyNode, RelationView, Snapshot, SourceFormat, SourceInfo, Stats,
+};
 
 /// One source of an ontology, in the order it is layered.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -135,7 +135,14 @@ impl fmt::Display for Report {
             writeln!(f, "error: … and {} more errors", self.errors_not_kept)?;
         }
         for warning in self.warnings.values() {
-            writeln!(f, "warning [{}]: {} ({}×; e.g. {})", warning.code, warning.message, warning.count, warning.examples.join("; "))?;
+            writeln!(
+                f,
+                "warning [{}]: {} ({}×; e.g. {})",
+                warning.code,
+                warning.message,
+                warning.count,
+                warning.examples.join("; ")
+            )?;
         }
         Ok(())
     }

@@ -106,7 +106,8 @@ impl ConceptService for ConceptApi {
             let more = if missing.len() > 10 { format!(" and {} more", missing.len() - 10) } else { String::new() };
             return Err(ApiError::NotFound(format!("concepts not found: {}{more}", shown.join(", "))).into());
         }
-        let concepts = ids.iter().filter_map(|id| snapshot.lookup(id)).map(|idx| convert::concept(snapshot, idx, &lang));
+        let concepts =
+            ids.iter().filter_map(|id| snapshot.lookup(id)).map(|idx| convert::concept(snapshot, idx, &lang));
         Ok(Response::new(pb::BatchGetConceptsResponse {
             snapshot_version: snapshot.version().to_string(),
             concepts: concepts.collect(),
@@ -159,8 +160,7 @@ impl ConceptService for ConceptApi {
                 confidence: view.relation.confidence,
             })
             .collect();
-        let next_page_token =
-            if end < all.len() { format!("{}:{end}", snapshot.version()) } else { String::new() };
+        let next_page_token = if end < all.len() { format!("{}:{end}", snapshot.version()) } else { String::new() };
         Ok(Response::new(pb::ListRelationsResponse {
             snapshot_version: snapshot.version().to_string(),
             relations,
@@ -216,7 +216,10 @@ impl ConceptService for ConceptApi {
         }))
     }
 
-    async fn get_stats(&self, _request: Request<pb::GetStatsRequest>) -> Result<Response<pb::GetStatsResponse>, Status> {
+    async fn get_stats(
+        &self,
+        _request: Request<pb::GetStatsRequest>,
+    ) -> Result<Response<pb::GetStatsResponse>, Status> {
         let snapshot = &self.snapshot;
         let stats = snapshot.stats();
         Ok(Response::new(pb::GetStatsResponse {

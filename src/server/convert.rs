@@ -40,7 +40,11 @@ pub fn lookup(snapshot: &Snapshot, id: &str) -> Result<ConceptIdx, ApiError> {
 /// Shortens user text quoted in an error message.
 pub fn truncate(text: &str) -> String {
     const MAX: usize = 80;
-    if text.chars().count() <= MAX { text.to_string() } else { format!("{}…", text.chars().take(MAX).collect::<String>()) }
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
 }
 
 pub fn kind_to_pb(kind: ConceptKind) -> pb::ConceptKind {
@@ -214,7 +218,11 @@ pub fn concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Concept 
         preferred_label: concept.pref_label(lang).to_string(),
         labels: labels
             .into_iter()
-            .map(|l| pb::Label { lang: l.lang.to_string(), form: label_form_to_pb(l.form) as i32, text: l.text.to_string() })
+            .map(|l| pb::Label {
+                lang: l.lang.to_string(),
+                form: label_form_to_pb(l.form) as i32,
+                text: l.text.to_string(),
+            })
             .collect(),
         descriptions: concept
             .descriptions

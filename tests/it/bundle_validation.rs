@@ -59,7 +59,13 @@ fn duplicate_ids_are_errors() {
 fn dangling_references_name_the_field() {
     let text = course(r#", "teaches": [{"skill": "vaardig:skill/lassen"}, {"skill": "vaardig:skill/onbekend"}]"#);
     let errors = load_errors(&[("skills.jsonl", SKILL), ("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
-    assert_one(&errors, "courses.jsonl", 1, "teaches[1].skill", "unknown concept `https://id.vaardig.nl/skill/onbekend`");
+    assert_one(
+        &errors,
+        "courses.jsonl",
+        1,
+        "teaches[1].skill",
+        "unknown concept `https://id.vaardig.nl/skill/onbekend`",
+    );
 }
 
 #[test]
@@ -100,7 +106,9 @@ fn invalid_levels_prices_and_dates_name_the_field() {
     let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
     assert_one(&errors, "courses.jsonl", 1, "price_cents", "≥ 0");
 
-    let text = course(r#", "registers": [{"register": "stap_scholingsregister", "valid_from": "2023-01-01", "valid_to": "2022-01-01"}]"#);
+    let text = course(
+        r#", "registers": [{"register": "stap_scholingsregister", "valid_from": "2023-01-01", "valid_to": "2022-01-01"}]"#,
+    );
     let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);
     assert_one(&errors, "courses.jsonl", 1, "registers[0].valid_to", "not after valid_from");
 
@@ -139,7 +147,11 @@ fn labels_files_add_to_earlier_concepts_only() {
     let (snapshot, _) = ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]).unwrap();
     let skill = snapshot.get("https://id.vaardig.nl/skill/lassen").unwrap();
     assert_eq!(skill.pref_label("en"), "welding");
-    assert_eq!(skill.pref_label("nl"), "lassen", "an existing preferred label stays; the new one becomes an alternative");
+    assert_eq!(
+        skill.pref_label("nl"),
+        "lassen",
+        "an existing preferred label stays; the new one becomes an alternative"
+    );
 
     let errors = load_errors(&[("labels.jsonl", labels)]);
     assert_one(&errors, "labels.jsonl", 1, "id", "unknown concept");

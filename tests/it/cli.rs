@@ -41,7 +41,14 @@ fn stats_json_has_version_counts_and_relations() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["version"], snapshot.version());
-    for (kind, count) in [("occupation", 3007), ("skill", 13_896), ("isco_group", 619), ("skill_group", 640), ("course", 0), ("funding_scheme", 0)] {
+    for (kind, count) in [
+        ("occupation", 3007),
+        ("skill", 13_896),
+        ("isco_group", 619),
+        ("skill_group", 640),
+        ("course", 0),
+        ("funding_scheme", 0),
+    ] {
         assert_eq!(json["counts"][kind], count, "{kind}");
     }
     assert_eq!(json["relations"]["requires"], 123_788);

@@ -35,10 +35,8 @@ fn dutch_labels_are_merged_by_uri() {
     assert_eq!(forklift.pref_label("nl"), "heftruckchauffeur");
     assert_eq!(forklift.pref_label("en"), "forklift operator");
     // Dutch skill labels from the collections and the derived table.
-    let with_nl = snapshot
-        .concepts_of(ConceptKind::Skill)
-        .filter(|(_, c)| c.labels.iter().any(|l| &*l.lang == "nl"))
-        .count();
+    let with_nl =
+        snapshot.concepts_of(ConceptKind::Skill).filter(|(_, c)| c.labels.iter().any(|l| &*l.lang == "nl")).count();
     assert_eq!(with_nl, 6939, "every skill with a Dutch label in derived/ has one");
 }
 
@@ -47,7 +45,10 @@ async fn known_occupation_lists_its_essential_skills_through_the_api() {
     let server = spawn_server(esco()).await;
     let mut client = server.concepts().await;
     let concept = client
-        .get_concept(pb::GetConceptRequest { id: "esco:occupation/eeac6251-1974-42f5-91ed-513c6c883755".into(), lang: "nl".into() })
+        .get_concept(pb::GetConceptRequest {
+            id: "esco:occupation/eeac6251-1974-42f5-91ed-513c6c883755".into(),
+            lang: "nl".into(),
+        })
         .await
         .unwrap()
         .into_inner();
@@ -122,8 +123,7 @@ async fn hierarchy_walks_up_the_isco_tree_and_down_again() {
         .await
         .unwrap()
         .into_inner();
-    let chain: Vec<(String, u32)> =
-        up.ancestors.iter().map(|a| (a.concept.clone().unwrap().id, a.depth)).collect();
+    let chain: Vec<(String, u32)> = up.ancestors.iter().map(|a| (a.concept.clone().unwrap().id, a.depth)).collect();
     let isco = |code: &str| format!("http://data.europa.eu/esco/isco/C{code}");
     assert_eq!(chain, vec![(isco("8344"), 1), (isco("834"), 2), (isco("83"), 3), (isco("8"), 4)]);
 

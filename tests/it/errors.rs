@@ -8,7 +8,10 @@ use crate::helpers::{embedded, spawn_server};
 
 /// The fields named in a status's google.rpc.BadRequest detail.
 fn bad_fields(status: &tonic::Status) -> Vec<String> {
-    status.get_details_bad_request().map(|b| b.field_violations.into_iter().map(|v| v.field).collect()).unwrap_or_default()
+    status
+        .get_details_bad_request()
+        .map(|b| b.field_violations.into_iter().map(|v| v.field).collect())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -50,7 +53,8 @@ async fn malformed_input_is_invalid_argument_with_field_details() {
     let server = spawn_server(embedded()).await;
     let mut client = server.concepts().await;
 
-    let status = client.get_concept(pb::GetConceptRequest { id: String::new(), lang: String::new() }).await.unwrap_err();
+    let status =
+        client.get_concept(pb::GetConceptRequest { id: String::new(), lang: String::new() }).await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(bad_fields(&status), vec!["id"]);
 
@@ -87,12 +91,18 @@ async fn malformed_input_is_invalid_argument_with_field_details() {
     assert!(status.message().contains("another snapshot"), "{}", status.message());
 
     let status = client
-        .get_hierarchy(pb::GetHierarchyRequest { id: "vaardig:provider/roc-denkbeeldig".into(), depth: 11, max_nodes: 20_000, ..Default::default() })
+        .get_hierarchy(pb::GetHierarchyRequest {
+            id: "vaardig:provider/roc-denkbeeldig".into(),
+            depth: 11,
+            max_nodes: 20_000,
+            ..Default::default()
+        })
         .await
         .unwrap_err();
     assert_eq!(bad_fields(&status), vec!["depth", "max_nodes"]);
 
-    let status = client.batch_get_concepts(pb::BatchGetConceptsRequest { ids: vec![], lang: String::new() }).await.unwrap_err();
+    let status =
+        client.batch_get_concepts(pb::BatchGetConceptsRequest { ids: vec![], lang: String::new() }).await.unwrap_err();
     assert_eq!(bad_fields(&status), vec!["ids"]);
     let status = client
         .batch_get_concepts(pb::BatchGetConceptsRequest { ids: vec!["vaardig:a/b".into(); 1001], lang: String::new() })
@@ -101,7 +111,10 @@ async fn malformed_input_is_invalid_argument_with_field_details() {
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(bad_fields(&status), vec!["ids"]);
     let status = client
-        .batch_get_concepts(pb::BatchGetConceptsRequest { ids: vec!["vaardig:a/b".into(), "kapot id".into()], lang: String::new() })
+        .batch_get_concepts(pb::BatchGetConceptsRequest {
+            ids: vec!["vaardig:a/b".into(), "kapot id".into()],
+            lang: String::new(),
+        })
         .await
         .unwrap_err();
     assert_eq!(bad_fields(&status), vec!["ids[1]"]);
@@ -131,18 +144,24 @@ async fn health_and_reflection_are_served() {
         .unwrap()
         .into_inner();
     assert_eq!(status.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
-    let overall = health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.unwrap().into_inner();
+    let overall =
+        health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.unwrap().into_inner();
     assert_eq!(overall.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
 
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
     use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
     use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
     use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
-    use tonic_reflection::pb::v1::ServerReflectionRequest;
     let mut reflection = ServerReflectionClient::new(server.channel().await);
-    let request = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
     let mut stream = reflection.server_reflection_info(tokio_stream::iter(vec![request])).await.unwrap().into_inner();
     let response = stream.message().await.unwrap().unwrap();
-    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else { panic!("no service list") };
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
+        panic!("no service list")
+    };
     let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
     assert!(names.contains(&"vaardig.v1.ConceptService".to_string()), "{names:?}");
     assert!(names.contains(&"grpc.health.v1.Health".to_string()), "{names:?}");
