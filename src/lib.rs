@@ -23,6 +23,7 @@
 //!   protobuf, no I/O.
 //! - [`ontology`] — sources (ESCO CSV export, vaardig bundles, the embedded default) → validated,
 //!   immutable `Snapshot` with a petgraph graph of all relations.
+//! - [`engine`] — the engines of one snapshot, built and swapped together.
 //! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
 //!   error → status mapping, health and reflection.
 //! - [`cli`] — the `vaardig` command line: `serve`, `check` and the client commands.
@@ -30,6 +31,7 @@
 //! - [`telemetry`] — logging setup; logs hold counts, timings and ontology ids only.
 
 pub mod cli;
+pub mod engine;
 pub mod model;
 pub mod ontology;
 pub mod proto;

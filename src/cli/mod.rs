@@ -180,7 +180,7 @@ fn serve(raw: &[String], listen: SocketAddr) -> Result<(), Failure> {
             .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot listen on {listen}: {e}")))?;
         crate::server::serve(
             listener,
-            Arc::new(snapshot),
+            Arc::new(crate::engine::Engines::build(Arc::new(snapshot))),
             crate::server::shutdown_signal(),
             crate::server::DEFAULT_DRAIN_TIMEOUT,
         )

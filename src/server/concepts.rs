@@ -8,7 +8,8 @@ use tonic::{Request, Response, Status};
 
 use super::convert;
 use super::error::{ApiError, Violations, invalid};
-use crate::ontology::{Dir, Snapshot};
+use crate::engine::Engines;
+use crate::ontology::Dir;
 use crate::proto::v1 as pb;
 use crate::proto::v1::concept_service_server::ConceptService;
 
@@ -22,15 +23,15 @@ pub const MAX_DEPTH: u32 = 10;
 pub const DEFAULT_MAX_NODES: usize = 1000;
 pub const MAX_NODES: usize = 10_000;
 
-/// The concept service over one snapshot.
+/// The concept service over the engines of one snapshot.
 #[derive(Debug, Clone)]
 pub struct ConceptApi {
-    snapshot: Arc<Snapshot>,
+    engines: Arc<Engines>,
 }
 
 impl ConceptApi {
-    pub fn new(snapshot: Arc<Snapshot>) -> ConceptApi {
-        ConceptApi { snapshot }
+    pub fn new(engines: Arc<Engines>) -> ConceptApi {
+        ConceptApi { engines }
     }
 }
 
@@ -70,7 +71,7 @@ impl ConceptService for ConceptApi {
         let id = convert::id(&request.id, "id", &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
-        let snapshot = &self.snapshot;
+        let snapshot = &*self.engines.snapshot;
         let idx = convert::lookup(snapshot, &id)?;
         Ok(Response::new(pb::GetConceptResponse {
             snapshot_version: snapshot.version().to_string(),
@@ -98,7 +99,7 @@ impl ConceptService for ConceptApi {
             .collect();
         let lang = convert::lang(&request.lang, "lang", &mut violations);
         violations.check(())?;
-        let snapshot = &self.snapshot;
+        let snapshot = &*self.engines.snapshot;
         let ids: Vec<String> = ids.into_iter().flatten().collect();
         let missing: Vec<&str> = ids.iter().filter(|id| snapshot.lookup(id).is_none()).map(String::as_str).collect();
         if !missing.is_empty() {
@@ -119,7 +120,7 @@ impl ConceptService for ConceptApi {
         request: Request<pb::ListRelationsRequest>,
     ) -> Result<Response<pb::ListRelationsResponse>, Status> {
         let request = request.into_inner();
-        let snapshot = &self.snapshot;
+        let snapshot = &*self.engines.snapshot;
         let mut violations = Violations::default();
         let id = convert::id(&request.id, "id", &mut violations);
         let kind = convert::relation_kind_from_pb(request.kind, "kind", &mut violations);
@@ -174,7 +175,7 @@ impl ConceptService for ConceptApi {
         request: Request<pb::GetHierarchyRequest>,
     ) -> Result<Response<pb::GetHierarchyResponse>, Status> {
         let request = request.into_inner();
-        let snapshot = &self.snapshot;
+        let snapshot = &*self.engines.snapshot;
         let mut violations = Violations::default();
         let id = convert::id(&request.id, "id", &mut violations);
         let depth = match request.depth {
@@ -220,7 +221,7 @@ impl ConceptService for ConceptApi {
         &self,
         _request: Request<pb::GetStatsRequest>,
     ) -> Result<Response<pb::GetStatsResponse>, Status> {
-        let snapshot = &self.snapshot;
+        let snapshot = &*self.engines.snapshot;
         let stats = snapshot.stats();
         Ok(Response::new(pb::GetStatsResponse {
             snapshot_version: snapshot.version().to_string(),

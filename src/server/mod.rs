@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
-use crate::ontology::Snapshot;
+use crate::engine::Engines;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -34,7 +34,7 @@ pub enum ServeError {
 /// health service and lets in-flight requests finish for at most `drain_timeout`.
 pub async fn serve(
     listener: TcpListener,
-    snapshot: Arc<Snapshot>,
+    engines: Arc<Engines>,
     shutdown: impl Future<Output = ()> + Send + 'static,
     drain_timeout: Duration,
 ) -> Result<(), ServeError> {
@@ -52,8 +52,8 @@ pub async fn serve(
 
     tracing::info!(
         address = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
-        snapshot = snapshot.version(),
-        concepts = snapshot.len(),
+        snapshot = engines.snapshot.version(),
+        concepts = engines.snapshot.len(),
         "serving"
     );
 
@@ -62,7 +62,7 @@ pub async fn serve(
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(ConceptServiceServer::new(concepts::ConceptApi::new(snapshot)));
+        .add_service(ConceptServiceServer::new(concepts::ConceptApi::new(engines.clone())));
     let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
         let _ = stop_rx.await;
     }));

@@ -35,8 +35,9 @@ fn check_fails_with_the_location_of_an_error() {
 
 #[test]
 fn stats_json_has_version_counts_and_relations() {
-    let snapshot = esco();
-    let (addr, _stop) = spawn_server_thread(snapshot.clone());
+    let engines = esco();
+    let snapshot = &*engines.snapshot;
+    let (addr, _stop) = spawn_server_thread(engines.clone());
     let output = vaardig().args(["stats", "--json", "--server", &format!("http://{addr}")]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -56,8 +57,7 @@ fn stats_json_has_version_counts_and_relations() {
 
 #[test]
 fn concept_command_prints_dutch_text_and_json() {
-    let snapshot = esco();
-    let (addr, _stop) = spawn_server_thread(snapshot);
+    let (addr, _stop) = spawn_server_thread(esco());
     let server = format!("http://{addr}");
     let id = "esco:occupation/eeac6251-1974-42f5-91ed-513c6c883755";
     let output = vaardig().args(["concept", id, "--server", &server]).output().unwrap();

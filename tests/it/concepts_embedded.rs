@@ -8,7 +8,8 @@ use crate::helpers::{embedded, esco_dir, spawn_server};
 
 #[test]
 fn covers_every_concept_kind_in_the_promised_amounts() {
-    let snapshot = embedded();
+    let engines = embedded();
+    let snapshot = &*engines.snapshot;
     let stats = snapshot.stats();
     let count = |kind| stats.concepts[&kind];
     assert!(count(ConceptKind::Occupation) >= 30, "{}", count(ConceptKind::Occupation));
@@ -44,7 +45,8 @@ fn covers_every_concept_kind_in_the_promised_amounts() {
 
 #[test]
 fn stap_budget_carries_its_real_life_span_and_sources() {
-    let snapshot = embedded();
+    let engines = embedded();
+    let snapshot = &*engines.snapshot;
     let stap = snapshot.get("https://id.vaardig.nl/scheme/stap-budget").expect("STAP-budget is in the default");
     let Details::FundingScheme(details) = &stap.details else { panic!("not a funding scheme") };
     assert_eq!(details.validity.to.map(|d| d.to_string()), Some("2024-01-01".to_string()));
@@ -54,7 +56,8 @@ fn stap_budget_carries_its_real_life_span_and_sources() {
 #[test]
 fn layering_the_default_on_esco_enriches_esco_concepts() {
     let (snapshot, _) = ontology::load(&[SourceSpec::Path(esco_dir()), SourceSpec::Embedded]).unwrap();
-    let esco_only = crate::helpers::esco();
+    let esco_engines = crate::helpers::esco();
+    let esco_only = &*esco_engines.snapshot;
     assert!(
         snapshot.stats().concepts[&ConceptKind::Occupation] >= esco_only.stats().concepts[&ConceptKind::Occupation]
     );
@@ -70,13 +73,14 @@ fn layering_the_default_on_esco_enriches_esco_concepts() {
 
 #[tokio::test]
 async fn a_course_shows_provider_price_and_register_membership() {
-    let snapshot = embedded();
+    let engines = embedded();
+    let snapshot = &*engines.snapshot;
     let (idx, course) = snapshot
         .concepts_of(ConceptKind::Course)
         .find(|(_, c)| matches!(&c.details, Details::Course(d) if !d.registers.is_empty()))
         .expect("a course in a register");
     let Details::Course(details) = &course.details else { unreachable!() };
-    let server = spawn_server(snapshot.clone()).await;
+    let server = spawn_server(engines.clone()).await;
     let response = server
         .concepts()
         .await

@@ -9,7 +9,8 @@ const FORKLIFT_OPERATOR: &str = "http://data.europa.eu/esco/occupation/eeac6251-
 
 #[test]
 fn loads_every_concept_and_relation_of_the_export() {
-    let snapshot = esco();
+    let engines = esco();
+    let snapshot = &*engines.snapshot;
     let report = esco_report();
     let stats = snapshot.stats();
     assert_eq!(stats.concepts[&ConceptKind::Occupation], 3007);
@@ -30,7 +31,8 @@ fn loads_every_concept_and_relation_of_the_export() {
 
 #[test]
 fn dutch_labels_are_merged_by_uri() {
-    let snapshot = esco();
+    let engines = esco();
+    let snapshot = &*engines.snapshot;
     let forklift = snapshot.get(FORKLIFT_OPERATOR).unwrap();
     assert_eq!(forklift.pref_label("nl"), "heftruckchauffeur");
     assert_eq!(forklift.pref_label("en"), "forklift operator");
@@ -52,7 +54,7 @@ async fn known_occupation_lists_its_essential_skills_through_the_api() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(concept.snapshot_version, esco().version());
+    assert_eq!(concept.snapshot_version, esco().snapshot.version());
     let c = concept.concept.unwrap();
     assert_eq!(c.id, FORKLIFT_OPERATOR);
     assert_eq!(c.preferred_label, "heftruckchauffeur");

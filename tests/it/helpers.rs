@@ -6,7 +6,8 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::sync::oneshot;
 use tonic::transport::Channel;
-use vaardig::ontology::{self, Snapshot, SourceSpec};
+use vaardig::engine::Engines;
+use vaardig::ontology::{self, SourceSpec};
 use vaardig::proto::v1::concept_service_client::ConceptServiceClient;
 
 /// `../shared/data`, beside the repository (CI has it there too).
@@ -18,24 +19,27 @@ pub fn esco_dir() -> PathBuf {
     shared_data().join("esco-v1.1.1")
 }
 
-/// The embedded default ontology, loaded once.
-pub fn embedded() -> Arc<Snapshot> {
-    static SNAPSHOT: OnceLock<Arc<Snapshot>> = OnceLock::new();
-    SNAPSHOT
-        .get_or_init(|| Arc::new(ontology::load(&[SourceSpec::Embedded]).expect("embedded ontology loads").0))
+/// The embedded default ontology with its engines, built once per test binary.
+pub fn embedded() -> Arc<Engines> {
+    static ENGINES: OnceLock<Arc<Engines>> = OnceLock::new();
+    ENGINES
+        .get_or_init(|| {
+            let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("embedded ontology loads").0;
+            Arc::new(Engines::build(Arc::new(snapshot)))
+        })
         .clone()
 }
 
-fn esco_loaded() -> &'static (Arc<Snapshot>, ontology::Report) {
-    static LOADED: OnceLock<(Arc<Snapshot>, ontology::Report)> = OnceLock::new();
+fn esco_loaded() -> &'static (Arc<Engines>, ontology::Report) {
+    static LOADED: OnceLock<(Arc<Engines>, ontology::Report)> = OnceLock::new();
     LOADED.get_or_init(|| {
         let (snapshot, report) = ontology::load(&[SourceSpec::Path(esco_dir())]).expect("ESCO loads");
-        (Arc::new(snapshot), report)
+        (Arc::new(Engines::build(Arc::new(snapshot))), report)
     })
 }
 
-/// Full ESCO v1.1.1, loaded once per test binary.
-pub fn esco() -> Arc<Snapshot> {
+/// Full ESCO v1.1.1 with its engines, built once per test binary.
+pub fn esco() -> Arc<Engines> {
     esco_loaded().0.clone()
 }
 
@@ -73,7 +77,7 @@ impl Drop for TestServer {
 }
 
 /// Starts the real server (all services) on 127.0.0.1:0 in the current runtime.
-pub async fn spawn_server(snapshot: Arc<Snapshot>) -> TestServer {
+pub async fn spawn_server(engines: Arc<Engines>) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -81,14 +85,14 @@ pub async fn spawn_server(snapshot: Arc<Snapshot>) -> TestServer {
         let shutdown = async {
             let _ = stopped.await;
         };
-        vaardig::server::serve(listener, snapshot, shutdown, std::time::Duration::from_secs(2)).await.unwrap();
+        vaardig::server::serve(listener, engines, shutdown, std::time::Duration::from_secs(2)).await.unwrap();
     });
     TestServer { addr, stop: Some(stop) }
 }
 
 /// Starts a server in a runtime of its own thread, for tests that run the CLI binary (which
 /// blocks the test thread while it talks to the server).
-pub fn spawn_server_thread(snapshot: Arc<Snapshot>) -> (SocketAddr, oneshot::Sender<()>) {
+pub fn spawn_server_thread(engines: Arc<Engines>) -> (SocketAddr, oneshot::Sender<()>) {
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let (stop, stopped) = oneshot::channel::<()>();
     std::thread::spawn(move || {
@@ -99,7 +103,7 @@ pub fn spawn_server_thread(snapshot: Arc<Snapshot>) -> (SocketAddr, oneshot::Sen
             let shutdown = async {
                 let _ = stopped.await;
             };
-            vaardig::server::serve(listener, snapshot, shutdown, std::time::Duration::from_secs(2)).await.unwrap();
+            vaardig::server::serve(listener, engines, shutdown, std::time::Duration::from_secs(2)).await.unwrap();
         });
     });
     (addr_rx.recv().unwrap(), stop)
