@@ -6,17 +6,32 @@
 
 use std::sync::Arc;
 
+use std::path::Path;
+
 use crate::ontology::Snapshot;
+use crate::search::{IndexError, SearchEngine};
 
 /// A snapshot with every engine built on it.
 #[derive(Debug)]
 pub struct Engines {
     pub snapshot: Arc<Snapshot>,
+    pub search: SearchEngine,
 }
 
 impl Engines {
-    /// Builds every engine on `snapshot`.
+    /// Builds every engine on `snapshot`, the search index in memory.
+    ///
+    /// # Panics
+    /// Only if tantivy cannot build an index in memory, which no input can cause.
     pub fn build(snapshot: Arc<Snapshot>) -> Engines {
-        Engines { snapshot }
+        let search = SearchEngine::build(&snapshot).expect("an in-memory search index always builds");
+        Engines { snapshot, search }
+    }
+
+    /// Builds every engine on `snapshot`, persisting the search index under `index_dir` (reused when
+    /// the same snapshot starts again).
+    pub fn build_persisted(snapshot: Arc<Snapshot>, index_dir: &Path) -> Result<Engines, IndexError> {
+        let search = SearchEngine::build_persisted(&snapshot, index_dir)?;
+        Ok(Engines { snapshot, search })
     }
 }

@@ -24,6 +24,7 @@
 //! - [`ontology`] — sources (ESCO CSV export, vaardig bundles, the embedded default) → validated,
 //!   immutable `Snapshot` with a petgraph graph of all relations.
 //! - [`engine`] — the engines of one snapshot, built and swapped together.
+//! - [`search`] — Dutch-grade search, autocomplete and extraction (tantivy + own analysis).
 //! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
 //!   error → status mapping, health and reflection.
 //! - [`cli`] — the `vaardig` command line: `serve`, `check` and the client commands.
@@ -35,5 +36,6 @@ pub mod engine;
 pub mod model;
 pub mod ontology;
 pub mod proto;
+pub mod search;
 pub mod server;
 pub mod telemetry;

@@ -7,6 +7,7 @@
 
 mod client;
 mod output;
+mod search;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use crate::engine::Engines;
 use crate::ontology::{self, LoadError, SourceSpec};
 
 /// Exit code: the ontology is invalid, or another failure.
@@ -64,6 +66,9 @@ pub enum Command {
         /// Log as JSON lines instead of text.
         #[arg(long)]
         log_json: bool,
+        /// Where the search index is persisted, one folder per snapshot version.
+        #[arg(long, env = "VAARDIG_INDEX_DIR", default_value = "index")]
+        index_dir: String,
     },
     /// Validate ontology sources and print the report; exit code 1 on errors.
     Check {
@@ -105,6 +110,52 @@ pub enum Command {
         #[command(flatten)]
         client: ClientArgs,
     },
+    /// Search concepts. With --json and no QUERY: one query per stdin line, one JSON object per
+    /// line out, in input order (batch linking of job titles).
+    Search {
+        /// What to look for; omit with --json to read queries from stdin.
+        query: Option<String>,
+        /// Most hits to print (1–100).
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[command(flatten)]
+        search: search::SearchArgs,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Autocomplete a prefix.
+    Suggest {
+        prefix: String,
+        /// Most suggestions (1–50).
+        #[arg(long, default_value_t = 10)]
+        limit: u32,
+        #[command(flatten)]
+        search: search::SearchArgs,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Find the skills and occupations mentioned in a text (a CV, a vacancy): FILE or - for stdin.
+    Extract {
+        #[arg(default_value = "-")]
+        file: String,
+        #[command(flatten)]
+        search: search::SearchArgs,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Measure search quality: MRR@10, success@1/5/10 and recall@10 over TREC-style judgements.
+    Eval {
+        /// Queries: `query_id<TAB>text` per line.
+        #[arg(long)]
+        queries: String,
+        /// Judgements: `query_id 0 concept_id relevance` per line.
+        #[arg(long)]
+        qrels: String,
+        #[command(flatten)]
+        search: search::SearchArgs,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
     /// Counts per concept kind and relation kind, the snapshot version and the sources.
     Stats {
         #[command(flatten)]
@@ -115,10 +166,14 @@ pub enum Command {
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Serve { ontology, listen, log_json } => {
+        Command::Serve { ontology, listen, log_json, index_dir } => {
             crate::telemetry::init("info", log_json);
-            serve(&ontology, listen)
+            serve(&ontology, listen, &index_dir)
         }
+        Command::Search { query, limit, search: s, client } => search::search(&client, &s, query.as_deref(), limit),
+        Command::Suggest { prefix, limit, search: s, client } => search::suggest(&client, &s, &prefix, limit),
+        Command::Extract { file, search: s, client } => search::extract(&client, &s, &file),
+        Command::Eval { queries, qrels, search: s, client } => search::eval(&client, &s, &queries, &qrels),
         Command::Check { ontology } => check(&ontology),
         Command::Concept { id, client } => client::concept(&client, &id),
         Command::Relations { id, kind, direction, limit, client } => {
@@ -160,7 +215,9 @@ fn load(raw: &[String]) -> Result<(ontology::Snapshot, ontology::Report), Failur
     })
 }
 
-fn serve(raw: &[String], listen: SocketAddr) -> Result<(), Failure> {
+/// Loads the sources and builds every engine; the search index is persisted under `index_dir`
+/// when given (and reused for the same snapshot).
+pub(crate) fn load_engines(raw: &[String], index_dir: Option<&std::path::Path>) -> Result<Arc<Engines>, Failure> {
     let started = std::time::Instant::now();
     let (snapshot, report) = load(raw)?;
     for warning in report.warnings() {
@@ -172,20 +229,31 @@ fn serve(raw: &[String], listen: SocketAddr) -> Result<(), Failure> {
         millis = started.elapsed().as_millis() as u64,
         "ontology loaded"
     );
+    let snapshot = Arc::new(snapshot);
+    let engines = match index_dir {
+        Some(dir) => Engines::build_persisted(snapshot, dir)
+            .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot build the search index: {e}")))?,
+        None => Engines::build(snapshot),
+    };
+    tracing::info!(
+        millis = started.elapsed().as_millis() as u64,
+        index_reused = engines.search.index_reused(),
+        "engines ready"
+    );
+    Ok(Arc::new(engines))
+}
+
+fn serve(raw: &[String], listen: SocketAddr, index_dir: &str) -> Result<(), Failure> {
+    let engines = load_engines(raw, Some(std::path::Path::new(index_dir)))?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot listen on {listen}: {e}")))?;
-        crate::server::serve(
-            listener,
-            Arc::new(crate::engine::Engines::build(Arc::new(snapshot))),
-            crate::server::shutdown_signal(),
-            crate::server::DEFAULT_DRAIN_TIMEOUT,
-        )
-        .await
-        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
+        crate::server::serve(listener, engines, crate::server::shutdown_signal(), crate::server::DEFAULT_DRAIN_TIMEOUT)
+            .await
+            .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
     })
 }
 

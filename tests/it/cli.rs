@@ -99,3 +99,56 @@ fn relations_and_hierarchy_commands_work_on_the_default() {
     let output = vaardig().args(["relations", "x", "--kind", "owns", "--server", &server]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn batch_search_writes_one_json_line_per_input_line_in_order() {
+    use std::io::Write;
+    let index = tempfile::tempdir().unwrap();
+    let mut child = vaardig()
+        .args(["search", "--json", "--kind", "occupation", "--ontology", "embedded", "--index-dir"])
+        .arg(index.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "heftruckchauffeur\n\nverpleegkundige\nlasser AND (\n";
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4, "nothing accepted is lost");
+    let queries: Vec<&str> = lines.iter().map(|l| l["query"].as_str().unwrap()).collect();
+    assert_eq!(queries, ["heftruckchauffeur", "", "verpleegkundige", "lasser AND ("]);
+    assert_eq!(lines[0]["hits"][0]["label"], "heftruckchauffeur");
+    assert!(lines[0]["hits"][0]["score"].as_f64().unwrap() > 0.0);
+    assert!(lines[1]["error"].as_str().unwrap().contains("query"), "an empty line gets its error");
+    assert!(lines[2]["hits"][0]["id"].as_str().unwrap().starts_with("http"));
+}
+
+#[test]
+fn suggest_and_extract_work_offline() {
+    let index = tempfile::tempdir().unwrap();
+    let output = vaardig()
+        .args(["suggest", "heftr", "--json", "--ontology", "embedded", "--index-dir"])
+        .arg(index.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(!json["suggestions"].as_array().unwrap().is_empty());
+
+    let dir = tempfile::tempdir().unwrap();
+    let cv = dir.path().join("cv.txt");
+    std::fs::write(&cv, "Ik werkte als heftruckchauffeur en vrachtwagenchauffeur.").unwrap();
+    let output = vaardig()
+        .args(["extract", "--json", "--ontology", "embedded", "--index-dir"])
+        .arg(index.path())
+        .arg(&cv)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let texts: Vec<&str> = json["mentions"].as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert!(texts.contains(&"heftruckchauffeur"), "{texts:?}");
+}

@@ -1,0 +1,298 @@
+//! `vaardig search`, `suggest`, `extract` and `eval`: against a server, or offline on a local
+//! ontology (`--ontology`), through the very same service code.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use tonic::Request;
+use tonic::transport::Channel;
+
+use super::client::{block_on, channel, print_json, status_failure};
+use super::output::{Text, kind_name};
+use super::{ClientArgs, EXIT_FAILURE, Failure};
+use crate::model::{ConceptKind, compact_id};
+use crate::proto::v1 as pb;
+use crate::proto::v1::search_service_client::SearchServiceClient;
+use crate::proto::v1::search_service_server::SearchService;
+use crate::server::search::SearchApi;
+
+/// Options shared by the search commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SearchArgs {
+    /// Work offline on these ontology sources instead of asking a server (repeatable, layered).
+    #[arg(long = "ontology", value_name = "PATH")]
+    pub ontology: Vec<String>,
+    /// Where an offline run keeps its search index (reused for the same snapshot).
+    #[arg(long, default_value = "index")]
+    pub index_dir: String,
+    /// Only these concept kinds (occupation, skill, skill_group, isco_group, qualification,
+    /// credential, course, provider, funding_scheme). Repeatable.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+}
+
+impl SearchArgs {
+    fn kinds(&self) -> Result<Vec<i32>, Failure> {
+        self.kinds
+            .iter()
+            .map(|name| {
+                let kind = ConceptKind::parse(name).ok_or_else(|| {
+                    let names: Vec<&str> = ConceptKind::ALL.iter().map(|k| k.as_str()).collect();
+                    Failure::new(2, format!("--kind `{name}` is not one of: {}", names.join(", ")))
+                })?;
+                Ok(crate::server::convert::kind_to_pb(kind) as i32)
+            })
+            .collect()
+    }
+}
+
+/// Where the answers come from.
+#[derive(Clone)]
+enum Backend {
+    Local(Arc<SearchApi>),
+    Remote(SearchServiceClient<Channel>),
+}
+
+impl Backend {
+    async fn open(client: &ClientArgs, args: &SearchArgs) -> Result<Backend, Failure> {
+        if args.ontology.is_empty() {
+            return Ok(Backend::Remote(SearchServiceClient::new(channel(client).await?)));
+        }
+        let engines = super::load_engines(&args.ontology, Some(Path::new(&args.index_dir)))?;
+        Ok(Backend::Local(Arc::new(SearchApi::new(engines))))
+    }
+
+    async fn search(&self, request: pb::SearchRequest) -> Result<pb::SearchResponse, tonic::Status> {
+        match self {
+            Backend::Local(api) => api.search(Request::new(request)).await.map(|r| r.into_inner()),
+            Backend::Remote(client) => client.clone().search(request).await.map(|r| r.into_inner()),
+        }
+    }
+
+    async fn suggest(&self, request: pb::SuggestRequest) -> Result<pb::SuggestResponse, tonic::Status> {
+        match self {
+            Backend::Local(api) => api.suggest(Request::new(request)).await.map(|r| r.into_inner()),
+            Backend::Remote(client) => client.clone().suggest(request).await.map(|r| r.into_inner()),
+        }
+    }
+
+    async fn extract(&self, request: pb::ExtractConceptsRequest) -> Result<pb::ExtractConceptsResponse, tonic::Status> {
+        match self {
+            Backend::Local(api) => api.extract_concepts(Request::new(request)).await.map(|r| r.into_inner()),
+            Backend::Remote(client) => client.clone().extract_concepts(request).await.map(|r| r.into_inner()),
+        }
+    }
+}
+
+/// Requests in flight at once in batch mode: enough to keep a server's cores busy.
+const BATCH_IN_FLIGHT: usize = 16;
+
+fn hit_json(hit: &pb::SearchHit) -> serde_json::Value {
+    let concept = hit.concept.clone().unwrap_or_default();
+    serde_json::json!({
+        "id": concept.id,
+        "kind": kind_name(concept.kind),
+        "label": concept.label,
+        "matched_label": hit.matched_label,
+        "score": hit.score,
+    })
+}
+
+pub fn search(client: &ClientArgs, args: &SearchArgs, query: Option<&str>, limit: usize) -> Result<(), Failure> {
+    let kinds = args.kinds()?;
+    let request = |q: &str| pb::SearchRequest {
+        query: q.to_string(),
+        kinds: kinds.clone(),
+        lang: client.lang.clone(),
+        page_size: limit as i32,
+        skip_facets: query.is_none(),
+        ..Default::default()
+    };
+    block_on(async {
+        let backend = Backend::open(client, args).await?;
+        let Some(query) = query else {
+            return batch(&backend, request, client.json).await;
+        };
+        let response = backend.search(request(query)).await.map_err(status_failure)?;
+        if client.json {
+            print_json(&serde_json::json!({
+                "version": response.snapshot_version,
+                "query": query,
+                "total": response.total_size,
+                "hits": response.hits.iter().map(hit_json).collect::<Vec<_>>(),
+                "facets": response.facets.iter().map(|f| (kind_name(f.kind).to_string(), serde_json::Value::from(f.count))).collect::<serde_json::Map<_, _>>(),
+            }));
+        } else {
+            let text = Text::new(&client.lang);
+            for (i, hit) in response.hits.iter().enumerate() {
+                let c = hit.concept.clone().unwrap_or_default();
+                let via = if hit.matched_label != c.label && !hit.matched_label.is_empty() {
+                    format!("  ({} “{}”)", text.pick("via", "via"), hit.matched_label)
+                } else {
+                    String::new()
+                };
+                println!(
+                    "{:>2}. {}  [{}]  {:.3}{via}\n    {}",
+                    i + 1,
+                    c.label,
+                    kind_name(c.kind),
+                    hit.score,
+                    compact_id(&c.id)
+                );
+            }
+            if response.hits.is_empty() {
+                println!("{}", text.pick("geen resultaten", "no results"));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// One query per stdin line → one JSON object per line, in input order. A line the server rejects
+/// gets an object with its `error`, so nothing is lost or reordered.
+async fn batch(backend: &Backend, request: impl Fn(&str) -> pb::SearchRequest, _json: bool) -> Result<(), Failure> {
+    let stdin = std::io::stdin();
+    let lines: Vec<String> = stdin
+        .lock()
+        .lines()
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read stdin: {e}")))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut answers = futures_util::stream::iter(lines.iter().map(|line| {
+        let backend = backend.clone();
+        let req = request(line);
+        async move { (line, backend.search(req).await) }
+    }))
+    .buffered(BATCH_IN_FLIGHT);
+    while let Some((line, answer)) = answers.next().await {
+        let value = match answer {
+            Ok(response) => {
+                serde_json::json!({"query": line, "hits": response.hits.iter().map(hit_json).collect::<Vec<_>>()})
+            }
+            Err(status) if status.code() == tonic::Code::InvalidArgument => {
+                serde_json::json!({"query": line, "hits": [], "error": status.message()})
+            }
+            Err(status) => return Err(status_failure(status)),
+        };
+        writeln!(out, "{value}").map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot write: {e}")))?;
+    }
+    out.flush().map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot write: {e}")))
+}
+
+pub fn suggest(client: &ClientArgs, args: &SearchArgs, prefix: &str, limit: u32) -> Result<(), Failure> {
+    let kinds = args.kinds()?;
+    block_on(async {
+        let backend = Backend::open(client, args).await?;
+        let request = pb::SuggestRequest { prefix: prefix.to_string(), kinds, lang: client.lang.clone(), limit };
+        let response = backend.suggest(request).await.map_err(status_failure)?;
+        if client.json {
+            print_json(&serde_json::json!({
+                "version": response.snapshot_version,
+                "suggestions": response.suggestions.iter().map(|s| {
+                    let c = s.concept.clone().unwrap_or_default();
+                    serde_json::json!({"id": c.id, "kind": kind_name(c.kind), "label": s.label, "score": s.score})
+                }).collect::<Vec<_>>(),
+            }));
+        } else {
+            for s in &response.suggestions {
+                let c = s.concept.clone().unwrap_or_default();
+                println!("{}  [{}]  {}", s.label, kind_name(c.kind), compact_id(&c.id));
+            }
+        }
+        Ok(())
+    })
+}
+
+pub fn extract(client: &ClientArgs, args: &SearchArgs, file: &str) -> Result<(), Failure> {
+    let text = if file == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read stdin: {e}")))?;
+        text
+    } else {
+        std::fs::read_to_string(file).map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read {file}: {e}")))?
+    };
+    block_on(async {
+        let backend = Backend::open(client, args).await?;
+        let request = pb::ExtractConceptsRequest { text, lang: client.lang.clone(), min_confidence: 0.0 };
+        let response = backend.extract(request).await.map_err(status_failure)?;
+        if client.json {
+            print_json(&serde_json::json!({
+                "version": response.snapshot_version,
+                "mentions": response.mentions.iter().map(|m| {
+                    let c = m.concept.clone().unwrap_or_default();
+                    serde_json::json!({"id": c.id, "kind": kind_name(c.kind), "label": c.label, "start": m.start, "end": m.end,
+                        "text": m.text, "matched_label": m.matched_label, "confidence": m.confidence, "alternatives": m.alternative_ids})
+                }).collect::<Vec<_>>(),
+            }));
+        } else {
+            for m in &response.mentions {
+                let c = m.concept.clone().unwrap_or_default();
+                println!(
+                    "{:>5}–{:<5} “{}” → {}  [{}]  {:.2}  {}",
+                    m.start,
+                    m.end,
+                    m.text,
+                    c.label,
+                    kind_name(c.kind),
+                    m.confidence,
+                    compact_id(&c.id)
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+pub fn eval(client: &ClientArgs, args: &SearchArgs, queries: &str, qrels: &str) -> Result<(), Failure> {
+    let read = |path: &str| {
+        std::fs::read_to_string(path).map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read {path}: {e}")))
+    };
+    let (judged, unjudged) = crate::search::eval::read_judgements(queries, &read(queries)?, qrels, &read(qrels)?)
+        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+    let kinds = args.kinds()?;
+    block_on(async {
+        let backend = Backend::open(client, args).await?;
+        let mut runs = Vec::with_capacity(judged.len());
+        let mut answers = futures_util::stream::iter(judged.iter().map(|j| {
+            let backend = backend.clone();
+            let request = pb::SearchRequest {
+                query: j.text.clone(),
+                kinds: kinds.clone(),
+                lang: client.lang.clone(),
+                page_size: 10,
+                skip_facets: true,
+                ..Default::default()
+            };
+            async move { (j, backend.search(request).await) }
+        }))
+        .buffered(BATCH_IN_FLIGHT);
+        while let Some((j, answer)) = answers.next().await {
+            let ids = match answer {
+                Ok(response) => response.hits.into_iter().filter_map(|h| h.concept.map(|c| c.id)).collect(),
+                Err(status) if status.code() == tonic::Code::InvalidArgument => Vec::new(),
+                Err(status) => return Err(status_failure(status)),
+            };
+            runs.push((j, ids));
+        }
+        let m = crate::search::eval::metrics(runs);
+        if client.json {
+            let mut value = serde_json::to_value(&m).unwrap_or_default();
+            value["unjudged_queries"] = unjudged.into();
+            print_json(&value);
+        } else {
+            println!("queries        {}", m.queries);
+            println!("MRR@10         {:.4}", m.mrr_at_10);
+            println!("success@1      {:.4}", m.success_at_1);
+            println!("success@5      {:.4}", m.success_at_5);
+            println!("success@10     {:.4}", m.success_at_10);
+            println!("recall@10      {:.4}", m.recall_at_10);
+            if unjudged > 0 {
+                println!("({unjudged} queries without relevant concepts in the qrels were skipped)");
+            }
+        }
+        Ok(())
+    })
+}

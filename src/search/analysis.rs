@@ -1,0 +1,358 @@
+//! Dutch and English text analysis for concept labels and user queries.
+//!
+//! One pipeline serves indexing, querying, autocomplete and extraction, so that a query and a label
+//! are always compared in the same form:
+//!
+//! 1. **normalize**: lowercase, fold diacritics (`inspiciënt` → `inspicient`), drop gender markers
+//!    such as `(m/v)` or `m/v/x`;
+//! 2. **tokenize** into words with their character spans in the original text;
+//! 3. **variant**: map Dutch female and agent forms to one base form (`medewerkster` →
+//!    `medewerker`, `zorgassistente` → `zorgassistent`, `lerares` → `leraar`);
+//! 4. **stem** with the Snowball stemmer of the label's language (`verpleegkundigen` →
+//!    `verpleegkund`);
+//! 5. **decompound** Dutch compounds with a dictionary built from the ontology's own labels
+//!    (`vrachtwagenchauffeur` → `vrachtwagen` + `chauffeur`), so that a compound finds the
+//!    phrase written apart and back.
+//!
+//! Stop words (`de`, `van`, `the`, …) are kept as tokens (for spans) but flagged, so they never
+//! decide a match on their own.
+
+use std::collections::HashMap;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+
+/// The languages with their own stemmer; other languages are matched on normalized forms only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Nl,
+    En,
+    Other,
+}
+
+impl Lang {
+    pub fn from_code(code: &str) -> Lang {
+        match code.split('-').next().unwrap_or_default() {
+            "nl" => Lang::Nl,
+            "en" => Lang::En,
+            _ => Lang::Other,
+        }
+    }
+}
+
+/// Dutch stop words: articles, prepositions, conjunctions and filler that occur in labels and CVs
+/// but carry no meaning for matching.
+const STOP_NL: &[&str] = &[
+    "de", "het", "een", "en", "of", "van", "voor", "in", "op", "met", "aan", "bij", "door", "naar", "uit", "om", "te",
+    "tot", "over", "onder", "als", "die", "dat", "dit", "deze", "er", "is", "zijn", "was", "worden", "wordt", "ik",
+    "je", "jij", "u", "we", "wij", "ze", "zij", "hij", "mijn", "ons", "onze", "hun", "ook", "nog", "al", "zo", "maar",
+    "dan", "wel", "niet", "geen", "heb", "hebben", "heeft", "had", "kan", "kunnen", "moet", "moeten", "zal", "zou",
+    "mee", "waar", "wat", "wie", "hoe", "jaar", "jaren", "etc", "enz", "bv", "o", "a", "m", "v", "x", "mv", "vrouw",
+    "man", "h",
+];
+
+/// English stop words.
+const STOP_EN: &[&str] = &[
+    "the", "a", "an", "and", "or", "of", "for", "in", "on", "with", "to", "at", "by", "from", "as", "is", "are", "be",
+    "i", "my", "we", "our", "you", "your", "this", "that", "these", "it", "its", "was", "were", "have", "has", "had",
+    "etc", "e", "g", "ie",
+];
+
+/// True for words that never carry a match on their own.
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_NL.contains(&word) || STOP_EN.contains(&word)
+}
+
+/// Lowercases, folds diacritics and keeps letters and digits; everything else becomes a space.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'ø' | 'Ø' => out.push('o'),
+            'ĳ' | 'Ĳ' => out.push_str("ij"),
+            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
+/// A word of a text: its normalized form and where it stands in the original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// Normalized (lowercase, folded) form.
+    pub text: String,
+    /// Byte range in the original text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Splits a text into normalized words with their byte spans in the original text. Gender markers
+/// (`m/v`, `m/v/x`, `v/m`) are dropped.
+pub fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            push_word(&mut out, text, s, i);
+        }
+    }
+    if let Some(s) = start {
+        push_word(&mut out, text, s, text.len());
+    }
+    drop_gender_markers(&mut out);
+    out
+}
+
+fn push_word(out: &mut Vec<Word>, text: &str, start: usize, end: usize) {
+    let normalized = normalize(&text[start..end]);
+    // Folding can split a word (rare ligatures); keep the parts on the same span.
+    for part in normalized.split_whitespace() {
+        out.push(Word { text: part.to_string(), start, end });
+    }
+}
+
+/// Removes `m/v`, `v/m`, `m/v/x`, `m/w` sequences that vacancy titles carry.
+fn drop_gender_markers(words: &mut Vec<Word>) {
+    let mut i = 0;
+    while i < words.len() {
+        let marker_len = {
+            let w = |k: usize| words.get(i + k).map(|w| w.text.as_str());
+            match (w(0), w(1), w(2)) {
+                (Some("m"), Some("v" | "w" | "f"), Some("x")) | (Some("v"), Some("m"), Some("x")) => 3,
+                (Some("m"), Some("v" | "w" | "f"), _) | (Some("v"), Some("m"), _) => 2,
+                (Some("mv" | "mvx" | "vm"), _, _) => 1,
+                _ => 0,
+            }
+        };
+        if marker_len > 0 {
+            words.drain(i..i + marker_len);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Maps a Dutch word to the base form of its gender/agent variants. Rules are ordered: the first
+/// that applies wins; words too short to carry a suffix are left alone.
+pub fn dutch_variant(word: &str) -> String {
+    const IRREGULAR: &[(&str, &str)] = &[
+        ("lerares", "leraar"),
+        ("leraressen", "leraar"),
+        ("secretaresse", "secretaris"),
+        ("verpleegster", "verpleegkundige"),
+        ("verpleger", "verpleegkundige"),
+        ("zuster", "verpleegkundige"),
+        ("kapster", "kapper"),
+        ("zangeres", "zanger"),
+        ("danseres", "danser"),
+        ("actrice", "acteur"),
+        ("stewardess", "steward"),
+        ("serveerster", "serveerder"),
+        ("boerin", "boer"),
+        ("koningin", "koning"),
+    ];
+    if let Some((_, base)) = IRREGULAR.iter().find(|(form, _)| *form == word) {
+        return base.to_string();
+    }
+    let n = word.chars().count();
+    let rules: &[(&str, &str, usize)] = &[
+        // (suffix, replacement, minimum word length)
+        ("sters", "er", 7),
+        ("ster", "er", 6),
+        ("trices", "teur", 8),
+        ("trice", "teur", 7),
+        ("euses", "eur", 7),
+        ("euse", "eur", 6),
+        ("iere", "ier", 6),
+        ("ologe", "oloog", 7),
+        ("ares", "aar", 6),
+        ("ica", "icus", 6),
+        ("ente", "ent", 6),
+        ("ante", "ant", 6),
+        ("iste", "ist", 6),
+        ("ite", "iet", 7),
+    ];
+    for (suffix, replacement, min_len) in rules {
+        if n >= *min_len {
+            if let Some(stem) = word.strip_suffix(suffix) {
+                return format!("{stem}{replacement}");
+            }
+        }
+    }
+    word.to_string()
+}
+
+/// Stems words of one language; keeps the Snowball stemmers alive between calls.
+pub struct Stemmers {
+    dutch: Stemmer,
+    english: Stemmer,
+}
+
+impl Default for Stemmers {
+    fn default() -> Self {
+        Stemmers { dutch: Stemmer::create(Algorithm::Dutch), english: Stemmer::create(Algorithm::English) }
+    }
+}
+
+impl std::fmt::Debug for Stemmers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stemmers")
+    }
+}
+
+impl Stemmers {
+    /// The comparable form of a normalized word: variant then stem, per language.
+    pub fn key(&self, word: &str, lang: Lang) -> String {
+        match lang {
+            Lang::Nl => self.dutch.stem(&dutch_variant(word)).into_owned(),
+            Lang::En => self.english.stem(word).into_owned(),
+            Lang::Other => word.to_string(),
+        }
+    }
+}
+
+/// Dutch compound splitting with a dictionary of words seen in the ontology's labels.
+#[derive(Debug, Default)]
+pub struct Decompounder {
+    /// Known words (normalized) with how often they occur in labels.
+    words: HashMap<String, u32>,
+}
+
+/// Shortest part a compound is split into: shorter parts (`in`, `op`) cause false splits.
+const MIN_PART: usize = 3;
+/// Words shorter than this are never split.
+const MIN_COMPOUND: usize = 7;
+
+impl Decompounder {
+    /// Learns the words of a label.
+    pub fn add_words<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        for word in words {
+            if word.chars().count() >= MIN_PART && !word.bytes().all(|b| b.is_ascii_digit()) && !is_stop_word(word) {
+                *self.words.entry(word.to_string()).or_default() += 1;
+            }
+        }
+    }
+
+    pub fn is_known(&self, word: &str) -> bool {
+        self.words.contains_key(word)
+    }
+
+    /// Splits `word` into two or more known words (with the Dutch linking `s`, `e` or `en` allowed
+    /// between them), preferring the fewest parts. Returns an empty list when no split exists.
+    pub fn split(&self, word: &str) -> Vec<String> {
+        // Character boundaries as byte offsets, so parts are looked up as slices without copying.
+        let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).chain(std::iter::once(word.len())).collect();
+        let n = bounds.len() - 1;
+        if n < MIN_COMPOUND {
+            return Vec::new();
+        }
+        // parts[i] = fewest parts covering the first i characters; from[i] = (part start, part end)
+        // of the last part, with `i` possibly past a linking letter.
+        const NONE: u32 = u32::MAX;
+        let mut parts = vec![NONE; n + 1];
+        let mut from = vec![(0usize, 0usize); n + 1];
+        parts[0] = 0;
+        for start in 0..n {
+            if parts[start] == NONE {
+                continue;
+            }
+            for end in (start + MIN_PART)..=n {
+                if !self.words.contains_key(&word[bounds[start]..bounds[end]]) {
+                    continue;
+                }
+                let count = parts[start] + 1;
+                if count < parts[end] {
+                    parts[end] = count;
+                    from[end] = (start, end);
+                }
+                for link in ["s", "e", "en"] {
+                    let link_end = end + link.len();
+                    if link_end < n && &word[bounds[end]..bounds[link_end]] == link && count < parts[link_end] {
+                        parts[link_end] = count;
+                        from[link_end] = (start, end);
+                    }
+                }
+            }
+        }
+        if parts[n] == NONE || parts[n] < 2 {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity(parts[n] as usize);
+        let mut at = n;
+        while at > 0 {
+            let (start, end) = from[at];
+            out.push(word[bounds[start]..bounds[end]].to_string());
+            at = start;
+        }
+        out.reverse();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_case_and_diacritics() {
+        assert_eq!(normalize("Inspiciënte"), "inspiciente");
+        assert_eq!(normalize("Café-Médewerker"), "cafe medewerker");
+    }
+
+    #[test]
+    fn words_keep_spans_and_drop_gender_markers() {
+        let text = "Lasser MIG/MAG (m/v/x) Zoetermeer";
+        let ws = words(text);
+        let texts: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["lasser", "mig", "mag", "zoetermeer"]);
+        assert_eq!(&text[ws[0].start..ws[0].end], "Lasser");
+        assert_eq!(&text[ws[3].start..ws[3].end], "Zoetermeer");
+        let ws = words("Chauffeur m/v");
+        assert_eq!(ws.len(), 1);
+    }
+
+    #[test]
+    fn dutch_variants_meet_their_base_form() {
+        for (form, base) in [
+            ("medewerkster", "medewerker"),
+            ("zorgassistente", "zorgassistent"),
+            ("lerares", "leraar"),
+            ("directrice", "directeur"),
+            ("masseuse", "masseur"),
+            ("cytotechnologe", "cytotechnoloog"),
+            ("historica", "historicus"),
+            ("lasser", "lasser"),
+            ("pianiste", "pianist"),
+        ] {
+            assert_eq!(dutch_variant(form), base, "{form}");
+        }
+    }
+
+    #[test]
+    fn stems_plurals_to_the_same_key() {
+        let s = Stemmers::default();
+        assert_eq!(s.key("verpleegkundigen", Lang::Nl), s.key("verpleegkundige", Lang::Nl));
+        assert_eq!(s.key("medewerksters", Lang::Nl), s.key("medewerker", Lang::Nl));
+        assert_eq!(s.key("drivers", Lang::En), s.key("driver", Lang::En));
+    }
+
+    #[test]
+    fn splits_compounds_into_known_words() {
+        let mut d = Decompounder::default();
+        d.add_words(["vrachtwagen", "chauffeur", "bedrijf", "leider", "zorg", "assistent", "kinder", "opvang"]);
+        assert_eq!(d.split("vrachtwagenchauffeur"), ["vrachtwagen", "chauffeur"]);
+        assert_eq!(d.split("bedrijfsleider"), ["bedrijf", "leider"]);
+        assert_eq!(d.split("zorgassistent"), ["zorg", "assistent"]);
+        assert_eq!(d.split("kinderopvang"), ["kinder", "opvang"]);
+        assert!(d.split("chauffeur").is_empty(), "a known word alone is not a compound");
+        assert!(d.split("onbekendwoord").is_empty());
+    }
+}

@@ -1,0 +1,253 @@
+//! The analyzed label table: every label of every concept, analyzed once per snapshot.
+//!
+//! Search, autocomplete and extraction all compare against this table, so a label is analyzed
+//! once and in one way. Besides concept labels, ISCO groups also carry the labels of their member
+//! occupations (form [`LabelKind::Member`]): a specific job title can then find the ISCO group its
+//! occupation belongs to, which matters when a title has no ESCO occupation of its own.
+
+use std::collections::HashMap;
+
+use super::analysis::{self, Decompounder, Lang, Stemmers};
+use crate::model::{ConceptKind, Details, LabelForm, RelationKind};
+use crate::ontology::{ConceptIdx, Dir, Snapshot};
+
+/// What kind of text a label row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LabelKind {
+    Preferred,
+    Alternative,
+    Hidden,
+    /// A label of a member occupation, indexed on its ISCO group.
+    Member,
+    /// A code: ISCO code, crebo, ESCO code, or the concept URI.
+    Code,
+}
+
+impl LabelKind {
+    fn from_form(form: LabelForm) -> LabelKind {
+        match form {
+            LabelForm::Preferred => LabelKind::Preferred,
+            LabelForm::Alternative => LabelKind::Alternative,
+            LabelForm::Hidden => LabelKind::Hidden,
+        }
+    }
+
+    /// How much a match on this kind of label is worth: a preferred-label match outranks an
+    /// alternative-label match, which outranks a hidden label and a member occupation's label.
+    pub fn weight(self) -> f32 {
+        match self {
+            LabelKind::Preferred | LabelKind::Code => 1.0,
+            LabelKind::Alternative => 0.94,
+            LabelKind::Hidden => 0.85,
+            LabelKind::Member => 0.8,
+        }
+    }
+
+    pub fn as_u64(self) -> u64 {
+        self as u64
+    }
+}
+
+/// One analyzed word of a label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Normalized word.
+    pub word: Box<str>,
+    /// Variant + stem key in the label's language.
+    pub key: Box<str>,
+    /// Compound parts (their keys), empty when the word is not a compound.
+    pub parts: Vec<Box<str>>,
+    pub stop: bool,
+}
+
+/// One row of the label table.
+#[derive(Debug, Clone)]
+pub struct LabelRow {
+    pub concept: ConceptIdx,
+    pub kind: ConceptKind,
+    pub label_kind: LabelKind,
+    pub lang: Box<str>,
+    pub text: Box<str>,
+    pub tokens: Vec<Token>,
+}
+
+impl LabelRow {
+    /// The normalized words joined by spaces (the exact form of the label).
+    pub fn exact(&self) -> String {
+        self.tokens.iter().map(|t| &*t.word).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// All labels of a snapshot, analyzed, with document frequencies for weighting.
+#[derive(Debug)]
+pub struct LabelTable {
+    pub rows: Vec<LabelRow>,
+    pub stemmers: Stemmers,
+    pub decompounder: Decompounder,
+    /// In how many labels a key (word key or compound part) occurs.
+    key_df: HashMap<Box<str>, u32>,
+    /// Descriptions, matched with a low weight.
+    pub descriptions: Vec<DescriptionRow>,
+}
+
+/// The analyzed description of a concept in one language.
+#[derive(Debug, Clone)]
+pub struct DescriptionRow {
+    pub concept: ConceptIdx,
+    pub kind: ConceptKind,
+    pub tokens: Vec<Token>,
+}
+
+/// The kinds that are searched by default (courses, providers and schemes have labels too, and are
+/// searched when asked for).
+pub fn analyze(stemmers: &Stemmers, decompounder: &Decompounder, text: &str, lang: Lang) -> Vec<Token> {
+    analysis::words(text).into_iter().map(|w| token(stemmers, decompounder, &w.text, lang)).collect()
+}
+
+/// Analyzes one normalized word.
+pub fn token(stemmers: &Stemmers, decompounder: &Decompounder, word: &str, lang: Lang) -> Token {
+    let stop = analysis::is_stop_word(word);
+    // Compounds are a Dutch (and Germanic) phenomenon; English labels are split into words already.
+    let parts = if lang == Lang::En || stop {
+        Vec::new()
+    } else {
+        decompounder.split(word).iter().map(|p| stemmers.key(p, Lang::Nl).into_boxed_str()).collect()
+    };
+    Token { word: word.into(), key: stemmers.key(word, lang).into_boxed_str(), parts, stop }
+}
+
+impl LabelTable {
+    pub fn build(snapshot: &Snapshot) -> LabelTable {
+        let stemmers = Stemmers::default();
+        // The compound dictionary: every word of every Dutch label (and English ones: loanwords
+        // such as "manager" or "software" occur inside Dutch compounds).
+        let mut decompounder = Decompounder::default();
+        for (_, concept) in snapshot.concepts() {
+            for label in &concept.labels {
+                let words = analysis::words(&label.text);
+                decompounder.add_words(words.iter().map(|w| w.text.as_str()));
+            }
+        }
+
+        let mut rows = Vec::new();
+        let mut descriptions = Vec::new();
+        // Labels share most of their words: analyze each (word, language) once.
+        let mut cache: HashMap<(String, Lang), Token> = HashMap::new();
+        let mut analyze_cached = |text: &str, lang: Lang| -> Vec<Token> {
+            analysis::words(text)
+                .into_iter()
+                .map(|w| {
+                    cache
+                        .entry((w.text, lang))
+                        .or_insert_with_key(|(word, lang)| token(&stemmers, &decompounder, word, *lang))
+                        .clone()
+                })
+                .collect()
+        };
+        for (idx, concept) in snapshot.concepts() {
+            for label in &concept.labels {
+                let lang = Lang::from_code(&label.lang);
+                rows.push(LabelRow {
+                    concept: idx,
+                    kind: concept.kind,
+                    label_kind: LabelKind::from_form(label.form),
+                    lang: label.lang.clone(),
+                    text: label.text.clone(),
+                    tokens: analyze_cached(&label.text, lang),
+                });
+            }
+            for code in codes(concept) {
+                rows.push(LabelRow {
+                    concept: idx,
+                    kind: concept.kind,
+                    label_kind: LabelKind::Code,
+                    lang: "".into(),
+                    text: code.clone().into(),
+                    tokens: vec![Token { word: code.clone().into(), key: code.into(), parts: Vec::new(), stop: false }],
+                });
+            }
+            for d in &concept.descriptions {
+                let lang = Lang::from_code(&d.lang);
+                let tokens = analyze_cached(&d.text, lang);
+                descriptions.push(DescriptionRow { concept: idx, kind: concept.kind, tokens });
+            }
+            if concept.kind == ConceptKind::IscoGroup {
+                rows.extend(member_rows(snapshot, idx, &mut analyze_cached));
+            }
+        }
+        let mut key_df: HashMap<Box<str>, u32> = HashMap::new();
+        for row in &rows {
+            let mut seen: Vec<&str> = Vec::new();
+            for t in &row.tokens {
+                for k in std::iter::once(&t.key).chain(t.parts.iter()) {
+                    if !seen.contains(&&**k) {
+                        seen.push(k);
+                    }
+                }
+            }
+            for k in seen {
+                *key_df.entry(k.into()).or_default() += 1;
+            }
+        }
+        LabelTable { rows, stemmers, decompounder, key_df, descriptions }
+    }
+
+    /// Inverse document frequency of a key over labels: rare words decide a match, common ones
+    /// (`medewerker`, `manager`) much less.
+    pub fn idf(&self, key: &str) -> f32 {
+        let n = self.rows.len().max(1) as f32;
+        let df = self.key_df.get(key).copied().unwrap_or(0) as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    pub fn df(&self, key: &str) -> u32 {
+        self.key_df.get(key).copied().unwrap_or(0)
+    }
+
+    /// Analyzes a query or a text in `lang`.
+    pub fn analyze(&self, text: &str, lang: Lang) -> Vec<Token> {
+        analyze(&self.stemmers, &self.decompounder, text, lang)
+    }
+}
+
+/// Codes by which people look a concept up.
+fn codes(concept: &crate::model::Concept) -> Vec<String> {
+    let mut out = Vec::new();
+    match &concept.details {
+        Details::Occupation(o) => {
+            out.extend(o.esco_code.as_deref().map(str::to_string));
+        }
+        Details::IscoGroup { code } => out.push(code.to_string()),
+        Details::SkillGroup { code: Some(code) } => out.push(analysis::normalize(code).replace(' ', "")),
+        Details::Qualification(q) => out.push(q.crebo.to_string()),
+        _ => {}
+    }
+    out
+}
+
+/// The labels of the occupations directly under an ISCO group, as member rows of the group.
+fn member_rows(
+    snapshot: &Snapshot,
+    group: ConceptIdx,
+    analyze: &mut impl FnMut(&str, Lang) -> Vec<Token>,
+) -> Vec<LabelRow> {
+    let mut rows = Vec::new();
+    for view in snapshot.relations(group, Dir::Incoming, Some(RelationKind::Broader)) {
+        let member = snapshot.concept(view.other);
+        if member.kind != ConceptKind::Occupation {
+            continue;
+        }
+        for label in member.labels.iter().filter(|l| l.form != LabelForm::Hidden) {
+            let lang = Lang::from_code(&label.lang);
+            rows.push(LabelRow {
+                concept: group,
+                kind: ConceptKind::IscoGroup,
+                label_kind: LabelKind::Member,
+                lang: label.lang.clone(),
+                text: label.text.clone(),
+                tokens: analyze(&label.text, lang),
+            });
+        }
+    }
+    rows
+}

@@ -1,0 +1,234 @@
+//! Concept search: Dutch-grade, typo-tolerant search, autocomplete and extraction from free text.
+//!
+//! Built once per snapshot: the analyzed [`labels::LabelTable`], a tantivy index over it for
+//! candidate retrieval (persisted per snapshot version when a folder is given), the autocomplete
+//! word list and the extraction gazetteer. User text is never parsed as query syntax: queries are
+//! built from analyzed words, so tantivy's operators in user text are just characters.
+
+pub mod analysis;
+pub mod eval;
+pub mod extract;
+pub mod index;
+pub mod labels;
+pub mod rank;
+pub mod suggest;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use analysis::Lang;
+use labels::{LabelKind, LabelTable};
+use rank::Reason;
+
+use crate::model::{ConceptKind, Details, SkillType};
+use crate::ontology::{ConceptIdx, Snapshot};
+
+pub use extract::Mention;
+pub use index::IndexError;
+pub use suggest::Suggestion;
+
+/// How many label candidates tantivy hands to the re-ranker.
+const CANDIDATES: usize = 400;
+/// Hits below this score are noise (a stop-word-like overlap).
+const MIN_SCORE: f32 = 0.2;
+/// Most hits one search ranks (pagination goes no deeper).
+pub const MAX_RESULTS: usize = 500;
+
+/// Filters of a search.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Occupations and ISCO groups whose ISCO code starts with this.
+    pub isco_prefix: Option<String>,
+    pub skill_type: Option<SkillType>,
+    /// Qualifications of this mbo level.
+    pub qualification_level: Option<u8>,
+}
+
+/// A validated search request.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    /// Empty = every kind.
+    pub kinds: Vec<ConceptKind>,
+    /// Preferred language of labels (`nl` or `en`); matches in it rank slightly higher.
+    pub lang: String,
+    pub filters: Filters,
+    pub offset: usize,
+    pub limit: usize,
+    /// Count matches per kind (costs a second retrieval when a kind filter is set).
+    pub facets: bool,
+}
+
+/// One search hit.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub concept: ConceptIdx,
+    pub score: f32,
+    /// The label row that matched best (`None` for a description-only match).
+    pub row: Option<u32>,
+    pub reasons: Vec<Reason>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Hits over all pages (up to [`MAX_RESULTS`]).
+    pub total: usize,
+    /// Matching concepts per kind, regardless of the kind filter.
+    pub facets: BTreeMap<ConceptKind, usize>,
+}
+
+/// The search engine of one snapshot.
+#[derive(Debug)]
+pub struct SearchEngine {
+    pub labels: LabelTable,
+    index: index::TantivyIndex,
+    suggest: suggest::SuggestIndex,
+    gazetteer: extract::Gazetteer,
+}
+
+impl SearchEngine {
+    /// Builds everything in memory.
+    pub fn build(snapshot: &Snapshot) -> Result<SearchEngine, IndexError> {
+        let labels = LabelTable::build(snapshot);
+        let index = index::TantivyIndex::build_in_ram(&labels)?;
+        Ok(Self::assemble(labels, index))
+    }
+
+    /// Builds, persisting the tantivy index under `dir` keyed by the snapshot version (reused on
+    /// the next start with the same snapshot).
+    pub fn build_persisted(snapshot: &Snapshot, dir: &Path) -> Result<SearchEngine, IndexError> {
+        let labels = LabelTable::build(snapshot);
+        let index = index::TantivyIndex::open_or_build(dir, snapshot.version(), &labels)?;
+        Ok(Self::assemble(labels, index))
+    }
+
+    fn assemble(labels: LabelTable, index: index::TantivyIndex) -> SearchEngine {
+        let suggest = suggest::SuggestIndex::build(&labels);
+        let gazetteer = extract::Gazetteer::build(&labels);
+        SearchEngine { labels, index, suggest, gazetteer }
+    }
+
+    /// True when the index was opened from disk rather than built.
+    pub fn index_reused(&self) -> bool {
+        self.index.reused
+    }
+
+    /// Ranks concepts for a query.
+    pub fn search(&self, snapshot: &Snapshot, request: &SearchRequest) -> Result<SearchResults, IndexError> {
+        let ranked = self.rank(snapshot, &request.query, &request.kinds, &request.lang, &request.filters)?;
+        let facets = if !request.facets {
+            BTreeMap::new()
+        } else if request.kinds.is_empty() {
+            count_kinds(snapshot, &ranked)
+        } else {
+            count_kinds(snapshot, &self.rank(snapshot, &request.query, &[], &request.lang, &request.filters)?)
+        };
+        let total = ranked.len();
+        let hits = ranked.into_iter().skip(request.offset).take(request.limit).collect();
+        Ok(SearchResults { hits, total, facets })
+    }
+
+    /// All hits for a query, best first, filtered.
+    fn rank(
+        &self,
+        snapshot: &Snapshot,
+        query: &str,
+        kinds: &[ConceptKind],
+        lang: &str,
+        filters: &Filters,
+    ) -> Result<Vec<Hit>, IndexError> {
+        let nl = self.labels.analyze(query, Lang::Nl);
+        let en = self.labels.analyze(query, Lang::En);
+        let mut retrieval = nl.clone();
+        retrieval.extend(en.iter().filter(|t| !nl.iter().any(|n| n.key == t.key)).cloned());
+        let rows = self.index.candidates(&self.labels, &retrieval, kinds, true, CANDIDATES)?;
+        let preferred = Lang::from_code(lang);
+        let mut best: HashMap<ConceptIdx, Hit> = HashMap::new();
+        let n_rows = self.labels.rows.len() as u32;
+        for row_id in rows {
+            let (concept, score, row, reasons) = if row_id < n_rows {
+                let row = &self.labels.rows[row_id as usize];
+                let row_lang = Lang::from_code(&row.lang);
+                let tokens = if row_lang == Lang::En { &en } else { &nl };
+                let Some(s) = rank::score_row(&self.labels, tokens, row, false) else { continue };
+                let lang_factor = if row_lang == preferred || row.label_kind == LabelKind::Code { 1.0 } else { 0.97 };
+                (row.concept, s.score * lang_factor, Some(row_id), s.reasons)
+            } else {
+                let d = &self.labels.descriptions[(row_id - n_rows) as usize];
+                let Some(score) = rank::score_description(&self.labels, &nl, &d.tokens)
+                    .or_else(|| rank::score_description(&self.labels, &en, &d.tokens))
+                else {
+                    continue;
+                };
+                (d.concept, score, None, vec![Reason::Description])
+            };
+            if score < MIN_SCORE || !passes(snapshot, concept, filters) {
+                continue;
+            }
+            let entry = best.entry(concept).or_insert(Hit { concept, score, row, reasons: reasons.clone() });
+            if score > entry.score {
+                *entry = Hit { concept, score, row, reasons };
+            }
+        }
+        let mut hits: Vec<Hit> = best.into_values().collect();
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| kind_rank(snapshot, a.concept).cmp(&kind_rank(snapshot, b.concept)))
+                .then(a.concept.cmp(&b.concept))
+        });
+        hits.truncate(MAX_RESULTS);
+        Ok(hits)
+    }
+
+    /// Autocomplete suggestions for a prefix.
+    pub fn suggest(&self, prefix: &str, kinds: &[ConceptKind], lang: &str, limit: usize) -> Vec<Suggestion> {
+        self.suggest.suggest(&self.labels, prefix, kinds, lang, limit)
+    }
+
+    /// Skill and occupation mentions in a text.
+    pub fn extract(&self, text: &str) -> Vec<Mention> {
+        self.gazetteer.extract(&self.labels, text)
+    }
+}
+
+/// Occupations before ISCO groups before skills on equal scores: a title search is most often
+/// looking for an occupation.
+fn kind_rank(snapshot: &Snapshot, idx: ConceptIdx) -> usize {
+    ConceptKind::ALL.iter().position(|k| *k == snapshot.concept(idx).kind).unwrap_or(usize::MAX)
+}
+
+fn count_kinds(snapshot: &Snapshot, hits: &[Hit]) -> BTreeMap<ConceptKind, usize> {
+    let mut counts = BTreeMap::new();
+    for hit in hits {
+        *counts.entry(snapshot.concept(hit.concept).kind).or_default() += 1;
+    }
+    counts
+}
+
+fn passes(snapshot: &Snapshot, idx: ConceptIdx, filters: &Filters) -> bool {
+    let concept = snapshot.concept(idx);
+    if let Some(prefix) = &filters.isco_prefix {
+        let code = match &concept.details {
+            Details::Occupation(o) => o.isco_code.as_deref(),
+            Details::IscoGroup { code } => Some(&**code),
+            _ => None,
+        };
+        if !code.is_some_and(|c| c.starts_with(prefix.as_str())) {
+            return false;
+        }
+    }
+    if let Some(skill_type) = filters.skill_type {
+        if !matches!(&concept.details, Details::Skill(s) if s.skill_type == skill_type) {
+            return false;
+        }
+    }
+    if let Some(level) = filters.qualification_level {
+        if !matches!(&concept.details, Details::Qualification(q) if q.mbo_level == level) {
+            return false;
+        }
+    }
+    true
+}

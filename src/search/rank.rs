@@ -1,0 +1,249 @@
+//! Re-ranking of candidate labels: how well does this label match this query, and why.
+//!
+//! tantivy's BM25 finds candidates; this scorer decides the order, because BM25 alone cannot tell a
+//! compound split from an accident or keep a fuzzy match below an exact one. Every query word is
+//! matched against the label's words with a quality (exact 1.0 > same stem or variant 0.95 >
+//! compound part 0.75–0.9 > fuzzy ≤ 0.7 > prefix 0.6); the label's score combines how much of the
+//! query it explains and how much of the label the query explains, both weighted by the words'
+//! IDF, times the weight of the label form (preferred > alternative > hidden > member occupation).
+//! An exact label match gets a bonus no partial match can reach.
+
+use super::labels::{LabelRow, LabelTable, Token};
+
+/// Why a label matched, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reason {
+    /// The query is the label (after normalization).
+    Exact,
+    /// Matched an alternative label.
+    AlternativeLabel,
+    /// Matched a hidden (search-only) label.
+    HiddenLabel,
+    /// Matched through the same stem or a gender/plural variant.
+    Stemmed,
+    /// Matched through compound splitting.
+    Compound,
+    /// Matched a label of a member occupation (ISCO groups).
+    MemberOccupation,
+    /// Matched a code (ISCO, crebo, ESCO code).
+    Code,
+    /// Matched the description only.
+    Description,
+    /// Matched through typo tolerance.
+    Fuzzy,
+    /// The last query word is the start of a label word.
+    Prefix,
+}
+
+/// Qualities of a word match.
+const EXACT: f32 = 1.0;
+const STEMMED: f32 = 0.95;
+const COMPOUND_HEAD: f32 = 0.85;
+const COMPOUND_PART: f32 = 0.75;
+const COMPOUND_SPLIT: f32 = 0.9;
+const FUZZY_1: f32 = 0.7;
+const FUZZY_2: f32 = 0.6;
+const PREFIX: f32 = 0.6;
+/// Share of the score from query coverage (the rest: label coverage).
+const QUERY_SHARE: f32 = 0.65;
+/// Bonus for an exact label match: above any partial match.
+const EXACT_BONUS: f32 = 0.1;
+/// Weight of a description-only match.
+const DESCRIPTION_WEIGHT: f32 = 0.3;
+
+/// The largest edit distance tolerated for a word of `len` characters: none for short words, where
+/// one edit makes another word.
+pub fn max_edits(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// Levenshtein distance with transpositions counted as one, or `None` when above `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[b.len()] <= max).then_some(prev[b.len()])
+}
+
+/// How well query word `q` is matched by label word `l`. Typo tolerance applies only to words
+/// no label contains (`fuzzy_ok`): a known word is not a typo of another known word.
+fn word_match(q: &Token, l: &Token, prefix_ok: bool, fuzzy_ok: bool) -> Option<(f32, Reason)> {
+    if q.word == l.word {
+        return Some((EXACT, Reason::Exact));
+    }
+    if q.key == l.key {
+        return Some((STEMMED, Reason::Stemmed));
+    }
+    if l.parts.last() == Some(&q.key) {
+        return Some((COMPOUND_HEAD, Reason::Compound));
+    }
+    if l.parts.contains(&q.key) {
+        return Some((COMPOUND_PART, Reason::Compound));
+    }
+    let len = q.word.chars().count();
+    if fuzzy_ok {
+        let max = max_edits(len).min(max_edits(l.word.chars().count()));
+        if max > 0 {
+            if let Some(d) = edit_distance(&q.word, &l.word, max) {
+                return Some((if d <= 1 { FUZZY_1 } else { FUZZY_2 }, Reason::Fuzzy));
+            }
+        }
+    }
+    if prefix_ok && len >= 3 && l.word.starts_with(&*q.word) {
+        return Some((PREFIX, Reason::Prefix));
+    }
+    None
+}
+
+/// The best quality with which `q` is matched anywhere in `label`, including its compound parts
+/// being spread over several label words.
+fn best_match(q: &Token, label: &[Token], prefix_ok: bool, fuzzy_ok: bool) -> Option<(f32, Reason)> {
+    let mut best: Option<(f32, Reason)> = None;
+    for l in label.iter().filter(|l| !l.stop) {
+        if let Some(m) = word_match(q, l, prefix_ok, fuzzy_ok) {
+            if best.is_none_or(|b| m.0 > b.0) {
+                best = Some(m);
+            }
+        }
+    }
+    if !q.parts.is_empty() {
+        let covered =
+            q.parts.iter().filter(|p| label.iter().any(|l| !l.stop && (&l.key == *p || l.parts.contains(p)))).count();
+        if covered > 0 {
+            let quality = COMPOUND_SPLIT * covered as f32 / q.parts.len() as f32;
+            if best.is_none_or(|b| quality > b.0) {
+                best = Some((quality, Reason::Compound));
+            }
+        }
+    }
+    best
+}
+
+/// The score of one label for one analyzed query, with the reasons; `None` when nothing matches.
+pub struct LabelScore {
+    pub score: f32,
+    pub reasons: Vec<Reason>,
+    /// How much of the query the label explains, in [0, 1].
+    pub query_coverage: f32,
+}
+
+/// IDF weight of a query word: its own key's, or when the word is unknown (a typo) a typical
+/// weight, so that a typo neither dominates nor vanishes.
+fn weight(table: &LabelTable, t: &Token) -> f32 {
+    if table.df(&t.key) > 0 { table.idf(&t.key) } else { 6.0 }
+}
+
+/// Scores one label row against the query (analyzed in the row's language).
+pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_last: bool) -> Option<LabelScore> {
+    let content: Vec<&Token> = query.iter().filter(|t| !t.stop).collect();
+    if content.is_empty() {
+        return None;
+    }
+    let mut reasons = Vec::new();
+    let (mut q_total, mut q_matched) = (0.0f32, 0.0f32);
+    for (i, q) in content.iter().enumerate() {
+        let w = weight(table, q);
+        q_total += w;
+        let prefix_ok = prefix_last && i + 1 == content.len();
+        if let Some((quality, reason)) = best_match(q, &row.tokens, prefix_ok, table.df(&q.key) == 0) {
+            q_matched += w * quality;
+            if reason != Reason::Exact && !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+    }
+    if q_matched <= 0.0 {
+        return None;
+    }
+    let query_coverage = q_matched / q_total;
+    let (mut l_total, mut l_matched) = (0.0f32, 0.0f32);
+    for l in row.tokens.iter().filter(|l| !l.stop) {
+        let w = weight(table, l);
+        l_total += w;
+        let quality = content
+            .iter()
+            .filter_map(|q| {
+                let fuzzy_ok = table.df(&q.key) == 0;
+                word_match(l, q, false, fuzzy_ok).or_else(|| best_match(l, std::slice::from_ref(*q), false, fuzzy_ok))
+            })
+            .map(|(quality, _)| quality)
+            .fold(0.0f32, f32::max);
+        l_matched += w * quality;
+    }
+    let label_coverage = if l_total > 0.0 { l_matched / l_total } else { 0.0 };
+    let mut score = row.label_kind.weight() * (QUERY_SHARE * query_coverage + (1.0 - QUERY_SHARE) * label_coverage);
+    let exact = content.len() == row.tokens.iter().filter(|t| !t.stop).count()
+        && content.iter().zip(row.tokens.iter().filter(|t| !t.stop)).all(|(q, l)| q.word == l.word);
+    if exact {
+        score += EXACT_BONUS;
+        reasons.clear();
+        reasons.push(Reason::Exact);
+    }
+    use super::labels::LabelKind;
+    let form_reason = match row.label_kind {
+        LabelKind::Alternative => Some(Reason::AlternativeLabel),
+        LabelKind::Hidden => Some(Reason::HiddenLabel),
+        LabelKind::Member => Some(Reason::MemberOccupation),
+        LabelKind::Code => Some(Reason::Code),
+        LabelKind::Preferred => None,
+    };
+    if let Some(reason) = form_reason {
+        reasons.insert(0, reason);
+    }
+    Some(LabelScore { score, reasons, query_coverage })
+}
+
+/// Scores a description against the query: query coverage only, at a low weight.
+pub fn score_description(table: &LabelTable, query: &[Token], description: &[Token]) -> Option<f32> {
+    let content: Vec<&Token> = query.iter().filter(|t| !t.stop).collect();
+    let total: f32 = content.iter().map(|q| weight(table, q)).sum();
+    let matched: f32 =
+        content.iter().filter(|q| description.iter().any(|d| d.key == q.key)).map(|q| weight(table, q)).sum();
+    (matched > 0.0 && total > 0.0).then(|| DESCRIPTION_WEIGHT * matched / total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_is_bounded_and_counts_transpositions_once() {
+        assert_eq!(edit_distance("lasser", "laser", 1), Some(1));
+        assert_eq!(edit_distance("verpleegkundige", "verpleegkudnige", 2), Some(1));
+        assert_eq!(edit_distance("kok", "kip", 1), None);
+        assert_eq!(edit_distance("abc", "abcdef", 2), None);
+    }
+
+    #[test]
+    fn short_words_get_no_typo_tolerance() {
+        assert_eq!(max_edits(3), 0);
+        assert_eq!(max_edits(5), 1);
+        assert_eq!(max_edits(10), 2);
+    }
+}

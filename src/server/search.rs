@@ -1,0 +1,243 @@
+//! `vaardig.v1.SearchService`: Search, Suggest and ExtractConcepts.
+//!
+//! Validation here; the work runs on the blocking pool (a search can take milliseconds, longer
+//! than an async task should hold a runtime thread).
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use super::concepts::{page_size, parse_page_token};
+use super::convert;
+use super::error::Violations;
+use crate::engine::Engines;
+use crate::model::{ConceptKind, SkillType};
+use crate::proto::v1 as pb;
+use crate::proto::v1::search_service_server::SearchService;
+use crate::search::rank::Reason;
+use crate::search::{Filters, SearchRequest};
+
+/// Longest query accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 1024;
+/// Longest autocomplete prefix, in bytes.
+pub const MAX_PREFIX_BYTES: usize = 256;
+/// Longest text for extraction, in bytes (100 kB).
+pub const MAX_TEXT_BYTES: usize = 100_000;
+const DEFAULT_PAGE: usize = 10;
+const MAX_PAGE: usize = 100;
+const DEFAULT_SUGGESTIONS: usize = 10;
+const MAX_SUGGESTIONS: usize = 50;
+
+/// The search service over the engines of one snapshot.
+#[derive(Debug, Clone)]
+pub struct SearchApi {
+    engines: Arc<Engines>,
+}
+
+impl SearchApi {
+    pub fn new(engines: Arc<Engines>) -> SearchApi {
+        SearchApi { engines }
+    }
+}
+
+/// Converts a repeated kind filter.
+fn kinds(raw: &[i32], violations: &mut Violations) -> Vec<ConceptKind> {
+    raw.iter().enumerate().filter_map(|(i, k)| convert::kind_from_pb(*k, &format!("kinds[{i}]"), violations)).collect()
+}
+
+fn reason_to_pb(reason: Reason) -> pb::MatchReason {
+    match reason {
+        Reason::Exact => pb::MatchReason::Exact,
+        Reason::AlternativeLabel => pb::MatchReason::AlternativeLabel,
+        Reason::HiddenLabel => pb::MatchReason::HiddenLabel,
+        Reason::Stemmed => pb::MatchReason::Stemmed,
+        Reason::Compound => pb::MatchReason::Compound,
+        Reason::MemberOccupation => pb::MatchReason::MemberOccupation,
+        Reason::Code => pb::MatchReason::Code,
+        Reason::Description => pb::MatchReason::Description,
+        Reason::Fuzzy => pb::MatchReason::Fuzzy,
+        Reason::Prefix => pb::MatchReason::Prefix,
+    }
+}
+
+fn text_field(raw: &str, field: &str, max: usize, violations: &mut Violations) {
+    if raw.trim().is_empty() {
+        violations.add(field, "must not be empty");
+    } else if raw.len() > max {
+        violations.add(field, format!("at most {max} bytes, not {}", raw.len()));
+    }
+}
+
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Status> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| Status::internal(format!("search task failed: {e}")))
+}
+
+#[tonic::async_trait]
+impl SearchService for SearchApi {
+    async fn search(&self, request: Request<pb::SearchRequest>) -> Result<Response<pb::SearchResponse>, Status> {
+        let r = request.into_inner();
+        let mut violations = Violations::default();
+        text_field(&r.query, "query", MAX_QUERY_BYTES, &mut violations);
+        let kinds = kinds(&r.kinds, &mut violations);
+        let lang = convert::lang(&r.lang, "lang", &mut violations);
+        let isco_prefix = (!r.isco_prefix.is_empty()).then(|| r.isco_prefix.clone());
+        if let Some(prefix) = &isco_prefix {
+            if prefix.len() > 4 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+                violations.add("isco_prefix", "1 to 4 digits");
+            }
+        }
+        let skill_type = match r.skill_type.as_str() {
+            "" => None,
+            name => {
+                let parsed = SkillType::parse(name);
+                if parsed.is_none() {
+                    violations.add(
+                        "skill_type",
+                        format!("`{}` is not skill, knowledge or attitude", convert::truncate(name)),
+                    );
+                }
+                parsed
+            }
+        };
+        let qualification_level = match r.qualification_level {
+            0 => None,
+            l @ 1..=4 => Some(l as u8),
+            l => {
+                violations.add("qualification_level", format!("must be 1–4, not {l}"));
+                None
+            }
+        };
+        let limit = page_size(r.page_size, DEFAULT_PAGE, MAX_PAGE, &mut violations);
+        violations.check(())?;
+        let engines = self.engines.clone();
+        let offset = parse_page_token(&r.page_token, engines.snapshot.version())?;
+        let request = SearchRequest {
+            query: r.query.clone(),
+            kinds,
+            lang: lang.clone(),
+            filters: Filters { isco_prefix, skill_type, qualification_level },
+            offset,
+            limit,
+            facets: !r.skip_facets,
+        };
+        let response = blocking(move || {
+            let snapshot = &*engines.snapshot;
+            let results = engines.search.search(snapshot, &request).map_err(|e| Status::internal(e.to_string()))?;
+            let hits = results
+                .hits
+                .iter()
+                .map(|hit| {
+                    let row = hit.row.map(|r| &engines.search.labels.rows[r as usize]);
+                    pb::SearchHit {
+                        concept: Some(convert::concept_ref(snapshot, hit.concept, &lang)),
+                        matched_label: row.map(|r| r.text.to_string()).unwrap_or_default(),
+                        matched_lang: row.map(|r| r.lang.to_string()).unwrap_or_default(),
+                        score: hit.score,
+                        reasons: hit.reasons.iter().map(|r| reason_to_pb(*r) as i32).collect(),
+                    }
+                })
+                .collect();
+            let end = request.offset + request.limit;
+            Ok::<_, Status>(pb::SearchResponse {
+                snapshot_version: snapshot.version().to_string(),
+                hits,
+                next_page_token: if end < results.total {
+                    format!("{}:{end}", snapshot.version())
+                } else {
+                    String::new()
+                },
+                total_size: results.total as u32,
+                facets: results
+                    .facets
+                    .iter()
+                    .map(|(kind, count)| pb::KindFacet {
+                        kind: convert::kind_to_pb(*kind) as i32,
+                        count: *count as u32,
+                    })
+                    .collect(),
+            })
+        })
+        .await??;
+        tracing::debug!(hits = response.hits.len(), total = response.total_size, "search");
+        Ok(Response::new(response))
+    }
+
+    async fn suggest(&self, request: Request<pb::SuggestRequest>) -> Result<Response<pb::SuggestResponse>, Status> {
+        let r = request.into_inner();
+        let mut violations = Violations::default();
+        text_field(&r.prefix, "prefix", MAX_PREFIX_BYTES, &mut violations);
+        let mut kinds = kinds(&r.kinds, &mut violations);
+        if kinds.is_empty() {
+            kinds = vec![ConceptKind::Occupation, ConceptKind::Skill];
+        }
+        let lang = convert::lang(&r.lang, "lang", &mut violations);
+        let limit = match r.limit as usize {
+            0 => DEFAULT_SUGGESTIONS,
+            n if n > MAX_SUGGESTIONS => {
+                violations.add("limit", format!("at most {MAX_SUGGESTIONS}, not {n}"));
+                0
+            }
+            n => n,
+        };
+        violations.check(())?;
+        // Suggest answers in microseconds: no need to leave the async thread.
+        let engines = &self.engines;
+        let snapshot = &*engines.snapshot;
+        let suggestions = engines
+            .search
+            .suggest(&r.prefix, &kinds, &lang, limit)
+            .into_iter()
+            .map(|s| {
+                let row = &engines.search.labels.rows[s.row as usize];
+                pb::Suggestion {
+                    concept: Some(convert::concept_ref(snapshot, s.concept, &lang)),
+                    label: row.text.to_string(),
+                    lang: row.lang.to_string(),
+                    score: s.score,
+                }
+            })
+            .collect();
+        Ok(Response::new(pb::SuggestResponse { snapshot_version: snapshot.version().to_string(), suggestions }))
+    }
+
+    async fn extract_concepts(
+        &self,
+        request: Request<pb::ExtractConceptsRequest>,
+    ) -> Result<Response<pb::ExtractConceptsResponse>, Status> {
+        let r = request.into_inner();
+        let mut violations = Violations::default();
+        if r.text.len() > MAX_TEXT_BYTES {
+            violations.add("text", format!("at most {MAX_TEXT_BYTES} bytes, not {}", r.text.len()));
+        }
+        let lang = convert::lang(&r.lang, "lang", &mut violations);
+        if !(0.0..=1.0).contains(&r.min_confidence) {
+            violations.add("min_confidence", "must be between 0 and 1");
+        }
+        violations.check(())?;
+        let engines = self.engines.clone();
+        let response = blocking(move || {
+            let snapshot = &*engines.snapshot;
+            let chars: Vec<char> = r.text.chars().collect();
+            let mentions = engines
+                .search
+                .extract(&r.text)
+                .into_iter()
+                .filter(|m| m.confidence >= r.min_confidence)
+                .map(|m| pb::ConceptMention {
+                    concept: Some(convert::concept_ref(snapshot, m.concept, &lang)),
+                    start: m.start as u32,
+                    end: m.end as u32,
+                    text: chars[m.start..m.end].iter().collect(),
+                    matched_label: engines.search.labels.rows[m.row as usize].text.to_string(),
+                    confidence: m.confidence,
+                    alternative_ids: m.alternatives.iter().map(|a| snapshot.concept(*a).id.to_string()).collect(),
+                })
+                .collect::<Vec<_>>();
+            pb::ExtractConceptsResponse { snapshot_version: snapshot.version().to_string(), mentions }
+        })
+        .await?;
+        // Counts only: the text itself is personal data.
+        tracing::debug!(mentions = response.mentions.len(), "extract");
+        Ok(Response::new(response))
+    }
+}

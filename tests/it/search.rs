@@ -1,0 +1,210 @@
+//! Search, Suggest and ExtractConcepts through the real server, on full ESCO and the default.
+
+use tonic::Code;
+use vaardig::proto::v1 as pb;
+use vaardig::proto::v1::search_service_client::SearchServiceClient;
+
+use crate::helpers::{embedded, esco, spawn_server};
+
+const FORKLIFT_OPERATOR: &str = "http://data.europa.eu/esco/occupation/eeac6251-1974-42f5-91ed-513c6c883755";
+const TRUCK_DRIVER: &str = "http://data.europa.eu/esco/occupation/45037d43-a8f5-4f46-b332-b2935bc305f4";
+
+fn occupation_kinds() -> Vec<i32> {
+    vec![pb::ConceptKind::Occupation as i32, pb::ConceptKind::IscoGroup as i32]
+}
+
+async fn top_ids(client: &mut SearchServiceClient<tonic::transport::Channel>, query: &str) -> Vec<String> {
+    let request = pb::SearchRequest { query: query.into(), kinds: occupation_kinds(), ..Default::default() };
+    let response = client.search(request).await.unwrap().into_inner();
+    response.hits.into_iter().map(|h| h.concept.unwrap().id).collect()
+}
+
+#[tokio::test]
+async fn dutch_variants_compounds_typos_and_english_find_the_occupation() {
+    let server = spawn_server(esco()).await;
+    let mut client = SearchServiceClient::new(server.channel().await);
+    for (query, expected) in [
+        ("heftruckchauffeur", FORKLIFT_OPERATOR),
+        ("Heftruckchauffeurs", FORKLIFT_OPERATOR),
+        ("heftrukchauffeur", FORKLIFT_OPERATOR),
+        ("forklift driver", FORKLIFT_OPERATOR),
+        ("vrachtwagenchauffeur", TRUCK_DRIVER),
+        ("chauffeur vrachtwagen", TRUCK_DRIVER),
+        ("Vrachtwagenchauffeur (m/v/x)", TRUCK_DRIVER),
+    ] {
+        let ids = top_ids(&mut client, query).await;
+        assert_eq!(ids.first().map(String::as_str), Some(expected), "{query}: {ids:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_exact_match_outranks_fuzzy_and_reasons_are_given() {
+    let server = spawn_server(esco()).await;
+    let mut client = SearchServiceClient::new(server.channel().await);
+    let request = pb::SearchRequest { query: "lasser".into(), kinds: occupation_kinds(), ..Default::default() };
+    let response = client.search(request).await.unwrap().into_inner();
+    let first = &response.hits[0];
+    assert_eq!(first.concept.as_ref().unwrap().label, "lasser");
+    assert_eq!(first.reasons, vec![pb::MatchReason::Exact as i32]);
+    assert!(response.hits.iter().skip(1).all(|h| h.score < first.score));
+
+    let request =
+        pb::SearchRequest { query: "verpleegkudnige".into(), kinds: occupation_kinds(), ..Default::default() };
+    let response = client.search(request).await.unwrap().into_inner();
+    assert!(!response.hits.is_empty());
+    assert!(response.hits[0].reasons.contains(&(pb::MatchReason::Fuzzy as i32)), "{:?}", response.hits[0]);
+}
+
+#[tokio::test]
+async fn facets_filters_and_pagination() {
+    let server = spawn_server(esco()).await;
+    let mut client = SearchServiceClient::new(server.channel().await);
+    let all = client
+        .search(pb::SearchRequest { query: "chauffeur".into(), page_size: 5, ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    let facet = |kind: pb::ConceptKind| all.facets.iter().find(|f| f.kind == kind as i32).map(|f| f.count);
+    assert!(facet(pb::ConceptKind::IscoGroup).unwrap_or(0) > 0, "{:?}", all.facets);
+    assert!(facet(pb::ConceptKind::Occupation).unwrap_or(0) > 0, "{:?}", all.facets);
+    assert_eq!(all.hits.len(), 5);
+    let next = client
+        .search(pb::SearchRequest {
+            query: "chauffeur".into(),
+            page_size: 5,
+            page_token: all.next_page_token.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first_page: Vec<_> = all.hits.iter().map(|h| h.concept.clone().unwrap().id).collect();
+    assert!(next.hits.iter().all(|h| !first_page.contains(&h.concept.clone().unwrap().id)));
+
+    let filtered = client
+        .search(pb::SearchRequest { query: "chauffeur".into(), isco_prefix: "833".into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!filtered.hits.is_empty());
+    for hit in &filtered.hits {
+        assert!(
+            hit.concept.as_ref().unwrap().kind == pb::ConceptKind::Occupation as i32
+                || hit.concept.as_ref().unwrap().kind == pb::ConceptKind::IscoGroup as i32
+        );
+    }
+}
+
+#[tokio::test]
+async fn query_syntax_in_user_text_is_harmless_and_bad_input_is_rejected() {
+    let server = spawn_server(embedded()).await;
+    let mut client = SearchServiceClient::new(server.channel().await);
+    for query in ["lasser AND (", "\"verpleeg*", "kok:~2 ^3 [a TO b]", "+-!{}/\\", "c++ c#"] {
+        client.search(pb::SearchRequest { query: query.into(), ..Default::default() }).await.unwrap();
+    }
+    for (query, field) in [(String::new(), "query"), ("x".repeat(1025), "query")] {
+        let status = client.search(pb::SearchRequest { query, ..Default::default() }).await.unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert!(status.message().starts_with(field), "{}", status.message());
+    }
+    let status = client.suggest(pb::SuggestRequest { prefix: String::new(), ..Default::default() }).await.unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let status = client
+        .extract_concepts(pb::ExtractConceptsRequest { text: "a".repeat(100_001), ..Default::default() })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+}
+
+#[tokio::test]
+async fn suggest_completes_prefixes_per_keystroke() {
+    let server = spawn_server(esco()).await;
+    let mut client = SearchServiceClient::new(server.channel().await);
+    let suggest = |prefix: &str| pb::SuggestRequest { prefix: prefix.into(), limit: 10, ..Default::default() };
+    let response = client.suggest(suggest("heftruckch")).await.unwrap().into_inner();
+    assert_eq!(response.suggestions[0].concept.as_ref().unwrap().id, FORKLIFT_OPERATOR);
+    let response = client.suggest(suggest("vracht chauf")).await.unwrap().into_inner();
+    assert!(response.suggestions.iter().any(|s| s.concept.as_ref().unwrap().id == TRUCK_DRIVER));
+    let response = client.suggest(suggest("v")).await.unwrap().into_inner();
+    assert_eq!(response.suggestions.len(), 10);
+}
+
+#[tokio::test]
+async fn extraction_finds_skills_and_occupations_with_spans() {
+    let server = spawn_server(esco()).await;
+    let mut client = SearchServiceClient::new(server.channel().await);
+    let text = "Werkervaring: 5 jaar als heftruckchauffeur. Ervaring met lassen en Python. Ik spreek Engels.";
+    let response = client
+        .extract_concepts(pb::ExtractConceptsRequest { text: text.into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    let chars: Vec<char> = text.chars().collect();
+    let found: Vec<String> = response.mentions.iter().map(|m| m.text.clone()).collect();
+    for expected in ["heftruckchauffeur", "lassen", "Python"] {
+        assert!(found.contains(&expected.to_string()), "{expected} in {found:?}");
+    }
+    for m in &response.mentions {
+        let span: String = chars[m.start as usize..m.end as usize].iter().collect();
+        assert_eq!(span, m.text);
+        assert!(m.confidence > 0.0 && m.confidence <= 1.0);
+    }
+    for window in response.mentions.windows(2) {
+        assert!(window[0].end <= window[1].start, "mentions never overlap");
+    }
+    let forklift = response.mentions.iter().find(|m| m.text == "heftruckchauffeur").unwrap();
+    assert_eq!(forklift.concept.as_ref().unwrap().id, FORKLIFT_OPERATOR);
+
+    let filler = "de het een en van voor met en ook nog wel";
+    let response = client
+        .extract_concepts(pb::ExtractConceptsRequest { text: filler.into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(response.mentions.is_empty(), "stop words never make a mention: {:?}", response.mentions);
+}
+
+#[test]
+fn the_index_is_persisted_per_snapshot_and_a_corrupt_one_is_rebuilt() {
+    use std::sync::Arc;
+    use vaardig::engine::Engines;
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = embedded().snapshot.clone();
+    let first = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
+    assert!(!first.search.index_reused());
+    drop(first);
+    let second = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
+    assert!(second.search.index_reused(), "same snapshot: no rebuild");
+    drop(second);
+    // Corrupt the folder: the marker no longer matches what the snapshot needs.
+    let folder = dir.path().join(snapshot.version());
+    std::fs::write(folder.join("vaardig-index.json"), b"{\"broken\": true}").unwrap();
+    let third = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
+    assert!(!third.search.index_reused(), "a corrupt index is rebuilt, never served");
+    drop(third);
+    // A partial folder (segment files deleted) is detected too.
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "idx") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let fourth = Engines::build_persisted(snapshot, dir.path()).unwrap();
+    let results = fourth
+        .search
+        .search(
+            &fourth.snapshot,
+            &vaardig::search::SearchRequest {
+                query: "heftruck".into(),
+                kinds: vec![],
+                lang: "nl".into(),
+                filters: Default::default(),
+                offset: 0,
+                limit: 5,
+                facets: false,
+            },
+        )
+        .unwrap();
+    assert!(!results.hits.is_empty());
+    let _ = Arc::clone(&fourth.snapshot);
+}
