@@ -6,17 +6,21 @@
 
 use std::sync::Arc;
 
+use crate::matching::MatchingIndex;
 use crate::ontology::Snapshot;
 
 /// A snapshot with every engine built on it.
 #[derive(Debug)]
 pub struct Engines {
     pub snapshot: Arc<Snapshot>,
+    /// Skill gaps, occupation matching, transitions and candidate ranking.
+    pub matching: MatchingIndex,
 }
 
 impl Engines {
     /// Builds every engine on `snapshot`.
     pub fn build(snapshot: Arc<Snapshot>) -> Engines {
-        Engines { snapshot }
+        let matching = MatchingIndex::build(snapshot.clone());
+        Engines { snapshot, matching }
     }
 }
