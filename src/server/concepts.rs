@@ -37,7 +37,7 @@ impl ConceptApi {
 
 /// A page token is `<snapshot version>:<offset>`: opaque to clients, and a token from another
 /// snapshot is rejected rather than silently paging through different data.
-fn parse_page_token(token: &str, version: &str) -> Result<usize, ApiError> {
+pub(super) fn parse_page_token(token: &str, version: &str) -> Result<usize, ApiError> {
     if token.is_empty() {
         return Ok(0);
     }
@@ -49,7 +49,7 @@ fn parse_page_token(token: &str, version: &str) -> Result<usize, ApiError> {
     offset.parse().map_err(|_| invalid("page_token", "malformed page token"))
 }
 
-fn page_size(raw: i32, default: usize, max: usize, violations: &mut Violations) -> usize {
+pub(super) fn page_size(raw: i32, default: usize, max: usize, violations: &mut Violations) -> usize {
     match raw {
         0 => default,
         n if n < 0 || n as usize > max => {
