@@ -14,7 +14,7 @@ use crate::ontology::ConceptIdx;
 
 use super::credit::{Credit, offer};
 use super::gap::{Evaluation, evaluate};
-use super::index::{MatchingIndex, Requirement, sort_by_importance};
+use super::index::{MatchingIndex, Requirement};
 use super::profile::Profile;
 use super::scoring::{EXACT_FACTOR, MatchKind, ratio};
 
@@ -40,14 +40,9 @@ impl Vacancy {
     }
 
     /// Explicit requirements: (skill, importance, optional weight in [0, 1]), weighted like an
-    /// occupation's (importance × IDF × weight). The caller guarantees one entry per skill.
+    /// occupation's (class share × IDF × weight). The caller guarantees one entry per skill.
     pub fn explicit(index: &MatchingIndex, requirements: &[(ConceptIdx, Importance, Option<f64>)]) -> Vacancy {
-        let mut list: Vec<Requirement> = requirements
-            .iter()
-            .map(|&(skill, importance, weight)| index.requirement(skill, importance, weight))
-            .collect();
-        sort_by_importance(&mut list);
-        Vacancy { requirements: list }
+        Vacancy { requirements: index.requirements(requirements) }
     }
 }
 

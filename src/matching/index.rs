@@ -13,9 +13,7 @@ use std::sync::Arc;
 use crate::model::{ConceptKind, Details, Importance, RelationKind};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
-use super::scoring::{
-    self, BROADER_FACTOR, MatchKind, NARROWER_FACTOR, RELATED_FACTOR, RELATED_OPTIONAL_FACTOR, requirement_weight,
-};
+use super::scoring::{self, BROADER_FACTOR, MatchKind, NARROWER_FACTOR, RELATED_FACTOR, RELATED_OPTIONAL_FACTOR};
 
 /// One requirement of an occupation or a vacancy, with its weight in the coverage formula.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,7 +24,7 @@ pub struct Requirement {
     pub idf: f64,
     /// A weight in [0, 1] the source gives (a bundle's `weight`, a vacancy's weight), if any.
     pub explicit_weight: Option<f64>,
-    /// `quantize(importance × idf × explicit_weight)`.
+    /// The share of its list this requirement is (see [`scoring::requirement_weight`]).
     pub weight: f64,
 }
 
@@ -158,10 +156,10 @@ impl MatchingIndex {
                     importance,
                     idf: idf[skill.0 as usize],
                     explicit_weight: explicit,
-                    weight: requirement_weight(importance, idf[skill.0 as usize], explicit),
+                    weight: 0.0,
                 })
                 .collect();
-            sort_by_importance(&mut requirements);
+            assign_weights(&mut requirements);
             for (position, r) in requirements.iter().enumerate() {
                 postings[r.skill.0 as usize].push(Posting { occupation: slot as u32, requirement: position as u32 });
             }
@@ -238,21 +236,47 @@ impl MatchingIndex {
         self.creditors.get(skill.0 as usize)
     }
 
-    /// A requirement on `skill` outside any occupation (a vacancy's), weighted like an occupation's.
-    pub fn requirement(&self, skill: ConceptIdx, importance: Importance, explicit: Option<f64>) -> Requirement {
-        let idf = self.idf(skill);
-        Requirement {
-            skill,
-            importance,
-            idf,
-            explicit_weight: explicit,
-            weight: requirement_weight(importance, idf, explicit),
-        }
+    /// Requirements outside any occupation (a vacancy's), weighted like an occupation's.
+    pub fn requirements(&self, list: &[(ConceptIdx, Importance, Option<f64>)]) -> Vec<Requirement> {
+        let mut requirements: Vec<Requirement> = list
+            .iter()
+            .map(|&(skill, importance, explicit)| Requirement {
+                skill,
+                importance,
+                idf: self.idf(skill),
+                explicit_weight: explicit,
+                weight: 0.0,
+            })
+            .collect();
+        assign_weights(&mut requirements);
+        requirements
     }
 }
 
+/// Sets the weight of every requirement of one list (see [`scoring::requirement_weight`]) and
+/// puts the list in importance order.
+pub fn assign_weights(requirements: &mut [Requirement]) {
+    let class_salience = |importance: Importance| -> f64 {
+        requirements
+            .iter()
+            .filter(|r| r.importance == importance)
+            .map(|r| scoring::salience(r.idf, r.explicit_weight))
+            .sum()
+    };
+    let (essential, optional) = (class_salience(Importance::Essential), class_salience(Importance::Optional));
+    let (essential_share, optional_share) = scoring::class_shares(essential, optional);
+    for r in requirements.iter_mut() {
+        let (class, share) = match r.importance {
+            Importance::Essential => (essential, essential_share),
+            Importance::Optional => (optional, optional_share),
+        };
+        r.weight = scoring::requirement_weight(scoring::salience(r.idf, r.explicit_weight), class, share);
+    }
+    sort_by_importance(requirements);
+}
+
 /// Essential first, then heavier (more specific) first, then by concept for a stable order.
-pub fn sort_by_importance(requirements: &mut [Requirement]) {
+fn sort_by_importance(requirements: &mut [Requirement]) {
     requirements.sort_by(|a, b| {
         a.importance.cmp(&b.importance).then(b.weight.total_cmp(&a.weight)).then(a.skill.cmp(&b.skill))
     });

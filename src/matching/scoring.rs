@@ -6,7 +6,8 @@
 //! For a profile `P` and a set of requirements `R` (an occupation's, or a vacancy's):
 //!
 //! ```text
-//! weight(r)   = quantize(importance(r) × idf(r.skill) × explicit_weight(r))
+//! salience(r) = idf(r.skill) × explicit_weight(r)
+//! weight(r)   = quantize(share(class of r) × salience(r) / Σ salience over r's class)
 //! credit(r)   = max over held skills h of  match_factor(h → r) × held_weight(h)      (0 if none)
 //! coverage    = Σ_r weight(r) × credit(r)  /  Σ_r weight(r)                          (0 if Σ weight = 0)
 //! ```
@@ -15,7 +16,11 @@
 //!
 //! # Why the numbers are dyadic
 //!
-//! Every factor here is a multiple of 1/8 and every weight is quantized to a multiple of 1/1024.
+//! The classes are the essential and the optional requirements; `share` is 0.8 and 0.2 (1 for a
+//! class that is alone), so the weights of a list sum to 1 (up to quantization) and a weight reads
+//! as "the share of the occupation this requirement is".
+//!
+//! Every factor here is a multiple of 1/8 and every weight is quantized to a multiple of 2^-20.
 //! Products and sums of such numbers are exact in `f64` (they stay far below 2^53 units), so
 //! `Σ weight × credit` gives the same bits in *any* order of summation. A client that recomputes a
 //! score from the returned breakdown (`Σ contribution / Σ weight`) therefore gets exactly the
@@ -136,27 +141,26 @@ pub const RELATED_FACTOR: f64 = 0.5;
 /// A related skill marked optional: ESCO's loosest link (mostly knowledge–knowledge).
 pub const RELATED_OPTIONAL_FACTOR: f64 = 0.25;
 
-/// Essential requirements count in full.
-pub const ESSENTIAL_FACTOR: f64 = 1.0;
-/// Optional requirements count half: they make a person more suitable but an occupation is
-/// practised without them.
-pub const OPTIONAL_FACTOR: f64 = 0.5;
+/// The share of an occupation (or vacancy) its essential requirements make up together, when it
+/// has optional ones too. Fixing the shares, rather than weighing each optional requirement at a
+/// fixed fraction of an essential one, keeps an occupation that lists forty optional skills from
+/// being "mostly optional": whatever ESCO lists, a person who has every essential skill covers at
+/// least 80% of the occupation.
+pub const ESSENTIAL_SHARE: f64 = 0.8;
+/// The share of the optional requirements together.
+pub const OPTIONAL_SHARE: f64 = 0.2;
 
 /// In career transitions, a worker in the origin occupation holds its essential skills fully and
 /// its optional skills half (occupations are practised with some, not all, of them).
 pub fn origin_held_weight(importance: Importance) -> f64 {
-    importance_factor(importance)
-}
-
-pub fn importance_factor(importance: Importance) -> f64 {
     match importance {
-        Importance::Essential => ESSENTIAL_FACTOR,
-        Importance::Optional => OPTIONAL_FACTOR,
+        Importance::Essential => 1.0,
+        Importance::Optional => 0.5,
     }
 }
 
 /// Weights are multiples of this (see the module docs: exact sums).
-pub const WEIGHT_QUANTUM: f64 = 1.0 / 1024.0;
+pub const WEIGHT_QUANTUM: f64 = 1.0 / (1u64 << 20) as f64;
 
 /// Rounds a weight to a multiple of [`WEIGHT_QUANTUM`]; a positive weight never rounds to zero.
 pub fn quantize(weight: f64) -> f64 {
@@ -173,9 +177,27 @@ pub fn idf(occupations: usize, document_frequency: usize) -> f64 {
     (1.0 + occupations as f64 / document_frequency.max(1) as f64).ln()
 }
 
-/// The weight of one requirement.
-pub fn requirement_weight(importance: Importance, idf: f64, explicit: Option<f64>) -> f64 {
-    quantize(importance_factor(importance) * idf * explicit.unwrap_or(1.0))
+/// The weight of a requirement within its list before normalisation: specificity times the
+/// explicit weight the source gives (1 when none).
+pub fn salience(idf: f64, explicit: Option<f64>) -> f64 {
+    idf * explicit.unwrap_or(1.0)
+}
+
+/// The weight of one requirement: its class's share (essential 0.8, optional 0.2; 1 for a class
+/// that is alone, 0 for a class whose salience sums to 0), divided over the class in proportion
+/// to salience, quantized. The weights of a list sum to 1 up to quantization.
+pub fn requirement_weight(salience: f64, class_salience: f64, class_share: f64) -> f64 {
+    if class_salience > 0.0 { quantize(class_share * salience / class_salience) } else { 0.0 }
+}
+
+/// The shares of the essential and the optional class given their total saliences.
+pub fn class_shares(essential_salience: f64, optional_salience: f64) -> (f64, f64) {
+    match (essential_salience > 0.0, optional_salience > 0.0) {
+        (true, true) => (ESSENTIAL_SHARE, OPTIONAL_SHARE),
+        (true, false) => (1.0, 0.0),
+        (false, true) => (0.0, 1.0),
+        (false, false) => (0.0, 0.0),
+    }
 }
 
 /// `matched / total`, and 0 for an empty requirement set.
@@ -199,8 +221,9 @@ mod tests {
 
     #[test]
     fn weighted_sums_are_exact_in_any_order() {
-        let weights: Vec<f64> =
-            (1..400).map(|i| requirement_weight(Importance::Essential, idf(3007, i), None)).collect();
+        let saliences: Vec<f64> = (1..400).map(|i| salience(idf(3007, i), None)).collect();
+        let class: f64 = saliences.iter().sum();
+        let weights: Vec<f64> = saliences.iter().map(|&s| requirement_weight(s, class, ESSENTIAL_SHARE)).collect();
         let credits = [1.0, 0.875 * 0.625, 0.5 * 0.75, 0.25, 0.875];
         let terms: Vec<f64> = weights.iter().enumerate().map(|(i, w)| w * credits[i % credits.len()]).collect();
         let forward: f64 = terms.iter().sum();
@@ -214,7 +237,7 @@ mod tests {
     #[test]
     fn quantize_keeps_positive_weights_positive() {
         assert_eq!(quantize(0.0), 0.0);
-        assert_eq!(quantize(1e-9), WEIGHT_QUANTUM);
+        assert_eq!(quantize(1e-12), WEIGHT_QUANTUM);
         assert_eq!(quantize(f64::NAN), 0.0);
         assert_eq!(quantize(1.0), 1.0);
     }
