@@ -236,6 +236,8 @@ fn throughput(f: &Fixture) {
         });
         let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
             .expect("url")
+            .initial_stream_window_size(vaardig::server::STREAM_WINDOW_BYTES)
+            .initial_connection_window_size(vaardig::server::CONNECTION_WINDOW_BYTES)
             .connect()
             .await
             .expect("connect");

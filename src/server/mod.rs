@@ -23,6 +23,10 @@ use crate::proto::v1::matching_service_server::MatchingServiceServer;
 /// How long in-flight requests may take to finish after a shutdown signal.
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// HTTP/2 flow-control windows (see `serve`).
+pub const STREAM_WINDOW_BYTES: u32 = 4 << 20;
+pub const CONNECTION_WINDOW_BYTES: u32 = 8 << 20;
+
 /// Why the server stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -62,6 +66,10 @@ pub async fn serve(
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let router = tonic::transport::Server::builder()
+        // Bulk streams (RankCandidates: up to 100,000 profiles) stall on HTTP/2's default 64 KiB
+        // flow-control window; a few MiB per connection keeps loopback and LAN clients streaming.
+        .initial_stream_window_size(STREAM_WINDOW_BYTES)
+        .initial_connection_window_size(CONNECTION_WINDOW_BYTES)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
