@@ -10,7 +10,7 @@ use crate::proto::v1 as pb;
 use crate::proto::v1::concept_service_client::ConceptServiceClient;
 
 /// Runs one async client call on a small runtime (client commands make a handful of calls).
-fn block_on<T>(future: impl std::future::Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
+pub(super) fn block_on<T>(future: impl std::future::Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -39,7 +39,7 @@ pub fn status_failure(status: tonic::Status) -> Failure {
     Failure::new(code, status.message().to_string())
 }
 
-fn print_json(value: &serde_json::Value) {
+pub(super) fn print_json(value: &serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 
