@@ -198,7 +198,7 @@ pub fn gap(args: &GapArgs) -> Result<(), Failure> {
         let mut client = connect(&args.client).await?;
         client.compute_skill_gap(request).await.map(|r| r.into_inner()).map_err(status_failure)
     })?;
-    let totals = response.totals.clone().unwrap_or_default();
+    let totals = response.totals.unwrap_or_default();
     let (id, label) = label_of(&response.occupation);
     let ids = |rows: &[pb::RequirementCoverage], importance: Option<pb::Importance>| -> Vec<String> {
         rows.iter()
@@ -311,7 +311,7 @@ pub fn match_occupations(args: &MatchArgs) -> Result<(), Failure> {
 
 fn occupation_json(result: &pb::OccupationMatch) -> serde_json::Value {
     let (id, label) = label_of(&result.occupation);
-    let totals = result.totals.clone().unwrap_or_default();
+    let totals = result.totals.unwrap_or_default();
     let skills = |rows: &[pb::RequirementCoverage]| -> Vec<serde_json::Value> {
         rows.iter()
             .map(|r| {
@@ -335,7 +335,7 @@ fn occupation_json(result: &pb::OccupationMatch) -> serde_json::Value {
 
 fn occupation_text(rank: usize, result: &pb::OccupationMatch, text: Text) -> String {
     let (id, label) = label_of(&result.occupation);
-    let totals = result.totals.clone().unwrap_or_default();
+    let totals = result.totals.unwrap_or_default();
     let mut out = String::new();
     let kans = if result.kansberoep { text.pick(" · kansberoep", " · shortage occupation") } else { "" };
     let _ = writeln!(

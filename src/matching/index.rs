@@ -91,6 +91,9 @@ impl<T> Csr<T> {
     }
 }
 
+/// A requirement as the snapshot states it: skill, importance, explicit weight.
+type RawRequirement = (ConceptIdx, Importance, Option<f64>);
+
 /// The matching index of one snapshot.
 #[derive(Debug)]
 pub struct MatchingIndex {
@@ -115,7 +118,7 @@ impl MatchingIndex {
 
         // Requirements per occupation; one per skill (the builder already keeps one relation per
         // pair, but be explicit: essential wins over optional, the larger weight wins).
-        let mut raw: Vec<(ConceptIdx, Vec<(ConceptIdx, Importance, Option<f64>)>)> = Vec::new();
+        let mut raw: Vec<(ConceptIdx, Vec<RawRequirement>)> = Vec::new();
         let mut document_frequency = vec![0usize; n];
         for (idx, _) in snapshot.concepts_of(ConceptKind::Occupation) {
             let mut by_skill: HashMap<ConceptIdx, (Importance, Option<f64>)> = HashMap::new();
@@ -237,7 +240,7 @@ impl MatchingIndex {
     }
 
     /// Requirements outside any occupation (a vacancy's), weighted like an occupation's.
-    pub fn requirements(&self, list: &[(ConceptIdx, Importance, Option<f64>)]) -> Vec<Requirement> {
+    pub fn requirements(&self, list: &[RawRequirement]) -> Vec<Requirement> {
         let mut requirements: Vec<Requirement> = list
             .iter()
             .map(|&(skill, importance, explicit)| Requirement {

@@ -383,7 +383,7 @@ fn vacancy_domain(
 ) -> Result<(Vacancy, Option<ConceptIdx>), ApiError> {
     let snapshot = index.snapshot();
     let by_occupation = !raw.occupation_id.is_empty();
-    if by_occupation == !raw.requirements.is_empty() {
+    if by_occupation != raw.requirements.is_empty() {
         violations.add("vacancy", "give exactly one of occupation_id and requirements");
         return Ok((Vacancy { requirements: Vec::new() }, None));
     }

@@ -81,7 +81,7 @@ async fn skill_gap_explains_every_requirement_and_the_score_recomputes_exactly()
         claim(KENNIS_LASPROCESSEN, pb::EvidenceLevel::Unspecified),
     ]);
     let gap = client.compute_skill_gap(gap_request(LASSER, person)).await.unwrap().into_inner();
-    let totals = gap.totals.clone().unwrap();
+    let totals = gap.totals.unwrap();
 
     // A narrower skill covers its broader requirement, two levels up too.
     for skill in [MIG_MAG_LASSEN, LASSEN] {
