@@ -4,10 +4,10 @@
 //! same immutable [`Snapshot`]. They are built once per snapshot, here, so that a request never sees
 //! a search index of one snapshot and a matching index of another.
 
+use std::path::Path;
 use std::sync::Arc;
 
-use std::path::Path;
-
+use crate::matching::MatchingIndex;
 use crate::ontology::Snapshot;
 use crate::search::{IndexError, SearchEngine};
 
@@ -15,7 +15,10 @@ use crate::search::{IndexError, SearchEngine};
 #[derive(Debug)]
 pub struct Engines {
     pub snapshot: Arc<Snapshot>,
+    /// Search, autocomplete and extraction.
     pub search: SearchEngine,
+    /// Skill gaps, occupation matching, transitions and candidate ranking.
+    pub matching: MatchingIndex,
 }
 
 impl Engines {
@@ -25,13 +28,15 @@ impl Engines {
     /// Only if tantivy cannot build an index in memory, which no input can cause.
     pub fn build(snapshot: Arc<Snapshot>) -> Engines {
         let search = SearchEngine::build(&snapshot).expect("an in-memory search index always builds");
-        Engines { snapshot, search }
+        let matching = MatchingIndex::build(snapshot.clone());
+        Engines { snapshot, search, matching }
     }
 
     /// Builds every engine on `snapshot`, persisting the search index under `index_dir` (reused when
     /// the same snapshot starts again).
     pub fn build_persisted(snapshot: Arc<Snapshot>, index_dir: &Path) -> Result<Engines, IndexError> {
         let search = SearchEngine::build_persisted(&snapshot, index_dir)?;
-        Ok(Engines { snapshot, search })
+        let matching = MatchingIndex::build(snapshot.clone());
+        Ok(Engines { snapshot, search, matching })
     }
 }

@@ -25,6 +25,8 @@
 //!   immutable `Snapshot` with a petgraph graph of all relations.
 //! - [`engine`] — the engines of one snapshot, built and swapped together.
 //! - [`search`] — Dutch-grade search, autocomplete and extraction (tantivy + own analysis).
+//! - [`matching`] — skill gaps, occupation matching, career transitions and candidate ranking,
+//!   with exact explanations.
 //! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
 //!   error → status mapping, health and reflection.
 //! - [`cli`] — the `vaardig` command line: `serve`, `check` and the client commands.
@@ -33,6 +35,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod matching;
 pub mod model;
 pub mod ontology;
 pub mod proto;

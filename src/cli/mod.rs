@@ -6,6 +6,7 @@
 //! 4 not found · 5 invalid argument (the server rejected the input).
 
 mod client;
+mod matching;
 mod output;
 mod search;
 
@@ -161,6 +162,12 @@ pub enum Command {
         #[command(flatten)]
         client: ClientArgs,
     },
+    /// What a person has and misses for an occupation, with the reason per requirement.
+    Gap(matching::GapArgs),
+    /// Occupations that fit a person's skills, best first.
+    Match(matching::MatchArgs),
+    /// Career transitions from an occupation, best first.
+    Related(matching::RelatedArgs),
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -181,6 +188,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Hierarchy { id, depth, client } => client::hierarchy(&client, &id, depth),
         Command::Stats { client } => client::stats(&client),
+        Command::Gap(args) => matching::gap(&args),
+        Command::Match(args) => matching::match_occupations(&args),
+        Command::Related(args) => matching::related(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

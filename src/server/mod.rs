@@ -7,6 +7,7 @@
 pub mod concepts;
 pub mod convert;
 pub mod error;
+pub mod matching;
 pub mod search;
 
 use std::future::Future;
@@ -18,10 +19,15 @@ use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::engine::Engines;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
+use crate::proto::v1::matching_service_server::MatchingServiceServer;
 use crate::proto::v1::search_service_server::SearchServiceServer;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// HTTP/2 flow-control windows (see `serve`).
+pub const STREAM_WINDOW_BYTES: u32 = 4 << 20;
+pub const CONNECTION_WINDOW_BYTES: u32 = 8 << 20;
 
 /// Why the server stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +49,7 @@ pub async fn serve(
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
     health.set_serving::<SearchServiceServer<search::SearchApi>>().await;
+    health.set_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -62,11 +69,16 @@ pub async fn serve(
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let router = tonic::transport::Server::builder()
+        // Bulk streams (RankCandidates: up to 100,000 profiles) stall on HTTP/2's default 64 KiB
+        // flow-control window; a few MiB per connection keeps loopback and LAN clients streaming.
+        .initial_stream_window_size(STREAM_WINDOW_BYTES)
+        .initial_connection_window_size(CONNECTION_WINDOW_BYTES)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(ConceptServiceServer::new(concepts::ConceptApi::new(engines.clone())))
-        .add_service(SearchServiceServer::new(search::SearchApi::new(engines.clone())));
+        .add_service(SearchServiceServer::new(search::SearchApi::new(engines.clone())))
+        .add_service(MatchingServiceServer::new(matching::MatchingApi::new(engines.clone())));
     let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
         let _ = stop_rx.await;
     }));
@@ -75,6 +87,7 @@ pub async fn serve(
     tracing::info!("shutting down: health set to NOT_SERVING, draining in-flight requests");
     health.set_not_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
     health.set_not_serving::<SearchServiceServer<search::SearchApi>>().await;
+    health.set_not_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
     let _ = stop_tx.send(());
     // tonic waits for open connections without a limit: bound the drain.
     match tokio::time::timeout(drain_timeout, server).await {

@@ -8,4 +8,5 @@ mod cli;
 mod concepts_embedded;
 mod concepts_esco;
 mod errors;
+mod matching;
 mod search;

@@ -1,0 +1,89 @@
+//! From held skills to credit: for every skill a profile reaches through the graph, the best credit
+//! and how it was earned. Every matching function reads requirements' credits from here (or, for
+//! candidate ranking, computes the very same maximum from the other side), so a score and its
+//! explanation always agree.
+
+use std::collections::HashMap;
+
+use crate::ontology::ConceptIdx;
+
+use super::index::MatchingIndex;
+use super::profile::{Basis, Held};
+use super::scoring::{EXACT_FACTOR, MatchKind};
+
+/// The credit one requirement earns, and its explanation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Credit {
+    /// `factor × basis.weight()`, in [0, 1].
+    pub value: f64,
+    pub kind: MatchKind,
+    /// The match factor of `kind` (see [`super::scoring`]).
+    pub factor: f64,
+    /// The held skill that earned it.
+    pub source: ConceptIdx,
+    pub basis: Basis,
+}
+
+impl Credit {
+    pub fn new(held: Held, kind: MatchKind, factor: f64) -> Credit {
+        Credit { value: factor * held.basis.weight(), kind, factor, source: held.skill, basis: held.basis }
+    }
+
+    /// A total order: more credit wins; among equal credits the most direct match, then the lowest
+    /// source skill, then the strongest basis. The result never depends on profile order.
+    pub fn better_than(&self, other: &Credit) -> bool {
+        let key = |c: &Credit| (std::cmp::Reverse(c.value.to_bits()), c.kind.rank(), c.source, c.basis.order_key());
+        key(self) < key(other)
+    }
+}
+
+/// Keeps `candidate` in `slot` when it is better than what is there.
+pub fn offer(slot: &mut Option<Credit>, candidate: Credit) {
+    if slot.as_ref().is_none_or(|current| candidate.better_than(current)) {
+        *slot = Some(candidate);
+    }
+}
+
+/// The best credit per reached skill.
+#[derive(Debug, Clone, Default)]
+pub struct Credits {
+    best: HashMap<ConceptIdx, Credit>,
+}
+
+impl Credits {
+    /// Spreads every held skill over the graph: exact credit to itself, partial credit to its
+    /// neighbours.
+    pub fn expand(index: &MatchingIndex, held: &[Held]) -> Credits {
+        let mut best: HashMap<ConceptIdx, Credit> = HashMap::with_capacity(held.len() * 8);
+        let mut put = |skill: ConceptIdx, candidate: Credit| {
+            let slot = best.entry(skill).or_insert(candidate);
+            if candidate.better_than(slot) {
+                *slot = candidate;
+            }
+        };
+        for &h in held {
+            put(h.skill, Credit::new(h, MatchKind::Exact, EXACT_FACTOR));
+            for link in index.neighbours(h.skill) {
+                put(link.skill, Credit::new(h, link.kind, link.factor));
+            }
+        }
+        Credits { best }
+    }
+
+    pub fn get(&self, skill: ConceptIdx) -> Option<&Credit> {
+        self.best.get(&skill)
+    }
+
+    /// Every reached skill with its credit, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (ConceptIdx, &Credit)> {
+        self.best.iter().map(|(k, v)| (*k, v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.best.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.best.is_empty()
+    }
+}

@@ -1,0 +1,133 @@
+//! MatchOccupations: every occupation ranked by how much of it a profile covers (asymmetric:
+//! the share of the *occupation's* weighted requirements the person covers, not the share of the
+//! person's skills the occupation uses).
+//!
+//! Scores come from the inverted index: only the occupations that require a skill the profile
+//! reaches are touched, the rest score 0. The page's results are then explained with
+//! [`super::gap::explain`], whose sums are exactly the ones ranked on.
+
+use crate::model::Importance;
+
+use super::credit::Credits;
+use super::gap::{self, Evaluation};
+use super::index::{MatchingIndex, OccupationEntry};
+use super::profile::Profile;
+use super::scoring::ratio;
+
+/// Which occupations to rank.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OccupationFilter {
+    /// Only occupations whose ISCO-08 code starts with these digits (`"2"`, `"22"`, `"2221"`).
+    pub isco_prefix: Option<String>,
+    /// Only kansberoepen (shortage occupations, per the Dutch bundle).
+    pub kansberoep_only: bool,
+    /// Only scores at or above this, in [0, 1].
+    pub min_score: f64,
+}
+
+impl OccupationFilter {
+    pub fn accepts(&self, entry: &OccupationEntry) -> bool {
+        let isco_ok = match &self.isco_prefix {
+            Some(prefix) => entry.isco.as_deref().is_some_and(|code| code.starts_with(prefix.as_str())),
+            None => true,
+        };
+        isco_ok && (!self.kansberoep_only || entry.kansberoep)
+    }
+}
+
+/// One occupation's score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    /// Position in [`MatchingIndex::occupations`].
+    pub slot: usize,
+    /// Coverage: `matched_weight / total_weight`.
+    pub score: f64,
+    pub essential_coverage: f64,
+    pub matched_weight: f64,
+    pub essential_matched_weight: f64,
+}
+
+/// Σ contribution (all and essential) per occupation, through the inverted index.
+pub fn score_all(index: &MatchingIndex, credits: &Credits) -> Vec<Scored> {
+    let occupations = index.occupations();
+    let mut matched = vec![0.0f64; occupations.len()];
+    let mut essential = vec![0.0f64; occupations.len()];
+    for (skill, credit) in credits.iter() {
+        for posting in index.postings(skill) {
+            let slot = posting.occupation as usize;
+            let requirement = &occupations[slot].requirements[posting.requirement as usize];
+            let contribution = requirement.weight * credit.value;
+            matched[slot] += contribution;
+            if requirement.importance == Importance::Essential {
+                essential[slot] += contribution;
+            }
+        }
+    }
+    occupations
+        .iter()
+        .enumerate()
+        .map(|(slot, entry)| Scored {
+            slot,
+            score: ratio(matched[slot], entry.total_weight),
+            essential_coverage: ratio(essential[slot], entry.essential_weight),
+            matched_weight: matched[slot],
+            essential_matched_weight: essential[slot],
+        })
+        .collect()
+}
+
+/// Best first: score, then essential coverage, then load order (stable across calls).
+fn order(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(b.essential_coverage.total_cmp(&a.essential_coverage)).then(a.slot.cmp(&b.slot))
+}
+
+/// Keeps the scores `accept` lets through with `score ≥ min_score`, and puts the first `head` of
+/// them in order (the rest stay unordered: a page never needs them sorted).
+pub fn rank(mut scores: Vec<Scored>, min_score: f64, head: usize, accept: impl Fn(&Scored) -> bool) -> Vec<Scored> {
+    scores.retain(|s| s.score >= min_score && accept(s));
+    if head < scores.len() {
+        if head > 0 {
+            scores.select_nth_unstable_by(head - 1, order);
+            scores[..head].sort_by(order);
+        }
+    } else {
+        scores.sort_by(order);
+    }
+    scores
+}
+
+/// One ranked occupation with its explanation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub scored: Scored,
+    pub evaluation: Evaluation,
+}
+
+/// One page of ranked occupations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Occupations that pass the filter, over all pages.
+    pub total: usize,
+    pub results: Vec<Ranked>,
+}
+
+/// Ranks every occupation for `profile` and returns results `offset..offset + limit`.
+pub fn match_occupations(
+    index: &MatchingIndex,
+    profile: &Profile,
+    filter: &OccupationFilter,
+    offset: usize,
+    limit: usize,
+) -> Page {
+    let credits = Credits::expand(index, &profile.held);
+    let occupations = index.occupations();
+    let head = offset.saturating_add(limit);
+    let ranked = rank(score_all(index, &credits), filter.min_score, head, |s| filter.accepts(&occupations[s.slot]));
+    let results = ranked
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|&scored| Ranked { scored, evaluation: gap::explain(index, &credits, scored.slot) })
+        .collect();
+    Page { total: ranked.len(), results }
+}

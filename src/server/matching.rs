@@ -1,0 +1,555 @@
+//! `vaardig.v1.MatchingService`: skill gaps, occupation matching, career transitions and candidate
+//! ranking.
+//!
+//! Each handler validates the request (every bad field at once), converts it to domain types, calls
+//! one function of [`crate::matching`] and converts the answer back. Profiles are never logged:
+//! only counts and timings are.
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status, Streaming};
+
+use super::concepts::{page_size, parse_page_token};
+use super::convert;
+use super::error::{ApiError, Violations, invalid};
+use crate::engine::Engines;
+use crate::matching::candidates::{self, MAX_VACANCY_REQUIREMENTS, Ranker, Vacancy};
+use crate::matching::gap::{self, Evaluation, Outcome, Status as GapStatus};
+use crate::matching::occupations::{self, OccupationFilter};
+use crate::matching::profile::{Basis, ClaimInput, Profile, ProfileInput};
+use crate::matching::{EvidenceLevel, MatchKind, MatchingIndex, transitions};
+use crate::model::{ConceptKind, Importance};
+use crate::ontology::{ConceptIdx, Snapshot};
+use crate::proto::v1 as pb;
+use crate::proto::v1::matching_service_server::MatchingService;
+
+/// Default and maximum page size of MatchOccupations.
+pub const DEFAULT_MATCH_PAGE_SIZE: usize = 20;
+pub const MAX_MATCH_PAGE_SIZE: usize = 1000;
+/// Default and maximum number of transitions.
+pub const DEFAULT_RELATED_LIMIT: usize = 10;
+pub const MAX_RELATED_LIMIT: usize = 100;
+/// Default and maximum contributions / missing skills listed per result.
+pub const DEFAULT_EXPLAIN_LIMIT: usize = 5;
+pub const MAX_EXPLAIN_LIMIT: usize = 50;
+/// Longest candidate id accepted.
+pub const MAX_CANDIDATE_ID_LEN: usize = 128;
+
+/// The matching service over the engines of one snapshot.
+#[derive(Debug, Clone)]
+pub struct MatchingApi {
+    engines: Arc<Engines>,
+}
+
+impl MatchingApi {
+    pub fn new(engines: Arc<Engines>) -> MatchingApi {
+        MatchingApi { engines }
+    }
+}
+
+#[tonic::async_trait]
+impl MatchingService for MatchingApi {
+    async fn compute_skill_gap(
+        &self,
+        request: Request<pb::ComputeSkillGapRequest>,
+    ) -> Result<Response<pb::ComputeSkillGapResponse>, Status> {
+        let request = request.into_inner();
+        let index = &self.engines.matching;
+        let snapshot = index.snapshot();
+        let mut violations = Violations::default();
+        let id = convert::id(&request.occupation_id, "occupation_id", &mut violations);
+        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let profile = profile_input(request.profile.unwrap_or_default(), "profile", &mut violations);
+        let id = violations.check(id)?.unwrap_or_default();
+        let (occupation, _) = occupation(index, &id, "occupation_id")?;
+        let profile = resolve(snapshot, profile, "profile")?;
+
+        let evaluation = gap::compute(index, &profile, occupation)
+            .ok_or_else(|| invalid("occupation_id", format!("`{id}` is not an occupation")))?;
+        let row = |o: &Outcome| requirement_pb(snapshot, o, &lang);
+        let by_contribution = |status: GapStatus| {
+            let mut list: Vec<&Outcome> = evaluation.with_status(status).collect();
+            list.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+            list.into_iter().map(row).collect()
+        };
+        Ok(Response::new(pb::ComputeSkillGapResponse {
+            snapshot_version: snapshot.version().to_string(),
+            occupation: Some(convert::concept_ref(snapshot, occupation, &lang)),
+            totals: Some(totals_pb(&evaluation)),
+            covered: by_contribution(GapStatus::Covered),
+            partly_covered: by_contribution(GapStatus::PartlyCovered),
+            missing: evaluation.missing().map(row).collect(),
+        }))
+    }
+
+    async fn match_occupations(
+        &self,
+        request: Request<pb::MatchOccupationsRequest>,
+    ) -> Result<Response<pb::MatchOccupationsResponse>, Status> {
+        let request = request.into_inner();
+        let index = &self.engines.matching;
+        let snapshot = index.snapshot();
+        let mut violations = Violations::default();
+        let profile = profile_input(request.profile.unwrap_or_default(), "profile", &mut violations);
+        let filter = filter(request.filter.unwrap_or_default(), "filter", &mut violations);
+        let page_size = page_size(request.page_size, DEFAULT_MATCH_PAGE_SIZE, MAX_MATCH_PAGE_SIZE, &mut violations);
+        let explain = explain_limit(request.explain_limit, &mut violations);
+        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        violations.check(())?;
+        let offset = parse_page_token(&request.page_token, snapshot.version())?;
+        let profile = resolve(snapshot, profile, "profile")?;
+
+        let page = occupations::match_occupations(index, &profile, &filter, offset, page_size);
+        let end = offset.saturating_add(page.results.len());
+        let results =
+            page.results.iter().map(|r| occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, &lang));
+        Ok(Response::new(pb::MatchOccupationsResponse {
+            snapshot_version: snapshot.version().to_string(),
+            results: results.collect(),
+            next_page_token: if end < page.total { format!("{}:{end}", snapshot.version()) } else { String::new() },
+            total_size: i32::try_from(page.total).unwrap_or(i32::MAX),
+        }))
+    }
+
+    async fn related_occupations(
+        &self,
+        request: Request<pb::RelatedOccupationsRequest>,
+    ) -> Result<Response<pb::RelatedOccupationsResponse>, Status> {
+        let request = request.into_inner();
+        let index = &self.engines.matching;
+        let snapshot = index.snapshot();
+        let mut violations = Violations::default();
+        let id = convert::id(&request.occupation_id, "occupation_id", &mut violations);
+        let limit = match request.limit {
+            0 => DEFAULT_RELATED_LIMIT,
+            n if n < 0 || n as usize > MAX_RELATED_LIMIT => {
+                violations.add("limit", format!("must be between 1 and {MAX_RELATED_LIMIT}, not {n}"));
+                DEFAULT_RELATED_LIMIT
+            }
+            n => n as usize,
+        };
+        let filter = filter(request.filter.unwrap_or_default(), "filter", &mut violations);
+        let explain = explain_limit(request.explain_limit, &mut violations);
+        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let id = violations.check(id)?.unwrap_or_default();
+        let (origin, slot) = occupation(index, &id, "occupation_id")?;
+
+        let ranked = transitions::related(index, slot, &filter, request.other_major_group_only, limit);
+        let origin_major = index.occupations()[slot].isco_major_group();
+        let results = ranked
+            .iter()
+            .map(|r| {
+                let target = &index.occupations()[r.scored.slot];
+                pb::Transition {
+                    target: Some(occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, &lang)),
+                    missing_essential: r.evaluation.count(Importance::Essential, GapStatus::Missing) as u32,
+                    missing: r.evaluation.missing().count() as u32,
+                    same_major_group: origin_major.is_some() && target.isco_major_group() == origin_major,
+                }
+            })
+            .collect();
+        Ok(Response::new(pb::RelatedOccupationsResponse {
+            snapshot_version: snapshot.version().to_string(),
+            origin: Some(convert::concept_ref(snapshot, origin, &lang)),
+            results,
+        }))
+    }
+
+    async fn rank_candidates(
+        &self,
+        request: Request<Streaming<pb::RankCandidatesRequest>>,
+    ) -> Result<Response<pb::RankCandidatesResponse>, Status> {
+        let started = std::time::Instant::now();
+        let mut stream = request.into_inner();
+        let index = &self.engines.matching;
+        let snapshot = index.snapshot();
+        let first = stream
+            .message()
+            .await?
+            .ok_or_else(|| invalid("vacancy", "the first message of the stream must carry the vacancy"))?;
+
+        let mut violations = Violations::default();
+        let top_k = match first.top_k as usize {
+            0 => candidates::DEFAULT_TOP_K,
+            k if k > candidates::MAX_TOP_K => {
+                violations.add("top_k", format!("must be between 1 and {}, not {k}", candidates::MAX_TOP_K));
+                1
+            }
+            k => k,
+        };
+        let lang = convert::lang(&first.lang, "lang", &mut violations);
+        let vacancy = first.vacancy.unwrap_or_default();
+        let (vacancy, occupation) = vacancy_domain(index, vacancy, &mut violations)?;
+        violations.check(())?;
+
+        let mut ranker = Ranker::new(index, vacancy, top_k);
+        let mut batch = first.candidates;
+        loop {
+            for candidate in batch {
+                let position = ranker.received();
+                let field = format!("candidates[{position}]");
+                let mut violations = Violations::default();
+                if candidate.id.is_empty() || candidate.id.chars().count() > MAX_CANDIDATE_ID_LEN {
+                    violations.add(format!("{field}.id"), format!("must be 1 to {MAX_CANDIDATE_ID_LEN} characters"));
+                }
+                let profile_field = format!("{field}.profile");
+                let input = profile_input(candidate.profile.unwrap_or_default(), &profile_field, &mut violations);
+                violations.check(())?;
+                let profile = resolve(snapshot, input, &profile_field)?;
+                ranker.push(candidate.id, &profile).map_err(|_| {
+                    invalid(
+                        "candidates",
+                        format!(
+                            "at most {} candidates per stream; split the candidates over several calls",
+                            candidates::MAX_CANDIDATES
+                        ),
+                    )
+                })?;
+            }
+            match stream.message().await? {
+                Some(message) => {
+                    let mut violations = Violations::default();
+                    if message.vacancy.is_some() || message.top_k != 0 || !message.lang.is_empty() {
+                        violations
+                            .add("vacancy", "only the first message of the stream may carry vacancy, top_k or lang");
+                    }
+                    violations.check(())?;
+                    batch = message.candidates;
+                }
+                None => break,
+            }
+        }
+
+        let ranking = ranker.finish();
+        tracing::info!(
+            received = ranking.received,
+            top_k,
+            millis = started.elapsed().as_millis() as u64,
+            "ranked candidates"
+        );
+        let ranked = ranking
+            .ranked
+            .iter()
+            .enumerate()
+            .map(|(i, candidate)| pb::RankedCandidate {
+                id: candidate.id.clone(),
+                rank: i as u32 + 1,
+                totals: Some(totals_pb(&candidate.evaluation)),
+                requirements: candidate
+                    .evaluation
+                    .outcomes
+                    .iter()
+                    .map(|o| requirement_pb(snapshot, o, &lang))
+                    .collect(),
+            })
+            .collect();
+        Ok(Response::new(pb::RankCandidatesResponse {
+            snapshot_version: snapshot.version().to_string(),
+            received: ranking.received as u32,
+            occupation: occupation.map(|idx| convert::concept_ref(snapshot, idx, &lang)),
+            ranked,
+        }))
+    }
+}
+
+/// Looks up the subject occupation of a request: NOT_FOUND when unknown, INVALID_ARGUMENT when the
+/// id names another kind of concept.
+fn occupation(index: &MatchingIndex, id: &str, field: &str) -> Result<(ConceptIdx, usize), ApiError> {
+    let snapshot = index.snapshot();
+    let idx = snapshot.lookup(id).ok_or_else(|| ApiError::NotFound(format!("occupation `{id}` not found")))?;
+    let slot = index
+        .occupation_slot(idx)
+        .ok_or_else(|| invalid(field, format!("`{id}` is a {}, not an occupation", snapshot.concept(idx).kind)))?;
+    Ok((idx, slot))
+}
+
+/// The wire profile as domain input; enum values are checked here, ids when resolving.
+fn profile_input(profile: pb::Profile, field: &str, violations: &mut Violations) -> ProfileInput {
+    let skills = profile
+        .skills
+        .into_iter()
+        .enumerate()
+        .map(|(i, claim)| ClaimInput {
+            evidence: evidence_from_pb(claim.evidence, &format!("{field}.skills[{i}].evidence"), violations),
+            skill_id: claim.skill_id,
+            proficiency: claim.proficiency,
+        })
+        .collect();
+    ProfileInput {
+        skills,
+        credentials: profile.credential_ids,
+        region: Some(profile.region).filter(|r| !r.is_empty()),
+        hours_per_week: profile.hours_per_week,
+    }
+}
+
+/// Resolves a profile against the snapshot; every problem becomes a violation under `field`.
+fn resolve(snapshot: &Snapshot, input: ProfileInput, field: &str) -> Result<Profile, ApiError> {
+    Profile::resolve(snapshot, input).map_err(|problems| {
+        ApiError::InvalidArgument(problems.into_iter().map(|p| (format!("{field}.{}", p.field), p.message)).collect())
+    })
+}
+
+fn evidence_from_pb(raw: i32, field: &str, violations: &mut Violations) -> EvidenceLevel {
+    match pb::EvidenceLevel::try_from(raw) {
+        Ok(level) => evidence_level(level),
+        Err(_) => {
+            violations.add(field, format!("unknown evidence level {raw}"));
+            EvidenceLevel::Ungraded
+        }
+    }
+}
+
+fn evidence_level(level: pb::EvidenceLevel) -> EvidenceLevel {
+    match level {
+        pb::EvidenceLevel::Unspecified => EvidenceLevel::Ungraded,
+        pb::EvidenceLevel::SelfDeclared => EvidenceLevel::SelfDeclared,
+        pb::EvidenceLevel::Experience => EvidenceLevel::Experience,
+        pb::EvidenceLevel::Assessed => EvidenceLevel::Assessed,
+        pb::EvidenceLevel::Evc => EvidenceLevel::Evc,
+        pb::EvidenceLevel::Credential => EvidenceLevel::Credential,
+        pb::EvidenceLevel::Diploma => EvidenceLevel::Diploma,
+    }
+}
+
+pub fn evidence_to_pb(level: EvidenceLevel) -> pb::EvidenceLevel {
+    match level {
+        EvidenceLevel::Ungraded => pb::EvidenceLevel::Unspecified,
+        EvidenceLevel::SelfDeclared => pb::EvidenceLevel::SelfDeclared,
+        EvidenceLevel::Experience => pb::EvidenceLevel::Experience,
+        EvidenceLevel::Assessed => pb::EvidenceLevel::Assessed,
+        EvidenceLevel::Evc => pb::EvidenceLevel::Evc,
+        EvidenceLevel::Credential => pb::EvidenceLevel::Credential,
+        EvidenceLevel::Diploma => pb::EvidenceLevel::Diploma,
+    }
+}
+
+fn importance_to_pb(importance: Importance) -> pb::Importance {
+    match importance {
+        Importance::Essential => pb::Importance::Essential,
+        Importance::Optional => pb::Importance::Optional,
+    }
+}
+
+fn match_kind_to_pb(kind: MatchKind) -> pb::MatchKind {
+    match kind {
+        MatchKind::Exact => pb::MatchKind::Exact,
+        MatchKind::Narrower => pb::MatchKind::Narrower,
+        MatchKind::Broader => pb::MatchKind::Broader,
+        MatchKind::Related => pb::MatchKind::Related,
+    }
+}
+
+fn status_to_pb(status: GapStatus) -> pb::CoverageStatus {
+    match status {
+        GapStatus::Covered => pb::CoverageStatus::Covered,
+        GapStatus::PartlyCovered => pb::CoverageStatus::PartlyCovered,
+        GapStatus::Missing => pb::CoverageStatus::Missing,
+    }
+}
+
+fn filter(raw: pb::OccupationFilter, field: &str, violations: &mut Violations) -> OccupationFilter {
+    let prefix = raw.isco_prefix.trim();
+    if !prefix.is_empty() && (prefix.len() > 4 || !prefix.bytes().all(|b| b.is_ascii_digit())) {
+        violations
+            .add(format!("{field}.isco_prefix"), format!("`{}` is not 1 to 4 ISCO digits", convert::truncate(prefix)));
+    }
+    if !(0.0..=1.0).contains(&raw.min_score) {
+        violations.add(format!("{field}.min_score"), format!("must be between 0 and 1, not {}", raw.min_score));
+    }
+    OccupationFilter {
+        isco_prefix: Some(prefix.to_string()).filter(|p| !p.is_empty()),
+        kansberoep_only: raw.kansberoep_only,
+        min_score: if raw.min_score.is_finite() { raw.min_score.clamp(0.0, 1.0) } else { 0.0 },
+    }
+}
+
+fn explain_limit(raw: u32, violations: &mut Violations) -> usize {
+    match raw as usize {
+        0 => DEFAULT_EXPLAIN_LIMIT,
+        n if n > MAX_EXPLAIN_LIMIT => {
+            violations.add("explain_limit", format!("must be between 1 and {MAX_EXPLAIN_LIMIT}, not {n}"));
+            DEFAULT_EXPLAIN_LIMIT
+        }
+        n => n,
+    }
+}
+
+/// The vacancy of a RankCandidates stream: by occupation, or explicit requirements.
+fn vacancy_domain(
+    index: &MatchingIndex,
+    raw: pb::Vacancy,
+    violations: &mut Violations,
+) -> Result<(Vacancy, Option<ConceptIdx>), ApiError> {
+    let snapshot = index.snapshot();
+    let by_occupation = !raw.occupation_id.is_empty();
+    if by_occupation != raw.requirements.is_empty() {
+        violations.add("vacancy", "give exactly one of occupation_id and requirements");
+        return Ok((Vacancy { requirements: Vec::new() }, None));
+    }
+    if by_occupation {
+        let Some(id) = convert::id(&raw.occupation_id, "vacancy.occupation_id", violations) else {
+            return Ok((Vacancy { requirements: Vec::new() }, None));
+        };
+        let (idx, slot) = occupation(index, &id, "vacancy.occupation_id")?;
+        return Ok((Vacancy::of_occupation(index, slot), Some(idx)));
+    }
+    if raw.requirements.len() > MAX_VACANCY_REQUIREMENTS {
+        violations.add(
+            "vacancy.requirements",
+            format!("at most {MAX_VACANCY_REQUIREMENTS} requirements, not {}", raw.requirements.len()),
+        );
+        return Ok((Vacancy { requirements: Vec::new() }, None));
+    }
+    let mut list = Vec::with_capacity(raw.requirements.len());
+    let mut seen = std::collections::HashSet::new();
+    for (i, requirement) in raw.requirements.iter().enumerate() {
+        let field = format!("vacancy.requirements[{i}]");
+        let importance = match pb::Importance::try_from(requirement.importance) {
+            Ok(pb::Importance::Unspecified | pb::Importance::Essential) => Importance::Essential,
+            Ok(pb::Importance::Optional) => Importance::Optional,
+            Err(_) => {
+                violations.add(format!("{field}.importance"), format!("unknown importance {}", requirement.importance));
+                Importance::Essential
+            }
+        };
+        if let Some(weight) = requirement.weight
+            && !(0.0..=1.0).contains(&weight)
+        {
+            violations.add(format!("{field}.weight"), format!("must be between 0 and 1, not {weight}"));
+        }
+        let Some(id) = convert::id(&requirement.skill_id, &format!("{field}.skill_id"), violations) else { continue };
+        match snapshot.lookup(&id) {
+            None => violations.add(format!("{field}.skill_id"), format!("unknown skill `{id}`")),
+            Some(idx) if snapshot.concept(idx).kind != ConceptKind::Skill => violations
+                .add(format!("{field}.skill_id"), format!("`{id}` is a {}, not a skill", snapshot.concept(idx).kind)),
+            Some(idx) if !seen.insert(idx) => {
+                violations.add(format!("{field}.skill_id"), format!("`{id}` is listed twice"))
+            }
+            Some(idx) => list.push((idx, importance, requirement.weight.filter(|w| (0.0..=1.0).contains(w)))),
+        }
+    }
+    Ok((Vacancy::explicit(index, &list), None))
+}
+
+fn totals_pb(evaluation: &Evaluation) -> pb::ScoreTotals {
+    let count = |importance, status| evaluation.count(importance, status) as u32;
+    let all = |importance| evaluation.outcomes.iter().filter(|o| o.requirement.importance == importance).count() as u32;
+    pb::ScoreTotals {
+        score: evaluation.coverage(),
+        essential_coverage: evaluation.essential_coverage(),
+        matched_weight: evaluation.matched_weight,
+        total_weight: evaluation.total_weight,
+        essential_matched_weight: evaluation.essential_matched_weight,
+        essential_weight: evaluation.essential_weight,
+        essential_count: all(Importance::Essential),
+        essential_covered: count(Importance::Essential, GapStatus::Covered),
+        essential_partly_covered: count(Importance::Essential, GapStatus::PartlyCovered),
+        essential_missing: count(Importance::Essential, GapStatus::Missing),
+        optional_count: all(Importance::Optional),
+        optional_covered: count(Importance::Optional, GapStatus::Covered),
+        optional_partly_covered: count(Importance::Optional, GapStatus::PartlyCovered),
+        optional_missing: count(Importance::Optional, GapStatus::Missing),
+    }
+}
+
+fn occupation_match_pb(
+    index: &MatchingIndex,
+    slot: usize,
+    evaluation: &Evaluation,
+    explain: usize,
+    lang: &str,
+) -> pb::OccupationMatch {
+    let snapshot = index.snapshot();
+    let entry = &index.occupations()[slot];
+    pb::OccupationMatch {
+        occupation: Some(convert::concept_ref(snapshot, entry.concept, lang)),
+        isco_code: entry.isco.as_deref().unwrap_or_default().to_string(),
+        kansberoep: entry.kansberoep,
+        totals: Some(totals_pb(evaluation)),
+        top_contributions: evaluation
+            .contributions()
+            .into_iter()
+            .take(explain)
+            .map(|o| requirement_pb(snapshot, o, lang))
+            .collect(),
+        top_missing: evaluation.missing().take(explain).map(|o| requirement_pb(snapshot, o, lang)).collect(),
+    }
+}
+
+/// One row of a breakdown, with the reason in words.
+fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> pb::RequirementCoverage {
+    let r = outcome.requirement;
+    let mut row = pb::RequirementCoverage {
+        skill: Some(convert::concept_ref(snapshot, r.skill, lang)),
+        importance: importance_to_pb(r.importance) as i32,
+        idf: r.idf,
+        explicit_weight: r.explicit_weight,
+        weight: r.weight,
+        status: status_to_pb(outcome.status()) as i32,
+        contribution: outcome.contribution,
+        reason: reason(snapshot, outcome, lang),
+        ..Default::default()
+    };
+    if let Some(credit) = outcome.credit {
+        row.match_kind = match_kind_to_pb(credit.kind) as i32;
+        row.match_factor = credit.factor;
+        row.held_weight = credit.basis.weight();
+        row.credit = credit.value;
+        row.via_skill = Some(convert::concept_ref(snapshot, credit.source, lang));
+        match credit.basis {
+            Basis::Claim(level) => row.evidence = evidence_to_pb(level) as i32,
+            Basis::Certified { credential, level } => {
+                row.evidence = evidence_to_pb(level) as i32;
+                row.via_credential_id = snapshot.concept(credential).id.to_string();
+            }
+            Basis::Requirement(importance) => row.origin_importance = importance_to_pb(importance) as i32,
+        }
+    }
+    row
+}
+
+/// "exact", "via smallere vaardigheid ‘X’", … with the evidence where the caller graded it.
+fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> String {
+    let english = lang.starts_with("en");
+    let pick = |nl: &'static str, en: &'static str| if english { en } else { nl };
+    let Some(credit) = outcome.credit else { return pick("ontbreekt", "missing").to_string() };
+    let via = snapshot.concept(credit.source).pref_label(lang);
+    let mut text = match credit.kind {
+        MatchKind::Exact => pick("exact", "exact").to_string(),
+        MatchKind::Narrower => format!("{} ‘{via}’", pick("via smallere vaardigheid", "via narrower skill")),
+        MatchKind::Broader => format!("{} ‘{via}’", pick("via bredere vaardigheid", "via broader skill")),
+        MatchKind::Related => format!("{} ‘{via}’", pick("via verwante vaardigheid", "via related skill")),
+    };
+    match credit.basis {
+        Basis::Claim(EvidenceLevel::Ungraded) => {}
+        Basis::Claim(level) => text.push_str(&format!(" ({})", evidence_words(level, english))),
+        Basis::Certified { credential, .. } => text.push_str(&format!(
+            " ({} ‘{}’)",
+            pick("gecertificeerd door", "certified by"),
+            snapshot.concept(credential).pref_label(lang)
+        )),
+        Basis::Requirement(Importance::Optional) => {
+            text.push_str(pick(" (optioneel in het huidige beroep)", " (optional in the current occupation)"))
+        }
+        Basis::Requirement(Importance::Essential) => {}
+    }
+    text
+}
+
+fn evidence_words(level: EvidenceLevel, english: bool) -> &'static str {
+    match (level, english) {
+        (EvidenceLevel::Ungraded, false) => "ongegradeerd",
+        (EvidenceLevel::Ungraded, true) => "ungraded",
+        (EvidenceLevel::SelfDeclared, false) => "zelf opgegeven",
+        (EvidenceLevel::SelfDeclared, true) => "self-declared",
+        (EvidenceLevel::Experience, false) => "werkervaring",
+        (EvidenceLevel::Experience, true) => "work experience",
+        (EvidenceLevel::Assessed, false) => "getoetst",
+        (EvidenceLevel::Assessed, true) => "assessed",
+        (EvidenceLevel::Evc, _) => "EVC",
+        (EvidenceLevel::Credential, false) => "certificaat",
+        (EvidenceLevel::Credential, true) => "credential",
+        (EvidenceLevel::Diploma, _) => "diploma",
+    }
+}
