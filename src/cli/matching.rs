@@ -1,7 +1,7 @@
 //! Client commands of matching: `gap`, `match` and `related`, for career advisors.
 //!
 //! A person's skills are turned into skill claims (ids with evidence) *before* the server is asked,
-//! in [`SkillArgs::claims`]: that is the one place where free text (`--skill-text "lassen,
+//! in [`SkillArgs::profile`]: that is the one place where free text (`--skill-text "lassen,
 //! heftruck rijden"`, resolved to skill ids through the search engine's extraction) plugs in, so
 //! the matching requests themselves never change.
 
@@ -29,6 +29,10 @@ pub struct SkillArgs {
     /// A credential or qualification the person holds; the skills it certifies count.
     #[arg(long = "credential", value_name = "ID", num_args = 1..)]
     pub credentials: Vec<String>,
+    /// What the person can do, in words (e.g. "lassen, heftruck rijden"): the skills mentioned are
+    /// recognised by the server's concept extraction. Repeatable; combines with --skill.
+    #[arg(long = "skill-text", value_name = "TEXT")]
+    pub skill_text: Vec<String>,
     /// The evidence for every --skill: self_declared, experience, assessed, evc, credential or
     /// diploma. Without it the skills are ungraded and count in full.
     #[arg(long, value_name = "LEVEL")]
@@ -36,9 +40,9 @@ pub struct SkillArgs {
 }
 
 impl SkillArgs {
-    /// The profile to send. Skills are ids here; `--skill-text` would be resolved to ids at this
-    /// point, before any matching request.
-    pub fn profile(&self) -> Result<pb::Profile, Failure> {
+    /// The profile to send. `--skill-text` is resolved to skill ids here, before any matching
+    /// request.
+    pub fn profile(&self, client: &ClientArgs) -> Result<pb::Profile, Failure> {
         let evidence = match self.evidence.as_deref() {
             None => pb::EvidenceLevel::Unspecified,
             Some(name) => {
@@ -53,18 +57,22 @@ impl SkillArgs {
                 crate::server::matching::evidence_to_pb(level)
             }
         };
+        let mut skills = self.skills.clone();
+        if !self.skill_text.is_empty() {
+            for id in super::search::resolve_skill_text(client, &self.skill_text)? {
+                if !skills.contains(&id) {
+                    skills.push(id);
+                }
+            }
+        }
         Ok(pb::Profile {
-            skills: self.claims(evidence),
+            skills: skills
+                .iter()
+                .map(|id| pb::SkillClaim { skill_id: id.clone(), evidence: evidence as i32, proficiency: None })
+                .collect(),
             credential_ids: self.credentials.clone(),
             ..Default::default()
         })
-    }
-
-    fn claims(&self, evidence: pb::EvidenceLevel) -> Vec<pb::SkillClaim> {
-        self.skills
-            .iter()
-            .map(|id| pb::SkillClaim { skill_id: id.clone(), evidence: evidence as i32, proficiency: None })
-            .collect()
     }
 }
 
@@ -190,7 +198,7 @@ fn totals_json(totals: &pb::ScoreTotals) -> serde_json::Value {
 
 pub fn gap(args: &GapArgs) -> Result<(), Failure> {
     let request = pb::ComputeSkillGapRequest {
-        profile: Some(args.person.profile()?),
+        profile: Some(args.person.profile(&args.client)?),
         occupation_id: args.target.clone(),
         lang: args.client.lang.clone(),
     };
@@ -271,7 +279,7 @@ pub fn match_occupations(args: &MatchArgs) -> Result<(), Failure> {
         return Err(Failure::new(EXIT_USAGE, format!("--limit must be between 1 and 1000, not {}", args.limit)));
     }
     let request = pb::MatchOccupationsRequest {
-        profile: Some(args.person.profile()?),
+        profile: Some(args.person.profile(&args.client)?),
         filter: Some(pb::OccupationFilter {
             isco_prefix: args.isco.clone().unwrap_or_default(),
             kansberoep_only: args.kansberoep,

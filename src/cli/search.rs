@@ -296,3 +296,60 @@ pub fn eval(client: &ClientArgs, args: &SearchArgs, queries: &str, qrels: &str) 
         Ok(())
     })
 }
+
+/// The lowest search score at which a phrase without an exact mention is taken to name a skill.
+const SKILL_TEXT_MIN_SCORE: f32 = 0.6;
+
+/// Resolves free-text skill descriptions (`"lassen, heftruck rijden"`) to skill ids: the server's
+/// extraction finds the skills mentioned; a comma-separated phrase in which it finds none is looked
+/// up with Search (skills only) and taken when the best hit is a clear match. What was recognised is
+/// printed on stderr, so the advisor sees how the text was read.
+pub(super) fn resolve_skill_text(client: &ClientArgs, texts: &[String]) -> Result<Vec<String>, Failure> {
+    let args = SearchArgs { ontology: Vec::new(), index_dir: String::new(), kinds: Vec::new() };
+    block_on(async {
+        let backend = Backend::open(client, &args).await?;
+        let mut ids = Vec::new();
+        for text in texts {
+            for phrase in text.split([',', ';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+                let request = pb::ExtractConceptsRequest {
+                    text: phrase.to_string(),
+                    lang: client.lang.clone(),
+                    min_confidence: 0.0,
+                };
+                let mentions = backend.extract(request).await.map_err(status_failure)?.mentions;
+                let skills: Vec<pb::ConceptRef> = mentions
+                    .into_iter()
+                    .filter_map(|m| m.concept)
+                    .filter(|c| c.kind == pb::ConceptKind::Skill as i32)
+                    .collect();
+                let found = if skills.is_empty() {
+                    let request = pb::SearchRequest {
+                        query: phrase.to_string(),
+                        kinds: vec![pb::ConceptKind::Skill as i32],
+                        lang: client.lang.clone(),
+                        page_size: 1,
+                        skip_facets: true,
+                        ..Default::default()
+                    };
+                    let hits = backend.search(request).await.map_err(status_failure)?.hits;
+                    hits.into_iter().filter(|h| h.score >= SKILL_TEXT_MIN_SCORE).filter_map(|h| h.concept).collect()
+                } else {
+                    skills
+                };
+                if found.is_empty() {
+                    eprintln!("niet herkend / not recognised: “{phrase}”");
+                }
+                for concept in found {
+                    eprintln!("“{phrase}” → {} ({})", concept.label, compact_id(&concept.id));
+                    if !ids.contains(&concept.id) {
+                        ids.push(concept.id);
+                    }
+                }
+            }
+        }
+        if ids.is_empty() {
+            return Err(Failure::new(super::EXIT_INVALID_ARGUMENT, "--skill-text: no skill recognised in the text"));
+        }
+        Ok(ids)
+    })
+}

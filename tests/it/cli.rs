@@ -152,3 +152,23 @@ fn suggest_and_extract_work_offline() {
     let texts: Vec<&str> = json["mentions"].as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap()).collect();
     assert!(texts.contains(&"heftruckchauffeur"), "{texts:?}");
 }
+
+#[test]
+fn skills_given_as_text_are_resolved_through_extraction() {
+    let (addr, _stop) = spawn_server_thread(embedded());
+    let server = format!("http://{addr}");
+    let output = vaardig()
+        .args(["match", "--skill-text", "heftruck rijden, orders verzamelen", "--json", "--server", &server])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["results"][0]["id"], "http://data.europa.eu/esco/occupation/eeac6251-1974-42f5-91ed-513c6c883755");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("“heftruck rijden” →"),
+        "the advisor sees what was recognised"
+    );
+
+    let output = vaardig().args(["match", "--skill-text", "de het een", "--server", &server]).output().unwrap();
+    assert_eq!(output.status.code(), Some(5), "nothing recognised is an invalid argument");
+}
