@@ -158,6 +158,8 @@ pub fn dutch_variant(word: &str) -> String {
         ("serveerster", "serveerder"),
         ("boerin", "boer"),
         ("koningin", "koning"),
+        ("vriendin", "vriend"),
+        ("heldin", "held"),
     ];
     if let Some((_, base)) = IRREGULAR.iter().find(|(form, _)| *form == word) {
         return base.to_string();
@@ -165,8 +167,14 @@ pub fn dutch_variant(word: &str) -> String {
     let n = word.chars().count();
     let rules: &[(&str, &str, usize)] = &[
         // (suffix, replacement, minimum word length)
+        // -fster/-zster: the agent form has the voiced consonant (schrijfster → schrijver).
+        ("fsters", "ver", 8),
+        ("fster", "ver", 7),
+        ("zsters", "zer", 8),
         ("sters", "er", 7),
         ("ster", "er", 6),
+        // kokkin → kok
+        ("kkin", "k", 6),
         ("trices", "teur", 8),
         ("trice", "teur", 7),
         ("euses", "eur", 7),
@@ -238,6 +246,33 @@ impl Decompounder {
             if word.chars().count() >= MIN_PART && !word.bytes().all(|b| b.is_ascii_digit()) && !is_stop_word(word) {
                 *self.words.entry(word.to_string()).or_default() += 1;
             }
+        }
+    }
+
+    /// Learns the modifiers of compounds: a known word that ends in another known word of at least
+    /// four letters (`gebarentaal` = … + `taal`) teaches its first part (`gebaren`), so that
+    /// `gebarentolk` splits too. Only modifiers of four letters or more are learned.
+    pub fn learn_modifiers(&mut self) {
+        const MIN_HEAD: usize = 4;
+        const MIN_MODIFIER: usize = 4;
+        let mut learned: Vec<String> = Vec::new();
+        for word in self.words.keys() {
+            let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+            if bounds.len() < MIN_HEAD + MIN_MODIFIER {
+                continue;
+            }
+            for &cut in &bounds[MIN_MODIFIER..=bounds.len() - MIN_HEAD] {
+                let (modifier, head) = word.split_at(cut);
+                if self.words.contains_key(head) && !self.words.contains_key(modifier) {
+                    let modifier =
+                        modifier.strip_suffix('s').filter(|m| m.chars().count() >= MIN_MODIFIER).unwrap_or(modifier);
+                    learned.push(modifier.to_string());
+                    break;
+                }
+            }
+        }
+        for word in learned {
+            self.words.entry(word).or_insert(1);
         }
     }
 
@@ -329,6 +364,8 @@ mod tests {
             ("masseuse", "masseur"),
             ("cytotechnologe", "cytotechnoloog"),
             ("historica", "historicus"),
+            ("audiobeschrijfster", "audiobeschrijver"),
+            ("grillkokkin", "grillkok"),
             ("lasser", "lasser"),
             ("pianiste", "pianist"),
         ] {

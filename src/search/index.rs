@@ -109,6 +109,25 @@ struct Marker {
     schema_version: u32,
     snapshot: String,
     documents: u64,
+    /// Hash of every indexed text: a binary whose analysis differs (same snapshot, new stemming
+    /// rules) never serves an index built by another.
+    content: String,
+}
+
+/// The hash of what [`fill`] writes, computed from the label table.
+fn content_hash(table: &LabelTable) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for row in &table.rows {
+        hasher.update(exact_text(&row.tokens).as_bytes());
+        hasher.update(b"\0");
+        hasher.update(keys_text(&row.tokens).as_bytes());
+        hasher.update(&kind_code(row.kind).to_le_bytes());
+    }
+    for description in &table.descriptions {
+        hasher.update(keys_text(&description.tokens).as_bytes());
+        hasher.update(&kind_code(description.kind).to_le_bytes());
+    }
+    hasher.finalize().to_hex()[..32].to_string()
 }
 
 impl TantivyIndex {
@@ -125,8 +144,12 @@ impl TantivyIndex {
     pub fn open_or_build(dir: &Path, snapshot: &str, table: &LabelTable) -> Result<TantivyIndex, IndexError> {
         let path = dir.join(snapshot);
         let io = |source| IndexError::Io { path: path.display().to_string(), source };
-        let expected =
-            Marker { schema_version: SCHEMA_VERSION, snapshot: snapshot.to_string(), documents: expected_docs(table) };
+        let expected = Marker {
+            schema_version: SCHEMA_VERSION,
+            snapshot: snapshot.to_string(),
+            documents: expected_docs(table),
+            content: content_hash(table),
+        };
         if path.exists() {
             match Self::try_open(&path, &expected) {
                 Some(index) => return Ok(index),

@@ -128,6 +128,7 @@ impl LabelTable {
                 decompounder.add_words(words.iter().map(|w| w.text.as_str()));
             }
         }
+        decompounder.learn_modifiers();
 
         let mut rows = Vec::new();
         let mut descriptions = Vec::new();

@@ -30,7 +30,7 @@ pub use suggest::Suggestion;
 /// How many label candidates tantivy hands to the re-ranker.
 const CANDIDATES: usize = 400;
 /// Hits below this score are noise (a stop-word-like overlap).
-const MIN_SCORE: f32 = 0.2;
+const MIN_SCORE: f32 = 0.08;
 /// Most hits one search ranks (pagination goes no deeper).
 pub const MAX_RESULTS: usize = 500;
 

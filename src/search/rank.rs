@@ -186,14 +186,15 @@ pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_las
     for l in row.tokens.iter().filter(|l| !l.stop) {
         let w = weight(table, l);
         l_total += w;
-        let quality = content
+        // A label word is explained by one query word, or (a compound) by its parts spread over
+        // several query words.
+        let by_word = content
             .iter()
-            .filter_map(|q| {
-                let fuzzy_ok = table.df(&q.key) == 0;
-                word_match(l, q, false, fuzzy_ok).or_else(|| best_match(l, std::slice::from_ref(*q), false, fuzzy_ok))
-            })
+            .filter_map(|q| word_match(l, q, false, table.df(&q.key) == 0))
             .map(|(quality, _)| quality)
             .fold(0.0f32, f32::max);
+        let by_parts = best_match(l, query, false, false).map_or(0.0, |(quality, _)| quality);
+        let quality = by_word.max(by_parts);
         l_matched += w * quality;
     }
     let label_coverage = if l_total > 0.0 { l_matched / l_total } else { 0.0 };
