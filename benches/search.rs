@@ -1,0 +1,149 @@
+//! Search speed on full ESCO v1.1.1 (both languages): index build, Search and Suggest latency
+//! percentiles, batch linking throughput and extraction. A plain harness (not criterion) because
+//! the bars are p99 latencies: every call is timed and the percentiles are printed.
+//!
+//! `cargo bench --bench search` (numbers in BENCHMARKS.md).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use vaardig::engine::Engines;
+use vaardig::model::ConceptKind;
+use vaardig::ontology::{self, SourceSpec};
+use vaardig::search::{Filters, SearchRequest};
+
+fn data() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+}
+
+/// Realistic Dutch job titles: the alternative labels of ESCO's Dutch occupations.
+fn titles(limit: usize) -> Vec<String> {
+    let file = std::fs::File::open(data().join("esco-v1.1.1/nl/occupations_nl.csv.gz")).expect("ESCO nl");
+    let mut reader = csv::Reader::from_reader(flate2::read::GzDecoder::new(file));
+    let headers = reader.headers().expect("header").clone();
+    let alt = headers.iter().position(|h| h == "altLabels").expect("altLabels column");
+    let mut out = Vec::new();
+    for record in reader.records().flatten() {
+        for label in record.get(alt).unwrap_or_default().split('\n').filter(|l| !l.trim().is_empty()) {
+            out.push(label.trim().to_string());
+            if out.len() == limit {
+                return out;
+            }
+        }
+    }
+    out
+}
+
+fn percentiles(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let at = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
+    println!(
+        "{name:<34} n={:<6} p50={:>8.1?} p99={:>8.1?} p99.9={:>8.1?} max={:>8.1?}",
+        samples.len(),
+        at(0.50),
+        at(0.99),
+        at(0.999),
+        samples[samples.len() - 1]
+    );
+}
+
+fn main() {
+    let started = Instant::now();
+    let (snapshot, _) = ontology::load(&[SourceSpec::Path(data().join("esco-v1.1.1"))]).expect("ESCO loads");
+    let snapshot = Arc::new(snapshot);
+    println!("load ESCO                          {:>8.1?}", started.elapsed());
+
+    let started = Instant::now();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engines = Engines::build_persisted(snapshot.clone(), dir.path()).expect("index builds");
+    println!("build engines + persisted index    {:>8.1?}", started.elapsed());
+    let started = Instant::now();
+    let reopened = Engines::build_persisted(snapshot.clone(), dir.path()).expect("index opens");
+    assert!(reopened.search.index_reused());
+    println!("restart on the same snapshot       {:>8.1?} (index reused)", started.elapsed());
+    drop(reopened);
+
+    let queries = titles(10_000);
+    let request = |q: &str| SearchRequest {
+        query: q.to_string(),
+        kinds: vec![ConceptKind::Occupation, ConceptKind::IscoGroup],
+        lang: "nl".into(),
+        filters: Filters::default(),
+        offset: 0,
+        limit: 10,
+        facets: true,
+    };
+    // Warm up caches once.
+    for q in queries.iter().take(200) {
+        let _ = engines.search.search(&snapshot, &request(q));
+    }
+    let mut samples = Vec::new();
+    for q in queries.iter().take(3000) {
+        let t = Instant::now();
+        let _ = engines.search.search(&snapshot, &request(q)).expect("search");
+        samples.push(t.elapsed());
+    }
+    percentiles("Search (occupation+isco, facets)", samples);
+
+    let mut samples = Vec::new();
+    for q in queries.iter().take(3000) {
+        let t = Instant::now();
+        let _ = engines.search.search(&snapshot, &SearchRequest { kinds: vec![], ..request(q) }).expect("search");
+        samples.push(t.elapsed());
+    }
+    percentiles("Search (all kinds)", samples);
+
+    // Per keystroke: every prefix of the first 1,000 titles.
+    let mut samples = Vec::new();
+    for q in queries.iter().take(1000) {
+        let chars: Vec<char> = q.chars().collect();
+        for end in 1..=chars.len().min(12) {
+            let prefix: String = chars[..end].iter().collect();
+            let t = Instant::now();
+            let _ = engines.search.suggest(&prefix, &[ConceptKind::Occupation, ConceptKind::Skill], "nl", 10);
+            samples.push(t.elapsed());
+        }
+    }
+    percentiles("Suggest (every keystroke)", samples);
+
+    // Batch linking: 10,000 titles over both cores, as `vaardig search --json` does in-process.
+    let engines = Arc::new(engines);
+    let started = Instant::now();
+    let threads: Vec<_> = (0..2)
+        .map(|t| {
+            let engines = engines.clone();
+            let snapshot = snapshot.clone();
+            let chunk: Vec<String> = queries.iter().skip(t).step_by(2).cloned().collect();
+            std::thread::spawn(move || {
+                for q in chunk {
+                    let r = SearchRequest { facets: false, ..request(&q) };
+                    let _ = engines.search.search(&snapshot, &r).expect("search");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("thread");
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "batch linking, 2 threads           {} titles in {:.2?} = {:.0} titles/s",
+        queries.len(),
+        elapsed,
+        queries.len() as f64 / elapsed.as_secs_f64()
+    );
+
+    let cv = "Werkervaring: vijf jaar heftruckchauffeur en magazijnmedewerker bij een distributiecentrum. \
+              Ervaring met orderpicken, voorraadbeheer, lassen (MIG/MAG) en het rijden met een reachtruck. \
+              Opleiding: mbo-2 logistiek medewerker. Vaardigheden: Python, Excel, klantgericht werken, \
+              teamwerk, Engels en Duits. "
+        .repeat(20);
+    let mut samples = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        let _ = engines.search.extract(&cv);
+        samples.push(t.elapsed());
+    }
+    percentiles(&format!("ExtractConcepts ({} kB CV)", cv.len() / 1000), samples);
+}
