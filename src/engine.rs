@@ -6,17 +6,21 @@
 
 use std::sync::Arc;
 
+use crate::funding::FundingEngine;
 use crate::ontology::Snapshot;
 
 /// A snapshot with every engine built on it.
 #[derive(Debug)]
 pub struct Engines {
     pub snapshot: Arc<Snapshot>,
+    /// Funding schemes and eligibility checks.
+    pub funding: FundingEngine,
 }
 
 impl Engines {
     /// Builds every engine on `snapshot`.
     pub fn build(snapshot: Arc<Snapshot>) -> Engines {
-        Engines { snapshot }
+        let funding = FundingEngine::build(snapshot.clone());
+        Engines { snapshot, funding }
     }
 }

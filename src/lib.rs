@@ -24,6 +24,8 @@
 //! - [`ontology`] — sources (ESCO CSV export, vaardig bundles, the embedded default) → validated,
 //!   immutable `Snapshot` with a petgraph graph of all relations.
 //! - [`engine`] — the engines of one snapshot, built and swapped together.
+//! - [`funding`] — funding schemes as dated data (rules with their policy sources) and eligibility
+//!   checks with a trace of every condition and counterfactuals.
 //! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
 //!   error → status mapping, health and reflection.
 //! - [`cli`] — the `vaardig` command line: `serve`, `check` and the client commands.
@@ -32,6 +34,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod funding;
 pub mod model;
 pub mod ontology;
 pub mod proto;
