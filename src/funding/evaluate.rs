@@ -1011,8 +1011,8 @@ fn course_check(test: &Test, course: &CourseFacts, application: &Application) ->
                 ),
             ),
             None => passed(
-                format!("Opleiding van {} weken: geen vervolgjaar.", course.weeks),
-                format!("A course of {} weeks: no follow-up year.", course.weeks),
+                format!("Opleiding van {}: geen vervolgjaar.", weeks_nl(course.weeks)),
+                format!("A course of {}: no follow-up year.", weeks_en(course.weeks)),
             ),
         },
         // Tests that read no course facts are decided in `check`.
@@ -1026,7 +1026,8 @@ fn course_check(test: &Test, course: &CourseFacts, application: &Application) ->
 /// A change of one fact, tried to see whether it makes the answer "eligible".
 #[derive(Debug, Clone, PartialEq)]
 enum Change {
-    Age(u32),
+    /// A different age, with the bound it satisfies (for the wording).
+    Age(u32, AgeReason),
     BirthOnOrAfter(Date),
     LabourMarketTie,
     LabourStatus(LabourStatus),
@@ -1049,6 +1050,16 @@ enum Change {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+enum AgeReason {
+    /// Old enough: at least this many years.
+    AtLeast(u32),
+    /// Young enough: below this limit.
+    Below(AgeLimit),
+    /// The age was unknown: within the range.
+    Within,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum DateReason {
     WithinValidity,
     BeforeExhaustion,
@@ -1058,7 +1069,7 @@ enum DateReason {
 impl Change {
     fn fact(&self) -> Fact {
         match self {
-            Change::Age(_) => Fact::Age,
+            Change::Age(..) => Fact::Age,
             Change::BirthOnOrAfter(_) => Fact::BirthDate,
             Change::LabourMarketTie => Fact::LabourMarketTie,
             Change::LabourStatus(_) => Fact::LabourStatus,
@@ -1084,7 +1095,7 @@ impl Change {
     fn apply(&self, facts: &mut Facts) {
         let person = &mut facts.person;
         match self {
-            Change::Age(age) => {
+            Change::Age(age, _) => {
                 person.age = Some(*age);
                 person.birth_date = None;
             }
@@ -1147,7 +1158,19 @@ impl Change {
         let start = facts.course.as_ref().and_then(|c| c.start).map(|d| d.to_string()).unwrap_or_default();
         let date = facts.application.date;
         let (nl, en) = match self {
-            Change::Age(age) => (format!("als de persoon {age} jaar was"), format!("if the person were {age}")),
+            Change::Age(min, AgeReason::AtLeast(_)) => {
+                (format!("als de persoon {min} jaar of ouder was"), format!("if the person were {min} or older"))
+            }
+            Change::Age(_, AgeReason::Below(AgeLimit::Years(limit))) => {
+                (format!("als de persoon jonger dan {limit} jaar was"), format!("if the person were younger than {limit}"))
+            }
+            Change::Age(_, AgeReason::Below(AgeLimit::AowAge)) => (
+                format!("als de persoon op {date} de AOW-leeftijd nog niet had bereikt"),
+                format!("if the person had not reached the AOW age on {date}"),
+            ),
+            Change::Age(age, AgeReason::Within) => {
+                (format!("als de persoon bijvoorbeeld {age} jaar was"), format!("if the person were, say, {age}"))
+            }
             Change::BirthOnOrAfter(birth) => (
                 format!("als de geboortedatum op of na {birth} ligt (dan is de AOW-leeftijd op {date} nog niet bereikt)"),
                 format!("if the birth date is on or after {birth} (then the AOW age is not reached on {date})"),
@@ -1259,12 +1282,14 @@ fn changes(condition: &Condition, outcome: Outcome, scheme: Scheme<'_>, facts: &
                 let trial = PersonFacts { age: Some(age), birth_date: None, ..PersonFacts::default() };
                 age_check(*min_years, *below, &trial, date).outcome == Outcome::Passed
             };
-            let current = person.age_on(date);
-            let candidate = match current {
-                Some(age) if age < low => Some(low).filter(|a| passes(*a)),
-                _ => (low..=high).rev().find(|a| passes(*a)),
+            let candidate = match person.age_on(date) {
+                Some(age) if age < low => Some(low).filter(|a| passes(*a)).map(|a| (a, AgeReason::AtLeast(low))),
+                Some(_) => {
+                    below.and_then(|b| (low..=high).rev().find(|a| passes(*a)).map(|a| (a, AgeReason::Below(b))))
+                }
+                None => (low..=high).rev().find(|a| passes(*a)).map(|a| (a, AgeReason::Within)),
             };
-            candidate.map(Change::Age).into_iter().collect()
+            candidate.map(|(age, reason)| Change::Age(age, reason)).into_iter().collect()
         }
         Test::LabourMarketTie => vec![Change::LabourMarketTie],
         Test::LabourStatusAny(statuses) => statuses.iter().map(|s| Change::LabourStatus(*s)).take(1).collect(),
@@ -1368,6 +1393,14 @@ fn group(n: u64, separator: char) -> String {
         out.push(c);
     }
     out
+}
+
+fn weeks_nl(weeks: u32) -> String {
+    if weeks == 1 { "1 week".to_string() } else { format!("{weeks} weken") }
+}
+
+fn weeks_en(weeks: u32) -> String {
+    if weeks == 1 { "1 week".to_string() } else { format!("{weeks} weeks") }
 }
 
 fn capitalize(text: &str) -> String {

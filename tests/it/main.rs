@@ -8,3 +8,4 @@ mod cli;
 mod concepts_embedded;
 mod concepts_esco;
 mod errors;
+mod funding;
