@@ -10,7 +10,7 @@ use crate::proto::v1 as pb;
 use crate::proto::v1::concept_service_client::ConceptServiceClient;
 
 /// Runs one async client call on a small runtime (client commands make a handful of calls).
-fn block_on<T>(future: impl std::future::Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
+pub(super) fn block_on<T>(future: impl std::future::Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -19,13 +19,18 @@ fn block_on<T>(future: impl std::future::Future<Output = Result<T, Failure>>) ->
 }
 
 async fn connect(args: &ClientArgs) -> Result<ConceptServiceClient<Channel>, Failure> {
+    Ok(ConceptServiceClient::new(channel(args).await?))
+}
+
+/// A channel to the server of `args`, for any service's client.
+pub(super) async fn channel(args: &ClientArgs) -> Result<Channel, Failure> {
     let endpoint = Channel::from_shared(args.server.clone())
         .map_err(|e| Failure::new(2, format!("--server `{}` is not a URL: {e}", args.server)))?
         .connect_timeout(std::time::Duration::from_secs(5));
-    let channel = endpoint.connect().await.map_err(|e| {
-        Failure::new(EXIT_UNREACHABLE, format!("cannot reach the vaardig server at {}: {e}", args.server))
-    })?;
-    Ok(ConceptServiceClient::new(channel))
+    endpoint
+        .connect()
+        .await
+        .map_err(|e| Failure::new(EXIT_UNREACHABLE, format!("cannot reach the vaardig server at {}: {e}", args.server)))
 }
 
 /// Maps a gRPC error to the CLI's exit codes with the server's message.
@@ -39,7 +44,7 @@ pub fn status_failure(status: tonic::Status) -> Failure {
     Failure::new(code, status.message().to_string())
 }
 
-fn print_json(value: &serde_json::Value) {
+pub(super) fn print_json(value: &serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 

@@ -210,6 +210,88 @@ pub struct Evaluation {
     pub missing_facts: Vec<Fact>,
 }
 
+impl Evaluation {
+    /// One sentence with the decision and the amount, given the scheme's label and the labels of
+    /// the schemes that may pay the remainder.
+    pub fn summary(&self, scheme: &str, payers: &[String]) -> Text {
+        let (paid_nl, paid_en) = paid_to_text(self.paid_to);
+        match self.decision {
+            Decision::Eligible => match &self.amounts {
+                Some(a) => {
+                    let (rest_nl, rest_en) = if a.remainder_cents > 0 && !payers.is_empty() {
+                        (
+                            format!("; de rest ({}) kan komen van: {}", euro_nl(a.remainder_cents), payers.join(", ")),
+                            format!("; the rest ({}) may come from: {}", euro_en(a.remainder_cents), payers.join(", ")),
+                        )
+                    } else if a.remainder_cents > 0 {
+                        (
+                            format!("; de rest is {}", euro_nl(a.remainder_cents)),
+                            format!("; the rest is {}", euro_en(a.remainder_cents)),
+                        )
+                    } else {
+                        (String::new(), String::new())
+                    };
+                    Text::new(
+                        format!(
+                            "In aanmerking voor {scheme}: {} van {}, betaald aan {paid_nl}{rest_nl}.",
+                            euro_nl(a.scheme_cents),
+                            euro_nl(a.cost_cents)
+                        ),
+                        format!(
+                            "Eligible for {scheme}: {} of {}, paid to {paid_en}{rest_en}.",
+                            euro_en(a.scheme_cents),
+                            euro_en(a.cost_cents)
+                        ),
+                    )
+                }
+                None => Text::new(format!("In aanmerking voor {scheme}."), format!("Eligible for {scheme}.")),
+            },
+            Decision::NotEligible => {
+                let failed: Vec<&str> = self
+                    .trace
+                    .iter()
+                    .filter(|t| t.outcome == Outcome::Failed)
+                    .map(|t| t.condition_id.as_str())
+                    .collect();
+                Text::new(
+                    format!("Niet in aanmerking voor {scheme}: niet voldaan aan {}.", failed.join(", ")),
+                    format!("Not eligible for {scheme}: not met: {}.", failed.join(", ")),
+                )
+            }
+            Decision::Unknown => {
+                let open: Vec<&str> = self
+                    .trace
+                    .iter()
+                    .filter(|t| t.outcome == Outcome::Unknown)
+                    .map(|t| t.condition_id.as_str())
+                    .collect();
+                let (most_nl, most_en) = match &self.amounts {
+                    Some(a) => (
+                        format!("; hooguit {}", euro_nl(a.scheme_cents)),
+                        format!("; at most {}", euro_en(a.scheme_cents)),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                Text::new(
+                    format!("Nog niet te zeggen of {scheme} kan: onbekend bij {}{most_nl}.", open.join(", ")),
+                    format!("Cannot tell yet whether {scheme} applies: unknown for {}{most_en}.", open.join(", ")),
+                )
+            }
+        }
+    }
+}
+
+/// Who is paid, in Dutch and English.
+pub fn paid_to_text(paid_to: super::rules::PaidTo) -> (&'static str, &'static str) {
+    use super::rules::PaidTo;
+    match paid_to {
+        PaidTo::Provider => ("de opleider", "the training provider"),
+        PaidTo::Person => ("de persoon zelf", "the person"),
+        PaidTo::Employer => ("de werkgever", "the employer"),
+        PaidTo::Adviser => ("de loopbaanadviseur", "the career adviser"),
+    }
+}
+
 /// Splits `cost_cents` for `rules` on `date`, given what the scheme already granted the person in
 /// that calendar year. This is the amount function the training-path planner calls per course and
 /// per year. `None` when no amount rule is in force on `date`.
@@ -905,7 +987,7 @@ fn course_check(test: &Test, course: &CourseFacts, application: &Application) ->
             let (other_nl, other_en) = match expired {
                 Some(g) => (
                     format!(" (een {} gold {})", mark_nl(g.mark), validity_nl(g.validity)),
-                    format!(" (a {} held {})", mark_en(g.mark), validity_en(g.validity)),
+                    format!(" ({} held {})", mark_en(g.mark), validity_en(g.validity)),
                 ),
                 None => (String::new(), String::new()),
             };
@@ -1202,7 +1284,7 @@ impl Change {
             ),
             Change::ProviderMark(mark) => (
                 format!("als de aanbieder op de startdatum ({start}) een {} had", mark_nl(*mark)),
-                format!("if the provider held a {} on the start date ({start})", mark_en(*mark)),
+                format!("if the provider held {} on the start date ({start})", mark_en(*mark)),
             ),
             Change::Credential(kind) => (
                 format!("als de opleiding tot een {} leidde", credential_nl(*kind)),
@@ -1561,8 +1643,8 @@ fn register_nl(register: Register) -> &'static str {
 
 fn register_en(register: Register) -> &'static str {
     match register {
-        Register::StapScholingsregister => "DUO's STAP training register",
-        Register::Rio => "DUO's RIO register (recognised programmes)",
+        Register::StapScholingsregister => "STAP training register (DUO)",
+        Register::Rio => "RIO register of recognised programmes (DUO)",
     }
 }
 
@@ -1579,10 +1661,10 @@ fn mark_nl(mark: QualityMark) -> &'static str {
 fn mark_en(mark: QualityMark) -> &'static str {
     match mark {
         QualityMark::OcwErkend => "recognition by the education ministry (OCW)",
-        QualityMark::NrtoKeurmerk => "NRTO quality mark",
-        QualityMark::NlqfIngeschaald => "NLQF levelling",
+        QualityMark::NrtoKeurmerk => "the NRTO quality mark",
+        QualityMark::NlqfIngeschaald => "an NLQF level",
         QualityMark::BrancheErkend => "sector recognition",
-        QualityMark::ErkendeEvcAanbieder => "recognition as EVC provider",
+        QualityMark::ErkendeEvcAanbieder => "recognition as an EVC provider",
     }
 }
 

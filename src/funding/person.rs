@@ -56,7 +56,8 @@ pub const MAX_AGE: i64 = 130;
 
 impl PersonFacts {
     /// Validates `input` for a request dated `date`. Problems name fields as `{prefix}.{field}`.
-    pub fn parse(input: &PersonInput, date: Date, prefix: &str) -> Result<PersonFacts, Vec<Problem>> {
+    /// Without a (valid) date, the checks that compare with it are skipped.
+    pub fn parse(input: &PersonInput, date: Option<Date>, prefix: &str) -> Result<PersonFacts, Vec<Problem>> {
         let mut problems = Vec::new();
         let field = |name: &str| format!("{prefix}.{name}");
         let age = match input.age {
@@ -70,8 +71,8 @@ impl PersonFacts {
             None
         } else {
             match input.birth_date.parse::<Date>() {
-                Ok(birth) if birth > date => {
-                    problems.push((field("birth_date"), format!("{birth} lies after the request date {date}")));
+                Ok(birth) if date.is_some_and(|date| birth > date) => {
+                    problems.push((field("birth_date"), format!("{birth} lies after the request date")));
                     None
                 }
                 Ok(birth) => Some(birth),
@@ -81,7 +82,7 @@ impl PersonFacts {
                 }
             }
         };
-        if let (Some(age), Some(birth)) = (age, birth_date) {
+        if let (Some(age), Some(birth), Some(date)) = (age, birth_date, date) {
             let actual = super::aow::age_on(birth, date);
             if actual != age as i32 {
                 problems.push((
@@ -176,7 +177,7 @@ mod tests {
             labour_market_tie: Some(true),
             ..Default::default()
         };
-        let facts = PersonFacts::parse(&input, date(), "person").unwrap();
+        let facts = PersonFacts::parse(&input, Some(date()), "person").unwrap();
         assert_eq!(facts.age, Some(30));
         assert_eq!(facts.education, Some(EducationLevel::Mbo4));
         assert_eq!(facts.studiefinanciering, None);
@@ -192,7 +193,7 @@ mod tests {
             already_granted_this_year_cents: Some(-100),
             ..Default::default()
         };
-        let problems = PersonFacts::parse(&input, date(), "person").unwrap_err();
+        let problems = PersonFacts::parse(&input, Some(date()), "person").unwrap_err();
         let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
             fields,
@@ -210,7 +211,7 @@ mod tests {
     #[test]
     fn age_and_birth_date_must_agree() {
         let input = PersonInput { age: Some(40), birth_date: "1990-01-01".into(), ..Default::default() };
-        let problems = PersonFacts::parse(&input, date(), "person").unwrap_err();
+        let problems = PersonFacts::parse(&input, Some(date()), "person").unwrap_err();
         assert_eq!(problems[0].0, "person.age");
         assert!(problems[0].1.contains("makes 32"), "{problems:?}");
     }

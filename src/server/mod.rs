@@ -7,6 +7,7 @@
 pub mod concepts;
 pub mod convert;
 pub mod error;
+pub mod funding;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::engine::Engines;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
+use crate::proto::v1::funding_service_server::FundingServiceServer;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -40,6 +42,7 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
+    health.set_serving::<FundingServiceServer<funding::FundingApi>>().await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -62,7 +65,8 @@ pub async fn serve(
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(ConceptServiceServer::new(concepts::ConceptApi::new(engines.clone())));
+        .add_service(ConceptServiceServer::new(concepts::ConceptApi::new(engines.clone())))
+        .add_service(FundingServiceServer::new(funding::FundingApi::new(engines.clone())));
     let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
         let _ = stop_rx.await;
     }));
@@ -70,6 +74,7 @@ pub async fn serve(
     shutdown.await;
     tracing::info!("shutting down: health set to NOT_SERVING, draining in-flight requests");
     health.set_not_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
+    health.set_not_serving::<FundingServiceServer<funding::FundingApi>>().await;
     let _ = stop_tx.send(());
     // tonic waits for open connections without a limit: bound the drain.
     match tokio::time::timeout(drain_timeout, server).await {

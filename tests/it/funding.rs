@@ -594,3 +594,442 @@ fn funding_bars_stap_money_only_inside_the_rules() {
     }
     assert!(eligible > 500, "the bars test must see eligible answers too ({eligible} of {checked})");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The FundingService over gRPC.
+
+mod api {
+    use tonic::Code;
+    use tonic_types::StatusExt;
+    use vaardig::proto::v1 as pb;
+    use vaardig::proto::v1::funding_service_client::FundingServiceClient;
+
+    use crate::helpers::{embedded, spawn_server};
+
+    fn bad_fields(status: &tonic::Status) -> Vec<String> {
+        status
+            .get_details_bad_request()
+            .map(|b| b.field_violations.into_iter().map(|v| v.field).collect())
+            .unwrap_or_default()
+    }
+
+    /// The § 8.7 welding course: € 1,450, so STAP pays € 1,000 and € 450 remains.
+    fn welding() -> pb::CheckEligibilityRequest {
+        pb::CheckEligibilityRequest {
+            scheme_id: "vaardig:scheme/stap-budget".into(),
+            course_id: "vaardig:course/lassen-mig-mag-basis".into(),
+            date: "2022-09-05".into(),
+            course_start_date: "2022-10-10".into(),
+            person: Some(pb::PersonFacts {
+                age: Some(30),
+                highest_education: "mbo3".into(),
+                labour_market_tie: Some(true),
+                studiefinanciering_for_course: Some(false),
+                lerarenbeurs_for_course: Some(false),
+                tegemoetkoming_for_course: Some(false),
+                already_granted_this_year_cents: Some(0),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn funding_check_eligibility_answers_with_trace_amounts_and_sources() {
+        let server = spawn_server(embedded()).await;
+        let mut client = FundingServiceClient::new(server.channel().await);
+        let r = client.check_eligibility(welding()).await.unwrap().into_inner();
+        assert_eq!(r.decision, pb::EligibilityDecision::Eligible as i32);
+        assert_eq!(r.scheme.as_ref().unwrap().id, "https://id.vaardig.nl/scheme/stap-budget");
+        assert_eq!(r.paid_to, "provider");
+        assert!(r.paid_to_source.as_ref().unwrap().reference.contains("004 L317-322"));
+        let amounts = r.amounts.as_ref().unwrap();
+        assert_eq!((amounts.cost_cents, amounts.scheme_cents, amounts.remainder_cents), (145_000, 100_000, 45_000));
+        let payers: Vec<&str> = amounts.remainder_payers.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            payers,
+            ["https://id.vaardig.nl/scheme/werkgever-oo-fonds", "https://id.vaardig.nl/scheme/eigen-budget"]
+        );
+        assert!(!amounts.upper_bound);
+        assert_eq!(r.trace.len(), 12);
+        for entry in &r.trace {
+            let source = entry.source.as_ref().expect("every condition has a source");
+            assert!(!source.document.is_empty() && !source.reference.is_empty(), "{entry:?}");
+            assert!(!entry.explanation.is_empty());
+        }
+        assert!(r.summary.starts_with("In aanmerking voor STAP-budget: € 1.000 van € 1.450"), "{}", r.summary);
+        assert_eq!(r.course_start_origin, "given");
+
+        // In English, for a 17-year-old: not eligible, no amount, and the counterfactual.
+        let mut young = welding();
+        young.lang = "en".into();
+        young.person.as_mut().unwrap().age = Some(17);
+        let r = client.check_eligibility(young).await.unwrap().into_inner();
+        assert_eq!(r.decision, pb::EligibilityDecision::NotEligible as i32);
+        assert!(r.amounts.is_none(), "no money is promised while a rule fails");
+        let age = r.trace.iter().find(|t| t.condition_id == "leeftijd").unwrap();
+        assert_eq!(age.outcome, pb::ConditionOutcome::Failed as i32);
+        assert!(age.explanation.starts_with("Age 17 on 2022-09-05"), "{}", age.explanation);
+        assert_eq!(r.counterfactuals.len(), 1);
+        assert_eq!(r.counterfactuals[0].fact, "person.age");
+        assert_eq!(r.counterfactuals[0].explanation, "Eligible if the person were 18 or older.");
+
+        // Only whole years, at the AOW boundary: unknown, and the birth date is the missing fact.
+        let mut boundary = welding();
+        boundary.person.as_mut().unwrap().age = Some(66);
+        let r = client.check_eligibility(boundary).await.unwrap().into_inner();
+        assert_eq!(r.decision, pb::EligibilityDecision::Unknown as i32);
+        assert_eq!(r.missing_facts, ["person.birth_date"]);
+        assert!(r.amounts.as_ref().unwrap().upper_bound);
+    }
+
+    #[tokio::test]
+    async fn funding_unknown_ids_are_not_found_and_bad_input_names_every_field() {
+        let server = spawn_server(embedded()).await;
+        let mut client = FundingServiceClient::new(server.channel().await);
+
+        let status = client
+            .check_eligibility(pb::CheckEligibilityRequest {
+                scheme_id: "vaardig:scheme/bestaat-niet".into(),
+                ..welding()
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::NotFound);
+        assert!(status.message().contains("https://id.vaardig.nl/scheme/bestaat-niet"), "{}", status.message());
+
+        let status = client
+            .check_eligibility(pb::CheckEligibilityRequest {
+                course_id: "vaardig:course/bestaat-niet".into(),
+                ..welding()
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::NotFound);
+        assert!(status.message().contains("https://id.vaardig.nl/course/bestaat-niet"), "{}", status.message());
+
+        for (request, field) in [
+            (
+                pb::CheckEligibilityRequest { course_id: "vaardig:provider/roc-denkbeeldig".into(), ..welding() },
+                "course_id",
+            ),
+            (
+                pb::CheckEligibilityRequest { scheme_id: "vaardig:course/heftruck-basis".into(), ..welding() },
+                "scheme_id",
+            ),
+            (pb::CheckEligibilityRequest { course_id: String::new(), ..welding() }, "course_id"),
+        ] {
+            let status = client.check_eligibility(request).await.unwrap_err();
+            assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+            assert_eq!(bad_fields(&status), [field], "{}", status.message());
+        }
+
+        let mut bad = welding();
+        bad.date = "2022-13-01".into();
+        bad.cost_cents = Some(-1);
+        bad.programme_year = Some(0);
+        bad.course_grants_so_far = Some(-2);
+        bad.lang = "nederlands!".into();
+        let person = bad.person.as_mut().unwrap();
+        person.age = Some(-3);
+        person.highest_education = "universiteit".into();
+        person.labour_status = "werkloos".into();
+        person.already_granted_this_year_cents = Some(-100);
+        let status = client.check_eligibility(bad).await.unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert_eq!(
+            bad_fields(&status),
+            [
+                "date",
+                "cost_cents",
+                "programme_year",
+                "course_grants_so_far",
+                "person.age",
+                "person.labour_status",
+                "person.highest_education",
+                "person.already_granted_this_year_cents",
+                "lang"
+            ],
+            "{}",
+            status.message()
+        );
+
+        let status = client
+            .check_eligibility(pb::CheckEligibilityRequest {
+                scheme_id: String::new(),
+                date: String::new(),
+                ..welding()
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(bad_fields(&status), ["scheme_id", "date"]);
+
+        let mut mismatch = welding();
+        mismatch.person.as_mut().unwrap().birth_date = "1950-01-01".into();
+        let status = client.check_eligibility(mismatch).await.unwrap_err();
+        assert_eq!(bad_fields(&status), ["person.age"]);
+        assert!(status.message().contains("does not match birth_date"), "{}", status.message());
+
+        let status = client
+            .list_funding_schemes(pb::ListFundingSchemesRequest { date: "gisteren".into(), lang: String::new() })
+            .await
+            .unwrap_err();
+        assert_eq!(bad_fields(&status), ["date"]);
+        let status = client
+            .get_funding_scheme(pb::GetFundingSchemeRequest { id: "vaardig:scheme/x".into(), lang: String::new() })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::NotFound);
+        let status = client
+            .get_funding_scheme(pb::GetFundingSchemeRequest {
+                id: "vaardig:course/heftruck-basis".into(),
+                lang: String::new(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(bad_fields(&status), ["id"]);
+    }
+
+    #[tokio::test]
+    async fn funding_schemes_are_listed_by_date_with_their_rules() {
+        let server = spawn_server(embedded()).await;
+        let mut client = FundingServiceClient::new(server.channel().await);
+        let ids = |r: &pb::ListFundingSchemesResponse| -> Vec<String> {
+            r.schemes
+                .iter()
+                .map(|s| s.scheme.as_ref().unwrap().id.replace("https://id.vaardig.nl/scheme/", ""))
+                .collect()
+        };
+        let all = client.list_funding_schemes(pb::ListFundingSchemesRequest::default()).await.unwrap().into_inner();
+        assert_eq!(all.schemes.len(), 9);
+        assert!(all.schemes.iter().all(|s| s.has_rules && !s.paid_to.is_empty()));
+        let in_2022 = client
+            .list_funding_schemes(pb::ListFundingSchemesRequest { date: "2022-06-01".into(), lang: String::new() })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(ids(&in_2022).contains(&"stap-budget".to_string()));
+        let in_2024 = client
+            .list_funding_schemes(pb::ListFundingSchemesRequest { date: "2024-06-01".into(), lang: String::new() })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(!ids(&in_2024).contains(&"stap-budget".to_string()), "STAP ended on 2024-01-01");
+        assert!(ids(&in_2024).contains(&"levenlanglerenkrediet".to_string()));
+
+        let stap = client
+            .get_funding_scheme(pb::GetFundingSchemeRequest {
+                id: "vaardig:scheme/stap-budget".into(),
+                lang: String::new(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        let rules = stap.rules.unwrap();
+        assert_eq!(rules.conditions.len(), 12);
+        let age = &rules.conditions[1];
+        assert_eq!((age.id.as_str(), age.kind.as_str()), ("leeftijd", "age_between"));
+        assert_eq!(age.parameters.get("below").map(String::as_str), Some("aow_age"));
+        assert_eq!(age.parameters.get("min_years").map(String::as_str), Some("18"));
+        assert!(rules.conditions.iter().all(|c| c.source.as_ref().is_some_and(|s| !s.reference.is_empty())));
+        assert_eq!(rules.amounts[0].cap_per_person_per_year_cents, Some(100_000));
+        assert_eq!(rules.tijdvakken.len(), 10);
+        assert_eq!(rules.compartments[0].conditions[0].parameters["level"], "mbo4");
+        assert_eq!(rules.combines_with.len(), 2);
+        assert!(!stap.sources.is_empty());
+    }
+
+    #[tokio::test]
+    async fn funding_service_reports_healthy() {
+        let server = spawn_server(embedded()).await;
+        let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel().await);
+        let status = health
+            .check(tonic_health::pb::HealthCheckRequest { service: "vaardig.v1.FundingService".into() })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(status.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules in bundles: every error names file, line and field.
+
+mod bundles {
+    use vaardig::ontology::{self, LoadError, SourceSpec};
+
+    const SOURCE: &str = r#"{"document": "brief", "date": "2022-09-23", "reference": "L1"}"#;
+
+    fn scheme(rules: &str) -> String {
+        format!(
+            r#"{{"id": "vaardig:scheme/s", "labels": {{"nl": {{"pref": "S"}}}}, "scheme_level": "person", "instrument": "budget", "valid_from": "2022-01-01", "sources": [{SOURCE}], "rules": {rules}}}"#
+        )
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bundle.toml"), "name = \"t\"\n").unwrap();
+        std::fs::write(dir.path().join("funding_schemes.jsonl"), text).unwrap();
+        match ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]) {
+            Err(LoadError::Invalid { report }) => report.errors.iter().map(|e| e.to_string()).collect(),
+            Ok(_) => panic!("accepted: {text}"),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
+    fn assert_error(errors: &[String], field: &str, reason: &str) {
+        let at = format!("funding_schemes.jsonl:1: field `{field}`");
+        assert!(errors.iter().any(|e| e.contains(&at) && e.contains(reason)), "`{at}` … `{reason}` not in {errors:#?}");
+    }
+
+    fn with(conditions: &str) -> String {
+        scheme(&format!(
+            r#"{{"conditions": [{{"id": "looptijd", "kind": "date_within_validity", "source": {SOURCE}}}{conditions}], "payment": {{"paid_to": "provider", "source": {SOURCE}}}}}"#
+        ))
+    }
+
+    #[test]
+    fn funding_rules_errors_name_file_line_and_field() {
+        let e = errors(&with(&format!(
+            r#", {{"id": "x", "kind": "age_between", "min_years": 18, "below": "pensioen", "source": {SOURCE}}}"#
+        )));
+        assert_error(&e, "rules.conditions[1].below", "neither a number of years nor `aow_age`");
+
+        let e = errors(&with(&format!(r#", {{"id": "x", "kind": "shoe_size", "source": {SOURCE}}}"#)));
+        assert_error(&e, "rules.conditions[1].kind", "unknown value `shoe_size`");
+
+        let e = errors(&with(&format!(
+            r#", {{"id": "x", "kind": "labour_market_tie", "minimum": 3, "source": {SOURCE}}}"#
+        )));
+        assert!(
+            e.iter().any(|e| e.contains("funding_schemes.jsonl:1") && e.contains("unknown field `minimum`")),
+            "{e:#?}"
+        );
+
+        let e = errors(&with(&format!(
+            r#", {{"id": "x", "kind": "max_education_level", "level": "universiteit", "source": {SOURCE}}}"#
+        )));
+        assert_error(&e, "rules.conditions[1].level", "unknown value `universiteit`");
+
+        let e = errors(&scheme(&format!(
+            r#"{{"conditions": [{{"id": "looptijd", "kind": "date_within_validity", "source": {SOURCE}}}], "amounts": [{{"share_percent": 100, "cap_per_application_cents": -5, "source": {SOURCE}}}], "payment": {{"paid_to": "provider", "source": {SOURCE}}}, "combination": {{"with": ["vaardig:scheme/onbekend"], "source": {SOURCE}}}}}"#
+        )));
+        assert_error(&e, "rules.amounts[0].cap_per_application_cents", "must be 1–");
+        assert_error(&e, "rules.combination.with[0]", "unknown concept `https://id.vaardig.nl/scheme/onbekend`");
+
+        let e =
+            errors(&scheme(&format!(r#"{{"conditions": [], "payment": {{"paid_to": "bank", "source": {SOURCE}}}}}"#)));
+        assert_error(&e, "rules.payment.paid_to", "unknown value `bank`");
+    }
+
+    #[test]
+    fn funding_rules_round_trip_through_a_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bundle.toml"), "name = \"t\"\n").unwrap();
+        std::fs::write(
+            dir.path().join("funding_schemes.jsonl"),
+            with(&format!(r#", {{"id": "leeftijd", "kind": "age_between", "below": 56, "valid_from": "2022-01-01", "source": {SOURCE}}}"#)),
+        )
+        .unwrap();
+        let (snapshot, _) = ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]).unwrap();
+        let vaardig::model::Details::FundingScheme(details) =
+            &snapshot.get("https://id.vaardig.nl/scheme/s").unwrap().details
+        else {
+            panic!("not a scheme")
+        };
+        let rules = details.rules.as_ref().expect("rules are kept");
+        assert_eq!(rules.conditions.len(), 2);
+        assert_eq!(rules.conditions[1].test.parameters(), vec![("below", "56".to_string())]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The `vaardig eligibility` and `vaardig schemes` commands.
+
+mod cli {
+    use std::process::Command;
+
+    use crate::helpers::{embedded, spawn_server_thread};
+
+    fn vaardig() -> Command {
+        Command::new(env!("CARGO_BIN_EXE_vaardig"))
+    }
+
+    #[test]
+    fn funding_eligibility_command_prints_a_dutch_trace_and_json() {
+        let (addr, _stop) = spawn_server_thread(embedded());
+        let server = format!("http://{addr}");
+        let base = [
+            "eligibility",
+            "--scheme",
+            "vaardig:scheme/stap-budget",
+            "--course",
+            "vaardig:course/lassen-mig-mag-basis",
+            "--date",
+            "2022-09-05",
+            "--course-start",
+            "2022-10-10",
+            "--education",
+            "mbo3",
+            "--labour-market-tie",
+            "ja",
+            "--no-other-public-finance",
+            "--server",
+            &server,
+        ];
+        let output = vaardig().args(base).args(["--age", "30", "--already-granted-eur", "0"]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(text.contains("Beslissing: IN AANMERKING"), "{text}");
+        assert!(text.contains("€ 1.000 van € 1.450"), "{text}");
+        assert!(text.contains("✓ scholingsregister"), "{text}");
+        assert!(text.contains("bron: Kamerbrief LLO 23-09-2022"), "{text}");
+        assert!(text.contains("Betaald aan: de opleider"), "{text}");
+
+        let output =
+            vaardig().args(base).args(["--age", "17", "--already-granted-eur", "0", "--json"]).output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(json["decision"], "not_eligible");
+        assert_eq!(json["amounts"], serde_json::Value::Null);
+        assert_eq!(json["counterfactuals"][0]["fact"], "person.age");
+        assert_eq!(json["trace"][1]["id"], "leeftijd");
+        assert_eq!(json["trace"][1]["outcome"], "failed");
+
+        let output =
+            vaardig().args(base).args(["--age", "30", "--already-granted-eur", "0", "--lang", "en"]).output().unwrap();
+        assert!(String::from_utf8_lossy(&output.stdout).contains("Decision: ELIGIBLE"));
+        // Without what was already granted this year, the answer is unknown and says what to ask.
+        let output = vaardig().args(base).args(["--age", "30"]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            text.contains("Beslissing: ONBEKEND")
+                && text.contains("Ontbrekende gegevens: person.already_granted_this_year_cents"),
+            "{text}"
+        );
+
+        let unknown_scheme =
+            base.map(|a| if a == "vaardig:scheme/stap-budget" { "vaardig:scheme/bestaat-niet" } else { a });
+        let output = vaardig().args(unknown_scheme).args(["--age", "30"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(4), "NOT_FOUND → exit code 4");
+        let output = vaardig().args(base).args(["--age", "30", "--already-granted-eur", "-5"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(5), "INVALID_ARGUMENT → exit code 5");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("person.already_granted_this_year_cents"));
+        let output = vaardig().args(base).args(["--age", "30", "--labour-market-tie", "misschien"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "wrong usage → exit code 2");
+    }
+
+    #[test]
+    fn funding_schemes_command_lists_by_date_and_shows_rules() {
+        let (addr, _stop) = spawn_server_thread(embedded());
+        let server = format!("http://{addr}");
+        let output =
+            vaardig().args(["schemes", "--date", "2024-06-01", "--json", "--server", &server]).output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let ids: Vec<&str> = json["schemes"].as_array().unwrap().iter().filter_map(|s| s["id"].as_str()).collect();
+        assert!(!ids.contains(&"https://id.vaardig.nl/scheme/stap-budget") && !ids.is_empty(), "{ids:?}");
+        let output = vaardig().args(["schemes", "vaardig:scheme/stap-budget", "--server", &server]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("leeftijd  age_between below=aow_age min_years=18"), "{text}");
+        assert!(text.contains("2022-3  2022-07-01 – 2022-09-01 budget € 32.600.000 op sinds 2022-07-01"), "{text}");
+    }
+}
