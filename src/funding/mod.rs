@@ -162,8 +162,7 @@ impl FundingEngine {
 
     /// Checks one scheme for one application.
     pub fn check(&self, request: &CheckRequest) -> Result<Checked, FundingError> {
-        let (scheme, details) = self.scheme(&request.scheme_id)?;
-        let rules = details.rules.as_deref().ok_or_else(|| FundingError::NoRules(request.scheme_id.clone()))?;
+        let (scheme, _) = self.scheme(&request.scheme_id)?;
         let course = match &request.course_id {
             None => None,
             Some(id) => {
@@ -175,18 +174,63 @@ impl FundingEngine {
                 Some(idx)
             }
         };
-        if course.is_none() && rules.needs_course() {
-            return Err(FundingError::CourseRequired(request.scheme_id.clone()));
-        }
-        let date = request.application.date;
-        let course_facts =
-            course.and_then(|idx| self.course_facts(idx, request.course_start_date, request.cost_cents, date));
-        let facts = evaluate::Facts {
-            person: request.person.clone(),
-            application: request.application.clone(),
-            course: course_facts,
-        };
-        let evaluation = evaluate::evaluate(evaluate::Scheme { validity: details.validity, rules }, &facts);
+        let evaluation = self.evaluate(
+            scheme,
+            course,
+            request.course_start_date,
+            request.cost_cents,
+            &request.person,
+            &request.application,
+        )?;
         Ok(Checked { scheme, course, evaluation })
+    }
+
+    /// Checks a scheme for a course by index: the entry point for the training-path planner, which
+    /// calls it per course and per year with `person.already_granted_this_year_cents` set to what
+    /// the plan already spends of the scheme in that calendar year.
+    pub fn evaluate(
+        &self,
+        scheme: ConceptIdx,
+        course: Option<ConceptIdx>,
+        course_start_date: Option<Date>,
+        cost_cents: Option<u64>,
+        person: &PersonFacts,
+        application: &Application,
+    ) -> Result<Evaluation, FundingError> {
+        let id = || self.snapshot.concept(scheme).id.to_string();
+        let details = self
+            .details(scheme)
+            .ok_or_else(|| FundingError::NotAScheme { id: id(), kind: self.snapshot.concept(scheme).kind })?;
+        let rules = details.rules.as_deref().ok_or_else(|| FundingError::NoRules(id()))?;
+        if course.is_none() && rules.needs_course() {
+            return Err(FundingError::CourseRequired(id()));
+        }
+        let course_facts = match course {
+            None => None,
+            Some(idx) => {
+                let facts = self.course_facts(idx, course_start_date, cost_cents, application.date);
+                let concept = self.snapshot.concept(idx);
+                Some(facts.ok_or_else(|| FundingError::NotACourse { id: concept.id.to_string(), kind: concept.kind })?)
+            }
+        };
+        let facts = evaluate::Facts { person: person.clone(), application: application.clone(), course: course_facts };
+        Ok(evaluate::evaluate(evaluate::Scheme { validity: details.validity, rules }, &facts))
+    }
+
+    /// What `scheme` pays of `cost_cents` on `date`, given what it already granted the person in
+    /// that calendar year: the amount alone, without checking the person or the course. `None`
+    /// when the scheme is not valid on `date`, has no rules, or no amount rule in force then.
+    pub fn amount_for(
+        &self,
+        scheme: ConceptIdx,
+        date: Date,
+        cost_cents: u64,
+        already_granted_this_year_cents: u64,
+    ) -> Option<Amounts> {
+        let details = self.details(scheme)?;
+        if !details.validity.contains(date) {
+            return None;
+        }
+        amount_for(details.rules.as_deref()?, date, cost_cents, already_granted_this_year_cents)
     }
 }

@@ -1033,3 +1033,37 @@ mod cli {
         assert!(text.contains("2022-3  2022-07-01 – 2022-09-01 budget € 32.600.000 op sinds 2022-07-01"), "{text}");
     }
 }
+
+/// How the training-path planner uses the engine: per course and per calendar year, passing what
+/// the plan already spends of the scheme in that year. The € 1,000 cap is per calendar year.
+#[test]
+fn funding_amounts_per_course_and_per_year_for_the_planner() {
+    let engines = embedded();
+    let funding = &engines.funding;
+    let stap = engines.snapshot.lookup("https://id.vaardig.nl/scheme/stap-budget").unwrap();
+    let course = |id: &str| engines.snapshot.lookup(&format!("https://id.vaardig.nl/course/{id}")).unwrap();
+    // 2022: a € 800 course first, then the € 1,450 welding course: € 200 of the cap is left.
+    let first = funding.amount_for(stap, d("2022-09-05"), 80_000, 0).unwrap();
+    assert_eq!((first.scheme_cents, first.remainder_cents), (80_000, 0));
+    let second = funding.amount_for(stap, d("2022-11-01"), 145_000, first.scheme_cents).unwrap();
+    assert_eq!((second.scheme_cents, second.remainder_cents), (20_000, 125_000));
+    assert_eq!(second.remainder_payers.len(), 2);
+    // The next calendar year starts again at € 1,000.
+    let next_year = funding.amount_for(stap, d("2023-03-01"), 145_000, 0).unwrap();
+    assert_eq!(next_year.scheme_cents, 100_000);
+    // After STAP ended there is no amount rule.
+    assert!(funding.amount_for(stap, d("2024-03-01"), 145_000, 0).is_none());
+
+    // The full check by index, as the planner would call it for one step of a path.
+    let person = Req::stap().person(|p| p.already_granted_this_year_cents = Some(80_000)).0.person;
+    let application =
+        Application { date: d("2022-09-05"), programme_year: None, course_grants_so_far: None, approval: None };
+    let evaluation = funding
+        .evaluate(stap, Some(course("lassen-mig-mag-basis")), Some(d("2022-10-10")), None, &person, &application)
+        .unwrap();
+    assert_eq!(evaluation.decision, Decision::Eligible);
+    assert_eq!(evaluation.amounts.unwrap().scheme_cents, 20_000);
+    // A course index that is no course is refused.
+    let provider = engines.snapshot.lookup("https://id.vaardig.nl/provider/roc-denkbeeldig").unwrap();
+    assert!(funding.evaluate(stap, Some(provider), None, None, &person, &application).is_err());
+}
