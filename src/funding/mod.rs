@@ -5,8 +5,9 @@
 //! compartments and notices, each with its policy source). [`FundingEngine::check`] applies one
 //! scheme to one application — the person's facts ([`person`]), the course, the date — and returns
 //! an [`Evaluation`]: eligible, not eligible or unknown, the trace of every condition, the split of
-//! the cost, and the single facts that would change the answer ([`evaluate`]). The AOW age that
-//! bounds the STAP-budget is in [`aow`].
+//! the cost, and the single facts that would change the answer ([`evaluate`]; the counterfactual
+//! search, which verifies each candidate by evaluating again, is in `counterfactual`). The AOW age
+//! that bounds the STAP-budget is in [`aow`]; the Dutch and English wording in [`wording`].
 //!
 //! The engine holds no state of its own beyond the list of schemes: evaluations are pure functions
 //! of the snapshot and the request, so the training-path planner can call [`FundingEngine::check`]
@@ -14,9 +15,11 @@
 //! amount alone. Person facts are never stored or logged.
 
 pub mod aow;
+mod counterfactual;
 pub mod evaluate;
 pub mod person;
 pub mod rules;
+pub mod wording;
 
 use std::sync::Arc;
 
