@@ -10,6 +10,7 @@
 use super::aow;
 use super::evaluate::{
     Counterfactual, Decision, Evaluation, Fact, Facts, Outcome, Scheme, age_check, aow_threshold, core, exclusion_fact,
+    finance_fact,
 };
 use super::person::PersonFacts;
 use super::rules::{AgeLimit, Condition, Party, PublicFinance, Test, Text};
@@ -31,7 +32,8 @@ enum Change {
         level: EducationLevel,
         at_most: bool,
     },
-    NoPublicFinance(Vec<PublicFinance>),
+    /// No entitlement to this finance for the course.
+    NoPublicFinance(PublicFinance),
     InRegister(Register),
     ProviderMark(QualityMark),
     Credential(CredentialKind),
@@ -70,11 +72,7 @@ impl Change {
             Change::LabourMarketTie => Fact::LabourMarketTie,
             Change::LabourStatus(_) => Fact::LabourStatus,
             Change::Education { .. } => Fact::Education,
-            Change::NoPublicFinance(list) => match list.as_slice() {
-                [PublicFinance::Lerarenbeurs] => Fact::Lerarenbeurs,
-                [PublicFinance::Tegemoetkoming] => Fact::Tegemoetkoming,
-                _ => Fact::Studiefinanciering,
-            },
+            Change::NoPublicFinance(finance) => finance_fact(*finance),
             Change::InRegister(_) => Fact::CourseRegister,
             Change::ProviderMark(_) => Fact::ProviderQualityMarks,
             Change::Credential(_) => Fact::CourseCredential,
@@ -102,15 +100,11 @@ impl Change {
             Change::LabourMarketTie => person.labour_market_tie = Some(true),
             Change::LabourStatus(status) => person.labour_status = Some(*status),
             Change::Education { level, .. } => person.education = Some(*level),
-            Change::NoPublicFinance(list) => {
-                for f in list {
-                    match f {
-                        PublicFinance::Studiefinanciering => person.studiefinanciering = Some(false),
-                        PublicFinance::Lerarenbeurs => person.lerarenbeurs = Some(false),
-                        PublicFinance::Tegemoetkoming => person.tegemoetkoming = Some(false),
-                    }
-                }
-            }
+            Change::NoPublicFinance(finance) => match finance {
+                PublicFinance::Studiefinanciering => person.studiefinanciering = Some(false),
+                PublicFinance::Lerarenbeurs => person.lerarenbeurs = Some(false),
+                PublicFinance::Tegemoetkoming => person.tegemoetkoming = Some(false),
+            },
             Change::NothingGrantedYet => person.already_granted_this_year_cents = Some(0),
             Change::FirstProgrammeYear => facts.application.programme_year = Some(1),
             Change::FewerCourseGrants(n) => facts.application.course_grants_so_far = Some(*n),
@@ -188,9 +182,9 @@ impl Change {
                 format!("als de hoogst behaalde opleiding ten minste {} was", education_nl(*level)),
                 format!("if the highest education were at least {}", education_en(*level)),
             ),
-            Change::NoPublicFinance(list) => (
-                format!("als er voor deze opleiding geen recht is op {}", list_nl(list.iter().map(|f| finance_nl(*f)))),
-                format!("if there is no entitlement to {} for this course", list_en(list.iter().map(|f| finance_en(*f)))),
+            Change::NoPublicFinance(finance) => (
+                format!("als er voor deze opleiding geen recht is op {}", finance_nl(*finance)),
+                format!("if there is no entitlement to {} for this course", finance_en(*finance)),
             ),
             Change::InRegister(register) => (
                 format!("als de opleiding op de startdatum ({start}) in het {} stond", register_nl(*register)),
@@ -295,11 +289,14 @@ fn changes(condition: &Condition, outcome: Outcome, scheme: Scheme<'_>, facts: &
             let level = if *expected { EducationLevel::Mbo2 } else { EducationLevel::Vmbo };
             vec![Change::Education { level, at_most: !*expected }]
         }
-        Test::NotExcludedBy(finance) => {
-            let blocking: Vec<PublicFinance> =
-                finance.iter().copied().filter(|f| exclusion_fact(person, *f).0 != Some(false)).collect();
-            vec![Change::NoPublicFinance(blocking)]
-        }
+        // One change per blocking entitlement: each is one fact, and verification keeps only a
+        // change that suffices on its own.
+        Test::NotExcludedBy(finance) => finance
+            .iter()
+            .copied()
+            .filter(|f| exclusion_fact(person, *f).0 != Some(false))
+            .map(Change::NoPublicFinance)
+            .collect(),
         Test::CourseInRegisterAtStart(register) => vec![Change::InRegister(*register)],
         Test::ProviderHasQualityMarkAny(marks) => marks.iter().map(|m| Change::ProviderMark(*m)).take(1).collect(),
         Test::CredentialKindAny(kinds) => kinds.iter().map(|k| Change::Credential(*k)).take(1).collect(),

@@ -768,12 +768,23 @@ fn education_check(education: Option<EducationLevel>, level: EducationLevel, at_
     if ok { passed(nl, en) } else { failed(nl, en) }
 }
 
-pub(super) fn exclusion_fact(person: &PersonFacts, finance: PublicFinance) -> (Option<bool>, Fact) {
+/// The request fact that carries an entitlement.
+pub(super) fn finance_fact(finance: PublicFinance) -> Fact {
     match finance {
-        PublicFinance::Studiefinanciering => (person.studiefinanciering, Fact::Studiefinanciering),
-        PublicFinance::Lerarenbeurs => (person.lerarenbeurs, Fact::Lerarenbeurs),
-        PublicFinance::Tegemoetkoming => (person.tegemoetkoming, Fact::Tegemoetkoming),
+        PublicFinance::Studiefinanciering => Fact::Studiefinanciering,
+        PublicFinance::Lerarenbeurs => Fact::Lerarenbeurs,
+        PublicFinance::Tegemoetkoming => Fact::Tegemoetkoming,
     }
+}
+
+/// Whether the person is entitled to `finance` for the course, and the fact that says so.
+pub(super) fn exclusion_fact(person: &PersonFacts, finance: PublicFinance) -> (Option<bool>, Fact) {
+    let value = match finance {
+        PublicFinance::Studiefinanciering => person.studiefinanciering,
+        PublicFinance::Lerarenbeurs => person.lerarenbeurs,
+        PublicFinance::Tegemoetkoming => person.tegemoetkoming,
+    };
+    (value, finance_fact(finance))
 }
 
 fn exclusion_check(person: &PersonFacts, finance: &[PublicFinance]) -> Check {

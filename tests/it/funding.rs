@@ -1067,3 +1067,27 @@ fn funding_amounts_per_course_and_per_year_for_the_planner() {
     let provider = engines.snapshot.lookup("https://id.vaardig.nl/provider/roc-denkbeeldig").unwrap();
     assert!(funding.evaluate(stap, Some(provider), None, None, &person, &application).is_err());
 }
+
+/// A counterfactual is one fact: when three exclusion facts are unknown, no single one suffices, so
+/// none is offered; when only one is unknown, it is.
+#[test]
+fn funding_counterfactuals_are_single_facts() {
+    let three_unknown = Req::stap().person(|p| {
+        p.studiefinanciering = None;
+        p.lerarenbeurs = None;
+        p.tegemoetkoming = None;
+    });
+    let evaluation = three_unknown.check().evaluation;
+    assert_eq!(evaluation.decision, Decision::Unknown);
+    assert!(evaluation.counterfactuals.is_empty(), "{:?}", evaluation.counterfactuals);
+    assert_eq!(evaluation.missing_facts, [Fact::Studiefinanciering, Fact::Lerarenbeurs, Fact::Tegemoetkoming]);
+
+    let one_unknown = Req::stap().person(|p| p.tegemoetkoming = None);
+    let evaluation = one_unknown.check().evaluation;
+    let facts: Vec<Fact> = evaluation.counterfactuals.iter().map(|c| c.fact).collect();
+    assert_eq!(facts, [Fact::Tegemoetkoming]);
+    assert_eq!(
+        evaluation.counterfactuals[0].explanation.nl,
+        "In aanmerking als er voor deze opleiding geen recht is op een tegemoetkoming onderwijsbijdrage en schoolkosten."
+    );
+}
