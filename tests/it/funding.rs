@@ -840,6 +840,25 @@ mod api {
     }
 
     #[tokio::test]
+    async fn funding_course_concepts_show_their_education_type() {
+        let server = spawn_server(embedded()).await;
+        let mut concepts = server.concepts().await;
+        for (id, expected) in
+            [("vaardig:course/software-developer-bol", "mbo_bol"), ("vaardig:course/heftruck-basis", "")]
+        {
+            let concept = concepts
+                .get_concept(pb::GetConceptRequest { id: id.into(), lang: String::new() })
+                .await
+                .unwrap()
+                .into_inner()
+                .concept
+                .unwrap();
+            let Some(pb::concept::Details::Course(course)) = concept.details else { panic!("{id} is no course") };
+            assert_eq!(course.education_type, expected, "{id}");
+        }
+    }
+
+    #[tokio::test]
     async fn funding_service_reports_healthy() {
         let server = spawn_server(embedded()).await;
         let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel().await);
