@@ -1110,3 +1110,45 @@ fn funding_counterfactuals_are_single_facts() {
         "In aanmerking als er voor deze opleiding geen recht is op een tegemoetkoming onderwijsbijdrage en schoolkosten."
     );
 }
+
+/// The generic sources of money that may pay what STAP leaves, and the retraining subsidy of §8.18.
+#[test]
+fn funding_golden_cases_generic_sources() {
+    let employer = || Req::new("werkgever-oo-fonds", Some("lassen-mig-mag-basis"), "2022-09-05").start("2022-10-10");
+    let mut approved = employer();
+    approved.0.application.approval = Some(true);
+    let mut refused = employer();
+    refused.0.application.approval = Some(false);
+    let mut retraining =
+        Req::new("omscholing-ict-techniek", Some("full-stack-developer-bootcamp"), "2022-06-01").cost(750_000);
+    retraining.0.application.approval = Some(true);
+    let mut too_cheap = retraining.clone().cost(700_000);
+    too_cheap.0.application.approval = Some(true);
+    run(vec![
+        // The employer or O&O fund decides: unknown until it does, with that as the counterfactual.
+        (
+            "employer/O&O fund, not asked yet",
+            employer(),
+            Expect { counterfactuals: &[Fact::Approval], ..unknown(&["akkoord-werkgever-of-fonds"]) },
+        ),
+        ("employer/O&O fund agrees", approved, Expect { paid_to: Some(PaidTo::Provider), ..eligible(145_000, 0) }),
+        (
+            "employer/O&O fund refuses",
+            refused,
+            Expect { counterfactuals: &[Fact::Approval], ..not_eligible(&["akkoord-werkgever-of-fonds"]) },
+        ),
+        // One's own money always can.
+        ("own money", Req::new("eigen-budget", Some("lassen-mig-mag-basis"), "2022-09-05"), eligible(145_000, 0)),
+        // §8.18 Retraining € 7,500 → employer subsidy € 3,750 (50 %), the rest from the employer/O&O fund.
+        (
+            "§8.18 retraining € 7,500",
+            retraining,
+            Expect { paid_to: Some(PaidTo::Employer), ..eligible(375_000, 375_000) },
+        ),
+        (
+            "§8.18 retraining below € 7,500",
+            too_cheap,
+            Expect { counterfactuals: &[Fact::Cost], ..not_eligible(&["minimale-trajectkosten"]) },
+        ),
+    ]);
+}
