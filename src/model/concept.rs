@@ -185,7 +185,7 @@ pub struct FundingSchemeDetails {
     pub validity: Validity,
     pub sources: Vec<PolicySource>,
     /// Who qualifies, for what, how much and paid to whom, as data (see `crate::funding`). `None`
-    /// when a bundle states no rules: the funding engine then answers "unknown".
+    /// when a bundle states no rules: such a scheme is listed but cannot be checked.
     pub rules: Option<Box<crate::funding::SchemeRules>>,
 }
 
