@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::funding::FundingEngine;
 use crate::matching::MatchingIndex;
 use crate::ontology::Snapshot;
 use crate::search::{IndexError, SearchEngine};
@@ -19,6 +20,8 @@ pub struct Engines {
     pub search: SearchEngine,
     /// Skill gaps, occupation matching, transitions and candidate ranking.
     pub matching: MatchingIndex,
+    /// Funding schemes and eligibility checks.
+    pub funding: FundingEngine,
 }
 
 impl Engines {
@@ -29,7 +32,8 @@ impl Engines {
     pub fn build(snapshot: Arc<Snapshot>) -> Engines {
         let search = SearchEngine::build(&snapshot).expect("an in-memory search index always builds");
         let matching = MatchingIndex::build(snapshot.clone());
-        Engines { snapshot, search, matching }
+        let funding = FundingEngine::build(snapshot.clone());
+        Engines { snapshot, search, matching, funding }
     }
 
     /// Builds every engine on `snapshot`, persisting the search index under `index_dir` (reused when
@@ -37,6 +41,7 @@ impl Engines {
     pub fn build_persisted(snapshot: Arc<Snapshot>, index_dir: &Path) -> Result<Engines, IndexError> {
         let search = SearchEngine::build_persisted(&snapshot, index_dir)?;
         let matching = MatchingIndex::build(snapshot.clone());
-        Ok(Engines { snapshot, search, matching })
+        let funding = FundingEngine::build(snapshot.clone());
+        Ok(Engines { snapshot, search, matching, funding })
     }
 }

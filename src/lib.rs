@@ -27,6 +27,8 @@
 //! - [`search`] — Dutch-grade search, autocomplete and extraction (tantivy + own analysis).
 //! - [`matching`] — skill gaps, occupation matching, career transitions and candidate ranking,
 //!   with exact explanations.
+//! - [`funding`] — funding schemes as dated data (rules with their policy sources) and eligibility
+//!   checks with a trace of every condition and counterfactuals.
 //! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
 //!   error → status mapping, health and reflection.
 //! - [`cli`] — the `vaardig` command line: `serve`, `check` and the client commands.
@@ -35,6 +37,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod funding;
 pub mod matching;
 pub mod model;
 pub mod ontology;

@@ -6,6 +6,7 @@
 //! 4 not found · 5 invalid argument (the server rejected the input).
 
 mod client;
+mod funding;
 mod matching;
 mod output;
 mod search;
@@ -168,6 +169,19 @@ pub enum Command {
     Match(matching::MatchArgs),
     /// Career transitions from an occupation, best first.
     Related(matching::RelatedArgs),
+    /// Whether a person may use a funding scheme for a course on a date, with every condition, its
+    /// source, the amount and what would change the answer. Facts not given are unknown, not "no".
+    Eligibility(Box<funding::EligibilityArgs>),
+    /// The funding schemes (valid on --date), or with an id the rules of one scheme.
+    Schemes {
+        /// A scheme id: show its rules.
+        id: Option<String>,
+        /// Only schemes valid on this date (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -191,6 +205,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Gap(args) => matching::gap(&args),
         Command::Match(args) => matching::match_occupations(&args),
         Command::Related(args) => matching::related(&args),
+        Command::Eligibility(args) => funding::eligibility(&args),
+        Command::Schemes { id, date, client } => funding::schemes(&client, id.as_deref(), date.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

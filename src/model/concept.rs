@@ -5,8 +5,8 @@
 
 use super::date::{Date, Validity};
 use super::vocab::{
-    ConceptKind, CredentialKind, Delivery, Instrument, Leerweg, QualityMark, Register, ReuseLevel, Schedule,
-    SchemeLevel, Sector, SkillType,
+    ConceptKind, CredentialKind, Delivery, EducationType, Instrument, Leerweg, QualityMark, Register, ReuseLevel,
+    Schedule, SchemeLevel, Sector, SkillType,
 };
 
 /// Preferred, alternative or hidden (search-only) label.
@@ -153,6 +153,9 @@ pub struct CourseDetails {
     pub region: Option<Box<str>>,
     pub start_dates: Vec<Date>,
     pub registers: Vec<RegisterMembership>,
+    /// The kind of formal programme (mbo-bol, mbo-bbl, derde leerweg, hbo, wo); `None` for
+    /// non-formal training. Funding rules such as the Levenlanglerenkrediet's test it.
+    pub education_type: Option<EducationType>,
 }
 
 /// Membership of a course in a register (e.g. the STAP scholingsregister) for a period.
@@ -181,6 +184,9 @@ pub struct FundingSchemeDetails {
     pub instrument: Instrument,
     pub validity: Validity,
     pub sources: Vec<PolicySource>,
+    /// Who qualifies, for what, how much and paid to whom, as data (see `crate::funding`). `None`
+    /// when a bundle states no rules: such a scheme is listed but cannot be checked.
+    pub rules: Option<Box<crate::funding::SchemeRules>>,
 }
 
 /// Where a rule or figure comes from: the policy letter, its date and the line reference.

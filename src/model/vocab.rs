@@ -52,6 +52,9 @@ macro_rules! named_enum {
     };
 }
 
+// Other modules with closed vocabularies of their own (the funding rules) declare them the same way.
+pub(crate) use named_enum;
+
 named_enum! {
     /// What a concept is.
     pub enum ConceptKind {
@@ -222,6 +225,98 @@ named_enum! {
     }
 }
 
+named_enum! {
+    /// What kind of formal programme a course is, where it is one (domain brief §9 item 7: bol, bbl,
+    /// derde leerweg, hbo, wo). Funding rules test it: the Levenlanglerenkrediet is for "een erkende
+    /// opleiding in het hbo, wo of mbo-bol" (000 L362-447), not for bbl or the derde leerweg.
+    pub enum EducationType {
+        /// mbo, school-based pathway (beroepsopleidende leerweg).
+        MboBol = "mbo_bol",
+        /// mbo, work-based pathway (beroepsbegeleidende leerweg).
+        MboBbl = "mbo_bbl",
+        /// mbo outside the funded system (derde leerweg), for adults.
+        MboDerdeLeerweg = "mbo_derde_leerweg",
+        Hbo = "hbo",
+        Wo = "wo",
+    }
+}
+
+named_enum! {
+    /// Highest education a person has completed (domain brief §1.10). Ordered by NLQF level through
+    /// [`EducationLevel::nlqf_rank`], which is what "maximaal mbo-2" and "maximaal mbo-4" compare.
+    pub enum EducationLevel {
+        /// No diploma at all.
+        Geen = "geen",
+        Basisonderwijs = "basisonderwijs",
+        Vmbo = "vmbo",
+        /// mbo niveau 1 (Entree).
+        Mbo1 = "mbo1",
+        Mbo2 = "mbo2",
+        Mbo3 = "mbo3",
+        Mbo4 = "mbo4",
+        Havo = "havo",
+        Vwo = "vwo",
+        AssociateDegree = "associate_degree",
+        Bachelor = "bachelor",
+        Master = "master",
+        Doctorate = "doctorate",
+    }
+}
+
+impl EducationLevel {
+    /// The NLQF level of the diploma, used to order levels for "at most" and "at least" rules.
+    ///
+    /// Our reading, since the letters do not fix it (domain brief §2.12, §4 "praktisch opgeleiden"):
+    /// havo and vwo sit at NLQF 4 like mbo-4 (the NLQF places havo at 4 and vwo at 4+), so
+    /// "maximaal een mbo-4 diploma" (001 L529-533) includes them and "maximaal mbo-2"
+    /// (001 L376-385) does not. vmbo counts as NLQF 2 (its gemengde and theoretische leerweg; the
+    /// basisberoepsgerichte leerweg is NLQF 1, which makes no difference to any rule we hold).
+    /// No diploma and basisonderwijs are 0. [not in letters: NLQF levels per nlqf.nl]
+    pub fn nlqf_rank(self) -> u8 {
+        match self {
+            EducationLevel::Geen | EducationLevel::Basisonderwijs => 0,
+            EducationLevel::Mbo1 => 1,
+            EducationLevel::Vmbo | EducationLevel::Mbo2 => 2,
+            EducationLevel::Mbo3 => 3,
+            EducationLevel::Mbo4 | EducationLevel::Havo | EducationLevel::Vwo => 4,
+            EducationLevel::AssociateDegree => 5,
+            EducationLevel::Bachelor => 6,
+            EducationLevel::Master => 7,
+            EducationLevel::Doctorate => 8,
+        }
+    }
+
+    /// Whether the diploma is a startkwalificatie: havo, vwo, or mbo niveau 2 or higher (and
+    /// anything above). Not vmbo and not mbo-1, although vmbo is at NLQF 2. [not in letters: the
+    /// Leerplichtwet's definition; the letters use the term without defining it, domain brief §0]
+    pub fn is_startkwalificatie(self) -> bool {
+        !matches!(
+            self,
+            EducationLevel::Geen | EducationLevel::Basisonderwijs | EducationLevel::Vmbo | EducationLevel::Mbo1
+        )
+    }
+}
+
+named_enum! {
+    /// A person's situation on the labour market (domain brief §1.10, §4).
+    pub enum LabourStatus {
+        /// In paid employment.
+        Werknemer = "werknemer",
+        /// Self-employed without staff.
+        Zzp = "zzp",
+        /// Looking for work without a benefit.
+        WerkzoekendZonderUitkering = "werkzoekend_zonder_uitkering",
+        /// Receiving unemployment benefit (WW).
+        Ww = "ww",
+        /// Receiving social assistance (Participatiewet).
+        Bijstand = "bijstand",
+        Wajong = "wajong",
+        Wga = "wga",
+        /// None of the above (e.g. not looking for work).
+        Anders = "anders",
+    }
+}
+
 /// The 35 arbeidsmarktregio's (Kamerbrief LLO 23-09-2022, 001 L641 and L654: "35 regio's").
 /// Names as the regions call themselves; matching is exact.
 pub const ARBEIDSMARKTREGIOS: [&str; 35] = [
@@ -273,6 +368,16 @@ mod tests {
         }
         let err = serde_json::from_str::<CredentialKind>("\"certificaat\"").unwrap_err().to_string();
         assert!(err.contains("unknown value `certificaat`") && err.contains("mbo_certificaat"), "{err}");
+    }
+
+    #[test]
+    fn education_levels_order_by_nlqf_and_know_the_startkwalificatie() {
+        let at_most_mbo4: Vec<&str> =
+            EducationLevel::ALL.iter().filter(|l| l.nlqf_rank() <= 4).map(|l| l.as_str()).collect();
+        assert!(at_most_mbo4.contains(&"havo") && at_most_mbo4.contains(&"vwo") && !at_most_mbo4.contains(&"bachelor"));
+        assert!(EducationLevel::Vmbo.nlqf_rank() <= EducationLevel::Mbo2.nlqf_rank());
+        assert!(!EducationLevel::Vmbo.is_startkwalificatie() && EducationLevel::Mbo2.is_startkwalificatie());
+        assert!(EducationLevel::Havo.is_startkwalificatie() && !EducationLevel::Mbo1.is_startkwalificatie());
     }
 
     #[test]

@@ -19,9 +19,10 @@ use super::report::Location;
 use super::snapshot::{SourceFormat, SourceInfo};
 use crate::model::{
     ARBEIDSMARKTREGIOS, Concept, ConceptKind, CourseDetails, CredentialDetails, CredentialKind, Date, Delivery,
-    Details, FundingSchemeDetails, Importance, Instrument, LabelForm, Leerweg, OccupationDetails, PolicySource,
-    ProviderDetails, QualificationDetails, QualityMark, QualityMarkGrant, Register, RegisterMembership, Relation,
-    RelationKind, ReuseLevel, Schedule, SchemeLevel, Sector, SkillDetails, SkillType, Status, Validity, parse_id,
+    Details, EducationType, FundingSchemeDetails, Importance, Instrument, LabelForm, Leerweg, OccupationDetails,
+    PolicySource, ProviderDetails, QualificationDetails, QualityMark, QualityMarkGrant, Register, RegisterMembership,
+    Relation, RelationKind, ReuseLevel, Schedule, SchemeLevel, Sector, SkillDetails, SkillType, Status, Validity,
+    parse_id,
 };
 
 /// The text of a bundle: its manifest and its data files, sorted by name.
@@ -322,6 +323,7 @@ struct CourseRow {
     prerequisites: Vec<String>,
     #[serde(default)]
     registers: Vec<RegisterRow>,
+    education_type: Option<EducationType>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -347,6 +349,8 @@ struct FundingSchemeRow {
     valid_from: Date,
     valid_to: Option<Date>,
     sources: Vec<PolicySource>,
+    /// Who qualifies, for what, how much: see `crate::funding::rules`.
+    rules: Option<crate::funding::rules::RulesRow>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -721,6 +725,7 @@ fn course_details(check: &mut LineCheck<'_>, id: &str, value: Value) -> Option<D
         region: row.region.map(Into::into),
         start_dates,
         registers,
+        education_type: row.education_type,
     })))
 }
 
@@ -730,11 +735,23 @@ fn funding_scheme_details(check: &mut LineCheck<'_>, value: Value) -> Option<Det
         check.fail("sources", "a funding scheme cites at least one policy source");
     }
     let validity = check.validity("valid_to", row.valid_from, row.valid_to);
+    let rules = row.rules.map(|rules_row| {
+        let (rules, problems) = crate::funding::rules::build(rules_row);
+        for (field, reason) in problems {
+            check.fail(&field, reason);
+        }
+        for (i, scheme) in rules.combines_with.iter().enumerate() {
+            let location = check.location.clone().with_field(format!("rules.combination.with[{i}]"));
+            check.builder.expect_reference(scheme, &[ConceptKind::FundingScheme], location);
+        }
+        Box::new(rules)
+    });
     Some(Details::FundingScheme(Box::new(FundingSchemeDetails {
         scheme_level: row.scheme_level,
         instrument: row.instrument,
         validity,
         sources: row.sources,
+        rules,
     })))
 }
 

@@ -183,6 +183,7 @@ pub fn concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Concept 
                     valid_to: date_text(r.validity.to),
                 })
                 .collect(),
+            education_type: c.education_type.map(|t| t.to_string()).unwrap_or_default(),
         }),
         Details::Provider(p) => D::Provider(pb::ProviderDetails {
             quality_marks: p

@@ -7,6 +7,7 @@
 pub mod concepts;
 pub mod convert;
 pub mod error;
+pub mod funding;
 pub mod matching;
 pub mod search;
 
@@ -19,6 +20,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::engine::Engines;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
+use crate::proto::v1::funding_service_server::FundingServiceServer;
 use crate::proto::v1::matching_service_server::MatchingServiceServer;
 use crate::proto::v1::search_service_server::SearchServiceServer;
 
@@ -50,6 +52,7 @@ pub async fn serve(
     health.set_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
     health.set_serving::<SearchServiceServer<search::SearchApi>>().await;
     health.set_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
+    health.set_serving::<FundingServiceServer<funding::FundingApi>>().await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -78,7 +81,8 @@ pub async fn serve(
         .add_service(reflection_v1alpha)
         .add_service(ConceptServiceServer::new(concepts::ConceptApi::new(engines.clone())))
         .add_service(SearchServiceServer::new(search::SearchApi::new(engines.clone())))
-        .add_service(MatchingServiceServer::new(matching::MatchingApi::new(engines.clone())));
+        .add_service(MatchingServiceServer::new(matching::MatchingApi::new(engines.clone())))
+        .add_service(FundingServiceServer::new(funding::FundingApi::new(engines.clone())));
     let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
         let _ = stop_rx.await;
     }));
@@ -88,6 +92,7 @@ pub async fn serve(
     health.set_not_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
     health.set_not_serving::<SearchServiceServer<search::SearchApi>>().await;
     health.set_not_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
+    health.set_not_serving::<FundingServiceServer<funding::FundingApi>>().await;
     let _ = stop_tx.send(());
     // tonic waits for open connections without a limit: bound the drain.
     match tokio::time::timeout(drain_timeout, server).await {

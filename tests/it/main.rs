@@ -8,5 +8,6 @@ mod cli;
 mod concepts_embedded;
 mod concepts_esco;
 mod errors;
+mod funding;
 mod matching;
 mod search;

@@ -1,0 +1,565 @@
+//! `vaardig eligibility` and `vaardig schemes`: funding checks and funding schemes for career
+//! advisors, against a running server.
+//!
+//! Facts the adviser does not give are sent as unknown, never as "no": the answer then says which
+//! facts are missing. `--no-other-public-finance` is the one shortcut, for the common case of
+//! someone with no studiefinanciering, lerarenbeurs or tegemoetkoming for the course.
+
+use std::fmt::Write;
+
+use super::client::{block_on, channel, print_json, status_failure};
+use super::output::Text;
+use super::{ClientArgs, Failure};
+use crate::funding::PaidTo;
+use crate::funding::evaluate::paid_to_text;
+use crate::funding::wording::{euro_en, euro_nl};
+use crate::model::compact_id;
+use crate::proto::v1 as pb;
+use crate::proto::v1::funding_service_client::FundingServiceClient;
+
+/// The facts of `vaardig eligibility`.
+#[derive(Debug, Clone, clap::Args)]
+#[command(allow_negative_numbers = true)]
+pub struct EligibilityArgs {
+    /// Funding scheme id, e.g. vaardig:scheme/stap-budget.
+    #[arg(long)]
+    pub scheme: String,
+    /// Course id, e.g. vaardig:course/heftruck-basis (not needed for advice schemes).
+    #[arg(long)]
+    pub course: Option<String>,
+    /// Application date, YYYY-MM-DD.
+    #[arg(long)]
+    pub date: String,
+    /// Start date of the course, YYYY-MM-DD (default: its first planned start on or after --date).
+    #[arg(long, value_name = "DATE")]
+    pub course_start: Option<String>,
+    /// Age in whole years on the application date.
+    #[arg(long)]
+    pub age: Option<i32>,
+    /// Birth date, YYYY-MM-DD (decides the AOW-age bound to the day).
+    #[arg(long, value_name = "DATE")]
+    pub birth_date: Option<String>,
+    /// Highest completed education: geen, basisonderwijs, vmbo, mbo1, mbo2, mbo3, mbo4, havo, vwo,
+    /// associate_degree, bachelor, master, doctorate.
+    #[arg(long, value_name = "LEVEL")]
+    pub education: Option<String>,
+    /// werknemer, zzp, werkzoekend_zonder_uitkering, ww, bijstand, wajong, wga or anders.
+    #[arg(long, value_name = "STATUS")]
+    pub labour_status: Option<String>,
+    /// A tie to the Dutch labour market: yes or no.
+    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
+    pub labour_market_tie: Option<bool>,
+    /// Liable to Dutch tax (counts as a tie to the labour market): yes or no.
+    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
+    pub belastingplichtig: Option<bool>,
+    /// Insured for the Dutch volksverzekeringen (counts as a tie): yes or no.
+    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
+    pub volksverzekerd: Option<bool>,
+    /// Entitled to studiefinanciering for this course: yes or no.
+    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
+    pub studiefinanciering: Option<bool>,
+    /// Receives a lerarenbeurs for this course: yes or no.
+    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
+    pub lerarenbeurs: Option<bool>,
+    /// Entitled to a tegemoetkoming onderwijsbijdrage en schoolkosten for this course: yes or no.
+    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
+    pub tegemoetkoming: Option<bool>,
+    /// No studiefinanciering, lerarenbeurs or tegemoetkoming for this course (unless said otherwise).
+    #[arg(long)]
+    pub no_other_public_finance: bool,
+    /// What this scheme already granted the person this calendar year, in euros.
+    #[arg(long, value_name = "EUR", value_parser = euros)]
+    pub already_granted_eur: Option<i64>,
+    /// The cost to fund in euros, when not the course's price.
+    #[arg(long, value_name = "EUR", value_parser = euros)]
+    pub cost_eur: Option<i64>,
+    /// Study year of a multi-year programme the application is for (1 = the first).
+    #[arg(long, value_name = "N")]
+    pub programme_year: Option<i32>,
+    /// Grants of this scheme already made for the course this year.
+    #[arg(long, value_name = "N")]
+    pub course_grants: Option<i32>,
+    /// Whether the deciding employer, O&O fund or UWV approved: yes or no.
+    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
+    pub approval: Option<bool>,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// `yes`/`no` (also `ja`/`nee`, `true`/`false`).
+fn yes_no(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "yes" | "ja" | "true" | "y" | "j" => Ok(true),
+        "no" | "nee" | "false" | "n" => Ok(false),
+        _ => Err(format!("`{text}` is not yes or no")),
+    }
+}
+
+/// An amount in euros (`1000`, `1000.50` or `1000,50`) as cents. Negative amounts pass through, so
+/// that the server names the field it rejects.
+fn euros(text: &str) -> Result<i64, String> {
+    let bad = || format!("`{text}` is not an amount in euros (e.g. 1000 or 999,50)");
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = match digits.split_once(['.', ',']) {
+        Some((whole, fraction)) => (whole, fraction),
+        None => (digits, ""),
+    };
+    if whole.is_empty() || fraction.len() > 2 || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let whole: i64 = whole.parse().map_err(|_| bad())?;
+    let fraction: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<2}").parse().map_err(|_| bad())? };
+    let cents = whole.checked_mul(100).and_then(|c| c.checked_add(fraction)).ok_or_else(bad)?;
+    Ok(if negative { -cents } else { cents })
+}
+
+pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
+    let other = if args.no_other_public_finance { Some(false) } else { None };
+    let request = pb::CheckEligibilityRequest {
+        scheme_id: args.scheme.clone(),
+        course_id: args.course.clone().unwrap_or_default(),
+        date: args.date.clone(),
+        course_start_date: args.course_start.clone().unwrap_or_default(),
+        cost_cents: args.cost_eur,
+        programme_year: args.programme_year,
+        course_grants_so_far: args.course_grants,
+        approval: args.approval,
+        person: Some(pb::PersonFacts {
+            age: args.age,
+            birth_date: args.birth_date.clone().unwrap_or_default(),
+            labour_market_tie: args.labour_market_tie,
+            belastingplichtig: args.belastingplichtig,
+            volksverzekerd: args.volksverzekerd,
+            labour_status: args.labour_status.clone().unwrap_or_default(),
+            highest_education: args.education.clone().unwrap_or_default(),
+            studiefinanciering_for_course: args.studiefinanciering.or(other),
+            lerarenbeurs_for_course: args.lerarenbeurs.or(other),
+            tegemoetkoming_for_course: args.tegemoetkoming.or(other),
+            already_granted_this_year_cents: args.already_granted_eur,
+        }),
+        lang: args.client.lang.clone(),
+    };
+    let response = block_on(async {
+        let mut client = FundingServiceClient::new(channel(&args.client).await?);
+        client.check_eligibility(request).await.map(|r| r.into_inner()).map_err(status_failure)
+    })?;
+    if args.client.json {
+        print_json(&eligibility_json(&response));
+    } else {
+        print!("{}", eligibility_text(&response, Text::new(&args.client.lang)));
+    }
+    Ok(())
+}
+
+fn decision_name(raw: i32) -> &'static str {
+    match pb::EligibilityDecision::try_from(raw) {
+        Ok(pb::EligibilityDecision::Eligible) => "eligible",
+        Ok(pb::EligibilityDecision::NotEligible) => "not_eligible",
+        Ok(pb::EligibilityDecision::Unknown) => "unknown",
+        _ => "unspecified",
+    }
+}
+
+fn outcome_name(raw: i32) -> &'static str {
+    match pb::ConditionOutcome::try_from(raw) {
+        Ok(pb::ConditionOutcome::Passed) => "passed",
+        Ok(pb::ConditionOutcome::Failed) => "failed",
+        Ok(pb::ConditionOutcome::Unknown) => "unknown",
+        Ok(pb::ConditionOutcome::NotApplicable) => "not_applicable",
+        _ => "unspecified",
+    }
+}
+
+fn outcome_mark(raw: i32) -> &'static str {
+    match pb::ConditionOutcome::try_from(raw) {
+        Ok(pb::ConditionOutcome::Passed) => "✓",
+        Ok(pb::ConditionOutcome::Failed) => "✗",
+        Ok(pb::ConditionOutcome::Unknown) => "?",
+        _ => "–",
+    }
+}
+
+/// "provider" → "de opleider" / "the training provider".
+fn paid_to_words(name: &str, text: Text) -> String {
+    match PaidTo::parse(name) {
+        Some(paid_to) => {
+            let (nl, en) = paid_to_text(paid_to);
+            text.pick(nl, en).to_string()
+        }
+        None => name.to_string(),
+    }
+}
+
+fn source_json(source: &Option<pb::PolicySource>) -> serde_json::Value {
+    match source {
+        Some(s) => serde_json::json!({"document": s.document, "date": s.date, "reference": s.reference}),
+        None => serde_json::Value::Null,
+    }
+}
+
+fn source_text(source: &Option<pb::PolicySource>) -> String {
+    match source {
+        Some(s) => format!("{} ({}), {}", s.document, s.date, s.reference),
+        None => String::new(),
+    }
+}
+
+fn conditions_json(trace: &[pb::ConditionResult]) -> Vec<serde_json::Value> {
+    trace
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "id": t.condition_id, "kind": t.kind, "outcome": outcome_name(t.outcome),
+                "explanation": t.explanation, "pending": t.pending, "missing_facts": t.missing_facts,
+                "source": source_json(&t.source),
+            })
+        })
+        .collect()
+}
+
+/// The answer as JSON, enum values by name.
+pub fn eligibility_json(r: &pb::CheckEligibilityResponse) -> serde_json::Value {
+    let concept = |c: &Option<pb::ConceptRef>| match c {
+        Some(c) => serde_json::json!({"id": c.id, "label": c.label}),
+        None => serde_json::Value::Null,
+    };
+    let amounts = r.amounts.as_ref().map(|a| {
+        serde_json::json!({
+            "cost_cents": a.cost_cents, "scheme_cents": a.scheme_cents, "remainder_cents": a.remainder_cents,
+            "share_percent": a.share_percent, "cap_left_this_year_cents": a.cap_left_this_year_cents,
+            "remainder_payers": a.remainder_payers.iter().map(|p| serde_json::json!({"id": p.id, "label": p.label})).collect::<Vec<_>>(),
+            "upper_bound": a.upper_bound, "source": source_json(&a.source),
+        })
+    });
+    serde_json::json!({
+        "version": r.snapshot_version,
+        "scheme": concept(&r.scheme),
+        "course": concept(&r.course),
+        "decision": decision_name(r.decision),
+        "summary": r.summary,
+        "date": r.date,
+        "course_start_date": r.course_start_date,
+        "course_start_origin": r.course_start_origin,
+        "amounts": amounts,
+        "paid_to": r.paid_to,
+        "paid_to_source": source_json(&r.paid_to_source),
+        "trace": conditions_json(&r.trace),
+        "counterfactuals": r.counterfactuals.iter().map(|c| serde_json::json!({
+            "fact": c.fact, "condition_ids": c.condition_ids, "explanation": c.explanation,
+        })).collect::<Vec<_>>(),
+        "compartments": r.compartments.iter().map(|c| serde_json::json!({
+            "id": c.id, "label": c.label, "outcome": outcome_name(c.outcome), "budget_cents": c.budget_cents,
+            "source": source_json(&c.source), "trace": conditions_json(&c.trace),
+        })).collect::<Vec<_>>(),
+        "notices": r.notices.iter().map(|n| serde_json::json!({
+            "id": n.id, "text": n.text, "source": source_json(&n.source),
+        })).collect::<Vec<_>>(),
+        "missing_facts": r.missing_facts,
+    })
+}
+
+/// The answer as readable text: decision, summary, the trace with sources, and what would change it.
+pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Text) -> String {
+    let english = text.pick("nl", "en") == "en";
+    let money = |cents: i64| {
+        let value = u64::try_from(cents).unwrap_or(0);
+        if english { euro_en(value) } else { euro_nl(value) }
+    };
+    let mut out = String::new();
+    let scheme = r.scheme.clone().unwrap_or_default();
+    match &r.course {
+        Some(course) => {
+            let _ = writeln!(out, "{} · {}", scheme.label, course.label);
+        }
+        None => {
+            let _ = writeln!(out, "{}", scheme.label);
+        }
+    }
+    let decision = match pb::EligibilityDecision::try_from(r.decision) {
+        Ok(pb::EligibilityDecision::Eligible) => text.pick("IN AANMERKING", "ELIGIBLE"),
+        Ok(pb::EligibilityDecision::NotEligible) => text.pick("NIET IN AANMERKING", "NOT ELIGIBLE"),
+        _ => text.pick("ONBEKEND", "UNKNOWN"),
+    };
+    let _ = writeln!(out, "{} {decision}", text.pick("Beslissing:", "Decision:"));
+    let _ = writeln!(out, "{}", r.summary);
+    let mut dates = format!("{} {}", text.pick("aanvraag", "application"), r.date);
+    if !r.course_start_date.is_empty() {
+        let origin = match r.course_start_origin.as_str() {
+            "given" => text.pick("opgegeven", "given"),
+            "planned" => text.pick("eerste geplande start", "first planned start"),
+            _ => "",
+        };
+        let _ = write!(dates, " · {} {} ({origin})", text.pick("start opleiding", "course start"), r.course_start_date);
+    }
+    let _ = writeln!(out, "{dates}\n");
+
+    let _ = writeln!(out, "{}", text.pick("Voorwaarden:", "Conditions:"));
+    let width = r.trace.iter().map(|t| t.condition_id.chars().count()).max().unwrap_or(0);
+    for t in &r.trace {
+        let pending = if t.pending { text.pick(" (in afwachting)", " (pending)") } else { "" };
+        let _ = writeln!(out, "  {} {:<width$}  {}{pending}", outcome_mark(t.outcome), t.condition_id, t.explanation);
+        let _ = writeln!(out, "    {:<width$}  {} {}", "", text.pick("bron:", "source:"), source_text(&t.source));
+    }
+    if let Some(a) = &r.amounts {
+        let at_most = if a.upper_bound { text.pick("hooguit ", "at most ") } else { "" };
+        let _ = writeln!(
+            out,
+            "\n{} {at_most}{} {} {} ({}%); {} {}",
+            text.pick("Bedrag:", "Amount:"),
+            money(a.scheme_cents),
+            text.pick("van", "of"),
+            money(a.cost_cents),
+            a.share_percent,
+            text.pick("rest", "remainder"),
+            money(a.remainder_cents)
+        );
+        if !a.remainder_payers.is_empty() {
+            let payers: Vec<&str> = a.remainder_payers.iter().map(|p| p.label.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                text.pick("de rest kan komen van:", "the rest may come from:"),
+                payers.join(", ")
+            );
+        }
+        let _ = writeln!(out, "  {} {}", text.pick("bron:", "source:"), source_text(&a.source));
+    }
+    let _ = writeln!(
+        out,
+        "{} {}  ({} {})",
+        text.pick("Betaald aan:", "Paid to:"),
+        paid_to_words(&r.paid_to, text),
+        text.pick("bron:", "source:"),
+        source_text(&r.paid_to_source)
+    );
+    if !r.compartments.is_empty() {
+        let _ = writeln!(out, "\n{}", text.pick("Compartimenten:", "Compartments:"));
+        for c in &r.compartments {
+            let budget = c
+                .budget_cents
+                .map(|b| format!(" ({} {})", text.pick("budget", "budget"), money(b)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {} {}  {}{budget}", outcome_mark(c.outcome), c.id, c.label);
+            for t in &c.trace {
+                let _ = writeln!(out, "      {} {}", outcome_mark(t.outcome), t.explanation);
+            }
+        }
+    }
+    if !r.counterfactuals.is_empty() {
+        let _ = writeln!(out, "\n{}", text.pick("Wat het antwoord zou veranderen:", "What would change the answer:"));
+        for c in &r.counterfactuals {
+            let _ = writeln!(out, "  → {}", c.explanation);
+        }
+    }
+    if !r.notices.is_empty() {
+        let _ = writeln!(out, "\n{}", text.pick("Let op:", "Note:"));
+        for n in &r.notices {
+            let _ = writeln!(out, "  • {}", n.text);
+            let _ = writeln!(out, "    {} {}", text.pick("bron:", "source:"), source_text(&n.source));
+        }
+    }
+    if !r.missing_facts.is_empty() {
+        let _ =
+            writeln!(out, "\n{} {}", text.pick("Ontbrekende gegevens:", "Missing facts:"), r.missing_facts.join(", "));
+    }
+    let _ = writeln!(out, "\nsnapshot {}", r.snapshot_version);
+    out
+}
+
+/// `vaardig schemes [ID] [--date D]`: the list, or one scheme's rules.
+pub fn schemes(args: &ClientArgs, id: Option<&str>, date: Option<&str>) -> Result<(), Failure> {
+    let text = Text::new(&args.lang);
+    match id {
+        None => {
+            let request =
+                pb::ListFundingSchemesRequest { date: date.unwrap_or_default().to_string(), lang: args.lang.clone() };
+            let response = block_on(async {
+                let mut client = FundingServiceClient::new(channel(args).await?);
+                client.list_funding_schemes(request).await.map(|r| r.into_inner()).map_err(status_failure)
+            })?;
+            if args.json {
+                print_json(&serde_json::json!({
+                    "version": response.snapshot_version,
+                    "schemes": response.schemes.iter().map(summary_json).collect::<Vec<_>>(),
+                }));
+                return Ok(());
+            }
+            for s in &response.schemes {
+                let c = s.scheme.clone().unwrap_or_default();
+                let until = if s.valid_to.is_empty() { "…".to_string() } else { s.valid_to.clone() };
+                println!(
+                    "{}  {}  {}/{}  {} – {until}  {} {}",
+                    c.label,
+                    compact_id(&c.id),
+                    s.scheme_level,
+                    s.instrument,
+                    s.valid_from,
+                    text.pick("betaald aan:", "paid to:"),
+                    if s.paid_to.is_empty() { "-" } else { s.paid_to.as_str() }
+                );
+            }
+            println!(
+                "{} {} · snapshot {}",
+                response.schemes.len(),
+                text.pick("regelingen", "schemes"),
+                response.snapshot_version
+            );
+        }
+        Some(id) => {
+            let request = pb::GetFundingSchemeRequest { id: id.to_string(), lang: args.lang.clone() };
+            let response = block_on(async {
+                let mut client = FundingServiceClient::new(channel(args).await?);
+                client.get_funding_scheme(request).await.map(|r| r.into_inner()).map_err(status_failure)
+            })?;
+            if args.json {
+                let rules = response.rules.as_ref().map(|r| serde_json::to_value(r).unwrap_or_default());
+                print_json(&serde_json::json!({
+                    "version": response.snapshot_version,
+                    "scheme": response.scheme.as_ref().map(summary_json),
+                    "sources": response.sources.iter().map(|s| source_json(&Some(s.clone()))).collect::<Vec<_>>(),
+                    "rules": rules,
+                }));
+                return Ok(());
+            }
+            print!("{}", rules_text(&response, text));
+        }
+    }
+    Ok(())
+}
+
+fn summary_json(s: &pb::FundingSchemeSummary) -> serde_json::Value {
+    let c = s.scheme.clone().unwrap_or_default();
+    serde_json::json!({
+        "id": c.id, "label": c.label, "scheme_level": s.scheme_level, "instrument": s.instrument,
+        "valid_from": s.valid_from, "valid_to": s.valid_to, "has_rules": s.has_rules, "paid_to": s.paid_to,
+    })
+}
+
+fn rules_text(r: &pb::GetFundingSchemeResponse, text: Text) -> String {
+    let english = text.pick("nl", "en") == "en";
+    let money = |cents: i64| {
+        let value = u64::try_from(cents).unwrap_or(0);
+        if english { euro_en(value) } else { euro_nl(value) }
+    };
+    let mut out = String::new();
+    let s = r.scheme.clone().unwrap_or_default();
+    let c = s.scheme.clone().unwrap_or_default();
+    let until = if s.valid_to.is_empty() { "…".to_string() } else { s.valid_to.clone() };
+    let _ = writeln!(out, "{}  [{}]", c.label, compact_id(&c.id));
+    let _ = writeln!(
+        out,
+        "{}/{} · {} {} – {until}",
+        s.scheme_level,
+        s.instrument,
+        text.pick("geldig", "valid"),
+        s.valid_from
+    );
+    let Some(rules) = &r.rules else {
+        let _ = writeln!(out, "{}", text.pick("(geen regels in deze ontologie)", "(no rules in this ontology)"));
+        return out;
+    };
+    let condition = |out: &mut String, c: &pb::RuleCondition, indent: &str| {
+        let mut parameters: Vec<String> = c.parameters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        parameters.sort();
+        let mut when = String::new();
+        if !c.valid_from.is_empty() || !c.valid_to.is_empty() {
+            when = format!(" [{} – {}]", c.valid_from, c.valid_to);
+        }
+        let _ = writeln!(out, "{indent}{}  {} {}{when}", c.id, c.kind, parameters.join(" "));
+        let _ = writeln!(out, "{indent}  {} {}", text.pick("bron:", "source:"), source_text(&c.source));
+    };
+    let _ = writeln!(out, "\n{}", text.pick("Voorwaarden:", "Conditions:"));
+    for c in &rules.conditions {
+        condition(&mut out, c, "  ");
+    }
+    if !rules.amounts.is_empty() {
+        let _ = writeln!(out, "\n{}", text.pick("Bedragen:", "Amounts:"));
+        for a in &rules.amounts {
+            let caps = [
+                a.cap_per_person_per_year_cents.map(|c| {
+                    format!("{} {}", text.pick("max. per persoon per jaar", "max per person per year"), money(c))
+                }),
+                a.cap_per_application_cents
+                    .map(|c| format!("{} {}", text.pick("max. per aanvraag", "max per application"), money(c))),
+            ];
+            let caps: Vec<String> = caps.into_iter().flatten().collect();
+            let _ = writeln!(out, "  {}% [{} – {}] {}", a.share_percent, a.valid_from, a.valid_to, caps.join(", "));
+            let _ = writeln!(out, "    {} {}", text.pick("bron:", "source:"), source_text(&a.source));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{} {}  ({})",
+        text.pick("Betaald aan:", "Paid to:"),
+        paid_to_words(&rules.paid_to, text),
+        source_text(&rules.paid_to_source)
+    );
+    if !rules.combines_with.is_empty() {
+        let with: Vec<&str> = rules.combines_with.iter().map(|c| c.label.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{} {}  ({})",
+            text.pick("Te combineren met:", "Combines with:"),
+            with.join(", "),
+            source_text(&rules.combination_source)
+        );
+    }
+    if !rules.tijdvakken.is_empty() {
+        let _ = writeln!(out, "\n{}", text.pick("Tijdvakken:", "Application windows:"));
+        for t in &rules.tijdvakken {
+            let budget = t.budget_cents.map(|b| format!(" budget {}", money(b))).unwrap_or_default();
+            let exhausted = if t.exhausted_on.is_empty() {
+                String::new()
+            } else {
+                format!(" {} {}", text.pick("op sinds", "exhausted on"), t.exhausted_on)
+            };
+            let _ = writeln!(out, "  {}  {} – {}{budget}{exhausted}", t.id, t.from, t.to);
+        }
+    }
+    for c in &rules.compartments {
+        let _ = writeln!(
+            out,
+            "\n{} {}: {} [{} – {}]",
+            text.pick("Compartiment", "Compartment"),
+            c.id,
+            c.label,
+            c.valid_from,
+            c.valid_to
+        );
+        for k in &c.conditions {
+            condition(&mut out, k, "  ");
+        }
+    }
+    for n in &rules.notices {
+        let _ = writeln!(out, "\n{} {}: {}", text.pick("Melding", "Notice"), n.id, n.text);
+        for k in &n.conditions {
+            condition(&mut out, k, "  ");
+        }
+    }
+    let _ = writeln!(out, "\nsnapshot {}", r.snapshot_version);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn euro_amounts_parse_to_cents() {
+        assert_eq!(euros("1000"), Ok(100_000));
+        assert_eq!(euros("999,5"), Ok(99_950));
+        assert_eq!(euros("12.34"), Ok(1_234));
+        assert_eq!(euros("-5"), Ok(-500));
+        assert!(euros("1.2.3").is_err() && euros("€10").is_err() && euros("").is_err() && euros("1,234").is_err());
+    }
+
+    #[test]
+    fn yes_and_no_in_both_languages() {
+        assert_eq!(yes_no("ja"), Ok(true));
+        assert_eq!(yes_no("No"), Ok(false));
+        assert!(yes_no("misschien").is_err());
+    }
+}

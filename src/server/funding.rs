@@ -1,0 +1,389 @@
+//! `vaardig.v1.FundingService`: eligibility checks and the funding schemes with their rules.
+//!
+//! Handlers validate the request into domain facts (collecting every bad field), call the funding
+//! engine once and convert the answer back. The rules and their evaluation live in
+//! [`crate::funding`]. Person facts are never logged: only scheme and course ids are.
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use super::convert;
+use super::error::{ApiError, Violations, invalid};
+use crate::engine::Engines;
+use crate::funding::rules::{Condition, MAX_CENTS, Period};
+use crate::funding::{
+    Application, CheckRequest, CompartmentResult, Decision, FundingError, Outcome, PersonFacts, PersonInput,
+    StartOrigin, TraceEntry,
+};
+use crate::model::{Date, Details, PolicySource};
+use crate::ontology::{ConceptIdx, Snapshot};
+use crate::proto::v1 as pb;
+use crate::proto::v1::funding_service_server::FundingService;
+
+/// The highest programme year accepted (multi-year programmes run 2–6 years).
+pub const MAX_PROGRAMME_YEAR: i32 = 10;
+
+/// The funding service over the engines of one snapshot.
+#[derive(Debug, Clone)]
+pub struct FundingApi {
+    engines: Arc<Engines>,
+}
+
+impl FundingApi {
+    pub fn new(engines: Arc<Engines>) -> FundingApi {
+        FundingApi { engines }
+    }
+}
+
+/// Parses a date field; empty is `None` (and a violation when `required`).
+fn date(raw: &str, field: &str, required: bool, violations: &mut Violations) -> Option<Date> {
+    if raw.is_empty() {
+        if required {
+            violations.add(field, "required (YYYY-MM-DD)");
+        }
+        return None;
+    }
+    match raw.parse::<Date>() {
+        Ok(date) => Some(date),
+        Err(_) => {
+            violations.add(field, format!("`{}` is not a valid date (YYYY-MM-DD)", convert::truncate(raw)));
+            None
+        }
+    }
+}
+
+fn funding_error(error: FundingError) -> ApiError {
+    match &error {
+        FundingError::UnknownScheme(_) | FundingError::UnknownCourse(_) => ApiError::NotFound(error.to_string()),
+        FundingError::NotAScheme { .. } | FundingError::NoRules(_) => invalid("scheme_id", error.to_string()),
+        FundingError::NotACourse { .. } | FundingError::CourseRequired(_) => invalid("course_id", error.to_string()),
+    }
+}
+
+fn source(s: &PolicySource) -> pb::PolicySource {
+    pb::PolicySource { document: s.document.clone(), date: s.date.to_string(), reference: s.reference.clone() }
+}
+
+fn text(date: Option<Date>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn cents(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn outcome(outcome: Outcome) -> pb::ConditionOutcome {
+    match outcome {
+        Outcome::Passed => pb::ConditionOutcome::Passed,
+        Outcome::Failed => pb::ConditionOutcome::Failed,
+        Outcome::Unknown => pb::ConditionOutcome::Unknown,
+        Outcome::NotApplicable => pb::ConditionOutcome::NotApplicable,
+    }
+}
+
+fn decision(decision: Decision) -> pb::EligibilityDecision {
+    match decision {
+        Decision::Eligible => pb::EligibilityDecision::Eligible,
+        Decision::NotEligible => pb::EligibilityDecision::NotEligible,
+        Decision::Unknown => pb::EligibilityDecision::Unknown,
+    }
+}
+
+fn condition_result(entry: &TraceEntry, lang: &str) -> pb::ConditionResult {
+    pb::ConditionResult {
+        condition_id: entry.condition_id.clone(),
+        kind: entry.kind.to_string(),
+        outcome: outcome(entry.outcome) as i32,
+        explanation: entry.explanation.get(lang).to_string(),
+        source: Some(source(&entry.source)),
+        pending: entry.pending,
+        missing_facts: entry.missing.iter().map(|f| f.to_string()).collect(),
+    }
+}
+
+fn compartment_result(c: &CompartmentResult, lang: &str) -> pb::CompartmentResult {
+    pb::CompartmentResult {
+        id: c.id.clone(),
+        label: c.label.get(lang).to_string(),
+        outcome: outcome(c.outcome) as i32,
+        budget_cents: c.budget_cents.map(cents),
+        source: Some(source(&c.source)),
+        trace: c.trace.iter().map(|t| condition_result(t, lang)).collect(),
+    }
+}
+
+/// References to schemes by full id, skipping ids the snapshot lacks (validation prevents that).
+fn scheme_refs(snapshot: &Snapshot, ids: &[String], lang: &str) -> Vec<pb::ConceptRef> {
+    ids.iter().filter_map(|id| snapshot.lookup(id)).map(|idx| convert::concept_ref(snapshot, idx, lang)).collect()
+}
+
+fn summary(engines: &Engines, idx: ConceptIdx, lang: &str) -> pb::FundingSchemeSummary {
+    let snapshot = &*engines.snapshot;
+    let concept = snapshot.concept(idx);
+    let details = engines.funding.details(idx);
+    pb::FundingSchemeSummary {
+        scheme: Some(convert::concept_ref(snapshot, idx, lang)),
+        scheme_level: details.map(|d| d.scheme_level.to_string()).unwrap_or_default(),
+        instrument: details.map(|d| d.instrument.to_string()).unwrap_or_default(),
+        valid_from: details.map(|d| d.validity.from.to_string()).unwrap_or_default(),
+        valid_to: text(details.and_then(|d| d.validity.to)),
+        has_rules: details.is_some_and(|d| d.rules.is_some()),
+        paid_to: details.and_then(|d| d.rules.as_ref()).map(|r| r.paid_to.to_string()).unwrap_or_default(),
+        description: concept.description(lang).unwrap_or_default().to_string(),
+    }
+}
+
+fn rule_condition(c: &Condition) -> pb::RuleCondition {
+    let Period { from, to } = c.applies;
+    pb::RuleCondition {
+        id: c.id.clone(),
+        kind: c.test.kind().to_string(),
+        parameters: c.test.parameters().into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        valid_from: text(from),
+        valid_to: text(to),
+        source: Some(source(&c.source)),
+    }
+}
+
+#[tonic::async_trait]
+impl FundingService for FundingApi {
+    async fn check_eligibility(
+        &self,
+        request: Request<pb::CheckEligibilityRequest>,
+    ) -> Result<Response<pb::CheckEligibilityResponse>, Status> {
+        let request = request.into_inner();
+        let mut violations = Violations::default();
+        let scheme_id = convert::id(&request.scheme_id, "scheme_id", &mut violations);
+        let course_id = if request.course_id.is_empty() {
+            None
+        } else {
+            convert::id(&request.course_id, "course_id", &mut violations)
+        };
+        let application_date = date(&request.date, "date", true, &mut violations);
+        let course_start_date = date(&request.course_start_date, "course_start_date", false, &mut violations);
+        let cost_cents = match request.cost_cents {
+            Some(c) if !(0..=MAX_CENTS).contains(&c) => {
+                violations.add("cost_cents", format!("must be 0–{MAX_CENTS} cents, not {c}"));
+                None
+            }
+            other => other.map(|c| c as u64),
+        };
+        let programme_year = match request.programme_year {
+            Some(y) if !(1..=MAX_PROGRAMME_YEAR).contains(&y) => {
+                violations.add("programme_year", format!("must be 1–{MAX_PROGRAMME_YEAR}, not {y}"));
+                None
+            }
+            other => other.map(|y| y as u32),
+        };
+        let course_grants_so_far = match request.course_grants_so_far {
+            Some(n) if n < 0 => {
+                violations.add("course_grants_so_far", format!("must be ≥ 0, not {n}"));
+                None
+            }
+            other => other.map(|n| n as u32),
+        };
+        let person = request.person.unwrap_or_default();
+        let input = PersonInput {
+            age: person.age.map(i64::from),
+            birth_date: person.birth_date,
+            labour_market_tie: person.labour_market_tie,
+            belastingplichtig: person.belastingplichtig,
+            volksverzekerd: person.volksverzekerd,
+            labour_status: person.labour_status,
+            highest_education: person.highest_education,
+            studiefinanciering_for_course: person.studiefinanciering_for_course,
+            lerarenbeurs_for_course: person.lerarenbeurs_for_course,
+            tegemoetkoming_for_course: person.tegemoetkoming_for_course,
+            already_granted_this_year_cents: person.already_granted_this_year_cents,
+        };
+        let person = match PersonFacts::parse(&input, application_date, "person") {
+            Ok(person) => Some(person),
+            Err(problems) => {
+                for (field, reason) in problems {
+                    violations.add(field, reason);
+                }
+                None
+            }
+        };
+        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let (scheme_id, application_date, person) = match violations.check((scheme_id, application_date, person))? {
+            (Some(scheme_id), Some(date), Some(person)) => (scheme_id, date, person),
+            // Every None above added a violation, so check() already returned.
+            _ => return Err(invalid("scheme_id", "invalid request").into()),
+        };
+
+        let engines = &*self.engines;
+        let snapshot = &*engines.snapshot;
+        let check = CheckRequest {
+            scheme_id,
+            course_id,
+            course_start_date,
+            cost_cents,
+            application: Application {
+                date: application_date,
+                programme_year,
+                course_grants_so_far,
+                approval: request.approval,
+            },
+            person,
+        };
+        let checked = engines.funding.check(&check).map_err(funding_error)?;
+        tracing::debug!(
+            scheme = %snapshot.concept(checked.scheme).id,
+            course = checked.course.map(|c| snapshot.concept(c).id.to_string()).unwrap_or_default(),
+            "eligibility checked"
+        );
+        let e = &checked.evaluation;
+        let payer_ids = e.amounts.as_ref().map(|a| a.remainder_payers.clone()).unwrap_or_default();
+        let payers = scheme_refs(snapshot, &payer_ids, &lang);
+        let payer_labels: Vec<String> = payers.iter().map(|p| p.label.clone()).collect();
+        let scheme_label = snapshot.concept(checked.scheme).pref_label(&lang).to_string();
+        Ok(Response::new(pb::CheckEligibilityResponse {
+            snapshot_version: snapshot.version().to_string(),
+            scheme: Some(convert::concept_ref(snapshot, checked.scheme, &lang)),
+            course: checked.course.map(|c| convert::concept_ref(snapshot, c, &lang)),
+            decision: decision(e.decision) as i32,
+            summary: e.summary(&scheme_label, &payer_labels).get(&lang).to_string(),
+            date: e.date.to_string(),
+            course_start_date: text(e.course_start),
+            course_start_origin: match e.start_origin {
+                Some(StartOrigin::Given) => "given",
+                Some(StartOrigin::Planned) => "planned",
+                Some(StartOrigin::Unknown) => "unknown",
+                None => "",
+            }
+            .to_string(),
+            amounts: e.amounts.as_ref().map(|a| pb::FundingAmounts {
+                cost_cents: cents(a.cost_cents),
+                scheme_cents: cents(a.scheme_cents),
+                remainder_cents: cents(a.remainder_cents),
+                share_percent: a.share_percent,
+                cap_left_this_year_cents: a.cap_left_this_year_cents.map(cents),
+                remainder_payers: payers,
+                upper_bound: a.upper_bound,
+                source: Some(source(&a.source)),
+            }),
+            paid_to: e.paid_to.to_string(),
+            paid_to_source: Some(source(&e.paid_to_source)),
+            trace: e.trace.iter().map(|t| condition_result(t, &lang)).collect(),
+            counterfactuals: e
+                .counterfactuals
+                .iter()
+                .map(|c| pb::Counterfactual {
+                    fact: c.fact.to_string(),
+                    condition_ids: c.condition_ids.clone(),
+                    explanation: c.explanation.get(&lang).to_string(),
+                })
+                .collect(),
+            compartments: e.compartments.iter().map(|c| compartment_result(c, &lang)).collect(),
+            notices: e
+                .notices
+                .iter()
+                .map(|n| pb::FundingNotice {
+                    id: n.id.clone(),
+                    text: n.text.get(&lang).to_string(),
+                    source: Some(source(&n.source)),
+                })
+                .collect(),
+            missing_facts: e.missing_facts.iter().map(|f| f.to_string()).collect(),
+        }))
+    }
+
+    async fn list_funding_schemes(
+        &self,
+        request: Request<pb::ListFundingSchemesRequest>,
+    ) -> Result<Response<pb::ListFundingSchemesResponse>, Status> {
+        let request = request.into_inner();
+        let mut violations = Violations::default();
+        let on = date(&request.date, "date", false, &mut violations);
+        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        violations.check(())?;
+        let engines = &*self.engines;
+        Ok(Response::new(pb::ListFundingSchemesResponse {
+            snapshot_version: engines.snapshot.version().to_string(),
+            schemes: engines.funding.schemes_on(on).into_iter().map(|idx| summary(engines, idx, &lang)).collect(),
+        }))
+    }
+
+    async fn get_funding_scheme(
+        &self,
+        request: Request<pb::GetFundingSchemeRequest>,
+    ) -> Result<Response<pb::GetFundingSchemeResponse>, Status> {
+        let request = request.into_inner();
+        let mut violations = Violations::default();
+        let id = convert::id(&request.id, "id", &mut violations);
+        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let id = violations.check(id)?.unwrap_or_default();
+        let engines = &*self.engines;
+        let snapshot = &*engines.snapshot;
+        let (idx, details) = engines.funding.scheme(&id).map_err(|e| match e {
+            FundingError::NotAScheme { .. } => invalid("id", e.to_string()),
+            other => funding_error(other),
+        })?;
+        let rules = details.rules.as_deref().map(|r| pb::FundingSchemeRules {
+            conditions: r.conditions.iter().map(rule_condition).collect(),
+            amounts: r
+                .amounts
+                .iter()
+                .map(|a| pb::AmountRule {
+                    valid_from: text(a.applies.from),
+                    valid_to: text(a.applies.to),
+                    share_percent: a.share_percent,
+                    cap_per_person_per_year_cents: a.cap_per_person_per_year_cents.map(cents),
+                    cap_per_application_cents: a.cap_per_application_cents.map(cents),
+                    source: Some(source(&a.source)),
+                })
+                .collect(),
+            paid_to: r.paid_to.to_string(),
+            paid_to_source: Some(source(&r.paid_to_source)),
+            combines_with: scheme_refs(snapshot, &r.combines_with, &lang),
+            combination_source: r.combination_source.as_ref().map(source),
+            tijdvakken: r
+                .tijdvakken
+                .iter()
+                .map(|t| pb::Tijdvak {
+                    id: t.id.clone(),
+                    from: t.from.to_string(),
+                    to: t.to.to_string(),
+                    budget_cents: t.budget_cents.map(cents),
+                    exhausted_on: text(t.exhausted_on),
+                    source: Some(source(&t.source)),
+                })
+                .collect(),
+            compartments: r
+                .compartments
+                .iter()
+                .map(|c| pb::Compartment {
+                    id: c.id.clone(),
+                    label: c.label.get(&lang).to_string(),
+                    valid_from: text(c.applies.from),
+                    valid_to: text(c.applies.to),
+                    budget_cents: c.budget_cents.map(cents),
+                    conditions: c.conditions.iter().map(rule_condition).collect(),
+                    source: Some(source(&c.source)),
+                })
+                .collect(),
+            notices: r
+                .notices
+                .iter()
+                .map(|n| pb::NoticeRule {
+                    id: n.id.clone(),
+                    text: n.text.get(&lang).to_string(),
+                    conditions: n.conditions.iter().map(rule_condition).collect(),
+                    source: Some(source(&n.source)),
+                })
+                .collect(),
+        });
+        let sources = match &snapshot.concept(idx).details {
+            Details::FundingScheme(d) => d.sources.iter().map(source).collect(),
+            _ => Vec::new(),
+        };
+        Ok(Response::new(pb::GetFundingSchemeResponse {
+            snapshot_version: snapshot.version().to_string(),
+            scheme: Some(summary(engines, idx, &lang)),
+            sources,
+            rules,
+        }))
+    }
+}
