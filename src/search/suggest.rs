@@ -19,6 +19,24 @@ use crate::ontology::ConceptIdx;
 pub struct SuggestIndex {
     /// (word, row, position of the word in the label), sorted by word.
     entries: Vec<(Box<str>, u32, u16)>,
+    /// For prefixes of one or two characters — whose ranges hold tens of thousands of words — the
+    /// best rows precomputed (score without the language factor), best first.
+    short: HashMap<Box<str>, Vec<(f32, u32)>>,
+}
+
+/// Prefixes up to this many characters are precomputed.
+const SHORT_PREFIX: usize = 2;
+/// Rows kept per precomputed prefix: enough for any kind filter to fill a page.
+const SHORT_KEEP: usize = 600;
+
+/// The score of a row for a typed prefix, before the language factor: the label form, how much of
+/// the word the prefix already spells, whether it is the label's first word, and label length.
+fn static_score(table: &LabelTable, row: u32, typed_chars: usize, word: &str, position: u16) -> f32 {
+    let row = &table.rows[row as usize];
+    let completion = typed_chars as f32 / word.chars().count().max(1) as f32;
+    let words_in_label = row.tokens.iter().filter(|t| !t.stop).count() as f32;
+    row.label_kind.weight() * (0.5 + 0.3 * completion + if position == 0 { 0.15 } else { 0.0 })
+        / (1.0 + 0.08 * (words_in_label - 1.0).max(0.0))
 }
 
 /// One suggestion.
@@ -51,7 +69,58 @@ impl SuggestIndex {
         }
         entries.sort_unstable();
         entries.dedup();
-        SuggestIndex { entries }
+        let mut short: HashMap<Box<str>, Vec<(f32, u32)>> = HashMap::new();
+        for (word, row, position) in &entries {
+            for (n, (end, _)) in word.char_indices().skip(1).chain(std::iter::once((word.len(), ' '))).enumerate() {
+                if n >= SHORT_PREFIX {
+                    break;
+                }
+                let score = static_score(table, *row, n + 1, word, *position);
+                short.entry(word[..end].into()).or_default().push((score, *row));
+            }
+        }
+        for rows in short.values_mut() {
+            rows.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            rows.dedup_by_key(|(_, row)| *row);
+            rows.truncate(SHORT_KEEP);
+            rows.shrink_to_fit();
+        }
+        SuggestIndex { entries, short }
+    }
+
+    /// Answers a one-word prefix of one or two characters from the precomputed lists; `None` when
+    /// the list cannot fill the page for this kind filter (then the full scan answers).
+    fn suggest_short(
+        &self,
+        table: &LabelTable,
+        word: &str,
+        kinds: &[ConceptKind],
+        lang: &str,
+        limit: usize,
+    ) -> Option<Vec<Suggestion>> {
+        let rows = self.short.get(word)?;
+        let mut out: Vec<Suggestion> = Vec::with_capacity(limit);
+        let mut seen = std::collections::HashSet::new();
+        let mut candidates: Vec<Suggestion> = rows
+            .iter()
+            .filter(|(_, row)| kinds.is_empty() || kinds.contains(&table.rows[*row as usize].kind))
+            .map(|(score, row)| {
+                let label = &table.rows[*row as usize];
+                let lang_factor = if &*label.lang == lang { 1.0 } else { 0.9 };
+                Suggestion { concept: label.concept, row: *row, score: score * lang_factor }
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
+        for candidate in candidates {
+            if seen.insert(candidate.concept) {
+                out.push(candidate);
+                if out.len() == limit {
+                    return Some(out);
+                }
+            }
+        }
+        // Fewer than a page: complete only if the list held every row of the prefix.
+        (rows.len() < SHORT_KEEP).then_some(out)
     }
 
     /// The entries whose word starts with `prefix`.
@@ -81,6 +150,13 @@ impl SuggestIndex {
         if content.is_empty() || limit == 0 {
             return Vec::new();
         }
+        if let [word] = content.as_slice() {
+            if word.chars().count() <= SHORT_PREFIX {
+                if let Some(out) = self.suggest_short(table, word, kinds, lang, limit) {
+                    return out;
+                }
+            }
+        }
         // Drive with the most selective word; check the others on the row itself.
         let ranges: Vec<&[(Box<str>, u32, u16)]> = content.iter().map(|w| self.range(w)).collect();
         let Some(driver) = (0..ranges.len()).min_by_key(|&i| ranges[i].len()) else { return Vec::new() };
@@ -97,14 +173,8 @@ impl SuggestIndex {
             if !others_match {
                 continue;
             }
-            let typed = content[driver].chars().count() as f32;
-            let completion = typed / word.chars().count().max(1) as f32;
-            let words_in_label = row.tokens.iter().filter(|t| !t.stop).count() as f32;
             let lang_factor = if &*row.lang == lang { 1.0 } else { 0.9 };
-            let score = row.label_kind.weight()
-                * lang_factor
-                * (0.5 + 0.3 * completion + if *position == 0 { 0.15 } else { 0.0 })
-                / (1.0 + 0.08 * (words_in_label - 1.0).max(0.0));
+            let score = lang_factor * static_score(table, *row_id, content[driver].chars().count(), word, *position);
             let entry = best.entry(row.concept).or_insert(Suggestion { concept: row.concept, row: *row_id, score });
             if score > entry.score {
                 *entry = Suggestion { concept: row.concept, row: *row_id, score };
