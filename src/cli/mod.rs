@@ -158,6 +158,9 @@ pub enum Command {
         #[command(flatten)]
         client: ClientArgs,
     },
+    /// Link another vocabulary's labels (e.g. the CompetentNL occupation list) to the snapshot and
+    /// write the mappings as a layerable bundle, a TSV with the evidence and SKOS triples.
+    Crosswalk(search::CrosswalkArgs),
     /// Counts per concept kind and relation kind, the snapshot version and the sources.
     Stats {
         #[command(flatten)]
@@ -195,6 +198,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Suggest { prefix, limit, search: s, client } => search::suggest(&client, &s, &prefix, limit),
         Command::Extract { file, search: s, client } => search::extract(&client, &s, &file),
         Command::Eval { queries, qrels, search: s, client } => search::eval(&client, &s, &queries, &qrels),
+        Command::Crosswalk(args) => search::crosswalk(&args),
         Command::Check { ontology } => check(&ontology),
         Command::Concept { id, client } => client::concept(&client, &id),
         Command::Relations { id, kind, direction, limit, client } => {

@@ -353,3 +353,104 @@ pub(super) fn resolve_skill_text(client: &ClientArgs, texts: &[String]) -> Resul
         Ok(ids)
     })
 }
+
+/// `vaardig crosswalk`: link another vocabulary's labels to the snapshot and write the mappings as a
+/// bundle (layerable with `--ontology`), a TSV with the evidence and SKOS mapping triples.
+#[derive(Debug, clap::Args)]
+pub struct CrosswalkArgs {
+    /// The ontology to link to (layered sources; ESCO export, bundles, `embedded`).
+    #[arg(long = "ontology", value_name = "PATH", required = true)]
+    pub ontology: Vec<String>,
+    /// Where the search index is kept.
+    #[arg(long, default_value = "index")]
+    pub index_dir: String,
+    /// The other vocabulary: a CSV (plain or .gz) with one row per label.
+    #[arg(long)]
+    pub input: String,
+    /// Column with the concept id (a URI).
+    #[arg(long, default_value = "concept_uri")]
+    pub id_column: String,
+    /// Column with the label.
+    #[arg(long, default_value = "label")]
+    pub label_column: String,
+    /// The kind of the concepts: occupation or skill.
+    #[arg(long, default_value = "occupation")]
+    pub kind: String,
+    /// Name of the written bundle.
+    #[arg(long, default_value = "crosswalk")]
+    pub name: String,
+    /// Attribution of the other vocabulary, written into the bundle.
+    #[arg(long, default_value = "")]
+    pub attribution: String,
+    /// Output folder (created).
+    #[arg(long)]
+    pub out: String,
+}
+
+pub fn crosswalk(args: &CrosswalkArgs) -> Result<(), Failure> {
+    use crate::search::crosswalk::{crosswalk, read_vocabulary};
+    let fail = |m: String| Failure::new(EXIT_FAILURE, m);
+    let kind = match ConceptKind::parse(&args.kind) {
+        Some(k @ (ConceptKind::Occupation | ConceptKind::Skill)) => k,
+        _ => return Err(Failure::new(2, format!("--kind `{}`: crosswalks link occupations or skills", args.kind))),
+    };
+    let bytes = std::fs::read(&args.input).map_err(|e| fail(format!("cannot read {}: {e}", args.input)))?;
+    let vocabulary = read_vocabulary(&args.input, &bytes, &args.id_column, &args.label_column).map_err(fail)?;
+    let engines = super::load_engines(&args.ontology, Some(Path::new(&args.index_dir)))?;
+    let snapshot = &*engines.snapshot;
+    let (mappings, unmapped) =
+        crosswalk(&engines.search, snapshot, &vocabulary, kind).map_err(|e| fail(e.to_string()))?;
+
+    let out = Path::new(&args.out);
+    std::fs::create_dir_all(out).map_err(|e| fail(format!("cannot create {}: {e}", args.out)))?;
+    let write = |name: &str, text: String| {
+        std::fs::write(out.join(name), text).map_err(|e| fail(format!("cannot write {name}: {e}")))
+    };
+    let toml_string = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    write(
+        "bundle.toml",
+        format!(
+            "name = {}\ntitle = {}\nversion = {}\nattribution = {}\nsynthetic = false\n",
+            toml_string(&args.name),
+            toml_string(&format!("crosswalk of {} to snapshot {}", args.input, snapshot.version())),
+            toml_string(snapshot.version()),
+            toml_string(&args.attribution),
+        ),
+    )?;
+    let mut concepts = String::new();
+    for concept in &vocabulary {
+        let Some((pref, alts)) = concept.labels.split_first() else { continue };
+        let mut line = serde_json::json!({"id": concept.id, "labels": {"nl": {"pref": pref, "alt": alts}}});
+        if kind == ConceptKind::Skill {
+            line["skill_type"] = "skill".into();
+        }
+        concepts.push_str(&format!("{line}\n"));
+    }
+    let file_kind = if kind == ConceptKind::Skill { "skills" } else { "occupations" };
+    write(&format!("{file_kind}-crosswalk.jsonl"), concepts)?;
+    let (mut relations, mut tsv, mut triples) = (String::new(), String::new(), String::new());
+    tsv.push_str("external_id\texternal_label\tmatch\ttarget_id\ttarget_label\tconfidence\tevidence\n");
+    for m in &mappings {
+        let target = &snapshot.concept(m.target).id;
+        let line = serde_json::json!({"from": m.external, "kind": m.kind.as_str(), "to": target, "confidence": (m.confidence * 1000.0).round() / 1000.0});
+        relations.push_str(&format!("{line}\n"));
+        tsv.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{:.3}\t{}\n",
+            m.external, m.external_label, m.kind, target, m.target_label, m.confidence, m.evidence
+        ));
+        let predicate = if m.kind == crate::model::RelationKind::ExactMatch { "exactMatch" } else { "closeMatch" };
+        triples.push_str(&format!("<{}> <http://www.w3.org/2004/02/skos/core#{predicate}> <{target}> .\n", m.external));
+    }
+    write("relations-crosswalk.jsonl", relations)?;
+    write("mappings.tsv", tsv)?;
+    write("mappings.nt", triples)?;
+    let exact = mappings.iter().filter(|m| m.kind == crate::model::RelationKind::ExactMatch).count();
+    println!(
+        "{} concepts: {exact} exact_match, {} close_match, {} unmapped → {}",
+        vocabulary.len(),
+        mappings.len() - exact,
+        unmapped.len(),
+        args.out
+    );
+    Ok(())
+}

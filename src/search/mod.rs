@@ -6,6 +6,7 @@
 //! built from analyzed words, so tantivy's operators in user text are just characters.
 
 pub mod analysis;
+pub mod crosswalk;
 pub mod eval;
 pub mod extract;
 pub mod index;

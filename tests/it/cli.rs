@@ -172,3 +172,40 @@ fn skills_given_as_text_are_resolved_through_extraction() {
     let output = vaardig().args(["match", "--skill-text", "de het een", "--server", &server]).output().unwrap();
     assert_eq!(output.status.code(), Some(5), "nothing recognised is an invalid argument");
 }
+
+#[test]
+fn crosswalk_writes_a_layerable_bundle_with_evidence_and_skos_triples() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("vocab.csv");
+    std::fs::write(
+        &input,
+        "concept_uri,pref_label,label,label_type\n\
+         https://example.org/beroep/1,Heftruckchauffeur,Heftruckchauffeur,prefLabel\n\
+         https://example.org/beroep/1,Heftruckchauffeur,Vorkheftruckchauffeur,altLabel\n\
+         https://example.org/beroep/2,Qwxyz,Qwxyz,prefLabel\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = vaardig()
+        .args(["crosswalk", "--ontology", "embedded", "--index-dir"])
+        .arg(dir.path().join("index"))
+        .arg("--input")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(summary.contains("2 concepts: 1 exact_match, 0 close_match, 1 unmapped"), "{summary}");
+    let tsv = std::fs::read_to_string(out.join("mappings.tsv")).unwrap();
+    assert!(tsv.contains("https://example.org/beroep/1\tHeftruckchauffeur\texact_match"), "{tsv}");
+    let triples = std::fs::read_to_string(out.join("mappings.nt")).unwrap();
+    assert!(
+        triples.starts_with("<https://example.org/beroep/1> <http://www.w3.org/2004/02/skos/core#exactMatch> <http")
+    );
+    let check = vaardig().args(["check", "--ontology", "embedded", "--ontology"]).arg(&out).output().unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{stdout}{}", String::from_utf8_lossy(&check.stderr));
+    assert!(stdout.contains("exact_match"), "{stdout}");
+}
