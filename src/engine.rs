@@ -30,18 +30,25 @@ impl Engines {
     /// # Panics
     /// Only if tantivy cannot build an index in memory, which no input can cause.
     pub fn build(snapshot: Arc<Snapshot>) -> Engines {
+        let (matching, funding) = Self::build_graph_engines(&snapshot);
         let search = SearchEngine::build(&snapshot).expect("an in-memory search index always builds");
-        let matching = MatchingIndex::build(snapshot.clone());
-        let funding = FundingEngine::build(snapshot.clone());
         Engines { snapshot, search, matching, funding }
     }
 
     /// Builds every engine on `snapshot`, persisting the search index under `index_dir` (reused when
     /// the same snapshot starts again).
     pub fn build_persisted(snapshot: Arc<Snapshot>, index_dir: &Path) -> Result<Engines, IndexError> {
-        let search = SearchEngine::build_persisted(&snapshot, index_dir)?;
-        let matching = MatchingIndex::build(snapshot.clone());
-        let funding = FundingEngine::build(snapshot.clone());
-        Ok(Engines { snapshot, search, matching, funding })
+        // The search index is the slow part; matching and funding build beside it on the other core.
+        std::thread::scope(|scope| {
+            let graph = scope.spawn(|| Self::build_graph_engines(&snapshot));
+            let search = SearchEngine::build_persisted(&snapshot, index_dir)?;
+            let (matching, funding) = graph.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok(Engines { snapshot: snapshot.clone(), search, matching, funding })
+        })
+    }
+
+    /// The engines that read only the graph (no text analysis).
+    fn build_graph_engines(snapshot: &Arc<Snapshot>) -> (MatchingIndex, FundingEngine) {
+        (MatchingIndex::build(snapshot.clone()), FundingEngine::build(snapshot.clone()))
     }
 }

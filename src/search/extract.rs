@@ -97,7 +97,7 @@ impl Gazetteer {
             for lang in [Lang::Nl, Lang::En] {
                 let keys: Vec<String> = content
                     .iter()
-                    .map(|w| token(&table.stemmers, &table.decompounder, &w.text, lang).key.into_string())
+                    .map(|w| token(&table.stemmers, &table.decompounder, &w.text, lang).key.to_string())
                     .collect();
                 for start in 0..keys.len() {
                     for n in (1..=MAX_WORDS.min(keys.len() - start)).rev() {

@@ -223,7 +223,7 @@ impl TantivyIndex {
         for t in query.iter().filter(|t| !t.stop) {
             should.push((Occur::Should, Box::new(BoostQuery::new(term(f.exact, &t.word), 2.0))));
             should.push((Occur::Should, Box::new(BoostQuery::new(term(f.keys, &t.key), 1.5))));
-            for part in &t.parts {
+            for part in t.parts.iter() {
                 should.push((Occur::Should, term(f.keys, part)));
             }
             should.push((Occur::Should, Box::new(BoostQuery::new(term(f.desc, &t.key), 0.2))));
@@ -265,7 +265,7 @@ impl TantivyIndex {
 }
 
 fn fill(index: &Index, f: Fields, table: &LabelTable) -> Result<(), IndexError> {
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, 100_000_000)?;
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 40_000_000)?;
     for (i, row) in table.rows.iter().enumerate() {
         let mut doc = TantivyDocument::default();
         doc.add_u64(f.row, i as u64);

@@ -6,6 +6,7 @@
 //! occupation belongs to, which matters when a title has no ESCO occupation of its own.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::analysis::{self, Decompounder, Lang, Stemmers};
 use crate::model::{ConceptKind, Details, LabelForm, RelationKind};
@@ -48,15 +49,16 @@ impl LabelKind {
     }
 }
 
-/// One analyzed word of a label.
+/// One analyzed word of a label. Strings are shared (`Arc`): the same word occurs in thousands of
+/// labels, and the table is analyzed once per word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     /// Normalized word.
-    pub word: Box<str>,
+    pub word: Arc<str>,
     /// Variant + stem key in the label's language.
-    pub key: Box<str>,
+    pub key: Arc<str>,
     /// Compound parts (their keys), empty when the word is not a compound.
-    pub parts: Vec<Box<str>>,
+    pub parts: Arc<[Arc<str>]>,
     pub stop: bool,
 }
 
@@ -108,12 +110,12 @@ pub fn analyze(stemmers: &Stemmers, decompounder: &Decompounder, text: &str, lan
 pub fn token(stemmers: &Stemmers, decompounder: &Decompounder, word: &str, lang: Lang) -> Token {
     let stop = analysis::is_stop_word(word);
     // Compounds are a Dutch (and Germanic) phenomenon; English labels are split into words already.
-    let parts = if lang == Lang::En || stop {
-        Vec::new()
+    let parts: Arc<[Arc<str>]> = if lang == Lang::En || stop {
+        Arc::new([])
     } else {
-        decompounder.split(word).iter().map(|p| stemmers.key(p, Lang::Nl).into_boxed_str()).collect()
+        decompounder.split(word).iter().map(|p| Arc::from(stemmers.key(p, Lang::Nl))).collect()
     };
-    Token { word: word.into(), key: stemmers.key(word, lang).into_boxed_str(), parts, stop }
+    Token { word: word.into(), key: stemmers.key(word, lang).into(), parts, stop }
 }
 
 impl LabelTable {
@@ -130,52 +132,17 @@ impl LabelTable {
         }
         decompounder.learn_modifiers();
 
-        let mut rows = Vec::new();
-        let mut descriptions = Vec::new();
-        // Labels share most of their words: analyze each (word, language) once.
-        let mut cache: HashMap<(String, Lang), Token> = HashMap::new();
-        let mut analyze_cached = |text: &str, lang: Lang| -> Vec<Token> {
-            analysis::words(text)
-                .into_iter()
-                .map(|w| {
-                    cache
-                        .entry((w.text, lang))
-                        .or_insert_with_key(|(word, lang)| token(&stemmers, &decompounder, word, *lang))
-                        .clone()
-                })
-                .collect()
-        };
-        for (idx, concept) in snapshot.concepts() {
-            for label in &concept.labels {
-                let lang = Lang::from_code(&label.lang);
-                rows.push(LabelRow {
-                    concept: idx,
-                    kind: concept.kind,
-                    label_kind: LabelKind::from_form(label.form),
-                    lang: label.lang.clone(),
-                    text: label.text.clone(),
-                    tokens: analyze_cached(&label.text, lang),
-                });
-            }
-            for code in codes(concept) {
-                rows.push(LabelRow {
-                    concept: idx,
-                    kind: concept.kind,
-                    label_kind: LabelKind::Code,
-                    lang: "".into(),
-                    text: code.clone().into(),
-                    tokens: vec![Token { word: code.clone().into(), key: code.into(), parts: Vec::new(), stop: false }],
-                });
-            }
-            for d in &concept.descriptions {
-                let lang = Lang::from_code(&d.lang);
-                let tokens = analyze_cached(&d.text, lang);
-                descriptions.push(DescriptionRow { concept: idx, kind: concept.kind, tokens });
-            }
-            if concept.kind == ConceptKind::IscoGroup {
-                rows.extend(member_rows(snapshot, idx, &mut analyze_cached));
-            }
-        }
+        // Two halves of the concepts analyzed on both cores, then joined in concept order.
+        let n = snapshot.len();
+        let (first, second) = std::thread::scope(|scope| {
+            let (stemmers, decompounder) = (&stemmers, &decompounder);
+            let second = scope.spawn(move || analyze_range(snapshot, n / 2..n, stemmers, decompounder));
+            let first = analyze_range(snapshot, 0..n / 2, stemmers, decompounder);
+            (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        let (mut rows, mut descriptions) = first;
+        rows.extend(second.0);
+        descriptions.extend(second.1);
         let mut key_df: HashMap<Box<str>, u32> = HashMap::new();
         for row in &rows {
             let mut seen: Vec<&str> = Vec::new();
@@ -209,6 +176,65 @@ impl LabelTable {
     pub fn analyze(&self, text: &str, lang: Lang) -> Vec<Token> {
         analyze(&self.stemmers, &self.decompounder, text, lang)
     }
+}
+
+/// Analyzes the labels, codes and descriptions of the concepts in `range`.
+fn analyze_range(
+    snapshot: &Snapshot,
+    range: std::ops::Range<usize>,
+    stemmers: &Stemmers,
+    decompounder: &Decompounder,
+) -> (Vec<LabelRow>, Vec<DescriptionRow>) {
+    let mut rows = Vec::new();
+    let mut descriptions = Vec::new();
+    // Labels share most of their words: analyze each (word, language) once.
+    let mut cache: HashMap<(String, Lang), Token> = HashMap::new();
+    let mut analyze_cached = |text: &str, lang: Lang| -> Vec<Token> {
+        analysis::words(text)
+            .into_iter()
+            .map(|w| {
+                cache
+                    .entry((w.text, lang))
+                    .or_insert_with_key(|(word, lang)| token(stemmers, decompounder, word, *lang))
+                    .clone()
+            })
+            .collect()
+    };
+    for i in range {
+        let idx = ConceptIdx(i as u32);
+        let concept = snapshot.concept(idx);
+        for label in &concept.labels {
+            let lang = Lang::from_code(&label.lang);
+            rows.push(LabelRow {
+                concept: idx,
+                kind: concept.kind,
+                label_kind: LabelKind::from_form(label.form),
+                lang: label.lang.clone(),
+                text: label.text.clone(),
+                tokens: analyze_cached(&label.text, lang),
+            });
+        }
+        for code in codes(concept) {
+            let token =
+                Token { word: code.as_str().into(), key: code.as_str().into(), parts: Arc::new([]), stop: false };
+            rows.push(LabelRow {
+                concept: idx,
+                kind: concept.kind,
+                label_kind: LabelKind::Code,
+                lang: "".into(),
+                text: code.into(),
+                tokens: vec![token],
+            });
+        }
+        for d in &concept.descriptions {
+            let tokens = analyze_cached(&d.text, Lang::from_code(&d.lang));
+            descriptions.push(DescriptionRow { concept: idx, kind: concept.kind, tokens });
+        }
+        if concept.kind == ConceptKind::IscoGroup {
+            rows.extend(member_rows(snapshot, idx, &mut analyze_cached));
+        }
+    }
+    (rows, descriptions)
 }
 
 /// Codes by which people look a concept up.

@@ -100,14 +100,29 @@ impl SearchEngine {
     /// Builds, persisting the tantivy index under `dir` keyed by the snapshot version (reused on
     /// the next start with the same snapshot).
     pub fn build_persisted(snapshot: &Snapshot, dir: &Path) -> Result<SearchEngine, IndexError> {
+        let started = std::time::Instant::now();
         let labels = LabelTable::build(snapshot);
+        let analysed = started.elapsed();
         let index = index::TantivyIndex::open_or_build(dir, snapshot.version(), &labels)?;
+        tracing::info!(
+            labels = labels.rows.len(),
+            analysis_ms = analysed.as_millis() as u64,
+            index_ms = (started.elapsed() - analysed).as_millis() as u64,
+            reused = index.reused,
+            "search index ready"
+        );
         Ok(Self::assemble(labels, index))
     }
 
     fn assemble(labels: LabelTable, index: index::TantivyIndex) -> SearchEngine {
-        let suggest = suggest::SuggestIndex::build(&labels);
-        let gazetteer = extract::Gazetteer::build(&labels);
+        let started = std::time::Instant::now();
+        // Independent structures over the same table: build them on both cores.
+        let (suggest, gazetteer) = std::thread::scope(|scope| {
+            let suggest = scope.spawn(|| suggest::SuggestIndex::build(&labels));
+            let gazetteer = extract::Gazetteer::build(&labels);
+            (suggest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), gazetteer)
+        });
+        tracing::info!(millis = started.elapsed().as_millis() as u64, "autocomplete and extraction ready");
         SearchEngine { labels, index, suggest, gazetteer }
     }
 

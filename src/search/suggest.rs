@@ -8,6 +8,7 @@
 //! from keystroke to keystroke.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::analysis;
 use super::labels::{LabelKind, LabelTable};
@@ -18,7 +19,7 @@ use crate::ontology::ConceptIdx;
 #[derive(Debug, Default)]
 pub struct SuggestIndex {
     /// (word, row, position of the word in the label), sorted by word.
-    entries: Vec<(Box<str>, u32, u16)>,
+    entries: Vec<(Arc<str>, u32, u16)>,
     /// For prefixes of one or two characters — whose ranges hold tens of thousands of words — the
     /// best rows precomputed (score without the language factor), best first.
     short: HashMap<Box<str>, Vec<(f32, u32)>>,
@@ -124,7 +125,7 @@ impl SuggestIndex {
     }
 
     /// The entries whose word starts with `prefix`.
-    fn range(&self, prefix: &str) -> &[(Box<str>, u32, u16)] {
+    fn range(&self, prefix: &str) -> &[(Arc<str>, u32, u16)] {
         let start = self.entries.partition_point(|(w, _, _)| &**w < prefix);
         let end = start + self.entries[start..].partition_point(|(w, _, _)| w.starts_with(prefix));
         &self.entries[start..end]
@@ -158,7 +159,7 @@ impl SuggestIndex {
             }
         }
         // Drive with the most selective word; check the others on the row itself.
-        let ranges: Vec<&[(Box<str>, u32, u16)]> = content.iter().map(|w| self.range(w)).collect();
+        let ranges: Vec<&[(Arc<str>, u32, u16)]> = content.iter().map(|w| self.range(w)).collect();
         let Some(driver) = (0..ranges.len()).min_by_key(|&i| ranges[i].len()) else { return Vec::new() };
         let mut best: HashMap<ConceptIdx, Suggestion> = HashMap::new();
         for (word, row_id, position) in ranges[driver] {
