@@ -206,6 +206,13 @@ impl Snapshot {
         views.into_iter().map(|(_, view)| view).collect()
     }
 
+    /// How many relations a concept takes part in, in both directions: a rough measure of how
+    /// central it is (a skill many occupations require, a well-described occupation).
+    pub fn degree(&self, idx: ConceptIdx) -> usize {
+        self.graph.edges_directed(idx.node(), Direction::Outgoing).count()
+            + self.graph.edges_directed(idx.node(), Direction::Incoming).count()
+    }
+
     /// Walks `broader` up (ancestors) and down (descendants) breadth-first to `depth` levels,
     /// visiting each concept once and stopping after `max_nodes` per direction.
     pub fn hierarchy(&self, idx: ConceptIdx, depth: u32, max_nodes: usize) -> Hierarchy {

@@ -90,6 +90,9 @@ pub struct LabelTable {
     key_df: HashMap<Box<str>, u32>,
     /// Descriptions, matched with a low weight.
     pub descriptions: Vec<DescriptionRow>,
+    /// Per concept, in [0, 1]: how central it is in the graph (log of its relation count), used to
+    /// order autocomplete suggestions that the prefix alone cannot tell apart.
+    pub popularity: Vec<f32>,
 }
 
 /// The analyzed description of a concept in one language.
@@ -157,7 +160,10 @@ impl LabelTable {
                 *key_df.entry(k.into()).or_default() += 1;
             }
         }
-        LabelTable { rows, stemmers, decompounder, key_df, descriptions }
+        let degrees: Vec<f32> = (0..snapshot.len()).map(|i| snapshot.degree(ConceptIdx(i as u32)) as f32).collect();
+        let max_degree = degrees.iter().copied().fold(1.0f32, f32::max);
+        let popularity = degrees.iter().map(|d| (1.0 + d).ln() / (1.0 + max_degree).ln()).collect();
+        LabelTable { rows, stemmers, decompounder, key_df, descriptions, popularity }
     }
 
     /// Inverse document frequency of a key over labels: rare words decide a match, common ones

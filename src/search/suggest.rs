@@ -36,7 +36,8 @@ fn static_score(table: &LabelTable, row: u32, typed_chars: usize, word: &str, po
     let row = &table.rows[row as usize];
     let completion = typed_chars as f32 / word.chars().count().max(1) as f32;
     let words_in_label = row.tokens.iter().filter(|t| !t.stop).count() as f32;
-    row.label_kind.weight() * (0.5 + 0.3 * completion + if position == 0 { 0.15 } else { 0.0 })
+    let popularity = table.popularity.get(row.concept.0 as usize).copied().unwrap_or(0.0);
+    row.label_kind.weight() * (0.45 + 0.3 * completion + 0.15 * popularity + if position == 0 { 0.15 } else { 0.0 })
         / (1.0 + 0.08 * (words_in_label - 1.0).max(0.0))
 }
 
