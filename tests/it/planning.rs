@@ -182,3 +182,59 @@ fn planning_unreachable_target_says_what_stays_open_and_why() {
         );
     }
 }
+
+mod grpc {
+    use vaardig::proto::v1 as pb;
+    use vaardig::proto::v1::planning_service_client::PlanningServiceClient;
+
+    use super::DATA_ANALIST;
+    use crate::helpers::{embedded, spawn_server};
+
+    fn request() -> pb::SuggestTrainingPathRequest {
+        pb::SuggestTrainingPathRequest {
+            profile: Some(pb::Profile::default()),
+            target_occupation_id: DATA_ANALIST.into(),
+            person: Some(pb::PersonFacts { age: Some(40), ..Default::default() }),
+            start_date: "2024-08-01".into(),
+            constraints: Some(pb::PlanConstraints { horizon_years: 3, ..Default::default() }),
+            lang: String::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn planning_rpc_answers_three_options_and_names_bad_fields() {
+        let server = spawn_server(embedded()).await;
+        let mut client = PlanningServiceClient::new(server.channel().await);
+        let answer = client.suggest_training_path(request()).await.unwrap().into_inner();
+        let kinds: Vec<&str> = answer.options.iter().map(|o| o.kind.as_str()).collect();
+        assert_eq!(kinds, ["cheapest", "fastest", "most_complete"]);
+        assert!(answer.options[2].steps.iter().all(|s| !s.why.is_empty()));
+
+        let mut bad = request();
+        bad.target_occupation_id = "esco:occupation/does-not-exist".into();
+        bad.constraints = Some(pb::PlanConstraints {
+            horizon_years: 11,
+            employer_budget_cents: -1,
+            own_budget_per_year_cents: Some(-5),
+            ..Default::default()
+        });
+        let status = client.suggest_training_path(bad).await.unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        for field in [
+            "target_occupation_id",
+            "constraints.horizon_years",
+            "constraints.employer_budget_cents",
+            "constraints.own_budget_per_year_cents",
+        ] {
+            assert!(status.message().contains(field), "{field} in {}", status.message());
+        }
+        let mut bad_skill = request();
+        bad_skill.profile = Some(pb::Profile {
+            skills: vec![pb::SkillClaim { skill_id: "esco:skill/nope".into(), ..Default::default() }],
+            ..Default::default()
+        });
+        let status = client.suggest_training_path(bad_skill).await.unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        assert!(status.message().contains("profile.skills[0]"), "{}", status.message());
+    }
+}
