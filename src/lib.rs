@@ -27,6 +27,8 @@
 //! - [`search`] — Dutch-grade search, autocomplete and extraction (tantivy + own analysis).
 //! - [`matching`] — skill gaps, occupation matching, career transitions and candidate ranking,
 //!   with exact explanations.
+//! - [`planning`] — training paths: candidates, an exact (≤ 40) or bounded optimiser, schedules
+//!   with funding per calendar year.
 //! - [`funding`] — funding schemes as dated data (rules with their policy sources) and eligibility
 //!   checks with a trace of every condition and counterfactuals.
 //! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
@@ -41,6 +43,7 @@ pub mod funding;
 pub mod matching;
 pub mod model;
 pub mod ontology;
+pub mod planning;
 pub mod proto;
 pub mod search;
 pub mod server;

@@ -264,7 +264,7 @@ fn occupation(index: &MatchingIndex, id: &str, field: &str) -> Result<(ConceptId
 }
 
 /// The wire profile as domain input; enum values are checked here, ids when resolving.
-fn profile_input(profile: pb::Profile, field: &str, violations: &mut Violations) -> ProfileInput {
+pub(crate) fn profile_input(profile: pb::Profile, field: &str, violations: &mut Violations) -> ProfileInput {
     let skills = profile
         .skills
         .into_iter()
@@ -284,7 +284,7 @@ fn profile_input(profile: pb::Profile, field: &str, violations: &mut Violations)
 }
 
 /// Resolves a profile against the snapshot; every problem becomes a violation under `field`.
-fn resolve(snapshot: &Snapshot, input: ProfileInput, field: &str) -> Result<Profile, ApiError> {
+pub(crate) fn resolve(snapshot: &Snapshot, input: ProfileInput, field: &str) -> Result<Profile, ApiError> {
     Profile::resolve(snapshot, input).map_err(|problems| {
         ApiError::InvalidArgument(problems.into_iter().map(|p| (format!("{field}.{}", p.field), p.message)).collect())
     })

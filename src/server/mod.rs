@@ -9,6 +9,7 @@ pub mod convert;
 pub mod error;
 pub mod funding;
 pub mod matching;
+pub mod planning;
 pub mod search;
 
 use std::future::Future;
@@ -22,6 +23,7 @@ use crate::engine::Engines;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
 use crate::proto::v1::funding_service_server::FundingServiceServer;
 use crate::proto::v1::matching_service_server::MatchingServiceServer;
+use crate::proto::v1::planning_service_server::PlanningServiceServer;
 use crate::proto::v1::search_service_server::SearchServiceServer;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -53,6 +55,7 @@ pub async fn serve(
     health.set_serving::<SearchServiceServer<search::SearchApi>>().await;
     health.set_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
     health.set_serving::<FundingServiceServer<funding::FundingApi>>().await;
+    health.set_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -82,7 +85,8 @@ pub async fn serve(
         .add_service(ConceptServiceServer::new(concepts::ConceptApi::new(engines.clone())))
         .add_service(SearchServiceServer::new(search::SearchApi::new(engines.clone())))
         .add_service(MatchingServiceServer::new(matching::MatchingApi::new(engines.clone())))
-        .add_service(FundingServiceServer::new(funding::FundingApi::new(engines.clone())));
+        .add_service(FundingServiceServer::new(funding::FundingApi::new(engines.clone())))
+        .add_service(PlanningServiceServer::new(planning::PlanningApi::new(engines.clone())));
     let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
         let _ = stop_rx.await;
     }));
@@ -93,6 +97,7 @@ pub async fn serve(
     health.set_not_serving::<SearchServiceServer<search::SearchApi>>().await;
     health.set_not_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
     health.set_not_serving::<FundingServiceServer<funding::FundingApi>>().await;
+    health.set_not_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
     let _ = stop_tx.send(());
     // tonic waits for open connections without a limit: bound the drain.
     match tokio::time::timeout(drain_timeout, server).await {

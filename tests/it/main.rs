@@ -10,4 +10,5 @@ mod concepts_esco;
 mod errors;
 mod funding;
 mod matching;
+mod planning;
 mod search;

@@ -1,0 +1,305 @@
+//! Candidates: the courses (and credential procedures) that can close part of a gap, turned into an
+//! abstract [`Instance`] for the optimiser.
+//!
+//! A course is a candidate when it gives credit to at least one essential requirement the profile
+//! does not fully meet, fits the constraints (delivery mode, region or nationwide, hours per week,
+//! a start date within the horizon) and its prerequisites can be met: a prerequisite course the
+//! profile does not already cover comes along as an item of its own; a prerequisite skill the
+//! profile does not hold is taught by the cheapest fitting course that teaches it.
+//!
+//! Credit reuses the matching engine: a course's skills become [`Held`] skills — certified at the
+//! credential's level when it leads to a credential, else assessed — and [`Credits::expand`] gives
+//! the very credit ComputeSkillGap would give. An EVC procedure certifies only skills the person
+//! already shows (it validates prior learning; it teaches nothing), so it lifts partial credit to
+//! full credit, often cheaper and faster than a course.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::matching::credit::Credits;
+use crate::matching::index::Requirement;
+use crate::matching::profile::{Basis, Held};
+use crate::matching::{EvidenceLevel, MatchingIndex};
+use crate::model::{ConceptKind, CourseDetails, CredentialKind, Date, Details, RelationKind, Status};
+use crate::ontology::{ConceptIdx, Dir, Snapshot};
+
+use super::Constraints;
+use super::optimise::{Instance, Item};
+use crate::matching::scoring::WEIGHT_QUANTUM;
+
+/// The credit at which a requirement counts as covered: an exact (or narrower) skill, assessed or
+/// better. Less (self-declared, experience, a related skill) leaves room for a course or an EVC.
+pub const FULL_CREDIT: f64 = 0.875;
+
+/// One essential requirement the profile does not fully meet.
+#[derive(Debug, Clone, Copy)]
+pub struct GapRequirement {
+    pub requirement: Requirement,
+    /// The credit the profile already earns for it, in [0, 1).
+    pub base: f64,
+}
+
+/// One course the optimiser may choose.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub course: ConceptIdx,
+    /// Credit per gap requirement position, above the base.
+    pub credits: Vec<(u32, f64)>,
+    /// Candidate positions that must come first.
+    pub prerequisites: Vec<u32>,
+    /// Whether it is an EVC procedure (certifies what the person already shows).
+    pub evc: bool,
+}
+
+/// The candidates of one request.
+#[derive(Debug, Clone, Default)]
+pub struct Candidates {
+    pub gap: Vec<GapRequirement>,
+    /// In topological order (prerequisites first).
+    pub list: Vec<Candidate>,
+    /// Gap positions some course teaches but none fits the constraints.
+    pub filtered_out: BTreeSet<u32>,
+}
+
+/// The course details of a concept.
+pub fn course_details(snapshot: &Snapshot, idx: ConceptIdx) -> Option<&CourseDetails> {
+    match &snapshot.concept(idx).details {
+        Details::Course(details) => Some(details),
+        _ => None,
+    }
+}
+
+/// The credential kinds a course leads to, with their concepts.
+fn credentials(snapshot: &Snapshot, course: ConceptIdx) -> Vec<(ConceptIdx, CredentialKind)> {
+    snapshot
+        .relations(course, Dir::Outgoing, Some(RelationKind::LeadsTo))
+        .into_iter()
+        .filter_map(|view| match &snapshot.concept(view.other).details {
+            Details::Credential(c) => Some((view.other, c.credential_kind)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a course fits the constraints; `None` when it does, else why not.
+fn fits(details: &CourseDetails, constraints: &Constraints) -> bool {
+    if !constraints.modes.is_empty() && !constraints.modes.contains(&details.delivery) {
+        return false;
+    }
+    if let (Some(region), Some(course_region)) = (&constraints.region, &details.region)
+        && **course_region != **region
+        && details.delivery != crate::model::Delivery::Online
+    {
+        return false;
+    }
+    if let Some(hours) = constraints.hours_per_week
+        && details.weeks > 0
+        && details.hours.div_ceil(details.weeks) > hours
+    {
+        return false;
+    }
+    details.start_dates.iter().any(|d| *d >= constraints.start && *d < constraints.horizon_end())
+}
+
+/// Finds the candidates for `requirements` (the target's list) and the profile's `credits`.
+pub fn find(
+    index: &MatchingIndex,
+    requirements: &[Requirement],
+    credits: &Credits,
+    constraints: &Constraints,
+) -> Candidates {
+    let snapshot = index.snapshot();
+    let gap: Vec<GapRequirement> = requirements
+        .iter()
+        .filter(|r| r.importance == crate::model::Importance::Essential)
+        .map(|r| GapRequirement { requirement: *r, base: credits.get(r.skill).map_or(0.0, |c| c.value) })
+        .filter(|g| g.base < FULL_CREDIT)
+        .collect();
+    let gap_position: HashMap<ConceptIdx, u32> =
+        gap.iter().enumerate().map(|(i, g)| (g.requirement.skill, i as u32)).collect();
+
+    // Courses crediting a gap skill: through the skill itself or any skill that credits it.
+    let mut teaching: BTreeSet<ConceptIdx> = BTreeSet::new();
+    for g in &gap {
+        let mut sources = vec![g.requirement.skill];
+        sources.extend(index.creditors(g.requirement.skill).iter().map(|l| l.skill));
+        for skill in sources {
+            for view in snapshot.relations(skill, Dir::Incoming, Some(RelationKind::Teaches)) {
+                teaching.insert(view.other);
+            }
+        }
+    }
+
+    let usable = |idx: ConceptIdx| -> Option<&CourseDetails> {
+        let concept = snapshot.concept(idx);
+        if concept.kind != ConceptKind::Course || concept.status != Status::Released {
+            return None;
+        }
+        let details = course_details(snapshot, idx)?;
+        snapshot.lookup(&details.provider)?;
+        fits(details, constraints).then_some(details)
+    };
+
+    // Credit per gap position that a course gives, above the base.
+    let credit_of = |course: ConceptIdx| -> (Vec<(u32, f64)>, bool) {
+        let creds = credentials(snapshot, course);
+        let evc = creds.iter().any(|(_, k)| *k == CredentialKind::EvcErvaringscertificaat);
+        let basis = match creds.first() {
+            Some((credential, kind)) => Basis::Certified {
+                credential: *credential,
+                level: if *kind == CredentialKind::EvcErvaringscertificaat {
+                    EvidenceLevel::Evc
+                } else {
+                    EvidenceLevel::Credential
+                },
+            },
+            None => Basis::Claim(EvidenceLevel::Assessed),
+        };
+        let held: Vec<Held> = snapshot
+            .relations(course, Dir::Outgoing, Some(RelationKind::Teaches))
+            .into_iter()
+            .map(|view| view.other)
+            .filter(|skill| !evc || credits.get(*skill).is_some())
+            .map(|skill| Held { skill, basis })
+            .collect();
+        let taught = Credits::expand(index, &held);
+        let mut list: Vec<(u32, f64)> = taught
+            .iter()
+            .filter_map(|(skill, c)| {
+                let position = *gap_position.get(&skill)?;
+                (c.value > gap[position as usize].base).then_some((position, c.value))
+            })
+            .collect();
+        list.sort_by_key(|(p, _)| *p);
+        (list, evc)
+    };
+
+    let mut filtered_out = BTreeSet::new();
+    // Chosen courses and their prerequisite courses, by concept.
+    let mut chosen: BTreeMap<ConceptIdx, (Vec<(u32, f64)>, bool)> = BTreeMap::new();
+    for &course in &teaching {
+        let (list, evc) = credit_of(course);
+        if list.is_empty() {
+            continue;
+        }
+        if usable(course).is_none() {
+            filtered_out.extend(list.iter().map(|(p, _)| *p));
+            continue;
+        }
+        chosen.insert(course, (list, evc));
+    }
+
+    // Prerequisite courses, transitively; a course whose prerequisites cannot be met is dropped.
+    let covered_by_profile = |course: ConceptIdx| {
+        snapshot
+            .relations(course, Dir::Outgoing, Some(RelationKind::Teaches))
+            .into_iter()
+            .all(|view| credits.get(view.other).is_some_and(|c| c.kind.covers()))
+    };
+    let mut prerequisites: BTreeMap<ConceptIdx, Vec<ConceptIdx>> = BTreeMap::new();
+    let mut queue: Vec<ConceptIdx> = chosen.keys().copied().collect();
+    let mut dropped: BTreeSet<ConceptIdx> = BTreeSet::new();
+    while let Some(course) = queue.pop() {
+        if prerequisites.contains_key(&course) {
+            continue;
+        }
+        let mut needs = Vec::new();
+        for view in snapshot.relations(course, Dir::Outgoing, Some(RelationKind::Prerequisite)) {
+            let other = snapshot.concept(view.other);
+            let needed = match other.kind {
+                ConceptKind::Course if covered_by_profile(view.other) => None,
+                ConceptKind::Course => Some(view.other),
+                ConceptKind::Skill if credits.get(view.other).is_some() => None,
+                ConceptKind::Skill => snapshot
+                    .relations(view.other, Dir::Incoming, Some(RelationKind::Teaches))
+                    .into_iter()
+                    .map(|v| v.other)
+                    .filter(|c| *c != course && usable(*c).is_some())
+                    .min_by_key(|c| (course_details(snapshot, *c).map_or(u64::MAX, |d| d.price_cents), *c)),
+                _ => None,
+            };
+            match needed {
+                Some(p) if usable(p).is_some() => {
+                    needs.push(p);
+                    queue.push(p);
+                }
+                Some(_) => {
+                    dropped.insert(course);
+                }
+                None if other.kind == ConceptKind::Skill && credits.get(view.other).is_none() => {
+                    dropped.insert(course);
+                }
+                None => {}
+            }
+        }
+        prerequisites.insert(course, needs);
+    }
+
+    // Topological order (Kahn, lowest concept first); courses in cycles or with dropped
+    // prerequisites are left out.
+    let mut order: Vec<ConceptIdx> = Vec::new();
+    let mut placed: BTreeSet<ConceptIdx> = BTreeSet::new();
+    loop {
+        let next = prerequisites.iter().find(|(c, needs)| {
+            !placed.contains(*c) && !dropped.contains(*c) && needs.iter().all(|p| placed.contains(p))
+        });
+        let Some((&course, _)) = next else { break };
+        placed.insert(course);
+        order.push(course);
+    }
+    let position: HashMap<ConceptIdx, u32> = order.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
+    let list: Vec<Candidate> = order
+        .iter()
+        .map(|&course| {
+            let (credits, evc) = chosen.get(&course).cloned().unwrap_or_else(|| credit_of(course));
+            let prerequisites = prerequisites[&course].iter().filter_map(|p| position.get(p).copied()).collect();
+            Candidate { course, credits, prerequisites, evc }
+        })
+        .collect();
+    for course in dropped.iter().filter_map(|c| chosen.get(c)) {
+        filtered_out.extend(course.0.iter().map(|(p, _)| *p));
+    }
+    Candidates { gap, list, filtered_out }
+}
+
+/// The weight of a gain, in integer quanta.
+pub fn quanta(weight: f64) -> u64 {
+    (weight / WEIGHT_QUANTUM).round().max(0.0) as u64
+}
+
+impl Candidates {
+    /// The optimiser's view: gains in quanta, own-cost estimates, durations.
+    pub fn instance(
+        &self,
+        snapshot: &Snapshot,
+        own_cost: impl Fn(ConceptIdx) -> u64,
+        weeks: impl Fn(&CourseDetails) -> u32,
+    ) -> Instance {
+        let items = self
+            .list
+            .iter()
+            .map(|c| {
+                let details = course_details(snapshot, c.course);
+                Item {
+                    gains: c
+                        .credits
+                        .iter()
+                        .map(|&(p, value)| {
+                            let g = &self.gap[p as usize];
+                            (p, quanta(g.requirement.weight * (value - g.base)))
+                        })
+                        .filter(|(_, q)| *q > 0)
+                        .collect(),
+                    cost: own_cost(c.course),
+                    weeks: details.map_or(0, &weeks),
+                    prerequisites: c.prerequisites.clone(),
+                }
+            })
+            .collect();
+        Instance { requirements: self.gap.len(), items }
+    }
+}
+
+/// Whether `date` is a planned start of `details` on or after `from` and before `until`.
+pub fn next_start(details: &CourseDetails, from: Date, until: Date) -> Option<Date> {
+    details.start_dates.iter().copied().filter(|d| *d >= from && *d < until).min()
+}

@@ -1,0 +1,374 @@
+//! Training paths: which courses, credential procedures and funding close the gap between a
+//! person and a target occupation, in which order and which years.
+//!
+//! [`suggest_path`] works in three steps:
+//!
+//! 1. [`candidates`] — the essential requirements the profile does not meet (the matching engine's
+//!    credit, so a plan and ComputeSkillGap agree), and the courses that fit the constraints and
+//!    credit at least one of them, with their prerequisites, in topological order.
+//! 2. [`optimise`] — three choices over the candidates: the most complete, the cheapest for the
+//!    person and the fastest (the latter two reaching [`GOOD_ENOUGH_SHARE`] of the most reachable
+//!    value). Exact up to 40 candidates, a greedy with a reported bound beyond.
+//! 3. [`schedule`] — dates, calendar years and funding per step: public schemes through the
+//!    funding engine within their yearly caps, then the employer budget, then own money.
+//!
+//! Everything is deterministic: the same request on the same snapshot gives the same plan. Person
+//! facts and profiles live only for the call and are never stored or logged.
+
+pub mod candidates;
+pub mod optimise;
+pub mod schedule;
+
+use std::collections::BTreeSet;
+
+use crate::funding::{Application, Decision, FundingEngine, PersonFacts};
+use crate::matching::credit::Credits;
+use crate::matching::{MatchingIndex, Profile};
+use crate::model::{ConceptKind, Date, Delivery, RelationKind};
+use crate::ontology::{ConceptIdx, Dir};
+
+pub use optimise::{Bound, Objective};
+pub use schedule::{Funding, Unplaced};
+
+/// The longest horizon a plan may have.
+pub const MAX_HORIZON_YEARS: u32 = 10;
+/// The cheapest and the fastest option must reach this share of the most reachable gap weight:
+/// "cheapest" should not mean "do nothing".
+pub const GOOD_ENOUGH_SHARE: f64 = 0.8;
+
+/// The person's constraints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraints {
+    /// The plan starts on this day.
+    pub start: Date,
+    /// 1–10 years.
+    pub horizon_years: u32,
+    /// Hours available per week; a course needing more per week is not a candidate.
+    pub hours_per_week: Option<u32>,
+    /// Accepted delivery modes; empty = all.
+    pub modes: Vec<Delivery>,
+    /// Arbeidsmarktregio: courses elsewhere are out unless online.
+    pub region: Option<String>,
+    /// The most own money per calendar year; `None` = no limit.
+    pub own_budget_per_year_cents: Option<u64>,
+    /// What the employer (or O&O fund) pays at most over the whole plan.
+    pub employer_budget_cents: u64,
+}
+
+impl Constraints {
+    /// The first day after the horizon.
+    pub fn horizon_end(&self) -> Date {
+        let year = self.start.year() + self.horizon_years as i32;
+        Date::new(year, self.start.month(), self.start.day().min(28)).unwrap_or(self.start)
+    }
+}
+
+/// Why an essential requirement stays open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OpenReason {
+    /// No course in the ontology teaches it (or a skill that credits it).
+    NoCourse,
+    /// Courses teach it, but none fits the constraints (mode, region, hours, start dates within
+    /// the horizon) or their prerequisites cannot be met.
+    Constraints,
+    /// A fitting course exists but could not be scheduled or paid within the horizon and budgets.
+    NotScheduled,
+    /// This option leaves it open on purpose (cheapest and fastest stop at the good-enough share).
+    NotChosen,
+}
+
+impl OpenReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpenReason::NoCourse => "no_course",
+            OpenReason::Constraints => "constraints",
+            OpenReason::NotScheduled => "not_scheduled",
+            OpenReason::NotChosen => "not_chosen",
+        }
+    }
+
+    /// A sentence for a person.
+    pub fn text(self, english: bool) -> &'static str {
+        match (self, english) {
+            (OpenReason::NoCourse, false) => "geen opleiding in het aanbod leert deze vaardigheid",
+            (OpenReason::NoCourse, true) => "no course on offer teaches this skill",
+            (OpenReason::Constraints, false) => {
+                "opleidingen hiervoor passen niet binnen de voorwaarden (vorm, regio, uren, startdata, vooropleiding)"
+            }
+            (OpenReason::Constraints, true) => {
+                "courses for it do not fit the constraints (mode, region, hours, start dates, prerequisites)"
+            }
+            (OpenReason::NotScheduled, false) => "niet in te plannen binnen de horizon en het eigen budget",
+            (OpenReason::NotScheduled, true) => "cannot be scheduled within the horizon and own budget",
+            (OpenReason::NotChosen, false) => "bewust opengelaten in deze variant",
+            (OpenReason::NotChosen, true) => "left open on purpose in this option",
+        }
+    }
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub course: ConceptIdx,
+    pub year: i32,
+    pub start: Date,
+    pub end: Date,
+    /// Essential requirement skills it closes (or raises the credit of).
+    pub closes: Vec<ConceptIdx>,
+    /// The credential it leads to, if any.
+    pub credential: Option<ConceptIdx>,
+    /// Whether it is an EVC procedure.
+    pub evc: bool,
+    pub price_cents: u64,
+    pub funding: Vec<Funding>,
+    pub own_contribution_cents: u64,
+    pub hours: u32,
+    /// Public money that depends on facts not given: (scheme id, at most).
+    pub possible_funding: Vec<(String, u64)>,
+    /// Later steps that need this one.
+    pub needed_for: Vec<ConceptIdx>,
+}
+
+/// One option of the Pareto set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanOption {
+    pub kind: Objective,
+    pub steps: Vec<Step>,
+    pub total_price_cents: u64,
+    pub total_funding_cents: u64,
+    pub total_own_cents: u64,
+    pub total_hours: u64,
+    /// The last day of the last step (the plan start when there are no steps).
+    pub finish: Date,
+    /// Essential requirement skills met after the plan (by the profile or a step).
+    pub covered_essential: Vec<ConceptIdx>,
+    /// Essential requirement skills still open, with why.
+    pub missing_essential: Vec<(ConceptIdx, OpenReason)>,
+    /// Share of the target's essential weight met after the plan, in [0, 1].
+    pub essential_coverage: f64,
+    /// `None`: optimal for its objective; else the approximation's bound.
+    pub bound: Option<Bound>,
+}
+
+/// The answer of [`suggest_path`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub target: ConceptIdx,
+    /// Cheapest, fastest, most complete.
+    pub options: Vec<PlanOption>,
+    /// How many candidates the optimiser weighed.
+    pub candidates: usize,
+    /// Essential coverage before any step.
+    pub essential_coverage_before: f64,
+}
+
+/// Why a plan cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("`{0}` is not an occupation")]
+    NotAnOccupation(String),
+}
+
+/// Everything a plan reads about the person.
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    pub target: ConceptIdx,
+    pub profile: Profile,
+    pub person: PersonFacts,
+    pub constraints: Constraints,
+}
+
+/// The public money a course could get alone, in its first start year: the optimiser's estimate of
+/// the person's own cost (the schedule then decides the real split within the yearly caps).
+fn own_cost_estimate(
+    funding: &FundingEngine,
+    schemes: &[ConceptIdx],
+    course: ConceptIdx,
+    details: &crate::model::CourseDetails,
+    request: &PlanRequest,
+) -> u64 {
+    let c = &request.constraints;
+    let Some(start) = candidates::next_start(details, c.start, c.horizon_end()) else { return details.price_cents };
+    let mut left = details.price_cents;
+    for &scheme in schemes {
+        let application = Application {
+            date: c.start.max(Date::new(start.year(), 1, 1).unwrap_or(start)).min(start),
+            programme_year: None,
+            course_grants_so_far: None,
+            approval: None,
+        };
+        if let Ok(evaluation) =
+            funding.evaluate(scheme, Some(course), Some(start), Some(left), &request.person, &application)
+            && evaluation.decision == Decision::Eligible
+        {
+            left -= evaluation.amounts.map_or(0, |a| a.scheme_cents.min(left));
+        }
+    }
+    left
+}
+
+/// Suggests training paths from `request.profile` to the target occupation.
+pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &PlanRequest) -> Result<Plan, PlanError> {
+    let snapshot = index.snapshot();
+    let slot = index
+        .occupation_slot(request.target)
+        .ok_or_else(|| PlanError::NotAnOccupation(snapshot.concept(request.target).id.to_string()))?;
+    let entry = &index.occupations()[slot];
+    let credits = Credits::expand(index, &request.profile.held);
+    let found = candidates::find(index, &entry.requirements, &credits, &request.constraints);
+    let schemes = schedule::public_schemes(funding, snapshot);
+    let instance = found.instance(
+        snapshot,
+        |course| match candidates::course_details(snapshot, course) {
+            Some(details) => own_cost_estimate(funding, &schemes, course, details, request),
+            None => 0,
+        },
+        |details| details.weeks,
+    );
+    let essential: Vec<_> =
+        entry.requirements.iter().filter(|r| r.importance == crate::model::Importance::Essential).collect();
+    let essential_weight: f64 = essential.iter().map(|r| r.weight).sum();
+    let base_credit = |skill: ConceptIdx| credits.get(skill).map_or(0.0, |c| c.value);
+    let before: f64 = essential.iter().map(|r| r.weight * base_credit(r.skill)).sum();
+
+    // Why each gap requirement may stay open, whatever the option.
+    let creditable: BTreeSet<u32> = found.list.iter().flat_map(|c| c.credits.iter().map(|(p, _)| *p)).collect();
+    let open_reason = |position: u32| {
+        if creditable.contains(&position) {
+            OpenReason::NotChosen
+        } else if found.filtered_out.contains(&position) {
+            OpenReason::Constraints
+        } else {
+            OpenReason::NoCourse
+        }
+    };
+
+    let max_value = instance.max_value();
+    let target = optimise::target(max_value, GOOD_ENOUGH_SHARE);
+    let mut options = Vec::new();
+    for kind in [Objective::Cheapest, Objective::Fastest, Objective::MostComplete] {
+        let choice = optimise::choose(&instance, kind, target);
+        let chosen: Vec<(u32, ConceptIdx, Vec<u32>)> = choice
+            .items
+            .iter()
+            .map(|&i| {
+                let c = &found.list[i as usize];
+                (i, c.course, c.prerequisites.clone())
+            })
+            .collect();
+        let (scheduled, unplaced) =
+            schedule::schedule(snapshot, funding, &schemes, &chosen, &request.constraints, &request.person);
+        let unplaced_positions: BTreeSet<u32> =
+            unplaced.iter().flat_map(|(i, _)| found.list[*i as usize].credits.iter().map(|(p, _)| *p)).collect();
+
+        // Credit per gap position after the plan.
+        let mut after: Vec<f64> = found.gap.iter().map(|g| g.base).collect();
+        let mut steps = Vec::new();
+        for s in &scheduled {
+            let c = &found.list[s.candidate as usize];
+            let mut closes = Vec::new();
+            for &(p, value) in &c.credits {
+                let slot = &mut after[p as usize];
+                if value > *slot {
+                    *slot = value;
+                }
+                closes.push(found.gap[p as usize].requirement.skill);
+            }
+            let credential = snapshot
+                .relations(c.course, Dir::Outgoing, Some(RelationKind::LeadsTo))
+                .into_iter()
+                .map(|v| v.other)
+                .find(|o| snapshot.concept(*o).kind == ConceptKind::Credential);
+            let needed_for = scheduled
+                .iter()
+                .filter(|other| found.list[other.candidate as usize].prerequisites.contains(&s.candidate))
+                .map(|other| other.course)
+                .collect();
+            steps.push(Step {
+                course: s.course,
+                year: s.start.year(),
+                start: s.start,
+                end: s.end,
+                closes,
+                credential,
+                evc: c.evc,
+                price_cents: s.price_cents,
+                funding: s.funding.clone(),
+                own_contribution_cents: s.own_cents,
+                hours: s.hours,
+                possible_funding: s.unknown_funding.clone(),
+                needed_for,
+            });
+        }
+        let mut covered = Vec::new();
+        let mut missing = Vec::new();
+        let mut after_weight = 0.0;
+        for r in &essential {
+            let value = match found.gap.iter().position(|g| g.requirement.skill == r.skill) {
+                Some(p) => {
+                    let value = after[p];
+                    if value < candidates::FULL_CREDIT {
+                        let p = p as u32;
+                        let reason = match open_reason(p) {
+                            OpenReason::NotChosen if unplaced_positions.contains(&p) => OpenReason::NotScheduled,
+                            other => other,
+                        };
+                        missing.push((r.skill, reason));
+                    } else {
+                        covered.push(r.skill);
+                    }
+                    value
+                }
+                None => {
+                    covered.push(r.skill);
+                    base_credit(r.skill)
+                }
+            };
+            after_weight += r.weight * value;
+        }
+        let total_funding: u64 = steps.iter().flat_map(|s| s.funding.iter()).map(|f| f.amount_cents).sum();
+        options.push(PlanOption {
+            kind,
+            total_price_cents: steps.iter().map(|s| s.price_cents).sum(),
+            total_funding_cents: total_funding,
+            total_own_cents: steps.iter().map(|s| s.own_contribution_cents).sum(),
+            total_hours: steps.iter().map(|s| u64::from(s.hours)).sum(),
+            finish: steps.iter().map(|s| s.end).max().unwrap_or(request.constraints.start),
+            steps,
+            covered_essential: covered,
+            missing_essential: missing,
+            essential_coverage: crate::matching::scoring::ratio(after_weight, essential_weight),
+            bound: choice.bound,
+        });
+    }
+    Ok(Plan {
+        target: request.target,
+        options,
+        candidates: found.list.len(),
+        essential_coverage_before: crate::matching::scoring::ratio(before, essential_weight),
+    })
+}
+
+/// The reason a step is in a plan, for a person.
+pub fn why(snapshot: &crate::ontology::Snapshot, step: &Step, english: bool) -> String {
+    let label = |idx: ConceptIdx| snapshot.concept(idx).pref_label(if english { "en" } else { "nl" }).to_string();
+    let skills = step.closes.iter().map(|s| label(*s)).collect::<Vec<_>>().join(", ");
+    let mut parts = Vec::new();
+    if !step.closes.is_empty() {
+        parts.push(match (step.evc, english) {
+            (true, false) => format!("Erkent wat je al kunt (EVC): {skills}"),
+            (true, true) => format!("Certifies what you already know (EVC): {skills}"),
+            (false, false) => format!("Sluit essentiële vaardigheden van het doelberoep: {skills}"),
+            (false, true) => format!("Closes essential skills of the target occupation: {skills}"),
+        });
+    }
+    if !step.needed_for.is_empty() {
+        let list = step.needed_for.iter().map(|c| label(*c)).collect::<Vec<_>>().join(", ");
+        parts.push(if english { format!("needed before {list}") } else { format!("nodig vóór {list}") });
+    }
+    if let Some(credential) = step.credential {
+        let name = label(credential);
+        parts.push(if english { format!("yields {name}") } else { format!("levert {name} op") });
+    }
+    parts.join("; ")
+}

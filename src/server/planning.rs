@@ -1,0 +1,255 @@
+//! `vaardig.v1.PlanningService`: training paths.
+//!
+//! The handler validates the request into a [`PlanRequest`] (collecting every bad field: unknown
+//! ids, negative budgets, a horizon over ten years), calls [`planning::suggest_path`] once and
+//! converts the plan back. Profiles and person facts are never logged: only the target id and
+//! counts are.
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use super::convert;
+use super::error::{Violations, invalid};
+use super::matching::{profile_input, resolve};
+use crate::engine::Engines;
+use crate::funding::{PersonFacts, PersonInput};
+use crate::model::{ConceptKind, Date, Delivery};
+use crate::planning::{self, Constraints, Objective, PlanRequest};
+use crate::proto::v1 as pb;
+use crate::proto::v1::planning_service_server::PlanningService;
+
+/// The horizon when the request gives none.
+pub const DEFAULT_HORIZON_YEARS: u32 = 3;
+
+/// The planning service over the engines of one snapshot.
+#[derive(Debug, Clone)]
+pub struct PlanningApi {
+    engines: Arc<Engines>,
+}
+
+impl PlanningApi {
+    pub fn new(engines: Arc<Engines>) -> PlanningApi {
+        PlanningApi { engines }
+    }
+}
+
+/// The wire name of an option kind.
+pub fn kind_name(kind: Objective) -> &'static str {
+    match kind {
+        Objective::Cheapest => "cheapest",
+        Objective::Fastest => "fastest",
+        Objective::MostComplete => "most_complete",
+    }
+}
+
+fn cents(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn money(raw: i64, field: &str, violations: &mut Violations) -> u64 {
+    if raw < 0 {
+        violations.add(field, format!("must be ≥ 0 cents, not {raw}"));
+        0
+    } else {
+        raw as u64
+    }
+}
+
+#[tonic::async_trait]
+impl PlanningService for PlanningApi {
+    async fn suggest_training_path(
+        &self,
+        request: Request<pb::SuggestTrainingPathRequest>,
+    ) -> Result<Response<pb::SuggestTrainingPathResponse>, Status> {
+        let started = std::time::Instant::now();
+        let request = request.into_inner();
+        let engines = &*self.engines;
+        let snapshot = &*engines.snapshot;
+        let mut violations = Violations::default();
+        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let target = match convert::id(&request.target_occupation_id, "target_occupation_id", &mut violations) {
+            Some(id) => match snapshot.lookup(&id) {
+                Some(idx) if snapshot.concept(idx).kind == ConceptKind::Occupation => Some(idx),
+                Some(idx) => {
+                    violations.add(
+                        "target_occupation_id",
+                        format!("`{id}` is a {}, not an occupation", snapshot.concept(idx).kind),
+                    );
+                    None
+                }
+                None => {
+                    violations.add("target_occupation_id", format!("unknown occupation `{id}`"));
+                    None
+                }
+            },
+            None => None,
+        };
+        let start = if request.start_date.is_empty() {
+            violations.add("start_date", "required (YYYY-MM-DD)");
+            None
+        } else {
+            match request.start_date.parse::<Date>() {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    violations.add(
+                        "start_date",
+                        format!("`{}` is not a valid date (YYYY-MM-DD)", convert::truncate(&request.start_date)),
+                    );
+                    None
+                }
+            }
+        };
+        let c = request.constraints.unwrap_or_default();
+        let horizon_years = match c.horizon_years {
+            0 => DEFAULT_HORIZON_YEARS,
+            h if h > planning::MAX_HORIZON_YEARS => {
+                violations.add(
+                    "constraints.horizon_years",
+                    format!("at most {} years, not {h}", planning::MAX_HORIZON_YEARS),
+                );
+                DEFAULT_HORIZON_YEARS
+            }
+            h => h,
+        };
+        if c.hours_per_week.is_some_and(|h| h == 0 || h > 168) {
+            violations.add("constraints.hours_per_week", "must be 1–168");
+        }
+        let mut modes = Vec::new();
+        for (i, mode) in c.modes.iter().enumerate() {
+            match Delivery::parse(mode) {
+                Some(m) => modes.push(m),
+                None => violations.add(
+                    format!("constraints.modes[{i}]"),
+                    format!("`{}` is not online, klassikaal or blended", convert::truncate(mode)),
+                ),
+            }
+        }
+        if !c.region.is_empty() && !crate::model::ARBEIDSMARKTREGIOS.contains(&c.region.as_str()) {
+            violations.add("constraints.region", "not one of the 35 arbeidsmarktregio's");
+        }
+        let own_budget =
+            c.own_budget_per_year_cents.map(|v| money(v, "constraints.own_budget_per_year_cents", &mut violations));
+        let employer_budget = money(c.employer_budget_cents, "constraints.employer_budget_cents", &mut violations);
+        let person = request.person.unwrap_or_default();
+        let input = PersonInput {
+            age: person.age.map(i64::from),
+            birth_date: person.birth_date,
+            labour_market_tie: person.labour_market_tie,
+            belastingplichtig: person.belastingplichtig,
+            volksverzekerd: person.volksverzekerd,
+            labour_status: person.labour_status,
+            highest_education: person.highest_education,
+            studiefinanciering_for_course: person.studiefinanciering_for_course,
+            lerarenbeurs_for_course: person.lerarenbeurs_for_course,
+            tegemoetkoming_for_course: person.tegemoetkoming_for_course,
+            already_granted_this_year_cents: person.already_granted_this_year_cents,
+        };
+        let person = match PersonFacts::parse(&input, start, "person") {
+            Ok(person) => Some(person),
+            Err(problems) => {
+                for (field, reason) in problems {
+                    violations.add(field, reason);
+                }
+                None
+            }
+        };
+        let profile_raw = profile_input(request.profile.unwrap_or_default(), "profile", &mut violations);
+        let (target, start, person) = match violations.check((target, start, person))? {
+            (Some(target), Some(start), Some(person)) => (target, start, person),
+            _ => return Err(invalid("target_occupation_id", "invalid request").into()),
+        };
+        let profile = resolve(snapshot, profile_raw, "profile")?;
+        let constraints = Constraints {
+            start,
+            horizon_years,
+            hours_per_week: c.hours_per_week.or(profile.hours_per_week),
+            modes,
+            region: Some(c.region).filter(|r| !r.is_empty()).or(profile.region.clone()),
+            own_budget_per_year_cents: own_budget,
+            employer_budget_cents: employer_budget,
+        };
+        let plan_request = PlanRequest { target, profile, person, constraints };
+        let plan = planning::suggest_path(&engines.matching, &engines.funding, &plan_request)
+            .map_err(|e| invalid("target_occupation_id", e.to_string()))?;
+        tracing::info!(
+            target = %snapshot.concept(target).id,
+            candidates = plan.candidates,
+            millis = started.elapsed().as_millis() as u64,
+            "suggested training path"
+        );
+
+        let english = lang == "en";
+        let r = |idx| convert::concept_ref(snapshot, idx, &lang);
+        let scheme_ref = |id: &str| snapshot.lookup(id).map(r);
+        let options = plan
+            .options
+            .iter()
+            .map(|o| pb::TrainingPathOption {
+                kind: kind_name(o.kind).to_string(),
+                steps: o
+                    .steps
+                    .iter()
+                    .map(|s| pb::PlanStep {
+                        course: Some(r(s.course)),
+                        year: s.year,
+                        start_date: s.start.to_string(),
+                        end_date: s.end.to_string(),
+                        closes: s.closes.iter().map(|k| r(*k)).collect(),
+                        credential: s.credential.map(r),
+                        evc: s.evc,
+                        price_cents: cents(s.price_cents),
+                        funding: s
+                            .funding
+                            .iter()
+                            .map(|f| pb::StepFunding {
+                                scheme: scheme_ref(&f.scheme),
+                                amount_cents: cents(f.amount_cents),
+                                application_date: f.application_date.to_string(),
+                            })
+                            .collect(),
+                        own_contribution_cents: cents(s.own_contribution_cents),
+                        hours: s.hours,
+                        why: planning::why(snapshot, s, english),
+                        possible_funding: s
+                            .possible_funding
+                            .iter()
+                            .map(|(scheme, amount)| pb::StepFunding {
+                                scheme: scheme_ref(scheme),
+                                amount_cents: cents(*amount),
+                                application_date: String::new(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                total_price_cents: cents(o.total_price_cents),
+                total_funding_cents: cents(o.total_funding_cents),
+                total_own_cents: cents(o.total_own_cents),
+                total_hours: o.total_hours,
+                finish_date: o.finish.to_string(),
+                covered_essential: o.covered_essential.iter().map(|k| r(*k)).collect(),
+                missing_essential: o
+                    .missing_essential
+                    .iter()
+                    .map(|(skill, reason)| pb::OpenSkill {
+                        skill: Some(r(*skill)),
+                        reason: reason.as_str().to_string(),
+                        explanation: reason.text(english).to_string(),
+                    })
+                    .collect(),
+                essential_coverage: o.essential_coverage,
+                bound: o.bound.as_ref().map(|b| pb::ApproximationBound {
+                    cost_factor: b.cost_factor,
+                    value_upper_bound: b.value_upper_bound,
+                }),
+            })
+            .collect();
+        Ok(Response::new(pb::SuggestTrainingPathResponse {
+            snapshot_version: snapshot.version().to_string(),
+            target: Some(r(target)),
+            options,
+            candidates: plan.candidates as u32,
+            essential_coverage_before: plan.essential_coverage_before,
+        }))
+    }
+}

@@ -1,0 +1,240 @@
+//! Training paths: the optimiser against brute force on seeded random instances, and plans on the
+//! embedded default (prerequisites, yearly caps, STAP only inside its rules, unreachable targets).
+
+use std::sync::Arc;
+
+use vaardig::engine::Engines;
+use vaardig::funding::PersonFacts;
+use vaardig::matching::profile::{Basis, Held};
+use vaardig::matching::{EvidenceLevel, Profile};
+use vaardig::model::{Date, EducationLevel};
+use vaardig::planning::optimise::{self, Instance, Item, Objective};
+use vaardig::planning::{self, Constraints, PlanRequest};
+
+use crate::helpers::embedded;
+
+/// A small deterministic generator (xorshift64*), so no dependency is needed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn random_instance(rng: &mut Rng, items: usize) -> Instance {
+    let requirements = 3 + rng.below(10) as usize;
+    let list = (0..items)
+        .map(|i| {
+            let mut gains: Vec<(u32, u64)> = Vec::new();
+            for _ in 0..1 + rng.below(3) {
+                let r = rng.below(requirements as u64) as u32;
+                if !gains.iter().any(|(q, _)| *q == r) {
+                    gains.push((r, 1 + rng.below(8)));
+                }
+            }
+            gains.sort();
+            // Prerequisites point backwards only: a DAG in topological order.
+            let prerequisites = if i > 0 && rng.below(4) == 0 { vec![rng.below(i as u64) as u32] } else { vec![] };
+            Item { gains, cost: rng.below(5) * 25_000, weeks: 1 + rng.below(12) as u32, prerequisites }
+        })
+        .collect();
+    Instance { requirements, items: list }
+}
+
+#[test]
+fn planning_optimiser_agrees_with_brute_force_on_random_instances() {
+    let mut rng = Rng(0x5eed_1234_abcd);
+    for round in 0..150 {
+        let n = 1 + (round % 16);
+        let instance = random_instance(&mut rng, n);
+        let target = optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+        for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
+            let exact =
+                optimise::exact(&instance, objective, target).expect("small instances stay under the node limit");
+            let brute = optimise::brute_force(&instance, objective, target);
+            assert_eq!(exact.totals.key(objective), brute.key(objective), "round {round} {objective:?}: {instance:?}");
+            assert!(instance.feasible(&exact.items), "prerequisites violated in round {round}");
+            assert_eq!(instance.totals(&exact.items), exact.totals);
+        }
+    }
+}
+
+#[test]
+fn planning_exact_handles_forty_candidates_and_greedy_reports_its_bound() {
+    let mut rng = Rng(42);
+    for _ in 0..5 {
+        let instance = random_instance(&mut rng, 40);
+        let complete = optimise::choose(&instance, Objective::MostComplete, 0);
+        assert!(complete.bound.is_none(), "40 candidates are optimised exactly");
+        assert_eq!(complete.totals.value, instance.max_value());
+        assert!(instance.feasible(&complete.items));
+        let greedy = optimise::greedy(&instance, Objective::MostComplete, 0);
+        let bound = greedy.bound.expect("the greedy reports its bound");
+        assert_eq!(greedy.totals.value, bound.value_upper_bound);
+        assert!(instance.feasible(&greedy.items));
+    }
+}
+
+fn d(text: &str) -> Date {
+    text.parse().unwrap()
+}
+
+fn idx(engines: &Engines, id: &str) -> vaardig::ontology::ConceptIdx {
+    let full = vaardig::model::parse_id(id).map(|id| id.to_string()).unwrap_or_else(|_| id.to_string());
+    engines.snapshot.lookup(&full).unwrap_or_else(|| panic!("{id} in the embedded ontology"))
+}
+
+fn request(engines: &Arc<Engines>, target: &str, skills: &[&str], start: &str) -> PlanRequest {
+    let held =
+        skills.iter().map(|s| Held { skill: idx(engines, s), basis: Basis::Claim(EvidenceLevel::Ungraded) }).collect();
+    PlanRequest {
+        target: idx(engines, target),
+        profile: Profile::of(held),
+        person: PersonFacts {
+            age: Some(40),
+            labour_market_tie: Some(true),
+            education: Some(EducationLevel::Mbo4),
+            studiefinanciering: Some(false),
+            lerarenbeurs: Some(false),
+            tegemoetkoming: Some(false),
+            ..PersonFacts::default()
+        },
+        constraints: Constraints {
+            start: d(start),
+            horizon_years: 3,
+            hours_per_week: None,
+            modes: vec![],
+            region: None,
+            own_budget_per_year_cents: None,
+            employer_budget_cents: 0,
+        },
+    }
+}
+
+const DATA_ANALIST: &str = "esco:occupation/d3edb8f8-3a06-47a0-8fb9-9b212c006aa2";
+
+/// The invariants every plan keeps: prerequisites first, within the yearly caps, STAP only when
+/// the funding engine says ELIGIBLE for that course, date and person.
+fn assert_invariants(engines: &Engines, plan: &planning::Plan) {
+    let stap = "https://id.vaardig.nl/scheme/stap-budget";
+    for option in &plan.options {
+        let mut per_year = std::collections::BTreeMap::new();
+        for (i, step) in option.steps.iter().enumerate() {
+            for view in engines.snapshot.relations(
+                step.course,
+                vaardig::ontology::Dir::Outgoing,
+                Some(vaardig::model::RelationKind::Prerequisite),
+            ) {
+                if let Some(j) = option.steps.iter().position(|s| s.course == view.other) {
+                    assert!(j < i && option.steps[j].end <= step.start, "prerequisite after its dependant");
+                }
+            }
+            let funded: u64 = step.funding.iter().map(|f| f.amount_cents).sum();
+            assert_eq!(funded + step.own_contribution_cents, step.price_cents);
+            for f in step.funding.iter().filter(|f| f.scheme == stap) {
+                *per_year.entry(f.application_date.year()).or_insert(0u64) += f.amount_cents;
+                assert!(f.application_date < d("2024-01-01"), "STAP ended on 2024-01-01");
+            }
+        }
+        assert!(per_year.values().all(|v| *v <= 100_000), "STAP yearly cap exceeded: {per_year:?}");
+    }
+}
+
+#[test]
+fn planning_data_analyst_path_orders_prerequisites_and_pays_no_stap_after_it_ended() {
+    let engines = embedded();
+    let request = request(&engines, DATA_ANALIST, &[], "2024-08-01");
+    let plan = planning::suggest_path(&engines.matching, &engines.funding, &request).unwrap();
+    assert_eq!(plan.options.len(), 3);
+    assert!(plan.candidates > 0);
+    assert_invariants(&engines, &plan);
+    let complete = &plan.options[2];
+    assert_eq!(complete.kind, Objective::MostComplete);
+    assert!(!complete.steps.is_empty());
+    assert!(complete.essential_coverage > plan.essential_coverage_before);
+    for step in &complete.steps {
+        assert!(step.funding.iter().all(|f| !f.scheme.ends_with("stap-budget")), "STAP ended before 2024-08");
+        assert!(!planning::why(&engines.snapshot, step, false).is_empty(), "every step says why");
+    }
+}
+
+#[test]
+fn planning_unreachable_target_says_what_stays_open_and_why() {
+    let engines = embedded();
+    let mut request = request(&engines, DATA_ANALIST, &[], "2031-01-01");
+    request.constraints.horizon_years = 1;
+    let plan = planning::suggest_path(&engines.matching, &engines.funding, &request).unwrap();
+    for option in &plan.options {
+        assert!(option.steps.is_empty());
+        assert!(!option.missing_essential.is_empty());
+        assert!(
+            option.missing_essential.iter().all(|(_, reason)| matches!(
+                reason,
+                planning::OpenReason::Constraints | planning::OpenReason::NoCourse
+            ))
+        );
+    }
+}
+
+mod grpc {
+    use vaardig::proto::v1 as pb;
+    use vaardig::proto::v1::planning_service_client::PlanningServiceClient;
+
+    use super::DATA_ANALIST;
+    use crate::helpers::{embedded, spawn_server};
+
+    fn request() -> pb::SuggestTrainingPathRequest {
+        pb::SuggestTrainingPathRequest {
+            profile: Some(pb::Profile::default()),
+            target_occupation_id: DATA_ANALIST.into(),
+            person: Some(pb::PersonFacts { age: Some(40), ..Default::default() }),
+            start_date: "2024-08-01".into(),
+            constraints: Some(pb::PlanConstraints { horizon_years: 3, ..Default::default() }),
+            lang: String::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn planning_rpc_answers_three_options_and_names_bad_fields() {
+        let server = spawn_server(embedded()).await;
+        let mut client = PlanningServiceClient::new(server.channel().await);
+        let answer = client.suggest_training_path(request()).await.unwrap().into_inner();
+        let kinds: Vec<&str> = answer.options.iter().map(|o| o.kind.as_str()).collect();
+        assert_eq!(kinds, ["cheapest", "fastest", "most_complete"]);
+        assert!(answer.options[2].steps.iter().all(|s| !s.why.is_empty()));
+
+        let mut bad = request();
+        bad.target_occupation_id = "esco:occupation/does-not-exist".into();
+        bad.constraints = Some(pb::PlanConstraints {
+            horizon_years: 11,
+            employer_budget_cents: -1,
+            own_budget_per_year_cents: Some(-5),
+            ..Default::default()
+        });
+        let status = client.suggest_training_path(bad).await.unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        for field in [
+            "target_occupation_id",
+            "constraints.horizon_years",
+            "constraints.employer_budget_cents",
+            "constraints.own_budget_per_year_cents",
+        ] {
+            assert!(status.message().contains(field), "{field} in {}", status.message());
+        }
+        let mut bad_skill = request();
+        bad_skill.profile = Some(pb::Profile {
+            skills: vec![pb::SkillClaim { skill_id: "esco:skill/nope".into(), ..Default::default() }],
+            ..Default::default()
+        });
+        let status = client.suggest_training_path(bad_skill).await.unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        assert!(status.message().contains("profile.skills[0]"), "{}", status.message());
+    }
+}
