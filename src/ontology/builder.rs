@@ -332,7 +332,12 @@ impl SnapshotBuilder {
 /// Layers a later source's definition of a concept onto the earlier one. The earlier preferred
 /// label of a language stays (a later one becomes an alternative), labels and descriptions in new
 /// languages are added, and facts only the later source knows (kansberoep, sectors, codes) are set.
+/// A funding scheme restated by a later source takes the later definition whole (validity, sources,
+/// rules): that is how a policy change ships as a data layer instead of an edit of the default.
 fn merge_layer(existing: &mut Concept, later: Concept) {
+    if let (Details::FundingScheme(_), Details::FundingScheme(_)) = (&existing.details, &later.details) {
+        existing.details = later.details.clone();
+    }
     for label in later.labels {
         let has_pref = existing.labels.iter().any(|l| l.form == LabelForm::Preferred && l.lang == label.lang);
         let form = if label.form == LabelForm::Preferred && has_pref { LabelForm::Alternative } else { label.form };

@@ -165,3 +165,15 @@ fn a_folder_that_is_no_ontology_is_rejected() {
     let error = ontology::load(&[SourceSpec::Path(dir.path().join("missing"))]).unwrap_err();
     assert!(matches!(error, LoadError::Io { .. }), "{error}");
 }
+
+#[test]
+fn a_later_bundle_restating_a_scheme_replaces_its_rules() {
+    let scheme = r#"{"id": "vaardig:scheme/stap-budget", "labels": {"nl": {"pref": "STAP-budget (herzien)"}}, "scheme_level": "person", "instrument": "subsidy", "valid_from": "2022-03-01", "valid_to": "2030-01-01", "sources": [{"document": "testbrief", "date": "2026-01-01", "reference": "L1"}]}"#;
+    let dir = bundle(&[("funding_schemes.jsonl", scheme)]);
+    let (snapshot, _) = ontology::load(&[SourceSpec::Embedded, SourceSpec::Path(dir.path().to_path_buf())]).unwrap();
+    let stap = snapshot.get("https://id.vaardig.nl/scheme/stap-budget").unwrap();
+    let vaardig::model::Details::FundingScheme(details) = &stap.details else { panic!("not a scheme") };
+    assert_eq!(details.validity.to.map(|d| d.to_string()), Some("2030-01-01".to_string()));
+    assert_eq!(details.sources[0].document, "testbrief");
+    assert!(details.rules.is_none(), "the later definition is taken whole, rules included");
+}
