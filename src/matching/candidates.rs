@@ -132,12 +132,8 @@ impl Ranker {
         }
         let requirements = vacancy.requirements;
         Ranker {
-            total_weight: requirements.iter().map(|r| r.weight).sum(),
-            essential_weight: requirements
-                .iter()
-                .filter(|r| r.importance == Importance::Essential)
-                .map(|r| r.weight)
-                .sum(),
+            total_weight: super::index::total_weight(&requirements),
+            essential_weight: super::index::essential_weight(&requirements),
             scratch: vec![None; requirements.len()],
             requirements,
             creditors,

@@ -175,12 +175,8 @@ impl MatchingIndex {
                 concept: idx,
                 isco,
                 kansberoep,
-                total_weight: requirements.iter().map(|r| r.weight).sum(),
-                essential_weight: requirements
-                    .iter()
-                    .filter(|r| r.importance == Importance::Essential)
-                    .map(|r| r.weight)
-                    .sum(),
+                total_weight: total_weight(&requirements),
+                essential_weight: essential_weight(&requirements),
                 requirements,
             });
         }
@@ -373,4 +369,14 @@ fn build_links(snapshot: &Snapshot) -> (Csr<Link>, Csr<Link>) {
         }
     }
     (Csr::from_lists(neighbours), Csr::from_lists(creditors))
+}
+
+/// The summed weight of a requirement list (the denominator of coverage).
+pub(crate) fn total_weight(requirements: &[Requirement]) -> f64 {
+    requirements.iter().map(|r| r.weight).sum()
+}
+
+/// The summed weight of the essential requirements (the denominator of essential coverage).
+pub(crate) fn essential_weight(requirements: &[Requirement]) -> f64 {
+    requirements.iter().filter(|r| r.importance == Importance::Essential).map(|r| r.weight).sum()
 }
