@@ -31,6 +31,7 @@
 //!   with funding per calendar year.
 //! - [`funding`] — funding schemes as dated data (rules with their policy sources) and eligibility
 //!   checks with a trace of every condition and counterfactuals.
+//! - [`importers`] — real catalogues (Coursera, SBB profiles) → bundles with linked skills.
 //! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
 //!   error → status mapping, health and reflection.
 //! - [`cli`] — the `vaardig` command line: `serve`, `check` and the client commands.
@@ -40,6 +41,7 @@
 pub mod cli;
 pub mod engine;
 pub mod funding;
+pub mod importers;
 pub mod matching;
 pub mod model;
 pub mod ontology;

@@ -7,6 +7,7 @@
 
 mod client;
 mod funding;
+mod import;
 mod matching;
 mod output;
 mod search;
@@ -161,6 +162,9 @@ pub enum Command {
     /// Link another vocabulary's labels (e.g. the CompetentNL occupation list) to the snapshot and
     /// write the mappings as a layerable bundle, a TSV with the evidence and SKOS triples.
     Crosswalk(search::CrosswalkArgs),
+    /// Turn a real catalogue (Coursera CSV, SBB kwalificatieprofielen JSON) into a bundle whose
+    /// free-text skills are linked to the ontology.
+    Import(import::ImportArgs),
     /// Counts per concept kind and relation kind, the snapshot version and the sources.
     Stats {
         #[command(flatten)]
@@ -199,6 +203,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Extract { file, search: s, client } => search::extract(&client, &s, &file),
         Command::Eval { queries, qrels, search: s, client } => search::eval(&client, &s, &queries, &qrels),
         Command::Crosswalk(args) => search::crosswalk(&args),
+        Command::Import(args) => import::import(&args),
         Command::Check { ontology } => check(&ontology),
         Command::Concept { id, client } => client::concept(&client, &id),
         Command::Relations { id, kind, direction, limit, client } => {

@@ -32,6 +32,8 @@ pub use suggest::Suggestion;
 const CANDIDATES: usize = 400;
 /// Hits below this score are noise (a stop-word-like overlap).
 const MIN_SCORE: f32 = 0.08;
+/// The lowest search score at which a phrase without an exact mention is taken to name a concept.
+pub const RESOLVE_MIN_SCORE: f32 = 0.6;
 /// Most hits one search ranks (pagination goes no deeper).
 pub const MAX_RESULTS: usize = 500;
 
@@ -202,6 +204,30 @@ impl SearchEngine {
     /// Autocomplete suggestions for a prefix.
     pub fn suggest(&self, prefix: &str, kinds: &[ConceptKind], lang: &str, limit: usize) -> Vec<Suggestion> {
         self.suggest.suggest(&self.labels, prefix, kinds, lang, limit)
+    }
+
+    /// The concepts of `kind` a short phrase names ("lassen", "Voert verkoopgesprekken"): the
+    /// mentions extraction finds, or else the best search hit when it is a clear match. Used to link
+    /// the free-text skills of imported catalogues and qualification profiles.
+    pub fn resolve_phrase(&self, snapshot: &Snapshot, phrase: &str, kind: ConceptKind, lang: &str) -> Vec<ConceptIdx> {
+        let mut found: Vec<ConceptIdx> =
+            self.extract(phrase).into_iter().map(|m| m.concept).filter(|c| snapshot.concept(*c).kind == kind).collect();
+        if found.is_empty() {
+            let request = SearchRequest {
+                query: phrase.to_string(),
+                kinds: vec![kind],
+                lang: lang.to_string(),
+                filters: Filters::default(),
+                offset: 0,
+                limit: 1,
+                facets: false,
+            };
+            if let Ok(results) = self.search(snapshot, &request) {
+                found.extend(results.hits.into_iter().filter(|h| h.score >= RESOLVE_MIN_SCORE).map(|h| h.concept));
+            }
+        }
+        found.dedup();
+        found
     }
 
     /// Skill and occupation mentions in a text.

@@ -209,3 +209,30 @@ fn crosswalk_writes_a_layerable_bundle_with_evidence_and_skos_triples() {
     assert!(check.status.success(), "{stdout}{}", String::from_utf8_lossy(&check.stderr));
     assert!(stdout.contains("exact_match"), "{stdout}");
 }
+
+#[test]
+fn imported_catalogues_become_layerable_bundles_with_linked_skills() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = crate::helpers::shared_data();
+    for (format, input) in [
+        ("sbb", data.join("sbb-kwalificaties-sample/mbo_kwalificatieprofielen_sample.json")),
+        ("coursera", data.join("courses/coursera-2024-jenyagl/coursera_courses_normalized.csv.gz")),
+    ] {
+        let out = dir.path().join(format);
+        let output = vaardig()
+            .args(["import", "--format", format, "--ontology", "embedded", "--index-dir"])
+            .arg(dir.path().join("index"))
+            .arg("--input")
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{format}: {}", String::from_utf8_lossy(&output.stderr));
+        let summary = String::from_utf8_lossy(&output.stdout);
+        let linked: usize = summary.split("; ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+        assert!(linked > 0, "{format}: some skills are linked: {summary}");
+        let check = vaardig().args(["check", "--ontology", "embedded", "--ontology"]).arg(&out).output().unwrap();
+        assert!(check.status.success(), "{format}: {}", String::from_utf8_lossy(&check.stderr));
+    }
+}
