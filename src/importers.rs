@@ -183,7 +183,7 @@ pub fn sbb(engines: &Engines, json: &[u8], source: &str) -> Result<ImportedBundl
         }
         let mut certifies: Vec<String> = Vec::new();
         for werkproces in profile.kerntaken.iter().flat_map(|k| &k.werkprocessen) {
-            let phrase = werkproces.split_whitespace().collect::<Vec<_>>().join(" ");
+            let phrase = engines.search.labels.infinitive_phrase(werkproces);
             let found = engines.search.resolve_phrase(snapshot, &phrase, ConceptKind::Skill, "nl");
             if found.is_empty() {
                 out.unlinked += 1;

@@ -276,6 +276,28 @@ impl Decompounder {
         }
     }
 
+    /// The infinitive of a Dutch third-person verb form when the vocabulary knows it (`voert` →
+    /// `voeren`, `maakt` → `maken`, `stuurt` → `sturen`, `doet` → `doen`); `None` otherwise.
+    pub fn infinitive(&self, word: &str) -> Option<String> {
+        let stem = word.strip_suffix('t').filter(|s| s.chars().count() >= 3)?;
+        if self.is_known(word) && !stem.ends_with(['e', 'r']) {
+            return None;
+        }
+        let chars: Vec<char> = stem.chars().collect();
+        let n = chars.len();
+        // maak → maken: a doubled vowel before the last consonant is written single.
+        let undoubled = if n >= 3 && chars[n - 2] == chars[n - 3] && "aeou".contains(chars[n - 2]) {
+            let mut c = chars.clone();
+            c.remove(n - 2);
+            c.into_iter().collect::<String>()
+        } else {
+            stem.to_string()
+        };
+        [format!("{stem}en"), format!("{undoubled}en"), format!("{stem}n")]
+            .into_iter()
+            .find(|guess| self.is_known(guess))
+    }
+
     pub fn is_known(&self, word: &str) -> bool {
         self.words.contains_key(word)
     }
@@ -379,6 +401,18 @@ mod tests {
         assert_eq!(s.key("verpleegkundigen", Lang::Nl), s.key("verpleegkundige", Lang::Nl));
         assert_eq!(s.key("medewerksters", Lang::Nl), s.key("medewerker", Lang::Nl));
         assert_eq!(s.key("drivers", Lang::En), s.key("driver", Lang::En));
+    }
+
+    #[test]
+    fn third_person_verbs_meet_their_infinitive() {
+        let mut d = Decompounder::default();
+        d.add_words(["voeren", "maken", "sturen", "doen", "assistent"]);
+        assert_eq!(d.infinitive("voert").as_deref(), Some("voeren"));
+        assert_eq!(d.infinitive("maakt").as_deref(), Some("maken"));
+        assert_eq!(d.infinitive("stuurt").as_deref(), Some("sturen"));
+        assert_eq!(d.infinitive("doet").as_deref(), Some("doen"));
+        assert_eq!(d.infinitive("assistent"), None, "a known noun stays");
+        assert_eq!(d.infinitive("kast"), None);
     }
 
     #[test]

@@ -178,6 +178,17 @@ impl LabelTable {
         self.key_df.get(key).copied().unwrap_or(0)
     }
 
+    /// Rewrites Dutch finite verbs in third person (`Voert verkoopgesprekken`, `Maakt
+    /// werkplanningen`) to the infinitive that labels use (`voeren`, `maken`), when the label
+    /// vocabulary knows it. Qualification profiles describe work processes that way.
+    pub fn infinitive_phrase(&self, text: &str) -> String {
+        analysis::words(text)
+            .into_iter()
+            .map(|w| self.decompounder.infinitive(&w.text).unwrap_or(w.text))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// Analyzes a query or a text in `lang`.
     pub fn analyze(&self, text: &str, lang: Lang) -> Vec<Token> {
         analyze(&self.stemmers, &self.decompounder, text, lang)
