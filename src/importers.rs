@@ -42,6 +42,26 @@ fn manifest(name: &str, title: &str, attribution: &str, version: &str) -> String
     )
 }
 
+/// Most skills one imported course is linked to (long skill lists are tags, not a curriculum).
+const MAX_TAUGHT: usize = 12;
+
+/// Links one free-text skill phrase, counting it as linked or not, and adds new skill ids to `ids`.
+fn link_skill(engines: &Engines, phrase: &str, lang: &str, out: &mut ImportedBundle, ids: &mut Vec<String>) {
+    let snapshot = &*engines.snapshot;
+    let found = engines.search.resolve_phrase(snapshot, phrase, ConceptKind::Skill, lang);
+    if found.is_empty() {
+        out.unlinked += 1;
+    } else {
+        out.linked += 1;
+    }
+    for concept in found {
+        let id = compact_id(&snapshot.concept(concept).id);
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+}
+
 /// Estimated prices in euro cents per Coursera credential type (the scrape has none): one month of
 /// subscription for a course, several for the longer programmes. Marked as estimates in the data.
 fn estimated_price_cents(credential_type: &str) -> i64 {
@@ -101,19 +121,9 @@ pub fn coursera(engines: &Engines, csv_bytes: &[u8], source: &str) -> Result<Imp
         providers.entry(provider_id.clone()).or_insert_with(|| get(org).to_string());
         let mut teaches: Vec<String> = Vec::new();
         for phrase in get(skills).split('|').map(str::trim).filter(|p| !p.is_empty()) {
-            let found = engines.search.resolve_phrase(snapshot, phrase, ConceptKind::Skill, "en");
-            if found.is_empty() {
-                out.unlinked += 1;
-            } else {
-                out.linked += 1;
-            }
-            for concept in found {
-                let id = compact_id(&snapshot.concept(concept).id);
-                if !teaches.contains(&id) && teaches.len() < 12 {
-                    teaches.push(id);
-                }
-            }
+            link_skill(engines, phrase, "en", &mut out, &mut teaches);
         }
+        teaches.truncate(MAX_TAUGHT);
         let (weeks, hours) = duration(get(dur));
         let line = serde_json::json!({
             "id": format!("vaardig:course/coursera-{}", slug(get(id))),
@@ -184,18 +194,7 @@ pub fn sbb(engines: &Engines, json: &[u8], source: &str) -> Result<ImportedBundl
         let mut certifies: Vec<String> = Vec::new();
         for werkproces in profile.kerntaken.iter().flat_map(|k| &k.werkprocessen) {
             let phrase = engines.search.labels.infinitive_phrase(werkproces);
-            let found = engines.search.resolve_phrase(snapshot, &phrase, ConceptKind::Skill, "nl");
-            if found.is_empty() {
-                out.unlinked += 1;
-            } else {
-                out.linked += 1;
-            }
-            for concept in found {
-                let id = compact_id(&snapshot.concept(concept).id);
-                if !certifies.contains(&id) {
-                    certifies.push(id);
-                }
-            }
+            link_skill(engines, &phrase, "nl", &mut out, &mut certifies);
         }
         let leads_to: Vec<String> = engines
             .search

@@ -53,6 +53,37 @@ fn date(raw: &str, field: &str, required: bool, violations: &mut Violations) -> 
     }
 }
 
+/// Validates the wire person facts for a date; every bad field is added to `violations`. Shared by
+/// every service that takes a person (funding checks, training paths).
+pub(crate) fn person_facts(
+    person: pb::PersonFacts,
+    on: Option<Date>,
+    violations: &mut Violations,
+) -> Option<PersonFacts> {
+    let input = PersonInput {
+        age: person.age.map(i64::from),
+        birth_date: person.birth_date,
+        labour_market_tie: person.labour_market_tie,
+        belastingplichtig: person.belastingplichtig,
+        volksverzekerd: person.volksverzekerd,
+        labour_status: person.labour_status,
+        highest_education: person.highest_education,
+        studiefinanciering_for_course: person.studiefinanciering_for_course,
+        lerarenbeurs_for_course: person.lerarenbeurs_for_course,
+        tegemoetkoming_for_course: person.tegemoetkoming_for_course,
+        already_granted_this_year_cents: person.already_granted_this_year_cents,
+    };
+    match PersonFacts::parse(&input, on, "person") {
+        Ok(person) => Some(person),
+        Err(problems) => {
+            for (field, reason) in problems {
+                violations.add(field, reason);
+            }
+            None
+        }
+    }
+}
+
 fn funding_error(error: FundingError) -> ApiError {
     match &error {
         FundingError::UnknownScheme(_) | FundingError::UnknownCourse(_) => ApiError::NotFound(error.to_string()),
@@ -183,29 +214,7 @@ impl FundingService for FundingApi {
             }
             other => other.map(|n| n as u32),
         };
-        let person = request.person.unwrap_or_default();
-        let input = PersonInput {
-            age: person.age.map(i64::from),
-            birth_date: person.birth_date,
-            labour_market_tie: person.labour_market_tie,
-            belastingplichtig: person.belastingplichtig,
-            volksverzekerd: person.volksverzekerd,
-            labour_status: person.labour_status,
-            highest_education: person.highest_education,
-            studiefinanciering_for_course: person.studiefinanciering_for_course,
-            lerarenbeurs_for_course: person.lerarenbeurs_for_course,
-            tegemoetkoming_for_course: person.tegemoetkoming_for_course,
-            already_granted_this_year_cents: person.already_granted_this_year_cents,
-        };
-        let person = match PersonFacts::parse(&input, application_date, "person") {
-            Ok(person) => Some(person),
-            Err(problems) => {
-                for (field, reason) in problems {
-                    violations.add(field, reason);
-                }
-                None
-            }
-        };
+        let person = person_facts(request.person.unwrap_or_default(), application_date, &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
         let (scheme_id, application_date, person) = match violations.check((scheme_id, application_date, person))? {
             (Some(scheme_id), Some(date), Some(person)) => (scheme_id, date, person),

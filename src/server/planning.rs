@@ -13,7 +13,6 @@ use super::convert;
 use super::error::{Violations, invalid};
 use super::matching::{profile_input, resolve};
 use crate::engine::Engines;
-use crate::funding::{PersonFacts, PersonInput};
 use crate::model::{ConceptKind, Date, Delivery};
 use crate::planning::{self, Constraints, Objective, PlanRequest};
 use crate::proto::v1 as pb;
@@ -131,29 +130,7 @@ impl PlanningService for PlanningApi {
         let own_budget =
             c.own_budget_per_year_cents.map(|v| money(v, "constraints.own_budget_per_year_cents", &mut violations));
         let employer_budget = money(c.employer_budget_cents, "constraints.employer_budget_cents", &mut violations);
-        let person = request.person.unwrap_or_default();
-        let input = PersonInput {
-            age: person.age.map(i64::from),
-            birth_date: person.birth_date,
-            labour_market_tie: person.labour_market_tie,
-            belastingplichtig: person.belastingplichtig,
-            volksverzekerd: person.volksverzekerd,
-            labour_status: person.labour_status,
-            highest_education: person.highest_education,
-            studiefinanciering_for_course: person.studiefinanciering_for_course,
-            lerarenbeurs_for_course: person.lerarenbeurs_for_course,
-            tegemoetkoming_for_course: person.tegemoetkoming_for_course,
-            already_granted_this_year_cents: person.already_granted_this_year_cents,
-        };
-        let person = match PersonFacts::parse(&input, start, "person") {
-            Ok(person) => Some(person),
-            Err(problems) => {
-                for (field, reason) in problems {
-                    violations.add(field, reason);
-                }
-                None
-            }
-        };
+        let person = super::funding::person_facts(request.person.unwrap_or_default(), start, &mut violations);
         let profile_raw = profile_input(request.profile.unwrap_or_default(), "profile", &mut violations);
         let (target, start, person) = match violations.check((target, start, person))? {
             (Some(target), Some(start), Some(person)) => (target, start, person),
