@@ -9,6 +9,7 @@ mod client;
 mod funding;
 mod matching;
 mod output;
+mod planning;
 mod search;
 
 use std::net::SocketAddr;
@@ -175,6 +176,9 @@ pub enum Command {
     /// Whether a person may use a funding scheme for a course on a date, with every condition, its
     /// source, the amount and what would change the answer. Facts not given are unknown, not "no".
     Eligibility(Box<funding::EligibilityArgs>),
+    /// A training path to a target occupation: courses, EVC and funding per calendar year, as
+    /// cheapest, fastest and most complete options.
+    Path(Box<planning::PathArgs>),
     /// The funding schemes (valid on --date), or with an id the rules of one scheme.
     Schemes {
         /// A scheme id: show its rules.
@@ -210,6 +214,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Match(args) => matching::match_occupations(&args),
         Command::Related(args) => matching::related(&args),
         Command::Eligibility(args) => funding::eligibility(&args),
+        Command::Path(args) => planning::path(&args),
         Command::Schemes { id, date, client } => funding::schemes(&client, id.as_deref(), date.as_deref()),
     };
     match result {
