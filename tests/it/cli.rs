@@ -264,3 +264,25 @@ fn path_json_has_three_options_with_steps_and_funding_and_rejects_bad_input() {
     assert_eq!(bad.status.code(), Some(5), "INVALID_ARGUMENT → exit code 5");
     assert!(String::from_utf8_lossy(&bad.stderr).contains("target_occupation_id"));
 }
+
+#[test]
+fn synth_register_writes_identical_files_for_one_seed_that_check_accepts() {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    for dir in &dirs {
+        let output = vaardig()
+            .args(["synth-register", "--ontology", "embedded", "--seed", "5", "--courses", "120", "--out"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    for file in ["bundle.toml", "providers-synth.jsonl", "courses-synth.jsonl"] {
+        let a = std::fs::read(dirs[0].path().join(file)).unwrap();
+        assert_eq!(a, std::fs::read(dirs[1].path().join(file)).unwrap(), "{file}");
+    }
+    let output =
+        vaardig().args(["check", "--ontology", "embedded", "--ontology"]).arg(dirs[0].path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("vaardig-synth-5"), "{stdout}");
+}
