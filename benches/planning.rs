@@ -106,12 +106,20 @@ fn main() {
         let mut rng = Rng::new(SEED ^ size as u64);
         let starts = [Date::new(2023, 6, 1).unwrap(), Date::new(2025, 1, 6).unwrap()];
         let mut times = Vec::with_capacity(calls);
+        // Split by whether the optimiser may search exactly (≤ EXACT_LIMIT candidates) or not.
+        let (mut exact, mut greedy) = (Vec::new(), Vec::new());
         let (mut candidates, mut steps, mut approximate) = (0usize, 0usize, 0usize);
         for call in 0..calls {
             let request = request(&index, &mut rng, starts[call % 2]);
             let started = Instant::now();
             let plan = planning::suggest_path(&index, &funding, &request).expect("targets are occupations");
-            times.push(started.elapsed());
+            let took = started.elapsed();
+            times.push(took);
+            if plan.candidates <= planning::optimise::EXACT_LIMIT {
+                exact.push(took)
+            } else {
+                greedy.push(took)
+            }
             candidates += plan.candidates;
             steps += plan.options.iter().map(|o| o.steps.len()).sum::<usize>();
             approximate += plan.options.iter().filter(|o| o.bound.is_some()).count();
@@ -129,5 +137,18 @@ fn main() {
             steps as f64 / calls as f64,
             approximate as f64 * 100.0 / (calls * 3) as f64,
         );
+        for (name, mut list) in [("≤ EXACT_LIMIT candidates", exact), ("> EXACT_LIMIT candidates", greedy)] {
+            if list.is_empty() {
+                continue;
+            }
+            list.sort();
+            println!(
+                "          {name}: {} plans, p50 {} · p99 {} · max {}",
+                list.len(),
+                ms(percentile(&list, 0.50)),
+                ms(percentile(&list, 0.99)),
+                ms(*list.last().unwrap())
+            );
+        }
     }
 }
