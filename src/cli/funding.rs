@@ -87,7 +87,7 @@ pub struct EligibilityArgs {
 }
 
 /// `yes`/`no` (also `ja`/`nee`, `true`/`false`).
-fn yes_no(text: &str) -> Result<bool, String> {
+pub(super) fn yes_no(text: &str) -> Result<bool, String> {
     match text.to_ascii_lowercase().as_str() {
         "yes" | "ja" | "true" | "y" | "j" => Ok(true),
         "no" | "nee" | "false" | "n" => Ok(false),
@@ -97,7 +97,7 @@ fn yes_no(text: &str) -> Result<bool, String> {
 
 /// An amount in euros (`1000`, `1000.50` or `1000,50`) as cents. Negative amounts pass through, so
 /// that the server names the field it rejects.
-fn euros(text: &str) -> Result<i64, String> {
+pub(super) fn euros(text: &str) -> Result<i64, String> {
     let bad = || format!("`{text}` is not an amount in euros (e.g. 1000 or 999,50)");
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),

@@ -10,6 +10,7 @@ mod funding;
 mod import;
 mod matching;
 mod output;
+mod planning;
 mod search;
 
 use std::net::SocketAddr;
@@ -179,6 +180,25 @@ pub enum Command {
     /// Whether a person may use a funding scheme for a course on a date, with every condition, its
     /// source, the amount and what would change the answer. Facts not given are unknown, not "no".
     Eligibility(Box<funding::EligibilityArgs>),
+    /// A training path to a target occupation: courses, EVC and funding per calendar year, as
+    /// cheapest, fastest and most complete options.
+    Path(Box<planning::PathArgs>),
+    /// Write a deterministic synthetic course register (providers and courses teaching neighbouring
+    /// skills of the ontology) as a bundle that layers on top of it; for tests and benchmarks.
+    SynthRegister {
+        /// Ontology source whose skills the courses teach, layered in order. Repeatable.
+        #[arg(long = "ontology", value_name = "PATH", required = true)]
+        ontology: Vec<String>,
+        /// Seed: the same ontology, seed and size give identical files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Number of courses.
+        #[arg(long, default_value_t = 1000)]
+        courses: usize,
+        /// Folder to write bundle.toml, providers-synth.jsonl and courses-synth.jsonl into.
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+    },
     /// The funding schemes (valid on --date), or with an id the rules of one scheme.
     Schemes {
         /// A scheme id: show its rules.
@@ -215,6 +235,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Match(args) => matching::match_occupations(&args),
         Command::Related(args) => matching::related(&args),
         Command::Eligibility(args) => funding::eligibility(&args),
+        Command::Path(args) => planning::path(&args),
+        Command::SynthRegister { ontology, seed, courses, out } => synth_register(&ontology, seed, courses, &out),
         Command::Schemes { id, date, client } => funding::schemes(&client, id.as_deref(), date.as_deref()),
     };
     match result {
@@ -290,6 +312,20 @@ fn serve(raw: &[String], listen: SocketAddr, index_dir: &str) -> Result<(), Fail
             .await
             .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
     })
+}
+
+fn synth_register(raw: &[String], seed: u64, courses: usize, out: &std::path::Path) -> Result<(), Failure> {
+    let (snapshot, _) = load(raw)?;
+    let register = crate::planning::synth::generate(&snapshot, seed, courses);
+    register
+        .write(out)
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot write the register to {}: {e}", out.display())))?;
+    println!(
+        "wrote {courses} synthetic courses and {} providers (seed {seed}) to {}",
+        crate::planning::synth::PROVIDERS,
+        out.display()
+    );
+    Ok(())
 }
 
 fn check(raw: &[String]) -> Result<(), Failure> {

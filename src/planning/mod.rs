@@ -18,6 +18,7 @@
 pub mod candidates;
 pub mod optimise;
 pub mod schedule;
+pub mod synth;
 
 use std::collections::BTreeSet;
 

@@ -211,6 +211,83 @@ fn crosswalk_writes_a_layerable_bundle_with_evidence_and_skos_triples() {
 }
 
 #[test]
+fn path_json_has_three_options_with_steps_and_funding_and_rejects_bad_input() {
+    let (addr, _stop) = spawn_server_thread(embedded());
+    let server = format!("http://{addr}");
+    let target = "esco:occupation/d3edb8f8-3a06-47a0-8fb9-9b212c006aa2";
+    let output = vaardig()
+        .args(["path", "--target", target, "--age", "40", "--education", "mbo4", "--start", "2023-03-01"])
+        .args(["--labour-market-tie", "yes", "--no-other-public-finance", "--json", "--server", &server])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(json["version"].is_string());
+    let options = json["options"].as_array().unwrap();
+    let kinds: Vec<&str> = options.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["cheapest", "fastest", "most_complete"]);
+    for option in options {
+        assert!(option["covered_essential"].is_array() && option["missing_essential"].is_array());
+        assert!(option["total_own_cents"].is_i64());
+        for step in option["steps"].as_array().unwrap() {
+            assert!(step["course"].as_str().unwrap().contains("/course/"), "{step}");
+            assert!(step["year"].is_i64());
+            let funded: i64 = step["funding"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    assert!(f["scheme"].is_string());
+                    f["amount_cents"].as_i64().unwrap()
+                })
+                .sum();
+            assert_eq!(
+                funded + step["own_contribution_cents"].as_i64().unwrap(),
+                step["price_cents"].as_i64().unwrap()
+            );
+        }
+    }
+    assert!(!options[2]["steps"].as_array().unwrap().is_empty());
+
+    let text = vaardig()
+        .args(["path", "--target", target, "--age", "40", "--start", "2024-08-01", "--server", &server])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(text.status.success());
+    assert!(stdout.contains("MEEST VOLLEDIG") && stdout.contains("| opleiding |"), "{stdout}");
+
+    let bad = vaardig()
+        .args(["path", "--target", "esco:occupation/nope", "--start", "2024-08-01", "--server", &server])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(5), "INVALID_ARGUMENT → exit code 5");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("target_occupation_id"));
+}
+
+#[test]
+fn synth_register_writes_identical_files_for_one_seed_that_check_accepts() {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    for dir in &dirs {
+        let output = vaardig()
+            .args(["synth-register", "--ontology", "embedded", "--seed", "5", "--courses", "120", "--out"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    for file in ["bundle.toml", "providers-synth.jsonl", "courses-synth.jsonl"] {
+        let a = std::fs::read(dirs[0].path().join(file)).unwrap();
+        assert_eq!(a, std::fs::read(dirs[1].path().join(file)).unwrap(), "{file}");
+    }
+    let output =
+        vaardig().args(["check", "--ontology", "embedded", "--ontology"]).arg(dirs[0].path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("vaardig-synth-5"), "{stdout}");
+}
+
+#[test]
 fn imported_catalogues_become_layerable_bundles_with_linked_skills() {
     let dir = tempfile::tempdir().unwrap();
     let data = crate::helpers::shared_data();

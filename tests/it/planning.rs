@@ -238,3 +238,42 @@ mod grpc {
         assert!(status.message().contains("profile.skills[0]"), "{}", status.message());
     }
 }
+
+#[test]
+fn planning_synthetic_register_is_deterministic_and_layers_on_the_default() {
+    use vaardig::ontology::{self, SourceSpec};
+    use vaardig::planning::synth;
+
+    let engines = embedded();
+    let a = synth::generate(&engines.snapshot, 11, 300);
+    assert_eq!(a, synth::generate(&engines.snapshot, 11, 300), "same seed, same files");
+    assert_ne!(a.courses, synth::generate(&engines.snapshot, 12, 300).courses);
+    assert!(a.manifest.contains("synthetic = true"));
+    let lines: Vec<serde_json::Value> =
+        a.courses.lines().filter(|l| !l.starts_with('#')).map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 300);
+    let mut seen = std::collections::HashSet::new();
+    let mut stap = 0;
+    for course in &lines {
+        let price = course["price_cents"].as_i64().unwrap();
+        assert!((9_500..=600_000).contains(&price), "{price}");
+        let taught = course["teaches"].as_array().unwrap().len();
+        assert!((2..=6).contains(&taught), "{course}");
+        for p in course["prerequisites"].as_array().into_iter().flatten() {
+            assert!(seen.contains(p.as_str().unwrap()), "prerequisites point to earlier courses");
+        }
+        stap += usize::from(course["registers"].to_string().contains("stap_scholingsregister"));
+        seen.insert(course["id"].as_str().unwrap().to_string());
+    }
+    assert!((120..=240).contains(&stap), "about 60% in the STAP register, not {stap}");
+
+    let dir = tempfile::tempdir().unwrap();
+    a.write(dir.path()).unwrap();
+    let (snapshot, report) = ontology::load(&[SourceSpec::Embedded, SourceSpec::Path(dir.path().to_path_buf())])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.error_count(), 0);
+    let courses = snapshot.concepts_of(vaardig::model::ConceptKind::Course).count();
+    let before = engines.snapshot.concepts_of(vaardig::model::ConceptKind::Course).count();
+    assert_eq!(courses, before + 300);
+    assert!(snapshot.sources().iter().any(|s| s.synthetic));
+}

@@ -1,0 +1,305 @@
+//! `vaardig path`: a training path to a target occupation for career advisors, against a running
+//! server. The person is built like `gap`/`match` do ([`SkillArgs`]) and the facts like
+//! `eligibility` does; facts not given are unknown, not "no".
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::client::{block_on, channel, print_json, status_failure};
+use super::funding::{euros, yes_no};
+use super::matching::SkillArgs;
+use super::output::Text;
+use super::{ClientArgs, Failure};
+use crate::funding::wording::{euro_en, euro_nl};
+use crate::model::compact_id;
+use crate::proto::v1 as pb;
+use crate::proto::v1::planning_service_client::PlanningServiceClient;
+
+/// The person, the target and the constraints of `vaardig path`.
+#[derive(Debug, Clone, clap::Args)]
+#[command(allow_negative_numbers = true)]
+pub struct PathArgs {
+    /// The target occupation (id).
+    #[arg(long, value_name = "ID")]
+    pub target: String,
+    #[command(flatten)]
+    pub person: SkillArgs,
+    /// The plan starts on this day, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub start: String,
+    /// Age in whole years on the start date.
+    #[arg(long)]
+    pub age: Option<i32>,
+    /// Birth date, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub birth_date: Option<String>,
+    /// Highest completed education: geen, basisonderwijs, vmbo, mbo1, mbo2, mbo3, mbo4, havo, vwo,
+    /// associate_degree, bachelor, master, doctorate.
+    #[arg(long, value_name = "LEVEL")]
+    pub education: Option<String>,
+    /// werknemer, zzp, werkzoekend_zonder_uitkering, ww, bijstand, wajong, wga or anders.
+    #[arg(long, value_name = "STATUS")]
+    pub labour_status: Option<String>,
+    /// A tie to the Dutch labour market: yes or no.
+    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
+    pub labour_market_tie: Option<bool>,
+    /// No studiefinanciering, lerarenbeurs or tegemoetkoming for the courses.
+    #[arg(long)]
+    pub no_other_public_finance: bool,
+    /// Years ahead to plan (1–10; default 3).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub horizon_years: u32,
+    /// Hours available per week.
+    #[arg(long, value_name = "N")]
+    pub hours_per_week: Option<u32>,
+    /// Accepted delivery mode (online, klassikaal, blended); repeatable. Default: all.
+    #[arg(long = "mode", value_name = "MODE")]
+    pub modes: Vec<String>,
+    /// Arbeidsmarktregio; courses elsewhere count only when online.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The most own money per calendar year, in euros. Default: no limit.
+    #[arg(long, value_name = "EUR", value_parser = euros)]
+    pub own_budget_eur: Option<i64>,
+    /// What the employer or O&O fund pays at most over the whole plan, in euros.
+    #[arg(long, value_name = "EUR", value_parser = euros)]
+    pub employer_budget_eur: Option<i64>,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+pub fn path(args: &PathArgs) -> Result<(), Failure> {
+    let other = if args.no_other_public_finance { Some(false) } else { None };
+    let request = pb::SuggestTrainingPathRequest {
+        profile: Some(args.person.profile(&args.client)?),
+        target_occupation_id: args.target.clone(),
+        person: Some(pb::PersonFacts {
+            age: args.age,
+            birth_date: args.birth_date.clone().unwrap_or_default(),
+            labour_market_tie: args.labour_market_tie,
+            labour_status: args.labour_status.clone().unwrap_or_default(),
+            highest_education: args.education.clone().unwrap_or_default(),
+            studiefinanciering_for_course: other,
+            lerarenbeurs_for_course: other,
+            tegemoetkoming_for_course: other,
+            ..Default::default()
+        }),
+        start_date: args.start.clone(),
+        constraints: Some(pb::PlanConstraints {
+            horizon_years: args.horizon_years,
+            hours_per_week: args.hours_per_week,
+            modes: args.modes.clone(),
+            region: args.region.clone().unwrap_or_default(),
+            own_budget_per_year_cents: args.own_budget_eur,
+            employer_budget_cents: args.employer_budget_eur.unwrap_or(0),
+        }),
+        lang: args.client.lang.clone(),
+    };
+    let response = block_on(async {
+        let mut client = PlanningServiceClient::new(channel(&args.client).await?);
+        client.suggest_training_path(request).await.map(|r| r.into_inner()).map_err(status_failure)
+    })?;
+    if args.client.json {
+        print_json(&path_json(&response));
+    } else {
+        print!("{}", path_text(&response, Text::new(&args.client.lang)));
+    }
+    Ok(())
+}
+
+fn concept_json(c: &Option<pb::ConceptRef>) -> serde_json::Value {
+    match c {
+        Some(c) => serde_json::json!({"id": c.id, "label": c.label}),
+        None => serde_json::Value::Null,
+    }
+}
+
+fn id_of(c: &Option<pb::ConceptRef>) -> String {
+    c.as_ref().map(|c| c.id.clone()).unwrap_or_default()
+}
+
+fn funding_json(list: &[pb::StepFunding]) -> Vec<serde_json::Value> {
+    list.iter()
+        .map(|f| {
+            serde_json::json!({
+                "scheme": id_of(&f.scheme),
+                "scheme_label": f.scheme.as_ref().map(|s| s.label.clone()).unwrap_or_default(),
+                "amount_cents": f.amount_cents,
+                "application_date": f.application_date,
+            })
+        })
+        .collect()
+}
+
+/// The answer as JSON: ids for courses, schemes and skills, money in cents.
+pub fn path_json(r: &pb::SuggestTrainingPathResponse) -> serde_json::Value {
+    let options: Vec<serde_json::Value> = r
+        .options
+        .iter()
+        .map(|o| {
+            let steps: Vec<serde_json::Value> = o
+                .steps
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "course": id_of(&s.course),
+                        "course_label": s.course.as_ref().map(|c| c.label.clone()).unwrap_or_default(),
+                        "year": s.year,
+                        "start_date": s.start_date,
+                        "end_date": s.end_date,
+                        "price_cents": s.price_cents,
+                        "funding": funding_json(&s.funding),
+                        "possible_funding": funding_json(&s.possible_funding),
+                        "own_contribution_cents": s.own_contribution_cents,
+                        "hours": s.hours,
+                        "closes": s.closes.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+                        "credential": s.credential.as_ref().map(|c| c.id.clone()),
+                        "evc": s.evc,
+                        "why": s.why,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "kind": o.kind,
+                "steps": steps,
+                "covered_essential": o.covered_essential.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+                "missing_essential": o.missing_essential.iter().map(|m| id_of(&m.skill)).collect::<Vec<_>>(),
+                "missing_reasons": o.missing_essential.iter().map(|m| serde_json::json!({
+                    "skill": id_of(&m.skill), "reason": m.reason, "explanation": m.explanation,
+                })).collect::<Vec<_>>(),
+                "total_price_cents": o.total_price_cents,
+                "total_funding_cents": o.total_funding_cents,
+                "total_own_cents": o.total_own_cents,
+                "total_hours": o.total_hours,
+                "finish_date": o.finish_date,
+                "essential_coverage": o.essential_coverage,
+                "approximate": o.bound.is_some(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "version": r.snapshot_version,
+        "target": concept_json(&r.target),
+        "candidates": r.candidates,
+        "essential_coverage_before": r.essential_coverage_before,
+        "options": options,
+    })
+}
+
+fn kind_words(kind: &str, text: Text) -> &str {
+    match kind {
+        "cheapest" => text.pick("goedkoopst voor de persoon", "cheapest for the person"),
+        "fastest" => text.pick("snelst", "fastest"),
+        "most_complete" => text.pick("meest volledig", "most complete"),
+        other => other,
+    }
+}
+
+fn percent(value: f64) -> String {
+    format!("{:.0}%", value * 100.0)
+}
+
+/// The answer as readable text: per option its totals and a table per calendar year.
+pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Text) -> String {
+    let english = text.pick("nl", "en") == "en";
+    let money = |cents: i64| {
+        let value = u64::try_from(cents).unwrap_or(0);
+        if english { euro_en(value) } else { euro_nl(value) }
+    };
+    let mut out = String::new();
+    let target = r.target.clone().unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} {}  ({}) · {} {} · {} {}",
+        text.pick("Opleidingspad naar", "Training path to"),
+        target.label,
+        compact_id(&target.id),
+        text.pick("nu essentieel gedekt", "essential covered now"),
+        percent(r.essential_coverage_before),
+        r.candidates,
+        text.pick("opleidingen gewogen", "courses weighed"),
+    );
+    for (n, o) in r.options.iter().enumerate() {
+        let _ = writeln!(out, "\n{}. {}", n + 1, kind_words(&o.kind, text).to_uppercase());
+        let approx = if o.bound.is_some() { text.pick(" (benadering)", " (approximate)") } else { "" };
+        let _ = writeln!(
+            out,
+            "   {} {} · {} {} · {} {} · {} {} · {} {}{}{approx}",
+            text.pick("prijs", "price"),
+            money(o.total_price_cents),
+            text.pick("subsidie", "funding"),
+            money(o.total_funding_cents),
+            text.pick("eigen bijdrage", "own contribution"),
+            money(o.total_own_cents),
+            o.total_hours,
+            text.pick("uur", "hours"),
+            text.pick("essentieel na afloop", "essential afterwards"),
+            percent(o.essential_coverage),
+            if o.finish_date.is_empty() {
+                String::new()
+            } else {
+                format!(" · {} {}", text.pick("klaar", "done"), o.finish_date)
+            },
+        );
+        if o.steps.is_empty() {
+            let _ = writeln!(out, "   {}", text.pick("(geen stappen)", "(no steps)"));
+        }
+        let mut years: BTreeMap<i32, Vec<&pb::PlanStep>> = BTreeMap::new();
+        for s in &o.steps {
+            years.entry(s.year).or_default().push(s);
+        }
+        for (year, steps) in years {
+            let _ = writeln!(out, "   {year}");
+            let _ = writeln!(
+                out,
+                "     | {} | {} | {} | {} | {} | {} | {} | {} |",
+                text.pick("opleiding", "course"),
+                text.pick("start", "start"),
+                text.pick("prijs", "price"),
+                text.pick("subsidie", "funding"),
+                text.pick("eigen bijdrage", "own contribution"),
+                text.pick("uren", "hours"),
+                text.pick("sluit", "closes"),
+                text.pick("waarom", "why"),
+            );
+            let _ = writeln!(out, "     |---|---|---|---|---|---|---|---|");
+            for s in steps {
+                let funding: Vec<String> = s
+                    .funding
+                    .iter()
+                    .chain(&s.possible_funding)
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let label = f.scheme.as_ref().map(|c| c.label.clone()).unwrap_or_default();
+                        let maybe = if i >= s.funding.len() { text.pick("hooguit ", "at most ") } else { "" };
+                        format!("{label} {maybe}{}", money(f.amount_cents))
+                    })
+                    .collect();
+                let funding = if funding.is_empty() { "–".to_string() } else { funding.join("; ") };
+                let closes: Vec<&str> = s.closes.iter().map(|c| c.label.as_str()).collect();
+                let course = s.course.clone().unwrap_or_default();
+                let evc = if s.evc { " (EVC)" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "     | {}{evc} | {} | {} | {funding} | {} | {} | {} | {} |",
+                    course.label,
+                    s.start_date,
+                    money(s.price_cents),
+                    money(s.own_contribution_cents),
+                    s.hours,
+                    if closes.is_empty() { "–".to_string() } else { closes.join(", ") },
+                    s.why.replace('|', "/"),
+                );
+            }
+        }
+        if !o.missing_essential.is_empty() {
+            let _ = writeln!(out, "   {}", text.pick("blijft open:", "stays open:"));
+            for m in &o.missing_essential {
+                let label = m.skill.as_ref().map(|c| c.label.clone()).unwrap_or_default();
+                let _ = writeln!(out, "     ✗ {label} — {}", m.explanation);
+            }
+        }
+    }
+    let _ = writeln!(out, "\nsnapshot {}", r.snapshot_version);
+    out
+}
