@@ -33,7 +33,32 @@ pub struct EligibilityArgs {
     /// Start date of the course, YYYY-MM-DD (default: its first planned start on or after --date).
     #[arg(long, value_name = "DATE")]
     pub course_start: Option<String>,
-    /// Age in whole years on the application date.
+    #[command(flatten)]
+    pub person: PersonFactsArgs,
+    /// What this scheme already granted the person this calendar year, in euros.
+    #[arg(long, value_name = "EUR", value_parser = euros)]
+    pub already_granted_eur: Option<i64>,
+    /// The cost to fund in euros, when not the course's price.
+    #[arg(long, value_name = "EUR", value_parser = euros)]
+    pub cost_eur: Option<i64>,
+    /// Study year of a multi-year programme the application is for (1 = the first).
+    #[arg(long, value_name = "N")]
+    pub programme_year: Option<i32>,
+    /// Grants of this scheme already made for the course this year.
+    #[arg(long, value_name = "N")]
+    pub course_grants: Option<i32>,
+    /// Whether the deciding employer, O&O fund or UWV approved: yes or no.
+    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
+    pub approval: Option<bool>,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// The facts about a person that funding rules ask for, as flags. Shared by `eligibility` and
+/// `path`; facts not given are sent as unknown, never as "no".
+#[derive(Debug, Clone, clap::Args)]
+pub struct PersonFactsArgs {
+    /// Age in whole years on the application (or plan start) date.
     #[arg(long)]
     pub age: Option<i32>,
     /// Birth date, YYYY-MM-DD (decides the AOW-age bound to the day).
@@ -55,35 +80,38 @@ pub struct EligibilityArgs {
     /// Insured for the Dutch volksverzekeringen (counts as a tie): yes or no.
     #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
     pub volksverzekerd: Option<bool>,
-    /// Entitled to studiefinanciering for this course: yes or no.
+    /// Entitled to studiefinanciering for the course: yes or no.
     #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
     pub studiefinanciering: Option<bool>,
-    /// Receives a lerarenbeurs for this course: yes or no.
+    /// Receives a lerarenbeurs for the course: yes or no.
     #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
     pub lerarenbeurs: Option<bool>,
-    /// Entitled to a tegemoetkoming onderwijsbijdrage en schoolkosten for this course: yes or no.
+    /// Entitled to a tegemoetkoming onderwijsbijdrage en schoolkosten for the course: yes or no.
     #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
     pub tegemoetkoming: Option<bool>,
-    /// No studiefinanciering, lerarenbeurs or tegemoetkoming for this course (unless said otherwise).
+    /// No studiefinanciering, lerarenbeurs or tegemoetkoming for the course (unless said otherwise).
     #[arg(long)]
     pub no_other_public_finance: bool,
-    /// What this scheme already granted the person this calendar year, in euros.
-    #[arg(long, value_name = "EUR", value_parser = euros)]
-    pub already_granted_eur: Option<i64>,
-    /// The cost to fund in euros, when not the course's price.
-    #[arg(long, value_name = "EUR", value_parser = euros)]
-    pub cost_eur: Option<i64>,
-    /// Study year of a multi-year programme the application is for (1 = the first).
-    #[arg(long, value_name = "N")]
-    pub programme_year: Option<i32>,
-    /// Grants of this scheme already made for the course this year.
-    #[arg(long, value_name = "N")]
-    pub course_grants: Option<i32>,
-    /// Whether the deciding employer, O&O fund or UWV approved: yes or no.
-    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
-    pub approval: Option<bool>,
-    #[command(flatten)]
-    pub client: ClientArgs,
+}
+
+impl PersonFactsArgs {
+    /// The wire person facts; `already_granted_cents` is what the scheme granted this year.
+    pub(super) fn to_pb(&self, already_granted_cents: Option<i64>) -> pb::PersonFacts {
+        let other = if self.no_other_public_finance { Some(false) } else { None };
+        pb::PersonFacts {
+            age: self.age,
+            birth_date: self.birth_date.clone().unwrap_or_default(),
+            labour_market_tie: self.labour_market_tie,
+            belastingplichtig: self.belastingplichtig,
+            volksverzekerd: self.volksverzekerd,
+            labour_status: self.labour_status.clone().unwrap_or_default(),
+            highest_education: self.education.clone().unwrap_or_default(),
+            studiefinanciering_for_course: self.studiefinanciering.or(other),
+            lerarenbeurs_for_course: self.lerarenbeurs.or(other),
+            tegemoetkoming_for_course: self.tegemoetkoming.or(other),
+            already_granted_this_year_cents: already_granted_cents,
+        }
+    }
 }
 
 /// `yes`/`no` (also `ja`/`nee`, `true`/`false`).
@@ -117,7 +145,6 @@ pub(super) fn euros(text: &str) -> Result<i64, String> {
 }
 
 pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
-    let other = if args.no_other_public_finance { Some(false) } else { None };
     let request = pb::CheckEligibilityRequest {
         scheme_id: args.scheme.clone(),
         course_id: args.course.clone().unwrap_or_default(),
@@ -127,19 +154,7 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
         programme_year: args.programme_year,
         course_grants_so_far: args.course_grants,
         approval: args.approval,
-        person: Some(pb::PersonFacts {
-            age: args.age,
-            birth_date: args.birth_date.clone().unwrap_or_default(),
-            labour_market_tie: args.labour_market_tie,
-            belastingplichtig: args.belastingplichtig,
-            volksverzekerd: args.volksverzekerd,
-            labour_status: args.labour_status.clone().unwrap_or_default(),
-            highest_education: args.education.clone().unwrap_or_default(),
-            studiefinanciering_for_course: args.studiefinanciering.or(other),
-            lerarenbeurs_for_course: args.lerarenbeurs.or(other),
-            tegemoetkoming_for_course: args.tegemoetkoming.or(other),
-            already_granted_this_year_cents: args.already_granted_eur,
-        }),
+        person: Some(args.person.to_pb(args.already_granted_eur)),
         lang: args.client.lang.clone(),
     };
     let response = block_on(async {

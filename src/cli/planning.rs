@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::client::{block_on, channel, print_json, status_failure};
-use super::funding::{euros, yes_no};
+use super::funding::{PersonFactsArgs, euros};
 use super::matching::SkillArgs;
 use super::output::Text;
 use super::{ClientArgs, Failure};
@@ -27,25 +27,8 @@ pub struct PathArgs {
     /// The plan starts on this day, YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
     pub start: String,
-    /// Age in whole years on the start date.
-    #[arg(long)]
-    pub age: Option<i32>,
-    /// Birth date, YYYY-MM-DD.
-    #[arg(long, value_name = "DATE")]
-    pub birth_date: Option<String>,
-    /// Highest completed education: geen, basisonderwijs, vmbo, mbo1, mbo2, mbo3, mbo4, havo, vwo,
-    /// associate_degree, bachelor, master, doctorate.
-    #[arg(long, value_name = "LEVEL")]
-    pub education: Option<String>,
-    /// werknemer, zzp, werkzoekend_zonder_uitkering, ww, bijstand, wajong, wga or anders.
-    #[arg(long, value_name = "STATUS")]
-    pub labour_status: Option<String>,
-    /// A tie to the Dutch labour market: yes or no.
-    #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
-    pub labour_market_tie: Option<bool>,
-    /// No studiefinanciering, lerarenbeurs or tegemoetkoming for the courses.
-    #[arg(long)]
-    pub no_other_public_finance: bool,
+    #[command(flatten)]
+    pub facts: PersonFactsArgs,
     /// Years ahead to plan (1–10; default 3).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub horizon_years: u32,
@@ -69,21 +52,10 @@ pub struct PathArgs {
 }
 
 pub fn path(args: &PathArgs) -> Result<(), Failure> {
-    let other = if args.no_other_public_finance { Some(false) } else { None };
     let request = pb::SuggestTrainingPathRequest {
         profile: Some(args.person.profile(&args.client)?),
         target_occupation_id: args.target.clone(),
-        person: Some(pb::PersonFacts {
-            age: args.age,
-            birth_date: args.birth_date.clone().unwrap_or_default(),
-            labour_market_tie: args.labour_market_tie,
-            labour_status: args.labour_status.clone().unwrap_or_default(),
-            highest_education: args.education.clone().unwrap_or_default(),
-            studiefinanciering_for_course: other,
-            lerarenbeurs_for_course: other,
-            tegemoetkoming_for_course: other,
-            ..Default::default()
-        }),
+        person: Some(args.facts.to_pb(None)),
         start_date: args.start.clone(),
         constraints: Some(pb::PlanConstraints {
             horizon_years: args.horizon_years,
