@@ -7,6 +7,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use arc_swap::ArcSwap;
+
 use crate::funding::FundingEngine;
 use crate::matching::MatchingIndex;
 use crate::ontology::Snapshot;
@@ -50,5 +52,31 @@ impl Engines {
     /// The engines that read only the graph (no text analysis).
     fn build_graph_engines(snapshot: &Arc<Snapshot>) -> (MatchingIndex, FundingEngine) {
         (MatchingIndex::build(snapshot.clone()), FundingEngine::build(snapshot.clone()))
+    }
+}
+
+/// The engines being served, replaced atomically when a new snapshot is loaded.
+///
+/// A request takes [`LiveEngines::current`] once, at its start, and works on that `Arc` to the end:
+/// a reload never changes the data under a request in flight, and the old engines are freed when
+/// the last request holding them finishes.
+#[derive(Debug)]
+pub struct LiveEngines {
+    current: ArcSwap<Engines>,
+}
+
+impl LiveEngines {
+    pub fn new(engines: Arc<Engines>) -> Arc<LiveEngines> {
+        Arc::new(LiveEngines { current: ArcSwap::new(engines) })
+    }
+
+    /// The engines to answer one request with.
+    pub fn current(&self) -> Arc<Engines> {
+        self.current.load_full()
+    }
+
+    /// Puts `engines` in service and returns the engines they replace.
+    pub fn replace(&self, engines: Arc<Engines>) -> Arc<Engines> {
+        self.current.swap(engines)
     }
 }

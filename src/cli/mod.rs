@@ -308,9 +308,14 @@ fn serve(raw: &[String], listen: SocketAddr, index_dir: &str) -> Result<(), Fail
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot listen on {listen}: {e}")))?;
-        crate::server::serve(listener, engines, crate::server::shutdown_signal(), crate::server::DEFAULT_DRAIN_TIMEOUT)
-            .await
-            .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
+        crate::server::serve(
+            listener,
+            crate::engine::LiveEngines::new(engines),
+            crate::server::shutdown_signal(),
+            crate::server::DEFAULT_DRAIN_TIMEOUT,
+        )
+        .await
+        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
     })
 }
 

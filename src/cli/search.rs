@@ -61,7 +61,7 @@ impl Backend {
             return Ok(Backend::Remote(SearchServiceClient::new(channel(client).await?)));
         }
         let engines = super::load_engines(&args.ontology, Some(Path::new(&args.index_dir)))?;
-        Ok(Backend::Local(Arc::new(SearchApi::new(engines))))
+        Ok(Backend::Local(Arc::new(SearchApi::new(crate::engine::LiveEngines::new(engines)))))
     }
 
     async fn search(&self, request: pb::SearchRequest) -> Result<pb::SearchResponse, tonic::Status> {

@@ -8,7 +8,7 @@ use tonic::{Request, Response, Status};
 
 use super::convert;
 use super::error::{ApiError, Violations, invalid};
-use crate::engine::Engines;
+use crate::engine::LiveEngines;
 use crate::ontology::Dir;
 use crate::proto::v1 as pb;
 use crate::proto::v1::concept_service_server::ConceptService;
@@ -26,11 +26,11 @@ pub const MAX_NODES: usize = 10_000;
 /// The concept service over the engines of one snapshot.
 #[derive(Debug, Clone)]
 pub struct ConceptApi {
-    engines: Arc<Engines>,
+    engines: Arc<LiveEngines>,
 }
 
 impl ConceptApi {
-    pub fn new(engines: Arc<Engines>) -> ConceptApi {
+    pub fn new(engines: Arc<LiveEngines>) -> ConceptApi {
         ConceptApi { engines }
     }
 }
@@ -71,7 +71,8 @@ impl ConceptService for ConceptApi {
         let id = convert::id(&request.id, "id", &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
-        let snapshot = &*self.engines.snapshot;
+        let engines = self.engines.current();
+        let snapshot = &*engines.snapshot;
         let idx = convert::lookup(snapshot, &id)?;
         Ok(Response::new(pb::GetConceptResponse {
             snapshot_version: snapshot.version().to_string(),
@@ -99,7 +100,8 @@ impl ConceptService for ConceptApi {
             .collect();
         let lang = convert::lang(&request.lang, "lang", &mut violations);
         violations.check(())?;
-        let snapshot = &*self.engines.snapshot;
+        let engines = self.engines.current();
+        let snapshot = &*engines.snapshot;
         let ids: Vec<String> = ids.into_iter().flatten().collect();
         let missing: Vec<&str> = ids.iter().filter(|id| snapshot.lookup(id).is_none()).map(String::as_str).collect();
         if !missing.is_empty() {
@@ -120,7 +122,8 @@ impl ConceptService for ConceptApi {
         request: Request<pb::ListRelationsRequest>,
     ) -> Result<Response<pb::ListRelationsResponse>, Status> {
         let request = request.into_inner();
-        let snapshot = &*self.engines.snapshot;
+        let engines = self.engines.current();
+        let snapshot = &*engines.snapshot;
         let mut violations = Violations::default();
         let id = convert::id(&request.id, "id", &mut violations);
         let kind = convert::relation_kind_from_pb(request.kind, "kind", &mut violations);
@@ -175,7 +178,8 @@ impl ConceptService for ConceptApi {
         request: Request<pb::GetHierarchyRequest>,
     ) -> Result<Response<pb::GetHierarchyResponse>, Status> {
         let request = request.into_inner();
-        let snapshot = &*self.engines.snapshot;
+        let engines = self.engines.current();
+        let snapshot = &*engines.snapshot;
         let mut violations = Violations::default();
         let id = convert::id(&request.id, "id", &mut violations);
         let depth = match request.depth {
@@ -221,7 +225,8 @@ impl ConceptService for ConceptApi {
         &self,
         _request: Request<pb::GetStatsRequest>,
     ) -> Result<Response<pb::GetStatsResponse>, Status> {
-        let snapshot = &*self.engines.snapshot;
+        let engines = self.engines.current();
+        let snapshot = &*engines.snapshot;
         let stats = snapshot.stats();
         Ok(Response::new(pb::GetStatsResponse {
             snapshot_version: snapshot.version().to_string(),

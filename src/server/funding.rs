@@ -10,7 +10,7 @@ use tonic::{Request, Response, Status};
 
 use super::convert;
 use super::error::{ApiError, Violations, invalid};
-use crate::engine::Engines;
+use crate::engine::{Engines, LiveEngines};
 use crate::funding::rules::{Condition, MAX_CENTS, Period};
 use crate::funding::{
     Application, CheckRequest, CompartmentResult, Decision, FundingError, Outcome, PersonFacts, PersonInput,
@@ -27,11 +27,11 @@ pub const MAX_PROGRAMME_YEAR: i32 = 10;
 /// The funding service over the engines of one snapshot.
 #[derive(Debug, Clone)]
 pub struct FundingApi {
-    engines: Arc<Engines>,
+    engines: Arc<LiveEngines>,
 }
 
 impl FundingApi {
-    pub fn new(engines: Arc<Engines>) -> FundingApi {
+    pub fn new(engines: Arc<LiveEngines>) -> FundingApi {
         FundingApi { engines }
     }
 }
@@ -222,7 +222,8 @@ impl FundingService for FundingApi {
             _ => return Err(invalid("scheme_id", "invalid request").into()),
         };
 
-        let engines = &*self.engines;
+        let current = self.engines.current();
+        let engines = &*current;
         let snapshot = &*engines.snapshot;
         let check = CheckRequest {
             scheme_id,
@@ -308,7 +309,8 @@ impl FundingService for FundingApi {
         let on = date(&request.date, "date", false, &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
         violations.check(())?;
-        let engines = &*self.engines;
+        let current = self.engines.current();
+        let engines = &*current;
         Ok(Response::new(pb::ListFundingSchemesResponse {
             snapshot_version: engines.snapshot.version().to_string(),
             schemes: engines.funding.schemes_on(on).into_iter().map(|idx| summary(engines, idx, &lang)).collect(),
@@ -324,7 +326,8 @@ impl FundingService for FundingApi {
         let id = convert::id(&request.id, "id", &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
-        let engines = &*self.engines;
+        let current = self.engines.current();
+        let engines = &*current;
         let snapshot = &*engines.snapshot;
         let (idx, details) = engines.funding.scheme(&id).map_err(|e| match e {
             FundingError::NotAScheme { .. } => invalid("id", e.to_string()),

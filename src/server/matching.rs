@@ -12,7 +12,7 @@ use tonic::{Request, Response, Status, Streaming};
 use super::concepts::{page_size, parse_page_token};
 use super::convert;
 use super::error::{ApiError, Violations, invalid};
-use crate::engine::Engines;
+use crate::engine::LiveEngines;
 use crate::matching::candidates::{self, MAX_VACANCY_REQUIREMENTS, Ranker, Vacancy};
 use crate::matching::gap::{self, Evaluation, Outcome, Status as GapStatus};
 use crate::matching::occupations::{self, OccupationFilter};
@@ -38,11 +38,11 @@ pub const MAX_CANDIDATE_ID_LEN: usize = 128;
 /// The matching service over the engines of one snapshot.
 #[derive(Debug, Clone)]
 pub struct MatchingApi {
-    engines: Arc<Engines>,
+    engines: Arc<LiveEngines>,
 }
 
 impl MatchingApi {
-    pub fn new(engines: Arc<Engines>) -> MatchingApi {
+    pub fn new(engines: Arc<LiveEngines>) -> MatchingApi {
         MatchingApi { engines }
     }
 }
@@ -54,7 +54,8 @@ impl MatchingService for MatchingApi {
         request: Request<pb::ComputeSkillGapRequest>,
     ) -> Result<Response<pb::ComputeSkillGapResponse>, Status> {
         let request = request.into_inner();
-        let index = &self.engines.matching;
+        let engines = self.engines.current();
+        let index = &engines.matching;
         let snapshot = index.snapshot();
         let mut violations = Violations::default();
         let id = convert::id(&request.occupation_id, "occupation_id", &mut violations);
@@ -87,7 +88,8 @@ impl MatchingService for MatchingApi {
         request: Request<pb::MatchOccupationsRequest>,
     ) -> Result<Response<pb::MatchOccupationsResponse>, Status> {
         let request = request.into_inner();
-        let index = &self.engines.matching;
+        let engines = self.engines.current();
+        let index = &engines.matching;
         let snapshot = index.snapshot();
         let mut violations = Violations::default();
         let profile = profile_input(request.profile.unwrap_or_default(), "profile", &mut violations);
@@ -116,7 +118,8 @@ impl MatchingService for MatchingApi {
         request: Request<pb::RelatedOccupationsRequest>,
     ) -> Result<Response<pb::RelatedOccupationsResponse>, Status> {
         let request = request.into_inner();
-        let index = &self.engines.matching;
+        let engines = self.engines.current();
+        let index = &engines.matching;
         let snapshot = index.snapshot();
         let mut violations = Violations::default();
         let id = convert::id(&request.occupation_id, "occupation_id", &mut violations);
@@ -161,7 +164,8 @@ impl MatchingService for MatchingApi {
     ) -> Result<Response<pb::RankCandidatesResponse>, Status> {
         let started = std::time::Instant::now();
         let mut stream = request.into_inner();
-        let index = &self.engines.matching;
+        let engines = self.engines.current();
+        let index = &engines.matching;
         let snapshot = index.snapshot();
         let first = stream
             .message()

@@ -19,7 +19,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
-use crate::engine::Engines;
+use crate::engine::LiveEngines;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
 use crate::proto::v1::funding_service_server::FundingServiceServer;
 use crate::proto::v1::matching_service_server::MatchingServiceServer;
@@ -46,7 +46,7 @@ pub enum ServeError {
 /// health service and lets in-flight requests finish for at most `drain_timeout`.
 pub async fn serve(
     listener: TcpListener,
-    engines: Arc<Engines>,
+    engines: Arc<LiveEngines>,
     shutdown: impl Future<Output = ()> + Send + 'static,
     drain_timeout: Duration,
 ) -> Result<(), ServeError> {
@@ -68,8 +68,8 @@ pub async fn serve(
 
     tracing::info!(
         address = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
-        snapshot = engines.snapshot.version(),
-        concepts = engines.snapshot.len(),
+        snapshot = engines.current().snapshot.version(),
+        concepts = engines.current().snapshot.len(),
         "serving"
     );
 

@@ -12,7 +12,7 @@ use tonic::{Request, Response, Status};
 use super::convert;
 use super::error::{Violations, invalid};
 use super::matching::{profile_input, resolve};
-use crate::engine::Engines;
+use crate::engine::LiveEngines;
 use crate::model::{ConceptKind, Date, Delivery};
 use crate::planning::{self, Constraints, Objective, PlanRequest};
 use crate::proto::v1 as pb;
@@ -24,11 +24,11 @@ pub const DEFAULT_HORIZON_YEARS: u32 = 3;
 /// The planning service over the engines of one snapshot.
 #[derive(Debug, Clone)]
 pub struct PlanningApi {
-    engines: Arc<Engines>,
+    engines: Arc<LiveEngines>,
 }
 
 impl PlanningApi {
-    pub fn new(engines: Arc<Engines>) -> PlanningApi {
+    pub fn new(engines: Arc<LiveEngines>) -> PlanningApi {
         PlanningApi { engines }
     }
 }
@@ -63,7 +63,8 @@ impl PlanningService for PlanningApi {
     ) -> Result<Response<pb::SuggestTrainingPathResponse>, Status> {
         let started = std::time::Instant::now();
         let request = request.into_inner();
-        let engines = &*self.engines;
+        let current = self.engines.current();
+        let engines = &*current;
         let snapshot = &*engines.snapshot;
         let mut violations = Violations::default();
         let lang = convert::lang(&request.lang, "lang", &mut violations);

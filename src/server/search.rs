@@ -10,7 +10,7 @@ use tonic::{Request, Response, Status};
 use super::concepts::{page_size, parse_page_token};
 use super::convert;
 use super::error::Violations;
-use crate::engine::Engines;
+use crate::engine::LiveEngines;
 use crate::model::{ConceptKind, SkillType};
 use crate::proto::v1 as pb;
 use crate::proto::v1::search_service_server::SearchService;
@@ -31,11 +31,11 @@ const MAX_SUGGESTIONS: usize = 50;
 /// The search service over the engines of one snapshot.
 #[derive(Debug, Clone)]
 pub struct SearchApi {
-    engines: Arc<Engines>,
+    engines: Arc<LiveEngines>,
 }
 
 impl SearchApi {
-    pub fn new(engines: Arc<Engines>) -> SearchApi {
+    pub fn new(engines: Arc<LiveEngines>) -> SearchApi {
         SearchApi { engines }
     }
 }
@@ -109,7 +109,7 @@ impl SearchService for SearchApi {
         };
         let limit = page_size(r.page_size, DEFAULT_PAGE, MAX_PAGE, &mut violations);
         violations.check(())?;
-        let engines = self.engines.clone();
+        let engines = self.engines.current();
         let offset = parse_page_token(&r.page_token, engines.snapshot.version())?;
         let request = SearchRequest {
             query: r.query.clone(),
@@ -181,7 +181,7 @@ impl SearchService for SearchApi {
         };
         violations.check(())?;
         // Suggest answers in microseconds: no need to leave the async thread.
-        let engines = &self.engines;
+        let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
         let suggestions = engines
             .search
@@ -214,7 +214,7 @@ impl SearchService for SearchApi {
             violations.add("min_confidence", "must be between 0 and 1");
         }
         violations.check(())?;
-        let engines = self.engines.clone();
+        let engines = self.engines.current();
         let response = blocking(move || {
             let snapshot = &*engines.snapshot;
             let chars: Vec<char> = r.text.chars().collect();

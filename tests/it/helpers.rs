@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::sync::oneshot;
 use tonic::transport::Channel;
-use vaardig::engine::Engines;
+use vaardig::engine::{Engines, LiveEngines};
 use vaardig::ontology::{self, SourceSpec};
 use vaardig::proto::v1::concept_service_client::ConceptServiceClient;
 
@@ -85,7 +85,9 @@ pub async fn spawn_server(engines: Arc<Engines>) -> TestServer {
         let shutdown = async {
             let _ = stopped.await;
         };
-        vaardig::server::serve(listener, engines, shutdown, std::time::Duration::from_secs(2)).await.unwrap();
+        vaardig::server::serve(listener, LiveEngines::new(engines), shutdown, std::time::Duration::from_secs(2))
+            .await
+            .unwrap();
     });
     TestServer { addr, stop: Some(stop) }
 }
@@ -103,7 +105,9 @@ pub fn spawn_server_thread(engines: Arc<Engines>) -> (SocketAddr, oneshot::Sende
             let shutdown = async {
                 let _ = stopped.await;
             };
-            vaardig::server::serve(listener, engines, shutdown, std::time::Duration::from_secs(2)).await.unwrap();
+            vaardig::server::serve(listener, LiveEngines::new(engines), shutdown, std::time::Duration::from_secs(2))
+                .await
+                .unwrap();
         });
     });
     (addr_rx.recv().unwrap(), stop)
