@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod browser;
 mod bundle_validation;
 mod cli;
 mod concepts_embedded;
