@@ -49,4 +49,5 @@ pub mod planning;
 pub mod proto;
 pub mod search;
 pub mod server;
+pub mod settings;
 pub mod telemetry;

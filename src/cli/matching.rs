@@ -17,8 +17,7 @@ use crate::model::compact_id;
 use crate::proto::v1 as pb;
 use crate::proto::v1::matching_service_client::MatchingServiceClient;
 
-/// Wrong usage of the command line.
-const EXIT_USAGE: u8 = 2;
+use super::EXIT_USAGE;
 
 /// The person: skills and credentials.
 #[derive(Debug, Clone, clap::Args)]

@@ -24,6 +24,8 @@ use crate::ontology::{self, LoadError, SourceSpec};
 
 /// Exit code: the ontology is invalid, or another failure.
 pub const EXIT_FAILURE: u8 = 1;
+/// Exit code: wrong usage of the command line or of the settings.
+pub const EXIT_USAGE: u8 = 2;
 /// Exit code: the server could not be reached.
 pub const EXIT_UNREACHABLE: u8 = 3;
 /// Exit code: the server answered NOT_FOUND.
@@ -61,18 +63,25 @@ pub enum Command {
     /// Run the gRPC server (on the embedded default ontology unless --ontology is given).
     Serve {
         /// Ontology source, layered in order: an ESCO CSV export folder, a bundle folder, or
-        /// `embedded` for the built-in default. Repeatable.
+        /// `embedded` for the built-in default. Repeatable. Overrides `server.ontology`.
         #[arg(long = "ontology", value_name = "PATH")]
         ontology: Vec<String>,
-        /// Address to listen on.
-        #[arg(long, env = "VAARDIG_LISTEN", default_value = "127.0.0.1:50051")]
-        listen: SocketAddr,
-        /// Log as JSON lines instead of text.
+        /// Address to listen on. Overrides `server.listen` (default 127.0.0.1:50051).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Log as JSON lines instead of text. Overrides `log.format`.
         #[arg(long)]
         log_json: bool,
-        /// Where the search index is persisted, one folder per snapshot version.
-        #[arg(long, env = "VAARDIG_INDEX_DIR", default_value = "index")]
-        index_dir: String,
+        /// Where the search index is persisted, one folder per snapshot version. Overrides
+        /// `server.index_dir`.
+        #[arg(long)]
+        index_dir: Option<std::path::PathBuf>,
+        /// Settings file (TOML); also taken from $VAARDIG_CONFIG. See the README for every key.
+        #[arg(long, value_name = "FILE")]
+        config: Option<std::path::PathBuf>,
+        /// Print the effective settings (defaults, file, environment and flags merged) as TOML and exit.
+        #[arg(long)]
+        print_settings: bool,
     },
     /// Validate ontology sources and print the report; exit code 1 on errors.
     Check {
@@ -214,9 +223,16 @@ pub enum Command {
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Serve { ontology, listen, log_json, index_dir } => {
-            crate::telemetry::init("info", log_json);
-            serve(&ontology, listen, &index_dir)
+        Command::Serve { ontology, listen, log_json, index_dir, config, print_settings } => {
+            match serve_settings(config.as_deref(), ontology, listen, log_json, index_dir) {
+                Err(failure) => Err(failure),
+                Ok(settings) if print_settings => print_settings_toml(&settings),
+                Ok(settings) => {
+                    let json = settings.log.format == crate::settings::LogFormat::Json;
+                    crate::telemetry::init(&settings.log.level, json);
+                    serve(&settings)
+                }
+            }
         }
         Command::Search { query, limit, search: s, client } => search::search(&client, &s, query.as_deref(), limit),
         Command::Suggest { prefix, limit, search: s, client } => search::suggest(&client, &s, &prefix, limit),
@@ -300,8 +316,42 @@ pub(crate) fn load_engines(raw: &[String], index_dir: Option<&std::path::Path>) 
     Ok(Arc::new(engines))
 }
 
-fn serve(raw: &[String], listen: SocketAddr, index_dir: &str) -> Result<(), Failure> {
-    let engines = load_engines(raw, Some(std::path::Path::new(index_dir)))?;
+/// The effective settings of `serve`: defaults, file, environment, then the command-line flags.
+fn serve_settings(
+    config: Option<&std::path::Path>,
+    ontology: Vec<String>,
+    listen: Option<String>,
+    log_json: bool,
+    index_dir: Option<std::path::PathBuf>,
+) -> Result<crate::settings::Settings, Failure> {
+    let mut settings = crate::settings::Settings::load(config).map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    if !ontology.is_empty() {
+        settings.server.ontology = ontology;
+    }
+    if let Some(listen) = listen {
+        settings.server.listen = listen;
+    }
+    if log_json {
+        settings.log.format = crate::settings::LogFormat::Json;
+    }
+    if let Some(index_dir) = index_dir {
+        settings.server.index_dir = index_dir;
+    }
+    Ok(settings)
+}
+
+fn print_settings_toml(settings: &crate::settings::Settings) -> Result<(), Failure> {
+    let text = toml::to_string_pretty(settings).map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+    print!("{text}");
+    Ok(())
+}
+
+fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
+    let listen: SocketAddr = settings.server.listen.parse().map_err(|_| {
+        Failure::new(EXIT_USAGE, format!("server.listen: not an address:port: {:?}", settings.server.listen))
+    })?;
+    let engines = load_engines(&settings.server.ontology, Some(&settings.server.index_dir))?;
+    let drain_timeout = std::time::Duration::from_secs(settings.server.drain_timeout_secs);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
@@ -312,7 +362,7 @@ fn serve(raw: &[String], listen: SocketAddr, index_dir: &str) -> Result<(), Fail
             listener,
             crate::engine::LiveEngines::new(engines),
             crate::server::shutdown_signal(),
-            crate::server::DEFAULT_DRAIN_TIMEOUT,
+            drain_timeout,
         )
         .await
         .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))

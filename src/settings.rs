@@ -1,0 +1,373 @@
+//! The server's configuration: one typed struct, filled from defaults, then a TOML file, then the
+//! environment, then the `serve` command line — each later source overriding the earlier ones.
+//!
+//! Every setting has a default, so `vaardig serve` needs no file. The file is strict: an unknown
+//! section or key is an error naming it, because a misspelt `max_concurent_requests` that silently
+//! keeps the default is worse than no file at all. An environment variable is
+//! `VAARDIG_<SECTION>_<KEY>` in capitals (e.g. `VAARDIG_LIMITS_MAX_CONCURRENT_REQUESTS=64`); lists
+//! are comma-separated. The README documents every key; `vaardig serve --print-settings` shows the
+//! effective result.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Environment variable that names the settings file (the `--config` flag wins over it).
+pub const CONFIG_ENV: &str = "VAARDIG_CONFIG";
+/// Prefix of the environment variables that override single settings.
+pub const ENV_PREFIX: &str = "VAARDIG_";
+
+/// All settings of a running server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub limits: LimitSettings,
+    pub tls: TlsSettings,
+    pub auth: AuthSettings,
+    pub web: WebSettings,
+    pub log: LogSettings,
+    pub metrics: MetricsSettings,
+}
+
+/// Where the server listens and what it serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address of the gRPC (and gRPC-Web) listener.
+    pub listen: String,
+    /// Ontology sources, layered in order: ESCO export folders, bundle folders or `embedded`.
+    pub ontology: Vec<String>,
+    /// Where search indexes are persisted, one folder per snapshot version.
+    pub index_dir: PathBuf,
+    /// How long in-flight requests may take to finish after SIGTERM before the process exits.
+    pub drain_timeout_secs: u64,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        ServerSettings {
+            listen: "127.0.0.1:50051".into(),
+            ontology: vec!["embedded".into()],
+            index_dir: PathBuf::from("index"),
+            drain_timeout_secs: 10,
+        }
+    }
+}
+
+/// Protection against overload and oversized requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Largest accepted (decoded) request message.
+    pub max_request_bytes: usize,
+    /// Most items accepted in one repeated field of a request (RPCs may set a lower limit of their own).
+    pub max_items_per_field: usize,
+    /// Requests worked on at once; beyond this they are shed with RESOURCE_EXHAUSTED and a retry hint.
+    pub max_concurrent_requests: usize,
+    /// Deadline applied when a client sends none.
+    pub default_timeout_ms: u64,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            max_request_bytes: 16 << 20,
+            max_items_per_field: 100_000,
+            max_concurrent_requests: 256,
+            default_timeout_ms: 30_000,
+        }
+    }
+}
+
+/// TLS with rustls; mutual TLS when a client CA is given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct TlsSettings {
+    /// PEM certificate chain; TLS is on when this and `key` are set.
+    pub cert: Option<PathBuf>,
+    /// PEM private key.
+    pub key: Option<PathBuf>,
+    /// PEM CA whose client certificates are accepted (mutual TLS).
+    pub client_ca: Option<PathBuf>,
+    /// Refuse connections without a client certificate (otherwise it is optional and only admin
+    /// RPCs ask for one when no API key is sent).
+    pub require_client_cert: bool,
+}
+
+/// Who may call what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// API keys accepted for admin RPCs (`authorization: Bearer <key>`); a verified client
+    /// certificate also admits. With neither configured, admin RPCs are refused.
+    pub admin_api_keys: Vec<String>,
+    /// `open`: read RPCs need no credentials; `api_key`: they need one of `read_api_keys` (or an
+    /// admin key, or a verified client certificate).
+    pub read_access: ReadAccess,
+    pub read_api_keys: Vec<String>,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings { admin_api_keys: Vec::new(), read_access: ReadAccess::Open, read_api_keys: Vec::new() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadAccess {
+    Open,
+    ApiKey,
+}
+
+/// gRPC-Web for browsers (the Leeroverzicht portal).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebSettings {
+    /// Accept gRPC-Web (HTTP/1.1 and HTTP/2) beside native gRPC on the same port.
+    pub grpc_web: bool,
+    /// Origins allowed by CORS, e.g. `https://www.leeroverzicht.nl`; `*` allows any; empty allows none.
+    pub cors_allowed_origins: Vec<String>,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings { grpc_web: true, cors_allowed_origins: Vec::new() }
+    }
+}
+
+/// Logging.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// `text` or `json` (one JSON object per line).
+    pub format: LogFormat,
+    /// A tracing filter, e.g. `info` or `vaardig=debug,tower=warn`; `RUST_LOG` wins when set.
+    pub level: String,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        LogSettings { format: LogFormat::Text, level: "info".into() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Prometheus metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Address of the plain-HTTP `/metrics` endpoint; none serves no metrics.
+    pub listen: Option<String>,
+}
+
+/// Why settings could not be loaded. Every message names the file, variable or key.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read settings file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("settings file {path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("environment variable {var}: {message}")]
+    Env { var: String, message: String },
+    #[error("setting {key}: {message}")]
+    Invalid { key: String, message: String },
+}
+
+impl Settings {
+    /// Defaults, overridden by `file` (or the file named by `VAARDIG_CONFIG`), then by the process
+    /// environment.
+    pub fn load(file: Option<&Path>) -> Result<Settings, SettingsError> {
+        let named = std::env::var_os(CONFIG_ENV).map(PathBuf::from);
+        let file = file.map(Path::to_path_buf).or(named);
+        Settings::load_from(file.as_deref(), std::env::vars())
+    }
+
+    /// [`Settings::load`] with an explicit environment, for tests.
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, SettingsError> {
+        let mut merged = serde_json::to_value(Settings::default()).expect("settings serialise");
+        let mut origin = "defaults".to_string();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|source| SettingsError::Read { path: path.to_path_buf(), source })?;
+            let table: toml::Table =
+                toml::from_str(&text).map_err(|e| SettingsError::File { path: path.into(), message: e.to_string() })?;
+            let overlay = serde_json::to_value(table).expect("TOML converts to JSON");
+            merge(&mut merged, overlay);
+            // Deserialise once here so that an unknown key or wrong type is reported against the file.
+            decode(merged.clone()).map_err(|message| SettingsError::File { path: path.into(), message })?;
+            origin = format!("settings file {}", path.display());
+        }
+        apply_env(&mut merged, env)?;
+        let settings = decode(merged).map_err(|message| SettingsError::Invalid { key: origin, message })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks that settings that only make sense together are given together.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let invalid =
+            |key: &str, message: &str| Err(SettingsError::Invalid { key: key.into(), message: message.into() });
+        if self.tls.cert.is_some() != self.tls.key.is_some() {
+            return invalid("tls.cert/tls.key", "give both the certificate and its key, or neither");
+        }
+        if (self.tls.client_ca.is_some() || self.tls.require_client_cert) && self.tls.cert.is_none() {
+            return invalid("tls.client_ca", "client certificates need TLS: set tls.cert and tls.key too");
+        }
+        if self.tls.require_client_cert && self.tls.client_ca.is_none() {
+            return invalid("tls.require_client_cert", "needs tls.client_ca to verify client certificates against");
+        }
+        if self.auth.read_access == ReadAccess::ApiKey
+            && self.auth.read_api_keys.is_empty()
+            && self.auth.admin_api_keys.is_empty()
+            && self.tls.client_ca.is_none()
+        {
+            return invalid("auth.read_access", "`api_key` needs auth.read_api_keys, admin keys or tls.client_ca");
+        }
+        for (key, value) in [
+            ("limits.max_request_bytes", self.limits.max_request_bytes),
+            ("limits.max_items_per_field", self.limits.max_items_per_field),
+            ("limits.max_concurrent_requests", self.limits.max_concurrent_requests),
+        ] {
+            if value == 0 {
+                return invalid(key, "must be at least 1");
+            }
+        }
+        if self.server.ontology.is_empty() {
+            return invalid("server.ontology", "give at least one source (`embedded` for the built-in default)");
+        }
+        Ok(())
+    }
+}
+
+fn decode(value: Value) -> Result<Settings, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." { e.inner().to_string() } else { format!("{path}: {}", e.inner()) }
+    })
+}
+
+/// Deep merge: tables merge key by key, everything else is replaced.
+fn merge(base: &mut Value, overlay: Value) {
+    match (base, overlay) {
+        (Value::Object(base), Value::Object(overlay)) => {
+            for (key, value) in overlay {
+                match base.get_mut(&key) {
+                    Some(slot) => merge(slot, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (slot, value) => *slot = value,
+    }
+}
+
+/// Applies `VAARDIG_<SECTION>_<KEY>` variables. Only known keys are looked up, so other `VAARDIG_`
+/// variables (such as the client's `VAARDIG_SERVER`) do not collide; a value is parsed by the type
+/// of the default it replaces.
+fn apply_env(merged: &mut Value, env: impl IntoIterator<Item = (String, String)>) -> Result<(), SettingsError> {
+    let env: std::collections::HashMap<String, String> = env.into_iter().collect();
+    let Value::Object(sections) = merged else { unreachable!("settings serialise to a table") };
+    for (section, table) in sections.iter_mut() {
+        let Value::Object(keys) = table else { continue };
+        let names: Vec<String> = keys.keys().cloned().collect();
+        for key in names {
+            let var = format!("{ENV_PREFIX}{}_{}", section.to_uppercase(), key.to_uppercase());
+            let Some(raw) = env.get(&var) else { continue };
+            let parsed =
+                parse_env(&keys[&key], raw).map_err(|message| SettingsError::Env { var: var.clone(), message })?;
+            keys.insert(key, parsed);
+        }
+    }
+    Ok(())
+}
+
+fn parse_env(current: &Value, raw: &str) -> Result<Value, String> {
+    let raw = raw.trim();
+    Ok(match current {
+        Value::Bool(_) => match raw {
+            "true" | "1" | "yes" => Value::Bool(true),
+            "false" | "0" | "no" => Value::Bool(false),
+            _ => return Err(format!("expected true or false, not {raw:?}")),
+        },
+        Value::Number(_) => {
+            Value::Number(raw.parse::<u64>().map_err(|_| format!("expected a whole number, not {raw:?}"))?.into())
+        }
+        Value::Array(_) => Value::Array(
+            raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.into())).collect(),
+        ),
+        // Strings, enums and unset optional values.
+        _ if raw.is_empty() => Value::Null,
+        _ => Value::String(raw.into()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_need_no_file() {
+        let settings = Settings::load_from(None, env(&[])).unwrap();
+        assert_eq!(settings, Settings::default());
+        assert_eq!(settings.server.listen, "127.0.0.1:50051");
+    }
+
+    #[test]
+    fn file_then_environment_override_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vaardig.toml");
+        std::fs::write(&path, "[limits]\nmax_concurrent_requests = 64\n[log]\nformat = \"json\"\n[web]\ncors_allowed_origins = [\"https://a.example\"]\n").unwrap();
+        let settings = Settings::load_from(
+            Some(&path),
+            env(&[
+                ("VAARDIG_LIMITS_MAX_CONCURRENT_REQUESTS", "8"),
+                ("VAARDIG_WEB_CORS_ALLOWED_ORIGINS", "https://b.example, https://c.example"),
+                ("VAARDIG_METRICS_LISTEN", "127.0.0.1:9464"),
+                ("VAARDIG_SERVER", "http://ignored"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.limits.max_concurrent_requests, 8);
+        assert_eq!(settings.log.format, LogFormat::Json);
+        assert_eq!(settings.web.cors_allowed_origins, ["https://b.example", "https://c.example"]);
+        assert_eq!(settings.metrics.listen.as_deref(), Some("127.0.0.1:9464"));
+        assert_eq!(settings.limits.max_request_bytes, LimitSettings::default().max_request_bytes);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vaardig.toml");
+        std::fs::write(&path, "[limits]\nmax_concurent_requests = 64\n").unwrap();
+        let error = Settings::load_from(Some(&path), env(&[])).unwrap_err().to_string();
+        assert!(error.contains("vaardig.toml") && error.contains("max_concurent_requests"), "{error}");
+
+        std::fs::write(&path, "[log]\nformat = \"xml\"\n").unwrap();
+        let error = Settings::load_from(Some(&path), env(&[])).unwrap_err().to_string();
+        assert!(error.contains("log.format"), "{error}");
+
+        let error = Settings::load_from(None, env(&[("VAARDIG_LIMITS_MAX_CONCURRENT_REQUESTS", "many")])).unwrap_err();
+        assert!(error.to_string().contains("VAARDIG_LIMITS_MAX_CONCURRENT_REQUESTS"), "{error}");
+
+        let error = Settings::load_from(None, env(&[("VAARDIG_TLS_CERT", "/etc/cert.pem")])).unwrap_err();
+        assert!(error.to_string().contains("tls.cert/tls.key"), "{error}");
+    }
+}
