@@ -10,9 +10,10 @@
 use std::path::PathBuf;
 
 use super::client::block_on;
-use super::funding::{PersonFactsArgs, euros};
+use super::funding::PersonFactsArgs;
 use super::lookup;
 use super::output::Text;
+use super::planning::ConstraintArgs;
 use super::profile::{ADVISOR_EXIT_CODES, check_profile, write_out};
 use super::profile_file::ProfileFile;
 use super::report::html::render_html;
@@ -42,24 +43,8 @@ pub struct AdviseArgs {
     pub date: Option<String>,
     #[command(flatten)]
     pub facts: PersonFactsArgs,
-    /// Years ahead to plan (1–10; default 3).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub horizon_years: u32,
-    /// Hours available per week.
-    #[arg(long, value_name = "N")]
-    pub hours_per_week: Option<u32>,
-    /// Accepted delivery mode (online, klassikaal, blended); repeatable. Default: all.
-    #[arg(long = "mode", value_name = "MODE")]
-    pub modes: Vec<String>,
-    /// Arbeidsmarktregio; courses elsewhere count only when online.
-    #[arg(long)]
-    pub region: Option<String>,
-    /// The most own money per calendar year, in euros. Default: no limit.
-    #[arg(long, value_name = "EUR", value_parser = euros)]
-    pub own_budget_eur: Option<i64>,
-    /// What the employer or O&O fund pays at most over the whole plan, in euros.
-    #[arg(long, value_name = "EUR", value_parser = euros)]
-    pub employer_budget_eur: Option<i64>,
+    #[command(flatten)]
+    pub constraints: ConstraintArgs,
     /// How many other fitting occupations to show (0–20).
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub alternatives: usize,
@@ -125,14 +110,7 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
         let services = Services::open(&args.client, &args.offline).await?;
         check_profile(&services, &mut stored, &args.profile, lang).await?;
         let target = lookup::one(&services, &args.target, ConceptKind::Occupation, lang, "--target").await?;
-        let profile = pb::Profile {
-            skills: stored
-                .skills
-                .iter()
-                .map(|id| pb::SkillClaim { skill_id: id.clone(), evidence: 0, proficiency: None })
-                .collect(),
-            ..Default::default()
-        };
+        let profile = stored.to_pb();
 
         let doing = |what: &str| format!("{what} ({})", target.label);
         let gap = services
@@ -161,14 +139,7 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
                 target_occupation_id: target.id.clone(),
                 person: Some(args.facts.to_pb(None)),
                 start_date: date.clone(),
-                constraints: Some(pb::PlanConstraints {
-                    horizon_years: args.horizon_years,
-                    hours_per_week: args.hours_per_week,
-                    modes: args.modes.clone(),
-                    region: args.region.clone().unwrap_or_default(),
-                    own_budget_per_year_cents: args.own_budget_eur,
-                    employer_budget_cents: args.employer_budget_eur.unwrap_or(0),
-                }),
+                constraints: Some(args.constraints.to_pb()),
                 lang: lang.to_string(),
             })
             .await

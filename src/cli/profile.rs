@@ -139,7 +139,6 @@ pub fn profile(args: &ProfileArgs) -> Result<(), Failure> {
             None => {}
         }
         if args.client.json {
-            session.profile.prune_labels();
             write_out(&mut std::io::stdout().lock(), &session.profile.to_json())?;
         }
         Ok(())
@@ -481,7 +480,6 @@ impl<'a> Session<'a> {
     }
 
     fn save(&mut self, path: &Path, out: &mut impl Write) -> Result<(), Failure> {
-        self.profile.prune_labels();
         self.profile.write(path).map_err(|e| Failure::new(e.exit_code(), e.describe(!is_dutch(self.text))))?;
         self.unsaved = false;
         write_out(

@@ -1,27 +1,25 @@
 //! The profile file: the one place a person's profile is kept — a local JSON file the career
 //! advisor chooses, never the server.
 //!
-//! `vaardig profile` writes it; `vaardig advise` (and `vaardig courses`) read it. Version 1 is:
+//! `vaardig profile` writes it; `vaardig advise` and `vaardig courses` read it (`--profile FILE`).
+//! Version 1 is exactly:
 //!
 //! ```json
 //! {
 //!   "version": 1,
 //!   "skills": ["http://data.europa.eu/esco/skill/…", "https://id.vaardig.nl/skill/mig-mag-lassen"],
-//!   "current_occupation": "http://data.europa.eu/esco/occupation/…",
-//!   "labels": {"https://id.vaardig.nl/skill/mig-mag-lassen": "MIG/MAG-lassen"}
+//!   "current_occupation": "http://data.europa.eu/esco/occupation/…"
 //! }
 //! ```
 //!
 //! - `version` (required): the format version, `1`.
-//! - `skills` (required): concept ids of the skills the person has, each once. Compact ids
-//!   (`esco:…`, `vaardig:…`) are accepted and expanded on reading.
+//! - `skills` (required): concept ids of the skills the person has, each once, sent as ungraded
+//!   claims. Compact ids (`esco:…`, `vaardig:…`) are accepted and expanded on reading.
 //! - `current_occupation` (optional, may be `null`): the concept id of the person's occupation now.
-//! - `labels` (optional): id → label, written for people who open the file. Readers ignore it, as
-//!   they ignore any field they do not know, so later versions can add fields without breaking
-//!   older readers.
 //!
-//! Reading validates everything and names the field of every problem (`skills[2]`,
-//! `current_occupation`), in Dutch or English.
+//! Any other field is an error, so a misspelt key (`skils`) is reported rather than silently read
+//! as an empty profile; a later format bumps `version`. Reading validates everything and names the
+//! field of every problem (`skills[2]`, `current_occupation`), in Dutch or English.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -29,29 +27,37 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::Failure;
 use crate::model::parse_id;
+use crate::proto::v1 as pb;
 
 /// The format version this code reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const PROFILE_FILE_VERSION: u32 = 1;
 
 /// A person's profile as stored in a profile file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProfileFile {
-    /// Always [`FORMAT_VERSION`] when written by this code.
+    /// Always [`PROFILE_FILE_VERSION`] when written by this code.
     pub version: u32,
     /// Full concept ids of the person's skills, in the order they were added, without duplicates.
     pub skills: Vec<String>,
     /// Full concept id of the person's occupation now, if known.
     #[serde(default)]
     pub current_occupation: Option<String>,
-    /// Labels of the ids above, for people reading the file; never needed by a reader.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Labels of the ids above for showing the profile, from the ontology; not part of the file.
+    #[serde(skip)]
     pub labels: BTreeMap<String, String>,
 }
 
 impl Default for ProfileFile {
     fn default() -> ProfileFile {
-        ProfileFile { version: FORMAT_VERSION, skills: Vec::new(), current_occupation: None, labels: BTreeMap::new() }
+        ProfileFile {
+            version: PROFILE_FILE_VERSION,
+            skills: Vec::new(),
+            current_occupation: None,
+            labels: BTreeMap::new(),
+        }
     }
 }
 
@@ -62,10 +68,10 @@ pub enum ProfileFileError {
     Missing { path: PathBuf },
     /// The file exists but cannot be read or written.
     Io { path: PathBuf, error: std::io::Error },
-    /// The file is not JSON.
-    NotJson { path: PathBuf, line: usize, column: usize, detail: String },
-    /// A field is missing, has the wrong type or a bad value.
-    Field { path: PathBuf, field: String, problem: Problem },
+    /// The text is not JSON; `origin` names the file.
+    NotJson { origin: String, line: usize, column: usize, detail: String },
+    /// A field is missing, unknown, has the wrong type or a bad value.
+    Field { origin: String, field: String, problem: Problem },
 }
 
 /// What is wrong with one field.
@@ -73,6 +79,8 @@ pub enum ProfileFileError {
 pub enum Problem {
     /// A required field is absent.
     Absent,
+    /// A field this format does not have (a misspelt key, or a later version's field).
+    Unknown,
     /// The JSON value has the wrong type; `detail` is the parser's description.
     WrongType { detail: String },
     /// A version this code does not read.
@@ -116,25 +124,29 @@ impl ProfileFileError {
                 format!("kan het profielbestand {} niet lezen of schrijven: {error}", path.display()),
                 format!("cannot read or write the profile file {}: {error}", path.display()),
             ),
-            ProfileFileError::NotJson { path, line, column, detail } => pick(
+            ProfileFileError::NotJson { origin, line, column, detail } => pick(
+                format!("het profielbestand {origin} is geen geldige JSON (regel {line}, kolom {column}): {detail}"),
+                format!("the profile file {origin} is not valid JSON (line {line}, column {column}): {detail}"),
+            ),
+            ProfileFileError::Field { origin, field, problem: Problem::Unknown } => pick(
                 format!(
-                    "het profielbestand {} is geen geldige JSON (regel {line}, kolom {column}): {detail}",
-                    path.display()
+                    "profielbestand {origin}: onbekend veld `{field}` (verwacht: version, skills, current_occupation)"
                 ),
                 format!(
-                    "the profile file {} is not valid JSON (line {line}, column {column}): {detail}",
-                    path.display()
+                    "profile file {origin}: unknown field `{field}` (expected version, skills, current_occupation)"
                 ),
             ),
-            ProfileFileError::Field { path, field, problem } => {
+            ProfileFileError::Field { origin, field, problem } => {
                 let what = match problem {
-                    Problem::Absent => pick("ontbreekt".into(), "is missing".into()),
+                    Problem::Absent | Problem::Unknown => pick("ontbreekt".into(), "is missing".into()),
                     Problem::WrongType { detail } => {
                         pick(format!("heeft een verkeerd type ({detail})"), format!("has the wrong type ({detail})"))
                     }
                     Problem::UnsupportedVersion { found } => pick(
-                        format!("versie {found} wordt niet ondersteund; deze vaardig leest versie {FORMAT_VERSION}"),
-                        format!("version {found} is not supported; this vaardig reads version {FORMAT_VERSION}"),
+                        format!(
+                            "versie {found} wordt niet ondersteund; deze vaardig leest versie {PROFILE_FILE_VERSION}"
+                        ),
+                        format!("version {found} is not supported; this vaardig reads version {PROFILE_FILE_VERSION}"),
                     ),
                     Problem::BadId { value, reason } => pick(
                         format!("`{value}` is geen concept-id ({reason})"),
@@ -146,11 +158,18 @@ impl ProfileFileError {
                     ),
                 };
                 pick(
-                    format!("profielbestand {}: veld `{field}` {what}", path.display()),
-                    format!("profile file {}: field `{field}` {what}", path.display()),
+                    format!("profielbestand {origin}: veld `{field}` {what}"),
+                    format!("profile file {origin}: field `{field}` {what}"),
                 )
             }
         }
+    }
+}
+
+/// For commands whose messages are in English (e.g. `courses`): `ProfileFile::read(path)?`.
+impl From<ProfileFileError> for Failure {
+    fn from(error: ProfileFileError) -> Failure {
+        Failure::new(error.exit_code(), error.describe(true))
     }
 }
 
@@ -169,20 +188,19 @@ impl ProfileFile {
             std::io::ErrorKind::NotFound => ProfileFileError::Missing { path: path.to_path_buf() },
             _ => ProfileFileError::Io { path: path.to_path_buf(), error },
         })?;
-        ProfileFile::parse(path, &text)
+        ProfileFile::parse(&text, &path.display().to_string())
     }
 
-    /// Parses and validates the text of a profile file; `path` only names it in errors.
-    pub fn parse(path: &Path, text: &str) -> Result<ProfileFile, ProfileFileError> {
-        let path = path.to_path_buf();
+    /// Parses and validates the text of a profile file; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<ProfileFile, ProfileFileError> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ProfileFileError::NotJson {
-            path: path.clone(),
+            origin: origin.to_string(),
             line: e.line(),
             column: e.column(),
             detail: e.to_string(),
         })?;
         let field_error = |field: &str, problem: Problem| ProfileFileError::Field {
-            path: path.clone(),
+            origin: origin.to_string(),
             field: field.to_string(),
             problem,
         };
@@ -193,7 +211,7 @@ impl ProfileFile {
         match value.get("version") {
             None => return Err(field_error("version", Problem::Absent)),
             Some(v) => match v.as_u64() {
-                Some(n) if n == u64::from(FORMAT_VERSION) => {}
+                Some(n) if n == u64::from(PROFILE_FILE_VERSION) => {}
                 Some(n) => return Err(field_error("version", Problem::UnsupportedVersion { found: n })),
                 None => {
                     return Err(field_error("version", Problem::WrongType { detail: format!("expected 1, not {v}") }));
@@ -202,10 +220,14 @@ impl ProfileFile {
         }
         let mut profile: ProfileFile = serde_path_to_error::deserialize(value).map_err(|e| {
             let detail = e.inner().to_string();
-            let at = e.path().to_string();
-            match detail.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
-                Some(name) => field_error(name, Problem::Absent),
-                None => field_error(&at, Problem::WrongType { detail }),
+            let quoted =
+                |prefix: &str| detail.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_string);
+            if let Some(name) = quoted("missing field `") {
+                field_error(&name, Problem::Absent)
+            } else if let Some(name) = quoted("unknown field `") {
+                field_error(&name, Problem::Unknown)
+            } else {
+                field_error(&e.path().to_string(), Problem::WrongType { detail })
             }
         })?;
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -224,8 +246,24 @@ impl ProfileFile {
             })?;
             profile.current_occupation = Some(id);
         }
-        profile.labels = profile.labels.into_iter().map(|(id, label)| (crate::model::expand_id(&id), label)).collect();
         Ok(profile)
+    }
+
+    /// The profile to send with a request: every skill as an ungraded claim (the file states no
+    /// evidence).
+    pub fn to_pb(&self) -> pb::Profile {
+        pb::Profile {
+            skills: self
+                .skills
+                .iter()
+                .map(|id| pb::SkillClaim {
+                    skill_id: id.clone(),
+                    evidence: pb::EvidenceLevel::Unspecified as i32,
+                    proficiency: None,
+                })
+                .collect(),
+            ..Default::default()
+        }
     }
 
     /// The file's text: pretty JSON with a final newline, fields in the documented order.
@@ -277,12 +315,6 @@ impl ProfileFile {
     pub fn label_of(&self, id: &str) -> String {
         self.labels.get(id).cloned().unwrap_or_else(|| crate::model::compact_id(id))
     }
-
-    /// Keeps only the labels of ids still in the profile.
-    pub fn prune_labels(&mut self) {
-        let keep: Vec<String> = self.skills.iter().chain(&self.current_occupation).cloned().collect();
-        self.labels.retain(|id, _| keep.contains(id));
-    }
 }
 
 /// A new file beside `target` (`.name.tmp-<pid>-<n>`), created exclusively.
@@ -304,22 +336,26 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<ProfileFile, ProfileFileError> {
-        ProfileFile::parse(Path::new("p.json"), text)
+        ProfileFile::parse(text, "p.json")
     }
 
     #[test]
     fn a_valid_file_round_trips_with_ids_expanded() {
         let profile = parse(
             r#"{"version": 1, "skills": ["vaardig:skill/mig-mag-lassen", "http://data.europa.eu/esco/skill/x"],
-                "current_occupation": null, "labels": {"vaardig:skill/mig-mag-lassen": "MIG/MAG-lassen"}, "later": 3}"#,
+                "current_occupation": null}"#,
         )
         .unwrap();
         assert_eq!(profile.skills[0], "https://id.vaardig.nl/skill/mig-mag-lassen");
-        assert_eq!(profile.label_of("https://id.vaardig.nl/skill/mig-mag-lassen"), "MIG/MAG-lassen");
         assert_eq!(profile.current_occupation, None);
         assert_eq!(parse(&profile.to_json()).unwrap(), profile);
         let json: serde_json::Value = serde_json::from_str(&profile.to_json()).unwrap();
         assert!(json.get("current_occupation").is_some_and(|v| v.is_null()), "written as null, not left out");
+        assert_eq!(json.as_object().unwrap().len(), 3, "exactly the three fields: {json}");
+        assert_eq!(profile.to_pb().skills.len(), 2);
+        let mut labelled = profile.clone();
+        labelled.add_skill("https://id.vaardig.nl/skill/b", "b");
+        assert!(!labelled.to_json().contains("\"b\""), "labels stay out of the file");
     }
 
     #[test]
@@ -329,6 +365,7 @@ mod tests {
         assert_eq!(field(r#"{"version": 2, "skills": []}"#).as_deref(), Some("version"));
         assert_eq!(field(r#"{"version": "1", "skills": []}"#).as_deref(), Some("version"));
         assert_eq!(field(r#"{"version": 1}"#).as_deref(), Some("skills"));
+        assert_eq!(field(r#"{"version": 1, "skils": []}"#).as_deref(), Some("skils"));
         assert_eq!(field(r#"{"version": 1, "skills": ["esco:skill/a", 3]}"#).as_deref(), Some("skills[1]"));
         assert_eq!(field(r#"{"version": 1, "skills": ["geen id"]}"#).as_deref(), Some("skills[0]"));
         assert_eq!(field(r#"{"version": 1, "skills": ["esco:a", "esco:a"]}"#).as_deref(), Some("skills[1]"));
@@ -342,6 +379,10 @@ mod tests {
         );
         let error = parse(r#"{"version": 1, "skills": [1]}"#).unwrap_err();
         assert!(error.describe(false).contains("veld `skills[0]`"), "{}", error.describe(false));
+        let error = parse(r#"{"version": 1, "skils": []}"#).unwrap_err();
+        assert!(error.describe(true).contains("unknown field `skils`"), "{}", error.describe(true));
+        assert!(error.describe(false).contains("onbekend veld `skils`"), "{}", error.describe(false));
+        assert_eq!(Failure::from(error).code, crate::cli::EXIT_INVALID_ARGUMENT);
         assert!(matches!(parse("{\"version\": 1,"), Err(ProfileFileError::NotJson { line: 1, .. })));
     }
 
@@ -354,7 +395,8 @@ mod tests {
         profile.write(&path).unwrap();
         profile.add_skill("https://id.vaardig.nl/skill/b", "b");
         profile.write(&path).unwrap();
-        assert_eq!(ProfileFile::read(&path).unwrap(), profile);
+        let read = ProfileFile::read(&path).unwrap();
+        assert_eq!(read.skills, profile.skills);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         assert!(matches!(ProfileFile::read(&dir.path().join("nee.json")), Err(ProfileFileError::Missing { .. })));
     }

@@ -6,7 +6,6 @@
 //! timeline per calendar year with a table per year (amounts in euro, funding per scheme), the
 //! money per source, the schemes checked on the advice date and the occupations that also fit.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{Advice, Counts, PathOption, decision_words, fact_words, kinds_words, long_date, percent, status_words};
@@ -40,6 +39,7 @@ h2 { font-size: 1.3rem; margin: 1.6rem 0 .5rem; color: var(--accent); break-afte
 h3 { font-size: 1.05rem; margin: 1rem 0 .3rem; break-after: avoid; }
 .meta, .note, figcaption { color: var(--muted); }
 .key { font-size: 1.05rem; }
+.key::first-letter { text-transform: uppercase; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .9rem; }
 th, td { text-align: left; padding: .3rem .45rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { border-bottom: 2px solid var(--ink); font-weight: 600; }
@@ -286,26 +286,17 @@ fn skills_chart(essential: Counts, optional: Counts, t: Text) -> String {
 
 fn path_section(a: &Advice, o: &PathOption, out: &mut String) {
     let t = a.text();
-    let _ = write!(
+    let totals: Vec<String> = a
+        .totals(o)
+        .into_iter()
+        .map(|(caption, value)| format!("{caption} <strong>{}</strong>", escape(&value)))
+        .collect();
+    let _ = writeln!(
         out,
-        "<section id=\"pad\">\n<h2>2. {}: {}</h2>\n<p class=\"key\">{} <strong>{}</strong> · {} <strong>{}</strong> · {} <strong>{}</strong> · {} {} · {} {}{}</p>\n",
+        "<section id=\"pad\">\n<h2>2. {}: {}</h2>\n<p class=\"key\">{}</p>",
         t.pick("Het pad", "The path"),
         escape(&kinds_words(&o.kinds, t)),
-        t.pick("Prijs", "Price"),
-        a.money(o.total_price_cents),
-        t.pick("subsidie", "funding"),
-        a.money(o.total_funding_cents),
-        t.pick("eigen bijdrage", "own contribution"),
-        a.money(o.total_own_cents),
-        o.total_hours,
-        t.pick("uur", "hours"),
-        t.pick("daarna essentieel gedekt", "essential covered afterwards"),
-        percent(o.essential_coverage),
-        if o.finish_date.is_empty() {
-            String::new()
-        } else {
-            format!(" · {} {}", t.pick("klaar op", "done on"), escape(&long_date(&o.finish_date, t)))
-        },
+        totals.join(" · "),
     );
     if o.steps.is_empty() {
         let _ = writeln!(out, "<p>{}</p>", t.pick("Dit pad heeft geen opleidingen.", "This path has no courses."));
@@ -317,31 +308,25 @@ fn path_section(a: &Advice, o: &PathOption, out: &mut String) {
             t.pick("Tijdlijn per kalenderjaar", "Timeline per calendar year")
         );
     }
-    let mut years: BTreeMap<i32, Vec<&super::Step>> = BTreeMap::new();
-    for step in &o.steps {
-        years.entry(step.year).or_default().push(step);
-    }
-    for (year, steps) in years {
+    for (year, steps) in o.by_year() {
         let _ = write!(
             out,
-            "<h3>{year}</h3>\n<table class=\"steps\" data-year=\"{year}\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            t.pick("Opleiding", "Course"),
-            t.pick("Periode", "Period"),
-            t.pick("Uren", "Hours"),
-            t.pick("Prijs", "Price"),
-            t.pick("Financiering", "Funding"),
-            t.pick("Zelf", "Own"),
-            t.pick("Wat u leert", "What you learn"),
+            "<h3>{year}</h3>\n{}",
+            table_head(
+                &format!(" class=\"steps\" data-year=\"{year}\""),
+                &[
+                    (t.pick("Opleiding", "Course"), false),
+                    (t.pick("Periode", "Period"), false),
+                    (t.pick("Uren", "Hours"), true),
+                    (t.pick("Prijs", "Price"), true),
+                    (t.pick("Financiering", "Funding"), false),
+                    (t.pick("Zelf", "Own"), true),
+                    (t.pick("Wat u leert", "What you learn"), false),
+                ],
+            )
         );
         for s in steps {
-            let funding: Vec<String> = s
-                .funding
-                .iter()
-                .map(|f| {
-                    let at_most = if f.certain { "" } else { t.pick("hooguit ", "at most ") };
-                    format!("{} {at_most}{}", escape(&f.scheme.label), a.money(f.amount_cents))
-                })
-                .collect();
+            let funding: Vec<String> = s.funding.iter().map(|f| escape(&a.funding_words(f))).collect();
             let credential = s
                 .credential
                 .as_ref()
@@ -387,13 +372,18 @@ fn path_section(a: &Advice, o: &PathOption, out: &mut String) {
     if a.paths.options.len() > 1 {
         let _ = write!(
             out,
-            "<h3>{}</h3>\n<table id=\"other-paths\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+            "<h3>{}</h3>\n{}",
             t.pick("Andere paden", "Other paths"),
-            t.pick("Pad", "Path"),
-            t.pick("Prijs", "Price"),
-            t.pick("Eigen bijdrage", "Own contribution"),
-            t.pick("Uren", "Hours"),
-            t.pick("Essentieel gedekt", "Essential covered"),
+            table_head(
+                " id=\"other-paths\"",
+                &[
+                    (t.pick("Pad", "Path"), false),
+                    (t.pick("Prijs", "Price"), true),
+                    (t.pick("Eigen bijdrage", "Own contribution"), true),
+                    (t.pick("Uren", "Hours"), true),
+                    (t.pick("Essentieel gedekt", "Essential covered"), true),
+                ],
+            )
         );
         for other in &a.paths.options[1..] {
             let _ = writeln!(
@@ -472,6 +462,19 @@ fn timeline(a: &Advice, o: &PathOption) -> String {
     svg
 }
 
+/// The opening of a table up to its body: `attributes` go into `<table…>`, each column is its
+/// header and whether it holds numbers (right-aligned).
+fn table_head(attributes: &str, columns: &[(&str, bool)]) -> String {
+    let cells: String = columns
+        .iter()
+        .map(|(header, numeric)| {
+            let class = if *numeric { " class=\"num\"" } else { "" };
+            format!("<th{class}>{}</th>", escape(header))
+        })
+        .collect();
+    format!("<table{attributes}>\n<thead><tr>{cells}</tr></thead>\n<tbody>\n")
+}
+
 /// A generous estimate of the width of one character of 12 px text.
 const CHAR_WIDTH: f64 = 6.8;
 
@@ -492,11 +495,16 @@ fn funding_section(a: &Advice, out: &mut String) {
     if let Some(option) = a.paths.options.first() {
         let _ = write!(
             out,
-            "<h3>{}</h3>\n<table id=\"funding-by-source\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+            "<h3>{}</h3>\n{}",
             t.pick("Wie betaalt het pad", "Who pays for the path"),
-            t.pick("Bron", "Source"),
-            t.pick("Bedrag", "Amount"),
-            t.pick("Mogelijk nog", "Possibly also"),
+            table_head(
+                " id=\"funding-by-source\"",
+                &[
+                    (t.pick("Bron", "Source"), false),
+                    (t.pick("Bedrag", "Amount"), true),
+                    (t.pick("Mogelijk nog", "Possibly also"), true),
+                ],
+            )
         );
         for source in &option.funding_by_source {
             let name = match &source.scheme {
@@ -545,15 +553,16 @@ fn funding_section(a: &Advice, out: &mut String) {
             t.pick("Geen regelingen geldig op deze datum.", "No schemes valid on this date.")
         );
     } else {
-        let _ = write!(
-            out,
-            "<table id=\"schemes\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            t.pick("Regeling", "Scheme"),
-            t.pick("Oordeel", "Decision"),
-            t.pick("Bedrag", "Amount"),
-            t.pick("Betaald aan", "Paid to"),
-            t.pick("Waarom", "Why"),
-        );
+        out.push_str(&table_head(
+            " id=\"schemes\"",
+            &[
+                (t.pick("Regeling", "Scheme"), false),
+                (t.pick("Oordeel", "Decision"), false),
+                (t.pick("Bedrag", "Amount"), true),
+                (t.pick("Betaald aan", "Paid to"), false),
+                (t.pick("Waarom", "Why"), false),
+            ],
+        ));
         for s in &f.schemes {
             let amount = match s.amount_cents {
                 Some(cents) if s.upper_bound => format!("{} {}", t.pick("hooguit", "at most"), a.money(cents)),
@@ -606,15 +615,16 @@ fn alternatives_section(a: &Advice, out: &mut String) {
     if a.alternatives.is_empty() {
         let _ = writeln!(out, "<p>{}</p>", t.pick("Geen andere beroepen gevonden.", "No other occupations found."));
     } else {
-        let _ = write!(
-            out,
-            "<table>\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            t.pick("Beroep", "Occupation"),
-            t.pick("Dekking", "Coverage"),
-            t.pick("Essentieel", "Essential"),
-            t.pick("Kansberoep", "Shortage occupation"),
-            t.pick("Vooral nog te leren", "Mainly still to learn"),
-        );
+        out.push_str(&table_head(
+            "",
+            &[
+                (t.pick("Beroep", "Occupation"), false),
+                (t.pick("Dekking", "Coverage"), true),
+                (t.pick("Essentieel", "Essential"), true),
+                (t.pick("Kansberoep", "Shortage occupation"), false),
+                (t.pick("Vooral nog te leren", "Mainly still to learn"), false),
+            ],
+        ));
         for alt in &a.alternatives {
             let _ = writeln!(
                 out,

@@ -124,6 +124,17 @@ pub struct PathOption {
     pub funding_by_source: Vec<SourceTotal>,
 }
 
+impl PathOption {
+    /// The steps per calendar year, years in order.
+    pub fn by_year(&self) -> std::collections::BTreeMap<i32, Vec<&Step>> {
+        let mut years: std::collections::BTreeMap<i32, Vec<&Step>> = std::collections::BTreeMap::new();
+        for step in &self.steps {
+            years.entry(step.year).or_default().push(step);
+        }
+        years
+    }
+}
+
 /// One course (or EVC procedure) of a path.
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
@@ -294,6 +305,29 @@ impl Advice {
     pub fn money(&self, cents: i64) -> String {
         let cents = u64::try_from(cents).unwrap_or(0);
         if self.english() { euro_en(cents) } else { euro_nl(cents) }
+    }
+
+    /// A path's totals as (caption, value) pairs, in the order every renderer shows them.
+    pub fn totals(&self, o: &PathOption) -> Vec<(&'static str, String)> {
+        let t = self.text();
+        let mut parts = vec![
+            (t.pick("prijs", "price"), self.money(o.total_price_cents)),
+            (t.pick("subsidie", "funding"), self.money(o.total_funding_cents)),
+            (t.pick("eigen bijdrage", "own contribution"), self.money(o.total_own_cents)),
+            (t.pick("uren", "hours"), o.total_hours.to_string()),
+            (t.pick("daarna essentieel gedekt", "essential covered afterwards"), percent(o.essential_coverage)),
+        ];
+        if !o.finish_date.is_empty() {
+            parts.push((t.pick("klaar op", "done on"), long_date(&o.finish_date, t)));
+        }
+        parts
+    }
+
+    /// One funding line in words: "STAP-budget € 1.000", or "STAP-budget hooguit € 425" when it
+    /// depends on facts still missing.
+    pub fn funding_words(&self, f: &FundingLine) -> String {
+        let at_most = if f.certain { "" } else { self.text().pick("hooguit ", "at most ") };
+        format!("{} {at_most}{}", f.scheme.label, self.money(f.amount_cents))
     }
 
     pub fn english(&self) -> bool {

@@ -1,7 +1,6 @@
 //! The advice as a terminal report: four numbered sections with tables, in Dutch (or English),
 //! meant to be read together with the person.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::table::{Column, render, wrap};
@@ -169,31 +168,10 @@ fn option_text(a: &Advice, n: usize, o: &PathOption, out: &mut String) {
     let letter = char::from(b'A' + (n % 26) as u8);
     let approx = if o.approximate { t.pick(" (benadering)", " (approximate)") } else { "" };
     let _ = writeln!(out, "\n{letter}. {}{approx}", kinds_words(&o.kinds, t).to_uppercase());
-    let finish = if o.finish_date.is_empty() {
-        String::new()
-    } else {
-        format!(" · {} {}", t.pick("klaar op", "done on"), long_date(&o.finish_date, t))
-    };
-    let _ = writeln!(
-        out,
-        "   {} {} · {} {} · {} {} · {} {} · {} {}{finish}",
-        t.pick("prijs", "price"),
-        a.money(o.total_price_cents),
-        t.pick("subsidie", "funding"),
-        a.money(o.total_funding_cents),
-        t.pick("eigen bijdrage", "own contribution"),
-        a.money(o.total_own_cents),
-        o.total_hours,
-        t.pick("uur", "hours"),
-        t.pick("daarna essentieel gedekt", "essential covered afterwards"),
-        percent(o.essential_coverage),
-    );
+    let totals: Vec<String> = a.totals(o).into_iter().map(|(caption, value)| format!("{caption} {value}")).collect();
+    let _ = writeln!(out, "   {}", totals.join(" · "));
     if o.steps.is_empty() {
         let _ = writeln!(out, "   {}", t.pick("(geen opleidingen in dit pad)", "(no courses in this path)"));
-    }
-    let mut years: BTreeMap<i32, Vec<&super::Step>> = BTreeMap::new();
-    for step in &o.steps {
-        years.entry(step.year).or_default().push(step);
     }
     let columns = [
         Column::left(t.pick("opleiding", "course"), 24),
@@ -204,19 +182,12 @@ fn option_text(a: &Advice, n: usize, o: &PathOption, out: &mut String) {
         Column::right(t.pick("zelf", "own"), 9),
         Column::left(t.pick("leert", "teaches"), 26),
     ];
-    for (year, steps) in years {
+    for (year, steps) in o.by_year() {
         let _ = writeln!(out, "   {year}");
         let rows: Vec<Vec<String>> = steps
             .iter()
             .map(|s| {
-                let funding: Vec<String> = s
-                    .funding
-                    .iter()
-                    .map(|f| {
-                        let at_most = if f.certain { "" } else { t.pick("hooguit ", "at most ") };
-                        format!("{} {at_most}{}", f.scheme.label, a.money(f.amount_cents))
-                    })
-                    .collect();
+                let funding: Vec<String> = s.funding.iter().map(|f| a.funding_words(f)).collect();
                 let evc = if s.evc { " (EVC)" } else { "" };
                 vec![
                     format!("{}{evc}", s.course.label),
