@@ -121,7 +121,7 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
             })
             .await
             .map_err(|s| explain(s, &doing(text.pick("de vaardighedenkloof", "the skill gap")), text))?;
-        // One more than shown: the target itself (or the current occupation) may be among them.
+        // Two more than shown: the target and the current occupation may be among them.
         let matches = services
             .match_occupations(pb::MatchOccupationsRequest {
                 profile: Some(profile.clone()),
