@@ -13,6 +13,13 @@ mod output;
 mod planning;
 mod search;
 
+mod advise;
+mod lookup;
+mod profile;
+pub mod profile_file;
+mod report;
+mod services;
+
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -208,6 +215,14 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: std::path::PathBuf,
     },
+    /// Build a person's profile from a CV or a story (recognised skills shown with their text),
+    /// add and remove skills by name, and save it only to a local file (--out); -i for an
+    /// interactive session.
+    Profile(Box<profile::ProfileArgs>),
+    /// The advice for a profile and a target occupation: the gap, fitting occupations, fundable
+    /// training paths and the schemes valid on the day, as a Dutch report (--lang en, --json), and
+    /// with --html FILE a printable development plan.
+    Advise(Box<advise::AdviseArgs>),
     /// The funding schemes (valid on --date), or with an id the rules of one scheme.
     Schemes {
         /// A scheme id: show its rules.
@@ -253,6 +268,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Eligibility(args) => funding::eligibility(&args),
         Command::Path(args) => planning::path(&args),
         Command::SynthRegister { ontology, seed, courses, out } => synth_register(&ontology, seed, courses, &out),
+        Command::Profile(args) => profile::profile(&args),
+        Command::Advise(args) => advise::advise(&args),
         Command::Schemes { id, date, client } => funding::schemes(&client, id.as_deref(), date.as_deref()),
     };
     match result {

@@ -29,6 +29,15 @@ pub struct PathArgs {
     pub start: String,
     #[command(flatten)]
     pub facts: PersonFactsArgs,
+    #[command(flatten)]
+    pub constraints: ConstraintArgs,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// The limits a training path must keep, as flags. Shared by `path` and `advise`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConstraintArgs {
     /// Years ahead to plan (1–10; default 3).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub horizon_years: u32,
@@ -47,8 +56,20 @@ pub struct PathArgs {
     /// What the employer or O&O fund pays at most over the whole plan, in euros.
     #[arg(long, value_name = "EUR", value_parser = euros)]
     pub employer_budget_eur: Option<i64>,
-    #[command(flatten)]
-    pub client: ClientArgs,
+}
+
+impl ConstraintArgs {
+    /// The wire constraints; what is not given is left to the service's defaults.
+    pub(super) fn to_pb(&self) -> pb::PlanConstraints {
+        pb::PlanConstraints {
+            horizon_years: self.horizon_years,
+            hours_per_week: self.hours_per_week,
+            modes: self.modes.clone(),
+            region: self.region.clone().unwrap_or_default(),
+            own_budget_per_year_cents: self.own_budget_eur,
+            employer_budget_cents: self.employer_budget_eur.unwrap_or(0),
+        }
+    }
 }
 
 pub fn path(args: &PathArgs) -> Result<(), Failure> {
@@ -57,14 +78,7 @@ pub fn path(args: &PathArgs) -> Result<(), Failure> {
         target_occupation_id: args.target.clone(),
         person: Some(args.facts.to_pb(None)),
         start_date: args.start.clone(),
-        constraints: Some(pb::PlanConstraints {
-            horizon_years: args.horizon_years,
-            hours_per_week: args.hours_per_week,
-            modes: args.modes.clone(),
-            region: args.region.clone().unwrap_or_default(),
-            own_budget_per_year_cents: args.own_budget_eur,
-            employer_budget_cents: args.employer_budget_eur.unwrap_or(0),
-        }),
+        constraints: Some(args.constraints.to_pb()),
         lang: args.client.lang.clone(),
     };
     let response = block_on(async {

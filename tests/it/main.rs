@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod advise;
 mod browser;
 mod bundle_validation;
 mod cli;
