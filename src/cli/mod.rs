@@ -351,7 +351,7 @@ fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
         Failure::new(EXIT_USAGE, format!("server.listen: not an address:port: {:?}", settings.server.listen))
     })?;
     let engines = load_engines(&settings.server.ontology, Some(&settings.server.index_dir))?;
-    let drain_timeout = std::time::Duration::from_secs(settings.server.drain_timeout_secs);
+    let settings = Arc::new(settings.clone());
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
@@ -361,8 +361,8 @@ fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
         crate::server::serve(
             listener,
             crate::engine::LiveEngines::new(engines),
+            settings,
             crate::server::shutdown_signal(),
-            drain_timeout,
         )
         .await
         .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
