@@ -9,6 +9,7 @@ pub mod concepts;
 pub mod convert;
 pub mod error;
 pub mod funding;
+pub mod limits;
 pub mod matching;
 pub mod planning;
 pub mod search;
@@ -76,7 +77,10 @@ pub async fn serve(
     // Tower layers around every service, outermost first: a request passes them top to bottom
     // before it reaches a handler. Each concern (limits, auth, observability, gRPC-Web) is one layer
     // built from `settings` in its own module; add new ones to this stack.
-    let layers = tower::ServiceBuilder::new();
+    let layers = tower::ServiceBuilder::new()
+        // Load shedding, deadlines and the per-request limits handlers check (limits.rs).
+        .layer(limits::LimitsLayer::new(&settings.limits));
+    let max_request = settings.limits.max_request_bytes;
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let router = tonic::transport::Server::builder()
@@ -88,11 +92,24 @@ pub async fn serve(
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(ConceptServiceServer::new(concepts::ConceptApi::new(engines.clone())))
-        .add_service(SearchServiceServer::new(search::SearchApi::new(engines.clone())))
-        .add_service(MatchingServiceServer::new(matching::MatchingApi::new(engines.clone())))
-        .add_service(FundingServiceServer::new(funding::FundingApi::new(engines.clone())))
-        .add_service(PlanningServiceServer::new(planning::PlanningApi::new(engines.clone())));
+        .add_service(
+            ConceptServiceServer::new(concepts::ConceptApi::new(engines.clone()))
+                .max_decoding_message_size(max_request),
+        )
+        .add_service(
+            SearchServiceServer::new(search::SearchApi::new(engines.clone())).max_decoding_message_size(max_request),
+        )
+        .add_service(
+            MatchingServiceServer::new(matching::MatchingApi::new(engines.clone()))
+                .max_decoding_message_size(max_request),
+        )
+        .add_service(
+            FundingServiceServer::new(funding::FundingApi::new(engines.clone())).max_decoding_message_size(max_request),
+        )
+        .add_service(
+            PlanningServiceServer::new(planning::PlanningApi::new(engines.clone()))
+                .max_decoding_message_size(max_request),
+        );
     let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
         let _ = stop_rx.await;
     }));

@@ -10,6 +10,8 @@ mod concepts_embedded;
 mod concepts_esco;
 mod errors;
 mod funding;
+mod limits;
 mod matching;
 mod planning;
 mod search;
+mod shutdown;
