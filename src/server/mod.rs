@@ -5,10 +5,13 @@
 //! here. [`serve`] takes its listener so that tests can bind port 0, and the typed [`Settings`] so
 //! that every limit, credential and option comes from one place.
 
+pub mod admin;
+pub mod auth;
 pub mod concepts;
 pub mod convert;
 pub mod error;
 pub mod funding;
+pub mod history;
 pub mod limits;
 pub mod matching;
 pub mod planning;
@@ -22,8 +25,10 @@ use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::engine::LiveEngines;
+use crate::proto::v1::admin_service_server::AdminServiceServer;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
 use crate::proto::v1::funding_service_server::FundingServiceServer;
+use crate::proto::v1::history_service_server::HistoryServiceServer;
 use crate::proto::v1::matching_service_server::MatchingServiceServer;
 use crate::proto::v1::planning_service_server::PlanningServiceServer;
 use crate::proto::v1::search_service_server::SearchServiceServer;
@@ -57,6 +62,8 @@ pub async fn serve(
     health.set_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
     health.set_serving::<FundingServiceServer<funding::FundingApi>>().await;
     health.set_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
+    health.set_serving::<HistoryServiceServer<history::HistoryApi>>().await;
+    health.set_serving::<AdminServiceServer<admin::AdminApi>>().await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -78,9 +85,26 @@ pub async fn serve(
     // before it reaches a handler. Each concern (limits, auth, observability, gRPC-Web) is one layer
     // built from `settings` in its own module; add new ones to this stack.
     let layers = tower::ServiceBuilder::new()
+        // Credentials first, so that requests without them never take a request slot (auth.rs).
+        .layer(auth::AuthLayer::new(&settings))
         // Load shedding, deadlines and the per-request limits handlers check (limits.rs).
         .layer(limits::LimitsLayer::new(&settings.limits));
     let max_request = settings.limits.max_request_bytes;
+
+    // Hot reload and concept history: the startup snapshot is digested in the background (about
+    // 0.1 s for ESCO) so that it does not delay serving; SIGHUP reloads like AdminService.Reload.
+    let history = crate::history::HistoryStore::new(settings.server.history_versions);
+    let reloader = crate::reload::Reloader::new(
+        &settings.server.ontology,
+        settings.server.index_dir.clone(),
+        engines.clone(),
+        history.clone(),
+    );
+    {
+        let (history, snapshot) = (history.clone(), engines.current().snapshot.clone());
+        tokio::task::spawn_blocking(move || history.ensure(&snapshot));
+    }
+    let hangup = tokio::spawn(reload_on_hangup(reloader.clone()));
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let router = tonic::transport::Server::builder()
@@ -109,18 +133,26 @@ pub async fn serve(
         .add_service(
             PlanningServiceServer::new(planning::PlanningApi::new(engines.clone()))
                 .max_decoding_message_size(max_request),
-        );
+        )
+        .add_service(
+            HistoryServiceServer::new(history::HistoryApi::new(engines.clone(), history.clone()))
+                .max_decoding_message_size(max_request),
+        )
+        .add_service(AdminServiceServer::new(admin::AdminApi::new(reloader.clone())));
     let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
         let _ = stop_rx.await;
     }));
 
     shutdown.await;
+    hangup.abort();
     tracing::info!("shutting down: health set to NOT_SERVING, draining in-flight requests");
     health.set_not_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
     health.set_not_serving::<SearchServiceServer<search::SearchApi>>().await;
     health.set_not_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
     health.set_not_serving::<FundingServiceServer<funding::FundingApi>>().await;
     health.set_not_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
+    health.set_not_serving::<HistoryServiceServer<history::HistoryApi>>().await;
+    health.set_not_serving::<AdminServiceServer<admin::AdminApi>>().await;
     let _ = stop_tx.send(());
     // tonic waits for open connections without a limit: bound the drain.
     match tokio::time::timeout(drain_timeout, server).await {
@@ -129,6 +161,27 @@ pub async fn serve(
         Err(_) => tracing::warn!(seconds = drain_timeout.as_secs(), "drain timeout reached; exiting"),
     }
     Ok(())
+}
+
+/// Reloads the data on every SIGHUP (the outcome is logged by the reloader); runs until aborted.
+async fn reload_on_hangup(reloader: Arc<crate::reload::Reloader>) {
+    #[cfg(unix)]
+    {
+        let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP; reload with `vaardig reload` instead");
+            return;
+        };
+        while hangup.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the ontology");
+            // Errors are logged by the reloader; the old snapshot keeps serving.
+            let _ = reloader.reload().await;
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = reloader;
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.
