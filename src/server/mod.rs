@@ -16,6 +16,7 @@ pub mod limits;
 pub mod matching;
 pub mod planning;
 pub mod search;
+pub mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -45,6 +46,8 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
     #[error("server reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 /// Serves every service on `listener` until `shutdown` completes, then reports NOT_SERVING on the
@@ -78,6 +81,8 @@ pub async fn serve(
         address = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
         snapshot = engines.current().snapshot.version(),
         concepts = engines.current().snapshot.len(),
+        tls = settings.tls.cert.is_some(),
+        client_certificates = settings.tls.client_ca.is_some(),
         "serving"
     );
 
@@ -106,8 +111,16 @@ pub async fn serve(
     }
     let hangup = tokio::spawn(reload_on_hangup(reloader.clone()));
 
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = tls::server_config(&settings.tls).map_err(ServeError::Tls)? {
+        let files = format!("{:?} and {:?}", settings.tls.cert.as_deref(), settings.tls.key.as_deref());
+        builder = builder.tls_config(tls).map_err(|e| {
+            let cause = std::error::Error::source(&e).map(|c| c.to_string()).unwrap_or_default();
+            ServeError::Tls(format!("tls.cert/tls.key ({files}): {e} {cause}"))
+        })?;
+    }
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let router = tonic::transport::Server::builder()
+    let router = builder
         // Bulk streams (RankCandidates: up to 100,000 profiles) stall on HTTP/2's default 64 KiB
         // flow-control window; a few MiB per connection keeps loopback and LAN clients streaming.
         .initial_stream_window_size(STREAM_WINDOW_BYTES)

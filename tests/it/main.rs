@@ -17,3 +17,4 @@ mod planning;
 mod reload;
 mod search;
 mod shutdown;
+mod tls;
