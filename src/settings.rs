@@ -44,7 +44,7 @@ pub struct ServerSettings {
     /// How long in-flight requests may take to finish after SIGTERM before the process exits.
     pub drain_timeout_secs: u64,
     /// How many snapshot versions (the last ones served) the history keeps a digest of, for
-    /// HistoryService.WatchChanges; about 100 bytes per concept each (2 MB for ESCO).
+    /// HistoryService.WatchChanges; an estimated 150 bytes per concept each (about 3 MB for ESCO).
     pub history_versions: usize,
 }
 

@@ -96,8 +96,9 @@ pub async fn serve(
         .layer(limits::LimitsLayer::new(&settings.limits));
     let max_request = settings.limits.max_request_bytes;
 
-    // Hot reload and concept history: the startup snapshot is digested in the background (about
-    // 0.1 s for ESCO) so that it does not delay serving; SIGHUP reloads like AdminService.Reload.
+    // Hot reload and concept history: the startup snapshot is digested in the background (one hash
+    // per concept and its relations) so that it does not delay serving; SIGHUP reloads like
+    // AdminService.Reload.
     let history = crate::history::HistoryStore::new(settings.server.history_versions);
     let reloader = crate::reload::Reloader::new(
         &settings.server.ontology,
