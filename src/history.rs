@@ -320,7 +320,13 @@ impl HistoryStore {
         self.latest.send_replace(Some(digest));
     }
 
-    /// Receives each digest [`HistoryStore::record`] records.
+    /// Ends the followers' streams (they see `None`): the server is shutting down, and an open
+    /// follow stream would otherwise hold the drain until its time limit.
+    pub fn close(&self) {
+        self.latest.send_replace(None);
+    }
+
+    /// Receives each digest [`HistoryStore::record`] records, and `None` when the store closes.
     pub fn subscribe(&self) -> tokio::sync::watch::Receiver<Option<Arc<Digest>>> {
         self.latest.subscribe()
     }

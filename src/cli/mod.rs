@@ -385,7 +385,12 @@ fn serve_settings(
 }
 
 fn print_settings_toml(settings: &crate::settings::Settings) -> Result<(), Failure> {
-    let text = toml::to_string_pretty(settings).map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+    // API keys are secrets: show how many there are, not what they are.
+    let mut shown = settings.clone();
+    for keys in [&mut shown.auth.admin_api_keys, &mut shown.auth.read_api_keys] {
+        keys.iter_mut().for_each(|key| *key = "<redacted>".to_string());
+    }
+    let text = toml::to_string_pretty(&shown).map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
     print!("{text}");
     Ok(())
 }

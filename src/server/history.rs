@@ -195,7 +195,8 @@ impl HistoryService for HistoryApi {
                     }
                     _ = sender.closed() => return,
                 }
-                let Some(next) = later.borrow_and_update().clone() else { continue };
+                // None: the server is shutting down; end the stream cleanly.
+                let Some(next) = later.borrow_and_update().clone() else { return };
                 if next.version == last.version {
                     continue;
                 }

@@ -159,6 +159,7 @@ pub async fn serve(
 
     shutdown.await;
     hangup.abort();
+    history.close();
     tracing::info!("shutting down: health set to NOT_SERVING, draining in-flight requests");
     health.set_not_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
     health.set_not_serving::<SearchServiceServer<search::SearchApi>>().await;

@@ -152,4 +152,9 @@ async fn watch_changes_lists_the_changes_between_served_versions_and_follows_rel
     }
     assert!(followed.contains(&"deprecated skill/hist-drone-besturen removed".to_string()), "{followed:?}");
     assert!(followed.contains(&"updated skill/hist-drone-vliegen".to_string()), "reinstated: {followed:?}");
+
+    // Shutting the server down ends a follow stream cleanly instead of holding the drain.
+    drop(s);
+    let end = tokio::time::timeout(std::time::Duration::from_secs(1), stream.next()).await;
+    assert!(matches!(end, Ok(None)), "the follow stream ended cleanly: {end:?}");
 }

@@ -179,3 +179,25 @@ async fn required_client_certificates_and_the_cli_over_tls() {
     let stderr = String::from_utf8_lossy(&untrusted.stderr);
     assert!(stderr.contains("cannot reach the vaardig server") && stderr.contains("certificate"), "{stderr}");
 }
+
+#[test]
+fn print_settings_shows_that_keys_are_set_but_not_the_keys() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_vaardig"))
+        .args(["serve", "--print-settings"])
+        .env("VAARDIG_AUTH_ADMIN_API_KEYS", "very-secret-1,very-secret-2")
+        .env("VAARDIG_AUTH_READ_API_KEYS", "reader-secret")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("secret"), "{stdout}");
+    assert!(
+        stdout.contains(
+            r#"admin_api_keys = [
+    "<redacted>",
+    "<redacted>",
+]"#
+        ),
+        "{stdout}"
+    );
+}
