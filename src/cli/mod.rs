@@ -3,8 +3,10 @@
 //!
 //! Exit codes (also in `--help` and the README):
 //! 0 success · 1 invalid ontology or other failure · 2 wrong usage · 3 server unreachable ·
-//! 4 not found · 5 invalid argument (the server rejected the input).
+//! 4 not found · 5 invalid argument (the server rejected the input) · 6 not authorised (missing or
+//! wrong API key or client certificate).
 
+mod admin;
 mod client;
 mod funding;
 mod import;
@@ -39,9 +41,11 @@ pub const EXIT_UNREACHABLE: u8 = 3;
 pub const EXIT_NOT_FOUND: u8 = 4;
 /// Exit code: the server answered INVALID_ARGUMENT.
 pub const EXIT_INVALID_ARGUMENT: u8 = 5;
+/// Exit code: the server refused the credentials (UNAUTHENTICATED or PERMISSION_DENIED).
+pub const EXIT_UNAUTHORIZED: u8 = 6;
 
 const EXIT_CODES_HELP: &str = "Exit codes: 0 success · 1 invalid ontology or other failure · 2 wrong usage · \
-3 server unreachable · 4 not found · 5 invalid argument";
+3 server unreachable · 4 not found · 5 invalid argument · 6 not authorised";
 
 /// vaardig — the Dutch skills ontology as a service: search, matching, training paths, funding.
 #[derive(Debug, Parser)]
@@ -63,6 +67,19 @@ pub struct ClientArgs {
     /// Language of labels and text: nl or en.
     #[arg(long, default_value = "nl", global = true)]
     pub lang: String,
+    /// API key, sent as `authorization: Bearer KEY` (admin commands need an admin key).
+    #[arg(long, env = "VAARDIG_API_KEY", hide_env_values = true, global = true)]
+    pub api_key: Option<String>,
+    /// PEM CA certificate to verify the server's TLS certificate (default: the system's roots).
+    /// TLS is used for `https://` servers.
+    #[arg(long, env = "VAARDIG_CA_CERT", value_name = "PEM", global = true)]
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// PEM client certificate for mutual TLS (with --client-key).
+    #[arg(long, env = "VAARDIG_CLIENT_CERT", value_name = "PEM", global = true)]
+    pub client_cert: Option<std::path::PathBuf>,
+    /// PEM private key of --client-cert.
+    #[arg(long, env = "VAARDIG_CLIENT_KEY", value_name = "PEM", global = true)]
+    pub client_key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,6 +240,29 @@ pub enum Command {
     /// training paths and the schemes valid on the day, as a Dutch report (--lang en, --json), and
     /// with --html FILE a printable development plan.
     Advise(Box<advise::AdviseArgs>),
+    /// Reload the server's ontology from disk (admin): validated in the background and swapped in
+    /// atomically; invalid data is rejected with its report and the old snapshot keeps serving.
+    Reload {
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Where stored concept ids lead now: follows replaced-by chains to the live concept.
+    Resolve {
+        /// Concept ids (full URIs or compact forms).
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Concept changes (created, updated, deprecated, replaced) between two snapshot versions: on
+    /// the server (--from-version, versions it served since start) or offline between two sets of
+    /// sources (--from PATH… --to PATH…).
+    Changes(admin::ChangesArgs),
+    /// The snapshot versions the server knows (for `vaardig changes --from-version`).
+    Versions {
+        #[command(flatten)]
+        client: ClientArgs,
+    },
     /// The funding schemes (valid on --date), or with an id the rules of one scheme.
     Schemes {
         /// A scheme id: show its rules.
@@ -271,6 +311,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Profile(args) => profile::profile(&args),
         Command::Advise(args) => advise::advise(&args),
         Command::Schemes { id, date, client } => funding::schemes(&client, id.as_deref(), date.as_deref()),
+        Command::Reload { client } => admin::reload(&client),
+        Command::Resolve { ids, client } => admin::resolve(&client, &ids),
+        Command::Changes(args) => admin::changes(&args),
+        Command::Versions { client } => admin::versions(&client),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -358,7 +402,12 @@ fn serve_settings(
 }
 
 fn print_settings_toml(settings: &crate::settings::Settings) -> Result<(), Failure> {
-    let text = toml::to_string_pretty(settings).map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+    // API keys are secrets: show how many there are, not what they are.
+    let mut shown = settings.clone();
+    for keys in [&mut shown.auth.admin_api_keys, &mut shown.auth.read_api_keys] {
+        keys.iter_mut().for_each(|key| *key = "<redacted>".to_string());
+    }
+    let text = toml::to_string_pretty(&shown).map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
     print!("{text}");
     Ok(())
 }
@@ -368,7 +417,7 @@ fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
         Failure::new(EXIT_USAGE, format!("server.listen: not an address:port: {:?}", settings.server.listen))
     })?;
     let engines = load_engines(&settings.server.ontology, Some(&settings.server.index_dir))?;
-    let drain_timeout = std::time::Duration::from_secs(settings.server.drain_timeout_secs);
+    let settings = Arc::new(settings.clone());
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
@@ -378,8 +427,8 @@ fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
         crate::server::serve(
             listener,
             crate::engine::LiveEngines::new(engines),
+            settings,
             crate::server::shutdown_signal(),
-            drain_timeout,
         )
         .await
         .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))

@@ -8,7 +8,6 @@
 
 use std::path::Path;
 
-use tonic::transport::Channel;
 use tonic::{Code, Request, Response, Status};
 
 use super::output::Text;
@@ -45,7 +44,7 @@ pub struct OfflineArgs {
 
 /// The services of one server connection or of one local snapshot.
 pub enum Services {
-    Remote(Channel),
+    Remote(super::client::ClientChannel),
     Local(Box<Local>),
 }
 

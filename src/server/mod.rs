@@ -2,15 +2,21 @@
 //! reflection (v1 and v1alpha, since common `grpcurl` builds speak only v1alpha).
 //!
 //! Handlers validate and convert requests, call the engines and convert back; no domain logic lives
-//! here. [`serve`] takes its listener so that tests can bind port 0.
+//! here. [`serve`] takes its listener so that tests can bind port 0, and the typed [`Settings`] so
+//! that every limit, credential and option comes from one place.
 
+pub mod admin;
+pub mod auth;
 pub mod concepts;
 pub mod convert;
 pub mod error;
 pub mod funding;
+pub mod history;
+pub mod limits;
 pub mod matching;
 pub mod planning;
 pub mod search;
+pub mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -20,14 +26,14 @@ use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::engine::LiveEngines;
+use crate::proto::v1::admin_service_server::AdminServiceServer;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
 use crate::proto::v1::funding_service_server::FundingServiceServer;
+use crate::proto::v1::history_service_server::HistoryServiceServer;
 use crate::proto::v1::matching_service_server::MatchingServiceServer;
 use crate::proto::v1::planning_service_server::PlanningServiceServer;
 use crate::proto::v1::search_service_server::SearchServiceServer;
-
-/// How long in-flight requests may take to finish after a shutdown signal.
-pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::settings::Settings;
 
 /// HTTP/2 flow-control windows (see `serve`).
 pub const STREAM_WINDOW_BYTES: u32 = 4 << 20;
@@ -40,22 +46,27 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
     #[error("server reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 /// Serves every service on `listener` until `shutdown` completes, then reports NOT_SERVING on the
-/// health service and lets in-flight requests finish for at most `drain_timeout`.
+/// health service and lets in-flight requests finish for at most `settings.server.drain_timeout_secs`.
 pub async fn serve(
     listener: TcpListener,
     engines: Arc<LiveEngines>,
+    settings: Arc<Settings>,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    drain_timeout: Duration,
 ) -> Result<(), ServeError> {
+    let drain_timeout = Duration::from_secs(settings.server.drain_timeout_secs);
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
     health.set_serving::<SearchServiceServer<search::SearchApi>>().await;
     health.set_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
     health.set_serving::<FundingServiceServer<funding::FundingApi>>().await;
     health.set_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
+    health.set_serving::<HistoryServiceServer<history::HistoryApi>>().await;
+    health.set_serving::<AdminServiceServer<admin::AdminApi>>().await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -70,34 +81,93 @@ pub async fn serve(
         address = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
         snapshot = engines.current().snapshot.version(),
         concepts = engines.current().snapshot.len(),
+        tls = settings.tls.cert.is_some(),
+        client_certificates = settings.tls.client_ca.is_some(),
         "serving"
     );
 
+    // Tower layers around every service, outermost first: a request passes them top to bottom
+    // before it reaches a handler. Each concern (limits, auth, observability, gRPC-Web) is one layer
+    // built from `settings` in its own module; add new ones to this stack.
+    let layers = tower::ServiceBuilder::new()
+        // Credentials first, so that requests without them never take a request slot (auth.rs).
+        .layer(auth::AuthLayer::new(&settings))
+        // Load shedding, deadlines and the per-request limits handlers check (limits.rs).
+        .layer(limits::LimitsLayer::new(&settings.limits));
+    let max_request = settings.limits.max_request_bytes;
+
+    // Hot reload and concept history: the startup snapshot is digested in the background (one hash
+    // per concept and its relations) so that it does not delay serving; SIGHUP reloads like
+    // AdminService.Reload.
+    let history = crate::history::HistoryStore::new(settings.server.history_versions);
+    let reloader = crate::reload::Reloader::new(
+        &settings.server.ontology,
+        settings.server.index_dir.clone(),
+        engines.clone(),
+        history.clone(),
+    );
+    {
+        let (history, snapshot) = (history.clone(), engines.current().snapshot.clone());
+        tokio::task::spawn_blocking(move || history.ensure(&snapshot));
+    }
+    let hangup = tokio::spawn(reload_on_hangup(reloader.clone()));
+
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = tls::server_config(&settings.tls).map_err(ServeError::Tls)? {
+        let files = format!("{:?} and {:?}", settings.tls.cert.as_deref(), settings.tls.key.as_deref());
+        builder = builder.tls_config(tls).map_err(|e| {
+            let cause = std::error::Error::source(&e).map(|c| c.to_string()).unwrap_or_default();
+            ServeError::Tls(format!("tls.cert/tls.key ({files}): {e} {cause}"))
+        })?;
+    }
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let router = tonic::transport::Server::builder()
+    let router = builder
         // Bulk streams (RankCandidates: up to 100,000 profiles) stall on HTTP/2's default 64 KiB
         // flow-control window; a few MiB per connection keeps loopback and LAN clients streaming.
         .initial_stream_window_size(STREAM_WINDOW_BYTES)
         .initial_connection_window_size(CONNECTION_WINDOW_BYTES)
+        .layer(layers)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(ConceptServiceServer::new(concepts::ConceptApi::new(engines.clone())))
-        .add_service(SearchServiceServer::new(search::SearchApi::new(engines.clone())))
-        .add_service(MatchingServiceServer::new(matching::MatchingApi::new(engines.clone())))
-        .add_service(FundingServiceServer::new(funding::FundingApi::new(engines.clone())))
-        .add_service(PlanningServiceServer::new(planning::PlanningApi::new(engines.clone())));
+        .add_service(
+            ConceptServiceServer::new(concepts::ConceptApi::new(engines.clone()))
+                .max_decoding_message_size(max_request),
+        )
+        .add_service(
+            SearchServiceServer::new(search::SearchApi::new(engines.clone())).max_decoding_message_size(max_request),
+        )
+        .add_service(
+            MatchingServiceServer::new(matching::MatchingApi::new(engines.clone()))
+                .max_decoding_message_size(max_request),
+        )
+        .add_service(
+            FundingServiceServer::new(funding::FundingApi::new(engines.clone())).max_decoding_message_size(max_request),
+        )
+        .add_service(
+            PlanningServiceServer::new(planning::PlanningApi::new(engines.clone()))
+                .max_decoding_message_size(max_request),
+        )
+        .add_service(
+            HistoryServiceServer::new(history::HistoryApi::new(engines.clone(), history.clone()))
+                .max_decoding_message_size(max_request),
+        )
+        .add_service(AdminServiceServer::new(admin::AdminApi::new(reloader.clone())));
     let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
         let _ = stop_rx.await;
     }));
 
     shutdown.await;
+    hangup.abort();
+    history.close();
     tracing::info!("shutting down: health set to NOT_SERVING, draining in-flight requests");
     health.set_not_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
     health.set_not_serving::<SearchServiceServer<search::SearchApi>>().await;
     health.set_not_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
     health.set_not_serving::<FundingServiceServer<funding::FundingApi>>().await;
     health.set_not_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
+    health.set_not_serving::<HistoryServiceServer<history::HistoryApi>>().await;
+    health.set_not_serving::<AdminServiceServer<admin::AdminApi>>().await;
     let _ = stop_tx.send(());
     // tonic waits for open connections without a limit: bound the drain.
     match tokio::time::timeout(drain_timeout, server).await {
@@ -106,6 +176,27 @@ pub async fn serve(
         Err(_) => tracing::warn!(seconds = drain_timeout.as_secs(), "drain timeout reached; exiting"),
     }
     Ok(())
+}
+
+/// Reloads the data on every SIGHUP (the outcome is logged by the reloader); runs until aborted.
+async fn reload_on_hangup(reloader: Arc<crate::reload::Reloader>) {
+    #[cfg(unix)]
+    {
+        let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP; reload with `vaardig reload` instead");
+            return;
+        };
+        while hangup.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the ontology");
+            // Errors are logged by the reloader; the old snapshot keeps serving.
+            let _ = reloader.reload().await;
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = reloader;
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.
