@@ -29,6 +29,8 @@
 //!   with exact explanations.
 //! - [`planning`] — training paths: candidates, an exact (≤ 40) or bounded optimiser, schedules
 //!   with funding per calendar year.
+//! - [`courses`] — the course finder: courses as compact columns, filters with facet counts,
+//!   relevance to the person's gap, and the money per scheme.
 //! - [`funding`] — funding schemes as dated data (rules with their policy sources) and eligibility
 //!   checks with a trace of every condition and counterfactuals.
 //! - [`importers`] — real catalogues (Coursera, SBB profiles) → bundles with linked skills.
@@ -39,6 +41,7 @@
 //! - [`telemetry`] — logging setup; logs hold counts, timings and ontology ids only.
 
 pub mod cli;
+pub mod courses;
 pub mod engine;
 pub mod funding;
 pub mod importers;

@@ -6,6 +6,7 @@
 
 pub mod concepts;
 pub mod convert;
+pub mod courses;
 pub mod error;
 pub mod funding;
 pub mod matching;
@@ -21,6 +22,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::engine::LiveEngines;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
+use crate::proto::v1::course_service_server::CourseServiceServer;
 use crate::proto::v1::funding_service_server::FundingServiceServer;
 use crate::proto::v1::matching_service_server::MatchingServiceServer;
 use crate::proto::v1::planning_service_server::PlanningServiceServer;
@@ -56,6 +58,7 @@ pub async fn serve(
     health.set_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
     health.set_serving::<FundingServiceServer<funding::FundingApi>>().await;
     health.set_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
+    health.set_serving::<CourseServiceServer<courses::CourseApi>>().await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -86,7 +89,8 @@ pub async fn serve(
         .add_service(SearchServiceServer::new(search::SearchApi::new(engines.clone())))
         .add_service(MatchingServiceServer::new(matching::MatchingApi::new(engines.clone())))
         .add_service(FundingServiceServer::new(funding::FundingApi::new(engines.clone())))
-        .add_service(PlanningServiceServer::new(planning::PlanningApi::new(engines.clone())));
+        .add_service(PlanningServiceServer::new(planning::PlanningApi::new(engines.clone())))
+        .add_service(CourseServiceServer::new(courses::CourseApi::new(engines.clone())));
     let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
         let _ = stop_rx.await;
     }));
@@ -98,6 +102,7 @@ pub async fn serve(
     health.set_not_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
     health.set_not_serving::<FundingServiceServer<funding::FundingApi>>().await;
     health.set_not_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
+    health.set_not_serving::<CourseServiceServer<courses::CourseApi>>().await;
     let _ = stop_tx.send(());
     // tonic waits for open connections without a limit: bound the drain.
     match tokio::time::timeout(drain_timeout, server).await {
