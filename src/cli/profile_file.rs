@@ -1,5 +1,5 @@
 //! The profile file: a person's skills as a small JSON document that commands read with
-//! `--profile FILE` (and that `vaardig profile` writes). One format, defined here only:
+//! `--profile FILE` (and the format for `vaardig profile` to write). One format, defined here only:
 //!
 //! ```json
 //! {"version": 1, "skills": ["esco:skill/…", "vaardig:skill/…"], "current_occupation": "esco:occupation/…"}

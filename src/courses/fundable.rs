@@ -149,10 +149,8 @@ impl<'a> Fundability<'a> {
         let mut signature = 0u64;
         if let Some(start) = start {
             signature |= START_KNOWN;
-            if let Some(details) = self.index.details(slot) {
-                for m in details.registers.iter().filter(|m| m.validity.contains(start)) {
-                    signature |= 1 << (REGISTERS_AT + position(Register::ALL, &m.register) as u32);
-                }
+            for m in self.index.registers(slot).iter().filter(|m| m.validity.contains(start)) {
+                signature |= 1 << (REGISTERS_AT + position(Register::ALL, &m.register) as u32);
             }
             if let Some(provider) = row.provider {
                 let marks = &self.index.providers()[provider as usize].marks;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::matching::index::Csr;
 use crate::model::{
     ARBEIDSMARKTREGIOS, ConceptKind, CourseDetails, CredentialKind, Date, Delivery, Details, EducationType,
-    QualityMarkGrant, RelationKind, Schedule, Status,
+    QualityMarkGrant, RegisterMembership, RelationKind, Schedule, Status,
 };
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
@@ -96,6 +96,9 @@ pub struct CourseIndex {
     providers: Vec<ProviderRow>,
     /// Planned start dates per course slot, in date order, without duplicates.
     starts: Csr<Date>,
+    /// Register memberships per course slot (funding rules read them for every course, so they
+    /// sit here in one flat list rather than behind each concept's details).
+    registers: Csr<RegisterMembership>,
     /// Skills taught per course slot, in the order the source gives them.
     taught: Csr<ConceptIdx>,
     /// Course slots per concept index of a skill: the courses that teach it, in slot order.
@@ -111,6 +114,7 @@ impl CourseIndex {
         let mut rows = Vec::new();
         let mut slot_of = vec![u32::MAX; n];
         let mut starts = Vec::new();
+        let mut registers = Vec::new();
         let mut taught = Vec::new();
         let mut taught_by: Vec<Vec<u32>> = vec![Vec::new(); n];
         for (idx, concept) in snapshot.concepts_of(ConceptKind::Course) {
@@ -135,6 +139,7 @@ impl CourseIndex {
             dates.sort();
             dates.dedup();
             starts.push(dates);
+            registers.push(details.registers.clone());
             let skills: Vec<ConceptIdx> = snapshot
                 .relations(idx, Dir::Outgoing, Some(RelationKind::Teaches))
                 .into_iter()
@@ -155,6 +160,7 @@ impl CourseIndex {
             slot_of,
             providers,
             starts: Csr::from_lists(starts),
+            registers: Csr::from_lists(registers),
             taught: Csr::from_lists(taught),
             taught_by: Csr::from_lists(taught_by),
         }
@@ -201,6 +207,11 @@ impl CourseIndex {
         until.is_none_or(|u| first <= u).then_some(first)
     }
 
+    /// The register memberships of a course.
+    pub fn registers(&self, slot: u32) -> &[RegisterMembership] {
+        self.registers.get(slot as usize)
+    }
+
     /// The skills a course teaches.
     pub fn taught(&self, slot: u32) -> &[ConceptIdx] {
         self.taught.get(slot as usize)
@@ -209,14 +220,6 @@ impl CourseIndex {
     /// The courses that teach `skill`, by slot.
     pub fn taught_by(&self, skill: ConceptIdx) -> &[u32] {
         self.taught_by.get(skill.0 as usize)
-    }
-
-    /// The course details of a slot (registers, which funding rules read).
-    pub fn details(&self, slot: u32) -> Option<&CourseDetails> {
-        match &self.snapshot.concept(self.rows[slot as usize].concept).details {
-            Details::Course(details) => Some(details),
-            _ => None,
-        }
     }
 }
 

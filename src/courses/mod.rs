@@ -104,6 +104,27 @@ pub struct CourseQuery {
     pub limit: usize,
 }
 
+impl CourseQuery {
+    /// A query on `date` with nothing asked yet: every course starting on or after it, by
+    /// relevance, 20 per page, labels in Dutch.
+    pub fn on(date: Date) -> CourseQuery {
+        CourseQuery {
+            text: None,
+            skills: Vec::new(),
+            profile: None,
+            target: None,
+            filters: CourseFilters::default(),
+            date,
+            person: PersonFacts::default(),
+            schemes: None,
+            sort: SortBy::Relevance,
+            lang: "nl".to_string(),
+            offset: 0,
+            limit: 20,
+        }
+    }
+}
+
 /// Why a search cannot be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum CourseError {

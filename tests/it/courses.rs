@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use tonic::Code;
 use vaardig::courses::fundable::{self, Fundability};
-use vaardig::courses::{self, CourseFilters, CourseQuery, Facet, FundableFilter, SortBy};
+use vaardig::courses::{self, CourseQuery, Facet, FundableFilter, SortBy};
 use vaardig::engine::Engines;
 use vaardig::funding::{Decision, PersonFacts};
 use vaardig::matching::EvidenceLevel;
@@ -57,19 +57,19 @@ fn date(text: &str) -> Date {
 }
 
 fn query(on: &str) -> CourseQuery {
-    CourseQuery {
-        text: None,
-        skills: Vec::new(),
-        profile: None,
-        target: None,
-        filters: CourseFilters::default(),
-        date: date(on),
-        person: PersonFacts::default(),
-        schemes: None,
-        sort: SortBy::Relevance,
-        lang: "nl".to_string(),
-        offset: 0,
-        limit: 20,
+    CourseQuery::on(date(on))
+}
+
+/// Someone STAP could fund: 30, tied to the labour market, no other public money, nothing granted yet.
+fn stap_person() -> PersonFacts {
+    PersonFacts {
+        age: Some(30),
+        labour_market_tie: Some(true),
+        studiefinanciering: Some(false),
+        lerarenbeurs: Some(false),
+        tegemoetkoming: Some(false),
+        already_granted_this_year_cents: Some(0),
+        ..PersonFacts::default()
     }
 }
 
@@ -419,16 +419,7 @@ fn courses_signature_decisions_equal_full_evaluations() {
     let index = &engines.courses;
     let people = [
         PersonFacts::default(),
-        PersonFacts {
-            age: Some(30),
-            labour_market_tie: Some(true),
-            education: Some(EducationLevel::Mbo3),
-            studiefinanciering: Some(false),
-            lerarenbeurs: Some(false),
-            tegemoetkoming: Some(false),
-            already_granted_this_year_cents: Some(0),
-            ..PersonFacts::default()
-        },
+        PersonFacts { education: Some(EducationLevel::Mbo3), ..stap_person() },
         PersonFacts { age: Some(57), education: Some(EducationLevel::Mbo4), ..PersonFacts::default() },
     ];
     let mut compared = 0;
@@ -488,15 +479,7 @@ fn courses_outside_the_register_or_the_window_are_never_fundable() {
         let on = Date::from_days(date("2022-01-15").to_days() + rng.below(900) as i64);
         let mut q = query(&on.to_string());
         q.filters.fundable = Some(FundableFilter { scheme: stap, eligible_only: rng.chance(0.3) });
-        q.person = PersonFacts {
-            age: Some(30),
-            labour_market_tie: Some(true),
-            studiefinanciering: Some(false),
-            lerarenbeurs: Some(false),
-            tegemoetkoming: Some(false),
-            already_granted_this_year_cents: Some(0),
-            ..PersonFacts::default()
-        };
+        q.person = stap_person();
         if rng.chance(0.4) {
             let from = Date::from_days(on.to_days() + rng.below(300) as i64);
             q.filters.start_from = Some(from);
@@ -526,15 +509,7 @@ fn courses_outside_the_register_or_the_window_are_never_fundable() {
 fn courses_stap_examples_on_the_embedded_default() {
     let engines = embedded();
     let stap = idx(&engines, STAP);
-    let person = PersonFacts {
-        age: Some(35),
-        labour_market_tie: Some(true),
-        studiefinanciering: Some(false),
-        lerarenbeurs: Some(false),
-        tegemoetkoming: Some(false),
-        already_granted_this_year_cents: Some(0),
-        ..PersonFacts::default()
-    };
+    let person = stap_person();
     let ids = |page: &courses::CoursePage| -> Vec<String> {
         page.hits.iter().map(|h| engines.snapshot.concept(h.course).id.to_string()).collect()
     };
@@ -688,6 +663,14 @@ async fn search_courses_over_grpc_pages_through_every_result_once() {
     }
     assert_eq!(seen.len() as i32, total.unwrap());
     assert!(seen.len() > 7, "more than one page");
+
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel().await);
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest { service: "vaardig.v1.CourseService".into() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(status.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
 }
 
 #[tokio::test]
