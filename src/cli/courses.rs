@@ -17,6 +17,8 @@ use super::funding::{PersonFactsArgs, euros};
 use super::output::Text;
 use super::profile_file::ProfileFile;
 use super::{ClientArgs, Failure};
+use crate::courses::Facet;
+use crate::courses::facets::value_label;
 use crate::funding::wording::{euro_en, euro_nl};
 use crate::model::{Delivery, Schedule, compact_id};
 use crate::proto::v1 as pb;
@@ -324,6 +326,26 @@ pub fn courses_json(r: &pb::SearchCoursesResponse) -> serde_json::Value {
     })
 }
 
+/// The name of a facet for people.
+fn facet_title(name: &str, text: Text) -> String {
+    let (nl, en) = match name {
+        "credential_kind" => ("levert op", "yields"),
+        "mbo_level" => ("mbo-niveau", "mbo level"),
+        "nlqf_level" => ("NLQF-niveau", "NLQF level"),
+        "eqf_level" => ("EQF-niveau", "EQF level"),
+        "region" => ("regio", "region"),
+        "delivery" => ("lesvorm", "delivery"),
+        "schedule" => ("rooster", "schedule"),
+        "price" => ("prijs", "price"),
+        "hours_per_week" => ("uren per week", "hours a week"),
+        "start_month" => ("startmaand", "start month"),
+        "quality_mark" => ("keurmerk aanbieder", "provider quality mark"),
+        "fundable" => ("financiering", "funding"),
+        other => (other, other),
+    };
+    text.pick(nl, en).to_string()
+}
+
 fn cell(text: &str) -> String {
     if text.is_empty() { "–".to_string() } else { text.replace('|', "/") }
 }
@@ -398,7 +420,7 @@ pub fn courses_text(r: &pb::SearchCoursesResponse, text: Text, with_facets: bool
         let course = h.course.clone().unwrap_or_default();
         let provider = h.provider.as_ref().map(|p| p.label.clone()).unwrap_or_default();
         let credential = match &h.credential {
-            Some(c) => format!("{} ({})", c.label, h.credential_kind),
+            Some(c) => format!("{} ({})", c.label, value_label(Facet::CredentialKind, &h.credential_kind, english)),
             None => String::new(),
         };
         let closes = if r.skills_to_learn.is_empty() { String::new() } else { format!("{:.0}%", h.gap_share * 100.0) };
@@ -426,7 +448,12 @@ pub fn courses_text(r: &pb::SearchCoursesResponse, text: Text, with_facets: bool
         if !h.closes.is_empty() {
             let skills: Vec<&str> =
                 h.closes.iter().filter_map(|c| c.skill.as_ref()).map(|s| s.label.as_str()).collect();
-            let _ = writeln!(out, "   {} {}", text.pick("sluit uit je gat:", "closes of your gap:"), skills.join(", "));
+            let _ = writeln!(
+                out,
+                "   {} {}",
+                text.pick("dekt van het doelberoep:", "covers of the target:"),
+                skills.join(", ")
+            );
         }
         if !h.teaches_missing.is_empty() {
             let skills: Vec<&str> = h.teaches_missing.iter().map(|s| s.label.as_str()).collect();
@@ -451,10 +478,10 @@ pub fn courses_text(r: &pb::SearchCoursesResponse, text: Text, with_facets: bool
                 .values
                 .iter()
                 .filter(|v| v.count > 0 || v.selected)
-                .map(|v| format!("{}{} {}", if v.selected { "*" } else { "" }, v.label, v.count))
+                .map(|v| format!("{}{} ({})", if v.selected { "*" } else { "" }, v.label, v.count))
                 .collect();
-            let _ =
-                writeln!(out, "  {}: {}", f.name, if values.is_empty() { "–".to_string() } else { values.join(" · ") });
+            let values = if values.is_empty() { "–".to_string() } else { values.join(" · ") };
+            let _ = writeln!(out, "  {}: {values}", facet_title(&f.name, text));
         }
     }
     if !r.next_page_token.is_empty() {

@@ -17,7 +17,7 @@
 //! date) and start months (every month it starts in), where it counts once under each of its values.
 
 use crate::funding::Decision;
-use crate::funding::wording::{credential_en, credential_nl, mark_en, mark_nl};
+use crate::funding::wording::{credential_en, credential_nl, euro_en, euro_nl, mark_en, mark_nl};
 use crate::model::{CredentialKind, Date, Delivery, QualityMark, Schedule};
 use crate::ontology::ConceptIdx;
 
@@ -511,13 +511,20 @@ pub fn value_label(facet: Facet, value: &str, english: bool) -> String {
         Facet::MboLevel => pick(&format!("mbo niveau {value}"), &format!("mbo level {value}")),
         Facet::NlqfLevel => format!("NLQF {value}"),
         Facet::EqfLevel => format!("EQF {value}"),
-        Facet::Price => match value.strip_suffix('+') {
-            Some(from) => pick(&format!("vanaf € {from}"), &format!("from €{from}")),
-            None => format!("€ {}", value.replace('-', " – € ")),
-        },
+        Facet::Price => {
+            let euro = |text: &str| {
+                let cents = text.parse::<u64>().unwrap_or(0) * 100;
+                if english { euro_en(cents) } else { euro_nl(cents) }
+            };
+            match (value.strip_suffix('+'), value.split_once('-')) {
+                (Some(from), _) => pick(&format!("vanaf {}", euro(from)), &format!("from {}", euro(from))),
+                (None, Some((from, to))) => format!("{} – {}", euro(from), euro(to)),
+                (None, None) => value.to_string(),
+            }
+        }
         Facet::HoursPerWeek => match value.strip_suffix('+') {
-            Some(from) => pick(&format!("{from} uur of meer per week"), &format!("{from} hours a week or more")),
-            None => pick(&format!("{value} uur per week"), &format!("{value} hours a week")),
+            Some(from) => pick(&format!("{from} uur of meer"), &format!("{from} hours or more")),
+            None => pick(&format!("{} uur", value.replace('-', "–")), &format!("{} hours", value.replace('-', "–"))),
         },
         Facet::Fundable => match value {
             "eligible" => pick("te financieren", "fundable"),
