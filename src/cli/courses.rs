@@ -13,8 +13,9 @@ use tonic::Request;
 use tonic::transport::Channel;
 
 use super::client::{block_on, channel, print_json, status_failure};
-use super::funding::{PersonFactsArgs, euros};
+use super::funding::{PersonFactsArgs, decision_name, euros};
 use super::output::Text;
+use super::planning::concept_json;
 use super::profile_file::ProfileFile;
 use super::{ClientArgs, Failure};
 use crate::courses::Facet;
@@ -225,24 +226,8 @@ pub fn courses(args: &CoursesArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn concept_json(c: &Option<pb::ConceptRef>) -> serde_json::Value {
-    match c {
-        Some(c) => serde_json::json!({"id": c.id, "label": c.label}),
-        None => serde_json::Value::Null,
-    }
-}
-
 fn refs_json(list: &[pb::ConceptRef]) -> Vec<serde_json::Value> {
     list.iter().map(|c| serde_json::json!({"id": c.id, "label": c.label})).collect()
-}
-
-fn decision_name(raw: i32) -> &'static str {
-    match pb::EligibilityDecision::try_from(raw) {
-        Ok(pb::EligibilityDecision::Eligible) => "eligible",
-        Ok(pb::EligibilityDecision::NotEligible) => "not_eligible",
-        Ok(pb::EligibilityDecision::Unknown) => "unknown",
-        _ => "unspecified",
-    }
 }
 
 /// The answer as JSON: ids and labels, money in cents, enum values by name. Field names are
