@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use crate::courses::CourseIndex;
 use crate::funding::FundingEngine;
 use crate::matching::MatchingIndex;
 use crate::ontology::Snapshot;
@@ -24,6 +25,8 @@ pub struct Engines {
     pub matching: MatchingIndex,
     /// Funding schemes and eligibility checks.
     pub funding: FundingEngine,
+    /// The course finder's per-course columns.
+    pub courses: CourseIndex,
 }
 
 impl Engines {
@@ -34,7 +37,8 @@ impl Engines {
     pub fn build(snapshot: Arc<Snapshot>) -> Engines {
         let (matching, funding) = Self::build_graph_engines(&snapshot);
         let search = SearchEngine::build(&snapshot).expect("an in-memory search index always builds");
-        Engines { snapshot, search, matching, funding }
+        let courses = CourseIndex::build(snapshot.clone());
+        Engines { snapshot, search, matching, funding, courses }
     }
 
     /// Builds every engine on `snapshot`, persisting the search index under `index_dir` (reused when
@@ -45,7 +49,8 @@ impl Engines {
             let graph = scope.spawn(|| Self::build_graph_engines(&snapshot));
             let search = SearchEngine::build_persisted(&snapshot, index_dir)?;
             let (matching, funding) = graph.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            Ok(Engines { snapshot: snapshot.clone(), search, matching, funding })
+            let courses = CourseIndex::build(snapshot.clone());
+            Ok(Engines { snapshot: snapshot.clone(), search, matching, funding, courses })
         })
     }
 

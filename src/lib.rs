@@ -29,6 +29,8 @@
 //!   with exact explanations.
 //! - [`planning`] — training paths: candidates, an exact (≤ 40) or bounded optimiser, schedules
 //!   with funding per calendar year.
+//! - [`courses`] — the course finder: courses as compact columns, filters with facet counts,
+//!   relevance to the person's gap, and the money per scheme.
 //! - [`funding`] — funding schemes as dated data (rules with their policy sources) and eligibility
 //!   checks with a trace of every condition and counterfactuals.
 //! - [`importers`] — real catalogues (Coursera, SBB profiles) → bundles with linked skills.
@@ -42,6 +44,7 @@
 //! - [`reload`] — hot reload: load, validate and build in the background, swap atomically.
 
 pub mod cli;
+pub mod courses;
 pub mod engine;
 pub mod funding;
 pub mod history;

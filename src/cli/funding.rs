@@ -169,7 +169,7 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn decision_name(raw: i32) -> &'static str {
+pub(super) fn decision_name(raw: i32) -> &'static str {
     match pb::EligibilityDecision::try_from(raw) {
         Ok(pb::EligibilityDecision::Eligible) => "eligible",
         Ok(pb::EligibilityDecision::NotEligible) => "not_eligible",

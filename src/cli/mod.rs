@@ -8,17 +8,18 @@
 
 mod admin;
 mod client;
+mod courses;
 mod funding;
 mod import;
 mod matching;
 mod output;
 mod planning;
+pub mod profile_file;
 mod search;
 
 mod advise;
 mod lookup;
 mod profile;
-pub mod profile_file;
 mod report;
 mod services;
 
@@ -216,6 +217,9 @@ pub enum Command {
     /// A training path to a target occupation: courses, EVC and funding per calendar year, as
     /// cheapest, fastest and most complete options.
     Path(Box<planning::PathArgs>),
+    /// Find courses: free text and/or skills to learn (or a profile's gap for a target occupation),
+    /// filters with counts per value, the money per funding scheme or why none.
+    Courses(Box<courses::CoursesArgs>),
     /// Write a deterministic synthetic course register (providers and courses teaching neighbouring
     /// skills of the ontology) as a bundle that layers on top of it; for tests and benchmarks.
     SynthRegister {
@@ -307,6 +311,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Related(args) => matching::related(&args),
         Command::Eligibility(args) => funding::eligibility(&args),
         Command::Path(args) => planning::path(&args),
+        Command::Courses(args) => courses::courses(&args),
         Command::SynthRegister { ontology, seed, courses, out } => synth_register(&ontology, seed, courses, &out),
         Command::Profile(args) => profile::profile(&args),
         Command::Advise(args) => advise::advise(&args),

@@ -93,7 +93,7 @@ pub fn path(args: &PathArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn concept_json(c: &Option<pb::ConceptRef>) -> serde_json::Value {
+pub(super) fn concept_json(c: &Option<pb::ConceptRef>) -> serde_json::Value {
     match c {
         Some(c) => serde_json::json!({"id": c.id, "label": c.label}),
         None => serde_json::Value::Null,

@@ -333,8 +333,9 @@ pub fn evaluate(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
     evaluation
 }
 
-/// Evaluates without counterfactuals.
-pub(super) fn core(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
+/// Evaluates without counterfactuals: the decision, trace and amounts alone (the course finder
+/// decides many courses per request and needs no counterfactuals for them).
+pub fn core(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
     let rules = scheme.rules;
     let date = facts.application.date;
     let trace: Vec<TraceEntry> = rules.conditions.iter().map(|c| entry(c, check(c, scheme, facts))).collect();

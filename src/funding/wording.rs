@@ -206,7 +206,7 @@ pub(super) fn register_en(register: Register) -> &'static str {
     }
 }
 
-pub(super) fn mark_nl(mark: QualityMark) -> &'static str {
+pub fn mark_nl(mark: QualityMark) -> &'static str {
     match mark {
         QualityMark::OcwErkend => "OCW-erkenning",
         QualityMark::NrtoKeurmerk => "NRTO-keurmerk",
@@ -216,7 +216,7 @@ pub(super) fn mark_nl(mark: QualityMark) -> &'static str {
     }
 }
 
-pub(super) fn mark_en(mark: QualityMark) -> &'static str {
+pub fn mark_en(mark: QualityMark) -> &'static str {
     match mark {
         QualityMark::OcwErkend => "recognition by the education ministry (OCW)",
         QualityMark::NrtoKeurmerk => "the NRTO quality mark",
@@ -226,7 +226,7 @@ pub(super) fn mark_en(mark: QualityMark) -> &'static str {
     }
 }
 
-pub(super) fn credential_nl(kind: CredentialKind) -> &'static str {
+pub fn credential_nl(kind: CredentialKind) -> &'static str {
     match kind {
         CredentialKind::Diploma => "diploma",
         CredentialKind::MboCertificaat => "mbo-certificaat",
@@ -237,7 +237,7 @@ pub(super) fn credential_nl(kind: CredentialKind) -> &'static str {
     }
 }
 
-pub(super) fn credential_en(kind: CredentialKind) -> &'static str {
+pub fn credential_en(kind: CredentialKind) -> &'static str {
     match kind {
         CredentialKind::Diploma => "diploma",
         CredentialKind::MboCertificaat => "mbo certificate",

@@ -65,14 +65,15 @@ pub struct Posting {
 }
 
 /// Lists per concept, stored flat (compressed sparse rows): one allocation instead of one per skill.
+/// The course index stores its per-course lists the same way.
 #[derive(Debug, Clone)]
-struct Csr<T> {
+pub(crate) struct Csr<T> {
     offsets: Vec<u32>,
     items: Vec<T>,
 }
 
 impl<T> Csr<T> {
-    fn from_lists(lists: Vec<Vec<T>>) -> Csr<T> {
+    pub(crate) fn from_lists(lists: Vec<Vec<T>>) -> Csr<T> {
         let mut offsets = Vec::with_capacity(lists.len() + 1);
         let mut items = Vec::with_capacity(lists.iter().map(Vec::len).sum());
         offsets.push(0);
@@ -83,7 +84,7 @@ impl<T> Csr<T> {
         Csr { offsets, items }
     }
 
-    fn get(&self, i: usize) -> &[T] {
+    pub(crate) fn get(&self, i: usize) -> &[T] {
         match (self.offsets.get(i), self.offsets.get(i + 1)) {
             (Some(&start), Some(&end)) => &self.items[start as usize..end as usize],
             _ => &[],

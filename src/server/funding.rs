@@ -37,7 +37,7 @@ impl FundingApi {
 }
 
 /// Parses a date field; empty is `None` (and a violation when `required`).
-fn date(raw: &str, field: &str, required: bool, violations: &mut Violations) -> Option<Date> {
+pub(super) fn date(raw: &str, field: &str, required: bool, violations: &mut Violations) -> Option<Date> {
     if raw.is_empty() {
         if required {
             violations.add(field, "required (YYYY-MM-DD)");
@@ -100,7 +100,7 @@ fn text(date: Option<Date>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
 }
 
-fn cents(value: u64) -> i64 {
+pub(super) fn cents(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
@@ -113,7 +113,7 @@ fn outcome(outcome: Outcome) -> pb::ConditionOutcome {
     }
 }
 
-fn decision(decision: Decision) -> pb::EligibilityDecision {
+pub(super) fn decision(decision: Decision) -> pb::EligibilityDecision {
     match decision {
         Decision::Eligible => pb::EligibilityDecision::Eligible,
         Decision::NotEligible => pb::EligibilityDecision::NotEligible,
@@ -145,7 +145,7 @@ fn compartment_result(c: &CompartmentResult, lang: &str) -> pb::CompartmentResul
 }
 
 /// References to schemes by full id, skipping ids the snapshot lacks (validation prevents that).
-fn scheme_refs(snapshot: &Snapshot, ids: &[String], lang: &str) -> Vec<pb::ConceptRef> {
+pub(super) fn scheme_refs(snapshot: &Snapshot, ids: &[String], lang: &str) -> Vec<pb::ConceptRef> {
     ids.iter().filter_map(|id| snapshot.lookup(id)).map(|idx| convert::concept_ref(snapshot, idx, lang)).collect()
 }
 

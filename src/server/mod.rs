@@ -9,6 +9,7 @@ pub mod admin;
 pub mod auth;
 pub mod concepts;
 pub mod convert;
+pub mod courses;
 pub mod error;
 pub mod funding;
 pub mod history;
@@ -28,6 +29,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 use crate::engine::LiveEngines;
 use crate::proto::v1::admin_service_server::AdminServiceServer;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
+use crate::proto::v1::course_service_server::CourseServiceServer;
 use crate::proto::v1::funding_service_server::FundingServiceServer;
 use crate::proto::v1::history_service_server::HistoryServiceServer;
 use crate::proto::v1::matching_service_server::MatchingServiceServer;
@@ -67,6 +69,7 @@ pub async fn serve(
     health.set_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
     health.set_serving::<HistoryServiceServer<history::HistoryApi>>().await;
     health.set_serving::<AdminServiceServer<admin::AdminApi>>().await;
+    health.set_serving::<CourseServiceServer<courses::CourseApi>>().await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -152,6 +155,9 @@ pub async fn serve(
             HistoryServiceServer::new(history::HistoryApi::new(engines.clone(), history.clone()))
                 .max_decoding_message_size(max_request),
         )
+        .add_service(
+            CourseServiceServer::new(courses::CourseApi::new(engines.clone())).max_decoding_message_size(max_request),
+        )
         .add_service(AdminServiceServer::new(admin::AdminApi::new(reloader.clone())));
     let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
         let _ = stop_rx.await;
@@ -168,6 +174,7 @@ pub async fn serve(
     health.set_not_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
     health.set_not_serving::<HistoryServiceServer<history::HistoryApi>>().await;
     health.set_not_serving::<AdminServiceServer<admin::AdminApi>>().await;
+    health.set_not_serving::<CourseServiceServer<courses::CourseApi>>().await;
     let _ = stop_tx.send(());
     // tonic waits for open connections without a limit: bound the drain.
     match tokio::time::timeout(drain_timeout, server).await {

@@ -7,7 +7,7 @@ use vaardig::proto::v1 as pb;
 use crate::helpers::{embedded, spawn_server};
 
 /// The fields named in a status's google.rpc.BadRequest detail.
-fn bad_fields(status: &tonic::Status) -> Vec<String> {
+pub(crate) fn bad_fields(status: &tonic::Status) -> Vec<String> {
     status
         .get_details_bad_request()
         .map(|b| b.field_violations.into_iter().map(|v| v.field).collect())

@@ -9,6 +9,7 @@ mod bundle_validation;
 mod cli;
 mod concepts_embedded;
 mod concepts_esco;
+mod courses;
 mod errors;
 mod funding;
 mod history;
