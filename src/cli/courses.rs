@@ -7,11 +7,10 @@
 //! "possibly fundable" until they are given.
 
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use tonic::Request;
 
-use super::client::{block_on, channel, print_json, status_failure};
+use super::client::{block_on, print_json, status_failure};
 use super::funding::{PersonFactsArgs, decision_name, euros};
 use super::output::Text;
 use super::planning::concept_json;
@@ -22,9 +21,6 @@ use crate::courses::facets::value_label;
 use crate::funding::wording::{euro_en, euro_nl};
 use crate::model::{Delivery, Schedule, compact_id};
 use crate::proto::v1 as pb;
-use crate::proto::v1::course_service_client::CourseServiceClient;
-use crate::proto::v1::course_service_server::CourseService;
-use crate::server::courses::CourseApi;
 
 /// Wrong usage of the command line.
 const EXIT_USAGE: u8 = 2;
@@ -116,12 +112,8 @@ pub struct CoursesArgs {
     /// Also print the counts per filter value (JSON always has them).
     #[arg(long)]
     pub facets: bool,
-    /// Work offline on these ontology sources instead of asking a server (repeatable, layered).
-    #[arg(long = "ontology", value_name = "PATH")]
-    pub ontology: Vec<String>,
-    /// Where an offline run keeps its search index (reused for the same snapshot).
-    #[arg(long, default_value = "index")]
-    pub index_dir: String,
+    #[command(flatten)]
+    pub offline: super::services::OfflineArgs,
     #[command(flatten)]
     pub client: ClientArgs,
 }
@@ -201,17 +193,8 @@ impl CoursesArgs {
 
 /// Asks a server, or the service code itself on a local ontology.
 async fn ask(args: &CoursesArgs, request: pb::SearchCoursesRequest) -> Result<pb::SearchCoursesResponse, Failure> {
-    if args.ontology.is_empty() {
-        let channel = channel(&args.client).await?;
-        return CourseServiceClient::new(channel)
-            .search_courses(request)
-            .await
-            .map(|r| r.into_inner())
-            .map_err(status_failure);
-    }
-    let engines = super::load_engines(&args.ontology, Some(Path::new(&args.index_dir)))?;
-    let api = CourseApi::new(crate::engine::LiveEngines::new(engines));
-    api.search_courses(Request::new(request)).await.map(|r| r.into_inner()).map_err(status_failure)
+    let services = super::services::Services::open(&args.client, &args.offline).await?;
+    services.search_courses(request).await.map_err(status_failure)
 }
 
 pub fn courses(args: &CoursesArgs) -> Result<(), Failure> {

@@ -24,7 +24,10 @@ use crate::proto::v1::planning_service_client::PlanningServiceClient;
 use crate::proto::v1::planning_service_server::PlanningService;
 use crate::proto::v1::search_service_client::SearchServiceClient;
 use crate::proto::v1::search_service_server::SearchService;
+use crate::proto::v1::course_service_client::CourseServiceClient;
+use crate::proto::v1::course_service_server::CourseService;
 use crate::server::concepts::ConceptApi;
+use crate::server::courses::CourseApi;
 use crate::server::funding::FundingApi;
 use crate::server::matching::MatchingApi;
 use crate::server::planning::PlanningApi;
@@ -55,6 +58,7 @@ pub struct Local {
     matching: MatchingApi,
     funding: FundingApi,
     planning: PlanningApi,
+    courses: CourseApi,
 }
 
 /// One RPC, answered by the server or by the local service implementation of the same name.
@@ -87,7 +91,8 @@ impl Services {
                 search: SearchApi::new(live.clone()),
                 matching: MatchingApi::new(live.clone()),
                 funding: FundingApi::new(live.clone()),
-                planning: PlanningApi::new(live),
+                planning: PlanningApi::new(live.clone()),
+                courses: CourseApi::new(live),
             })));
         }
         match super::client::channel(client).await {
@@ -129,6 +134,7 @@ impl Services {
         pb::SuggestTrainingPathRequest,
         pb::SuggestTrainingPathResponse
     );
+    rpc!(search_courses, courses, CourseServiceClient, pb::SearchCoursesRequest, pb::SearchCoursesResponse);
 }
 
 /// A service error as a failure in plain language: what was being done (`doing`, already in the
