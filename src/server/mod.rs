@@ -4,13 +4,17 @@
 //! Handlers validate and convert requests, call the engines and convert back; no domain logic lives
 //! here. [`serve`] takes its listener so that tests can bind port 0.
 
+pub mod catalog;
 pub mod concepts;
 pub mod convert;
 pub mod error;
 pub mod funding;
 pub mod matching;
+pub mod metrics;
+pub mod observe;
 pub mod planning;
 pub mod search;
+pub mod web;
 
 use std::future::Future;
 use std::sync::Arc;
