@@ -232,7 +232,7 @@ fn throughput(f: &Fixture) {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            let _ = vaardig::server::serve(listener, vaardig::engine::LiveEngines::new(engines), shutdown, Duration::from_secs(1)).await;
+            let _ = vaardig::server::serve(listener, vaardig::engine::LiveEngines::new(engines), Default::default(), shutdown).await;
         });
         let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
             .expect("url")

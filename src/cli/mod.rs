@@ -351,19 +351,14 @@ fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
         Failure::new(EXIT_USAGE, format!("server.listen: not an address:port: {:?}", settings.server.listen))
     })?;
     let engines = load_engines(&settings.server.ontology, Some(&settings.server.index_dir))?;
-    let drain_timeout = std::time::Duration::from_secs(settings.server.drain_timeout_secs);
+    let settings = Arc::new(settings.clone());
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot listen on {listen}: {e}")))?;
-        crate::server::serve(
-            listener,
-            crate::engine::LiveEngines::new(engines),
-            crate::server::shutdown_signal(),
-            drain_timeout,
-        )
+        crate::server::serve(listener, crate::engine::LiveEngines::new(engines), settings, crate::server::shutdown_signal())
         .await
         .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
     })

@@ -2,7 +2,8 @@
 //! reflection (v1 and v1alpha, since common `grpcurl` builds speak only v1alpha).
 //!
 //! Handlers validate and convert requests, call the engines and convert back; no domain logic lives
-//! here. [`serve`] takes its listener so that tests can bind port 0.
+//! here. [`serve`] takes its listener so that tests can bind port 0, and the typed [`Settings`] so
+//! that every limit, credential and option comes from one place.
 
 pub mod catalog;
 pub mod concepts;
@@ -24,14 +25,12 @@ use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::engine::LiveEngines;
+use crate::settings::Settings;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
 use crate::proto::v1::funding_service_server::FundingServiceServer;
 use crate::proto::v1::matching_service_server::MatchingServiceServer;
 use crate::proto::v1::planning_service_server::PlanningServiceServer;
 use crate::proto::v1::search_service_server::SearchServiceServer;
-
-/// How long in-flight requests may take to finish after a shutdown signal.
-pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// HTTP/2 flow-control windows (see `serve`).
 pub const STREAM_WINDOW_BYTES: u32 = 4 << 20;
@@ -47,13 +46,14 @@ pub enum ServeError {
 }
 
 /// Serves every service on `listener` until `shutdown` completes, then reports NOT_SERVING on the
-/// health service and lets in-flight requests finish for at most `drain_timeout`.
+/// health service and lets in-flight requests finish for at most `settings.server.drain_timeout_secs`.
 pub async fn serve(
     listener: TcpListener,
     engines: Arc<LiveEngines>,
+    settings: Arc<Settings>,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    drain_timeout: Duration,
 ) -> Result<(), ServeError> {
+    let drain_timeout = Duration::from_secs(settings.server.drain_timeout_secs);
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
     health.set_serving::<SearchServiceServer<search::SearchApi>>().await;
@@ -77,12 +77,18 @@ pub async fn serve(
         "serving"
     );
 
+    // Tower layers around every service, outermost first: a request passes them top to bottom
+    // before it reaches a handler. Each concern (limits, auth, observability, gRPC-Web) is one layer
+    // built from `settings` in its own module; add new ones to this stack.
+    let layers = tower::ServiceBuilder::new();
+
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let router = tonic::transport::Server::builder()
         // Bulk streams (RankCandidates: up to 100,000 profiles) stall on HTTP/2's default 64 KiB
         // flow-control window; a few MiB per connection keeps loopback and LAN clients streaming.
         .initial_stream_window_size(STREAM_WINDOW_BYTES)
         .initial_connection_window_size(CONNECTION_WINDOW_BYTES)
+        .layer(layers)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)

@@ -9,6 +9,7 @@ use tonic::transport::Channel;
 use vaardig::engine::{Engines, LiveEngines};
 use vaardig::ontology::{self, SourceSpec};
 use vaardig::proto::v1::concept_service_client::ConceptServiceClient;
+use vaardig::settings::Settings;
 
 /// `../shared/data`, beside the repository (CI has it there too).
 pub fn shared_data() -> PathBuf {
@@ -76,8 +77,25 @@ impl Drop for TestServer {
     }
 }
 
+/// Default settings, with a short drain so that dropped test servers stop quickly.
+pub fn test_settings() -> Settings {
+    let mut settings = Settings::default();
+    settings.server.drain_timeout_secs = 2;
+    settings
+}
+
 /// Starts the real server (all services) on 127.0.0.1:0 in the current runtime.
 pub async fn spawn_server(engines: Arc<Engines>) -> TestServer {
+    spawn_server_with(engines, test_settings()).await
+}
+
+/// [`spawn_server`] with explicit settings (limits, TLS, auth, …).
+pub async fn spawn_server_with(engines: Arc<Engines>, settings: Settings) -> TestServer {
+    spawn_server_live(LiveEngines::new(engines), settings).await
+}
+
+/// [`spawn_server`] on engines the test keeps a handle to (to swap them, as a reload does).
+pub async fn spawn_server_live(live: Arc<LiveEngines>, settings: Settings) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -85,9 +103,7 @@ pub async fn spawn_server(engines: Arc<Engines>) -> TestServer {
         let shutdown = async {
             let _ = stopped.await;
         };
-        vaardig::server::serve(listener, LiveEngines::new(engines), shutdown, std::time::Duration::from_secs(2))
-            .await
-            .unwrap();
+        vaardig::server::serve(listener, live, Arc::new(settings), shutdown).await.unwrap();
     });
     TestServer { addr, stop: Some(stop) }
 }
@@ -105,7 +121,7 @@ pub fn spawn_server_thread(engines: Arc<Engines>) -> (SocketAddr, oneshot::Sende
             let shutdown = async {
                 let _ = stopped.await;
             };
-            vaardig::server::serve(listener, LiveEngines::new(engines), shutdown, std::time::Duration::from_secs(2))
+            vaardig::server::serve(listener, LiveEngines::new(engines), Arc::new(test_settings()), shutdown)
                 .await
                 .unwrap();
         });
