@@ -41,11 +41,8 @@ fn services_of(encoded: &[u8]) -> Vec<ServiceInfo> {
     for file in &set.file {
         let package = file.package();
         for service in &file.service {
-            let name = if package.is_empty() {
-                service.name().to_string()
-            } else {
-                format!("{package}.{}", service.name())
-            };
+            let name =
+                if package.is_empty() { service.name().to_string() } else { format!("{package}.{}", service.name()) };
             let methods = service.method.iter().map(|m| m.name().to_string()).collect();
             services.push(ServiceInfo { name, methods });
         }
@@ -63,6 +60,14 @@ pub fn served_services() -> Vec<ServiceInfo> {
     let mut services: Vec<ServiceInfo> = served_descriptor_sets().into_iter().flat_map(services_of).collect();
     services.dedup_by(|a, b| a.name == b.name);
     services
+}
+
+/// Sets the health of every API service (and of the server as a whole, the empty name) to `status`.
+pub async fn report_health(reporter: &tonic_health::server::HealthReporter, status: tonic_health::ServingStatus) {
+    reporter.set_service_status("", status).await;
+    for service in api_services() {
+        reporter.set_service_status(&service.name, status).await;
+    }
 }
 
 #[cfg(test)]

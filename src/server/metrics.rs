@@ -171,7 +171,10 @@ impl Metrics {
             cumulative += stats.buckets[BUCKETS.len()].load(Ordering::Relaxed);
             let name = &stats.name;
             let sum = stats.sum_nanos.load(Ordering::Relaxed) as f64 / 1e9;
-            let _ = writeln!(out, "vaardig_grpc_request_duration_seconds_bucket{{rpc=\"{name}\",le=\"+Inf\"}} {cumulative}");
+            let _ = writeln!(
+                out,
+                "vaardig_grpc_request_duration_seconds_bucket{{rpc=\"{name}\",le=\"+Inf\"}} {cumulative}"
+            );
             let _ = writeln!(out, "vaardig_grpc_request_duration_seconds_sum{{rpc=\"{name}\"}} {sum}");
             let _ = writeln!(out, "vaardig_grpc_request_duration_seconds_count{{rpc=\"{name}\"}} {cumulative}");
         }
@@ -226,6 +229,49 @@ fn resident_memory_bytes() -> Option<u64> {
     let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// Why the metrics endpoint could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum MetricsError {
+    #[error("metrics.listen: not an address:port: {0:?}")]
+    Address(String),
+    #[error("cannot listen on {address}: {source}")]
+    Bind { address: String, source: std::io::Error },
+}
+
+/// The running `/metrics` endpoint; it stops when this is dropped (when the server stops).
+#[derive(Debug)]
+pub struct Endpoint {
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts the `/metrics` endpoint on `metrics.listen`, if set, and logs its address (`metrics
+/// endpoint`, field `address`: with port 0 the one the system chose).
+pub async fn start(
+    settings: &crate::settings::MetricsSettings,
+    metrics: Arc<Metrics>,
+    engines: Arc<LiveEngines>,
+) -> Result<Option<Endpoint>, MetricsError> {
+    let Some(address) = &settings.listen else { return Ok(None) };
+    let parsed: std::net::SocketAddr = address.parse().map_err(|_| MetricsError::Address(address.clone()))?;
+    let listener = tokio::net::TcpListener::bind(parsed)
+        .await
+        .map_err(|source| MetricsError::Bind { address: address.clone(), source })?;
+    let bound = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| address.clone());
+    tracing::info!(address = %bound, "metrics endpoint");
+    let task = tokio::spawn(async move {
+        if let Err(error) = serve(listener, metrics, engines, std::future::pending()).await {
+            tracing::error!(%error, "metrics endpoint failed");
+        }
+    });
+    Ok(Some(Endpoint { task }))
 }
 
 /// Serves `GET /metrics` (plain HTTP/1.1) on `listener` until `shutdown` completes.

@@ -43,6 +43,10 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
     #[error("server reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    #[error(transparent)]
+    Cors(#[from] web::CorsError),
+    #[error("metrics endpoint: {0}")]
+    Metrics(#[from] metrics::MetricsError),
 }
 
 /// Serves every service on `listener` until `shutdown` completes, then reports NOT_SERVING on the
@@ -55,11 +59,7 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let drain_timeout = Duration::from_secs(settings.server.drain_timeout_secs);
     let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
-    health.set_serving::<SearchServiceServer<search::SearchApi>>().await;
-    health.set_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
-    health.set_serving::<FundingServiceServer<funding::FundingApi>>().await;
-    health.set_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
+    catalog::report_health(&health, tonic_health::ServingStatus::Serving).await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -80,7 +80,12 @@ pub async fn serve(
     // Tower layers around every service, outermost first: a request passes them top to bottom
     // before it reaches a handler. Each concern (limits, auth, observability, gRPC-Web) is one layer
     // built from `settings` in its own module; add new ones to this stack.
-    let layers = tower::ServiceBuilder::new();
+    let metrics = metrics::Metrics::new();
+    let _metrics_endpoint = metrics::start(&settings.metrics, metrics.clone(), engines.clone()).await?;
+    let layers = tower::ServiceBuilder::new()
+        .option_layer(web::cors_layer(&settings.web)?)
+        .option_layer(settings.web.grpc_web.then(tonic_web::GrpcWebLayer::new))
+        .layer(observe::ObserveLayer::new(metrics));
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let router = tonic::transport::Server::builder()
@@ -88,6 +93,8 @@ pub async fn serve(
         // flow-control window; a few MiB per connection keeps loopback and LAN clients streaming.
         .initial_stream_window_size(STREAM_WINDOW_BYTES)
         .initial_connection_window_size(CONNECTION_WINDOW_BYTES)
+        // Browsers speak gRPC-Web over HTTP/1.1.
+        .accept_http1(settings.web.grpc_web)
         .layer(layers)
         .add_service(health_service)
         .add_service(reflection_v1)
@@ -103,11 +110,7 @@ pub async fn serve(
 
     shutdown.await;
     tracing::info!("shutting down: health set to NOT_SERVING, draining in-flight requests");
-    health.set_not_serving::<ConceptServiceServer<concepts::ConceptApi>>().await;
-    health.set_not_serving::<SearchServiceServer<search::SearchApi>>().await;
-    health.set_not_serving::<MatchingServiceServer<matching::MatchingApi>>().await;
-    health.set_not_serving::<FundingServiceServer<funding::FundingApi>>().await;
-    health.set_not_serving::<PlanningServiceServer<planning::PlanningApi>>().await;
+    catalog::report_health(&health, tonic_health::ServingStatus::NotServing).await;
     let _ = stop_tx.send(());
     // tonic waits for open connections without a limit: bound the drain.
     match tokio::time::timeout(drain_timeout, server).await {

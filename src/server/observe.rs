@@ -83,8 +83,12 @@ pub fn request_id(headers: &HeaderMap) -> HeaderValue {
 impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for Observe<S>
 where
     S: Service<http::Request<ReqBody>, Response = http::Response<ResBody>>,
+    ResBody: http_body::Body<Data = tonic::codegen::Bytes> + Send + 'static,
+    ResBody::Error: Into<tonic::codegen::StdError>,
 {
-    type Response = http::Response<ObservedBody<ResBody>>;
+    // A tonic body whatever the inner body, so that the layers around this one (gRPC-Web or none)
+    // see one response type.
+    type Response = http::Response<tonic::body::Body>;
     type Error = S::Error;
     type Future = ObservedFuture<S::Future>;
 
@@ -103,7 +107,8 @@ where
             code = Empty,
             micros = Empty,
         );
-        let finish = Finish { stats, span: span.clone(), started: Instant::now(), _in_flight: self.metrics.in_flight() };
+        let finish =
+            Finish { stats, span: span.clone(), started: Instant::now(), _in_flight: self.metrics.in_flight() };
         let inner = span.in_scope(|| self.inner.call(request));
         ObservedFuture { inner, finish: Some(finish), request_id }
     }
@@ -151,15 +156,17 @@ pub struct ObservedFuture<F> {
 impl<F, ResBody, E> Future for ObservedFuture<F>
 where
     F: Future<Output = Result<http::Response<ResBody>, E>>,
+    ResBody: http_body::Body<Data = tonic::codegen::Bytes> + Send + 'static,
+    ResBody::Error: Into<tonic::codegen::StdError>,
 {
-    type Output = Result<http::Response<ObservedBody<ResBody>>, E>;
+    type Output = Result<http::Response<tonic::body::Body>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let span = this.finish.as_ref().map(|f| f.span.clone()).unwrap_or_else(Span::none);
         let result = ready!(span.in_scope(|| this.inner.poll(cx)));
         let Some(finish) = this.finish.take() else {
-            return Poll::Ready(result.map(|response| response.map(ObservedBody::finished)));
+            return Poll::Ready(result.map(|response| response.map(tonic::body::Body::new)));
         };
         Poll::Ready(match result {
             Ok(mut response) => {
@@ -168,9 +175,12 @@ where
                     // Trailers-only: the status is already known.
                     Some(code) => {
                         finish.record(code);
-                        Ok(response.map(ObservedBody::finished))
+                        Ok(response.map(tonic::body::Body::new))
                     }
-                    None => Ok(response.map(|body| ObservedBody { inner: body, finish: Some(finish) })),
+                    None => {
+                        Ok(response
+                            .map(|body| tonic::body::Body::new(ObservedBody { inner: body, finish: Some(finish) })))
+                    }
                 }
             }
             Err(error) => {
@@ -189,12 +199,6 @@ pub struct ObservedBody<B> {
     finish: Option<Finish>,
 }
 
-impl<B> ObservedBody<B> {
-    fn finished(inner: B) -> ObservedBody<B> {
-        ObservedBody { inner, finish: None }
-    }
-}
-
 impl<B: http_body::Body> http_body::Body for ObservedBody<B> {
     type Data = B::Data;
     type Error = B::Error;
@@ -209,7 +213,9 @@ impl<B: http_body::Body> http_body::Body for ObservedBody<B> {
             // The body ended without trailers: no gRPC status was sent.
             None => Some(Code::Unknown),
         };
-        if let (Some(code), Some(finish)) = (code, this.finish.take()) {
+        if let Some(code) = code
+            && let Some(finish) = this.finish.take()
+        {
             finish.record(code);
         }
         Poll::Ready(frame)

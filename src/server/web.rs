@@ -15,8 +15,15 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::settings::WebSettings;
 
 /// Request headers a gRPC-Web client sends (grpc-web's own, deadlines, auth, request ids).
-const ALLOWED_HEADERS: [&str; 7] =
-    ["content-type", "x-grpc-web", "x-user-agent", "grpc-timeout", "authorization", "x-request-id", "grpc-accept-encoding"];
+const ALLOWED_HEADERS: [&str; 7] = [
+    "content-type",
+    "x-grpc-web",
+    "x-user-agent",
+    "grpc-timeout",
+    "authorization",
+    "x-request-id",
+    "grpc-accept-encoding",
+];
 /// Response headers a page's script may read.
 const EXPOSED_HEADERS: [&str; 4] = ["grpc-status", "grpc-message", "grpc-status-details-bin", "x-request-id"];
 /// How long a browser may cache a preflight answer.

@@ -11,5 +11,7 @@ mod concepts_esco;
 mod errors;
 mod funding;
 mod matching;
+mod observability;
 mod planning;
 mod search;
+mod served_binary;
