@@ -129,13 +129,17 @@ impl Finish {
         self.stats.record(code, elapsed);
         let micros = elapsed.as_micros() as u64;
         let code = code_name(code);
+        {
+            let _entered = self.span.enter();
+            match code {
+                "INTERNAL" | "UNKNOWN" | "DATA_LOSS" => tracing::warn!(code, micros, "rpc failed"),
+                _ => tracing::debug!(code, micros, "rpc finished"),
+            }
+        }
+        // Recorded after the line so that text logs do not print them twice; span consumers
+        // (JSON span lists, exporters) still get them.
         self.span.record("code", code);
         self.span.record("micros", micros);
-        let _entered = self.span.enter();
-        match code {
-            "INTERNAL" | "UNKNOWN" | "DATA_LOSS" => tracing::warn!(code, micros, "rpc failed"),
-            _ => tracing::debug!(code, micros, "rpc finished"),
-        }
     }
 }
 
