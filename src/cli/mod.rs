@@ -8,6 +8,7 @@
 mod client;
 mod funding;
 mod import;
+mod loadtest;
 mod matching;
 mod output;
 mod planning;
@@ -208,6 +209,10 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: std::path::PathBuf,
     },
+    /// Drive RPCs of a running server at a concurrency (closed loop) or a rate (open loop) for a
+    /// time, with realistic requests drawn from its ontology; prints throughput, status counts and
+    /// p50/p99/p99.9 latency, and each RPC as a share of the no-op health check.
+    Loadtest(Box<loadtest::LoadtestArgs>),
     /// The funding schemes (valid on --date), or with an id the rules of one scheme.
     Schemes {
         /// A scheme id: show its rules.
@@ -253,6 +258,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Eligibility(args) => funding::eligibility(&args),
         Command::Path(args) => planning::path(&args),
         Command::SynthRegister { ontology, seed, courses, out } => synth_register(&ontology, seed, courses, &out),
+        Command::Loadtest(args) => loadtest::loadtest(&args),
         Command::Schemes { id, date, client } => funding::schemes(&client, id.as_deref(), date.as_deref()),
     };
     match result {

@@ -11,6 +11,7 @@ mod concepts_esco;
 mod errors;
 mod funding;
 mod grpc_web;
+mod loadtest;
 mod matching;
 mod observability;
 mod planning;
