@@ -364,7 +364,12 @@ fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot listen on {listen}: {e}")))?;
-        crate::server::serve(listener, crate::engine::LiveEngines::new(engines), settings, crate::server::shutdown_signal())
+        crate::server::serve(
+            listener,
+            crate::engine::LiveEngines::new(engines),
+            settings,
+            crate::server::shutdown_signal(),
+        )
         .await
         .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
     })

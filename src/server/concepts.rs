@@ -66,6 +66,7 @@ impl ConceptService for ConceptApi {
         &self,
         request: Request<pb::GetConceptRequest>,
     ) -> Result<Response<pb::GetConceptResponse>, Status> {
+        super::limits::check_items(&request)?;
         let request = request.into_inner();
         let mut violations = Violations::default();
         let id = convert::id(&request.id, "id", &mut violations);
@@ -84,6 +85,7 @@ impl ConceptService for ConceptApi {
         &self,
         request: Request<pb::BatchGetConceptsRequest>,
     ) -> Result<Response<pb::BatchGetConceptsResponse>, Status> {
+        super::limits::check_items(&request)?;
         let request = request.into_inner();
         let mut violations = Violations::default();
         if request.ids.is_empty() {
@@ -121,6 +123,7 @@ impl ConceptService for ConceptApi {
         &self,
         request: Request<pb::ListRelationsRequest>,
     ) -> Result<Response<pb::ListRelationsResponse>, Status> {
+        super::limits::check_items(&request)?;
         let request = request.into_inner();
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
@@ -177,6 +180,7 @@ impl ConceptService for ConceptApi {
         &self,
         request: Request<pb::GetHierarchyRequest>,
     ) -> Result<Response<pb::GetHierarchyResponse>, Status> {
+        super::limits::check_items(&request)?;
         let request = request.into_inner();
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;

@@ -183,6 +183,7 @@ impl FundingService for FundingApi {
         &self,
         request: Request<pb::CheckEligibilityRequest>,
     ) -> Result<Response<pb::CheckEligibilityResponse>, Status> {
+        super::limits::check_items(&request)?;
         let request = request.into_inner();
         let mut violations = Violations::default();
         let scheme_id = convert::id(&request.scheme_id, "scheme_id", &mut violations);
@@ -304,6 +305,7 @@ impl FundingService for FundingApi {
         &self,
         request: Request<pb::ListFundingSchemesRequest>,
     ) -> Result<Response<pb::ListFundingSchemesResponse>, Status> {
+        super::limits::check_items(&request)?;
         let request = request.into_inner();
         let mut violations = Violations::default();
         let on = date(&request.date, "date", false, &mut violations);
@@ -321,6 +323,7 @@ impl FundingService for FundingApi {
         &self,
         request: Request<pb::GetFundingSchemeRequest>,
     ) -> Result<Response<pb::GetFundingSchemeResponse>, Status> {
+        super::limits::check_items(&request)?;
         let request = request.into_inner();
         let mut violations = Violations::default();
         let id = convert::id(&request.id, "id", &mut violations);

@@ -53,6 +53,7 @@ impl MatchingService for MatchingApi {
         &self,
         request: Request<pb::ComputeSkillGapRequest>,
     ) -> Result<Response<pb::ComputeSkillGapResponse>, Status> {
+        super::limits::check_items(&request)?;
         let request = request.into_inner();
         let engines = self.engines.current();
         let index = &engines.matching;
@@ -87,6 +88,7 @@ impl MatchingService for MatchingApi {
         &self,
         request: Request<pb::MatchOccupationsRequest>,
     ) -> Result<Response<pb::MatchOccupationsResponse>, Status> {
+        super::limits::check_items(&request)?;
         let request = request.into_inner();
         let engines = self.engines.current();
         let index = &engines.matching;
@@ -117,6 +119,7 @@ impl MatchingService for MatchingApi {
         &self,
         request: Request<pb::RelatedOccupationsRequest>,
     ) -> Result<Response<pb::RelatedOccupationsResponse>, Status> {
+        super::limits::check_items(&request)?;
         let request = request.into_inner();
         let engines = self.engines.current();
         let index = &engines.matching;
@@ -163,6 +166,8 @@ impl MatchingService for MatchingApi {
         request: Request<Streaming<pb::RankCandidatesRequest>>,
     ) -> Result<Response<pb::RankCandidatesResponse>, Status> {
         let started = std::time::Instant::now();
+        let max_items = super::limits::limits_of(&request)
+            .map_or(crate::settings::LimitSettings::default().max_items_per_field, |l| l.max_items_per_field);
         let mut stream = request.into_inner();
         let engines = self.engines.current();
         let index = &engines.matching;
@@ -172,6 +177,7 @@ impl MatchingService for MatchingApi {
             .await?
             .ok_or_else(|| invalid("vacancy", "the first message of the stream must carry the vacancy"))?;
 
+        super::limits::check_message(&first, "", max_items)?;
         let mut violations = Violations::default();
         let top_k = match first.top_k as usize {
             0 => candidates::DEFAULT_TOP_K,
@@ -212,6 +218,7 @@ impl MatchingService for MatchingApi {
             }
             match stream.message().await? {
                 Some(message) => {
+                    super::limits::check_message(&message, "", max_items)?;
                     let mut violations = Violations::default();
                     if message.vacancy.is_some() || message.top_k != 0 || !message.lang.is_empty() {
                         violations

@@ -62,6 +62,8 @@ impl PlanningService for PlanningApi {
         request: Request<pb::SuggestTrainingPathRequest>,
     ) -> Result<Response<pb::SuggestTrainingPathResponse>, Status> {
         let started = std::time::Instant::now();
+        super::limits::check_items(&request)?;
+        let limits = super::limits::limits_of(&request);
         let request = request.into_inner();
         let current = self.engines.current();
         let engines = &*current;
@@ -148,8 +150,14 @@ impl PlanningService for PlanningApi {
             employer_budget_cents: employer_budget,
         };
         let plan_request = PlanRequest { target, profile, person, constraints };
-        let plan = planning::suggest_path(&engines.matching, &engines.funding, &plan_request)
-            .map_err(|e| invalid("target_occupation_id", e.to_string()))?;
+        // Up to hundreds of milliseconds on big registers (BENCHMARKS.md): off the async threads,
+        // and not started when the deadline passed while it waited for a thread.
+        let plan_engines = current.clone();
+        let plan = super::limits::blocking(limits, move |_| {
+            planning::suggest_path(&plan_engines.matching, &plan_engines.funding, &plan_request)
+                .map_err(|e| Status::from(invalid("target_occupation_id", e.to_string())))
+        })
+        .await?;
         tracing::info!(
             target = %snapshot.concept(target).id,
             candidates = plan.candidates,

@@ -68,13 +68,19 @@ fn text_field(raw: &str, field: &str, max: usize, violations: &mut Violations) {
     }
 }
 
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Status> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| Status::internal(format!("search task failed: {e}")))
+/// Runs `work` on the blocking pool unless the request's deadline passed while it waited.
+async fn blocking<T: Send + 'static>(
+    limits: Option<super::limits::RequestLimits>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Status> {
+    super::limits::blocking(limits, move |_| Ok(work())).await
 }
 
 #[tonic::async_trait]
 impl SearchService for SearchApi {
     async fn search(&self, request: Request<pb::SearchRequest>) -> Result<Response<pb::SearchResponse>, Status> {
+        super::limits::check_items(&request)?;
+        let limits = super::limits::limits_of(&request);
         let r = request.into_inner();
         let mut violations = Violations::default();
         text_field(&r.query, "query", MAX_QUERY_BYTES, &mut violations);
@@ -120,7 +126,7 @@ impl SearchService for SearchApi {
             limit,
             facets: !r.skip_facets,
         };
-        let response = blocking(move || {
+        let response = blocking(limits, move || {
             let snapshot = &*engines.snapshot;
             let results = engines.search.search(snapshot, &request).map_err(|e| Status::internal(e.to_string()))?;
             let hits = results
@@ -163,6 +169,7 @@ impl SearchService for SearchApi {
     }
 
     async fn suggest(&self, request: Request<pb::SuggestRequest>) -> Result<Response<pb::SuggestResponse>, Status> {
+        super::limits::check_items(&request)?;
         let r = request.into_inner();
         let mut violations = Violations::default();
         text_field(&r.prefix, "prefix", MAX_PREFIX_BYTES, &mut violations);
@@ -204,6 +211,8 @@ impl SearchService for SearchApi {
         &self,
         request: Request<pb::ExtractConceptsRequest>,
     ) -> Result<Response<pb::ExtractConceptsResponse>, Status> {
+        super::limits::check_items(&request)?;
+        let limits = super::limits::limits_of(&request);
         let r = request.into_inner();
         let mut violations = Violations::default();
         if r.text.len() > MAX_TEXT_BYTES {
@@ -215,7 +224,7 @@ impl SearchService for SearchApi {
         }
         violations.check(())?;
         let engines = self.engines.current();
-        let response = blocking(move || {
+        let response = blocking(limits, move || {
             let snapshot = &*engines.snapshot;
             let chars: Vec<char> = r.text.chars().collect();
             let mentions = engines
