@@ -11,6 +11,7 @@ mod client;
 mod courses;
 mod funding;
 mod import;
+mod loadtest;
 mod matching;
 mod output;
 mod planning;
@@ -267,6 +268,10 @@ pub enum Command {
         #[command(flatten)]
         client: ClientArgs,
     },
+    /// Drive RPCs of a running server at a concurrency (closed loop) or a rate (open loop) for a
+    /// time, with realistic requests drawn from its ontology; prints throughput, status counts and
+    /// p50/p99/p99.9 latency, and each RPC as a share of the no-op health check.
+    Loadtest(Box<loadtest::LoadtestArgs>),
     /// The funding schemes (valid on --date), or with an id the rules of one scheme.
     Schemes {
         /// A scheme id: show its rules.
@@ -315,6 +320,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::SynthRegister { ontology, seed, courses, out } => synth_register(&ontology, seed, courses, &out),
         Command::Profile(args) => profile::profile(&args),
         Command::Advise(args) => advise::advise(&args),
+        Command::Loadtest(args) => loadtest::loadtest(&args),
         Command::Schemes { id, date, client } => funding::schemes(&client, id.as_deref(), date.as_deref()),
         Command::Reload { client } => admin::reload(&client),
         Command::Resolve { ids, client } => admin::resolve(&client, &ids),
