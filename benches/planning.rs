@@ -7,7 +7,10 @@
 //! request, after validation) is timed and p50/p99/max printed. Profiles are realistic: half the
 //! essential skills of a random occupation (and a few of its optional ones); the target is that
 //! occupation half of the time (upskilling) and another random occupation otherwise (a switch).
-//! Start dates alternate between 2023-06-01 (STAP still open) and 2025-01-06.
+//! Start dates rotate between 2022-09-01 (a STAP application window open: every course in the
+//! register starting that year is checked with the funding engine), 2023-06-01 (STAP still valid,
+//! but that window's budget ran out and the 300-grants rule needs a fact a plan cannot know) and
+//! 2025-01-06 (STAP ended).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,7 +22,7 @@ use vaardig::matching::{EvidenceLevel, MatchingIndex, Profile};
 use vaardig::model::{ConceptKind, Date, EducationLevel, Importance};
 use vaardig::ontology::{self, SourceSpec};
 use vaardig::planning::synth::{self, Rng};
-use vaardig::planning::{self, Constraints, PlanRequest};
+use vaardig::planning::{self, Constraints, Objective, PlanRequest};
 
 const SEED: u64 = 2026;
 
@@ -74,6 +77,39 @@ fn request(index: &MatchingIndex, rng: &mut Rng, start: Date) -> PlanRequest {
     }
 }
 
+/// Where the time of one slow request goes: finding the candidates, pricing the survivors of the
+/// first reduction, then each objective (its own reduction and search).
+fn diagnose(index: &MatchingIndex, funding: &FundingEngine, request: &PlanRequest, took: Duration) {
+    let Some(slot) = index.occupation_slot(request.target) else { return };
+    let entry = &index.occupations()[slot];
+    let credits = vaardig::matching::credit::Credits::expand(index, &request.profile.held);
+    let started = Instant::now();
+    let found = planning::candidates::find(index, &entry.requirements, &credits, &request.constraints);
+    let found_in = started.elapsed();
+    let started = Instant::now();
+    let priced = planning::price_candidates(index, funding, request, &entry.requirements, &credits);
+    let priced_in = started.elapsed();
+    let instance = &priced.instance;
+    let target = planning::optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+    let mut parts = Vec::new();
+    for objective in [Objective::Cheapest, Objective::Fastest, Objective::MostComplete] {
+        let reduced = planning::optimise::reduce(instance, objective).len();
+        let started = Instant::now();
+        let choice = planning::optimise::choose(instance, objective, target);
+        let approximate = if choice.bound.is_some() { ", approximate" } else { "" };
+        parts.push(format!("{objective:?} {reduced} items {}{approximate}", ms(started.elapsed())));
+    }
+    println!(
+        "          slow: {} | {} candidates found in {} | {} survive the first reduction (found and priced in {}) | {}",
+        ms(took),
+        found.list.len(),
+        ms(found_in),
+        instance.items.len(),
+        ms(priced_in),
+        parts.join(" · ")
+    );
+}
+
 fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if args.is_empty() { vec![1_000, 10_000, 20_000, 100_000] } else { args };
@@ -104,17 +140,21 @@ fn main() {
 
         let calls = if size >= 100_000 { 300 } else { 500 };
         let mut rng = Rng::new(SEED ^ size as u64);
-        let starts = [Date::new(2023, 6, 1).unwrap(), Date::new(2025, 1, 6).unwrap()];
+        let starts = [Date::new(2022, 9, 1).unwrap(), Date::new(2023, 6, 1).unwrap(), Date::new(2025, 1, 6).unwrap()];
         let mut times = Vec::with_capacity(calls);
+        let mut slowest: Vec<(Duration, PlanRequest)> = Vec::new();
         // Split by whether the optimiser may search exactly (≤ EXACT_LIMIT candidates) or not.
         let (mut exact, mut greedy) = (Vec::new(), Vec::new());
         let (mut candidates, mut steps, mut approximate) = (0usize, 0usize, 0usize);
         for call in 0..calls {
-            let request = request(&index, &mut rng, starts[call % 2]);
+            let request = request(&index, &mut rng, starts[call % 3]);
             let started = Instant::now();
             let plan = planning::suggest_path(&index, &funding, &request).expect("targets are occupations");
             let took = started.elapsed();
             times.push(took);
+            slowest.push((took, request.clone()));
+            slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+            slowest.truncate(3);
             if plan.candidates <= planning::optimise::EXACT_LIMIT {
                 exact.push(took)
             } else {
@@ -137,6 +177,9 @@ fn main() {
             steps as f64 / calls as f64,
             approximate as f64 * 100.0 / (calls * 3) as f64,
         );
+        for (took, request) in &slowest {
+            diagnose(&index, &funding, request, *took);
+        }
         for (name, mut list) in [("≤ EXACT_LIMIT candidates", exact), ("> EXACT_LIMIT candidates", greedy)] {
             if list.is_empty() {
                 continue;

@@ -146,6 +146,11 @@ pub fn path_json(r: &pb::SuggestTrainingPathResponse) -> serde_json::Value {
                 "finish_date": o.finish_date,
                 "essential_coverage": o.essential_coverage,
                 "approximate": o.bound.is_some(),
+                "bound": o.bound.as_ref().map(|b| serde_json::json!({
+                    "cost_factor": b.cost_factor,
+                    "objective_lower_bound": b.objective_lower_bound,
+                    "value_upper_bound": b.value_upper_bound,
+                })),
             })
         })
         .collect();

@@ -333,6 +333,39 @@ pub fn evaluate(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
     evaluation
 }
 
+/// Whether no course can make `scheme` ELIGIBLE for this person on `application.date`: a
+/// condition that reads no fact of the course fails or is unknown there. The training-path planner
+/// asks this once per application date instead of evaluating every candidate course.
+pub fn blocked_for_every_course(scheme: Scheme<'_>, person: &PersonFacts, application: &Application) -> bool {
+    let facts = Facts { person: person.clone(), application: application.clone(), course: None };
+    scheme
+        .rules
+        .conditions
+        .iter()
+        .filter(|c| !reads_course_facts(&c.test))
+        .any(|c| matches!(check(c, scheme, &facts).outcome, Outcome::Failed | Outcome::Unknown))
+}
+
+/// Whether [`check`] reads the course's facts for `test`: every test it does not answer from the
+/// person, the date, the scheme or the application hands over to `course_check`.
+fn reads_course_facts(test: &Test) -> bool {
+    !matches!(
+        test,
+        Test::DateWithinValidity
+            | Test::AgeBetween { .. }
+            | Test::LabourMarketTie
+            | Test::LabourStatusAny(_)
+            | Test::MaxEducationLevel(_)
+            | Test::MinEducationLevel(_)
+            | Test::HasStartkwalificatie(_)
+            | Test::NotExcludedBy(_)
+            | Test::ApprovalBy(_)
+            | Test::AnnualCapNotReached
+            | Test::ApplicationWindowOpen
+            | Test::MaxGrantsPerCourse(_)
+    )
+}
+
 /// Evaluates without counterfactuals.
 pub(super) fn core(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
     let rules = scheme.rules;

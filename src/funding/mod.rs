@@ -220,6 +220,19 @@ impl FundingEngine {
         Ok(evaluate::evaluate(evaluate::Scheme { validity: details.validity, rules }, &facts))
     }
 
+    /// Whether no course can make `scheme` ELIGIBLE for `person` on `application.date` (see
+    /// [`evaluate::blocked_for_every_course`]); true for a scheme without rules.
+    pub fn blocked_for_every_course(
+        &self,
+        scheme: ConceptIdx,
+        person: &PersonFacts,
+        application: &Application,
+    ) -> bool {
+        let Some(details) = self.details(scheme) else { return true };
+        let Some(rules) = details.rules.as_deref() else { return true };
+        evaluate::blocked_for_every_course(evaluate::Scheme { validity: details.validity, rules }, person, application)
+    }
+
     /// What `scheme` pays of `cost_cents` on `date`, given what it already granted the person in
     /// that calendar year: the amount alone, without checking the person or the course. `None`
     /// when the scheme is not valid on `date`, has no rules, or no amount rule in force then.

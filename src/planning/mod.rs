@@ -20,7 +20,7 @@ pub mod optimise;
 pub mod schedule;
 pub mod synth;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::funding::{Application, Decision, FundingEngine, PersonFacts};
 use crate::matching::credit::Credits;
@@ -179,33 +179,118 @@ pub struct PlanRequest {
     pub constraints: Constraints,
 }
 
-/// The public money a course could get alone, in its first start year: the optimiser's estimate of
-/// the person's own cost (the schedule then decides the real split within the yearly caps).
-fn own_cost_estimate(
-    funding: &FundingEngine,
-    schemes: &[ConceptIdx],
-    course: ConceptIdx,
-    details: &crate::model::CourseDetails,
-    request: &PlanRequest,
-) -> u64 {
-    let c = &request.constraints;
-    let Some(start) = candidates::next_start(details, c.start, c.horizon_end()) else { return details.price_cents };
-    let mut left = details.price_cents;
-    for &scheme in schemes {
-        let application = Application {
-            date: c.start.max(Date::new(start.year(), 1, 1).unwrap_or(start)).min(start),
-            programme_year: None,
-            course_grants_so_far: None,
-            approval: None,
+/// The day the optimiser assumes a course's funding is applied for: its first start within the
+/// horizon, applied for on the first of January of that year or the plan start, whichever is later.
+fn estimate_dates(details: &crate::model::CourseDetails, c: &Constraints) -> Option<(Date, Date)> {
+    let start = candidates::next_start(details, c.start, c.horizon_end())?;
+    let application = c.start.max(Date::new(start.year(), 1, 1).unwrap_or(start)).min(start);
+    Some((start, application))
+}
+
+/// Prices candidates for one request: the person's own cost per course, estimated alone in its
+/// first start year (the schedule then decides the real split within the yearly caps).
+struct Pricer<'a> {
+    funding: &'a FundingEngine,
+    schemes: &'a [ConceptIdx],
+    request: &'a PlanRequest,
+    /// Per scheme and application date: whether no course can be ELIGIBLE then (asked once).
+    blocked: HashMap<(ConceptIdx, Date), bool>,
+}
+
+impl Pricer<'_> {
+    fn application(date: Date) -> Application {
+        Application { date, programme_year: None, course_grants_so_far: None, approval: None }
+    }
+
+    /// Whether `scheme` can pay anything for a course applied for on `date`: valid then, with an
+    /// amount rule, and not blocked for every course by the person or the date.
+    fn may_pay(&mut self, scheme: ConceptIdx, date: Date) -> bool {
+        let (funding, person) = (self.funding, &self.request.person);
+        !*self
+            .blocked
+            .entry((scheme, date))
+            .or_insert_with(|| funding.blocked_for_every_course(scheme, person, &Self::application(date)))
+    }
+
+    /// At most what the public schemes pay for the course alone: their amount rules on the
+    /// application date, without checking the course. `price − this` is a lower bound on the own
+    /// cost that needs no per-course eligibility check.
+    fn public_money_at_most(&mut self, details: &crate::model::CourseDetails) -> u64 {
+        let Some((_, date)) = estimate_dates(details, &self.request.constraints) else { return 0 };
+        let mut left = details.price_cents;
+        for &scheme in self.schemes {
+            if self.may_pay(scheme, date) {
+                left -= self.funding.amount_for(scheme, date, left, 0).map_or(0, |a| a.scheme_cents.min(left));
+            }
+        }
+        details.price_cents - left
+    }
+
+    /// The own cost: the price less what every public scheme the funding engine finds ELIGIBLE for
+    /// the course alone pays.
+    fn own_cost(&mut self, course: ConceptIdx, details: &crate::model::CourseDetails) -> u64 {
+        let Some((start, date)) = estimate_dates(details, &self.request.constraints) else {
+            return details.price_cents;
         };
-        if let Ok(evaluation) =
-            funding.evaluate(scheme, Some(course), Some(start), Some(left), &request.person, &application)
-            && evaluation.decision == Decision::Eligible
+        let mut left = details.price_cents;
+        for &scheme in self.schemes {
+            if !self.may_pay(scheme, date) {
+                continue;
+            }
+            let application = Self::application(date);
+            if let Ok(evaluation) =
+                self.funding.evaluate(scheme, Some(course), Some(start), Some(left), &self.request.person, &application)
+                && evaluation.decision == Decision::Eligible
+            {
+                left -= evaluation.amounts.map_or(0, |a| a.scheme_cents.min(left));
+            }
+        }
+        left
+    }
+}
+
+/// The optimiser's instance for a request: the candidates that survive dominance, priced.
+pub struct Priced {
+    pub found: candidates::Candidates,
+    /// Items are the surviving candidates, with their own-cost estimates.
+    pub instance: optimise::Instance,
+    /// Per item of `instance`, its position in `found.list`.
+    pub positions: Vec<u32>,
+}
+
+/// Finds and prices the candidates of a request. Pricing asks the funding engine per course, which
+/// is the expensive part of a plan, so it is done only for candidates that survive a first
+/// dominance reduction on cost bounds (at most the price, at least the price less what the public
+/// schemes' amount rules could pay): a course beaten even then can never be part of an optimum.
+pub fn price_candidates(
+    index: &MatchingIndex,
+    funding: &FundingEngine,
+    request: &PlanRequest,
+    requirements: &[crate::matching::index::Requirement],
+    credits: &Credits,
+) -> Priced {
+    let snapshot = index.snapshot();
+    let found = candidates::find(index, requirements, credits, &request.constraints);
+    let schemes = schedule::public_schemes(funding, snapshot);
+    let mut pricer = Pricer { funding, schemes: &schemes, request, blocked: HashMap::new() };
+    let details = |course| candidates::course_details(snapshot, course);
+    let upper = found.instance(snapshot, |course| details(course).map_or(0, |d| d.price_cents));
+    let lower: Vec<u64> = found
+        .list
+        .iter()
+        .map(|c| details(c.course).map_or(0, |d| d.price_cents - pricer.public_money_at_most(d)))
+        .collect();
+    let positions = optimise::reduce_with_cost_bounds(&upper, &lower);
+    let mut instance = upper.subset(&positions);
+    for (item, &position) in instance.items.iter_mut().zip(&positions) {
+        let course = found.list[position as usize].course;
+        if lower[position as usize] < item.cost
+            && let Some(d) = details(course)
         {
-            left -= evaluation.amounts.map_or(0, |a| a.scheme_cents.min(left));
+            item.cost = pricer.own_cost(course, d);
         }
     }
-    left
+    Priced { found, instance, positions }
 }
 
 /// Suggests training paths from `request.profile` to the target occupation.
@@ -216,16 +301,9 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
         .ok_or_else(|| PlanError::NotAnOccupation(snapshot.concept(request.target).id.to_string()))?;
     let entry = &index.occupations()[slot];
     let credits = Credits::expand(index, &request.profile.held);
-    let found = candidates::find(index, &entry.requirements, &credits, &request.constraints);
+    let Priced { found, instance, positions } =
+        price_candidates(index, funding, request, &entry.requirements, &credits);
     let schemes = schedule::public_schemes(funding, snapshot);
-    let instance = found.instance(
-        snapshot,
-        |course| match candidates::course_details(snapshot, course) {
-            Some(details) => own_cost_estimate(funding, &schemes, course, details, request),
-            None => 0,
-        },
-        |details| details.weeks,
-    );
     let essential: Vec<_> =
         entry.requirements.iter().filter(|r| r.importance == crate::model::Importance::Essential).collect();
     let essential_weight: f64 = essential.iter().map(|r| r.weight).sum();
@@ -244,17 +322,16 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
         }
     };
 
-    let max_value = instance.max_value();
-    let target = optimise::target(max_value, GOOD_ENOUGH_SHARE);
+    let target = optimise::target(instance.max_value(), GOOD_ENOUGH_SHARE);
     let mut options = Vec::new();
-    for kind in [Objective::Cheapest, Objective::Fastest, Objective::MostComplete] {
-        let choice = optimise::choose(&instance, kind, target);
+    for (kind, choice) in optimise::choose_all(&instance, target) {
         let chosen: Vec<(u32, ConceptIdx, Vec<u32>)> = choice
             .items
             .iter()
             .map(|&i| {
-                let c = &found.list[i as usize];
-                (i, c.course, c.prerequisites.clone())
+                let position = positions[i as usize];
+                let c = &found.list[position as usize];
+                (position, c.course, c.prerequisites.clone())
             })
             .collect();
         let (scheduled, unplaced) =

@@ -218,6 +218,7 @@ impl PlanningService for PlanningApi {
                 essential_coverage: o.essential_coverage,
                 bound: o.bound.as_ref().map(|b| pb::ApproximationBound {
                     cost_factor: b.cost_factor,
+                    objective_lower_bound: b.objective_lower_bound,
                     value_upper_bound: b.value_upper_bound,
                 }),
             })

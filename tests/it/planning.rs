@@ -56,30 +56,134 @@ fn planning_optimiser_agrees_with_brute_force_on_random_instances() {
         let instance = random_instance(&mut rng, n);
         let target = optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
         for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
+            let brute = optimise::brute_force(&instance, objective, target);
+            // The search alone, and the whole pipeline (reduction, then search).
             let exact =
                 optimise::exact(&instance, objective, target).expect("small instances stay under the node limit");
-            let brute = optimise::brute_force(&instance, objective, target);
-            assert_eq!(exact.totals.key(objective), brute.key(objective), "round {round} {objective:?}: {instance:?}");
-            assert!(instance.feasible(&exact.items), "prerequisites violated in round {round}");
-            assert_eq!(instance.totals(&exact.items), exact.totals);
+            let chosen = optimise::choose(&instance, objective, target);
+            for (name, choice) in [("exact", &exact), ("choose", &chosen)] {
+                assert!(choice.bound.is_none(), "{name} round {round} {objective:?}: not proven optimal");
+                assert_eq!(
+                    choice.totals.key(objective),
+                    brute.key(objective),
+                    "{name} round {round} {objective:?}: {instance:?}"
+                );
+                assert!(instance.feasible(&choice.items), "{name}: prerequisites violated in round {round}");
+                assert_eq!(instance.totals(&choice.items), choice.totals);
+            }
         }
     }
 }
 
+/// The reduction drops only items no optimum needs: brute force over the survivors finds the same
+/// optimum as over all items, per objective, and for every objective at once when costs are only
+/// known within bounds (whatever the exact costs turn out to be).
 #[test]
-fn planning_exact_handles_forty_candidates_and_greedy_reports_its_bound() {
-    let mut rng = Rng(42);
-    for _ in 0..5 {
-        let instance = random_instance(&mut rng, 40);
-        let complete = optimise::choose(&instance, Objective::MostComplete, 0);
-        assert!(complete.bound.is_none(), "40 candidates are optimised exactly");
-        assert_eq!(complete.totals.value, instance.max_value());
-        assert!(instance.feasible(&complete.items));
-        let greedy = optimise::greedy(&instance, Objective::MostComplete, 0);
-        let bound = greedy.bound.expect("the greedy reports its bound");
-        assert_eq!(greedy.totals.value, bound.value_upper_bound);
-        assert!(instance.feasible(&greedy.items));
+fn planning_dominance_reduction_keeps_every_optimum() {
+    let mut rng = Rng(0xd0e1_4a7e);
+    let mut removed = 0;
+    for round in 0..200 {
+        let instance = random_instance(&mut rng, 4 + round % 13);
+        let target = optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+        for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
+            let keep = optimise::reduce(&instance, objective);
+            removed += instance.items.len() - keep.len();
+            let reduced = instance.subset(&keep);
+            assert_eq!(reduced.max_value(), instance.max_value());
+            assert_eq!(
+                optimise::brute_force(&reduced, objective, target).key(objective),
+                optimise::brute_force(&instance, objective, target).key(objective),
+                "round {round} {objective:?}: kept {keep:?} of {instance:?}"
+            );
+        }
+        // Costs known only within [low, high]: `instance` carries the highest, the true ones lie between.
+        let low: Vec<u64> = instance.items.iter().map(|i| i.cost - rng.below(i.cost + 1) / 2).collect();
+        let keep = optimise::reduce_with_cost_bounds(&instance, &low);
+        let mut actual = instance.clone();
+        for (item, low) in actual.items.iter_mut().zip(&low) {
+            item.cost = low + rng.below(item.cost - low + 1);
+        }
+        let reduced = actual.subset(&keep);
+        for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
+            assert_eq!(
+                optimise::brute_force(&reduced, objective, target).key(objective),
+                optimise::brute_force(&actual, objective, target).key(objective),
+                "round {round} {objective:?} with cost bounds"
+            );
+        }
     }
+    assert!(removed > 300, "the reduction should bite on random instances, removed {removed}");
+}
+
+#[test]
+fn planning_exact_handles_forty_candidates_and_large_instances_report_a_certified_bound() {
+    let mut rng = Rng(42);
+    for _ in 0..8 {
+        let instance = random_instance(&mut rng, 40);
+        let target = optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+        for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
+            let choice = optimise::choose(&instance, objective, target);
+            assert!(choice.bound.is_none(), "40 candidates are optimised exactly ({objective:?})");
+            assert!(instance.feasible(&choice.items));
+            // Checked against brute force whenever the reduction leaves few enough items.
+            let reduced = instance.subset(&optimise::reduce(&instance, objective));
+            if reduced.items.len() <= 18 {
+                assert_eq!(
+                    choice.totals.key(objective),
+                    optimise::brute_force(&reduced, objective, target).key(objective)
+                );
+            }
+        }
+        let complete = optimise::choose(&instance, Objective::MostComplete, 0);
+        assert_eq!(complete.totals.value, instance.max_value());
+    }
+    // Beyond the exact limit: the greedy's (or a cut-off search's) answer with a bound that holds.
+    let mut bounded = 0;
+    for _ in 0..5 {
+        let instance = wide_instance(&mut rng, 300);
+        let target = optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+        for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
+            let choice = optimise::choose(&instance, objective, target);
+            assert!(instance.feasible(&choice.items));
+            let Some(bound) = choice.bound else { continue };
+            bounded += 1;
+            assert_eq!(bound.value_upper_bound, instance.max_value());
+            let achieved = if objective == Objective::Fastest { choice.totals.weeks } else { choice.totals.cost };
+            assert!(
+                achieved >= bound.objective_lower_bound,
+                "{objective:?}: {achieved} < {}",
+                bound.objective_lower_bound
+            );
+            assert!(bound.cost_factor >= 1.0);
+            if objective == Objective::MostComplete {
+                assert_eq!(choice.totals.value, instance.max_value());
+            } else {
+                assert!(choice.totals.value >= target);
+            }
+        }
+    }
+    assert!(bounded >= 5, "wide instances end up approximate, with a bound ({bounded})");
+}
+
+/// Many requirements, items gaining on up to five of them, varied prices and durations: instances
+/// the reduction cannot shrink to the exact limit.
+fn wide_instance(rng: &mut Rng, items: usize) -> Instance {
+    let requirements = 30;
+    let list = (0..items)
+        .map(|i| {
+            let mut gains: Vec<(u32, u64)> = Vec::new();
+            for _ in 0..1 + rng.below(5) {
+                let r = rng.below(requirements as u64) as u32;
+                if !gains.iter().any(|(q, _)| *q == r) {
+                    gains.push((r, 1 + rng.below(20)));
+                }
+            }
+            gains.sort();
+            let prerequisites = if i > 0 && rng.below(8) == 0 { vec![rng.below(i as u64) as u32] } else { vec![] };
+            Item { gains, cost: 100 * (1 + rng.below(300)), weeks: 1 + rng.below(30) as u32, prerequisites }
+        })
+        .collect();
+    Instance { requirements, items: list }
 }
 
 fn d(text: &str) -> Date {
