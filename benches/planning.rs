@@ -87,7 +87,8 @@ fn diagnose(index: &MatchingIndex, funding: &FundingEngine, request: &PlanReques
     let found = planning::candidates::find(index, &entry.requirements, &credits, &request.constraints);
     let found_in = started.elapsed();
     let started = Instant::now();
-    let priced = planning::price_candidates(index, funding, request, &entry.requirements, &credits);
+    let mut asker = planning::FundingAsker::new(funding, &request.person, request.constraints.start);
+    let priced = planning::price_candidates(index, &mut asker, &request.constraints, &entry.requirements, &credits);
     let priced_in = started.elapsed();
     let instance = &priced.instance;
     let target = planning::optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);

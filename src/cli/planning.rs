@@ -122,6 +122,11 @@ pub fn path_json(r: &pb::SuggestTrainingPathResponse) -> serde_json::Value {
                         "price_cents": s.price_cents,
                         "funding": funding_json(&s.funding),
                         "possible_funding": funding_json(&s.possible_funding),
+                        "declined_funding": s.declined_funding.iter().map(|d| serde_json::json!({
+                            "scheme": id_of(&d.scheme),
+                            "application_date": d.application_date,
+                            "reason": d.reason,
+                        })).collect::<Vec<_>>(),
                         "own_contribution_cents": s.own_contribution_cents,
                         "hours": s.hours,
                         "closes": s.closes.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
@@ -267,6 +272,20 @@ pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Text) -> String {
                     if closes.is_empty() { "–".to_string() } else { closes.join(", ") },
                     s.why.replace('|', "/"),
                 );
+            }
+        }
+        // Why public money is not claimed, once per scheme and reason.
+        let mut declined: Vec<(String, &str)> = Vec::new();
+        for d in o.steps.iter().flat_map(|s| &s.declined_funding) {
+            let label = d.scheme.as_ref().map(|c| c.label.clone()).unwrap_or_default();
+            if !declined.iter().any(|(l, r)| *l == label && *r == d.reason) {
+                declined.push((label, &d.reason));
+            }
+        }
+        if !declined.is_empty() {
+            let _ = writeln!(out, "   {}", text.pick("geen subsidie uit:", "no funding from:"));
+            for (label, reason) in declined {
+                let _ = writeln!(out, "     – {label}: {reason}");
             }
         }
         if !o.missing_essential.is_empty() {

@@ -333,17 +333,20 @@ pub fn evaluate(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
     evaluation
 }
 
-/// Whether no course can make `scheme` ELIGIBLE for this person on `application.date`: a
-/// condition that reads no fact of the course fails or is unknown there. The training-path planner
-/// asks this once per application date instead of evaluating every candidate course.
-pub fn blocked_for_every_course(scheme: Scheme<'_>, person: &PersonFacts, application: &Application) -> bool {
+/// The best decision any course could get from `scheme` for this person on `application.date`,
+/// judged on the conditions that read no fact of the course: NOT_ELIGIBLE when one of them fails,
+/// UNKNOWN when none fails but one is unknown, else ELIGIBLE (the course then decides). The
+/// training-path planner asks this once per application date instead of evaluating every course.
+pub fn best_decision_for_any_course(scheme: Scheme<'_>, person: &PersonFacts, application: &Application) -> Decision {
     let facts = Facts { person: person.clone(), application: application.clone(), course: None };
-    scheme
+    let trace: Vec<TraceEntry> = scheme
         .rules
         .conditions
         .iter()
         .filter(|c| !reads_course_facts(&c.test))
-        .any(|c| matches!(check(c, scheme, &facts).outcome, Outcome::Failed | Outcome::Unknown))
+        .map(|c| entry(c, check(c, scheme, &facts)))
+        .collect();
+    decide(&trace)
 }
 
 /// Whether [`check`] reads the course's facts for `test`: every test it does not answer from the

@@ -220,17 +220,18 @@ impl FundingEngine {
         Ok(evaluate::evaluate(evaluate::Scheme { validity: details.validity, rules }, &facts))
     }
 
-    /// Whether no course can make `scheme` ELIGIBLE for `person` on `application.date` (see
-    /// [`evaluate::blocked_for_every_course`]); true for a scheme without rules.
-    pub fn blocked_for_every_course(
+    /// The best decision any course could get from `scheme` for `person` on `application.date`
+    /// (see [`evaluate::best_decision_for_any_course`]); NOT_ELIGIBLE for a scheme without rules.
+    pub fn best_decision_for_any_course(
         &self,
         scheme: ConceptIdx,
         person: &PersonFacts,
         application: &Application,
-    ) -> bool {
-        let Some(details) = self.details(scheme) else { return true };
-        let Some(rules) = details.rules.as_deref() else { return true };
-        evaluate::blocked_for_every_course(evaluate::Scheme { validity: details.validity, rules }, person, application)
+    ) -> Decision {
+        let Some(details) = self.details(scheme) else { return Decision::NotEligible };
+        let Some(rules) = details.rules.as_deref() else { return Decision::NotEligible };
+        let scheme = evaluate::Scheme { validity: details.validity, rules };
+        evaluate::best_decision_for_any_course(scheme, person, application)
     }
 
     /// What `scheme` pays of `cost_cents` on `date`, given what it already granted the person in

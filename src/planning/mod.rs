@@ -20,16 +20,16 @@ pub mod optimise;
 pub mod schedule;
 pub mod synth;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-use crate::funding::{Application, Decision, FundingEngine, PersonFacts};
+use crate::funding::{Decision, FundingEngine, PersonFacts};
 use crate::matching::credit::Credits;
 use crate::matching::{MatchingIndex, Profile};
 use crate::model::{ConceptKind, Date, Delivery, RelationKind};
 use crate::ontology::{ConceptIdx, Dir};
 
 pub use optimise::{Bound, Objective};
-pub use schedule::{Funding, Unplaced};
+pub use schedule::{Declined, Funding, FundingAsker, Unplaced};
 
 /// The longest horizon a plan may have.
 pub const MAX_HORIZON_YEARS: u32 = 10;
@@ -124,8 +124,11 @@ pub struct Step {
     pub funding: Vec<Funding>,
     pub own_contribution_cents: u64,
     pub hours: u32,
-    /// Public money that depends on facts not given: (scheme id, at most).
-    pub possible_funding: Vec<(String, u64)>,
+    /// Public money that depends on facts not given (at most this much); counted against the
+    /// yearly caps like a grant.
+    pub possible_funding: Vec<Funding>,
+    /// Public schemes that pay nothing for this step, with the funding engine's reason.
+    pub declined_funding: Vec<Declined>,
     /// Later steps that need this one.
     pub needed_for: Vec<ConceptIdx>,
 }
@@ -189,38 +192,23 @@ fn estimate_dates(details: &crate::model::CourseDetails, c: &Constraints) -> Opt
 
 /// Prices candidates for one request: the person's own cost per course, estimated alone in its
 /// first start year (the schedule then decides the real split within the yearly caps).
-struct Pricer<'a> {
-    funding: &'a FundingEngine,
-    schemes: &'a [ConceptIdx],
-    request: &'a PlanRequest,
-    /// Per scheme and application date: whether no course can be ELIGIBLE then (asked once).
-    blocked: HashMap<(ConceptIdx, Date), bool>,
+struct Pricer<'a, 'b> {
+    asker: &'b mut FundingAsker<'a>,
+    schemes: &'b [ConceptIdx],
+    constraints: &'b Constraints,
 }
 
-impl Pricer<'_> {
-    fn application(date: Date) -> Application {
-        Application { date, programme_year: None, course_grants_so_far: None, approval: None }
-    }
-
-    /// Whether `scheme` can pay anything for a course applied for on `date`: valid then, with an
-    /// amount rule, and not blocked for every course by the person or the date.
-    fn may_pay(&mut self, scheme: ConceptIdx, date: Date) -> bool {
-        let (funding, person) = (self.funding, &self.request.person);
-        !*self
-            .blocked
-            .entry((scheme, date))
-            .or_insert_with(|| funding.blocked_for_every_course(scheme, person, &Self::application(date)))
-    }
-
+impl Pricer<'_, '_> {
     /// At most what the public schemes pay for the course alone: their amount rules on the
     /// application date, without checking the course. `price − this` is a lower bound on the own
-    /// cost that needs no per-course eligibility check.
+    /// cost that needs no per-course eligibility check. A scheme that no course can get then (not
+    /// valid, no window open, the person outside its rules) pays nothing.
     fn public_money_at_most(&mut self, details: &crate::model::CourseDetails) -> u64 {
-        let Some((_, date)) = estimate_dates(details, &self.request.constraints) else { return 0 };
+        let Some((_, date)) = estimate_dates(details, self.constraints) else { return 0 };
         let mut left = details.price_cents;
         for &scheme in self.schemes {
-            if self.may_pay(scheme, date) {
-                left -= self.funding.amount_for(scheme, date, left, 0).map_or(0, |a| a.scheme_cents.min(left));
+            if self.asker.best_case(scheme, date) == Decision::Eligible {
+                left -= self.asker.funding.amount_for(scheme, date, left, 0).map_or(0, |a| a.scheme_cents.min(left));
             }
         }
         details.price_cents - left
@@ -229,20 +217,16 @@ impl Pricer<'_> {
     /// The own cost: the price less what every public scheme the funding engine finds ELIGIBLE for
     /// the course alone pays.
     fn own_cost(&mut self, course: ConceptIdx, details: &crate::model::CourseDetails) -> u64 {
-        let Some((start, date)) = estimate_dates(details, &self.request.constraints) else {
+        let Some((start, date)) = estimate_dates(details, self.constraints) else {
             return details.price_cents;
         };
         let mut left = details.price_cents;
         for &scheme in self.schemes {
-            if !self.may_pay(scheme, date) {
-                continue;
-            }
-            let application = Self::application(date);
-            if let Ok(evaluation) =
-                self.funding.evaluate(scheme, Some(course), Some(start), Some(left), &self.request.person, &application)
-                && evaluation.decision == Decision::Eligible
-            {
-                left -= evaluation.amounts.map_or(0, |a| a.scheme_cents.min(left));
+            if left > 0 && self.asker.best_case(scheme, date) == Decision::Eligible {
+                let answer = self.asker.ask(scheme, course, start, date, left, 0);
+                if answer.decision == Decision::Eligible {
+                    left -= answer.amount_cents;
+                }
             }
         }
         left
@@ -264,15 +248,15 @@ pub struct Priced {
 /// schemes' amount rules could pay): a course beaten even then can never be part of an optimum.
 pub fn price_candidates(
     index: &MatchingIndex,
-    funding: &FundingEngine,
-    request: &PlanRequest,
+    asker: &mut FundingAsker<'_>,
+    constraints: &Constraints,
     requirements: &[crate::matching::index::Requirement],
     credits: &Credits,
 ) -> Priced {
     let snapshot = index.snapshot();
-    let found = candidates::find(index, requirements, credits, &request.constraints);
-    let schemes = schedule::public_schemes(funding, snapshot);
-    let mut pricer = Pricer { funding, schemes: &schemes, request, blocked: HashMap::new() };
+    let found = candidates::find(index, requirements, credits, constraints);
+    let schemes = schedule::public_schemes(asker.funding, snapshot);
+    let mut pricer = Pricer { asker, schemes: &schemes, constraints };
     let details = |course| candidates::course_details(snapshot, course);
     let upper = found.instance(snapshot, |course| details(course).map_or(0, |d| d.price_cents));
     let lower: Vec<u64> = found
@@ -301,8 +285,9 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
         .ok_or_else(|| PlanError::NotAnOccupation(snapshot.concept(request.target).id.to_string()))?;
     let entry = &index.occupations()[slot];
     let credits = Credits::expand(index, &request.profile.held);
+    let mut asker = FundingAsker::new(funding, &request.person, request.constraints.start);
     let Priced { found, instance, positions } =
-        price_candidates(index, funding, request, &entry.requirements, &credits);
+        price_candidates(index, &mut asker, &request.constraints, &entry.requirements, &credits);
     let schemes = schedule::public_schemes(funding, snapshot);
     let essential: Vec<_> =
         entry.requirements.iter().filter(|r| r.importance == crate::model::Importance::Essential).collect();
@@ -334,8 +319,7 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
                 (position, c.course, c.prerequisites.clone())
             })
             .collect();
-        let (scheduled, unplaced) =
-            schedule::schedule(snapshot, funding, &schemes, &chosen, &request.constraints, &request.person);
+        let (scheduled, unplaced) = schedule::schedule(snapshot, &mut asker, &schemes, &chosen, &request.constraints);
         let unplaced_positions: BTreeSet<u32> =
             unplaced.iter().flat_map(|(i, _)| found.list[*i as usize].credits.iter().map(|(p, _)| *p)).collect();
 
@@ -374,7 +358,8 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
                 funding: s.funding.clone(),
                 own_contribution_cents: s.own_cents,
                 hours: s.hours,
-                possible_funding: s.unknown_funding.clone(),
+                possible_funding: s.possible_funding.clone(),
+                declined_funding: s.declined.clone(),
                 needed_for,
             });
         }

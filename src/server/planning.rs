@@ -160,6 +160,11 @@ impl PlanningService for PlanningApi {
         let english = lang == "en";
         let r = |idx| convert::concept_ref(snapshot, idx, &lang);
         let scheme_ref = |id: &str| snapshot.lookup(id).map(r);
+        let funding_line = |f: &planning::Funding| pb::StepFunding {
+            scheme: scheme_ref(&f.scheme),
+            amount_cents: cents(f.amount_cents),
+            application_date: f.application_date.to_string(),
+        };
         let options = plan
             .options
             .iter()
@@ -177,25 +182,18 @@ impl PlanningService for PlanningApi {
                         credential: s.credential.map(r),
                         evc: s.evc,
                         price_cents: cents(s.price_cents),
-                        funding: s
-                            .funding
-                            .iter()
-                            .map(|f| pb::StepFunding {
-                                scheme: scheme_ref(&f.scheme),
-                                amount_cents: cents(f.amount_cents),
-                                application_date: f.application_date.to_string(),
-                            })
-                            .collect(),
+                        funding: s.funding.iter().map(funding_line).collect(),
                         own_contribution_cents: cents(s.own_contribution_cents),
                         hours: s.hours,
                         why: planning::why(snapshot, s, english),
-                        possible_funding: s
-                            .possible_funding
+                        possible_funding: s.possible_funding.iter().map(funding_line).collect(),
+                        declined_funding: s
+                            .declined_funding
                             .iter()
-                            .map(|(scheme, amount)| pb::StepFunding {
-                                scheme: scheme_ref(scheme),
-                                amount_cents: cents(*amount),
-                                application_date: String::new(),
+                            .map(|d| pb::DeclinedFunding {
+                                scheme: scheme_ref(&d.scheme),
+                                application_date: d.application_date.to_string(),
+                                reason: d.reason.get(&lang).to_string(),
                             })
                             .collect(),
                     })

@@ -224,8 +224,9 @@ fn request(engines: &Arc<Engines>, target: &str, skills: &[&str], start: &str) -
 
 const DATA_ANALIST: &str = "esco:occupation/d3edb8f8-3a06-47a0-8fb9-9b212c006aa2";
 
-/// The invariants every plan keeps: prerequisites first, within the yearly caps, STAP only when
-/// the funding engine says ELIGIBLE for that course, date and person.
+/// The invariants every plan keeps: prerequisites first, within the yearly caps (certain and
+/// possible money together), STAP only for a course in the STAP register on its start date and
+/// only before the scheme ended, every step paid in full.
 fn assert_invariants(engines: &Engines, plan: &planning::Plan) {
     let stap = "https://id.vaardig.nl/scheme/stap-budget";
     for option in &plan.options {
@@ -242,9 +243,17 @@ fn assert_invariants(engines: &Engines, plan: &planning::Plan) {
             }
             let funded: u64 = step.funding.iter().map(|f| f.amount_cents).sum();
             assert_eq!(funded + step.own_contribution_cents, step.price_cents);
-            for f in step.funding.iter().filter(|f| f.scheme == stap) {
+            let Some(details) = vaardig::planning::candidates::course_details(&engines.snapshot, step.course) else {
+                panic!("a step is a course")
+            };
+            for f in step.funding.iter().chain(&step.possible_funding).filter(|f| f.scheme == stap) {
                 *per_year.entry(f.application_date.year()).or_insert(0u64) += f.amount_cents;
                 assert!(f.application_date < d("2024-01-01"), "STAP ended on 2024-01-01");
+                assert!(f.application_date <= step.start, "applied for before the start");
+                let in_register = details.registers.iter().any(|m| {
+                    m.register == vaardig::model::Register::StapScholingsregister && m.validity.contains(step.start)
+                });
+                assert!(in_register, "STAP for a course outside the register on its start date {}", step.start);
             }
         }
         assert!(per_year.values().all(|v| *v <= 100_000), "STAP yearly cap exceeded: {per_year:?}");
@@ -340,6 +349,60 @@ mod grpc {
         let status = client.suggest_training_path(bad_skill).await.unwrap_err();
         assert_eq!(status.code(), tonic::Code::InvalidArgument);
         assert!(status.message().contains("profile.skills[0]"), "{}", status.message());
+
+        // Every other bad field is named too, all in one answer.
+        let mut bad = request();
+        bad.target_occupation_id = "vaardig:skill/mig-mag-lassen".into();
+        bad.start_date = "2024-02-30".into();
+        bad.profile =
+            Some(pb::Profile { credential_ids: vec!["vaardig:credential/nope".into()], ..Default::default() });
+        bad.constraints = Some(pb::PlanConstraints {
+            horizon_years: 3,
+            hours_per_week: Some(0),
+            modes: vec!["per-post".into()],
+            region: "Atlantis".into(),
+            ..Default::default()
+        });
+        let status = client.suggest_training_path(bad).await.unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        for field in [
+            "target_occupation_id",
+            "start_date",
+            "constraints.hours_per_week",
+            "constraints.modes[0]",
+            "constraints.region",
+        ] {
+            assert!(status.message().contains(field), "{field} in {}", status.message());
+        }
+        let mut bad = request();
+        bad.profile =
+            Some(pb::Profile { credential_ids: vec!["vaardig:credential/nope".into()], ..Default::default() });
+        let status = client.suggest_training_path(bad).await.unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        assert!(status.message().contains("profile.credential_ids[0]"), "{}", status.message());
+    }
+
+    /// A target that cannot be reached within the constraints is a valid answer: every essential
+    /// skill that stays open, with the reason and its explanation.
+    #[tokio::test]
+    async fn planning_rpc_says_what_cannot_be_closed_and_why() {
+        let server = spawn_server(embedded()).await;
+        let mut client = PlanningServiceClient::new(server.channel().await);
+        let mut unreachable = request();
+        unreachable.start_date = "2031-01-01".into();
+        unreachable.constraints = Some(pb::PlanConstraints { horizon_years: 1, ..Default::default() });
+        unreachable.lang = "en".into();
+        let answer = client.suggest_training_path(unreachable).await.unwrap().into_inner();
+        assert_eq!(answer.options.len(), 3);
+        for option in &answer.options {
+            assert!(option.steps.is_empty());
+            assert!(!option.missing_essential.is_empty());
+            for open in &option.missing_essential {
+                assert!(open.skill.as_ref().is_some_and(|s| !s.id.is_empty()));
+                assert!(["constraints", "no_course"].contains(&open.reason.as_str()), "{}", open.reason);
+                assert!(!open.explanation.is_empty());
+            }
+        }
     }
 }
 
@@ -380,4 +443,226 @@ fn planning_synthetic_register_is_deterministic_and_layers_on_the_default() {
     let before = engines.snapshot.concepts_of(vaardig::model::ConceptKind::Course).count();
     assert_eq!(courses, before + 300);
     assert!(snapshot.sources().iter().any(|s| s.synthetic));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The € 2,400 path of domain brief §2.12 / §8 cases 7–8: tests/data/stap-split layered over the
+// embedded ontology holds a fictional occupation needing three skills and three courses of
+// € 1,300, € 600 and € 500 in the STAP register, starting in 2022, 2023 and (again) in 2024.
+
+const SPLIT_TARGET: &str = "vaardig:occupation/test-zonne-installateur";
+const STAP: &str = "https://id.vaardig.nl/scheme/stap-budget";
+
+fn stap_split() -> Arc<Engines> {
+    static ENGINES: std::sync::OnceLock<Arc<Engines>> = std::sync::OnceLock::new();
+    ENGINES
+        .get_or_init(|| {
+            use vaardig::ontology::{self, SourceSpec};
+            let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/stap-split");
+            let snapshot =
+                ontology::load(&[SourceSpec::Embedded, SourceSpec::Path(dir)]).expect("the test bundle layers").0;
+            Arc::new(Engines::build(Arc::new(snapshot)))
+        })
+        .clone()
+}
+
+/// STAP per calendar year of application: (certain, possible).
+fn stap_per_year(option: &planning::PlanOption) -> std::collections::BTreeMap<i32, (u64, u64)> {
+    let mut years = std::collections::BTreeMap::new();
+    for step in &option.steps {
+        for f in step.funding.iter().filter(|f| f.scheme == STAP) {
+            years.entry(f.application_date.year()).or_insert((0, 0)).0 += f.amount_cents;
+        }
+        for f in step.possible_funding.iter().filter(|f| f.scheme == STAP) {
+            years.entry(f.application_date.year()).or_insert((0, 0)).1 += f.amount_cents;
+        }
+    }
+    years
+}
+
+#[test]
+fn planning_a_2400_euro_path_splits_stap_over_calendar_years_within_the_yearly_cap() {
+    let engines = stap_split();
+    let request = request(&engines, SPLIT_TARGET, &[], "2022-09-01");
+    let plan = planning::suggest_path(&engines.matching, &engines.funding, &request).unwrap();
+    assert_invariants(&engines, &plan);
+    for option in &plan.options {
+        assert!(option.missing_essential.is_empty(), "{:?}: every skill closes", option.kind);
+        assert_eq!(option.total_price_cents, 240_000, "{:?}: the whole € 2,400 path", option.kind);
+        let courses: Vec<&str> = option.steps.iter().map(|s| &*engines.snapshot.concept(s.course).id).collect();
+        assert_eq!(
+            courses,
+            [
+                "https://id.vaardig.nl/course/test-zonnepanelen-basis",
+                "https://id.vaardig.nl/course/test-omvormers",
+                "https://id.vaardig.nl/course/test-thuisbatterijen"
+            ]
+        );
+        let years = stap_per_year(option);
+        // 2022: € 1,000 of the € 1,300 course, applied for in the open window 2022-4.
+        assert_eq!(years.get(&2022), Some(&(100_000, 0)), "{years:?}");
+        assert_eq!(option.steps[0].funding[0].application_date, d("2022-09-01"));
+        assert_eq!(option.steps[0].own_contribution_cents, 30_000);
+        // 2023: the 300-grants rule needs a count no plan can know, so the money is possible, not
+        // certain — and the second course gets only what the yearly cap leaves: € 400 of € 500.
+        assert_eq!(years.get(&2023), Some(&(0, 100_000)), "{years:?}");
+        assert_eq!(option.steps[1].possible_funding[0].amount_cents, 60_000);
+        assert_eq!(option.steps[2].possible_funding[0].amount_cents, 40_000);
+        assert!(years.values().all(|(certain, possible)| certain + possible <= 100_000));
+    }
+}
+
+#[test]
+fn planning_claims_no_stap_after_it_ended_and_says_why() {
+    let engines = stap_split();
+    let request = request(&engines, SPLIT_TARGET, &[], "2024-02-01");
+    let plan = planning::suggest_path(&engines.matching, &engines.funding, &request).unwrap();
+    assert_invariants(&engines, &plan);
+    for option in &plan.options {
+        assert_eq!(option.steps.len(), 3);
+        assert!(stap_per_year(option).is_empty(), "no STAP money, certain or possible, after 2024-01-01");
+        assert_eq!(option.total_own_cents, 240_000);
+        for step in &option.steps {
+            let declined = step.declined_funding.iter().find(|d| d.scheme == STAP).expect("STAP is declined");
+            assert!(declined.reason.nl.contains("beëindigd per 2024-01-01"), "{}", declined.reason.nl);
+            assert!(declined.reason.en.contains("ended on 2024-01-01"), "{}", declined.reason.en);
+        }
+    }
+}
+
+#[test]
+fn planning_path_json_of_the_cli_shows_the_stap_split_per_step() {
+    let (addr, _stop) = crate::helpers::spawn_server_thread(stap_split());
+    let server = format!("http://{addr}");
+    let run = |start: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_vaardig"))
+            .args(["path", "--target", SPLIT_TARGET, "--start", start, "--age", "40", "--education", "mbo4"])
+            .args(["--labour-market-tie", "yes", "--no-other-public-finance", "--json", "--lang", "en"])
+            .args(["--server", &server])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let json = run("2022-09-01");
+    for option in json["options"].as_array().unwrap() {
+        let steps = option["steps"].as_array().unwrap();
+        assert_eq!(steps.len(), 3, "{option}");
+        let stap = |step: &serde_json::Value, field: &str| -> Vec<(i64, String)> {
+            step[field]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["scheme"] == STAP)
+                .map(|f| (f["amount_cents"].as_i64().unwrap(), f["application_date"].as_str().unwrap().to_string()))
+                .collect()
+        };
+        assert_eq!(stap(&steps[0], "funding"), [(100_000, "2022-09-01".to_string())]);
+        assert_eq!(steps[0]["own_contribution_cents"], 30_000);
+        assert!(stap(&steps[1], "funding").is_empty() && stap(&steps[2], "funding").is_empty());
+        assert_eq!(stap(&steps[1], "possible_funding"), [(60_000, "2023-02-28".to_string())]);
+        assert_eq!(stap(&steps[2], "possible_funding"), [(40_000, "2023-02-28".to_string())]);
+        assert_eq!(steps.iter().map(|s| s["year"].as_i64().unwrap()).collect::<Vec<_>>(), [2022, 2023, 2023]);
+    }
+    let json = run("2024-02-01");
+    for option in json["options"].as_array().unwrap() {
+        for step in option["steps"].as_array().unwrap() {
+            assert!(step["funding"].as_array().unwrap().iter().all(|f| f["scheme"] != STAP), "{step}");
+            let declined = &step["declined_funding"][0];
+            assert_eq!(declined["scheme"], STAP);
+            assert!(declined["reason"].as_str().unwrap().contains("ended on 2024-01-01"), "{declined}");
+        }
+    }
+}
+
+/// The bars of the issue on many random requests over the embedded ontology with a synthetic
+/// register (prerequisites, STAP register memberships and start dates of every kind): a yearly cap
+/// is never exceeded (STAP € 1,000, the own budget), a prerequisite is never violated, STAP is never
+/// claimed outside the register on the start date, after it ended, or for a person outside its
+/// rules; the employer never pays more than its budget.
+#[test]
+fn planning_invariants_hold_for_random_requests_over_a_synthetic_register() {
+    use vaardig::ontology::{self, SourceSpec};
+    use vaardig::planning::synth::{self, Rng as SynthRng};
+
+    let base = embedded();
+    let register = synth::generate(&base.snapshot, 77, 1_500);
+    let dir = tempfile::tempdir().unwrap();
+    register.write(dir.path()).unwrap();
+    let snapshot = ontology::load(&[SourceSpec::Embedded, SourceSpec::Path(dir.path().to_path_buf())]).unwrap().0;
+    let engines = Arc::new(Engines::build(Arc::new(snapshot)));
+    let occupations = engines.matching.occupations();
+    let mut rng = SynthRng::new(5);
+    let (mut stap_steps, mut outside_rules) = (0, 0);
+    for _ in 0..120 {
+        let origin = &occupations[rng.below(occupations.len())];
+        let held = origin
+            .requirements
+            .iter()
+            .filter(|_| rng.chance(0.4))
+            .map(|r| Held { skill: r.skill, basis: Basis::Claim(EvidenceLevel::Ungraded) })
+            .collect::<Vec<_>>();
+        let target = occupations[rng.below(occupations.len())].concept;
+        let age = 15 + rng.below(60) as u32;
+        let tie = [Some(true), Some(false), None][rng.below(3)];
+        let studiefinanciering = [Some(false), Some(true), None][rng.below(3)];
+        let person = PersonFacts {
+            age: Some(age),
+            labour_market_tie: tie,
+            education: Some([EducationLevel::Mbo2, EducationLevel::Mbo4, EducationLevel::Bachelor][rng.below(3)]),
+            studiefinanciering,
+            lerarenbeurs: Some(false),
+            tegemoetkoming: Some(false),
+            already_granted_this_year_cents: [None, Some(0), Some(60_000)][rng.below(3)],
+            ..PersonFacts::default()
+        };
+        let outside = age < 18 || tie == Some(false) || studiefinanciering == Some(true);
+        let start = ["2022-03-01", "2022-09-01", "2023-01-15", "2023-06-01", "2024-02-01"][rng.below(5)];
+        let own_budget = [None, Some(50_000), Some(250_000)][rng.below(3)];
+        let employer = [0, 80_000, 300_000][rng.below(3)];
+        let request = PlanRequest {
+            target,
+            profile: Profile::of(held),
+            person,
+            constraints: Constraints {
+                start: d(start),
+                horizon_years: 1 + rng.below(4) as u32,
+                hours_per_week: [None, Some(8), Some(16)][rng.below(3)],
+                modes: vec![],
+                region: None,
+                own_budget_per_year_cents: own_budget,
+                employer_budget_cents: employer,
+            },
+        };
+        let plan = planning::suggest_path(&engines.matching, &engines.funding, &request).unwrap();
+        assert_invariants(&engines, &plan);
+        for option in &plan.options {
+            let mut own_per_year = std::collections::BTreeMap::new();
+            let mut employer_paid = 0;
+            for step in &option.steps {
+                *own_per_year.entry(step.start.year()).or_insert(0u64) += step.own_contribution_cents;
+                employer_paid += step
+                    .funding
+                    .iter()
+                    .filter(|f| f.scheme == planning::schedule::EMPLOYER_SCHEME)
+                    .map(|f| f.amount_cents)
+                    .sum::<u64>();
+                let stap: Vec<_> =
+                    step.funding.iter().chain(&step.possible_funding).filter(|f| f.scheme == STAP).collect();
+                stap_steps += usize::from(!stap.is_empty());
+                if outside {
+                    outside_rules += 1;
+                    assert!(stap.is_empty(), "STAP for a person outside its rules: {:?}", request.person);
+                }
+            }
+            assert!(employer_paid <= employer);
+            if let Some(budget) = own_budget {
+                assert!(own_per_year.values().all(|v| *v <= budget), "own budget exceeded: {own_per_year:?}");
+            }
+        }
+    }
+    assert!(
+        stap_steps > 10 && outside_rules > 10,
+        "the requests exercise STAP ({stap_steps}) and its rules ({outside_rules})"
+    );
 }
