@@ -12,6 +12,7 @@ use arc_swap::ArcSwap;
 use crate::funding::FundingEngine;
 use crate::matching::MatchingIndex;
 use crate::ontology::Snapshot;
+use crate::planning::stones::SteppingStones;
 use crate::search::{IndexError, SearchEngine};
 
 /// A snapshot with every engine built on it.
@@ -24,6 +25,8 @@ pub struct Engines {
     pub matching: MatchingIndex,
     /// Funding schemes and eligibility checks.
     pub funding: FundingEngine,
+    /// The career-transition graph for stepping stones, built on first use.
+    pub stones: SteppingStones,
 }
 
 impl Engines {
@@ -34,7 +37,7 @@ impl Engines {
     pub fn build(snapshot: Arc<Snapshot>) -> Engines {
         let (matching, funding) = Self::build_graph_engines(&snapshot);
         let search = SearchEngine::build(&snapshot).expect("an in-memory search index always builds");
-        Engines { snapshot, search, matching, funding }
+        Engines { snapshot, search, matching, funding, stones: SteppingStones::default() }
     }
 
     /// Builds every engine on `snapshot`, persisting the search index under `index_dir` (reused when
@@ -45,7 +48,7 @@ impl Engines {
             let graph = scope.spawn(|| Self::build_graph_engines(&snapshot));
             let search = SearchEngine::build_persisted(&snapshot, index_dir)?;
             let (matching, funding) = graph.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            Ok(Engines { snapshot: snapshot.clone(), search, matching, funding })
+            Ok(Engines { snapshot: snapshot.clone(), search, matching, funding, stones: SteppingStones::default() })
         })
     }
 

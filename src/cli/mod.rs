@@ -183,6 +183,9 @@ pub enum Command {
     /// A training path to a target occupation: courses, EVC and funding per calendar year, as
     /// cheapest, fastest and most complete options.
     Path(Box<planning::PathArgs>),
+    /// Stepping stones: the cheapest chain of career moves from the person's occupation (or the one
+    /// their skills fit best) to a target occupation, each move priced at its estimated training cost.
+    SteppingStones(Box<planning::StonesArgs>),
     /// Write a deterministic synthetic course register (providers and courses teaching neighbouring
     /// skills of the ontology) as a bundle that layers on top of it; for tests and benchmarks.
     SynthRegister {
@@ -236,6 +239,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Related(args) => matching::related(&args),
         Command::Eligibility(args) => funding::eligibility(&args),
         Command::Path(args) => planning::path(&args),
+        Command::SteppingStones(args) => planning::stepping_stones(&args),
         Command::SynthRegister { ontology, seed, courses, out } => synth_register(&ontology, seed, courses, &out),
         Command::Schemes { id, date, client } => funding::schemes(&client, id.as_deref(), date.as_deref()),
     };

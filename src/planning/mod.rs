@@ -12,12 +12,16 @@
 //! 3. [`schedule`] — dates, calendar years and funding per step: public schemes through the
 //!    funding engine within their yearly caps, then the employer budget, then own money.
 //!
+//! When the gap is too large to close in one go, [`stones`] finds the cheapest chain of career
+//! transitions (stepping stones) from the person's occupation to the target.
+//!
 //! Everything is deterministic: the same request on the same snapshot gives the same plan. Person
 //! facts and profiles live only for the call and are never stored or logged.
 
 pub mod candidates;
 pub mod optimise;
 pub mod schedule;
+pub mod stones;
 pub mod synth;
 
 use std::collections::BTreeSet;

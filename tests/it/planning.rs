@@ -666,3 +666,280 @@ fn planning_invariants_hold_for_random_requests_over_a_synthetic_register() {
         "the requests exercise STAP ({stap_steps}) and its rules ({outside_rules})"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Stepping stones: Dijkstra over the transition graph, checked against all-pairs and
+// single-source shortest paths computed independently on the same graph.
+
+mod stepping_stones {
+    use vaardig::engine::Engines;
+    use vaardig::matching::credit::Credits;
+    use vaardig::matching::profile::{Basis, Held};
+    use vaardig::matching::transitions::origin_profile;
+    use vaardig::matching::{EvidenceLevel, Profile, gap};
+    use vaardig::planning::stones::{self, Cost, TransitionGraph};
+
+    use super::{DATA_ANALIST, idx};
+    use crate::helpers::{embedded, esco, spawn_server_thread};
+
+    const WELDER: &str = "esco:occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b";
+
+    /// A returned chain is a walk along graph edges from the start to the target whose costs add up
+    /// to the total; the first move is priced for `first` (the person's credits).
+    fn assert_chain_is_a_walk(engines: &Engines, graph: &TransitionGraph, answer: &stones::Stones, first: &Credits) {
+        let index = &engines.matching;
+        let Some(chain) = &answer.chain else { return };
+        let mut at = answer.start;
+        let mut total = Cost::default();
+        for (n, hop) in chain.iter().enumerate() {
+            assert_eq!(hop.from, at, "move {n} starts where the last one ended");
+            let from = index.occupation_slot(hop.from).unwrap();
+            let to = index.occupation_slot(hop.to).unwrap();
+            let edge = graph.edges(from).iter().find(|e| e.to as usize == to).expect("every move is a transition");
+            let cost = if n == 0 { graph.gap_of(&gap::explain(index, first, to)).cost } else { edge.gap.cost };
+            assert_eq!(hop.gap.cost, cost, "move {n} is priced as its edge");
+            total = total + cost;
+            at = hop.to;
+        }
+        assert_eq!(at, answer.target, "the chain ends at the target");
+        assert_eq!(total, answer.total);
+    }
+
+    /// All-pairs shortest chain costs by Floyd–Warshall over the graph's edges.
+    fn floyd(graph: &TransitionGraph, n: usize) -> Vec<Vec<Option<Cost>>> {
+        let mut d = vec![vec![None; n]; n];
+        for (a, row) in d.iter_mut().enumerate() {
+            row[a] = Some(Cost::default());
+            for e in graph.edges(a) {
+                let slot = &mut row[e.to as usize];
+                if slot.is_none_or(|c| e.gap.cost < c) {
+                    *slot = Some(e.gap.cost);
+                }
+            }
+        }
+        for k in 0..n {
+            let through = d[k].clone();
+            for row in d.iter_mut() {
+                let Some(ak) = row[k] else { continue };
+                for (slot, kb) in row.iter_mut().zip(&through) {
+                    if let Some(kb) = kb
+                        && slot.is_none_or(|c| ak + *kb < c)
+                    {
+                        *slot = Some(ak + *kb);
+                    }
+                }
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn stepping_stones_are_the_shortest_chains_on_the_embedded_ontology() {
+        let engines = embedded();
+        let index = &engines.matching;
+        let graph = engines.stones.graph(index);
+        let occupations = index.occupations();
+        let n = occupations.len();
+        let all = floyd(graph, n);
+        let (mut reachable, mut longer) = (0, 0);
+        for a in 0..n {
+            let practitioner = Credits::expand(index, &origin_profile(index, a).held);
+            for b in 0..n {
+                let answer = stones::suggest(
+                    index,
+                    graph,
+                    &Profile::of(vec![]),
+                    Some(occupations[a].concept),
+                    occupations[b].concept,
+                )
+                .unwrap();
+                assert_eq!(answer.chain.is_some(), all[a][b].is_some(), "{a} → {b}: reachability");
+                if let Some(best) = all[a][b] {
+                    reachable += 1;
+                    assert_eq!(answer.total, best, "{a} → {b}: the cheapest chain");
+                    longer += usize::from(answer.chain.as_ref().unwrap().len() >= 2);
+                }
+                assert_chain_is_a_walk(&engines, graph, &answer, &practitioner);
+            }
+        }
+        assert!(
+            reachable > n * (n - 1) / 2 && longer > 100,
+            "{reachable} reachable pairs, {longer} with stepping stones"
+        );
+
+        // A welder who also knows some data work: the first move is priced for the person, and the
+        // chain is the cheapest over that first move and the shortest chains after it.
+        let welder = index.occupation_slot(idx(&engines, WELDER)).unwrap();
+        let analyst = index.occupation_slot(idx(&engines, DATA_ANALIST)).unwrap();
+        let mut held = origin_profile(index, analyst).held;
+        held.truncate(3);
+        let held: Vec<Held> =
+            held.into_iter().map(|h| Held { skill: h.skill, basis: Basis::Claim(EvidenceLevel::Ungraded) }).collect();
+        let profile = Profile::of(held.clone());
+        let answer =
+            stones::suggest(index, graph, &profile, Some(occupations[welder].concept), occupations[analyst].concept)
+                .unwrap();
+        let mut person = origin_profile(index, welder).held;
+        person.extend(held);
+        let person = Credits::expand(index, &person);
+        let expected = graph
+            .edges(welder)
+            .iter()
+            .filter_map(|e| {
+                let first = graph.gap_of(&gap::explain(index, &person, e.to as usize)).cost;
+                all[e.to as usize][analyst].map(|rest| first + rest)
+            })
+            .min();
+        assert_eq!(Some(answer.total), expected);
+        assert_chain_is_a_walk(&engines, graph, &answer, &person);
+        assert!(
+            answer.chain.as_ref().is_some_and(|c| c.len() >= 2),
+            "a welder reaches data analysis through stepping stones"
+        );
+        assert!(!answer.direct_is_transition);
+        // The direct move is priced for the person too, and costs what closing the target's gap costs.
+        assert_eq!(answer.direct.gap.cost, graph.gap_of(&gap::explain(index, &person, analyst)).cost);
+    }
+
+    /// Every skill's price is the lowest price per taught skill over the courses teaching it.
+    #[test]
+    fn stepping_stones_price_a_skill_at_its_cheapest_share_of_a_course() {
+        use vaardig::model::{ConceptKind, Details, RelationKind};
+        use vaardig::ontology::Dir;
+        let engines = embedded();
+        let graph = engines.stones.graph(&engines.matching);
+        let snapshot = &engines.snapshot;
+        let mut checked = 0;
+        for (skill, _) in snapshot.concepts_of(ConceptKind::Skill) {
+            let shares: Vec<u64> = snapshot
+                .relations(skill, Dir::Incoming, Some(RelationKind::Teaches))
+                .iter()
+                .filter_map(|v| match &snapshot.concept(v.other).details {
+                    Details::Course(c) => {
+                        let taught =
+                            snapshot.relations(v.other, Dir::Outgoing, Some(RelationKind::Teaches)).len() as u64;
+                        Some(c.price_cents.div_ceil(taught))
+                    }
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(graph.skill_cost(skill), shares.iter().copied().min());
+            checked += usize::from(!shares.is_empty());
+        }
+        assert!(checked > 100);
+    }
+
+    /// On full ESCO: Dijkstra's chains against Bellman–Ford from the same start.
+    #[test]
+    fn stepping_stones_are_the_shortest_chains_on_esco() {
+        let engines = esco();
+        let index = &engines.matching;
+        let graph = engines.stones.graph(index);
+        let occupations = index.occupations();
+        let n = occupations.len();
+        let mut rng = vaardig::planning::synth::Rng::new(99);
+        let mut multi = 0;
+        for _ in 0..12 {
+            let a = rng.below(n);
+            // Bellman–Ford: relax every edge until nothing changes.
+            let mut d: Vec<Option<Cost>> = vec![None; n];
+            d[a] = Some(Cost::default());
+            loop {
+                let mut changed = false;
+                for from in 0..n {
+                    let Some(base) = d[from] else { continue };
+                    for e in graph.edges(from) {
+                        let to = e.to as usize;
+                        if d[to].is_none_or(|c| base + e.gap.cost < c) {
+                            d[to] = Some(base + e.gap.cost);
+                            changed = true;
+                        }
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+            let practitioner = Credits::expand(index, &origin_profile(index, a).held);
+            for _ in 0..4 {
+                let b = rng.below(n);
+                let answer = stones::suggest(
+                    index,
+                    graph,
+                    &Profile::of(vec![]),
+                    Some(occupations[a].concept),
+                    occupations[b].concept,
+                )
+                .unwrap();
+                assert_eq!(answer.chain.is_some(), d[b].is_some(), "{a} → {b}");
+                if let Some(best) = d[b] {
+                    assert_eq!(answer.total, best, "{a} → {b}");
+                    multi += usize::from(answer.chain.as_ref().unwrap().len() >= 2);
+                }
+                assert_chain_is_a_walk(&engines, graph, &answer, &practitioner);
+            }
+        }
+        assert!(multi >= 10, "most random pairs need stepping stones ({multi})");
+    }
+
+    #[test]
+    fn stepping_stones_through_the_cli_and_grpc_errors_name_the_field() {
+        let (addr, _stop) = spawn_server_thread(embedded());
+        let server = format!("http://{addr}");
+        let run = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_vaardig"))
+                .arg("stepping-stones")
+                .args(args)
+                .args(["--server", &server])
+                .output()
+                .unwrap()
+        };
+        let output = run(&["--from", WELDER, "--target", DATA_ANALIST, "--json"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let full = |id: &str| vaardig::model::parse_id(id).unwrap().to_string();
+        assert_eq!(json["start"]["id"], full(WELDER));
+        assert_eq!(json["start_basis"], "given");
+        assert_eq!(json["reachable"], true);
+        let steps = json["steps"].as_array().unwrap();
+        assert!(steps.len() >= 2, "{json}");
+        assert_eq!(steps[0]["from"], full(WELDER));
+        assert_eq!(steps.last().unwrap()["to"], full(DATA_ANALIST));
+        for pair in steps.windows(2) {
+            assert_eq!(pair[0]["to"], pair[1]["from"]);
+        }
+        let sum: i64 = steps.iter().map(|s| s["estimated_cost_cents"].as_i64().unwrap()).sum();
+        assert_eq!(json["total_estimated_cost_cents"].as_i64().unwrap(), sum);
+        assert_eq!(json["direct"]["to"], full(DATA_ANALIST));
+        assert_eq!(json["direct_is_transition"], false);
+
+        let text = run(&["--from", WELDER, "--target", DATA_ANALIST]);
+        let stdout = String::from_utf8_lossy(&text.stdout);
+        assert!(stdout.contains("Opstapberoepen van lasser") && stdout.contains("rechtstreeks:"), "{stdout}");
+
+        // Without --from: the occupation the skills fit best.
+        let engines = embedded();
+        let welder = engines.matching.occupation_slot(idx(&engines, WELDER)).unwrap();
+        let skills: Vec<String> = engines.matching.occupations()[welder]
+            .requirements
+            .iter()
+            .map(|r| engines.snapshot.concept(r.skill).id.to_string())
+            .collect();
+        let mut args = vec!["--target", DATA_ANALIST, "--json", "--skill"];
+        args.extend(skills.iter().map(String::as_str));
+        let output = run(&args);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(json["start_basis"], "best_fit");
+        assert_eq!(json["start"]["id"], full(WELDER));
+        assert!(json["start_coverage"].as_f64().unwrap() > 0.9);
+
+        let bad = run(&["--from", "esco:skill/nope", "--target", "esco:occupation/nope"]);
+        assert_eq!(bad.status.code(), Some(5), "INVALID_ARGUMENT → exit code 5");
+        let stderr = String::from_utf8_lossy(&bad.stderr);
+        assert!(stderr.contains("target_occupation_id") && stderr.contains("from_occupation_id"), "{stderr}");
+        let nothing = run(&["--target", DATA_ANALIST]);
+        assert_eq!(nothing.status.code(), Some(5));
+        assert!(String::from_utf8_lossy(&nothing.stderr).contains("from_occupation_id"));
+    }
+}
