@@ -3,6 +3,9 @@
 //! process by `vaardig::planning::synth` (seed 2026). `cargo bench --bench planning` (numbers in
 //! BENCHMARKS.md); sizes can be picked: `cargo bench --bench planning -- 1000 20000`.
 //!
+//! After the plans of each size, SuggestSteppingStones is timed too: the transition graph (built once
+//! per snapshot) and 500 chains between random occupations.
+//!
 //! Every call of `planning::suggest_path` (what `PlanningService.SuggestTrainingPath` calls once per
 //! request, after validation) is timed and p50/p99/max printed. Profiles are realistic: half the
 //! essential skills of a random occupation (and a few of its optional ones); the target is that
@@ -22,7 +25,7 @@ use vaardig::matching::{EvidenceLevel, MatchingIndex, Profile};
 use vaardig::model::{ConceptKind, Date, EducationLevel, Importance};
 use vaardig::ontology::{self, SourceSpec};
 use vaardig::planning::synth::{self, Rng};
-use vaardig::planning::{self, Constraints, Objective, PlanRequest};
+use vaardig::planning::{self, Constraints, Objective, PlanRequest, stones};
 
 const SEED: u64 = 2026;
 
@@ -194,5 +197,53 @@ fn main() {
                 ms(*list.last().unwrap())
             );
         }
+        stepping_stones(&index, &mut rng);
     }
+}
+
+/// SuggestSteppingStones: building the transition graph once (it depends on the register's
+/// prices), then chains between random occupations — from a given occupation, or from the best
+/// fit of a profile holding half of an occupation's requirements.
+fn stepping_stones(index: &MatchingIndex, rng: &mut Rng) {
+    let started = Instant::now();
+    let graph = stones::TransitionGraph::build(index);
+    let built = started.elapsed();
+    let occupations = index.occupations();
+    let mut times = Vec::new();
+    let (mut moves, mut reachable) = (0usize, 0usize);
+    for call in 0..500 {
+        let origin = &occupations[rng.below(occupations.len())];
+        let target = occupations[rng.below(occupations.len())].concept;
+        let (profile, from) = if call % 3 == 0 {
+            let held = origin
+                .requirements
+                .iter()
+                .filter(|_| rng.chance(0.5))
+                .map(|r| Held { skill: r.skill, basis: Basis::Claim(EvidenceLevel::Ungraded) })
+                .collect();
+            (Profile::of(held), None)
+        } else {
+            (Profile::of(Vec::new()), Some(origin.concept))
+        };
+        let started = Instant::now();
+        let Ok(answer) = stones::suggest(index, &graph, &profile, from, target, stones::DEFAULT_MAX_MOVES) else {
+            continue;
+        };
+        times.push(started.elapsed());
+        if let Some(chain) = &answer.chain {
+            reachable += 1;
+            moves += chain.len();
+        }
+    }
+    times.sort();
+    println!(
+        "          stepping stones: graph built in {} | {} chains: p50 {} · p99 {} · max {} | {:.0}% reachable, {:.1} moves on average",
+        ms(built),
+        times.len(),
+        ms(percentile(&times, 0.50)),
+        ms(percentile(&times, 0.99)),
+        ms(*times.last().unwrap()),
+        reachable as f64 * 100.0 / times.len() as f64,
+        moves as f64 / reachable.max(1) as f64,
+    );
 }

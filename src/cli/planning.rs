@@ -310,6 +310,9 @@ pub struct StonesArgs {
     /// The occupation the person practises (id). Without it: the one their skills fit best.
     #[arg(long, value_name = "ID")]
     pub from: Option<String>,
+    /// The most moves (job changes) the chain may have, 1–10 (default 4).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_moves: u32,
     #[command(flatten)]
     pub person: SkillArgs,
     #[command(flatten)]
@@ -322,6 +325,7 @@ pub fn stepping_stones(args: &StonesArgs) -> Result<(), Failure> {
         from_occupation_id: args.from.clone().unwrap_or_default(),
         target_occupation_id: args.target.clone(),
         lang: args.client.lang.clone(),
+        max_moves: args.max_moves,
     };
     let response = block_on(async {
         let mut client = PlanningServiceClient::new(channel(&args.client).await?);
@@ -409,8 +413,8 @@ pub fn stones_text(r: &pb::SuggestSteppingStonesResponse, text: Text) -> String 
             out,
             "   {}",
             text.pick(
-                "geen keten van beroepsovergangen bereikt het doelberoep",
-                "no chain of career transitions reaches the target"
+                "geen keten van beroepsovergangen bereikt het doelberoep binnen het aantal stappen",
+                "no chain of career transitions reaches the target within the number of moves"
             )
         );
     } else if r.steps.is_empty() {

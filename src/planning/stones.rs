@@ -16,8 +16,11 @@
 //! those of the occupation they practise.
 //!
 //! [`suggest`] runs Dijkstra from the start occupation — the one the person practises, or else the
-//! occupation their profile fits best — over these non-negative costs, and also prices the direct
-//! move so the two can be compared. The graph depends only on the snapshot and is built once, on
+//! occupation their profile fits best — over these non-negative costs, with the number of moves
+//! in the state so a chain has at most [`DEFAULT_MAX_MOVES`] moves (or what the request allows),
+//! and also prices the direct move so the two can be compared. Each move is priced for someone
+//! who practises its origin: what a person learnt two moves back is not carried forward, which
+//! keeps the costs a property of the graph (and the estimate on the safe side). The graph depends only on the snapshot and is built once, on
 //! first use ([`SteppingStones`]; about 0.3 s on full ESCO). Profiles are never stored or logged.
 
 use std::cmp::Reverse;
@@ -36,6 +39,11 @@ use super::candidates::FULL_CREDIT;
 
 /// How many career transitions of each occupation are edges of the graph.
 pub const TRANSITIONS: usize = 10;
+/// The most moves a chain may have unless the request says otherwise: more job changes than this
+/// is no plan a career advisor would propose.
+pub const DEFAULT_MAX_MOVES: usize = 4;
+/// The most moves a request may ask for.
+pub const MAX_MOVES: usize = 10;
 
 /// The cost of a move or a chain: essential skills no course teaches first, then euro cents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -186,8 +194,8 @@ pub struct Stones {
     pub start: ConceptIdx,
     pub start_basis: Start,
     pub target: ConceptIdx,
-    /// The cheapest chain of transitions, in order; `None` when no chain of transitions reaches the
-    /// target; empty when the start is the target.
+    /// The cheapest chain of transitions, in order; `None` when no chain of at most the allowed
+    /// moves reaches the target; empty when the start is the target.
     pub chain: Option<Vec<Hop>>,
     /// The summed cost of the chain.
     pub total: Cost,
@@ -206,14 +214,15 @@ pub enum StonesError {
     NoStart,
 }
 
-/// The cheapest chain of career transitions from the person's occupation (`from`, else the one
-/// their profile fits best) to `target`.
+/// The cheapest chain of at most `max_moves` career transitions from the person's occupation
+/// (`from`, else the one their profile fits best) to `target`.
 pub fn suggest(
     index: &MatchingIndex,
     graph: &TransitionGraph,
     profile: &Profile,
     from: Option<ConceptIdx>,
     target: ConceptIdx,
+    max_moves: usize,
 ) -> Result<Stones, StonesError> {
     let snapshot = index.snapshot();
     let slot_of = |idx: ConceptIdx| {
@@ -249,55 +258,61 @@ pub fn suggest(
     let direct_is_transition = graph.edges(start_slot).iter().any(|e| e.to as usize == target_slot);
     let first_moves: Vec<Hop> = graph.edges(start_slot).iter().map(|e| person_hop(e.to as usize)).collect();
 
-    // Dijkstra on (cost, moves): the cheapest chain, and among equally cheap ones the shortest.
+    // Dijkstra over (occupation, moves made) up to `max_moves`: the cheapest chain, and among
+    // equally cheap ones the shortest. A state is dropped when the same occupation was reached in
+    // no more moves at no more cost.
     let n = occupations.len();
-    let mut best: Vec<Option<(Cost, u32)>> = vec![None; n];
-    // How each occupation was reached: (previous position, edge index there).
-    let mut previous: Vec<Option<(u32, u32)>> = vec![None; n];
+    let state = |moves: usize, slot: usize| moves * n + slot;
+    let mut best: Vec<Option<Cost>> = vec![None; (max_moves + 1) * n];
+    // How each state was reached: (previous state, edge index at its occupation).
+    let mut previous: Vec<Option<(usize, u32)>> = vec![None; (max_moves + 1) * n];
     let mut heap = BinaryHeap::new();
-    best[start_slot] = Some((Cost::default(), 0));
-    heap.push(Reverse((Cost::default(), 0u32, start_slot as u32)));
+    best[state(0, start_slot)] = Some(Cost::default());
+    heap.push(Reverse((Cost::default(), 0usize, start_slot)));
+    let mut found = None;
     while let Some(Reverse((cost, moves, slot))) = heap.pop() {
-        let slot = slot as usize;
-        if best[slot] != Some((cost, moves)) {
+        if best[state(moves, slot)] != Some(cost) {
             continue;
         }
         if slot == target_slot {
+            found = Some((cost, state(moves, slot)));
             break;
+        }
+        if moves == max_moves {
+            continue;
         }
         for (k, edge) in graph.edges(slot).iter().enumerate() {
             let step = if slot == start_slot { first_moves[k].gap.cost } else { edge.gap.cost };
-            let reached = (cost + step, moves + 1);
-            let to = edge.to as usize;
-            if best[to].is_none_or(|known| reached < known) {
-                best[to] = Some(reached);
-                previous[to] = Some((slot as u32, k as u32));
-                heap.push(Reverse((reached.0, reached.1, edge.to)));
+            let (reached, to) = (cost + step, edge.to as usize);
+            if (0..=moves + 1).any(|m| best[state(m, to)].is_some_and(|known| known <= reached)) {
+                continue;
             }
+            best[state(moves + 1, to)] = Some(reached);
+            previous[state(moves + 1, to)] = Some((state(moves, slot), k as u32));
+            heap.push(Reverse((reached, moves + 1, to)));
         }
     }
-    let chain = best[target_slot].map(|_| {
+    let chain = found.map(|(_, mut at)| {
         let mut hops = Vec::new();
-        let mut at = target_slot;
-        while let Some((from, k)) = previous[at] {
-            let (from, k) = (from as usize, k as usize);
+        while let Some((before, k)) = previous[at] {
+            let (from, to, k) = (before % n, at % n, k as usize);
             hops.push(if from == start_slot {
                 first_moves[k].clone()
             } else {
                 let edge = &graph.edges(from)[k];
                 Hop {
                     from: occupations[from].concept,
-                    to: occupations[at].concept,
+                    to: occupations[to].concept,
                     score: edge.score,
                     gap: edge.gap.clone(),
                 }
             });
-            at = from;
+            at = before;
         }
         hops.reverse();
         hops
     });
-    let total = best[target_slot].map_or(Cost::default(), |(cost, _)| cost);
+    let total = found.map_or(Cost::default(), |(cost, _)| cost);
     Ok(Stones {
         start: occupations[start_slot].concept,
         start_basis,

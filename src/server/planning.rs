@@ -254,6 +254,14 @@ impl PlanningService for PlanningApi {
         } else {
             occupation(snapshot, &request.from_occupation_id, "from_occupation_id", &mut violations)
         };
+        let max_moves = match request.max_moves as usize {
+            0 => stones::DEFAULT_MAX_MOVES,
+            m if m > stones::MAX_MOVES => {
+                violations.add("max_moves", format!("at most {}, not {m}", stones::MAX_MOVES));
+                stones::DEFAULT_MAX_MOVES
+            }
+            m => m,
+        };
         let raw_profile = request.profile.unwrap_or_default();
         if request.from_occupation_id.is_empty()
             && raw_profile.skills.is_empty()
@@ -270,7 +278,7 @@ impl PlanningService for PlanningApi {
         let worker = engines.clone();
         let stones = tokio::task::spawn_blocking(move || {
             let graph = worker.stones.graph(&worker.matching);
-            stones::suggest(&worker.matching, graph, &profile, from, target)
+            stones::suggest(&worker.matching, graph, &profile, from, target, max_moves)
         })
         .await
         .map_err(|e| Status::internal(format!("stepping stones failed: {e}")))?

@@ -677,7 +677,7 @@ mod stepping_stones {
     use vaardig::matching::profile::{Basis, Held};
     use vaardig::matching::transitions::origin_profile;
     use vaardig::matching::{EvidenceLevel, Profile, gap};
-    use vaardig::planning::stones::{self, Cost, TransitionGraph};
+    use vaardig::planning::stones::{self, Cost, Edge, TransitionGraph};
 
     use super::{DATA_ANALIST, idx};
     use crate::helpers::{embedded, esco, spawn_server_thread};
@@ -705,27 +705,26 @@ mod stepping_stones {
         assert_eq!(total, answer.total);
     }
 
-    /// All-pairs shortest chain costs by Floyd–Warshall over the graph's edges.
-    fn floyd(graph: &TransitionGraph, n: usize) -> Vec<Vec<Option<Cost>>> {
-        let mut d = vec![vec![None; n]; n];
-        for (a, row) in d.iter_mut().enumerate() {
-            row[a] = Some(Cost::default());
-            for e in graph.edges(a) {
-                let slot = &mut row[e.to as usize];
-                if slot.is_none_or(|c| e.gap.cost < c) {
-                    *slot = Some(e.gap.cost);
-                }
-            }
-        }
-        for k in 0..n {
-            let through = d[k].clone();
-            for row in d.iter_mut() {
-                let Some(ak) = row[k] else { continue };
-                for (slot, kb) in row.iter_mut().zip(&through) {
-                    if let Some(kb) = kb
-                        && slot.is_none_or(|c| ak + *kb < c)
-                    {
-                        *slot = Some(ak + *kb);
+    /// The cheapest cost of a chain of at most `moves` moves from `start` to every occupation, by
+    /// Bellman–Ford limited to that many rounds; moves out of `start` cost `first(edge)`.
+    fn within(
+        graph: &TransitionGraph,
+        n: usize,
+        start: usize,
+        moves: usize,
+        first: impl Fn(&Edge) -> Cost,
+    ) -> Vec<Option<Cost>> {
+        let mut d: Vec<Option<Cost>> = vec![None; n];
+        d[start] = Some(Cost::default());
+        for _ in 0..moves {
+            let before = d.clone();
+            for (from, base) in before.iter().enumerate() {
+                let Some(base) = *base else { continue };
+                for e in graph.edges(from) {
+                    let cost = base + if from == start { first(e) } else { e.gap.cost };
+                    let slot = &mut d[e.to as usize];
+                    if slot.is_none_or(|c| cost < c) {
+                        *slot = Some(cost);
                     }
                 }
             }
@@ -740,35 +739,29 @@ mod stepping_stones {
         let graph = engines.stones.graph(index);
         let occupations = index.occupations();
         let n = occupations.len();
-        let all = floyd(graph, n);
         let (mut reachable, mut longer) = (0, 0);
-        for a in 0..n {
-            let practitioner = Credits::expand(index, &origin_profile(index, a).held);
-            for b in 0..n {
-                let answer = stones::suggest(
-                    index,
-                    graph,
-                    &Profile::of(vec![]),
-                    Some(occupations[a].concept),
-                    occupations[b].concept,
-                )
-                .unwrap();
-                assert_eq!(answer.chain.is_some(), all[a][b].is_some(), "{a} → {b}: reachability");
-                if let Some(best) = all[a][b] {
-                    reachable += 1;
-                    assert_eq!(answer.total, best, "{a} → {b}: the cheapest chain");
-                    longer += usize::from(answer.chain.as_ref().unwrap().len() >= 2);
+        for moves in [stones::DEFAULT_MAX_MOVES, stones::MAX_MOVES] {
+            for a in 0..n {
+                let practitioner = Credits::expand(index, &origin_profile(index, a).held);
+                let best = within(graph, n, a, moves, |e| e.gap.cost);
+                for b in 0..n {
+                    let (from, to) = (Some(occupations[a].concept), occupations[b].concept);
+                    let answer = stones::suggest(index, graph, &Profile::of(vec![]), from, to, moves).unwrap();
+                    assert_eq!(answer.chain.is_some(), best[b].is_some(), "{a} → {b} in {moves}: reachability");
+                    if let Some(cost) = best[b] {
+                        reachable += 1;
+                        assert_eq!(answer.total, cost, "{a} → {b} in {moves}: the cheapest chain");
+                        let chain = answer.chain.as_ref().unwrap();
+                        assert!(chain.len() <= moves);
+                        longer += usize::from(chain.len() >= 2);
+                    }
+                    assert_chain_is_a_walk(&engines, graph, &answer, &practitioner);
                 }
-                assert_chain_is_a_walk(&engines, graph, &answer, &practitioner);
             }
         }
-        assert!(
-            reachable > n * (n - 1) / 2 && longer > 100,
-            "{reachable} reachable pairs, {longer} with stepping stones"
-        );
+        assert!(reachable > n * (n - 1) && longer > 200, "{reachable} reachable pairs, {longer} with stepping stones");
 
-        // A welder who also knows some data work: the first move is priced for the person, and the
-        // chain is the cheapest over that first move and the shortest chains after it.
+        // A welder who also knows some data work: the first move is priced for the person.
         let welder = index.occupation_slot(idx(&engines, WELDER)).unwrap();
         let analyst = index.occupation_slot(idx(&engines, DATA_ANALIST)).unwrap();
         let mut held = origin_profile(index, analyst).held;
@@ -776,29 +769,25 @@ mod stepping_stones {
         let held: Vec<Held> =
             held.into_iter().map(|h| Held { skill: h.skill, basis: Basis::Claim(EvidenceLevel::Ungraded) }).collect();
         let profile = Profile::of(held.clone());
-        let answer =
-            stones::suggest(index, graph, &profile, Some(occupations[welder].concept), occupations[analyst].concept)
-                .unwrap();
+        let (from, to) = (Some(occupations[welder].concept), occupations[analyst].concept);
+        let answer = stones::suggest(index, graph, &profile, from, to, stones::DEFAULT_MAX_MOVES).unwrap();
         let mut person = origin_profile(index, welder).held;
         person.extend(held);
         let person = Credits::expand(index, &person);
-        let expected = graph
-            .edges(welder)
-            .iter()
-            .filter_map(|e| {
-                let first = graph.gap_of(&gap::explain(index, &person, e.to as usize)).cost;
-                all[e.to as usize][analyst].map(|rest| first + rest)
-            })
-            .min();
-        assert_eq!(Some(answer.total), expected);
+        let first = |e: &Edge| graph.gap_of(&gap::explain(index, &person, e.to as usize)).cost;
+        let best = within(graph, n, welder, stones::DEFAULT_MAX_MOVES, first);
+        assert_eq!(Some(answer.total), best[analyst]);
         assert_chain_is_a_walk(&engines, graph, &answer, &person);
         assert!(
             answer.chain.as_ref().is_some_and(|c| c.len() >= 2),
             "a welder reaches data analysis through stepping stones"
         );
         assert!(!answer.direct_is_transition);
-        // The direct move is priced for the person too, and costs what closing the target's gap costs.
+        // The direct move is priced for the person too.
         assert_eq!(answer.direct.gap.cost, graph.gap_of(&gap::explain(index, &person, analyst)).cost);
+        // One move is not enough.
+        let one = stones::suggest(index, graph, &profile, from, to, 1).unwrap();
+        assert!(one.chain.is_none());
     }
 
     /// Every skill's price is the lowest price per taught skill over the courses teaching it.
@@ -829,7 +818,7 @@ mod stepping_stones {
         assert!(checked > 100);
     }
 
-    /// On full ESCO: Dijkstra's chains against Bellman–Ford from the same start.
+    /// On full ESCO: Dijkstra's chains against hop-limited Bellman–Ford from the same start.
     #[test]
     fn stepping_stones_are_the_shortest_chains_on_esco() {
         let engines = esco();
@@ -841,36 +830,22 @@ mod stepping_stones {
         let mut multi = 0;
         for _ in 0..12 {
             let a = rng.below(n);
-            // Bellman–Ford: relax every edge until nothing changes.
-            let mut d: Vec<Option<Cost>> = vec![None; n];
-            d[a] = Some(Cost::default());
-            loop {
-                let mut changed = false;
-                for from in 0..n {
-                    let Some(base) = d[from] else { continue };
-                    for e in graph.edges(from) {
-                        let to = e.to as usize;
-                        if d[to].is_none_or(|c| base + e.gap.cost < c) {
-                            d[to] = Some(base + e.gap.cost);
-                            changed = true;
-                        }
-                    }
-                }
-                if !changed {
-                    break;
+            let d = within(graph, n, a, stones::DEFAULT_MAX_MOVES, |e| e.gap.cost);
+            let practitioner = Credits::expand(index, &origin_profile(index, a).held);
+            // Two random targets (most lie in other fields, beyond four moves) and three that need
+            // stepping stones.
+            let far: Vec<usize> =
+                (0..n).filter(|&b| d[b].is_some() && graph.edges(a).iter().all(|e| e.to as usize != b)).collect();
+            let mut targets = vec![rng.below(n), rng.below(n)];
+            for _ in 0..3 {
+                if !far.is_empty() {
+                    targets.push(far[rng.below(far.len())]);
                 }
             }
-            let practitioner = Credits::expand(index, &origin_profile(index, a).held);
-            for _ in 0..4 {
-                let b = rng.below(n);
-                let answer = stones::suggest(
-                    index,
-                    graph,
-                    &Profile::of(vec![]),
-                    Some(occupations[a].concept),
-                    occupations[b].concept,
-                )
-                .unwrap();
+            for b in targets {
+                let (from, to) = (Some(occupations[a].concept), occupations[b].concept);
+                let answer =
+                    stones::suggest(index, graph, &Profile::of(vec![]), from, to, stones::DEFAULT_MAX_MOVES).unwrap();
                 assert_eq!(answer.chain.is_some(), d[b].is_some(), "{a} → {b}");
                 if let Some(best) = d[b] {
                     assert_eq!(answer.total, best, "{a} → {b}");
@@ -879,7 +854,7 @@ mod stepping_stones {
                 assert_chain_is_a_walk(&engines, graph, &answer, &practitioner);
             }
         }
-        assert!(multi >= 10, "most random pairs need stepping stones ({multi})");
+        assert!(multi >= 20, "chains with stepping stones checked: {multi}");
     }
 
     #[test]
@@ -941,5 +916,13 @@ mod stepping_stones {
         let nothing = run(&["--target", DATA_ANALIST]);
         assert_eq!(nothing.status.code(), Some(5));
         assert!(String::from_utf8_lossy(&nothing.stderr).contains("from_occupation_id"));
+        let too_many = run(&["--from", WELDER, "--target", DATA_ANALIST, "--max-moves", "11"]);
+        assert_eq!(too_many.status.code(), Some(5));
+        assert!(String::from_utf8_lossy(&too_many.stderr).contains("max_moves"));
+        let one = run(&["--from", WELDER, "--target", DATA_ANALIST, "--max-moves", "1", "--json"]);
+        let json: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+        assert_eq!(json["reachable"], false, "data analysis is no direct transition for a welder");
+        assert!(json["steps"].as_array().unwrap().is_empty());
+        assert!(json["direct"]["estimated_cost_cents"].as_i64().unwrap() > 0);
     }
 }
