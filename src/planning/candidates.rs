@@ -7,11 +7,13 @@
 //! profile does not already cover comes along as an item of its own; a prerequisite skill the
 //! profile does not hold is taught by the cheapest fitting course that teaches it.
 //!
-//! Credit reuses the matching engine: a course's skills become [`Held`] skills — certified at the
-//! credential's level when it leads to a credential, else assessed — and [`Credits::expand`] gives
-//! the very credit ComputeSkillGap would give. An EVC procedure certifies only skills the person
-//! already shows (it validates prior learning; it teaches nothing), so it lifts partial credit to
-//! full credit, often cheaper and faster than a course.
+//! Credit reuses the matching engine: a course's skills count as held — certified at the
+//! credential's level when it leads to a credential, else assessed — and get the very credit
+//! [`Credits::expand`] (and so ComputeSkillGap) would give them, found from the requirement side
+//! through the matching index's inverse links, so only links ending in the gap are touched. An EVC
+//! procedure certifies only skills the person already shows (it validates prior learning; it
+//! teaches nothing), so it lifts partial credit to full credit, often cheaper and faster than a
+//! course.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};

@@ -1,16 +1,23 @@
 //! Training paths: which courses, credential procedures and funding close the gap between a
 //! person and a target occupation, in which order and which years.
 //!
-//! [`suggest_path`] works in three steps:
+//! [`suggest_path`] works in four steps:
 //!
 //! 1. [`candidates`] — the essential requirements the profile does not meet (the matching engine's
 //!    credit, so a plan and ComputeSkillGap agree), and the courses that fit the constraints and
 //!    credit at least one of them, with their prerequisites, in topological order.
-//! 2. [`optimise`] — three choices over the candidates: the most complete, the cheapest for the
-//!    person and the fastest (the latter two reaching [`GOOD_ENOUGH_SHARE`] of the most reachable
-//!    value). Exact up to 40 candidates, a greedy with a reported bound beyond.
-//! 3. [`schedule`] — dates, calendar years and funding per step: public schemes through the
-//!    funding engine within their yearly caps, then the employer budget, then own money.
+//! 2. [`price_candidates`] — the person's own cost per course. Asking the funding engine is the
+//!    expensive part, so a first [`optimise::reduce_with_cost_bounds`] drops the courses beaten
+//!    even with the least they could cost (price less what the schemes' amount rules could pay),
+//!    and the engine is asked once per application date whether any course can be eligible then.
+//! 3. [`optimise`] — three choices over the priced candidates: the most complete, the cheapest for
+//!    the person and the fastest (the latter two reaching [`GOOD_ENOUGH_SHARE`] of the most
+//!    reachable value). A safe dominance reduction per objective, then an exact branch and bound
+//!    up to 40 remaining candidates, a greedy beyond; an answer not proven optimal carries a bound
+//!    certified for the request.
+//! 4. [`schedule`] — dates, calendar years and funding per step: public schemes through the
+//!    funding engine within their yearly caps (possible money counted too), then the employer
+//!    budget, then own money; schemes that pay nothing say why.
 //!
 //! When the gap is too large to close in one go, [`stones`] finds the cheapest chain of career
 //! transitions (stepping stones) from the person's occupation to the target.

@@ -158,8 +158,8 @@ impl Instance {
         best.iter().sum()
     }
 
-    /// The items at `keep` (ascending positions whose prerequisites are kept too), prerequisites
-    /// renumbered.
+    /// The items at `keep`, in that order, prerequisites renumbered. Every kept item's prerequisites
+    /// must be kept too, and come before it.
     pub fn subset(&self, keep: &[u32]) -> Instance {
         let mut position = vec![u32::MAX; self.items.len()];
         for (new, &old) in keep.iter().enumerate() {
@@ -620,7 +620,7 @@ struct Searched {
 /// positions in the answer refer to `instance`.
 fn search(instance: &Instance, objective: Objective, target: u64, budget: u64) -> Searched {
     let order = search_order(instance, objective);
-    let ordered = reorder(instance, &order);
+    let ordered = instance.subset(&order);
     let instance = &ordered;
     let n = instance.items.len();
     let target = if objective == Objective::MostComplete { 0 } else { target };
@@ -700,22 +700,6 @@ fn search_order(instance: &Instance, objective: Objective) -> Vec<u32> {
         }
     }
     order
-}
-
-/// `instance` with its items in `order` (a topological order), prerequisites renumbered.
-fn reorder(instance: &Instance, order: &[u32]) -> Instance {
-    let mut position = vec![0u32; instance.items.len()];
-    for (new, &old) in order.iter().enumerate() {
-        position[old as usize] = new as u32;
-    }
-    let items = order
-        .iter()
-        .map(|&old| {
-            let item = &instance.items[old as usize];
-            Item { prerequisites: item.prerequisites.iter().map(|p| position[*p as usize]).collect(), ..item.clone() }
-        })
-        .collect();
-    Instance { requirements: instance.requirements, items }
 }
 
 struct Search<'a> {

@@ -926,3 +926,37 @@ mod stepping_stones {
         assert!(json["direct"]["estimated_cost_cents"].as_i64().unwrap() > 0);
     }
 }
+
+/// What the planner asks once per application date: the best decision any course could get from
+/// the STAP-budget, judged on the rules that read no course fact.
+#[test]
+fn planning_asks_once_per_date_whether_any_course_can_get_stap() {
+    use vaardig::funding::{Application, Decision};
+    let engines = embedded();
+    let stap = engines.snapshot.lookup(STAP).unwrap();
+    let person = PersonFacts {
+        age: Some(40),
+        labour_market_tie: Some(true),
+        studiefinanciering: Some(false),
+        lerarenbeurs: Some(false),
+        tegemoetkoming: Some(false),
+        already_granted_this_year_cents: Some(0),
+        ..PersonFacts::default()
+    };
+    let best = |date: &str, person: &PersonFacts| {
+        let application =
+            Application { date: d(date), programme_year: None, course_grants_so_far: None, approval: None };
+        engines.funding.best_decision_for_any_course(stap, person, &application)
+    };
+    // Window 2022-4 open: the course decides.
+    assert_eq!(best("2022-09-01", &person), Decision::Eligible);
+    // Window 2023-1 open, but the 300-grants rule needs a count no plan knows.
+    assert_eq!(best("2023-03-01", &person), Decision::Unknown);
+    // Window 2023-2's budget ran out on its first day; STAP ended on 2024-01-01.
+    assert_eq!(best("2023-06-01", &person), Decision::NotEligible);
+    assert_eq!(best("2024-02-01", &person), Decision::NotEligible);
+    // Outside the person rules: 17, or the yearly € 1,000 already granted.
+    assert_eq!(best("2022-09-01", &PersonFacts { age: Some(17), ..person.clone() }), Decision::NotEligible);
+    let granted = PersonFacts { already_granted_this_year_cents: Some(100_000), ..person.clone() };
+    assert_eq!(best("2022-09-01", &granted), Decision::NotEligible);
+}
