@@ -3,8 +3,9 @@
 //!
 //! The *transition graph* has one node per occupation and an edge from A to each of A's best
 //! [`TRANSITIONS`] career transitions — the list RelatedOccupations (`vaardig related`) gives: the
-//! occupations whose requirements a practitioner of A covers most. A move is realistic when it is
-//! on that list; the target itself may not be, which is when stepping stones help.
+//! occupations whose requirements a practitioner of A covers most — that A covers at least
+//! [`MIN_TRANSITION_SCORE`] of. A move is realistic when it is on that list; the target itself may
+//! not be, which is when stepping stones help.
 //!
 //! An edge costs the estimated training cost of the gap: every essential skill of B that a
 //! practitioner of A does not cover (credit below [`FULL_CREDIT`], as for training paths) is priced
@@ -39,6 +40,9 @@ use super::candidates::FULL_CREDIT;
 
 /// How many career transitions of each occupation are edges of the graph.
 pub const TRANSITIONS: usize = 10;
+/// A transition counts only when the origin covers at least this share of the destination: in a
+/// small ontology the tenth-best "transition" may share a skill or two, which is no realistic move.
+pub const MIN_TRANSITION_SCORE: f64 = 0.1;
 /// The most moves a chain may have unless the request says otherwise: more job changes than this
 /// is no plan a career advisor would propose.
 pub const DEFAULT_MAX_MOVES: usize = 4;
@@ -91,7 +95,7 @@ impl TransitionGraph {
     pub fn build(index: &MatchingIndex) -> TransitionGraph {
         let skill_cost = skill_costs(index.snapshot());
         let mut graph = TransitionGraph { edges: Vec::new(), skill_cost };
-        let filter = OccupationFilter::default();
+        let filter = OccupationFilter { min_score: MIN_TRANSITION_SCORE, ..OccupationFilter::default() };
         let edges = (0..index.occupations().len())
             .map(|slot| {
                 related(index, slot, &filter, false, TRANSITIONS)
