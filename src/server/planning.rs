@@ -2,7 +2,7 @@
 //!
 //! SuggestTrainingPath validates the request into a [`PlanRequest`] (collecting every bad field:
 //! unknown ids, negative budgets, a horizon over ten years), calls [`planning::suggest_path`] once
-//! and converts the plan back. SuggestSteppingStones validates the occupations and the profile and
+//! on a blocking thread (tens of milliseconds on a large register) and converts the plan back. SuggestSteppingStones validates the occupations and the profile and
 //! calls [`stones::suggest`] on a blocking thread (the transition graph is built on first use).
 //! Profiles and person facts are never logged: only the target id and counts are.
 
@@ -155,8 +155,14 @@ impl PlanningService for PlanningApi {
             employer_budget_cents: employer_budget,
         };
         let plan_request = PlanRequest { target, profile, person, constraints };
-        let plan = planning::suggest_path(&engines.matching, &engines.funding, &plan_request)
-            .map_err(|e| invalid("target_occupation_id", e.to_string()))?;
+        // Tens of milliseconds on a large register: off the async workers.
+        let worker = current.clone();
+        let plan = tokio::task::spawn_blocking(move || {
+            planning::suggest_path(&worker.matching, &worker.funding, &plan_request)
+        })
+        .await
+        .map_err(|e| Status::internal(format!("training path failed: {e}")))?
+        .map_err(|e| invalid("target_occupation_id", e.to_string()))?;
         tracing::info!(
             target = %snapshot.concept(target).id,
             candidates = plan.candidates,
