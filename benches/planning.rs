@@ -3,11 +3,17 @@
 //! process by `vaardig::planning::synth` (seed 2026). `cargo bench --bench planning` (numbers in
 //! BENCHMARKS.md); sizes can be picked: `cargo bench --bench planning -- 1000 20000`.
 //!
+//! After the plans of each size, SuggestSteppingStones is timed too: the transition graph (built once
+//! per snapshot) and 500 chains between random occupations.
+//!
 //! Every call of `planning::suggest_path` (what `PlanningService.SuggestTrainingPath` calls once per
 //! request, after validation) is timed and p50/p99/max printed. Profiles are realistic: half the
 //! essential skills of a random occupation (and a few of its optional ones); the target is that
 //! occupation half of the time (upskilling) and another random occupation otherwise (a switch).
-//! Start dates alternate between 2023-06-01 (STAP still open) and 2025-01-06.
+//! Start dates rotate between 2022-09-01 (a STAP application window open: every course in the
+//! register starting that year is checked with the funding engine), 2023-06-01 (STAP still valid,
+//! but that window's budget ran out and the 300-grants rule needs a fact a plan cannot know) and
+//! 2025-01-06 (STAP ended).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,7 +25,7 @@ use vaardig::matching::{EvidenceLevel, MatchingIndex, Profile};
 use vaardig::model::{ConceptKind, Date, EducationLevel, Importance};
 use vaardig::ontology::{self, SourceSpec};
 use vaardig::planning::synth::{self, Rng};
-use vaardig::planning::{self, Constraints, PlanRequest};
+use vaardig::planning::{self, Constraints, Objective, PlanRequest, stones};
 
 const SEED: u64 = 2026;
 
@@ -74,6 +80,40 @@ fn request(index: &MatchingIndex, rng: &mut Rng, start: Date) -> PlanRequest {
     }
 }
 
+/// Where the time of one slow request goes: finding the candidates, pricing the survivors of the
+/// first reduction, then each objective (its own reduction and search).
+fn diagnose(index: &MatchingIndex, funding: &FundingEngine, request: &PlanRequest, took: Duration) {
+    let Some(slot) = index.occupation_slot(request.target) else { return };
+    let entry = &index.occupations()[slot];
+    let credits = vaardig::matching::credit::Credits::expand(index, &request.profile.held);
+    let started = Instant::now();
+    let found = planning::candidates::find(index, &entry.requirements, &credits, &request.constraints);
+    let found_in = started.elapsed();
+    let started = Instant::now();
+    let mut asker = planning::FundingAsker::new(funding, &request.person, request.constraints.start);
+    let priced = planning::price_candidates(index, &mut asker, &request.constraints, &entry.requirements, &credits);
+    let priced_in = started.elapsed();
+    let instance = &priced.instance;
+    let target = planning::optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+    let mut parts = Vec::new();
+    for objective in [Objective::Cheapest, Objective::Fastest, Objective::MostComplete] {
+        let reduced = planning::optimise::reduce(instance, objective).len();
+        let started = Instant::now();
+        let choice = planning::optimise::choose(instance, objective, target);
+        let approximate = if choice.bound.is_some() { ", approximate" } else { "" };
+        parts.push(format!("{objective:?} {reduced} items {}{approximate}", ms(started.elapsed())));
+    }
+    println!(
+        "          slow: {} | {} candidates found in {} | {} survive the first reduction (found and priced in {}) | {}",
+        ms(took),
+        found.list.len(),
+        ms(found_in),
+        instance.items.len(),
+        ms(priced_in),
+        parts.join(" · ")
+    );
+}
+
 fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if args.is_empty() { vec![1_000, 10_000, 20_000, 100_000] } else { args };
@@ -104,17 +144,21 @@ fn main() {
 
         let calls = if size >= 100_000 { 300 } else { 500 };
         let mut rng = Rng::new(SEED ^ size as u64);
-        let starts = [Date::new(2023, 6, 1).unwrap(), Date::new(2025, 1, 6).unwrap()];
+        let starts = [Date::new(2022, 9, 1).unwrap(), Date::new(2023, 6, 1).unwrap(), Date::new(2025, 1, 6).unwrap()];
         let mut times = Vec::with_capacity(calls);
+        let mut slowest: Vec<(Duration, PlanRequest)> = Vec::new();
         // Split by whether the optimiser may search exactly (≤ EXACT_LIMIT candidates) or not.
         let (mut exact, mut greedy) = (Vec::new(), Vec::new());
         let (mut candidates, mut steps, mut approximate) = (0usize, 0usize, 0usize);
         for call in 0..calls {
-            let request = request(&index, &mut rng, starts[call % 2]);
+            let request = request(&index, &mut rng, starts[call % 3]);
             let started = Instant::now();
             let plan = planning::suggest_path(&index, &funding, &request).expect("targets are occupations");
             let took = started.elapsed();
             times.push(took);
+            slowest.push((took, request.clone()));
+            slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+            slowest.truncate(3);
             if plan.candidates <= planning::optimise::EXACT_LIMIT {
                 exact.push(took)
             } else {
@@ -137,6 +181,9 @@ fn main() {
             steps as f64 / calls as f64,
             approximate as f64 * 100.0 / (calls * 3) as f64,
         );
+        for (took, request) in &slowest {
+            diagnose(&index, &funding, request, *took);
+        }
         for (name, mut list) in [("≤ EXACT_LIMIT candidates", exact), ("> EXACT_LIMIT candidates", greedy)] {
             if list.is_empty() {
                 continue;
@@ -150,5 +197,53 @@ fn main() {
                 ms(*list.last().unwrap())
             );
         }
+        stepping_stones(&index, &mut rng);
     }
+}
+
+/// SuggestSteppingStones: building the transition graph once (it depends on the register's
+/// prices), then chains between random occupations — from a given occupation, or from the best
+/// fit of a profile holding half of an occupation's requirements.
+fn stepping_stones(index: &MatchingIndex, rng: &mut Rng) {
+    let started = Instant::now();
+    let graph = stones::TransitionGraph::build(index);
+    let built = started.elapsed();
+    let occupations = index.occupations();
+    let mut times = Vec::new();
+    let (mut moves, mut reachable) = (0usize, 0usize);
+    for call in 0..500 {
+        let origin = &occupations[rng.below(occupations.len())];
+        let target = occupations[rng.below(occupations.len())].concept;
+        let (profile, from) = if call % 3 == 0 {
+            let held = origin
+                .requirements
+                .iter()
+                .filter(|_| rng.chance(0.5))
+                .map(|r| Held { skill: r.skill, basis: Basis::Claim(EvidenceLevel::Ungraded) })
+                .collect();
+            (Profile::of(held), None)
+        } else {
+            (Profile::of(Vec::new()), Some(origin.concept))
+        };
+        let started = Instant::now();
+        let Ok(answer) = stones::suggest(index, &graph, &profile, from, target, stones::DEFAULT_MAX_MOVES) else {
+            continue;
+        };
+        times.push(started.elapsed());
+        if let Some(chain) = &answer.chain {
+            reachable += 1;
+            moves += chain.len();
+        }
+    }
+    times.sort();
+    println!(
+        "          stepping stones: graph built in {} | {} chains: p50 {} · p99 {} · max {} | {:.0}% reachable, {:.1} moves on average",
+        ms(built),
+        times.len(),
+        ms(percentile(&times, 0.50)),
+        ms(percentile(&times, 0.99)),
+        ms(*times.last().unwrap()),
+        reachable as f64 * 100.0 / times.len() as f64,
+        moves as f64 / reachable.max(1) as f64,
+    );
 }

@@ -13,6 +13,7 @@ use crate::courses::CourseIndex;
 use crate::funding::FundingEngine;
 use crate::matching::MatchingIndex;
 use crate::ontology::Snapshot;
+use crate::planning::stones::SteppingStones;
 use crate::search::{IndexError, SearchEngine};
 
 /// A snapshot with every engine built on it.
@@ -27,6 +28,8 @@ pub struct Engines {
     pub funding: FundingEngine,
     /// The course finder's per-course columns.
     pub courses: CourseIndex,
+    /// The career-transition graph for stepping stones, built on first use.
+    pub stones: SteppingStones,
 }
 
 impl Engines {
@@ -38,7 +41,7 @@ impl Engines {
         let (matching, funding) = Self::build_graph_engines(&snapshot);
         let search = SearchEngine::build(&snapshot).expect("an in-memory search index always builds");
         let courses = CourseIndex::build(snapshot.clone());
-        Engines { snapshot, search, matching, funding, courses }
+        Engines { snapshot, search, matching, funding, courses, stones: SteppingStones::default() }
     }
 
     /// Builds every engine on `snapshot`, persisting the search index under `index_dir` (reused when
@@ -50,7 +53,7 @@ impl Engines {
             let search = SearchEngine::build_persisted(&snapshot, index_dir)?;
             let (matching, funding) = graph.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             let courses = CourseIndex::build(snapshot.clone());
-            Ok(Engines { snapshot: snapshot.clone(), search, matching, funding, courses })
+            Ok(Engines { snapshot: snapshot.clone(), search, matching, funding, courses, stones: SteppingStones::default() })
         })
     }
 

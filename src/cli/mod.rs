@@ -221,6 +221,9 @@ pub enum Command {
     /// Find courses: free text and/or skills to learn (or a profile's gap for a target occupation),
     /// filters with counts per value, the money per funding scheme or why none.
     Courses(Box<courses::CoursesArgs>),
+    /// Stepping stones: the cheapest chain of career moves from the person's occupation (or the one
+    /// their skills fit best) to a target occupation, each move priced at its estimated training cost.
+    SteppingStones(Box<planning::StonesArgs>),
     /// Write a deterministic synthetic course register (providers and courses teaching neighbouring
     /// skills of the ontology) as a bundle that layers on top of it; for tests and benchmarks.
     SynthRegister {
@@ -317,6 +320,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Eligibility(args) => funding::eligibility(&args),
         Command::Path(args) => planning::path(&args),
         Command::Courses(args) => courses::courses(&args),
+        Command::SteppingStones(args) => planning::stepping_stones(&args),
         Command::SynthRegister { ontology, seed, courses, out } => synth_register(&ontology, seed, courses, &out),
         Command::Profile(args) => profile::profile(&args),
         Command::Advise(args) => advise::advise(&args),

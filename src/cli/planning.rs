@@ -1,6 +1,7 @@
 //! `vaardig path`: a training path to a target occupation for career advisors, against a running
 //! server. The person is built like `gap`/`match` do ([`SkillArgs`]) and the facts like
-//! `eligibility` does; facts not given are unknown, not "no".
+//! `eligibility` does; facts not given are unknown, not "no". `vaardig stepping-stones`: the
+//! cheapest chain of career moves to the target when the direct gap is too large.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -136,6 +137,11 @@ pub fn path_json(r: &pb::SuggestTrainingPathResponse) -> serde_json::Value {
                         "price_cents": s.price_cents,
                         "funding": funding_json(&s.funding),
                         "possible_funding": funding_json(&s.possible_funding),
+                        "declined_funding": s.declined_funding.iter().map(|d| serde_json::json!({
+                            "scheme": id_of(&d.scheme),
+                            "application_date": d.application_date,
+                            "reason": d.reason,
+                        })).collect::<Vec<_>>(),
                         "own_contribution_cents": s.own_contribution_cents,
                         "hours": s.hours,
                         "closes": s.closes.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
@@ -160,6 +166,11 @@ pub fn path_json(r: &pb::SuggestTrainingPathResponse) -> serde_json::Value {
                 "finish_date": o.finish_date,
                 "essential_coverage": o.essential_coverage,
                 "approximate": o.bound.is_some(),
+                "bound": o.bound.as_ref().map(|b| serde_json::json!({
+                    "cost_factor": b.cost_factor,
+                    "objective_lower_bound": b.objective_lower_bound,
+                    "value_upper_bound": b.value_upper_bound,
+                })),
             })
         })
         .collect();
@@ -278,6 +289,20 @@ pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Text) -> String {
                 );
             }
         }
+        // Why public money is not claimed, once per scheme and reason.
+        let mut declined: Vec<(String, &str)> = Vec::new();
+        for d in o.steps.iter().flat_map(|s| &s.declined_funding) {
+            let label = d.scheme.as_ref().map(|c| c.label.clone()).unwrap_or_default();
+            if !declined.iter().any(|(l, r)| *l == label && *r == d.reason) {
+                declined.push((label, &d.reason));
+            }
+        }
+        if !declined.is_empty() {
+            let _ = writeln!(out, "   {}", text.pick("geen subsidie uit:", "no funding from:"));
+            for (label, reason) in declined {
+                let _ = writeln!(out, "     – {label}: {reason}");
+            }
+        }
         if !o.missing_essential.is_empty() {
             let _ = writeln!(out, "   {}", text.pick("blijft open:", "stays open:"));
             for m in &o.missing_essential {
@@ -285,6 +310,168 @@ pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Text) -> String {
                 let _ = writeln!(out, "     ✗ {label} — {}", m.explanation);
             }
         }
+    }
+    let _ = writeln!(out, "\nsnapshot {}", r.snapshot_version);
+    out
+}
+
+/// The person and the target of `vaardig stepping-stones`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StonesArgs {
+    /// The target occupation (id).
+    #[arg(long, value_name = "ID")]
+    pub target: String,
+    /// The occupation the person practises (id). Without it: the one their skills fit best.
+    #[arg(long, value_name = "ID")]
+    pub from: Option<String>,
+    /// The most moves (job changes) the chain may have, 1–10 (default 4).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_moves: u32,
+    #[command(flatten)]
+    pub person: SkillArgs,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+pub fn stepping_stones(args: &StonesArgs) -> Result<(), Failure> {
+    let request = pb::SuggestSteppingStonesRequest {
+        profile: Some(args.person.profile(&args.client)?),
+        from_occupation_id: args.from.clone().unwrap_or_default(),
+        target_occupation_id: args.target.clone(),
+        lang: args.client.lang.clone(),
+        max_moves: args.max_moves,
+    };
+    let response = block_on(async {
+        let mut client = PlanningServiceClient::new(channel(&args.client).await?);
+        client.suggest_stepping_stones(request).await.map(|r| r.into_inner()).map_err(status_failure)
+    })?;
+    if args.client.json {
+        print_json(&stones_json(&response));
+    } else {
+        print!("{}", stones_text(&response, Text::new(&args.client.lang)));
+    }
+    Ok(())
+}
+
+fn stone_json(s: &pb::SteppingStone) -> serde_json::Value {
+    let cost = s.cost.unwrap_or_default();
+    serde_json::json!({
+        "from": id_of(&s.from),
+        "from_label": s.from.as_ref().map(|c| c.label.clone()).unwrap_or_default(),
+        "to": id_of(&s.to),
+        "to_label": s.to.as_ref().map(|c| c.label.clone()).unwrap_or_default(),
+        "transition_score": s.transition_score,
+        "estimated_cost_cents": cost.estimated_cost_cents,
+        "unteachable_essential": cost.unteachable_essential,
+        "essential_to_learn": s.essential_to_learn.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+    })
+}
+
+/// The answer as JSON: ids for occupations and skills, money in cents.
+pub fn stones_json(r: &pb::SuggestSteppingStonesResponse) -> serde_json::Value {
+    let total = r.total.unwrap_or_default();
+    serde_json::json!({
+        "version": r.snapshot_version,
+        "start": concept_json(&r.start),
+        "start_basis": r.start_basis,
+        "start_coverage": r.start_coverage,
+        "target": concept_json(&r.target),
+        "reachable": r.reachable,
+        "steps": r.steps.iter().map(stone_json).collect::<Vec<_>>(),
+        "total_estimated_cost_cents": total.estimated_cost_cents,
+        "total_unteachable_essential": total.unteachable_essential,
+        "direct": r.direct.as_ref().map(stone_json),
+        "direct_is_transition": r.direct_is_transition,
+    })
+}
+
+/// The answer as readable text: the chain as a table, then the direct move for comparison.
+pub fn stones_text(r: &pb::SuggestSteppingStonesResponse, text: Text) -> String {
+    let english = text.pick("nl", "en") == "en";
+    let money = |cents: i64| {
+        let value = u64::try_from(cents).unwrap_or(0);
+        if english { euro_en(value) } else { euro_nl(value) }
+    };
+    let label = |c: &Option<pb::ConceptRef>| c.as_ref().map(|c| c.label.clone()).unwrap_or_default();
+    let cost_words = |cost: Option<pb::MoveCost>| {
+        let cost = cost.unwrap_or_default();
+        let mut words = money(cost.estimated_cost_cents);
+        if cost.unteachable_essential > 0 {
+            let _ = write!(
+                words,
+                " + {} {}",
+                cost.unteachable_essential,
+                text.pick("vaardigheden zonder opleiding", "skills no course teaches")
+            );
+        }
+        words
+    };
+    let mut out = String::new();
+    let basis = match r.start_basis.as_str() {
+        "best_fit" => format!(
+            " ({} {})",
+            text.pick("past het best bij het profiel:", "fits the profile best:"),
+            percent(r.start_coverage)
+        ),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "{} {}{basis} → {}",
+        text.pick("Opstapberoepen van", "Stepping stones from"),
+        label(&r.start),
+        label(&r.target)
+    );
+    if !r.reachable {
+        let _ = writeln!(
+            out,
+            "   {}",
+            text.pick(
+                "geen keten van beroepsovergangen bereikt het doelberoep binnen het aantal stappen",
+                "no chain of career transitions reaches the target within the number of moves"
+            )
+        );
+    } else if r.steps.is_empty() {
+        let _ = writeln!(out, "   {}", text.pick("het startberoep is het doelberoep", "the start is the target"));
+    } else {
+        let _ = writeln!(
+            out,
+            "     | {} | {} | {} | {} | {} |",
+            text.pick("stap", "move"),
+            text.pick("naar", "to"),
+            text.pick("overlap", "overlap"),
+            text.pick("geschatte opleidingskosten", "estimated training cost"),
+            text.pick("te leren (essentieel)", "to learn (essential)"),
+        );
+        let _ = writeln!(out, "     |---|---|---|---|---|");
+        for (n, s) in r.steps.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "     | {} | {} | {} | {} | {} |",
+                n + 1,
+                label(&s.to),
+                percent(s.transition_score),
+                cost_words(s.cost),
+                s.essential_to_learn.len()
+            );
+        }
+        let _ = writeln!(out, "   {} {}", text.pick("totaal:", "total:"), cost_words(r.total));
+    }
+    if let Some(direct) = &r.direct {
+        let transition = if r.direct_is_transition {
+            text.pick("een gangbare overstap", "a common transition")
+        } else {
+            text.pick("geen gangbare overstap", "not a common transition")
+        };
+        let _ = writeln!(
+            out,
+            "   {} {} · {} {} · {}",
+            text.pick("rechtstreeks:", "directly:"),
+            cost_words(direct.cost),
+            direct.essential_to_learn.len(),
+            text.pick("essentiële vaardigheden te leren", "essential skills to learn"),
+            transition
+        );
     }
     let _ = writeln!(out, "\nsnapshot {}", r.snapshot_version);
     out

@@ -333,6 +333,42 @@ pub fn evaluate(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
     evaluation
 }
 
+/// The best decision any course could get from `scheme` for this person on `application.date`,
+/// judged on the conditions that read no fact of the course: NOT_ELIGIBLE when one of them fails,
+/// UNKNOWN when none fails but one is unknown, else ELIGIBLE (the course then decides). The
+/// training-path planner asks this once per application date instead of evaluating every course.
+pub fn best_decision_for_any_course(scheme: Scheme<'_>, person: &PersonFacts, application: &Application) -> Decision {
+    let facts = Facts { person: person.clone(), application: application.clone(), course: None };
+    let trace: Vec<TraceEntry> = scheme
+        .rules
+        .conditions
+        .iter()
+        .filter(|c| !reads_course_facts(&c.test))
+        .map(|c| entry(c, check(c, scheme, &facts)))
+        .collect();
+    decide(&trace)
+}
+
+/// Whether [`check`] reads the course's facts for `test`: every test it does not answer from the
+/// person, the date, the scheme or the application hands over to `course_check`.
+fn reads_course_facts(test: &Test) -> bool {
+    !matches!(
+        test,
+        Test::DateWithinValidity
+            | Test::AgeBetween { .. }
+            | Test::LabourMarketTie
+            | Test::LabourStatusAny(_)
+            | Test::MaxEducationLevel(_)
+            | Test::MinEducationLevel(_)
+            | Test::HasStartkwalificatie(_)
+            | Test::NotExcludedBy(_)
+            | Test::ApprovalBy(_)
+            | Test::AnnualCapNotReached
+            | Test::ApplicationWindowOpen
+            | Test::MaxGrantsPerCourse(_)
+    )
+}
+
 /// Evaluates without counterfactuals: the decision, trace and amounts alone (the course finder
 /// decides many courses per request and needs no counterfactuals for them).
 pub fn core(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {

@@ -220,6 +220,20 @@ impl FundingEngine {
         Ok(evaluate::evaluate(evaluate::Scheme { validity: details.validity, rules }, &facts))
     }
 
+    /// The best decision any course could get from `scheme` for `person` on `application.date`
+    /// (see [`evaluate::best_decision_for_any_course`]); NOT_ELIGIBLE for a scheme without rules.
+    pub fn best_decision_for_any_course(
+        &self,
+        scheme: ConceptIdx,
+        person: &PersonFacts,
+        application: &Application,
+    ) -> Decision {
+        let Some(details) = self.details(scheme) else { return Decision::NotEligible };
+        let Some(rules) = details.rules.as_deref() else { return Decision::NotEligible };
+        let scheme = evaluate::Scheme { validity: details.validity, rules };
+        evaluate::best_decision_for_any_course(scheme, person, application)
+    }
+
     /// What `scheme` pays of `cost_cents` on `date`, given what it already granted the person in
     /// that calendar year: the amount alone, without checking the person or the course. `None`
     /// when the scheme is not valid on `date`, has no rules, or no amount rule in force then.

@@ -7,17 +7,21 @@
 //! profile does not already cover comes along as an item of its own; a prerequisite skill the
 //! profile does not hold is taught by the cheapest fitting course that teaches it.
 //!
-//! Credit reuses the matching engine: a course's skills become [`Held`] skills — certified at the
-//! credential's level when it leads to a credential, else assessed — and [`Credits::expand`] gives
-//! the very credit ComputeSkillGap would give. An EVC procedure certifies only skills the person
-//! already shows (it validates prior learning; it teaches nothing), so it lifts partial credit to
-//! full credit, often cheaper and faster than a course.
+//! Credit reuses the matching engine: a course's skills count as held — certified at the
+//! credential's level when it leads to a credential, else assessed — and get the very credit
+//! [`Credits::expand`] (and so ComputeSkillGap) would give them, found from the requirement side
+//! through the matching index's inverse links, so only links ending in the gap are touched. An EVC
+//! procedure certifies only skills the person already shows (it validates prior learning; it
+//! teaches nothing), so it lifts partial credit to full credit, often cheaper and faster than a
+//! course.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 use crate::matching::credit::Credits;
 use crate::matching::index::Requirement;
-use crate::matching::profile::{Basis, Held};
+use crate::matching::profile::Basis;
+use crate::matching::scoring::EXACT_FACTOR;
 use crate::matching::{EvidenceLevel, MatchingIndex};
 use crate::model::{ConceptKind, CourseDetails, CredentialKind, Date, Details, RelationKind, Status};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
@@ -80,6 +84,26 @@ fn credentials(snapshot: &Snapshot, course: ConceptIdx) -> Vec<(ConceptIdx, Cred
         .collect()
 }
 
+/// The weight of what a course proves about the skills it teaches, and whether it is an EVC
+/// procedure: certified at the credential's level when it leads to one (an EVC ervaringscertificaat
+/// at the EVC level), else assessed.
+fn course_evidence(snapshot: &Snapshot, course: ConceptIdx) -> (f64, bool) {
+    let creds = credentials(snapshot, course);
+    let evc = creds.iter().any(|(_, k)| *k == CredentialKind::EvcErvaringscertificaat);
+    let basis = match creds.first() {
+        Some((credential, kind)) => Basis::Certified {
+            credential: *credential,
+            level: if *kind == CredentialKind::EvcErvaringscertificaat {
+                EvidenceLevel::Evc
+            } else {
+                EvidenceLevel::Credential
+            },
+        },
+        None => Basis::Claim(EvidenceLevel::Assessed),
+    };
+    (basis.weight(), evc)
+}
+
 /// Whether a course fits the constraints; `None` when it does, else why not.
 fn fits(details: &CourseDetails, constraints: &Constraints) -> bool {
     if !constraints.modes.is_empty() && !constraints.modes.contains(&details.delivery) {
@@ -114,17 +138,35 @@ pub fn find(
         .map(|r| GapRequirement { requirement: *r, base: credits.get(r.skill).map_or(0.0, |c| c.value) })
         .filter(|g| g.base < FULL_CREDIT)
         .collect();
-    let gap_position: HashMap<ConceptIdx, u32> =
-        gap.iter().enumerate().map(|(i, g)| (g.requirement.skill, i as u32)).collect();
 
-    // Courses crediting a gap skill: through the skill itself or any skill that credits it.
-    let mut teaching: BTreeSet<ConceptIdx> = BTreeSet::new();
-    for g in &gap {
-        let mut sources = vec![g.requirement.skill];
-        sources.extend(index.creditors(g.requirement.skill).iter().map(|l| l.skill));
-        for skill in sources {
-            for view in snapshot.relations(skill, Dir::Incoming, Some(RelationKind::Teaches)) {
-                teaching.insert(view.other);
+    // Credit per course and gap position, above the base, found from the requirement side: a
+    // course teaching skill `s` gives requirement `r` the credit factor(s → r) × the weight of the
+    // course's evidence, exactly what `Credits::expand` of the course's skills would give `r`, but
+    // touching only the links that end in the gap (a register of 100,000 courses has thousands of
+    // courses near a gap, each teaching skills with hundreds of links).
+    let mut evidence: HashMap<ConceptIdx, (f64, bool)> = HashMap::new();
+    let mut credit: BTreeMap<ConceptIdx, Vec<(u32, f64)>> = BTreeMap::new();
+    for (position, g) in gap.iter().enumerate() {
+        let skill = g.requirement.skill;
+        let sources =
+            std::iter::once((skill, EXACT_FACTOR)).chain(index.creditors(skill).iter().map(|l| (l.skill, l.factor)));
+        for (source, factor) in sources {
+            for view in snapshot.relations(source, Dir::Incoming, Some(RelationKind::Teaches)) {
+                let course = view.other;
+                let (weight, evc) = *evidence.entry(course).or_insert_with(|| course_evidence(snapshot, course));
+                // An EVC procedure certifies only what the person already shows.
+                if evc && credits.get(source).is_none() {
+                    continue;
+                }
+                let value = factor * weight;
+                if value <= g.base {
+                    continue;
+                }
+                let list = credit.entry(course).or_default();
+                match list.iter_mut().find(|(p, _)| *p == position as u32) {
+                    Some(entry) => entry.1 = entry.1.max(value),
+                    None => list.push((position as u32, value)),
+                }
             }
         }
     }
@@ -138,37 +180,9 @@ pub fn find(
         snapshot.lookup(&details.provider)?;
         fits(details, constraints).then_some(details)
     };
-
-    // Credit per gap position that a course gives, above the base.
     let credit_of = |course: ConceptIdx| -> (Vec<(u32, f64)>, bool) {
-        let creds = credentials(snapshot, course);
-        let evc = creds.iter().any(|(_, k)| *k == CredentialKind::EvcErvaringscertificaat);
-        let basis = match creds.first() {
-            Some((credential, kind)) => Basis::Certified {
-                credential: *credential,
-                level: if *kind == CredentialKind::EvcErvaringscertificaat {
-                    EvidenceLevel::Evc
-                } else {
-                    EvidenceLevel::Credential
-                },
-            },
-            None => Basis::Claim(EvidenceLevel::Assessed),
-        };
-        let held: Vec<Held> = snapshot
-            .relations(course, Dir::Outgoing, Some(RelationKind::Teaches))
-            .into_iter()
-            .map(|view| view.other)
-            .filter(|skill| !evc || credits.get(*skill).is_some())
-            .map(|skill| Held { skill, basis })
-            .collect();
-        let taught = Credits::expand(index, &held);
-        let mut list: Vec<(u32, f64)> = taught
-            .iter()
-            .filter_map(|(skill, c)| {
-                let position = *gap_position.get(&skill)?;
-                (c.value > gap[position as usize].base).then_some((position, c.value))
-            })
-            .collect();
+        let evc = evidence.get(&course).is_some_and(|(_, evc)| *evc);
+        let mut list = credit.get(&course).cloned().unwrap_or_default();
         list.sort_by_key(|(p, _)| *p);
         (list, evc)
     };
@@ -176,11 +190,8 @@ pub fn find(
     let mut filtered_out = BTreeSet::new();
     // Chosen courses and their prerequisite courses, by concept.
     let mut chosen: BTreeMap<ConceptIdx, (Vec<(u32, f64)>, bool)> = BTreeMap::new();
-    for &course in &teaching {
+    for &course in credit.keys() {
         let (list, evc) = credit_of(course);
-        if list.is_empty() {
-            continue;
-        }
         if usable(course).is_none() {
             filtered_out.extend(list.iter().map(|(p, _)| *p));
             continue;
@@ -234,17 +245,34 @@ pub fn find(
         prerequisites.insert(course, needs);
     }
 
-    // Topological order (Kahn, lowest concept first); courses in cycles or with dropped
-    // prerequisites are left out.
+    // Topological order (Kahn, lowest ready concept first); courses in cycles or with dropped
+    // prerequisites never become ready and are left out.
+    let mut waiting: HashMap<ConceptIdx, usize> = HashMap::new();
+    let mut dependants: HashMap<ConceptIdx, Vec<ConceptIdx>> = HashMap::new();
+    let mut ready: BinaryHeap<Reverse<ConceptIdx>> = BinaryHeap::new();
+    for (&course, needs) in &prerequisites {
+        if dropped.contains(&course) {
+            continue;
+        }
+        waiting.insert(course, needs.len());
+        for &p in needs {
+            dependants.entry(p).or_default().push(course);
+        }
+        if needs.is_empty() {
+            ready.push(Reverse(course));
+        }
+    }
     let mut order: Vec<ConceptIdx> = Vec::new();
-    let mut placed: BTreeSet<ConceptIdx> = BTreeSet::new();
-    loop {
-        let next = prerequisites.iter().find(|(c, needs)| {
-            !placed.contains(*c) && !dropped.contains(*c) && needs.iter().all(|p| placed.contains(p))
-        });
-        let Some((&course, _)) = next else { break };
-        placed.insert(course);
+    while let Some(Reverse(course)) = ready.pop() {
         order.push(course);
+        for &dependant in dependants.get(&course).into_iter().flatten() {
+            if let Some(left) = waiting.get_mut(&dependant) {
+                *left -= 1;
+                if *left == 0 {
+                    ready.push(Reverse(dependant));
+                }
+            }
+        }
     }
     let position: HashMap<ConceptIdx, u32> = order.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
     let list: Vec<Candidate> = order
@@ -267,32 +295,24 @@ pub fn quanta(weight: f64) -> u64 {
 }
 
 impl Candidates {
-    /// The optimiser's view: gains in quanta, own-cost estimates, durations.
-    pub fn instance(
-        &self,
-        snapshot: &Snapshot,
-        own_cost: impl Fn(ConceptIdx) -> u64,
-        weeks: impl Fn(&CourseDetails) -> u32,
-    ) -> Instance {
+    /// The optimiser's view: gains in quanta, the cost `cost` gives per course, durations.
+    pub fn instance(&self, snapshot: &Snapshot, mut cost: impl FnMut(ConceptIdx) -> u64) -> Instance {
         let items = self
             .list
             .iter()
-            .map(|c| {
-                let details = course_details(snapshot, c.course);
-                Item {
-                    gains: c
-                        .credits
-                        .iter()
-                        .map(|&(p, value)| {
-                            let g = &self.gap[p as usize];
-                            (p, quanta(g.requirement.weight * (value - g.base)))
-                        })
-                        .filter(|(_, q)| *q > 0)
-                        .collect(),
-                    cost: own_cost(c.course),
-                    weeks: details.map_or(0, &weeks),
-                    prerequisites: c.prerequisites.clone(),
-                }
+            .map(|c| Item {
+                gains: c
+                    .credits
+                    .iter()
+                    .map(|&(p, value)| {
+                        let g = &self.gap[p as usize];
+                        (p, quanta(g.requirement.weight * (value - g.base)))
+                    })
+                    .filter(|(_, q)| *q > 0)
+                    .collect(),
+                cost: cost(c.course),
+                weeks: course_details(snapshot, c.course).map_or(0, |d| d.weeks),
+                prerequisites: c.prerequisites.clone(),
             })
             .collect();
         Instance { requirements: self.gap.len(), items }

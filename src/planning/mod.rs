@@ -1,16 +1,26 @@
 //! Training paths: which courses, credential procedures and funding close the gap between a
 //! person and a target occupation, in which order and which years.
 //!
-//! [`suggest_path`] works in three steps:
+//! [`suggest_path`] works in four steps:
 //!
 //! 1. [`candidates`] — the essential requirements the profile does not meet (the matching engine's
 //!    credit, so a plan and ComputeSkillGap agree), and the courses that fit the constraints and
 //!    credit at least one of them, with their prerequisites, in topological order.
-//! 2. [`optimise`] — three choices over the candidates: the most complete, the cheapest for the
-//!    person and the fastest (the latter two reaching [`GOOD_ENOUGH_SHARE`] of the most reachable
-//!    value). Exact up to 40 candidates, a greedy with a reported bound beyond.
-//! 3. [`schedule`] — dates, calendar years and funding per step: public schemes through the
-//!    funding engine within their yearly caps, then the employer budget, then own money.
+//! 2. [`price_candidates`] — the person's own cost per course. Asking the funding engine is the
+//!    expensive part, so a first [`optimise::reduce_with_cost_bounds`] drops the courses beaten
+//!    even with the least they could cost (price less what the schemes' amount rules could pay),
+//!    and the engine is asked once per application date whether any course can be eligible then.
+//! 3. [`optimise`] — three choices over the priced candidates: the most complete, the cheapest for
+//!    the person and the fastest (the latter two reaching [`GOOD_ENOUGH_SHARE`] of the most
+//!    reachable value). A safe dominance reduction per objective, then an exact branch and bound
+//!    up to 40 remaining candidates, a greedy beyond; an answer not proven optimal carries a bound
+//!    certified for the request.
+//! 4. [`schedule`] — dates, calendar years and funding per step: public schemes through the
+//!    funding engine within their yearly caps (possible money counted too), then the employer
+//!    budget, then own money; schemes that pay nothing say why.
+//!
+//! When the gap is too large to close in one go, [`stones`] finds the cheapest chain of career
+//! transitions (stepping stones) from the person's occupation to the target.
 //!
 //! Everything is deterministic: the same request on the same snapshot gives the same plan. Person
 //! facts and profiles live only for the call and are never stored or logged.
@@ -18,18 +28,19 @@
 pub mod candidates;
 pub mod optimise;
 pub mod schedule;
+pub mod stones;
 pub mod synth;
 
 use std::collections::BTreeSet;
 
-use crate::funding::{Application, Decision, FundingEngine, PersonFacts};
+use crate::funding::{Decision, FundingEngine, PersonFacts};
 use crate::matching::credit::Credits;
 use crate::matching::{MatchingIndex, Profile};
 use crate::model::{ConceptKind, Date, Delivery, RelationKind};
 use crate::ontology::{ConceptIdx, Dir};
 
 pub use optimise::{Bound, Objective};
-pub use schedule::{Funding, Unplaced};
+pub use schedule::{Declined, Funding, FundingAsker, Unplaced};
 
 /// The longest horizon a plan may have.
 pub const MAX_HORIZON_YEARS: u32 = 10;
@@ -124,8 +135,11 @@ pub struct Step {
     pub funding: Vec<Funding>,
     pub own_contribution_cents: u64,
     pub hours: u32,
-    /// Public money that depends on facts not given: (scheme id, at most).
-    pub possible_funding: Vec<(String, u64)>,
+    /// Public money that depends on facts not given (at most this much); counted against the
+    /// yearly caps like a grant.
+    pub possible_funding: Vec<Funding>,
+    /// Public schemes that pay nothing for this step, with the funding engine's reason.
+    pub declined_funding: Vec<Declined>,
     /// Later steps that need this one.
     pub needed_for: Vec<ConceptIdx>,
 }
@@ -179,33 +193,112 @@ pub struct PlanRequest {
     pub constraints: Constraints,
 }
 
-/// The public money a course could get alone, in its first start year: the optimiser's estimate of
-/// the person's own cost (the schedule then decides the real split within the yearly caps).
-fn own_cost_estimate(
-    funding: &FundingEngine,
-    schemes: &[ConceptIdx],
-    course: ConceptIdx,
-    details: &crate::model::CourseDetails,
-    request: &PlanRequest,
-) -> u64 {
-    let c = &request.constraints;
-    let Some(start) = candidates::next_start(details, c.start, c.horizon_end()) else { return details.price_cents };
-    let mut left = details.price_cents;
-    for &scheme in schemes {
-        let application = Application {
-            date: c.start.max(Date::new(start.year(), 1, 1).unwrap_or(start)).min(start),
-            programme_year: None,
-            course_grants_so_far: None,
-            approval: None,
+/// The day the optimiser assumes a course's funding is applied for: its first start within the
+/// horizon, applied for on the first of January of that year or the plan start, whichever is later.
+fn estimate_dates(details: &crate::model::CourseDetails, c: &Constraints) -> Option<(Date, Date)> {
+    let start = candidates::next_start(details, c.start, c.horizon_end())?;
+    let application = c.start.max(Date::new(start.year(), 1, 1).unwrap_or(start)).min(start);
+    Some((start, application))
+}
+
+/// Prices candidates for one request: the person's own cost per course, estimated alone in its
+/// first start year (the schedule then decides the real split within the yearly caps).
+struct Pricer<'a, 'b> {
+    asker: &'b mut FundingAsker<'a>,
+    schemes: &'b [ConceptIdx],
+    constraints: &'b Constraints,
+}
+
+impl Pricer<'_, '_> {
+    /// At most what the public schemes pay for the course alone: their amount rules on the
+    /// application date, without checking the course. `price − this` is a lower bound on the own
+    /// cost that needs no per-course eligibility check. A scheme that no course can get then (not
+    /// valid, no window open, the person outside its rules) pays nothing.
+    fn public_money_at_most(&mut self, details: &crate::model::CourseDetails) -> u64 {
+        let Some((_, date)) = estimate_dates(details, self.constraints) else { return 0 };
+        let mut left = details.price_cents;
+        for &scheme in self.schemes {
+            if self.asker.best_case(scheme, date) == Decision::Eligible {
+                left -= self.asker.funding.amount_for(scheme, date, left, 0).map_or(0, |a| a.scheme_cents.min(left));
+            }
+        }
+        details.price_cents - left
+    }
+
+    /// The own cost: the price less what every public scheme the funding engine finds ELIGIBLE for
+    /// the course alone pays.
+    fn own_cost(&mut self, course: ConceptIdx, details: &crate::model::CourseDetails) -> u64 {
+        let Some((start, date)) = estimate_dates(details, self.constraints) else {
+            return details.price_cents;
         };
-        if let Ok(evaluation) =
-            funding.evaluate(scheme, Some(course), Some(start), Some(left), &request.person, &application)
-            && evaluation.decision == Decision::Eligible
+        let mut left = details.price_cents;
+        for &scheme in self.schemes {
+            if left > 0 && self.asker.best_case(scheme, date) == Decision::Eligible {
+                let answer = self.asker.ask(scheme, course, start, date, left, 0);
+                if answer.decision == Decision::Eligible {
+                    left -= answer.amount_cents;
+                }
+            }
+        }
+        left
+    }
+}
+
+/// The optimiser's instance for a request: the candidates that survive dominance, priced.
+pub struct Priced {
+    pub found: candidates::Candidates,
+    /// Items are the surviving candidates, with their own-cost estimates.
+    pub instance: optimise::Instance,
+    /// Per item of `instance`, its position in `found.list`.
+    pub positions: Vec<u32>,
+}
+
+/// Finds and prices the candidates of a request. Pricing asks the funding engine per course, which
+/// is the expensive part of a plan, so it is done only for candidates that survive a first
+/// dominance reduction on cost bounds (at most the price, at least the price less what the public
+/// schemes' amount rules could pay): a course beaten even then can never be part of an optimum.
+pub fn price_candidates(
+    index: &MatchingIndex,
+    asker: &mut FundingAsker<'_>,
+    constraints: &Constraints,
+    requirements: &[crate::matching::index::Requirement],
+    credits: &Credits,
+) -> Priced {
+    let snapshot = index.snapshot();
+    let found = candidates::find(index, requirements, credits, constraints);
+    let schemes = schedule::public_schemes(asker.funding, snapshot);
+    let mut pricer = Pricer { asker, schemes: &schemes, constraints };
+    let details = |course| candidates::course_details(snapshot, course);
+    let upper = found.instance(snapshot, |course| details(course).map_or(0, |d| d.price_cents));
+    let lower: Vec<u64> = found
+        .list
+        .iter()
+        .map(|c| details(c.course).map_or(0, |d| d.price_cents - pricer.public_money_at_most(d)))
+        .collect();
+    let positions = optimise::reduce_with_cost_bounds(&upper, &lower);
+    let mut instance = upper.subset(&positions);
+    for (item, &position) in instance.items.iter_mut().zip(&positions) {
+        let course = found.list[position as usize].course;
+        if lower[position as usize] < item.cost
+            && let Some(d) = details(course)
         {
-            left -= evaluation.amounts.map_or(0, |a| a.scheme_cents.min(left));
+            item.cost = pricer.own_cost(course, d);
         }
     }
-    left
+    Priced { found, instance, positions }
+}
+
+/// How often an option is optimised again without the courses its schedule could not place.
+const RESCHEDULE_ROUNDS: usize = 3;
+
+/// The items of `instance` that are not excluded and whose prerequisites are all kept (items are
+/// in topological order, so one pass suffices).
+fn without_excluded(instance: &optimise::Instance, excluded: &BTreeSet<u32>) -> Vec<u32> {
+    let mut kept = vec![false; instance.items.len()];
+    for (i, item) in instance.items.iter().enumerate() {
+        kept[i] = !excluded.contains(&(i as u32)) && item.prerequisites.iter().all(|p| kept[*p as usize]);
+    }
+    (0..instance.items.len() as u32).filter(|&i| kept[i as usize]).collect()
 }
 
 /// Suggests training paths from `request.profile` to the target occupation.
@@ -216,16 +309,10 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
         .ok_or_else(|| PlanError::NotAnOccupation(snapshot.concept(request.target).id.to_string()))?;
     let entry = &index.occupations()[slot];
     let credits = Credits::expand(index, &request.profile.held);
-    let found = candidates::find(index, &entry.requirements, &credits, &request.constraints);
+    let mut asker = FundingAsker::new(funding, &request.person, request.constraints.start);
+    let Priced { found, instance, positions } =
+        price_candidates(index, &mut asker, &request.constraints, &entry.requirements, &credits);
     let schemes = schedule::public_schemes(funding, snapshot);
-    let instance = found.instance(
-        snapshot,
-        |course| match candidates::course_details(snapshot, course) {
-            Some(details) => own_cost_estimate(funding, &schemes, course, details, request),
-            None => 0,
-        },
-        |details| details.weeks,
-    );
     let essential: Vec<_> =
         entry.requirements.iter().filter(|r| r.importance == crate::model::Importance::Essential).collect();
     let essential_weight: f64 = essential.iter().map(|r| r.weight).sum();
@@ -244,21 +331,42 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
         }
     };
 
-    let max_value = instance.max_value();
-    let target = optimise::target(max_value, GOOD_ENOUGH_SHARE);
+    let target = optimise::target(instance.max_value(), GOOD_ENOUGH_SHARE);
     let mut options = Vec::new();
     for kind in [Objective::Cheapest, Objective::Fastest, Objective::MostComplete] {
-        let choice = optimise::choose(&instance, kind, target);
-        let chosen: Vec<(u32, ConceptIdx, Vec<u32>)> = choice
-            .items
-            .iter()
-            .map(|&i| {
-                let c = &found.list[i as usize];
-                (i, c.course, c.prerequisites.clone())
-            })
-            .collect();
-        let (scheduled, unplaced) =
-            schedule::schedule(snapshot, funding, &schemes, &chosen, &request.constraints, &request.person);
+        // The optimiser knows prices, weeks and prerequisites, not start dates, hours per week or
+        // the horizon: a chosen course the schedule cannot place is left out and the objective is
+        // optimised again without it, a few rounds at most, so that an option is judged by what
+        // can really be scheduled (otherwise "most complete" could end below the cheapest).
+        let mut excluded: BTreeSet<u32> = BTreeSet::new();
+        let mut round = 0;
+        let (choice, scheduled, unplaced) = loop {
+            round += 1;
+            let keep = without_excluded(&instance, &excluded);
+            let available = instance.subset(&keep);
+            let mut choice = optimise::choose(&available, kind, target.min(available.max_value()));
+            for item in &mut choice.items {
+                *item = keep[*item as usize];
+            }
+            let chosen: Vec<(u32, ConceptIdx, Vec<u32>)> = choice
+                .items
+                .iter()
+                .map(|&i| {
+                    let position = positions[i as usize];
+                    let c = &found.list[position as usize];
+                    (position, c.course, c.prerequisites.clone())
+                })
+                .collect();
+            let (scheduled, unplaced) =
+                schedule::schedule(snapshot, &mut asker, &schemes, &chosen, &request.constraints);
+            if unplaced.is_empty() || round == RESCHEDULE_ROUNDS {
+                break (choice, scheduled, unplaced);
+            }
+            let unplaced_candidates: BTreeSet<u32> = unplaced.iter().map(|(i, _)| *i).collect();
+            excluded.extend(
+                (0..instance.items.len() as u32).filter(|&i| unplaced_candidates.contains(&positions[i as usize])),
+            );
+        };
         let unplaced_positions: BTreeSet<u32> =
             unplaced.iter().flat_map(|(i, _)| found.list[*i as usize].credits.iter().map(|(p, _)| *p)).collect();
 
@@ -297,7 +405,8 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
                 funding: s.funding.clone(),
                 own_contribution_cents: s.own_cents,
                 hours: s.hours,
-                possible_funding: s.unknown_funding.clone(),
+                possible_funding: s.possible_funding.clone(),
+                declined_funding: s.declined.clone(),
                 needed_for,
             });
         }
@@ -341,6 +450,18 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
             essential_coverage: crate::matching::scoring::ratio(after_weight, essential_weight),
             bound: choice.bound,
         });
+    }
+    // "Most complete" is a promise: when scheduling left another option closing more of the gap,
+    // that plan is the most complete one.
+    let best = options
+        .iter()
+        .filter(|o| o.kind != Objective::MostComplete)
+        .max_by(|a, b| a.essential_coverage.total_cmp(&b.essential_coverage))
+        .cloned();
+    if let (Some(best), Some(complete)) = (best, options.iter_mut().find(|o| o.kind == Objective::MostComplete))
+        && best.essential_coverage > complete.essential_coverage + 1e-9
+    {
+        *complete = PlanOption { kind: Objective::MostComplete, ..best };
     }
     Ok(Plan {
         target: request.target,

@@ -1,9 +1,10 @@
-//! `vaardig.v1.PlanningService`: training paths.
+//! `vaardig.v1.PlanningService`: training paths and stepping stones.
 //!
-//! The handler validates the request into a [`PlanRequest`] (collecting every bad field: unknown
-//! ids, negative budgets, a horizon over ten years), calls [`planning::suggest_path`] once and
-//! converts the plan back. Profiles and person facts are never logged: only the target id and
-//! counts are.
+//! SuggestTrainingPath validates the request into a [`PlanRequest`] (collecting every bad field:
+//! unknown ids, negative budgets, a horizon over ten years), calls [`planning::suggest_path`] once
+//! on a blocking thread (tens of milliseconds on a large register) and converts the plan back. SuggestSteppingStones validates the occupations and the profile and
+//! calls [`stones::suggest`] on a blocking thread (the transition graph is built on first use).
+//! Profiles and person facts are never logged: only the target id and counts are.
 
 use std::sync::Arc;
 
@@ -14,7 +15,8 @@ use super::error::{Violations, invalid};
 use super::matching::{profile_input, resolve};
 use crate::engine::LiveEngines;
 use crate::model::{ConceptKind, Date, Delivery};
-use crate::planning::{self, Constraints, Objective, PlanRequest};
+use crate::ontology::{ConceptIdx, Snapshot};
+use crate::planning::{self, Constraints, Objective, PlanRequest, stones};
 use crate::proto::v1 as pb;
 use crate::proto::v1::planning_service_server::PlanningService;
 
@@ -46,6 +48,27 @@ fn cents(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
+/// The occupation an id field names; a violation when it is missing, unknown or not an occupation.
+fn occupation(snapshot: &Snapshot, raw: &str, field: &str, violations: &mut Violations) -> Option<ConceptIdx> {
+    let id = convert::id(raw, field, violations)?;
+    match snapshot.lookup(&id) {
+        Some(idx) if snapshot.concept(idx).kind == ConceptKind::Occupation => Some(idx),
+        Some(idx) => {
+            violations.add(field, format!("`{id}` is a {}, not an occupation", snapshot.concept(idx).kind));
+            None
+        }
+        None => {
+            violations.add(field, format!("unknown occupation `{id}`"));
+            None
+        }
+    }
+}
+
+/// The wire form of a move's cost.
+fn move_cost(cost: stones::Cost) -> pb::MoveCost {
+    pb::MoveCost { estimated_cost_cents: cents(cost.cents), unteachable_essential: cost.unteachable }
+}
+
 fn money(raw: i64, field: &str, violations: &mut Violations) -> u64 {
     if raw < 0 {
         violations.add(field, format!("must be ≥ 0 cents, not {raw}"));
@@ -70,23 +93,7 @@ impl PlanningService for PlanningApi {
         let snapshot = &*engines.snapshot;
         let mut violations = Violations::default();
         let lang = convert::lang(&request.lang, "lang", &mut violations);
-        let target = match convert::id(&request.target_occupation_id, "target_occupation_id", &mut violations) {
-            Some(id) => match snapshot.lookup(&id) {
-                Some(idx) if snapshot.concept(idx).kind == ConceptKind::Occupation => Some(idx),
-                Some(idx) => {
-                    violations.add(
-                        "target_occupation_id",
-                        format!("`{id}` is a {}, not an occupation", snapshot.concept(idx).kind),
-                    );
-                    None
-                }
-                None => {
-                    violations.add("target_occupation_id", format!("unknown occupation `{id}`"));
-                    None
-                }
-            },
-            None => None,
-        };
+        let target = occupation(snapshot, &request.target_occupation_id, "target_occupation_id", &mut violations);
         let start = if request.start_date.is_empty() {
             violations.add("start_date", "required (YYYY-MM-DD)");
             None
@@ -168,6 +175,11 @@ impl PlanningService for PlanningApi {
         let english = lang == "en";
         let r = |idx| convert::concept_ref(snapshot, idx, &lang);
         let scheme_ref = |id: &str| snapshot.lookup(id).map(r);
+        let funding_line = |f: &planning::Funding| pb::StepFunding {
+            scheme: scheme_ref(&f.scheme),
+            amount_cents: cents(f.amount_cents),
+            application_date: f.application_date.to_string(),
+        };
         let options = plan
             .options
             .iter()
@@ -185,25 +197,18 @@ impl PlanningService for PlanningApi {
                         credential: s.credential.map(r),
                         evc: s.evc,
                         price_cents: cents(s.price_cents),
-                        funding: s
-                            .funding
-                            .iter()
-                            .map(|f| pb::StepFunding {
-                                scheme: scheme_ref(&f.scheme),
-                                amount_cents: cents(f.amount_cents),
-                                application_date: f.application_date.to_string(),
-                            })
-                            .collect(),
+                        funding: s.funding.iter().map(funding_line).collect(),
                         own_contribution_cents: cents(s.own_contribution_cents),
                         hours: s.hours,
                         why: planning::why(snapshot, s, english),
-                        possible_funding: s
-                            .possible_funding
+                        possible_funding: s.possible_funding.iter().map(funding_line).collect(),
+                        declined_funding: s
+                            .declined_funding
                             .iter()
-                            .map(|(scheme, amount)| pb::StepFunding {
-                                scheme: scheme_ref(scheme),
-                                amount_cents: cents(*amount),
-                                application_date: String::new(),
+                            .map(|d| pb::DeclinedFunding {
+                                scheme: scheme_ref(&d.scheme),
+                                application_date: d.application_date.to_string(),
+                                reason: d.reason.get(&lang).to_string(),
                             })
                             .collect(),
                     })
@@ -226,6 +231,7 @@ impl PlanningService for PlanningApi {
                 essential_coverage: o.essential_coverage,
                 bound: o.bound.as_ref().map(|b| pb::ApproximationBound {
                     cost_factor: b.cost_factor,
+                    objective_lower_bound: b.objective_lower_bound,
                     value_upper_bound: b.value_upper_bound,
                 }),
             })
@@ -236,6 +242,89 @@ impl PlanningService for PlanningApi {
             options,
             candidates: plan.candidates as u32,
             essential_coverage_before: plan.essential_coverage_before,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn suggest_stepping_stones(
+        &self,
+        request: Request<pb::SuggestSteppingStonesRequest>,
+    ) -> Result<Response<pb::SuggestSteppingStonesResponse>, Status> {
+        let started = std::time::Instant::now();
+        super::limits::check_items(&request)?;
+        let limits = super::limits::limits_of(&request);
+        let request = request.into_inner();
+        let engines = self.engines.current();
+        let snapshot = &*engines.snapshot;
+        let mut violations = Violations::default();
+        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let target = occupation(snapshot, &request.target_occupation_id, "target_occupation_id", &mut violations);
+        let from = if request.from_occupation_id.is_empty() {
+            None
+        } else {
+            occupation(snapshot, &request.from_occupation_id, "from_occupation_id", &mut violations)
+        };
+        let max_moves = match request.max_moves as usize {
+            0 => stones::DEFAULT_MAX_MOVES,
+            m if m > stones::MAX_MOVES => {
+                violations.add("max_moves", format!("at most {}, not {m}", stones::MAX_MOVES));
+                stones::DEFAULT_MAX_MOVES
+            }
+            m => m,
+        };
+        let raw_profile = request.profile.unwrap_or_default();
+        if request.from_occupation_id.is_empty()
+            && raw_profile.skills.is_empty()
+            && raw_profile.credential_ids.is_empty()
+        {
+            violations.add("from_occupation_id", "required when the profile holds no skills or credentials");
+        }
+        let profile_raw = profile_input(raw_profile, "profile", &mut violations);
+        let Some(target) = violations.check(target)? else {
+            return Err(invalid("target_occupation_id", "invalid request").into());
+        };
+        let profile = resolve(snapshot, profile_raw, "profile")?;
+        // Building the transition graph on first use takes a moment: off the async workers.
+        let worker = engines.clone();
+        let stones = super::limits::blocking(limits, move |_| {
+            let graph = worker.stones.graph(&worker.matching);
+            stones::suggest(&worker.matching, graph, &profile, from, target, max_moves).map_err(|e| {
+                Status::from(match e {
+                    stones::StonesError::NoStart => invalid("from_occupation_id", e.to_string()),
+                    stones::StonesError::NotAnOccupation(_) => invalid("target_occupation_id", e.to_string()),
+                })
+            })
+        })
+        .await?;
+        tracing::info!(
+            target = %snapshot.concept(target).id,
+            moves = stones.chain.as_ref().map_or(0, Vec::len),
+            millis = started.elapsed().as_millis() as u64,
+            "suggested stepping stones"
+        );
+        let r = |idx| convert::concept_ref(snapshot, idx, &lang);
+        let hop = |h: &stones::Hop| pb::SteppingStone {
+            from: Some(r(h.from)),
+            to: Some(r(h.to)),
+            transition_score: h.score,
+            cost: Some(move_cost(h.gap.cost)),
+            essential_to_learn: h.gap.skills.iter().map(|s| r(*s)).collect(),
+        };
+        let (start_basis, start_coverage) = match stones.start_basis {
+            stones::Start::Given => ("given", 0.0),
+            stones::Start::BestFit { coverage } => ("best_fit", coverage),
+        };
+        Ok(Response::new(pb::SuggestSteppingStonesResponse {
+            snapshot_version: snapshot.version().to_string(),
+            start: Some(r(stones.start)),
+            start_basis: start_basis.to_string(),
+            start_coverage,
+            target: Some(r(stones.target)),
+            reachable: stones.chain.is_some(),
+            steps: stones.chain.iter().flatten().map(hop).collect(),
+            total: Some(move_cost(stones.total)),
+            direct: Some(hop(&stones.direct)),
+            direct_is_transition: stones.direct_is_transition,
         }))
     }
 }
