@@ -142,6 +142,16 @@ pub async fn serve(
     Ok(())
 }
 
+/// The server's runtime: one async worker per core, and as many threads for blocking work (search,
+/// planning) as there are cores. More blocking threads than cores buy no throughput for CPU-bound
+/// work; they only take the CPU from the async workers that answer, shed and log — under overload
+/// the shed answers then wait as long as the admitted ones (measured with scripts/overload.sh).
+/// Blocking work beyond that waits in tokio's queue, inside the concurrency limit.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(cores).build()
+}
+
 /// Completes on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
