@@ -37,16 +37,21 @@
 //! - [`cli`] — the `vaardig` command line: `serve`, `check` and the client commands.
 //! - [`proto`] — the generated wire types of `proto/vaardig/v1` (the public contract).
 //! - [`telemetry`] — logging setup; logs hold counts, timings and ontology ids only.
+//! - [`history`] — concept history: per-version digests, changes between versions, replaced-by
+//!   chains (JobTech's model).
+//! - [`reload`] — hot reload: load, validate and build in the background, swap atomically.
 
 pub mod cli;
 pub mod engine;
 pub mod funding;
+pub mod history;
 pub mod importers;
 pub mod matching;
 pub mod model;
 pub mod ontology;
 pub mod planning;
 pub mod proto;
+pub mod reload;
 pub mod search;
 pub mod server;
 pub mod settings;

@@ -43,6 +43,9 @@ pub struct ServerSettings {
     pub index_dir: PathBuf,
     /// How long in-flight requests may take to finish after SIGTERM before the process exits.
     pub drain_timeout_secs: u64,
+    /// How many snapshot versions (the last ones served) the history keeps a digest of, for
+    /// HistoryService.WatchChanges; an estimated 150 bytes per concept each (about 3 MB for ESCO).
+    pub history_versions: usize,
 }
 
 impl Default for ServerSettings {
@@ -52,6 +55,7 @@ impl Default for ServerSettings {
             ontology: vec!["embedded".into()],
             index_dir: PathBuf::from("index"),
             drain_timeout_secs: 10,
+            history_versions: 8,
         }
     }
 }
@@ -239,6 +243,7 @@ impl Settings {
             ("limits.max_request_bytes", self.limits.max_request_bytes),
             ("limits.max_items_per_field", self.limits.max_items_per_field),
             ("limits.max_concurrent_requests", self.limits.max_concurrent_requests),
+            ("server.history_versions", self.server.history_versions),
         ] {
             if value == 0 {
                 return invalid(key, "must be at least 1");

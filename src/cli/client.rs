@@ -1,10 +1,14 @@
 //! Client commands: connect to a running server, ask, print text or JSON.
 
 use tonic::Code;
-use tonic::transport::Channel;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
 
 use super::output::{self, Text};
-use super::{ClientArgs, EXIT_FAILURE, EXIT_INVALID_ARGUMENT, EXIT_NOT_FOUND, EXIT_UNREACHABLE, Failure};
+use super::{
+    ClientArgs, EXIT_FAILURE, EXIT_INVALID_ARGUMENT, EXIT_NOT_FOUND, EXIT_UNAUTHORIZED, EXIT_UNREACHABLE, EXIT_USAGE,
+    Failure,
+};
 use crate::model::{RelationKind, compact_id};
 use crate::proto::v1 as pb;
 use crate::proto::v1::concept_service_client::ConceptServiceClient;
@@ -18,19 +22,85 @@ pub(super) fn block_on<T>(future: impl std::future::Future<Output = Result<T, Fa
         .block_on(future)
 }
 
-async fn connect(args: &ClientArgs) -> Result<ConceptServiceClient<Channel>, Failure> {
+async fn connect(args: &ClientArgs) -> Result<ConceptServiceClient<ClientChannel>, Failure> {
     Ok(ConceptServiceClient::new(channel(args).await?))
 }
 
-/// A connection to the server of `--server`.
-pub(super) async fn channel(args: &ClientArgs) -> Result<Channel, Failure> {
-    let endpoint = Channel::from_shared(args.server.clone())
-        .map_err(|e| Failure::new(2, format!("--server `{}` is not a URL: {e}", args.server)))?
+/// A connection to the server that sends the `--api-key` with every request.
+pub type ClientChannel = InterceptedService<Channel, ApiKey>;
+
+/// Adds `authorization: Bearer KEY` to every request when a key is given.
+#[derive(Debug, Clone)]
+pub struct ApiKey(Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>>);
+
+impl tonic::service::Interceptor for ApiKey {
+    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(value) = &self.0 {
+            request.metadata_mut().insert("authorization", value.clone());
+        }
+        Ok(request)
+    }
+}
+
+fn read_pem(path: &std::path::Path, flag: &str) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure::new(EXIT_USAGE, format!("{flag} {}: {e}", path.display())))
+}
+
+/// The TLS settings of the client flags; none for a plain `http://` server without TLS flags.
+fn tls_config(args: &ClientArgs) -> Result<Option<ClientTlsConfig>, Failure> {
+    let wants_tls = args.server.starts_with("https://")
+        || args.ca_cert.is_some()
+        || args.client_cert.is_some()
+        || args.client_key.is_some();
+    if !wants_tls {
+        return Ok(None);
+    }
+    if !args.server.starts_with("https://") {
+        return Err(Failure::new(EXIT_USAGE, format!("TLS flags need an https:// --server, not `{}`", args.server)));
+    }
+    let mut config = ClientTlsConfig::new();
+    config = match &args.ca_cert {
+        Some(path) => config.ca_certificate(Certificate::from_pem(read_pem(path, "--ca-cert")?)),
+        None => config.with_native_roots(),
+    };
+    match (&args.client_cert, &args.client_key) {
+        (Some(cert), Some(key)) => {
+            let identity = Identity::from_pem(read_pem(cert, "--client-cert")?, read_pem(key, "--client-key")?);
+            config = config.identity(identity);
+        }
+        (None, None) => {}
+        _ => return Err(Failure::new(EXIT_USAGE, "--client-cert and --client-key go together")),
+    }
+    Ok(Some(config))
+}
+
+/// A connection to the server of `--server`, with TLS and the API key of the client flags.
+pub(super) async fn channel(args: &ClientArgs) -> Result<ClientChannel, Failure> {
+    let mut endpoint = Channel::from_shared(args.server.clone())
+        .map_err(|e| Failure::new(EXIT_USAGE, format!("--server `{}` is not a URL: {e}", args.server)))?
         .connect_timeout(std::time::Duration::from_secs(5));
-    endpoint
-        .connect()
-        .await
-        .map_err(|e| Failure::new(EXIT_UNREACHABLE, format!("cannot reach the vaardig server at {}: {e}", args.server)))
+    if let Some(tls) = tls_config(args)? {
+        endpoint = endpoint.tls_config(tls).map_err(|e| Failure::new(EXIT_USAGE, format!("TLS settings: {e}")))?;
+    }
+    let key = match &args.api_key {
+        Some(key) => Some(
+            format!("Bearer {key}")
+                .parse()
+                .map_err(|_| Failure::new(EXIT_USAGE, "--api-key must be printable ASCII"))?,
+        ),
+        None => None,
+    };
+    let channel = endpoint.connect().await.map_err(|e| {
+        // Show the cause (e.g. the certificate problem), not only "transport error".
+        let mut message = format!("cannot reach the vaardig server at {}: {e}", args.server);
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        Failure::new(EXIT_UNREACHABLE, message)
+    })?;
+    Ok(InterceptedService::new(channel, ApiKey(key)))
 }
 
 /// Maps a gRPC error to the CLI's exit codes with the server's message.
@@ -39,6 +109,7 @@ pub fn status_failure(status: tonic::Status) -> Failure {
         Code::NotFound => EXIT_NOT_FOUND,
         Code::InvalidArgument => EXIT_INVALID_ARGUMENT,
         Code::Unavailable => EXIT_UNREACHABLE,
+        Code::Unauthenticated | Code::PermissionDenied => EXIT_UNAUTHORIZED,
         _ => EXIT_FAILURE,
     };
     Failure::new(code, status.message().to_string())

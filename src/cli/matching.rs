@@ -7,11 +7,9 @@
 
 use std::fmt::Write;
 
-use tonic::transport::Channel;
-
 use super::client::{block_on, print_json, status_failure};
 use super::output::Text;
-use super::{ClientArgs, EXIT_UNREACHABLE, Failure};
+use super::{ClientArgs, Failure};
 use crate::matching::EvidenceLevel;
 use crate::model::compact_id;
 use crate::proto::v1 as pb;
@@ -123,14 +121,8 @@ pub struct RelatedArgs {
     pub client: ClientArgs,
 }
 
-async fn connect(args: &ClientArgs) -> Result<MatchingServiceClient<Channel>, Failure> {
-    let endpoint = Channel::from_shared(args.server.clone())
-        .map_err(|e| Failure::new(EXIT_USAGE, format!("--server `{}` is not a URL: {e}", args.server)))?
-        .connect_timeout(std::time::Duration::from_secs(5));
-    let channel = endpoint.connect().await.map_err(|e| {
-        Failure::new(EXIT_UNREACHABLE, format!("cannot reach the vaardig server at {}: {e}", args.server))
-    })?;
-    Ok(MatchingServiceClient::new(channel))
+async fn connect(args: &ClientArgs) -> Result<MatchingServiceClient<super::client::ClientChannel>, Failure> {
+    Ok(MatchingServiceClient::new(super::client::channel(args).await?))
 }
 
 fn percent(value: f64) -> String {

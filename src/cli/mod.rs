@@ -3,8 +3,10 @@
 //!
 //! Exit codes (also in `--help` and the README):
 //! 0 success · 1 invalid ontology or other failure · 2 wrong usage · 3 server unreachable ·
-//! 4 not found · 5 invalid argument (the server rejected the input).
+//! 4 not found · 5 invalid argument (the server rejected the input) · 6 not authorised (missing or
+//! wrong API key or client certificate).
 
+mod admin;
 mod client;
 mod funding;
 mod import;
@@ -33,9 +35,11 @@ pub const EXIT_UNREACHABLE: u8 = 3;
 pub const EXIT_NOT_FOUND: u8 = 4;
 /// Exit code: the server answered INVALID_ARGUMENT.
 pub const EXIT_INVALID_ARGUMENT: u8 = 5;
+/// Exit code: the server refused the credentials (UNAUTHENTICATED or PERMISSION_DENIED).
+pub const EXIT_UNAUTHORIZED: u8 = 6;
 
 const EXIT_CODES_HELP: &str = "Exit codes: 0 success · 1 invalid ontology or other failure · 2 wrong usage · \
-3 server unreachable · 4 not found · 5 invalid argument";
+3 server unreachable · 4 not found · 5 invalid argument · 6 not authorised";
 
 /// vaardig — the Dutch skills ontology as a service: search, matching, training paths, funding.
 #[derive(Debug, Parser)]
@@ -57,6 +61,19 @@ pub struct ClientArgs {
     /// Language of labels and text: nl or en.
     #[arg(long, default_value = "nl", global = true)]
     pub lang: String,
+    /// API key, sent as `authorization: Bearer KEY` (admin commands need an admin key).
+    #[arg(long, env = "VAARDIG_API_KEY", hide_env_values = true, global = true)]
+    pub api_key: Option<String>,
+    /// PEM CA certificate to verify the server's TLS certificate (default: the system's roots).
+    /// TLS is used for `https://` servers.
+    #[arg(long, env = "VAARDIG_CA_CERT", value_name = "PEM", global = true)]
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// PEM client certificate for mutual TLS (with --client-key).
+    #[arg(long, env = "VAARDIG_CLIENT_CERT", value_name = "PEM", global = true)]
+    pub client_cert: Option<std::path::PathBuf>,
+    /// PEM private key of --client-cert.
+    #[arg(long, env = "VAARDIG_CLIENT_KEY", value_name = "PEM", global = true)]
+    pub client_key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -213,6 +230,29 @@ pub enum Command {
     /// time, with realistic requests drawn from its ontology; prints throughput, status counts and
     /// p50/p99/p99.9 latency, and each RPC as a share of the no-op health check.
     Loadtest(Box<loadtest::LoadtestArgs>),
+    /// Reload the server's ontology from disk (admin): validated in the background and swapped in
+    /// atomically; invalid data is rejected with its report and the old snapshot keeps serving.
+    Reload {
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Where stored concept ids lead now: follows replaced-by chains to the live concept.
+    Resolve {
+        /// Concept ids (full URIs or compact forms).
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Concept changes (created, updated, deprecated, replaced) between two snapshot versions: on
+    /// the server (--from-version, versions it served since start) or offline between two sets of
+    /// sources (--from PATH… --to PATH…).
+    Changes(admin::ChangesArgs),
+    /// The snapshot versions the server knows (for `vaardig changes --from-version`).
+    Versions {
+        #[command(flatten)]
+        client: ClientArgs,
+    },
     /// The funding schemes (valid on --date), or with an id the rules of one scheme.
     Schemes {
         /// A scheme id: show its rules.
@@ -260,6 +300,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::SynthRegister { ontology, seed, courses, out } => synth_register(&ontology, seed, courses, &out),
         Command::Loadtest(args) => loadtest::loadtest(&args),
         Command::Schemes { id, date, client } => funding::schemes(&client, id.as_deref(), date.as_deref()),
+        Command::Reload { client } => admin::reload(&client),
+        Command::Resolve { ids, client } => admin::resolve(&client, &ids),
+        Command::Changes(args) => admin::changes(&args),
+        Command::Versions { client } => admin::versions(&client),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -347,7 +391,12 @@ fn serve_settings(
 }
 
 fn print_settings_toml(settings: &crate::settings::Settings) -> Result<(), Failure> {
-    let text = toml::to_string_pretty(settings).map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+    // API keys are secrets: show how many there are, not what they are.
+    let mut shown = settings.clone();
+    for keys in [&mut shown.auth.admin_api_keys, &mut shown.auth.read_api_keys] {
+        keys.iter_mut().for_each(|key| *key = "<redacted>".to_string());
+    }
+    let text = toml::to_string_pretty(&shown).map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
     print!("{text}");
     Ok(())
 }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use futures_util::StreamExt;
 use tonic::Request;
-use tonic::transport::Channel;
 
 use super::client::{block_on, channel, print_json, status_failure};
 use super::output::{Text, kind_name};
@@ -52,7 +51,7 @@ impl SearchArgs {
 #[derive(Clone)]
 enum Backend {
     Local(Arc<SearchApi>),
-    Remote(SearchServiceClient<Channel>),
+    Remote(SearchServiceClient<super::client::ClientChannel>),
 }
 
 impl Backend {

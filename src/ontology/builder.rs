@@ -269,6 +269,43 @@ impl SnapshotBuilder {
                 format!("`{id}` is replaced by unknown concept `{target}`"),
             );
         }
+        self.check_replacement_loops();
+    }
+
+    /// A replaced-by chain that loops has no live end: client systems following it to repair a
+    /// stored id would never arrive. Each loop is reported once, at its smallest id.
+    fn check_replacement_loops(&mut self) {
+        let successor = |concept: &Concept| match &concept.status {
+            Status::Deprecated { replaced_by: Some(target) } => Some(target.clone()),
+            _ => None,
+        };
+        let mut loops = Vec::new();
+        for concept in &self.concepts {
+            let mut chain = vec![concept.id.clone()];
+            let mut current = successor(concept);
+            while let Some(next) = current {
+                if next == concept.id {
+                    if chain.iter().all(|id| *id >= concept.id) {
+                        chain.push(next);
+                        loops.push((concept.source as usize, chain));
+                    }
+                    break;
+                }
+                if chain.contains(&next) || chain.len() > self.concepts.len() {
+                    break; // a loop further on, reported from its own smallest id
+                }
+                current = self.index.get(&next).and_then(|&i| successor(&self.concepts[i as usize]));
+                chain.push(next);
+            }
+        }
+        for (source, chain) in loops {
+            let file = self.sources.get(source).map(|s| s.location.clone()).unwrap_or_default();
+            let path: Vec<&str> = chain.iter().map(|id| &**id).collect();
+            self.report.error(
+                Location::file(file).with_field("replaced_by"),
+                format!("replaced_by loops: {}", path.join(" → ")),
+            );
+        }
     }
 
     /// Finds a cycle among the edges of `kind` with an iterative depth-first search (ESCO's

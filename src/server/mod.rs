@@ -5,17 +5,21 @@
 //! here. [`serve`] takes its listener so that tests can bind port 0, and the typed [`Settings`] so
 //! that every limit, credential and option comes from one place.
 
+pub mod admin;
+pub mod auth;
 pub mod catalog;
 pub mod concepts;
 pub mod convert;
 pub mod error;
 pub mod funding;
+pub mod history;
 pub mod limits;
 pub mod matching;
 pub mod metrics;
 pub mod observe;
 pub mod planning;
 pub mod search;
+pub mod tls;
 pub mod web;
 
 use std::future::Future;
@@ -25,8 +29,10 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::engine::LiveEngines;
+use crate::proto::v1::admin_service_server::AdminServiceServer;
 use crate::proto::v1::concept_service_server::ConceptServiceServer;
 use crate::proto::v1::funding_service_server::FundingServiceServer;
+use crate::proto::v1::history_service_server::HistoryServiceServer;
 use crate::proto::v1::matching_service_server::MatchingServiceServer;
 use crate::proto::v1::planning_service_server::PlanningServiceServer;
 use crate::proto::v1::search_service_server::SearchServiceServer;
@@ -47,6 +53,8 @@ pub enum ServeError {
     Cors(#[from] web::CorsError),
     #[error("metrics endpoint: {0}")]
     Metrics(#[from] metrics::MetricsError),
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 /// Serves every service on `listener` until `shutdown` completes, then reports NOT_SERVING on the
@@ -74,6 +82,8 @@ pub async fn serve(
         address = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
         snapshot = engines.current().snapshot.version(),
         concepts = engines.current().snapshot.len(),
+        tls = settings.tls.cert.is_some(),
+        client_certificates = settings.tls.client_ca.is_some(),
         "serving"
     );
 
@@ -88,12 +98,39 @@ pub async fn serve(
         .option_layer(web::cors_layer(&settings.web)?)
         .option_layer(settings.web.grpc_web.then(tonic_web::GrpcWebLayer::new))
         .layer(observe::ObserveLayer::new(metrics))
+        // Credentials next, so that requests without them never take a request slot (auth.rs); they
+        // are still observed, so refusals are counted and logged.
+        .layer(auth::AuthLayer::new(&settings))
         // Load shedding, deadlines and the per-request limits handlers check (limits.rs).
         .layer(limits::LimitsLayer::new(&settings.limits));
     let max_request = settings.limits.max_request_bytes;
 
+    // Hot reload and concept history: the startup snapshot is digested in the background (one hash
+    // per concept and its relations) so that it does not delay serving; SIGHUP reloads like
+    // AdminService.Reload.
+    let history = crate::history::HistoryStore::new(settings.server.history_versions);
+    let reloader = crate::reload::Reloader::new(
+        &settings.server.ontology,
+        settings.server.index_dir.clone(),
+        engines.clone(),
+        history.clone(),
+    );
+    {
+        let (history, snapshot) = (history.clone(), engines.current().snapshot.clone());
+        tokio::task::spawn_blocking(move || history.ensure(&snapshot));
+    }
+    let hangup = tokio::spawn(reload_on_hangup(reloader.clone()));
+
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = tls::server_config(&settings.tls).map_err(ServeError::Tls)? {
+        let files = format!("{:?} and {:?}", settings.tls.cert.as_deref(), settings.tls.key.as_deref());
+        builder = builder.tls_config(tls).map_err(|e| {
+            let cause = std::error::Error::source(&e).map(|c| c.to_string()).unwrap_or_default();
+            ServeError::Tls(format!("tls.cert/tls.key ({files}): {e} {cause}"))
+        })?;
+    }
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let router = tonic::transport::Server::builder()
+    let router = builder
         // Bulk streams (RankCandidates: up to 100,000 profiles) stall on HTTP/2's default 64 KiB
         // flow-control window; a few MiB per connection keeps loopback and LAN clients streaming.
         .initial_stream_window_size(STREAM_WINDOW_BYTES)
@@ -121,7 +158,12 @@ pub async fn serve(
         .add_service(
             PlanningServiceServer::new(planning::PlanningApi::new(engines.clone()))
                 .max_decoding_message_size(max_request),
-        );
+        )
+        .add_service(
+            HistoryServiceServer::new(history::HistoryApi::new(engines.clone(), history.clone()))
+                .max_decoding_message_size(max_request),
+        )
+        .add_service(AdminServiceServer::new(admin::AdminApi::new(reloader.clone())));
     // With its own listener tonic sets no TCP_NODELAY: small answers then wait for delayed ACKs
     // (~40 ms per RPC on loopback, measured with `vaardig loadtest`).
     let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
@@ -130,6 +172,8 @@ pub async fn serve(
     }));
 
     shutdown.await;
+    hangup.abort();
+    history.close();
     tracing::info!("shutting down: health set to NOT_SERVING, draining in-flight requests");
     catalog::report_health(&health, tonic_health::ServingStatus::NotServing).await;
     let _ = stop_tx.send(());
@@ -142,14 +186,36 @@ pub async fn serve(
     Ok(())
 }
 
-/// The server's runtime: one async worker per core, and as many threads for blocking work (search,
-/// planning) as there are cores. More blocking threads than cores buy no throughput for CPU-bound
-/// work; they only take the CPU from the async workers that answer, shed and log — under overload
-/// the shed answers then wait as long as the admitted ones (measured with scripts/overload.sh).
-/// Blocking work beyond that waits in tokio's queue, inside the concurrency limit.
+/// The server's runtime: one async worker per core, and for blocking work (search, planning) one
+/// thread per core plus one, so that background work (a reload, the history digest) does not take
+/// a request's thread. More blocking threads buy no throughput for CPU-bound work; they only take
+/// the CPU from the async workers that answer, shed and log — under overload the shed answers then
+/// waited as long as the admitted ones (116 ms instead of 1 ms p50, scripts/overload.sh). Blocking
+/// work beyond that waits in tokio's queue, inside the concurrency limit.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(cores).build()
+    tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(cores + 1).build()
+}
+
+/// Reloads the data on every SIGHUP (the outcome is logged by the reloader); runs until aborted.
+async fn reload_on_hangup(reloader: Arc<crate::reload::Reloader>) {
+    #[cfg(unix)]
+    {
+        let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP; reload with `vaardig reload` instead");
+            return;
+        };
+        while hangup.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the ontology");
+            // Errors are logged by the reloader; the old snapshot keeps serving.
+            let _ = reloader.reload().await;
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = reloader;
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

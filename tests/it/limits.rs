@@ -71,13 +71,15 @@ async fn deadlines_stop_the_work_client_given_or_default() {
     settings.limits.default_timeout_ms = 300;
     let server = spawn_server_with(embedded(), settings).await;
 
-    // The client's own deadline (grpc-timeout) wins over the default.
+    // The client's own deadline (grpc-timeout) wins over the default. The server answers
+    // DEADLINE_EXCEEDED just before it; tonic's client enforces the same deadline itself, so on a
+    // busy machine its own timer (CANCELLED, "Timeout expired") may end the call first.
     let mut client = MatchingServiceClient::new(server.channel().await);
     let mut request = tonic::Request::new(futures_util::stream::pending::<pb::RankCandidatesRequest>());
     request.set_timeout(Duration::from_millis(100));
     let started = Instant::now();
     let status = client.rank_candidates(request).await.unwrap_err();
-    assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
+    assert!(matches!(status.code(), Code::DeadlineExceeded | Code::Cancelled), "{status:?}");
     assert!(started.elapsed() < Duration::from_millis(290), "stopped after {:?}", started.elapsed());
 
     // Without one, the default of limits.default_timeout_ms applies.
