@@ -60,8 +60,13 @@ rate=$(jq -n "$capacity * $factor | floor")
 echo "overload: capacity of $rpc (closed loop, 32 in flight): $(printf '%.0f' "$capacity")/s, p50 $(jq '.results[0].latency_ms.p50' "$work/capacity.json") ms, p99 $(jq '.results[0].latency_ms.p99' "$work/capacity.json") ms"
 echo "overload: RSS after the capacity run: $(( $(rss_kib) / 1024 )) MiB"
 
-# RSS every second during the overload.
-( while kill -0 "$pid" 2>/dev/null; do rss_kib >>"$work/rss" 2>/dev/null || true; sleep 1; done ) &
+# RSS every second during the overload, and any other busy process on the machine (other builds
+# take the cores this measurement assumes it has).
+( while kill -0 "$pid" 2>/dev/null; do
+    rss_kib >>"$work/rss" 2>/dev/null || true
+    top -bn1 2>/dev/null | awk 'NR > 7 && $9 > 20 && $12 != "vaardig" {print $12 "(" $9 "%)"}' >>"$work/others"
+    sleep 1
+  done ) &
 sampler=$!
 echo "overload: driving $rate/s ($factor×) open-loop for ${seconds}s"
 "${client_cpu[@]}" "$bin" loadtest --server $server --rpc "$rpc" --rate "$rate" --duration "${seconds}s" --warmup 0s --json \
@@ -81,6 +86,11 @@ jq -r "$r | \"overload: admitted (OK) \(.ok_throughput | floor)/s: p50 \(.ok_lat
 jq -r "$r | \"overload: all answers (shed included): p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms; schedule lag p99 \(.open_loop.lag_ms.p99) ms\"" "$work/overload.json"
 echo "overload: RSS peak during overload: $(( peak / 1024 )) MiB; after: $(( $(rss_kib) / 1024 )) MiB; VmHWM $(awk '/^VmHWM/ {print int($2/1024)}' /proc/"$pid"/status) MiB"
 echo "overload: server alive: $alive; answers after the overload: $answers"
+if [ -s "$work/others" ]; then
+  echo "overload: CONTENDED: other processes were busy during the overload: $(sort "$work/others" | uniq -c | sort -rn | head -5 | awk '{printf "%s ×%s ", $2, $1}')"
+else
+  echo "overload: no other busy process seen during the overload"
+fi
 echo "overload: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 p99=$(jq "$r.ok_latency_ms.p99" "$work/overload.json")
