@@ -79,10 +79,22 @@ impl Default for LimitSettings {
         LimitSettings {
             max_request_bytes: 16 << 20,
             max_items_per_field: 100_000,
-            max_concurrent_requests: 256,
+            max_concurrent_requests: default_max_concurrent_requests(),
             default_timeout_ms: 30_000,
         }
     }
+}
+
+/// Requests in flight per core by default. An admitted request waits behind the others in flight,
+/// so the limit bounds its latency: with the slowest common RPCs at ~0.75 ms of CPU (a training path
+/// on full ESCO), 16 per core keep an admitted request's wait near 12 ms, and 10× overload for 30 s
+/// kept the admitted p99 at 63 ms; 256 let it reach 285 ms (scripts/overload.sh, BENCHMARKS.md).
+const CONCURRENT_REQUESTS_PER_CORE: usize = 16;
+
+/// 16 per core the process may use, at least 32.
+fn default_max_concurrent_requests() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (CONCURRENT_REQUESTS_PER_CORE * cores).max(32)
 }
 
 /// TLS with rustls; mutual TLS when a client CA is given.

@@ -363,17 +363,30 @@ pub fn loadtest(args: &LoadtestArgs) -> Result<(), Failure> {
         }
         Ok(results)
     })?;
-    if let Some(noop) = results.iter().find(|r| r.rpc == Rpc::Health.name()).map(|r| r.throughput) {
-        for result in &mut results {
-            result.vs_noop = (noop > 0.0).then(|| result.throughput / noop);
-        }
-    }
+    share_of_noop(&mut results);
     if args.client.json {
         print_json(&report_json(args, &results));
     } else {
         print!("{}", report_text(args, &results));
     }
     Ok(())
+}
+
+/// Each RPC's throughput as a share of the health check measured closest before it (else the first
+/// one after it): `--rpc health,search,health,match` keeps the share honest when other load on the
+/// machine drifts during a long run.
+fn share_of_noop(results: &mut [RpcResult]) {
+    let noop_at: Vec<(usize, f64)> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.rpc == Rpc::Health.name() && r.throughput > 0.0)
+        .map(|(i, r)| (i, r.throughput))
+        .collect();
+    for (i, result) in results.iter_mut().enumerate() {
+        let before = noop_at.iter().rev().find(|(at, _)| *at <= i);
+        let noop = before.or(noop_at.first()).map(|(_, throughput)| *throughput);
+        result.vs_noop = noop.map(|noop| result.throughput / noop);
+    }
 }
 
 fn parse_rpcs(names: &[String]) -> Result<Vec<Rpc>, Failure> {
@@ -618,6 +631,30 @@ mod tests {
             crate::server::catalog::served_services().iter().flat_map(|s| s.paths().collect::<Vec<_>>()).collect();
         for rpc in Rpc::ALL {
             assert!(served.contains(&format!("/{}", rpc.method())), "{}", rpc.method());
+        }
+    }
+
+    #[test]
+    fn shares_are_of_the_nearest_earlier_noop() {
+        let result = |rpc: Rpc, throughput: f64| {
+            summarise(rpc, &Recorder::new(), Duration::from_secs(1), None).with_throughput(throughput)
+        };
+        let mut results = vec![
+            result(Rpc::Search, 50.0),
+            result(Rpc::Health, 100.0),
+            result(Rpc::Match, 10.0),
+            result(Rpc::Health, 200.0),
+            result(Rpc::Path, 20.0),
+        ];
+        share_of_noop(&mut results);
+        let shares: Vec<f64> = results.iter().map(|r| r.vs_noop.unwrap()).collect();
+        assert_eq!(shares, [0.5, 1.0, 0.1, 1.0, 0.1]);
+    }
+
+    impl RpcResult {
+        fn with_throughput(mut self, throughput: f64) -> RpcResult {
+            self.throughput = throughput;
+            self
         }
     }
 

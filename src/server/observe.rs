@@ -181,6 +181,11 @@ where
                         finish.record(code);
                         Ok(response.map(tonic::body::Body::new))
                     }
+                    // A body already at its end will never show trailers: no status was sent.
+                    None if http_body::Body::is_end_stream(response.body()) => {
+                        finish.record(Code::Unknown);
+                        Ok(response.map(tonic::body::Body::new))
+                    }
                     None => {
                         Ok(response
                             .map(|body| tonic::body::Body::new(ObservedBody { inner: body, finish: Some(finish) })))

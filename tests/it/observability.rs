@@ -117,15 +117,49 @@ async fn the_snapshot_gauge_follows_a_swap_of_the_engines() {
     assert_eq!(sample(&after, "vaardig_concepts{kind=\"occupation\"}"), Some(3007.0), "{after}");
 }
 
+/// The version in `vaardig_snapshot_info{version="…"} 1`.
+fn snapshot_version(metrics: &str) -> String {
+    let line = metrics.lines().find(|l| l.starts_with("vaardig_snapshot_info{")).expect("a snapshot_info line");
+    line.split('"').nth(1).unwrap().to_string()
+}
+
+#[test]
+fn the_binary_reports_the_new_snapshot_after_a_sighup_reload() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let data = data_dir.path().join("bundle");
+    crate::reload::deploy("v1", &data);
+    let data_arg = data.display().to_string();
+    let server = ServedBinary::start(
+        &["--ontology", "embedded", "--ontology", &data_arg],
+        &[("VAARDIG_METRICS_LISTEN", "127.0.0.1:0")],
+    );
+    let v1 = snapshot_version(&server.scrape());
+
+    crate::reload::deploy("v2", &data);
+    server.signal("HUP");
+    let started = std::time::Instant::now();
+    let after = loop {
+        let text = server.scrape();
+        if snapshot_version(&text) != v1 {
+            break text;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "no reload:\n{}", server.log());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(after.matches("vaardig_snapshot_info{").count(), 1, "one version at a time: {after}");
+    assert!(!after.contains(&v1), "{after}");
+}
+
 /// A raw unary call with an empty message: what any method answers to a request of all defaults.
 async fn call_empty(channel: tonic::transport::Channel, path: String) -> tonic::Status {
     let mut grpc = tonic::client::Grpc::new(channel);
     grpc.ready().await.unwrap();
     let codec = tonic_prost::ProstCodec::<(), ()>::default();
     let path = http::uri::PathAndQuery::try_from(path).unwrap();
-    match grpc.unary(Request::new(()), path, codec).await {
-        Ok(_) => tonic::Status::ok(""),
-        Err(status) => status,
+    // A streaming method may keep its answer open (a watch): answering at all means it is routed.
+    match tokio::time::timeout(std::time::Duration::from_secs(5), grpc.unary(Request::new(()), path, codec)).await {
+        Ok(Ok(_)) | Err(_) => tonic::Status::ok(""),
+        Ok(Err(status)) => status,
     }
 }
 

@@ -74,6 +74,12 @@ impl ServedBinary {
         self.lines.lock().unwrap().join("\n")
     }
 
+    /// Sends a signal (`HUP`, `TERM`, …) to the server.
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill").arg(format!("-{name}")).arg(self.child.id().to_string()).status().unwrap();
+        assert!(status.success(), "kill -{name}");
+    }
+
     /// Stops the server with SIGTERM, waits for it to exit and returns its whole log.
     pub fn stop(mut self) -> String {
         let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
