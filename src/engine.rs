@@ -53,7 +53,14 @@ impl Engines {
             let search = SearchEngine::build_persisted(&snapshot, index_dir)?;
             let (matching, funding) = graph.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             let courses = CourseIndex::build(snapshot.clone());
-            Ok(Engines { snapshot: snapshot.clone(), search, matching, funding, courses, stones: SteppingStones::default() })
+            Ok(Engines {
+                snapshot: snapshot.clone(),
+                search,
+                matching,
+                funding,
+                courses,
+                stones: SteppingStones::default(),
+            })
         })
     }
 

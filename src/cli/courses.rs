@@ -9,7 +9,6 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-
 use super::client::{block_on, print_json, status_failure};
 use super::funding::{PersonFactsArgs, decision_name, euros};
 use super::output::Text;

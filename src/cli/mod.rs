@@ -433,8 +433,8 @@ fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
     })?;
     let engines = load_engines(&settings.server.ontology, Some(&settings.server.index_dir))?;
     let settings = Arc::new(settings.clone());
-    let runtime = crate::server::runtime()
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the runtime: {e}")))?;
+    let runtime =
+        crate::server::runtime().map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
