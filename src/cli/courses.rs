@@ -14,6 +14,7 @@ use super::funding::{PersonFactsArgs, decision_name, euros};
 use super::output::Text;
 use super::planning::concept_json;
 use super::profile_file::ProfileFile;
+use super::report::table::{Column, render};
 use super::{ClientArgs, Failure};
 use crate::courses::Facet;
 use crate::courses::facets::value_label;
@@ -312,8 +313,9 @@ fn facet_title(name: &str, text: Text) -> String {
     text.pick(nl, en).to_string()
 }
 
-fn cell(text: &str) -> String {
-    if text.is_empty() { "–".to_string() } else { text.replace('|', "/") }
+/// A table cell: a dash rather than nothing, so an empty cell reads as "none".
+fn cell(text: String) -> String {
+    if text.is_empty() { "–".to_string() } else { text }
 }
 
 /// The answer as readable text: a table of the courses, then per course what it teaches that the
@@ -346,23 +348,6 @@ pub fn courses_text(r: &pb::SearchCoursesResponse, text: Text, with_facets: bool
             "{}",
             text.pick("Geen opleidingen die aan alle filters voldoen.", "No course meets every filter.")
         );
-    } else {
-        let _ = writeln!(
-            out,
-            "\n| # | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            text.pick("opleiding", "course"),
-            text.pick("aanbieder", "provider"),
-            text.pick("prijs", "price"),
-            text.pick("eigen kosten", "own cost"),
-            text.pick("uur/week", "hours/week"),
-            text.pick("vorm", "mode"),
-            text.pick("regio", "region"),
-            text.pick("start", "start"),
-            text.pick("levert op", "yields"),
-            text.pick("dekt", "closes"),
-            text.pick("financiering", "funding"),
-        );
-        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
     let funding_cell = |h: &pb::CourseHit| -> String {
         let parts: Vec<String> = h
@@ -382,31 +367,53 @@ pub fn courses_text(r: &pb::SearchCoursesResponse, text: Text, with_facets: bool
             .collect();
         parts.join("; ")
     };
-    for (n, h) in r.hits.iter().enumerate() {
-        let course = h.course.clone().unwrap_or_default();
-        let provider = h.provider.as_ref().map(|p| p.label.clone()).unwrap_or_default();
-        let credential = match &h.credential {
-            Some(c) => format!("{} ({})", c.label, value_label(Facet::CredentialKind, &h.credential_kind, english)),
-            None => String::new(),
-        };
-        let closes = if r.skills_to_learn.is_empty() { String::new() } else { format!("{:.0}%", h.gap_share * 100.0) };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {}/{} | {} | {} | {} | {} | {} |",
-            n + 1,
-            cell(&course.label),
-            cell(&provider),
-            money(h.price_cents),
-            money(h.own_cost_cents),
-            h.hours_per_week,
-            h.delivery,
-            h.schedule,
-            cell(&h.region),
-            cell(&h.next_start_date),
-            cell(&credential),
-            cell(&closes),
-            cell(&funding_cell(h)),
-        );
+    if !r.hits.is_empty() {
+        let columns = [
+            Column::right("#", 2),
+            Column::left(text.pick("opleiding", "course"), 24),
+            Column::left(text.pick("aanbieder", "provider"), 16),
+            Column::right(text.pick("prijs", "price"), 9),
+            Column::right(text.pick("eigen kosten", "own cost"), 9),
+            Column::right(text.pick("uur/week", "hours/week"), 5),
+            Column::left(text.pick("vorm", "mode"), 20),
+            Column::left(text.pick("regio", "region"), 20),
+            Column::left(text.pick("start", "start"), 10),
+            Column::left(text.pick("levert op", "yields"), 22),
+            Column::right(text.pick("dekt", "closes"), 5),
+            Column::left(text.pick("financiering", "funding"), 28),
+        ];
+        let rows: Vec<Vec<String>> = r
+            .hits
+            .iter()
+            .enumerate()
+            .map(|(n, h)| {
+                let course = h.course.clone().unwrap_or_default();
+                let provider = h.provider.as_ref().map(|p| p.label.clone()).unwrap_or_default();
+                let credential = match &h.credential {
+                    Some(c) => {
+                        format!("{} ({})", c.label, value_label(Facet::CredentialKind, &h.credential_kind, english))
+                    }
+                    None => String::new(),
+                };
+                let closes =
+                    if r.skills_to_learn.is_empty() { String::new() } else { format!("{:.0}%", h.gap_share * 100.0) };
+                vec![
+                    (n + 1).to_string(),
+                    cell(course.label),
+                    cell(provider),
+                    money(h.price_cents),
+                    money(h.own_cost_cents),
+                    h.hours_per_week.to_string(),
+                    format!("{}/{}", h.delivery, h.schedule),
+                    cell(h.region.clone()),
+                    cell(h.next_start_date.clone()),
+                    cell(credential),
+                    cell(closes),
+                    cell(funding_cell(h)),
+                ]
+            })
+            .collect();
+        let _ = write!(out, "\n{}", render(&columns, &rows, ""));
     }
     for (n, h) in r.hits.iter().enumerate() {
         let course = h.course.clone().unwrap_or_default();

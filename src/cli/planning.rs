@@ -10,6 +10,7 @@ use super::client::{block_on, channel, print_json, status_failure};
 use super::funding::{PersonFactsArgs, euros};
 use super::matching::SkillArgs;
 use super::output::Text;
+use super::report::table::{Column, render};
 use super::{ClientArgs, Failure};
 use crate::funding::wording::{euro_en, euro_nl};
 use crate::model::compact_id;
@@ -247,19 +248,17 @@ pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Text) -> String {
         }
         for (year, steps) in years {
             let _ = writeln!(out, "   {year}");
-            let _ = writeln!(
-                out,
-                "     | {} | {} | {} | {} | {} | {} | {} | {} |",
-                text.pick("opleiding", "course"),
-                text.pick("start", "start"),
-                text.pick("prijs", "price"),
-                text.pick("subsidie", "funding"),
-                text.pick("eigen bijdrage", "own contribution"),
-                text.pick("uren", "hours"),
-                text.pick("sluit", "closes"),
-                text.pick("waarom", "why"),
-            );
-            let _ = writeln!(out, "     |---|---|---|---|---|---|---|---|");
+            let columns = [
+                Column::left(text.pick("opleiding", "course"), 28),
+                Column::left(text.pick("start", "start"), 10),
+                Column::right(text.pick("prijs", "price"), 10),
+                Column::left(text.pick("subsidie", "funding"), 24),
+                Column::right(text.pick("eigen bijdrage", "own contribution"), 10),
+                Column::right(text.pick("uren", "hours"), 5),
+                Column::left(text.pick("sluit", "closes"), 28),
+                Column::left(text.pick("waarom", "why"), 40),
+            ];
+            let mut rows = Vec::new();
             for s in steps {
                 let funding: Vec<String> = s
                     .funding
@@ -276,18 +275,18 @@ pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Text) -> String {
                 let closes: Vec<&str> = s.closes.iter().map(|c| c.label.as_str()).collect();
                 let course = s.course.clone().unwrap_or_default();
                 let evc = if s.evc { " (EVC)" } else { "" };
-                let _ = writeln!(
-                    out,
-                    "     | {}{evc} | {} | {} | {funding} | {} | {} | {} | {} |",
-                    course.label,
-                    s.start_date,
+                rows.push(vec![
+                    format!("{}{evc}", course.label),
+                    s.start_date.clone(),
                     money(s.price_cents),
+                    funding,
                     money(s.own_contribution_cents),
-                    s.hours,
+                    s.hours.to_string(),
                     if closes.is_empty() { "–".to_string() } else { closes.join(", ") },
-                    s.why.replace('|', "/"),
-                );
+                    s.why.clone(),
+                ]);
             }
+            out.push_str(&render(&columns, &rows, "     "));
         }
         // Why public money is not claimed, once per scheme and reason.
         let mut declined: Vec<(String, &str)> = Vec::new();
@@ -434,27 +433,28 @@ pub fn stones_text(r: &pb::SuggestSteppingStonesResponse, text: Text) -> String 
     } else if r.steps.is_empty() {
         let _ = writeln!(out, "   {}", text.pick("het startberoep is het doelberoep", "the start is the target"));
     } else {
-        let _ = writeln!(
-            out,
-            "     | {} | {} | {} | {} | {} |",
-            text.pick("stap", "move"),
-            text.pick("naar", "to"),
-            text.pick("overlap", "overlap"),
-            text.pick("geschatte opleidingskosten", "estimated training cost"),
-            text.pick("te leren (essentieel)", "to learn (essential)"),
-        );
-        let _ = writeln!(out, "     |---|---|---|---|---|");
-        for (n, s) in r.steps.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "     | {} | {} | {} | {} | {} |",
-                n + 1,
-                label(&s.to),
-                percent(s.transition_score),
-                cost_words(s.cost),
-                s.essential_to_learn.len()
-            );
-        }
+        let columns = [
+            Column::right(text.pick("stap", "move"), 4),
+            Column::left(text.pick("naar", "to"), 36),
+            Column::right(text.pick("overlap", "overlap"), 7),
+            Column::right(text.pick("geschatte opleidingskosten", "estimated training cost"), 26),
+            Column::right(text.pick("te leren (essentieel)", "to learn (essential)"), 21),
+        ];
+        let rows: Vec<Vec<String>> = r
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(n, s)| {
+                vec![
+                    (n + 1).to_string(),
+                    label(&s.to),
+                    percent(s.transition_score),
+                    cost_words(s.cost),
+                    s.essential_to_learn.len().to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&render(&columns, &rows, "     "));
         let _ = writeln!(out, "   {} {}", text.pick("totaal:", "total:"), cost_words(r.total));
     }
     if let Some(direct) = &r.direct {

@@ -915,6 +915,8 @@ mod stepping_stones {
         let text = run(&["--from", ORDER_PICKER, "--target", CNC_OPERATOR]);
         let stdout = String::from_utf8_lossy(&text.stdout);
         assert!(stdout.contains("Opstapberoepen van orderpicker") && stdout.contains("rechtstreeks:"), "{stdout}");
+        let header = |line: &str| line.split_whitespace().take(3).eq(["stap", "naar", "overlap"]);
+        assert!(stdout.lines().any(header), "{stdout}");
 
         // Without --from: the occupation the skills fit best.
         let engines = embedded();
