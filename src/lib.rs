@@ -33,6 +33,8 @@
 //!   relevance to the person's gap, and the money per scheme.
 //! - [`funding`] — funding schemes as dated data (rules with their policy sources) and eligibility
 //!   checks with a trace of every condition and counterfactuals.
+//! - [`eval`] — answer quality: search (MRR, success@k), career transitions (precision@10) and
+//!   extraction (precision, recall, F1) measured against judgements.
 //! - [`importers`] — real catalogues (Coursera, SBB profiles) → bundles with linked skills.
 //! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
 //!   error → status mapping, health and reflection.
@@ -46,6 +48,7 @@
 pub mod cli;
 pub mod courses;
 pub mod engine;
+pub mod eval;
 pub mod funding;
 pub mod history;
 pub mod importers;

@@ -9,6 +9,7 @@
 mod admin;
 mod client;
 mod courses;
+mod eval;
 mod funding;
 mod import;
 mod loadtest;
@@ -182,19 +183,9 @@ pub enum Command {
         #[command(flatten)]
         client: ClientArgs,
     },
-    /// Measure search quality: MRR@10, success@1/5/10 and recall@10 over TREC-style judgements.
-    Eval {
-        /// Queries: `query_id<TAB>text` per line.
-        #[arg(long)]
-        queries: String,
-        /// Judgements: `query_id 0 concept_id relevance` per line.
-        #[arg(long)]
-        qrels: String,
-        #[command(flatten)]
-        search: search::SearchArgs,
-        #[command(flatten)]
-        client: ClientArgs,
-    },
+    /// Measure answer quality on judged sets: search (MRR@10, success@k), career transitions
+    /// (precision@10) or extraction (precision, recall, F1).
+    Eval(eval::EvalArgs),
     /// Link another vocabulary's labels (e.g. the CompetentNL occupation list) to the snapshot and
     /// write the mappings as a layerable bundle, a TSV with the evidence and SKOS triples.
     Crosswalk(search::CrosswalkArgs),
@@ -304,7 +295,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Search { query, limit, search: s, client } => search::search(&client, &s, query.as_deref(), limit),
         Command::Suggest { prefix, limit, search: s, client } => search::suggest(&client, &s, &prefix, limit),
         Command::Extract { file, search: s, client } => search::extract(&client, &s, &file),
-        Command::Eval { queries, qrels, search: s, client } => search::eval(&client, &s, &queries, &qrels),
+        Command::Eval(args) => eval::eval(&args),
         Command::Crosswalk(args) => search::crosswalk(&args),
         Command::Import(args) => import::import(&args),
         Command::Check { ontology } => check(&ontology),

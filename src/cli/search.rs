@@ -245,57 +245,6 @@ pub fn extract(client: &ClientArgs, args: &SearchArgs, file: &str) -> Result<(),
     })
 }
 
-pub fn eval(client: &ClientArgs, args: &SearchArgs, queries: &str, qrels: &str) -> Result<(), Failure> {
-    let read = |path: &str| {
-        std::fs::read_to_string(path).map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read {path}: {e}")))
-    };
-    let (judged, unjudged) = crate::search::eval::read_judgements(queries, &read(queries)?, qrels, &read(qrels)?)
-        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
-    let kinds = args.kinds()?;
-    block_on(async {
-        let backend = Backend::open(client, args).await?;
-        let mut runs = Vec::with_capacity(judged.len());
-        let mut answers = futures_util::stream::iter(judged.iter().map(|j| {
-            let backend = backend.clone();
-            let request = pb::SearchRequest {
-                query: j.text.clone(),
-                kinds: kinds.clone(),
-                lang: client.lang.clone(),
-                page_size: 10,
-                skip_facets: true,
-                ..Default::default()
-            };
-            async move { (j, backend.search(request).await) }
-        }))
-        .buffered(BATCH_IN_FLIGHT);
-        while let Some((j, answer)) = answers.next().await {
-            let ids = match answer {
-                Ok(response) => response.hits.into_iter().filter_map(|h| h.concept.map(|c| c.id)).collect(),
-                Err(status) if status.code() == tonic::Code::InvalidArgument => Vec::new(),
-                Err(status) => return Err(status_failure(status)),
-            };
-            runs.push((j, ids));
-        }
-        let m = crate::search::eval::metrics(runs);
-        if client.json {
-            let mut value = serde_json::to_value(&m).unwrap_or_default();
-            value["unjudged_queries"] = unjudged.into();
-            print_json(&value);
-        } else {
-            println!("queries        {}", m.queries);
-            println!("MRR@10         {:.4}", m.mrr_at_10);
-            println!("success@1      {:.4}", m.success_at_1);
-            println!("success@5      {:.4}", m.success_at_5);
-            println!("success@10     {:.4}", m.success_at_10);
-            println!("recall@10      {:.4}", m.recall_at_10);
-            if unjudged > 0 {
-                println!("({unjudged} queries without relevant concepts in the qrels were skipped)");
-            }
-        }
-        Ok(())
-    })
-}
-
 /// The lowest search score at which a phrase without an exact mention is taken to name a skill.
 const SKILL_TEXT_MIN_SCORE: f32 = 0.6;
 

@@ -118,6 +118,13 @@ impl Services {
     rpc!(suggest, search, SearchServiceClient, pb::SuggestRequest, pb::SuggestResponse);
     rpc!(extract_concepts, search, SearchServiceClient, pb::ExtractConceptsRequest, pb::ExtractConceptsResponse);
     rpc!(compute_skill_gap, matching, MatchingServiceClient, pb::ComputeSkillGapRequest, pb::ComputeSkillGapResponse);
+    rpc!(
+        related_occupations,
+        matching,
+        MatchingServiceClient,
+        pb::RelatedOccupationsRequest,
+        pb::RelatedOccupationsResponse
+    );
     rpc!(match_occupations, matching, MatchingServiceClient, pb::MatchOccupationsRequest, pb::MatchOccupationsResponse);
     rpc!(check_eligibility, funding, FundingServiceClient, pb::CheckEligibilityRequest, pb::CheckEligibilityResponse);
     rpc!(

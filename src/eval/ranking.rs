@@ -1,5 +1,4 @@
-//! Search quality measurement: TREC-style queries and qrels in, MRR@10, success@k and recall@10
-//! out, so search quality is measured, not guessed.
+//! Search quality: TREC-style queries and qrels in, MRR@10, success@k and recall@10 out.
 //!
 //! Queries: `query_id<TAB>text` per line. Qrels: `query_id 0 concept_id relevance` (whitespace
 //! separated; relevance > 0 is relevant). Concept ids may be compact (`esco:…`).
@@ -16,14 +15,7 @@ pub struct Judged {
     pub relevant: HashSet<String>,
 }
 
-/// A line that could not be read.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{file}:{line}: {reason}")]
-pub struct EvalInputError {
-    pub file: String,
-    pub line: usize,
-    pub reason: String,
-}
+pub use super::EvalInputError;
 
 /// Reads queries and qrels; queries without any relevant concept are left out (they cannot be
 /// scored), and reported in the second return value.
