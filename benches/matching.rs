@@ -368,7 +368,7 @@ fn quality(f: &Fixture) {
 
         let related = transitions::related(index, a, &OccupationFilter::default(), false, 50);
         let top: Vec<usize> =
-            related.iter().map(|r| r.scored.slot).filter(|b| !codes[*b].is_empty()).take(10).collect();
+            related.iter().map(|r| r.ranked.scored.slot).filter(|b| !codes[*b].is_empty()).take(10).collect();
         let denominator = top.len().max(1) as f64;
         ours += top.iter().filter(|&&b| relevant(b)).count() as f64 / denominator;
         ours_strict += top.iter().filter(|&&b| strict(b)).count() as f64 / denominator;
@@ -412,7 +412,8 @@ fn quality(f: &Fixture) {
         let Some(slot) = snapshot.lookup(id).and_then(|idx| index.occupation_slot(idx)) else { continue };
         let entry = &occupations[slot];
         println!("  {} [{}]", snapshot.concept(entry.concept).pref_label("en"), entry.isco.as_deref().unwrap_or(""));
-        for r in transitions::related(index, slot, &OccupationFilter::default(), false, 5) {
+        for r in transitions::related(index, slot, &OccupationFilter::default(), false, 5).into_iter().map(|t| t.ranked)
+        {
             let target = &occupations[r.scored.slot];
             println!(
                 "    {:.3}  {} [{}]",

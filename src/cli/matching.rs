@@ -118,6 +118,8 @@ pub struct RelatedArgs {
     #[arg(long)]
     pub other_major_group: bool,
     #[command(flatten)]
+    pub offline: super::services::OfflineArgs,
+    #[command(flatten)]
     pub client: ClientArgs,
 }
 
@@ -371,8 +373,8 @@ pub fn related(args: &RelatedArgs) -> Result<(), Failure> {
         lang: args.client.lang.clone(),
     };
     let response = block_on(async {
-        let mut client = connect(&args.client).await?;
-        client.related_occupations(request).await.map(|r| r.into_inner()).map_err(status_failure)
+        let services = super::services::Services::open(&args.client, &args.offline).await?;
+        services.related_occupations(request).await.map_err(status_failure)
     })?;
     let (origin_id, origin_label) = label_of(&response.origin);
     if args.client.json {
@@ -385,6 +387,19 @@ pub fn related(args: &RelatedArgs) -> Result<(), Failure> {
                     object.insert("missing_essential".into(), t.missing_essential.into());
                     object.insert("missing".into(), t.missing.into());
                     object.insert("same_major_group".into(), t.same_major_group.into());
+                    let ranking = t.ranking.clone().unwrap_or_default();
+                    object.insert(
+                        "ranking".into(),
+                        serde_json::json!({
+                            "value": ranking.value,
+                            "reverse_coverage": ranking.reverse_coverage,
+                            "field_similarity": ranking.field_similarity,
+                            "isco_shared_digits": ranking.isco_shared_digits,
+                            "level_gap": ranking.level_gap,
+                            "hierarchy": if ranking.hierarchy.is_empty() { None } else { Some(ranking.hierarchy) },
+                            "reasons": ranking.reasons,
+                        }),
+                    );
                 }
                 value
             })
@@ -410,6 +425,9 @@ pub fn related(args: &RelatedArgs) -> Result<(), Failure> {
             transition.missing_essential,
             text.pick("essentiële vaardigheden te leren", "essential skills to learn")
         );
+        if let Some(ranking) = &transition.ranking {
+            println!("    {}: {}", text.pick("waarom hier", "why here"), ranking.reasons.join(" · "));
+        }
     }
     println!("snapshot {}", response.snapshot_version);
     Ok(())

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::model::{ConceptKind, Details, Importance, RelationKind};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
+use super::kinship::Kinship;
 use super::scoring::{self, BROADER_FACTOR, MatchKind, NARROWER_FACTOR, RELATED_FACTOR, RELATED_OPTIONAL_FACTOR};
 
 /// One requirement of an occupation or a vacancy, with its weight in the coverage formula.
@@ -109,6 +110,8 @@ pub struct MatchingIndex {
     postings: Csr<Posting>,
     neighbours: Csr<Link>,
     creditors: Csr<Link>,
+    /// Fields and hierarchy of the occupations, for ranking career transitions.
+    kinship: Kinship,
 }
 
 impl MatchingIndex {
@@ -183,6 +186,7 @@ impl MatchingIndex {
         }
 
         let (neighbours, creditors) = build_links(&snapshot);
+        let kinship = Kinship::build(&snapshot, &occupations, &occupation_slot);
         MatchingIndex {
             snapshot,
             occupations,
@@ -192,7 +196,13 @@ impl MatchingIndex {
             postings: Csr::from_lists(postings),
             neighbours,
             creditors,
+            kinship,
         }
+    }
+
+    /// Fields and hierarchy of the occupations (see [`super::kinship`]).
+    pub fn kinship(&self) -> &Kinship {
+        &self.kinship
     }
 
     pub fn snapshot(&self) -> &Snapshot {

@@ -21,6 +21,7 @@ pub mod candidates;
 pub mod credit;
 pub mod gap;
 pub mod index;
+pub mod kinship;
 pub mod occupations;
 pub mod profile;
 pub mod scoring;

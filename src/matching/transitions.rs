@@ -1,17 +1,95 @@
-//! RelatedOccupations: career transitions from one occupation, ranked by skill similarity.
+//! RelatedOccupations: career transitions from one occupation, ranked as experts judge them.
 //!
-//! The score from A to B is asymmetric: the share of B's weighted requirements that A's
-//! requirements cover, i.e. the coverage of B by a person who practises A. That person is taken to
-//! hold A's essential skills fully and its optional skills half ([`super::scoring::origin_held_weight`]);
-//! B's requirements are weighted as always (essential/optional × IDF). Partial credit through the
-//! graph applies as for any profile, which is what lets transitions cross ISCO major groups: a
-//! steward's first aid, hygiene and care for passengers reach the requirements of care work.
+//! # The score and the ranking
+//!
+//! The returned **score** from A to B is asymmetric and keeps one meaning: the share of B's
+//! weighted requirements that A's requirements cover, i.e. the coverage of B by a person who
+//! practises A. That person is taken to hold A's essential skills fully and its optional skills
+//! half ([`super::scoring::origin_held_weight`]); B's requirements are weighted as always
+//! (essential/optional × IDF), and partial credit through the skills graph applies as for any
+//! profile.
+//!
+//! The **order** weighs more of what experts weigh when they list an occupation's related
+//! occupations ([`Evidence`], combined by [`RANKING`]):
+//!
+//! - the coverage of B by A (above) and of A by B on identical skills (a transition between two
+//!   occupations that are mostly each other is closer than one into a much broader occupation);
+//! - the **field**: the cosine of their skill-group profiles ([`super::kinship`]), which sees a
+//!   welder and a pipefitter as close although they share few identical skills;
+//! - the **ISCO hierarchy**: how many leading digits their ISCO codes share;
+//! - the **level**: the gap between the ISCO skill levels of their major groups;
+//! - ESCO's **occupation hierarchy**: a broader, narrower or sibling occupation.
+//!
+//! The weights were fitted on one half of the O\*NET-expert development set and checked on the
+//! other (`cargo run --release --example tune_related`, BENCHMARKS.md); every component of a
+//! candidate's ranking value is returned with it, so the order stays explained.
 
 use super::credit::Credits;
 use super::gap;
 use super::index::MatchingIndex;
-use super::occupations::{OccupationFilter, Ranked, rank, score_all};
+use super::kinship::{HierarchyLink, isco_shared_digits, isco_skill_level};
+use super::occupations::{OccupationFilter, Ranked, Scored, score_all};
 use super::profile::{Basis, Held, Profile};
+use super::scoring::origin_held_weight;
+
+/// Why a target ranks where it does: the components of its ranking value.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Evidence {
+    /// The share of the target's weighted requirements the origin covers (the returned score).
+    pub coverage: f64,
+    /// The share of the origin's weighted requirements the target requires too (identical skills).
+    pub reverse_coverage: f64,
+    /// Cosine of the two occupations' skill-group profiles, in [0, 1].
+    pub field_similarity: f64,
+    /// Leading ISCO digits shared (0–4).
+    pub isco_shared_digits: u8,
+    /// Difference of the ISCO skill levels of the two major groups (0 when unknown).
+    pub level_gap: u8,
+    pub hierarchy: Option<HierarchyLink>,
+}
+
+/// The weights of the ranking value (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranking {
+    pub coverage: f64,
+    pub reverse_coverage: f64,
+    pub field_similarity: f64,
+    /// Per shared ISCO digit.
+    pub isco_digit: f64,
+    /// Subtracted per level of difference.
+    pub level_gap: f64,
+    /// The target is the origin's broader or narrower occupation.
+    pub parent_or_child: f64,
+    pub sibling: f64,
+}
+
+/// The ranking weights in use (fitted, see the module docs).
+pub const RANKING: Ranking = Ranking {
+    coverage: 0.25,
+    reverse_coverage: 0.1,
+    field_similarity: 0.7,
+    isco_digit: 0.0375,
+    level_gap: 0.025,
+    parent_or_child: 0.125,
+    sibling: 0.125,
+};
+
+impl Ranking {
+    /// The ranking value of a candidate.
+    pub fn value(&self, e: &Evidence) -> f64 {
+        let hierarchy = match e.hierarchy {
+            Some(HierarchyLink::Broader | HierarchyLink::Narrower) => self.parent_or_child,
+            Some(HierarchyLink::Sibling) => self.sibling,
+            None => 0.0,
+        };
+        self.coverage * e.coverage
+            + self.reverse_coverage * e.reverse_coverage
+            + self.field_similarity * e.field_similarity
+            + self.isco_digit * f64::from(e.isco_shared_digits)
+            - self.level_gap * f64::from(e.level_gap)
+            + hierarchy
+    }
+}
 
 /// The profile of a person who practises the occupation at `slot`.
 pub fn origin_profile(index: &MatchingIndex, slot: usize) -> Profile {
@@ -23,29 +101,104 @@ pub fn origin_profile(index: &MatchingIndex, slot: usize) -> Profile {
     Profile::of(held)
 }
 
+/// A candidate transition: its coverage score and the evidence it is ranked by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    pub scored: Scored,
+    pub evidence: Evidence,
+    pub value: f64,
+}
+
+/// Every occupation that shares anything with the origin at `slot` (by coverage), with its
+/// evidence, unordered. The origin itself is left out.
+pub fn candidates(index: &MatchingIndex, slot: usize, credits: &Credits, ranking: &Ranking) -> Vec<Candidate> {
+    let occupations = index.occupations();
+    let origin = &occupations[slot];
+    let scores = score_all(index, credits);
+    // Identical skills of the origin that each target requires, as a share of the origin.
+    let mut reverse = vec![0.0f64; occupations.len()];
+    for r in &origin.requirements {
+        for posting in index.postings(r.skill) {
+            let target = &occupations[posting.occupation as usize].requirements[posting.requirement as usize];
+            reverse[posting.occupation as usize] += r.weight * origin_held_weight(target.importance);
+        }
+    }
+    let fields = index.kinship().field_similarities(slot, occupations.len());
+    let origin_level = origin.isco_major_group().and_then(isco_skill_level);
+    scores
+        .into_iter()
+        .filter(|s| s.slot != slot && s.score > 0.0)
+        .map(|scored| {
+            let target = &occupations[scored.slot];
+            let level_gap = match (origin_level, target.isco_major_group().and_then(isco_skill_level)) {
+                (Some(a), Some(b)) => a.abs_diff(b),
+                _ => 0,
+            };
+            let evidence = Evidence {
+                coverage: scored.score,
+                reverse_coverage: if origin.total_weight > 0.0 {
+                    reverse[scored.slot] / origin.total_weight
+                } else {
+                    0.0
+                },
+                field_similarity: f64::from(fields[scored.slot]).clamp(0.0, 1.0),
+                isco_shared_digits: isco_shared_digits(origin.isco.as_deref(), target.isco.as_deref()) as u8,
+                level_gap,
+                hierarchy: index.kinship().hierarchy_link(slot, scored.slot),
+            };
+            Candidate { scored, evidence, value: ranking.value(&evidence) }
+        })
+        .collect()
+}
+
+/// One ranked transition with its explanation and the evidence of its rank.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub ranked: Ranked,
+    pub evidence: Evidence,
+    pub value: f64,
+}
+
 /// Transitions from the occupation at `slot`, best first, at most `limit`; occupations without any
-/// overlap are no transition and are left out. With
-/// `other_major_group_only`, only occupations in another ISCO major group than the origin's.
+/// overlap are no transition and are left out. `filter.min_score` applies to the coverage score.
+/// With `other_major_group_only`, only occupations in another ISCO major group than the origin's.
 pub fn related(
     index: &MatchingIndex,
     slot: usize,
     filter: &OccupationFilter,
     other_major_group_only: bool,
     limit: usize,
-) -> Vec<Ranked> {
+) -> Vec<Transition> {
     let occupations = index.occupations();
     let origin = &occupations[slot];
     let credits = Credits::expand(index, &origin_profile(index, slot).held);
-    let ranked = rank(score_all(index, &credits), filter.min_score, limit, |s| {
-        let entry = &occupations[s.slot];
-        s.slot != slot
-            && s.score > 0.0
-            && filter.accepts(entry)
-            && (!other_major_group_only || entry.isco_major_group() != origin.isco_major_group())
-    });
-    ranked
+    let mut candidates: Vec<Candidate> = candidates(index, slot, &credits, &RANKING)
+        .into_iter()
+        .filter(|c| {
+            let entry = &occupations[c.scored.slot];
+            c.scored.score >= filter.min_score
+                && filter.accepts(entry)
+                && (!other_major_group_only || entry.isco_major_group() != origin.isco_major_group())
+        })
+        .collect();
+    let order = |a: &Candidate, b: &Candidate| {
+        b.value
+            .total_cmp(&a.value)
+            .then(b.scored.score.total_cmp(&a.scored.score))
+            .then(a.scored.slot.cmp(&b.scored.slot))
+    };
+    if limit < candidates.len() && limit > 0 {
+        candidates.select_nth_unstable_by(limit - 1, order);
+        candidates.truncate(limit);
+    }
+    candidates.sort_by(order);
+    candidates
         .into_iter()
         .take(limit)
-        .map(|scored| Ranked { scored, evaluation: gap::explain(index, &credits, scored.slot) })
+        .map(|c| Transition {
+            ranked: Ranked { scored: c.scored, evaluation: gap::explain(index, &credits, c.scored.slot) },
+            evidence: c.evidence,
+            value: c.value,
+        })
         .collect()
 }

@@ -100,10 +100,10 @@ impl TransitionGraph {
             .map(|slot| {
                 related(index, slot, &filter, false, TRANSITIONS)
                     .into_iter()
-                    .map(|ranked| Edge {
-                        to: ranked.scored.slot as u32,
-                        score: ranked.scored.score,
-                        gap: graph.gap_of(&ranked.evaluation),
+                    .map(|t| Edge {
+                        to: t.ranked.scored.slot as u32,
+                        score: t.ranked.scored.score,
+                        gap: graph.gap_of(&t.ranked.evaluation),
                     })
                     .collect()
             })

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use super::analysis::{self, Lang};
 use super::labels::{LabelKind, LabelTable, token};
+use super::verbs;
 use crate::model::ConceptKind;
 use crate::ontology::ConceptIdx;
 
@@ -21,6 +22,8 @@ const MAX_UNORDERED: usize = 4;
 /// A single word is a mention only if at most this many labels use it (else it is filler such as
 /// `werken` or `klant`).
 const MAX_SINGLE_WORD_DF: u32 = 40;
+/// Confidence factor of a mention found through the learned Dutch–English lexicon.
+const TRANSLATED_FACTOR: f32 = 0.9;
 /// Mentions below this confidence are dropped.
 pub const MIN_CONFIDENCE: f32 = 0.45;
 
@@ -69,7 +72,10 @@ impl Gazetteer {
             if keys.is_empty() || keys.len() > MAX_WORDS {
                 continue;
             }
-            if keys.len() == 1 && (keys[0].chars().count() < 3 || table.df(keys[0]) > MAX_SINGLE_WORD_DF) {
+            // A single common word is filler (`werken`, `klant`), except an occupation's name,
+            // which must then be written as a noun (see `names_occupation`).
+            let filler = table.df(keys[0]) > MAX_SINGLE_WORD_DF && row.kind != ConceptKind::Occupation;
+            if keys.len() == 1 && (keys[0].chars().count() < 3 || filler) {
                 continue;
             }
             g.ordered.entry(keys.join(" ")).or_default().push(i as u32);
@@ -93,16 +99,27 @@ impl Gazetteer {
                 .into_iter()
                 .map(|w| analysis::Word { start: w.start + segment.start, end: w.end + segment.start, ..w })
                 .collect();
-            let content: Vec<&analysis::Word> = words.iter().filter(|w| !analysis::is_stop_word(&w.text)).collect();
-            for lang in [Lang::Nl, Lang::En] {
+            let content = content_words(table, &words);
+            // The clause read as Dutch, as English (loanwords, English text) and translated word by
+            // word into English (to reach skills that only have English labels).
+            for (lang, translated) in [(Lang::Nl, false), (Lang::En, false), (Lang::Nl, true)] {
                 let keys: Vec<String> = content
                     .iter()
-                    .map(|w| token(&table.stemmers, &table.decompounder, &w.text, lang).key.to_string())
+                    .map(|w| {
+                        let t = token(&table.stemmers, &table.decompounder, &w.text, lang);
+                        if !translated {
+                            return t.key.to_string();
+                        }
+                        match table.lexicon.translate(&t.key).first() {
+                            Some(translation) => translation.token.key.to_string(),
+                            None => token(&table.stemmers, &table.decompounder, &w.text, Lang::En).key.to_string(),
+                        }
+                    })
                     .collect();
                 for start in 0..keys.len() {
                     for n in (1..=MAX_WORDS.min(keys.len() - start)).rev() {
                         let window: Vec<&str> = keys[start..start + n].iter().map(String::as_str).collect();
-                        let (rows, order_factor) = match self.ordered.get(&window.join(" ")) {
+                        let (rows, mut order_factor) = match self.ordered.get(&window.join(" ")) {
                             Some(rows) => (rows, 1.0),
                             None if (2..=MAX_UNORDERED).contains(&n) => {
                                 match self.unordered.get(&unordered_key(&window)) {
@@ -112,9 +129,28 @@ impl Gazetteer {
                             }
                             None => continue,
                         };
-                        let (first, last) = (content[start], content[start + n - 1]);
+                        // A translated reading finds skills only, a little less surely.
+                        if translated {
+                            order_factor *= TRANSLATED_FACTOR;
+                        }
+                        // An occupation is named by a noun, never by a verb that shares its stem
+                        // ("ik verzorg" is no "verzorgende"): its words must be written as the label's.
+                        let text_words = &content[start..start + n];
+                        let rows: Vec<u32> = rows
+                            .iter()
+                            .copied()
+                            .filter(|r| {
+                                let row = &table.rows[*r as usize];
+                                row.kind != ConceptKind::Occupation
+                                    || (!translated && order_factor == 1.0 && names_occupation(text_words, &row.tokens))
+                            })
+                            .collect();
+                        if rows.is_empty() {
+                            continue;
+                        }
+                        let (first, last) = (&text_words[0], &text_words[n - 1]);
                         if let Some(mention) =
-                            mention(table, rows, n, order_factor, first.start, last.end, &char_offset)
+                            mention(table, &rows, n, order_factor, first.start, last.end, &char_offset)
                         {
                             candidates.push(mention);
                         }
@@ -124,6 +160,61 @@ impl Gazetteer {
         }
         resolve_overlaps(candidates)
     }
+}
+
+/// The content words of a clause as labels write them: stop words dropped, finite verbs turned
+/// into the infinitive the label vocabulary knows, and a separable particle at the end of the
+/// clause joined to its verb ("ik dien medicatie toe" → `toedienen`, `medicatie`).
+fn content_words(table: &LabelTable, words: &[analysis::Word]) -> Vec<analysis::Word> {
+    let known = |w: &str| table.decompounder.is_known(w);
+    let infinitive = |w: &str| verbs::infinitive_candidates(w).into_iter().find(|c| known(c));
+    // A particle closes the clause: the last word, or the word before a conjunction.
+    let particle_at = |i: usize| {
+        verbs::PARTICLES.contains(&words[i].text.as_str())
+            && words.get(i + 1).is_none_or(|next| matches!(next.text.as_str(), "en" | "of" | "maar" | "want"))
+    };
+    let particles: Vec<usize> = (0..words.len()).filter(|&i| particle_at(i)).collect();
+    let mut out: Vec<analysis::Word> = Vec::new();
+    let mut used_particles: Vec<usize> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if particles.contains(&i) || analysis::is_stop_word(&word.text) {
+            continue;
+        }
+        let joined = particles.iter().filter(|&&p| p > i && !used_particles.contains(&p)).find_map(|&p| {
+            let particle = &words[p].text;
+            verbs::infinitive_candidates(&word.text)
+                .into_iter()
+                .map(|inf| format!("{particle}{inf}"))
+                .find(|c| known(c))
+                .map(|c| (p, c))
+        });
+        let text = match joined {
+            Some((p, compound)) => {
+                used_particles.push(p);
+                compound
+            }
+            // A word the labels do not know may be a finite verb they know as an infinitive.
+            None if !known(&word.text) => infinitive(&word.text).unwrap_or_else(|| word.text.clone()),
+            None => word.text.clone(),
+        };
+        out.push(analysis::Word { text, ..word.clone() });
+    }
+    out
+}
+
+/// True when the text words spell the occupation label's content words as nouns: the same word,
+/// a gender or agent variant of it, or its plural (`verpleegkundigen`, `monteurs`, `docenten`).
+fn names_occupation(text: &[analysis::Word], label: &[super::labels::Token]) -> bool {
+    // Every word of the label, stop words too ("klaar-over" is not named by "klaar").
+    text.len() == label.len()
+        && text.iter().all(|t| t.text.chars().count() >= 3)
+        && text.iter().zip(label).all(|(t, l)| {
+            let (t, l) = (analysis::dutch_variant(&t.text), analysis::dutch_variant(&l.word));
+            t == l
+                || t.strip_suffix('s').is_some_and(|s| s == l)
+                || (l.ends_with('e') && t.strip_suffix('n').is_some_and(|s| s == l))
+                || (l.chars().count() >= 5 && t.strip_suffix("en").is_some_and(|s| s == l))
+        })
 }
 
 /// Builds a mention from the label rows that matched a window of `n` content words.
@@ -145,7 +236,18 @@ fn mention(
     let mut concepts: Vec<ConceptIdx> = rows.iter().map(|r| table.rows[*r as usize].concept).collect();
     concepts.sort_unstable();
     concepts.dedup();
-    let ambiguity = 1.0 / (concepts.len() as f32).sqrt();
+    // The text is ambiguous between the concepts whose label of the strongest form it spells: one
+    // concept with this preferred label is meant, whatever other concepts carry it as an
+    // alternative (the alternatives are still returned).
+    let mut rivals: Vec<ConceptIdx> = rows
+        .iter()
+        .map(|r| &table.rows[*r as usize])
+        .filter(|r| r.label_kind == row.label_kind)
+        .map(|r| r.concept)
+        .collect();
+    rivals.sort_unstable();
+    rivals.dedup();
+    let ambiguity = 1.0 / (rivals.len() as f32).sqrt();
     let length_factor = match n {
         1 => 0.75,
         2 => 0.9,

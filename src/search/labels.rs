@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::analysis::{self, Decompounder, Lang, Stemmers};
+use super::lexicon::Lexicon;
 use crate::model::{ConceptKind, Details, LabelForm, RelationKind};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
@@ -93,6 +94,8 @@ pub struct LabelTable {
     /// Per concept, in [0, 1]: how central it is in the graph (log of its relation count), used to
     /// order autocomplete suggestions that the prefix alone cannot tell apart.
     pub popularity: Vec<f32>,
+    /// Dutch → English words learned from the bilingual concepts, to reach English-only labels.
+    pub lexicon: Lexicon,
 }
 
 /// The analyzed description of a concept in one language.
@@ -160,10 +163,11 @@ impl LabelTable {
                 *key_df.entry(k.into()).or_default() += 1;
             }
         }
+        let lexicon = Lexicon::learn(&rows);
         let degrees: Vec<f32> = (0..snapshot.len()).map(|i| snapshot.degree(ConceptIdx(i as u32)) as f32).collect();
         let max_degree = degrees.iter().copied().fold(1.0f32, f32::max);
         let popularity = degrees.iter().map(|d| (1.0 + d).ln() / (1.0 + max_degree).ln()).collect();
-        LabelTable { rows, stemmers, decompounder, key_df, descriptions, popularity }
+        LabelTable { rows, stemmers, decompounder, key_df, descriptions, popularity, lexicon }
     }
 
     /// Inverse document frequency of a key over labels: rare words decide a match, common ones
@@ -187,6 +191,31 @@ impl LabelTable {
             .map(|w| self.decompounder.infinitive(&w.text).unwrap_or(w.text))
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// The English reading of a Dutch query: each Dutch word replaced by its best translation (a
+    /// compound without one by its parts' translations), words without any kept in their English
+    /// analysis (loanwords). `nl` and `en` are the query analyzed in each language (same words).
+    pub fn translate(&self, nl: &[Token], en: &[Token]) -> Vec<Token> {
+        let mut out = Vec::with_capacity(nl.len());
+        for (n, e) in nl.iter().zip(en) {
+            if n.stop {
+                out.push(e.clone());
+                continue;
+            }
+            if let Some(best) = self.lexicon.translate(&n.key).first() {
+                out.push(best.token.clone());
+                continue;
+            }
+            let parts: Vec<&Token> =
+                n.parts.iter().filter_map(|p| self.lexicon.translate(p).first().map(|t| &t.token)).collect();
+            if !parts.is_empty() && parts.len() == n.parts.len() {
+                out.extend(parts.into_iter().cloned());
+            } else {
+                out.push(e.clone());
+            }
+        }
+        out
     }
 
     /// Analyzes a query or a text in `lang`.

@@ -7,12 +7,15 @@
 
 pub mod analysis;
 pub mod crosswalk;
-pub mod eval;
 pub mod extract;
+pub mod field;
 pub mod index;
 pub mod labels;
+pub mod lexicon;
 pub mod rank;
 pub mod suggest;
+pub mod title;
+pub mod verbs;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -34,6 +37,9 @@ const CANDIDATES: usize = 400;
 const MIN_SCORE: f32 = 0.08;
 /// The lowest search score at which a phrase without an exact mention is taken to name a concept.
 pub const RESOLVE_MIN_SCORE: f32 = 0.6;
+/// A match through the learned translation counts this much of a direct match: the lexicon is
+/// statistical and may pick a near-synonym.
+const TRANSLATION_FACTOR: f32 = 0.9;
 /// Most hits one search ranks (pagination goes no deeper).
 pub const MAX_RESULTS: usize = 500;
 
@@ -89,6 +95,7 @@ pub struct SearchEngine {
     index: index::TantivyIndex,
     suggest: suggest::SuggestIndex,
     gazetteer: extract::Gazetteer,
+    field: field::FieldWords,
 }
 
 impl SearchEngine {
@@ -96,7 +103,7 @@ impl SearchEngine {
     pub fn build(snapshot: &Snapshot) -> Result<SearchEngine, IndexError> {
         let labels = LabelTable::build(snapshot);
         let index = index::TantivyIndex::build_in_ram(&labels)?;
-        Ok(Self::assemble(labels, index))
+        Ok(Self::assemble(snapshot, labels, index))
     }
 
     /// Builds, persisting the tantivy index under `dir` keyed by the snapshot version (reused on
@@ -113,19 +120,20 @@ impl SearchEngine {
             reused = index.reused,
             "search index ready"
         );
-        Ok(Self::assemble(labels, index))
+        Ok(Self::assemble(snapshot, labels, index))
     }
 
-    fn assemble(labels: LabelTable, index: index::TantivyIndex) -> SearchEngine {
+    fn assemble(snapshot: &Snapshot, labels: LabelTable, index: index::TantivyIndex) -> SearchEngine {
         let started = std::time::Instant::now();
         // Independent structures over the same table: build them on both cores.
-        let (suggest, gazetteer) = std::thread::scope(|scope| {
+        let (suggest, (gazetteer, field)) = std::thread::scope(|scope| {
             let suggest = scope.spawn(|| suggest::SuggestIndex::build(&labels));
             let gazetteer = extract::Gazetteer::build(&labels);
-            (suggest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), gazetteer)
+            let field = field::FieldWords::build(snapshot, &labels);
+            (suggest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), (gazetteer, field))
         });
-        tracing::info!(millis = started.elapsed().as_millis() as u64, "autocomplete and extraction ready");
-        SearchEngine { labels, index, suggest, gazetteer }
+        tracing::info!(millis = started.elapsed().as_millis() as u64, "autocomplete, extraction and fields ready");
+        SearchEngine { labels, index, suggest, gazetteer, field }
     }
 
     /// True when the index was opened from disk rather than built.
@@ -148,8 +156,40 @@ impl SearchEngine {
         Ok(SearchResults { hits, total, facets })
     }
 
-    /// All hits for a query, best first, filtered.
+    /// All hits for a query, best first, filtered: the best of the query's readings (see
+    /// [`title::readings`]) per concept.
     fn rank(
+        &self,
+        snapshot: &Snapshot,
+        query: &str,
+        kinds: &[ConceptKind],
+        lang: &str,
+        filters: &Filters,
+    ) -> Result<Vec<Hit>, IndexError> {
+        let readings = title::readings(query);
+        if readings.len() == 1 {
+            return self.rank_reading(snapshot, query, kinds, lang, filters);
+        }
+        let mut best: HashMap<ConceptIdx, Hit> = HashMap::new();
+        for (reading, factor) in readings {
+            for mut hit in self.rank_reading(snapshot, &reading, kinds, lang, filters)? {
+                hit.score *= factor;
+                match best.get(&hit.concept) {
+                    Some(kept) if kept.score >= hit.score => {}
+                    _ => {
+                        best.insert(hit.concept, hit);
+                    }
+                }
+            }
+        }
+        let mut hits: Vec<Hit> = best.into_values().collect();
+        sort_hits(snapshot, &mut hits);
+        hits.truncate(MAX_RESULTS);
+        Ok(hits)
+    }
+
+    /// All hits for one reading of a query, best first, filtered.
+    fn rank_reading(
         &self,
         snapshot: &Snapshot,
         query: &str,
@@ -159,8 +199,13 @@ impl SearchEngine {
     ) -> Result<Vec<Hit>, IndexError> {
         let nl = self.labels.analyze(query, Lang::Nl);
         let en = self.labels.analyze(query, Lang::En);
+        let translated = self.labels.translate(&nl, &en);
         let mut retrieval = nl.clone();
-        retrieval.extend(en.iter().filter(|t| !nl.iter().any(|n| n.key == t.key)).cloned());
+        for t in en.iter().chain(&translated) {
+            if !retrieval.iter().any(|r| r.key == t.key) {
+                retrieval.push(t.clone());
+            }
+        }
         let rows = self.index.candidates(&self.labels, &retrieval, kinds, true, CANDIDATES)?;
         let preferred = Lang::from_code(lang);
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::new();
@@ -170,7 +215,29 @@ impl SearchEngine {
                 let row = &self.labels.rows[row_id as usize];
                 let row_lang = Lang::from_code(&row.lang);
                 let tokens = if row_lang == Lang::En { &en } else { &nl };
-                let Some(s) = rank::score_row(&self.labels, tokens, row, false) else { continue };
+                let direct = rank::score_row(&self.labels, tokens, row, false);
+                // An English label also answers the query's translation, a little below a direct match.
+                let via_translation = (row_lang == Lang::En && !translated.is_empty())
+                    .then(|| rank::score_row(&self.labels, &translated, row, false))
+                    .flatten()
+                    .map(|mut s| {
+                        s.score *= TRANSLATION_FACTOR;
+                        s.reasons.push(Reason::Translated);
+                        s
+                    });
+                let mut s = match (direct, via_translation) {
+                    (Some(d), Some(t)) if t.score > d.score => t,
+                    (Some(d), _) => d,
+                    (None, Some(t)) => t,
+                    (None, None) => continue,
+                };
+                if row.kind == ConceptKind::Occupation && !s.unmatched.is_empty() {
+                    let lexicon = &self.labels.lexicon;
+                    s.credit_field(row.label_kind.weight(), |key| {
+                        self.field.contains(row.concept, key)
+                            || lexicon.translate(key).iter().any(|t| self.field.contains(row.concept, &t.token.key))
+                    });
+                }
                 let lang_factor = if row_lang == preferred || row.label_kind == LabelKind::Code { 1.0 } else { 0.97 };
                 (row.concept, s.score * lang_factor, Some(row_id), s.reasons)
             } else {
@@ -191,12 +258,7 @@ impl SearchEngine {
             }
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| kind_rank(snapshot, a.concept).cmp(&kind_rank(snapshot, b.concept)))
-                .then(a.concept.cmp(&b.concept))
-        });
+        sort_hits(snapshot, &mut hits);
         hits.truncate(MAX_RESULTS);
         Ok(hits)
     }
@@ -234,6 +296,16 @@ impl SearchEngine {
     pub fn extract(&self, text: &str) -> Vec<Mention> {
         self.gazetteer.extract(&self.labels, text)
     }
+}
+
+/// Best first; on equal scores occupations before ISCO groups before skills, then by concept.
+fn sort_hits(snapshot: &Snapshot, hits: &mut [Hit]) {
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| kind_rank(snapshot, a.concept).cmp(&kind_rank(snapshot, b.concept)))
+            .then(a.concept.cmp(&b.concept))
+    });
 }
 
 /// Occupations before ISCO groups before skills on equal scores: a title search is most often

@@ -29,6 +29,10 @@ pub enum Reason {
     Code,
     /// Matched the description only.
     Description,
+    /// Matched an English label through the learned Dutch–English lexicon.
+    Translated,
+    /// A title's modifier matched the occupation's skills, knowledge or description.
+    Field,
     /// Matched through typo tolerance.
     Fuzzy,
     /// The last query word is the start of a label word.
@@ -44,8 +48,13 @@ const COMPOUND_SPLIT: f32 = 0.9;
 const FUZZY_1: f32 = 0.7;
 const FUZZY_2: f32 = 0.6;
 const PREFIX: f32 = 0.6;
+/// Quality of a title's modifier found in the occupation's field rather than its label.
+const FIELD: f32 = 0.5;
 /// Share of the score from query coverage (the rest: label coverage).
 const QUERY_SHARE: f32 = 0.65;
+/// Share of the geometric mean in a label's score (the rest: the weighted sum); measured on the
+/// realistic title and skill sets (BENCHMARKS.md).
+const GEOMETRIC_SHARE: f32 = 0.5;
 /// Bonus for an exact label match: above any partial match.
 const EXACT_BONUS: f32 = 0.1;
 /// Weight of a description-only match.
@@ -151,6 +160,23 @@ pub struct LabelScore {
     pub reasons: Vec<Reason>,
     /// How much of the query the label explains, in [0, 1].
     pub query_coverage: f32,
+    /// The query's content words the label does not match at all, with their weights.
+    pub unmatched: Vec<(std::sync::Arc<str>, f32)>,
+    /// The total weight of the query's content words.
+    pub query_weight: f32,
+}
+
+impl LabelScore {
+    /// Credits unmatched query words that `found` in the concept's field (see
+    /// [`super::field`]): each earns [`FIELD`] of its weight in the query coverage.
+    pub fn credit_field(&mut self, label_weight: f32, found: impl Fn(&str) -> bool) {
+        let credited: f32 = self.unmatched.iter().filter(|(key, _)| found(key)).map(|(_, w)| w * FIELD).sum();
+        if credited > 0.0 && self.query_weight > 0.0 {
+            self.score += label_weight * QUERY_SHARE * credited / self.query_weight;
+            self.query_coverage += credited / self.query_weight;
+            self.reasons.push(Reason::Field);
+        }
+    }
 }
 
 /// IDF weight of a query word: its own key's, or when the word is unknown (a typo) a typical
@@ -166,6 +192,7 @@ pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_las
         return None;
     }
     let mut reasons = Vec::new();
+    let mut unmatched = Vec::new();
     let (mut q_total, mut q_matched) = (0.0f32, 0.0f32);
     for (i, q) in content.iter().enumerate() {
         let w = weight(table, q);
@@ -176,6 +203,8 @@ pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_las
             if reason != Reason::Exact && !reasons.contains(&reason) {
                 reasons.push(reason);
             }
+        } else {
+            unmatched.push((q.key.clone(), w));
         }
     }
     if q_matched <= 0.0 {
@@ -198,7 +227,12 @@ pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_las
         l_matched += w * quality;
     }
     let label_coverage = if l_total > 0.0 { l_matched / l_total } else { 0.0 };
-    let mut score = row.label_kind.weight() * (QUERY_SHARE * query_coverage + (1.0 - QUERY_SHARE) * label_coverage);
+    // Half a weighted sum, half a weighted geometric mean of the two coverages: the geometric half
+    // keeps a short label that the query merely contains ("medewerker") from scoring on label
+    // coverage alone.
+    let sum = QUERY_SHARE * query_coverage + (1.0 - QUERY_SHARE) * label_coverage;
+    let geometric = query_coverage.powf(QUERY_SHARE) * label_coverage.max(f32::MIN_POSITIVE).powf(1.0 - QUERY_SHARE);
+    let mut score = row.label_kind.weight() * (GEOMETRIC_SHARE * geometric + (1.0 - GEOMETRIC_SHARE) * sum);
     let exact = content.len() == row.tokens.iter().filter(|t| !t.stop).count()
         && content.iter().zip(row.tokens.iter().filter(|t| !t.stop)).all(|(q, l)| q.word == l.word);
     if exact {
@@ -217,7 +251,7 @@ pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_las
     if let Some(reason) = form_reason {
         reasons.insert(0, reason);
     }
-    Some(LabelScore { score, reasons, query_coverage })
+    Some(LabelScore { score, reasons, query_coverage, unmatched, query_weight: q_total })
 }
 
 /// Scores a description against the query: query coverage only, at a low weight.

@@ -15,6 +15,7 @@ use super::error::{ApiError, Violations, invalid};
 use crate::engine::LiveEngines;
 use crate::matching::candidates::{self, MAX_VACANCY_REQUIREMENTS, Ranker, Vacancy};
 use crate::matching::gap::{self, Evaluation, Outcome, Status as GapStatus};
+use crate::matching::kinship::HierarchyLink;
 use crate::matching::occupations::{self, OccupationFilter};
 use crate::matching::profile::{Basis, ClaimInput, Profile, ProfileInput};
 use crate::matching::{EvidenceLevel, MatchKind, MatchingIndex, transitions};
@@ -144,13 +145,15 @@ impl MatchingService for MatchingApi {
         let origin_major = index.occupations()[slot].isco_major_group();
         let results = ranked
             .iter()
-            .map(|r| {
+            .map(|t| {
+                let r = &t.ranked;
                 let target = &index.occupations()[r.scored.slot];
                 pb::Transition {
                     target: Some(occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, &lang)),
                     missing_essential: r.evaluation.count(Importance::Essential, GapStatus::Missing) as u32,
                     missing: r.evaluation.missing().count() as u32,
                     same_major_group: origin_major.is_some() && target.isco_major_group() == origin_major,
+                    ranking: Some(transition_ranking_pb(t, &lang)),
                 }
             })
             .collect();
@@ -546,6 +549,74 @@ fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> String {
         Basis::Requirement(Importance::Essential) => {}
     }
     text
+}
+
+/// The evidence a transition is ranked by, with its reasons in words (strongest first).
+fn transition_ranking_pb(t: &transitions::Transition, lang: &str) -> pb::TransitionRanking {
+    let english = lang.starts_with("en");
+    let pick = |nl: &'static str, en: &'static str| if english { en } else { nl };
+    let e = &t.evidence;
+    let percent = |x: f64| (x * 100.0).round() as u32;
+    let mut reasons = vec![format!(
+        "{} {}%",
+        pick("dekt van het doelberoep", "covers of the target occupation"),
+        percent(e.coverage)
+    )];
+    if e.reverse_coverage >= 0.05 {
+        reasons.push(format!(
+            "{} {}%",
+            pick("het doelberoep vraagt van het huidige beroep", "the target asks of the current occupation"),
+            percent(e.reverse_coverage)
+        ));
+    }
+    if e.field_similarity >= 0.3 {
+        reasons.push(format!(
+            "{} {}%",
+            pick("vakgebied (vaardigheidsgroepen) gelijk voor", "field of work (skill groups) alike for"),
+            percent(e.field_similarity)
+        ));
+    }
+    reasons.push(
+        match e.isco_shared_digits {
+            4 => pick("zelfde ISCO-beroepsgroep", "same ISCO unit group"),
+            3 => pick("zelfde ISCO-subgroep", "same ISCO minor group"),
+            2 => pick("zelfde ISCO-subhoofdgroep", "same ISCO sub-major group"),
+            1 => pick("zelfde ISCO-hoofdgroep", "same ISCO major group"),
+            _ => pick("andere ISCO-hoofdgroep", "other ISCO major group"),
+        }
+        .to_string(),
+    );
+    if e.level_gap > 0 {
+        reasons.push(format!(
+            "{} {}",
+            pick("beroepsniveau (ISCO) verschilt", "ISCO skill level differs by"),
+            e.level_gap
+        ));
+    }
+    let hierarchy = match e.hierarchy {
+        Some(HierarchyLink::Broader) => {
+            reasons.push(pick("breder beroep", "broader occupation").to_string());
+            "broader"
+        }
+        Some(HierarchyLink::Narrower) => {
+            reasons.push(pick("specialisatie van het beroep", "specialisation of the occupation").to_string());
+            "narrower"
+        }
+        Some(HierarchyLink::Sibling) => {
+            reasons.push(pick("zelfde bredere beroep", "same broader occupation").to_string());
+            "sibling"
+        }
+        None => "",
+    };
+    pb::TransitionRanking {
+        value: t.value,
+        reverse_coverage: e.reverse_coverage,
+        field_similarity: e.field_similarity,
+        isco_shared_digits: u32::from(e.isco_shared_digits),
+        level_gap: u32::from(e.level_gap),
+        hierarchy: hierarchy.to_string(),
+        reasons,
+    }
 }
 
 fn evidence_words(level: EvidenceLevel, english: bool) -> &'static str {

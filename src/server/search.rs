@@ -56,6 +56,8 @@ fn reason_to_pb(reason: Reason) -> pb::MatchReason {
         Reason::Code => pb::MatchReason::Code,
         Reason::Description => pb::MatchReason::Description,
         Reason::Fuzzy => pb::MatchReason::Fuzzy,
+        Reason::Translated => pb::MatchReason::Translated,
+        Reason::Field => pb::MatchReason::Field,
         Reason::Prefix => pb::MatchReason::Prefix,
     }
 }

@@ -314,3 +314,75 @@ fn imported_catalogues_become_layerable_bundles_with_linked_skills() {
         assert!(check.status.success(), "{format}: {}", String::from_utf8_lossy(&check.stderr));
     }
 }
+
+#[test]
+fn eval_measures_search_transitions_and_extraction_from_plain_and_gzip_files() {
+    use std::io::Write;
+    let index = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let lasser = "esco:occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b";
+    let heftruck_rijden = "esco:skill/28cb374e-6261-4133-8371-f9a5470145da";
+    // Search, queries gzip-compressed: one found at rank 1, one never.
+    let queries = dir.path().join("q.tsv.gz");
+    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&queries).unwrap(), flate2::Compression::fast());
+    gz.write_all(b"1\tlasser\n2\tastronaut\n").unwrap();
+    gz.finish().unwrap();
+    let qrels = dir.path().join("qrels.tsv");
+    std::fs::write(&qrels, format!("1 0 {lasser} 1\n2 0 {lasser} 1\n")).unwrap();
+    let run = |args: &[&str]| {
+        let output = vaardig()
+            .args(args)
+            .args(["--json", "--ontology", "embedded", "--index-dir"])
+            .arg(index.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let (q, r) = (queries.to_str().unwrap(), qrels.to_str().unwrap());
+    let search = run(&["eval", "--queries", q, "--qrels", r, "--kind", "occupation"]);
+    assert_eq!(search["queries"], 2);
+    assert_eq!(search["success_at_1"], 0.5, "{search}");
+
+    // Transitions: the welder's own transitions judged against themselves and against nothing.
+    let related = run(&["related", lasser, "--limit", "3"]);
+    let first = related["results"][0]["id"].as_str().unwrap().to_string();
+    assert!(!related["results"][0]["ranking"]["reasons"].as_array().unwrap().is_empty(), "{related}");
+    let pairs = dir.path().join("related.tsv");
+    std::fs::write(&pairs, format!("origin\trelevant\n{lasser}\t{first}\n")).unwrap();
+    let transitions = run(&["eval", "--task", "related", "--pairs", pairs.to_str().unwrap()]);
+    assert_eq!(transitions["origins"], 1);
+    assert_eq!(transitions["success_at_10"], 1.0, "{transitions}");
+    assert_eq!(transitions["median_first_relevant_rank"], 1, "{transitions}");
+
+    // Extraction: a separable verb, a one-word occupation, and a verb that names no occupation.
+    let texts = dir.path().join("texts.jsonl");
+    let line = serde_json::json!({
+        "id": "t1",
+        "text": "Ik ben lasser en ik reed elke dag heftruck. Ik verzorg mijn moeder.",
+        "skills": [heftruck_rijden],
+        "occupations": [lasser],
+    });
+    std::fs::write(&texts, format!("{line}\n")).unwrap();
+    let extraction = run(&["eval", "--task", "extract", "--texts", texts.to_str().unwrap()]);
+    assert_eq!(extraction["per_kind"]["skill"]["true_positives"], 1, "{extraction}");
+    assert_eq!(extraction["per_kind"]["occupation"]["true_positives"], 1, "{extraction}");
+    assert_eq!(
+        extraction["per_kind"]["occupation"]["false_positives"], 0,
+        "no occupation from `verzorg`: {extraction}"
+    );
+}
+
+#[test]
+fn our_annotated_extraction_set_is_well_formed() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/extract/texts.jsonl");
+    let texts = vaardig::eval::extract::read_texts(path, &std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(texts.len() >= 50, "{} texts", texts.len());
+    let esco = esco();
+    for text in &texts {
+        assert!(!text.gold["skill"].is_empty(), "{} has no skills", text.id);
+        for id in text.gold.values().flatten() {
+            assert!(esco.snapshot.lookup(id).is_some(), "{}: {id} is not an ESCO concept", text.id);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The field of an occupation: the words of the skills and knowledge it requires and of its
+//! description, for the modifiers of job titles that no label of the occupation carries.
+//!
+//! Real titles name a head and a modifier ("docent geologie", "bedrijfsleider uitvaartcentrum",
+//! "medewerker asfalt"). ESCO rarely has a label for every pair, but the right occupation often
+//! *requires* the modifier: a teacher of earth sciences requires knowledge of geology. When a
+//! label matches the head and misses a modifier, the modifier found in the occupation's field earns
+//! part of its weight ([`super::rank::Reason::Field`]) instead of the title falling to a label that
+//! shares only the modifier.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::labels::{LabelKind, LabelTable};
+use crate::model::{ConceptKind, RelationKind};
+use crate::ontology::{ConceptIdx, Dir, Snapshot};
+
+/// Field words per occupation, as sorted ids of word keys.
+#[derive(Debug, Default)]
+pub struct FieldWords {
+    ids: HashMap<Arc<str>, u32>,
+    per_concept: HashMap<ConceptIdx, Vec<u32>>,
+}
+
+impl FieldWords {
+    pub fn build(snapshot: &Snapshot, table: &LabelTable) -> FieldWords {
+        // Label rows are contiguous per concept: their ranges, by concept.
+        let mut ranges: HashMap<ConceptIdx, std::ops::Range<usize>> = HashMap::new();
+        for (i, row) in table.rows.iter().enumerate() {
+            ranges.entry(row.concept).and_modify(|r| r.end = i + 1).or_insert(i..i + 1);
+        }
+        let mut descriptions: HashMap<ConceptIdx, Vec<usize>> = HashMap::new();
+        for (i, d) in table.descriptions.iter().enumerate() {
+            if d.kind == ConceptKind::Occupation {
+                descriptions.entry(d.concept).or_default().push(i);
+            }
+        }
+        let mut fields = FieldWords::default();
+        for (occupation, _) in snapshot.concepts_of(ConceptKind::Occupation) {
+            let mut words: Vec<u32> = Vec::new();
+            for view in snapshot.relations(occupation, Dir::Outgoing, Some(RelationKind::Requires)) {
+                let Some(range) = ranges.get(&view.other) else { continue };
+                for row in &table.rows[range.clone()] {
+                    if !matches!(row.label_kind, LabelKind::Preferred | LabelKind::Alternative) {
+                        continue;
+                    }
+                    for t in row.tokens.iter().filter(|t| !t.stop) {
+                        words.push(fields.id(&t.key));
+                    }
+                }
+            }
+            for &d in descriptions.get(&occupation).into_iter().flatten() {
+                for t in table.descriptions[d].tokens.iter().filter(|t| !t.stop) {
+                    words.push(fields.id(&t.key));
+                }
+            }
+            words.sort_unstable();
+            words.dedup();
+            if !words.is_empty() {
+                fields.per_concept.insert(occupation, words);
+            }
+        }
+        fields
+    }
+
+    fn id(&mut self, key: &Arc<str>) -> u32 {
+        let next = self.ids.len() as u32;
+        *self.ids.entry(key.clone()).or_insert(next)
+    }
+
+    /// True when `key` is a word of the field of `concept`.
+    pub fn contains(&self, concept: ConceptIdx, key: &str) -> bool {
+        match (self.ids.get(key), self.per_concept.get(&concept)) {
+            (Some(id), Some(words)) => words.binary_search(id).is_ok(),
+            _ => false,
+        }
+    }
+}

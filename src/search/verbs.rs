@@ -1,0 +1,225 @@
+//! Dutch verbs as people write them in running text, back to the infinitive that labels use.
+//!
+//! Skill labels are written with infinitives ("medicatie toedienen", "roosters opstellen",
+//! "heftruck rijden"); people write finite verbs, often split: "ik dien medicatie toe", "ik stel
+//! roosters op", "ik reed elke dag heftruck". This module turns a finite form into the infinitive
+//! the label vocabulary knows:
+//!
+//! - present tense, first to third person: `werk`, `werkt` → `werken`; `stel` → `stellen`;
+//!   `maak` → `maken`; `geef` → `geven`; `lees` → `lezen`;
+//! - regular past tense: `werkte`, `verzorgde`, `stelden` → the stem, then as above;
+//! - the common strong verbs' past tense (`reed` → `rijden`, `hielp` → `helpen`), also behind an
+//!   inseparable prefix (`onderhield` → `onderhouden`);
+//! - a separable particle later in the clause joins the verb: `dien … toe` → `toedienen`.
+//!
+//! A guess counts only when the vocabulary (every word of every label) knows it, so an unknown
+//! word is never turned into a verb that no label uses.
+
+/// Particles of separable verbs (the ones that are also stop words are listed too: the particle is
+/// read from every word of the clause, not only content words).
+pub const PARTICLES: &[&str] = &[
+    "aan", "af", "bij", "door", "in", "mee", "na", "om", "op", "over", "toe", "uit", "voor", "terug", "samen", "vast",
+    "los", "weg", "neer", "rond", "klaar", "schoon", "vrij", "tegen", "achter", "open", "dicht", "bijeen",
+];
+
+/// Past tense of common strong and irregular verbs → infinitive (singular forms; the plural adds
+/// `-en`, handled by the caller). `las` (of `lezen`) is left out: in a CV it is far more often the
+/// present of `lassen` (to weld).
+const STRONG_PAST: &[(&str, &str)] = &[
+    ("reed", "rijden"),
+    ("deed", "doen"),
+    ("gaf", "geven"),
+    ("hielp", "helpen"),
+    ("nam", "nemen"),
+    ("zag", "zien"),
+    ("sprak", "spreken"),
+    ("schreef", "schrijven"),
+    ("kreeg", "krijgen"),
+    ("hield", "houden"),
+    ("liep", "lopen"),
+    ("droeg", "dragen"),
+    ("bracht", "brengen"),
+    ("dacht", "denken"),
+    ("zocht", "zoeken"),
+    ("kocht", "kopen"),
+    ("stond", "staan"),
+    ("ging", "gaan"),
+    ("kwam", "komen"),
+    ("zat", "zitten"),
+    ("lag", "liggen"),
+    ("bood", "bieden"),
+    ("bond", "binden"),
+    ("hing", "hangen"),
+    ("vond", "vinden"),
+    ("sloot", "sluiten"),
+    ("begon", "beginnen"),
+    ("bleef", "blijven"),
+    ("trok", "trekken"),
+    ("hief", "heffen"),
+    ("schoof", "schuiven"),
+    ("wees", "wijzen"),
+    ("koos", "kiezen"),
+    ("vloog", "vliegen"),
+    ("ving", "vangen"),
+    ("woog", "wegen"),
+    ("mat", "meten"),
+    ("sneed", "snijden"),
+    ("streek", "strijken"),
+    ("sloeg", "slaan"),
+    ("verliet", "verlaten"),
+    ("liet", "laten"),
+    ("riep", "roepen"),
+    ("viel", "vallen"),
+    ("hing", "hangen"),
+    ("dreef", "drijven"),
+    ("greep", "grijpen"),
+    ("keek", "kijken"),
+    ("leek", "lijken"),
+    ("stak", "steken"),
+    ("brak", "breken"),
+    ("trad", "treden"),
+    ("at", "eten"),
+    ("zong", "zingen"),
+    ("dronk", "drinken"),
+    ("won", "winnen"),
+    ("zwom", "zwemmen"),
+    ("vocht", "vechten"),
+    ("sprong", "springen"),
+];
+
+/// Inseparable prefixes that may stand before a strong past form (`onderhield`, `beschreef`).
+const PREFIXES: &[&str] = &["be", "ver", "ont", "onder", "over", "her", "door", "voor", "mis", "er", "ge"];
+
+/// Infinitive candidates of a finite verb form, most likely first. The caller keeps the first one
+/// its vocabulary knows.
+pub fn infinitive_candidates(word: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let chars = word.chars().count();
+    if chars < 2 {
+        return out;
+    }
+    // Strong past tense, singular or plural, possibly behind an inseparable prefix.
+    let singular = word.strip_suffix("en").filter(|s| s.chars().count() >= 2);
+    for form in std::iter::once(word).chain(singular) {
+        for (past, infinitive) in STRONG_PAST {
+            if let Some(prefix) = form.strip_suffix(past) {
+                if prefix.is_empty() || PREFIXES.contains(&prefix) {
+                    out.push(format!("{prefix}{infinitive}"));
+                }
+            }
+        }
+    }
+    // Regular past tense: stem + de/te (plural den/ten).
+    for suffix in ["den", "ten", "de", "te"] {
+        if let Some(stem) = word.strip_suffix(suffix).filter(|s| s.chars().count() >= 3) {
+            out.extend(present_stem_infinitives(stem));
+        }
+    }
+    // Present tense: stem, stem + t.
+    out.extend(present_stem_infinitives(word));
+    if let Some(stem) = word.strip_suffix('t').filter(|s| s.chars().count() >= 2) {
+        out.extend(present_stem_infinitives(stem));
+    }
+    out.dedup();
+    out
+}
+
+/// Infinitives of a present-tense stem: `werk` → `werken`; `stel` → `stellen` (short vowel, the
+/// consonant doubles); `maak` → `maken` (long vowel written single in an open syllable); `geef` →
+/// `geven`, `lees` → `lezen` (f/s voice to v/z); `doe` → `doen`.
+fn present_stem_infinitives(stem: &str) -> Vec<String> {
+    let c: Vec<char> = stem.chars().collect();
+    let n = c.len();
+    let mut out = vec![format!("{stem}en"), format!("{stem}n")];
+    if n >= 2 {
+        let last = c[n - 1];
+        let vowel = |ch: char| "aeiou".contains(ch);
+        // A single short vowel before a final consonant: the consonant doubles (stel → stellen).
+        if !vowel(last) && vowel(c[n - 2]) && (n < 3 || !vowel(c[n - 3])) {
+            out.push(format!("{stem}{last}en"));
+        }
+        // A doubled vowel before the final consonant: written single (maak → maken).
+        if n >= 3 && !vowel(last) && c[n - 2] == c[n - 3] && "aeou".contains(c[n - 2]) {
+            let undoubled: String = c[..n - 2].iter().chain(&c[n - 1..]).collect();
+            out.push(format!("{undoubled}en"));
+            let voiced = voiced(&undoubled);
+            if voiced != undoubled {
+                out.push(format!("{voiced}en"));
+            }
+        }
+        // f/s after a long vowel or a diphthong voice to v/z (geef → geven, schrijf → schrijven).
+        let voiced = voiced(stem);
+        if voiced != stem {
+            out.push(format!("{voiced}en"));
+        }
+    }
+    out
+}
+
+/// The stem with a final `f` or `s` voiced to `v` or `z`.
+fn voiced(stem: &str) -> String {
+    if let Some(s) = stem.strip_suffix('f') {
+        format!("{s}v")
+    } else if let Some(s) = stem.strip_suffix('s') {
+        format!("{s}z")
+    } else {
+        stem.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_known(word: &str, known: &[&str]) -> Option<String> {
+        infinitive_candidates(word).into_iter().find(|c| known.contains(&c.as_str()))
+    }
+
+    #[test]
+    fn finite_forms_reach_the_infinitive() {
+        let known = [
+            "werken",
+            "stellen",
+            "maken",
+            "geven",
+            "lezen",
+            "schrijven",
+            "rijden",
+            "helpen",
+            "verzorgen",
+            "dienen",
+            "onderhouden",
+            "doen",
+            "voeren",
+            "lassen",
+        ];
+        for (form, infinitive) in [
+            ("werk", "werken"),
+            ("werkt", "werken"),
+            ("werkte", "werken"),
+            ("stel", "stellen"),
+            ("maak", "maken"),
+            ("maakte", "maken"),
+            ("geef", "geven"),
+            ("lees", "lezen"),
+            ("schrijf", "schrijven"),
+            ("reed", "rijden"),
+            ("reden", "rijden"),
+            ("hielp", "helpen"),
+            ("verzorg", "verzorgen"),
+            ("verzorgde", "verzorgen"),
+            ("dien", "dienen"),
+            ("onderhield", "onderhouden"),
+            ("doe", "doen"),
+            ("voerde", "voeren"),
+            ("las", "lassen"),
+        ] {
+            assert_eq!(first_known(form, &known).as_deref(), Some(infinitive), "{form}");
+        }
+    }
+
+    #[test]
+    fn unknown_guesses_are_not_made() {
+        assert_eq!(first_known("tafel", &["werken"]), None);
+    }
+}
