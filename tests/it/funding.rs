@@ -1098,6 +1098,58 @@ mod cli {
         assert_eq!(output.status.code(), Some(2), "wrong usage → exit code 2");
     }
 
+    /// Today's scheme from the command line: the employer applies (`--applicant`), the share by
+    /// NLQF level, the rules with their dated conditions; and a scheme about a course asked
+    /// without one says it needs a course.
+    #[test]
+    fn eligibility_command_checks_the_slim_scholingssubsidie_and_schemes_without_a_course() {
+        let (addr, _stop) = spawn_server_thread(embedded());
+        let server = format!("http://{addr}");
+        let slim = [
+            "eligibility",
+            "--scheme",
+            "vaardig:scheme/slim-scholingssubsidie",
+            "--course",
+            "vaardig:course/certificaat-medicatie-vth",
+            "--date",
+            "2025-05-01",
+            "--server",
+            &server,
+        ];
+        let output = vaardig().args(slim).args(["--applicant", "werkgever"]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(text.contains("Beslissing: IN AANMERKING"), "{text}");
+        assert!(text.contains("€ 1.215 van € 1.350"), "90% for NLQF 3: {text}");
+        assert!(text.contains("ingeschaald op NLQF 3"), "{text}");
+        assert!(text.contains("stcrt-2025-7276") || text.contains("cooster.nl"), "the rules' sources: {text}");
+        let output = vaardig().args(slim).args(["--applicant", "persoon"]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            text.contains("Beslissing: NIET IN AANMERKING") && text.contains("als de werkgever de aanvraag doet"),
+            "{text}"
+        );
+        let output = vaardig().args(slim).args(["--applicant", "buurman"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(5), "INVALID_ARGUMENT → exit code 5");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("applicant"));
+
+        let output = vaardig()
+            .args(["eligibility", "--scheme", "vaardig:scheme/levenlanglerenkrediet", "--date", "2026-12-04"])
+            .args(["--age", "35", "--no-other-public-finance", "--server", &server])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(text.contains("Beslissing: HEEFT EEN OPLEIDING NODIG"), "{text}");
+        assert!(text.contains("Rente tijdens het lenen in 2026"), "the rate of the year: {text}");
+
+        let output =
+            vaardig().args(["schemes", "vaardig:scheme/slim-scholingssubsidie", "--server", &server]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("90% NLQF 1/2/3, 40% NLQF 4"), "{text}");
+        assert!(text.contains("applicants=werkgever,collectief,gastouderbureau"), "{text}");
+    }
+
     #[test]
     fn funding_schemes_command_lists_by_date_and_shows_rules() {
         let (addr, _stop) = spawn_server_thread(embedded());
