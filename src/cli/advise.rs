@@ -57,12 +57,6 @@ pub struct AdviseArgs {
     pub client: ClientArgs,
 }
 
-/// Today in UTC, for an advice without `--date`.
-fn today() -> Date {
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    Date::from_days(i64::try_from(seconds / 86_400).unwrap_or(0))
-}
-
 pub fn advise(args: &AdviseArgs) -> Result<(), Failure> {
     let advice = build(args)?;
     let report = if args.client.json {
@@ -102,7 +96,7 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
         Some(raw) => {
             raw.parse::<Date>().map_err(|e| Failure::new(EXIT_USAGE, format!("--date `{raw}`: {e}")))?.to_string()
         }
-        None => today().to_string(),
+        None => Date::today().to_string(),
     };
     let mut stored = ProfileFile::read(&args.profile)
         .map_err(|e| Failure::new(e.exit_code(), e.describe(text.pick("nl", "en") == "en")))?;

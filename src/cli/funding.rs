@@ -24,7 +24,8 @@ pub struct EligibilityArgs {
     /// Funding scheme id, e.g. vaardig:scheme/stap-budget.
     #[arg(long)]
     pub scheme: String,
-    /// Course id, e.g. vaardig:course/heftruck-basis (not needed for advice schemes).
+    /// Course id, e.g. vaardig:course/heftruck-basis. Without it, a scheme about a course is checked
+    /// on the person and the date alone ("needs a course").
     #[arg(long)]
     pub course: Option<String>,
     /// Application date, YYYY-MM-DD.
@@ -50,6 +51,10 @@ pub struct EligibilityArgs {
     /// Whether the deciding employer, O&O fund or UWV approved: yes or no.
     #[arg(long, value_name = "YES|NO", value_parser = yes_no)]
     pub approval: Option<bool>,
+    /// Who applies: persoon, werkgever, collectief (employers' and employees' organisations or
+    /// O&O funds) or gastouderbureau.
+    #[arg(long, value_name = "WHO")]
+    pub applicant: Option<String>,
     #[command(flatten)]
     pub client: ClientArgs,
 }
@@ -156,6 +161,7 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
         approval: args.approval,
         person: Some(args.person.to_pb(args.already_granted_eur)),
         lang: args.client.lang.clone(),
+        applicant: args.applicant.clone().unwrap_or_default(),
     };
     let response = block_on(async {
         let mut client = FundingServiceClient::new(channel(&args.client).await?);
@@ -273,6 +279,7 @@ pub fn eligibility_json(r: &pb::CheckEligibilityResponse) -> serde_json::Value {
             "id": n.id, "text": n.text, "source": source_json(&n.source),
         })).collect::<Vec<_>>(),
         "missing_facts": r.missing_facts,
+        "needs_course": r.needs_course,
     })
 }
 
@@ -296,6 +303,7 @@ pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Text) -> String 
     let decision = match pb::EligibilityDecision::try_from(r.decision) {
         Ok(pb::EligibilityDecision::Eligible) => text.pick("IN AANMERKING", "ELIGIBLE"),
         Ok(pb::EligibilityDecision::NotEligible) => text.pick("NIET IN AANMERKING", "NOT ELIGIBLE"),
+        _ if r.needs_course => text.pick("HEEFT EEN OPLEIDING NODIG", "NEEDS A COURSE"),
         _ => text.pick("ONBEKEND", "UNKNOWN"),
     };
     let _ = writeln!(out, "{} {decision}", text.pick("Beslissing:", "Decision:"));
@@ -501,7 +509,19 @@ fn rules_text(r: &pb::GetFundingSchemeResponse, text: Text) -> String {
                     .map(|c| format!("{} {}", text.pick("max. per aanvraag", "max per application"), money(c))),
             ];
             let caps: Vec<String> = caps.into_iter().flatten().collect();
-            let _ = writeln!(out, "  {}% [{} – {}] {}", a.share_percent, a.valid_from, a.valid_to, caps.join(", "));
+            let share = if a.shares_by_nlqf_level.is_empty() {
+                format!("{}%", a.share_percent)
+            } else {
+                a.shares_by_nlqf_level
+                    .iter()
+                    .map(|s| {
+                        let levels: Vec<String> = s.levels.iter().map(|l| l.to_string()).collect();
+                        format!("{}% NLQF {}", s.share_percent, levels.join("/"))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let _ = writeln!(out, "  {share} [{} – {}] {}", a.valid_from, a.valid_to, caps.join(", "));
             let _ = writeln!(out, "    {} {}", text.pick("bron:", "source:"), source_text(&a.source));
         }
     }
@@ -549,7 +569,11 @@ fn rules_text(r: &pb::GetFundingSchemeResponse, text: Text) -> String {
         }
     }
     for n in &rules.notices {
-        let _ = writeln!(out, "\n{} {}: {}", text.pick("Melding", "Notice"), n.id, n.text);
+        let period = match (n.valid_from.as_str(), n.valid_to.as_str()) {
+            ("", "") => String::new(),
+            (from, to) => format!(" [{from} – {to}]"),
+        };
+        let _ = writeln!(out, "\n{} {}{period}: {}", text.pick("Melding", "Notice"), n.id, n.text);
         for k in &n.conditions {
             condition(&mut out, k, "  ");
         }

@@ -124,6 +124,13 @@ pub fn concept_text(concept: &pb::Concept, version: &str, text: Text) -> String 
             if !c.start_dates.is_empty() {
                 let _ = writeln!(out, "{} {}", text.pick("startdata:", "start dates:"), c.start_dates.join(", "));
             }
+            for p in &c.start_patterns {
+                let _ = writeln!(out, "{} {}", text.pick("start:", "starts:"), start_pattern_words(p, text));
+            }
+            if !c.ontwikkelpaden.is_empty() {
+                let _ =
+                    writeln!(out, "{} {}", text.pick("ontwikkelpad:", "ontwikkelpad:"), c.ontwikkelpaden.join(", "));
+            }
             for r in &c.registers {
                 let until = if r.valid_to.is_empty() { String::new() } else { format!(" – {}", r.valid_to) };
                 let _ = writeln!(out, "register: {} {}{until}", r.register, r.valid_from);
@@ -262,4 +269,73 @@ pub fn stats_text(stats: &pb::GetStatsResponse, text: Text) -> String {
         }
     }
     out
+}
+
+/// The name of month 1–12, in Dutch or English.
+pub fn month_name(month: u8, text: Text) -> &'static str {
+    const NL: [&str; 12] = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let i = usize::from(month.clamp(1, 12)) - 1;
+    if text.pick("nl", "en") == "en" { EN[i] } else { NL[i] }
+}
+
+/// A start pattern in words: "elk jaar in september en februari", "op aanvraag (28 dagen)".
+pub fn start_pattern_words(p: &pb::StartPattern, text: Text) -> String {
+    let months: Vec<&str> = p
+        .months
+        .iter()
+        .filter_map(|m| u8::try_from(*m).ok().filter(|m| (1..=12).contains(m)).map(|m| month_name(m, text)))
+        .collect();
+    let and = text.pick(" en ", " and ");
+    let months = match months.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}{and}{last}", rest.join(", ")),
+        _ => months.join(""),
+    };
+    let words = match p.pattern.as_str() {
+        "yearly" => {
+            format!("{} {months} ({} {})", text.pick("elk jaar in", "every year in"), text.pick("dag", "day"), p.day)
+        }
+        "monthly" => format!("{} {}", text.pick("elke maand op dag", "every month on day"), p.day),
+        "on_request" if p.lead_days > 0 => format!(
+            "{} {} {}",
+            text.pick("op aanvraag, start", "on request, starts"),
+            p.lead_days,
+            text.pick("dagen na de aanvraag", "days after asking")
+        ),
+        "on_request" => text.pick("op aanvraag", "on request").to_string(),
+        "any_time" => text.pick("online, start wanneer u wilt", "online, start any time").to_string(),
+        other => other.to_string(),
+    };
+    match (p.valid_from.as_str(), p.valid_to.as_str()) {
+        ("", "") => words,
+        (from, "") => format!("{words}, {} {from}", text.pick("vanaf", "from")),
+        ("", to) => format!("{words}, {} {to}", text.pick("tot", "until")),
+        (from, to) => format!("{words}, {from} – {to}"),
+    }
 }

@@ -26,9 +26,9 @@ pub struct PathArgs {
     pub target: String,
     #[command(flatten)]
     pub person: SkillArgs,
-    /// The plan starts on this day, YYYY-MM-DD.
+    /// The plan starts on this day, YYYY-MM-DD. Default: today (in the Netherlands).
     #[arg(long, value_name = "DATE")]
-    pub start: String,
+    pub start: Option<String>,
     #[command(flatten)]
     pub facts: PersonFactsArgs,
     #[command(flatten)]
@@ -79,7 +79,7 @@ pub fn path(args: &PathArgs) -> Result<(), Failure> {
         profile: Some(args.person.profile(&args.client)?),
         target_occupation_id: args.target.clone(),
         person: Some(args.facts.to_pb(None)),
-        start_date: args.start.clone(),
+        start_date: args.start.clone().unwrap_or_else(|| crate::model::Date::today().to_string()),
         constraints: Some(args.constraints.to_pb()),
         lang: args.client.lang.clone(),
     };
@@ -181,6 +181,12 @@ pub fn path_json(r: &pb::SuggestTrainingPathResponse) -> serde_json::Value {
         "candidates": r.candidates,
         "essential_coverage_before": r.essential_coverage_before,
         "options": options,
+        "horizon_end": r.horizon_end,
+        "later": r.later.iter().map(|l| serde_json::json!({
+            "course": concept_json(&l.course),
+            "next_start_date": l.next_start_date,
+            "closes": l.closes.iter().map(|c| serde_json::json!({"id": c.id, "label": c.label})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -308,6 +314,37 @@ pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Text) -> String {
                 let label = m.skill.as_ref().map(|c| c.label.clone()).unwrap_or_default();
                 let _ = writeln!(out, "     ✗ {label} — {}", m.explanation);
             }
+        }
+    }
+    if !r.later.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {}:",
+            text.pick(
+                "Zou passen als de opleiding later start; geen start vóór",
+                "Would fit if the course started later; no start before"
+            ),
+            r.horizon_end
+        );
+        for l in &r.later {
+            let label = l.course.as_ref().map(|c| c.label.clone()).unwrap_or_default();
+            let next = if l.next_start_date.is_empty() {
+                text.pick("geen start gepland", "no start planned").to_string()
+            } else {
+                format!("{} {}", text.pick("volgende start", "next start"), l.next_start_date)
+            };
+            let closes: Vec<&str> = l.closes.iter().map(|c| c.label.as_str()).collect();
+            let _ = writeln!(out, "  • {label} ({next}): {}", closes.join(", "));
+        }
+        if r.options.iter().all(|o| o.steps.is_empty()) {
+            let _ = writeln!(
+                out,
+                "  {}",
+                text.pick(
+                    "Nu: vraag de aanbieders naar een start op aanvraag, of kijk verder vooruit met --horizon-years.",
+                    "Now: ask the providers for a start on request, or look further ahead with --horizon-years."
+                )
+            );
         }
     }
     let _ = writeln!(out, "\nsnapshot {}", r.snapshot_version);

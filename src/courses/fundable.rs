@@ -6,8 +6,8 @@
 //! courses are grouped by what the evaluator can read of a course *for its decision*: whether the
 //! start is known, the registers the course is in on its start date, the quality marks its
 //! provider holds on that date, the credential kinds it leads to, its education type, whether it
-//! runs over a year (follow-up years), and where its price lies against the price thresholds of
-//! the scheme's rules. Courses with the same *signature* get the same decision; each signature is
+//! runs over a year (follow-up years), the Ontwikkelpaden that list it, its NLQF level, and where
+//! its price lies against the price thresholds of the scheme's rules. Courses with the same *signature* get the same decision; each signature is
 //! evaluated once, on canonical facts that have exactly those properties. The test
 //! `signature_decisions_equal_full_evaluations` holds this to the full evaluation of every course.
 //!
@@ -21,7 +21,7 @@ use crate::funding::rules::{SchemeRules, Test};
 use crate::funding::{Decision, FundingEngine, PersonFacts};
 use crate::model::{
     CredentialKind, Date, EducationType, Instrument, QualityMark, QualityMarkGrant, Register, RegisterMembership,
-    SchemeLevel, Validity,
+    SchemeLevel, Sector, Validity,
 };
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::planning::schedule::OWN_SCHEME;
@@ -71,7 +71,7 @@ pub fn default_schemes(funding: &FundingEngine, snapshot: &Snapshot, date: Date)
 /// The application a course finder asks about: made on the reference date, for the first study
 /// year of nothing in particular (facts the finder cannot know stay unknown).
 fn application(date: Date) -> Application {
-    Application { date, programme_year: None, course_grants_so_far: None, approval: None }
+    Application::on(date)
 }
 
 /// One scheme decided for many courses of one request.
@@ -93,7 +93,9 @@ const MARKS_AT: u32 = REGISTERS_AT + Register::ALL.len() as u32;
 const CREDENTIALS_AT: u32 = MARKS_AT + QualityMark::ALL.len() as u32;
 const EDUCATION_AT: u32 = CREDENTIALS_AT + CredentialKind::ALL.len() as u32;
 const MULTI_YEAR_AT: u32 = EDUCATION_AT + 3;
-const PRICE_AT: u32 = MULTI_YEAR_AT + 1;
+const ONTWIKKELPAD_AT: u32 = MULTI_YEAR_AT + 1;
+const NLQF_AT: u32 = ONTWIKKELPAD_AT + Sector::ALL.len() as u32;
+const PRICE_AT: u32 = NLQF_AT + 4;
 
 /// The longest course that is not multi-year, in weeks (the evaluator's follow-up-year rule).
 const ONE_YEAR_WEEKS: u32 = 52;
@@ -165,6 +167,8 @@ impl<'a> Fundability<'a> {
         if row.weeks > ONE_YEAR_WEEKS {
             signature |= 1 << MULTI_YEAR_AT;
         }
+        signature |= u64::from(row.ontwikkelpaden) << ONTWIKKELPAD_AT;
+        signature |= u64::from(row.nlqf_level.min(15)) << NLQF_AT;
         let price_level = self.thresholds.iter().filter(|t| row.price_cents >= **t).count() as u64;
         signature | price_level << PRICE_AT
     }
@@ -190,6 +194,9 @@ impl<'a> Fundability<'a> {
         let credential_kinds =
             CredentialKind::ALL.iter().enumerate().filter(|(i, _)| has(CREDENTIALS_AT, *i)).map(|(_, k)| *k).collect();
         let education = (signature >> EDUCATION_AT) & 0b111;
+        let ontwikkelpaden =
+            Sector::ALL.iter().enumerate().filter(|(i, _)| has(ONTWIKKELPAD_AT, *i)).map(|(_, s)| *s).collect();
+        let nlqf_level = ((signature >> NLQF_AT) & 0b1111) as u8;
         let price_level = (signature >> PRICE_AT) as usize;
         CourseFacts {
             cost_cents: if price_level == 0 { 0 } else { self.thresholds[price_level - 1] },
@@ -200,6 +207,8 @@ impl<'a> Fundability<'a> {
             provider_marks,
             credential_kinds,
             education_type: education.checked_sub(1).and_then(|i| EducationType::ALL.get(i as usize).copied()),
+            nlqf_level: (nlqf_level > 0).then_some(nlqf_level),
+            ontwikkelpaden,
         }
     }
 }
@@ -228,18 +237,20 @@ pub fn evaluate_course(
 }
 
 /// What `scheme` pays of `cost_cents` for this person on `date` when eligible (the evaluator's
-/// amount rule and yearly cap): the finder's "own cost" after funding.
+/// amount rule, its share for the course's NLQF level, and the yearly cap): the finder's "own
+/// cost" after funding.
 pub fn eligible_amount(
     funding: &FundingEngine,
     scheme: ConceptIdx,
     person: &PersonFacts,
     date: Date,
     cost: u64,
+    nlqf_level: Option<u8>,
 ) -> u64 {
     let granted = person.already_granted_this_year_cents.unwrap_or(0);
     funding
         .details(scheme)
         .and_then(|d| d.rules.as_deref())
-        .and_then(|rules| evaluate::amount_for(rules, date, cost, granted))
+        .and_then(|rules| evaluate::amount_for_level(rules, date, cost, granted, nlqf_level))
         .map_or(0, |a| a.scheme_cents)
 }

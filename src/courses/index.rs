@@ -12,9 +12,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::matching::index::Csr;
+use crate::model::starts::{self, StartPattern};
 use crate::model::{
     ARBEIDSMARKTREGIOS, ConceptKind, CourseDetails, CredentialKind, Date, Delivery, Details, EducationType,
-    QualityMarkGrant, RegisterMembership, RelationKind, Schedule, Status,
+    QualityMarkGrant, RegisterMembership, RelationKind, Schedule, Sector, Status,
 };
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
@@ -74,6 +75,8 @@ pub struct CourseRow {
     /// 1–8 [not in letters: NLQF referencing report, nlqf.nl]); 0 = none.
     pub eqf_level: u8,
     pub education_type: Option<EducationType>,
+    /// The sectors whose Ontwikkelpad lists the course, as a bit set over [`Sector::ALL`].
+    pub ontwikkelpaden: u32,
     /// An EVC procedure (leads to an ervaringscertificaat): it certifies what a person already
     /// shows rather than teaching.
     pub evc: bool,
@@ -94,8 +97,10 @@ pub struct CourseIndex {
     /// Concept index → course slot (`u32::MAX` for other concepts).
     slot_of: Vec<u32>,
     providers: Vec<ProviderRow>,
-    /// Planned start dates per course slot, in date order, without duplicates.
+    /// Dated starts per course slot, in date order, without duplicates.
     starts: Csr<Date>,
+    /// Start patterns per course slot (`model::starts`): the starts that do not expire.
+    patterns: Csr<StartPattern>,
     /// Register memberships per course slot (funding rules read them for every course, so they
     /// sit here in one flat list rather than behind each concept's details).
     registers: Csr<RegisterMembership>,
@@ -114,6 +119,7 @@ impl CourseIndex {
         let mut rows = Vec::new();
         let mut slot_of = vec![u32::MAX; n];
         let mut starts = Vec::new();
+        let mut patterns = Vec::new();
         let mut registers = Vec::new();
         let mut taught = Vec::new();
         let mut taught_by: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -139,6 +145,7 @@ impl CourseIndex {
             dates.sort();
             dates.dedup();
             starts.push(dates);
+            patterns.push(details.start_patterns.clone());
             registers.push(details.registers.clone());
             let skills: Vec<ConceptIdx> = snapshot
                 .relations(idx, Dir::Outgoing, Some(RelationKind::Teaches))
@@ -160,6 +167,7 @@ impl CourseIndex {
             slot_of,
             providers,
             starts: Csr::from_lists(starts),
+            patterns: Csr::from_lists(patterns),
             registers: Csr::from_lists(registers),
             taught: Csr::from_lists(taught),
             taught_by: Csr::from_lists(taught_by),
@@ -195,16 +203,17 @@ impl CourseIndex {
         &self.providers
     }
 
-    /// The planned start dates of a course, in order.
-    pub fn starts(&self, slot: u32) -> &[Date] {
-        self.starts.get(slot as usize)
+    /// The starts of a course (dated and from its patterns) on or after `from` and, when given, on
+    /// or before `until` (else the next `model::starts::OPEN_END_YEARS` years), in order.
+    pub fn starts_between(&self, slot: u32, from: Date, until: Option<Date>) -> Vec<Date> {
+        let until = until.map(|u| Date::from_days(u.to_days() + 1));
+        starts::starts_between(self.starts.get(slot as usize), self.patterns.get(slot as usize), from, until)
     }
 
-    /// The first planned start on or after `from` and, when given, on or before `until`.
+    /// The first start on or after `from` and, when given, on or before `until`.
     pub fn first_start(&self, slot: u32, from: Date, until: Option<Date>) -> Option<Date> {
-        let dates = self.starts(slot);
-        let first = dates[dates.partition_point(|d| *d < from)..].first().copied()?;
-        until.is_none_or(|u| first <= u).then_some(first)
+        let until = until.map(|u| Date::from_days(u.to_days() + 1));
+        starts::first_start(self.starts.get(slot as usize), self.patterns.get(slot as usize), from, until)
     }
 
     /// The register memberships of a course.
@@ -278,6 +287,11 @@ fn row(snapshot: &Snapshot, idx: ConceptIdx, details: &CourseDetails, provider: 
         nlqf_level,
         eqf_level,
         education_type: details.education_type,
+        ontwikkelpaden: details
+            .ontwikkelpaden
+            .iter()
+            .map(|s| 1u32 << Sector::ALL.iter().position(|a| a == s).unwrap_or(0))
+            .fold(0, |bits, bit| bits | bit),
         evc: credential_kinds & kind_bit(CredentialKind::EvcErvaringscertificaat) != 0,
     }
 }

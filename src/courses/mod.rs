@@ -329,8 +329,7 @@ pub fn search(engines: &Engines, query: &CourseQuery) -> Result<CoursePage, Cour
             continue;
         }
         months.clear();
-        let starts = index.starts(slot);
-        for d in &starts[starts.partition_point(|d| *d < query.date)..] {
+        for d in &index.starts_between(slot, query.date, None) {
             let offset = month_offset(query.date, *d) as usize;
             if offset >= START_MONTHS {
                 break;
@@ -358,7 +357,10 @@ pub fn search(engines: &Engines, query: &CourseQuery) -> Result<CoursePage, Cour
     if let (SortBy::GapPerEuro, Some(f)) = (query.sort, &query.filters.fundable) {
         for r in &mut results {
             if r.decision == Some(Decision::Eligible) {
-                r.own_cost = r.price - fundable::eligible_amount(funding, f.scheme, &query.person, query.date, r.price);
+                let level = index.rows()[r.slot as usize].nlqf_level;
+                let level = (level > 0).then_some(level);
+                r.own_cost =
+                    r.price - fundable::eligible_amount(funding, f.scheme, &query.person, query.date, r.price, level);
             }
         }
     }
@@ -399,12 +401,7 @@ pub fn search(engines: &Engines, query: &CourseQuery) -> Result<CoursePage, Cour
                 slot: r.slot,
                 course: row.concept,
                 next_start: r.start,
-                starts: index
-                    .starts(r.slot)
-                    .iter()
-                    .copied()
-                    .filter(|d| *d >= compiled.start_from && compiled.start_until.is_none_or(|u| *d <= u))
-                    .collect(),
+                starts: index.starts_between(r.slot, compiled.start_from, compiled.start_until),
                 gap_share: gain.share,
                 text_score: r.text,
                 closes: gain.closes.clone(),

@@ -13,11 +13,11 @@ use super::evaluate::{
     finance_fact,
 };
 use super::person::PersonFacts;
-use super::rules::{AgeLimit, Condition, Party, PublicFinance, Test, Text};
+use super::rules::{AgeLimit, Applicant, Condition, Party, PublicFinance, Test, Text};
 use super::wording::*;
 use crate::model::{
     CredentialKind, Date, EducationLevel, EducationType, LabourStatus, QualityMark, QualityMarkGrant, Register,
-    RegisterMembership, Validity,
+    RegisterMembership, Sector, Validity,
 };
 
 /// A change of one fact, tried to see whether it makes the answer "eligible".
@@ -45,6 +45,9 @@ enum Change {
     /// A different application date, and what it achieves.
     Date(Date, DateReason),
     Approval(Party),
+    Applicant(Applicant),
+    InOntwikkelpad(Sector),
+    NlqfLevel(u8),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,6 +86,9 @@ impl Change {
             Change::NothingGrantedYet => Fact::AlreadyGranted,
             Change::Date(..) => Fact::Date,
             Change::Approval(_) => Fact::Approval,
+            Change::Applicant(_) => Fact::Applicant,
+            Change::InOntwikkelpad(_) => Fact::CourseOntwikkelpad,
+            Change::NlqfLevel(_) => Fact::CourseNlqfLevel,
         }
     }
 
@@ -110,6 +116,17 @@ impl Change {
             Change::FewerCourseGrants(n) => facts.application.course_grants_so_far = Some(*n),
             Change::Date(date, _) => facts.application.date = *date,
             Change::Approval(_) => facts.application.approval = Some(true),
+            Change::Applicant(applicant) => facts.application.applicant = Some(*applicant),
+            Change::InOntwikkelpad(sector) => {
+                if let Some(course) = &mut facts.course {
+                    course.ontwikkelpaden.push(*sector);
+                }
+            }
+            Change::NlqfLevel(level) => {
+                if let Some(course) = &mut facts.course {
+                    course.nlqf_level = Some(*level);
+                }
+            }
             Change::InRegister(register) => {
                 if let Some(course) = &mut facts.course {
                     if let Some(start) = course.start {
@@ -234,6 +251,18 @@ impl Change {
                 format!("als {} instemt", party_nl(*party)),
                 format!("if {} approves", party_en(*party)),
             ),
+            Change::Applicant(applicant) => (
+                format!("als {} de aanvraag doet", applicant_nl(*applicant)),
+                format!("if {} applies", applicant_en(*applicant)),
+            ),
+            Change::InOntwikkelpad(sector) => (
+                format!("als de opleiding in het Ontwikkelpad {sector} stond"),
+                format!("if the course were listed in the {sector} Ontwikkelpad"),
+            ),
+            Change::NlqfLevel(level) => (
+                format!("als de opleiding op NLQF {level} was ingeschaald"),
+                format!("if the course were levelled at NLQF {level}"),
+            ),
         };
         Text::new(format!("In aanmerking {nl}."), format!("Eligible {en}."))
     }
@@ -307,6 +336,20 @@ fn changes(condition: &Condition, outcome: Outcome, scheme: Scheme<'_>, facts: &
         Test::MaxGrantsPerCourse(max) => vec![Change::FewerCourseGrants(max.saturating_sub(1))],
         Test::AnnualCapNotReached => vec![Change::NothingGrantedYet],
         Test::ApprovalBy(party) => vec![Change::Approval(*party)],
+        Test::ApplicantAny(applicants) => applicants.iter().map(|a| Change::Applicant(*a)).take(1).collect(),
+        Test::CourseInOntwikkelpad(sectors) if facts.course.is_some() => {
+            sectors.iter().map(|s| Change::InOntwikkelpad(*s)).take(1).collect()
+        }
+        // The share by level: the level with the largest share.
+        Test::NlqfLevelShare if facts.course.is_some() => scheme
+            .rules
+            .amount_on(date)
+            .and_then(|a| a.shares_by_nlqf_level.iter().max_by_key(|s| s.share_percent))
+            .and_then(|s| s.levels.iter().max())
+            .map(|level| Change::NlqfLevel(*level))
+            .into_iter()
+            .collect(),
+        Test::CourseInOntwikkelpad(_) | Test::NlqfLevelShare => Vec::new(),
         Test::ApplicationWindowOpen => {
             let tijdvakken = &scheme.rules.tijdvakken;
             let mut out = Vec::new();

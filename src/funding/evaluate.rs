@@ -13,11 +13,12 @@
 
 use super::aow;
 use super::person::PersonFacts;
-use super::rules::{AgeLimit, Condition, PublicFinance, SchemeRules, Test, Text};
+use super::rules::{AgeLimit, Applicant, Condition, PublicFinance, SchemeRules, Test, Text};
 use super::wording::*;
 use crate::model::vocab::named_enum;
 use crate::model::{
-    CredentialKind, Date, EducationLevel, EducationType, PolicySource, QualityMarkGrant, RegisterMembership, Validity,
+    CredentialKind, Date, EducationLevel, EducationType, PolicySource, QualityMarkGrant, RegisterMembership, Sector,
+    Validity,
 };
 
 named_enum! {
@@ -60,10 +61,16 @@ named_enum! {
         ProgrammeYear = "programme_year",
         CourseGrants = "course_grants_so_far",
         Approval = "approval",
+        /// Who submits the application (the person, the employer, a collective).
+        Applicant = "applicant",
+        /// The course itself: a scheme about a course was checked without one.
+        Course = "course_id",
         CourseRegister = "course.registers",
         ProviderQualityMarks = "course.provider.quality_marks",
         CourseCredential = "course.leads_to",
         CourseEducationType = "course.education_type",
+        CourseOntwikkelpad = "course.ontwikkelpaden",
+        CourseNlqfLevel = "course.nlqf_level",
         Cost = "cost_cents",
     }
 }
@@ -80,6 +87,15 @@ pub struct Application {
     pub course_grants_so_far: Option<u32>,
     /// Whether the deciding third party (employer, O&O fund, UWV) approved.
     pub approval: Option<bool>,
+    /// Who submits the application; `None` = not said.
+    pub applicant: Option<Applicant>,
+}
+
+impl Application {
+    /// An application on `date` about which nothing else is known.
+    pub fn on(date: Date) -> Application {
+        Application { date, programme_year: None, course_grants_so_far: None, approval: None, applicant: None }
+    }
 }
 
 /// Where the course's start date came from.
@@ -107,6 +123,10 @@ pub struct CourseFacts {
     /// The kinds of the credentials the course leads to.
     pub credential_kinds: Vec<CredentialKind>,
     pub education_type: Option<EducationType>,
+    /// The NLQF level of the credential the course leads to (or of its qualification).
+    pub nlqf_level: Option<u8>,
+    /// The sectors whose Ontwikkelpad lists the course.
+    pub ontwikkelpaden: Vec<Sector>,
 }
 
 /// Everything one evaluation reads about the application.
@@ -208,6 +228,9 @@ pub struct Evaluation {
     pub notices: Vec<NoticeResult>,
     /// The facts whose absence made conditions unknown, in request-field terms.
     pub missing_facts: Vec<Fact>,
+    /// The scheme is about a course and none was given: the conditions about the person and the
+    /// date are checked, those about the course are unknown (`course_id` missing).
+    pub needs_course: bool,
 }
 
 impl Evaluation {
@@ -258,6 +281,26 @@ impl Evaluation {
                     format!("Not eligible for {scheme}: not met: {}.", failed.join(", ")),
                 )
             }
+            Decision::Unknown if self.needs_course => {
+                let open: Vec<&str> = self
+                    .trace
+                    .iter()
+                    .filter(|t| t.outcome == Outcome::Unknown && !t.missing.contains(&Fact::Course))
+                    .map(|t| t.condition_id.as_str())
+                    .collect();
+                let (also_nl, also_en) = if open.is_empty() {
+                    (
+                        "aan de voorwaarden voor de persoon is voldaan".to_string(),
+                        "the conditions about the person are met".to_string(),
+                    )
+                } else {
+                    (format!("nog onbekend bij {}", open.join(", ")), format!("still unknown for {}", open.join(", ")))
+                };
+                Text::new(
+                    format!("{scheme} heeft een opleiding nodig om te toetsen; {also_nl}."),
+                    format!("{scheme} needs a course to be checked; {also_en}."),
+                )
+            }
             Decision::Unknown => {
                 let open: Vec<&str> = self
                     .trace
@@ -295,14 +338,29 @@ pub fn paid_to_text(paid_to: super::rules::PaidTo) -> (&'static str, &'static st
 /// Splits `cost_cents` for `rules` on `date`, given what the scheme already granted the person in
 /// that calendar year. This is the amount function the training-path planner calls per course and
 /// per year. `None` when no amount rule is in force on `date`.
+///
+/// A scheme that pays a share by NLQF level is taken at its largest share: an upper bound, as
+/// without a course the level is unknown ([`amount_for_level`] knows it).
 pub fn amount_for(
     rules: &SchemeRules,
     date: Date,
     cost_cents: u64,
     already_granted_this_year_cents: u64,
 ) -> Option<Amounts> {
+    amount_for_level(rules, date, cost_cents, already_granted_this_year_cents, None)
+}
+
+/// [`amount_for`] for a course at `nlqf_level` (`None`: unknown, the largest share applies).
+pub fn amount_for_level(
+    rules: &SchemeRules,
+    date: Date,
+    cost_cents: u64,
+    already_granted_this_year_cents: u64,
+    nlqf_level: Option<u8>,
+) -> Option<Amounts> {
     let rule = rules.amount_on(date)?;
-    let mut scheme_cents = (u128::from(cost_cents) * u128::from(rule.share_percent) / 100) as u64;
+    let share_percent = rule.share_for(nlqf_level);
+    let mut scheme_cents = (u128::from(cost_cents) * u128::from(share_percent) / 100) as u64;
     if let Some(cap) = rule.cap_per_application_cents {
         scheme_cents = scheme_cents.min(cap);
     }
@@ -316,7 +374,7 @@ pub fn amount_for(
         cost_cents,
         scheme_cents,
         remainder_cents,
-        share_percent: rule.share_percent,
+        share_percent,
         cap_left_this_year_cents,
         remainder_payers: if remainder_cents > 0 { rules.combines_with.clone() } else { Vec::new() },
         upper_bound: false,
@@ -363,6 +421,7 @@ fn reads_course_facts(test: &Test) -> bool {
             | Test::HasStartkwalificatie(_)
             | Test::NotExcludedBy(_)
             | Test::ApprovalBy(_)
+            | Test::ApplicantAny(_)
             | Test::AnnualCapNotReached
             | Test::ApplicationWindowOpen
             | Test::MaxGrantsPerCourse(_)
@@ -414,6 +473,7 @@ pub fn core(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
     let notices = rules
         .notices
         .iter()
+        .filter(|n| n.applies.contains(date))
         .filter(|n| n.conditions.iter().all(|c| check(c, scheme, facts).outcome == Outcome::Passed))
         .map(|n| NoticeResult { id: n.id.clone(), text: n.text.clone(), source: n.source.clone() })
         .collect();
@@ -421,7 +481,7 @@ pub fn core(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
     let amounts = match (&facts.course, decision) {
         (Some(course), Decision::Eligible | Decision::Unknown) => {
             let granted = facts.person.already_granted_this_year_cents;
-            amount_for(rules, date, course.cost_cents, granted.unwrap_or(0)).map(|mut a| {
+            amount_for_level(rules, date, course.cost_cents, granted.unwrap_or(0), course.nlqf_level).map(|mut a| {
                 a.upper_bound =
                     decision == Decision::Unknown || (granted.is_none() && a.cap_left_this_year_cents.is_some());
                 a
@@ -443,6 +503,7 @@ pub fn core(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
         compartments,
         notices,
         missing_facts,
+        needs_course: facts.course.is_none() && rules.needs_course(),
     }
 }
 
@@ -595,14 +656,110 @@ fn check(condition: &Condition, scheme: Scheme<'_>, facts: &Facts) -> Check {
                 format!("{n} applications for this course were granted; the maximum is {max}."),
             ),
         },
+        Test::ApplicantAny(applicants) => applicant_check(applicants, facts.application.applicant),
+        Test::NlqfLevelShare => match course {
+            None => no_course(),
+            Some(course) => level_share_check(scheme.rules, course, date),
+        },
         test => match course {
-            None => unknown(
-                Vec::new(),
-                "Geen opleiding opgegeven; deze regel gaat over de opleiding.",
-                "No course given; this rule is about the course.",
-            ),
+            None => no_course(),
             Some(course) => course_check(test, course, &facts.application),
         },
+    }
+}
+
+/// A condition about the course, checked without one.
+fn no_course() -> Check {
+    unknown(
+        vec![Fact::Course],
+        "Nog geen opleiding gekozen; deze regel gaat over de opleiding.",
+        "No course chosen yet; this rule is about the course.",
+    )
+}
+
+fn applicant_check(applicants: &[Applicant], applicant: Option<Applicant>) -> Check {
+    let allowed_nl = list_or_nl(applicants.iter().map(|a| applicant_nl(*a)));
+    let allowed_en = list_or_en(applicants.iter().map(|a| applicant_en(*a)));
+    match applicant {
+        None => unknown(
+            vec![Fact::Applicant],
+            format!("Niet bekend wie de aanvraag doet; deze regeling wordt aangevraagd door {allowed_nl}."),
+            format!("Unknown who applies; this scheme is applied for by {allowed_en}."),
+        ),
+        Some(a) if applicants.contains(&a) => passed(
+            format!("De aanvraag wordt gedaan door {}.", applicant_nl(a)),
+            format!("The application is made by {}.", applicant_en(a)),
+        ),
+        Some(a) => failed(
+            format!(
+                "De aanvraag wordt gedaan door {}; deze regeling wordt alleen aangevraagd door {allowed_nl}.",
+                applicant_nl(a)
+            ),
+            format!("The application is made by {}; only {allowed_en} can apply for this scheme.", applicant_en(a)),
+        ),
+    }
+}
+
+fn level_share_check(rules: &SchemeRules, course: &CourseFacts, date: Date) -> Check {
+    let Some(rule) = rules.amount_on(date) else {
+        return Check {
+            outcome: Outcome::NotApplicable,
+            explanation: Text::new(
+                format!("Op {date} geldt geen bedrag per NLQF-niveau."),
+                format!("No amount by NLQF level applies on {date}."),
+            ),
+            pending: false,
+            missing: Vec::new(),
+        };
+    };
+    let table_nl: Vec<String> = rule
+        .shares_by_nlqf_level
+        .iter()
+        .map(|s| format!("{}% voor NLQF {}", s.share_percent, levels(&s.levels)))
+        .collect();
+    let table_en: Vec<String> = rule
+        .shares_by_nlqf_level
+        .iter()
+        .map(|s| format!("{}% for NLQF {}", s.share_percent, levels(&s.levels)))
+        .collect();
+    match course.nlqf_level {
+        None => failed(
+            format!(
+                "De opleiding leidt niet tot een in het NLQF ingeschaald diploma of certificaat; de regeling betaalt {}.",
+                table_nl.join(", ")
+            ),
+            format!(
+                "The course does not lead to a credential levelled in the NLQF; the scheme pays {}.",
+                table_en.join(", ")
+            ),
+        ),
+        Some(level) => match rule.shares_by_nlqf_level.iter().find(|s| s.levels.contains(&level)) {
+            Some(share) => passed(
+                format!(
+                    "De opleiding is ingeschaald op NLQF {level}: de regeling betaalt {}% van de kosten.",
+                    share.share_percent
+                ),
+                format!("The course is at NLQF level {level}: the scheme pays {}% of the cost.", share.share_percent),
+            ),
+            None => failed(
+                format!(
+                    "De opleiding is ingeschaald op NLQF {level}; de regeling betaalt alleen {}.",
+                    table_nl.join(", ")
+                ),
+                format!("The course is at NLQF level {level}; the scheme only pays {}.", table_en.join(", ")),
+            ),
+        },
+    }
+}
+
+/// Levels as text: `1–3`, `4`, `2, 5`.
+fn levels(levels: &[u8]) -> String {
+    let mut sorted = levels.to_vec();
+    sorted.sort();
+    let contiguous = sorted.windows(2).all(|w| w[1] == w[0] + 1);
+    match (sorted.first(), sorted.last()) {
+        (Some(first), Some(last)) if contiguous && first != last => format!("{first}–{last}"),
+        _ => sorted.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", "),
     }
 }
 
@@ -1144,6 +1301,32 @@ fn course_check(test: &Test, course: &CourseFacts, application: &Application) ->
                 format!("Opleiding van {}: geen vervolgjaar.", weeks_nl(course.weeks)),
                 format!("A course of {}: no follow-up year.", weeks_en(course.weeks)),
             ),
+        },
+        Test::CourseInOntwikkelpad(sectors) => match course.ontwikkelpaden.iter().find(|s| sectors.contains(s)) {
+            Some(sector) => passed(
+                format!("De opleiding staat in het Ontwikkelpad {sector}."),
+                format!("The course is listed in the {sector} Ontwikkelpad."),
+            ),
+            None => {
+                let names = sectors.iter().map(|s| s.as_str());
+                let listed = if course.ontwikkelpaden.is_empty() {
+                    ("in geen enkel Ontwikkelpad".to_string(), "in no Ontwikkelpad".to_string())
+                } else {
+                    let own: Vec<&str> = course.ontwikkelpaden.iter().map(|s| s.as_str()).collect();
+                    (
+                        format!("alleen in het Ontwikkelpad {}", own.join(", ")),
+                        format!("only in the {} Ontwikkelpad", own.join(", ")),
+                    )
+                };
+                failed(
+                    format!(
+                        "De opleiding staat {}; vereist is een Ontwikkelpad van {}.",
+                        listed.0,
+                        list_or_nl(names.clone())
+                    ),
+                    format!("The course is listed {}; required: an Ontwikkelpad of {}.", listed.1, list_or_en(names)),
+                )
+            }
         },
         // Tests that read no course facts are decided in `check`.
         _ => unknown(Vec::new(), "", ""),

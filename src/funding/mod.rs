@@ -44,8 +44,6 @@ pub enum FundingError {
     UnknownCourse(String),
     #[error("`{id}` is a {kind}, not a course")]
     NotACourse { id: String, kind: ConceptKind },
-    #[error("funding scheme `{0}` is about a course: give the course")]
-    CourseRequired(String),
     #[error("funding scheme `{0}` has no rules in this ontology, so it cannot be checked")]
     NoRules(String),
 }
@@ -54,6 +52,8 @@ pub enum FundingError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckRequest {
     pub scheme_id: String,
+    /// The course; `None` checks the conditions about the person and the date, and leaves those
+    /// about the course unknown (`needs_course` in the evaluation).
     pub course_id: Option<String>,
     /// The course's start date; `None` = its first planned start on or after the application date.
     pub course_start_date: Option<Date>,
@@ -133,8 +133,8 @@ impl FundingEngine {
         let Details::Course(details) = &self.snapshot.concept(course).details else { return None };
         let (start, start_origin) = match start {
             Some(start) => (Some(start), StartOrigin::Given),
-            None => match details.start_dates.iter().find(|d| **d >= date) {
-                Some(planned) => (Some(*planned), StartOrigin::Planned),
+            None => match details.first_start(date, None) {
+                Some(planned) => (Some(planned), StartOrigin::Planned),
                 None => (None, StartOrigin::Unknown),
             },
         };
@@ -142,15 +142,27 @@ impl FundingEngine {
             Some(Details::Provider(provider)) => provider.quality_marks.clone(),
             _ => Vec::new(),
         };
-        let credential_kinds = self
+        let credentials: Vec<(ConceptIdx, &crate::model::CredentialDetails)> = self
             .snapshot
             .relations(course, Dir::Outgoing, Some(RelationKind::LeadsTo))
             .into_iter()
             .filter_map(|view| match &self.snapshot.concept(view.other).details {
-                Details::Credential(credential) => Some(credential.credential_kind),
+                Details::Credential(credential) => Some((view.other, &**credential)),
                 _ => None,
             })
             .collect();
+        let credential_kinds = credentials.iter().map(|(_, c)| c.credential_kind).collect();
+        // The first credential's NLQF level, else its qualification's (as the course index reads it).
+        let nlqf_level = credentials.first().and_then(|(idx, c)| {
+            c.nlqf_level.or_else(|| {
+                self.snapshot.relations(*idx, Dir::Outgoing, Some(RelationKind::PartOf)).into_iter().find_map(|q| {
+                    match &self.snapshot.concept(q.other).details {
+                        Details::Qualification(q) if q.nlqf_level > 0 => Some(q.nlqf_level),
+                        _ => None,
+                    }
+                })
+            })
+        });
         Some(CourseFacts {
             cost_cents: cost_cents.unwrap_or(details.price_cents),
             weeks: details.weeks,
@@ -160,6 +172,8 @@ impl FundingEngine {
             provider_marks,
             credential_kinds,
             education_type: details.education_type,
+            nlqf_level,
+            ontwikkelpaden: details.ontwikkelpaden.clone(),
         })
     }
 
@@ -205,9 +219,6 @@ impl FundingEngine {
             .details(scheme)
             .ok_or_else(|| FundingError::NotAScheme { id: id(), kind: self.snapshot.concept(scheme).kind })?;
         let rules = details.rules.as_deref().ok_or_else(|| FundingError::NoRules(id()))?;
-        if course.is_none() && rules.needs_course() {
-            return Err(FundingError::CourseRequired(id()));
-        }
         let course_facts = match course {
             None => None,
             Some(idx) => {

@@ -18,7 +18,8 @@ use serde::Deserialize;
 
 use crate::model::vocab::named_enum;
 use crate::model::{
-    CredentialKind, Date, EducationLevel, EducationType, LabourStatus, PolicySource, QualityMark, Register, parse_id,
+    CredentialKind, Date, EducationLevel, EducationType, LabourStatus, PolicySource, QualityMark, Register, Sector,
+    parse_id,
 };
 
 named_enum! {
@@ -70,6 +71,30 @@ named_enum! {
         /// A third party (`party`: employer, O&O fund, UWV) decides; the request says whether it
         /// approved.
         ApprovalBy = "approval_by",
+        /// The application is submitted by one of `applicants` (an employer, a collective of
+        /// employers' and employees' organisations or O&O funds, …), not by the person: schemes
+        /// such as the SLIM scholingssubsidie pay whoever applies.
+        ApplicantAny = "applicant_any",
+        /// The course is listed in the Ontwikkelpad (a sector's map of functions and the training
+        /// for them) of one of `sectors`.
+        CourseInOntwikkelpad = "course_in_ontwikkelpad",
+        /// The course leads to a credential at an NLQF level for which the amount rule in force
+        /// pays a share (`amounts[].shares_by_nlqf_level`): the share by level.
+        NlqfLevelShare = "nlqf_level_share",
+    }
+}
+
+named_enum! {
+    /// Who submits an application.
+    pub enum Applicant {
+        /// The person (the STAP-budget's "Mensen kunnen zelf STAP-budget aanvragen", 000 L62-64).
+        Persoon = "persoon",
+        Werkgever = "werkgever",
+        /// A collective (samenwerkingsverband) of employers' and employees' organisations and/or
+        /// O&O funds, applying for the employers of its sector.
+        Collectief = "collectief",
+        /// A registered gastouderbureau, for the childminders in its network.
+        Gastouderbureau = "gastouderbureau",
     }
 }
 
@@ -175,6 +200,9 @@ pub enum Test {
     AnnualCapNotReached,
     ApplicationWindowOpen,
     ApprovalBy(Party),
+    ApplicantAny(Vec<Applicant>),
+    CourseInOntwikkelpad(Vec<Sector>),
+    NlqfLevelShare,
 }
 
 impl Test {
@@ -199,6 +227,9 @@ impl Test {
             Test::AnnualCapNotReached => ConditionKind::AnnualCapNotReached,
             Test::ApplicationWindowOpen => ConditionKind::ApplicationWindowOpen,
             Test::ApprovalBy(_) => ConditionKind::ApprovalBy,
+            Test::ApplicantAny(_) => ConditionKind::ApplicantAny,
+            Test::CourseInOntwikkelpad(_) => ConditionKind::CourseInOntwikkelpad,
+            Test::NlqfLevelShare => ConditionKind::NlqfLevelShare,
         }
     }
 
@@ -214,6 +245,8 @@ impl Test {
                 | Test::EvcNotSupported
                 | Test::VervolgjaarNotSupported
                 | Test::MaxGrantsPerCourse(_)
+                | Test::CourseInOntwikkelpad(_)
+                | Test::NlqfLevelShare
         )
     }
 
@@ -246,7 +279,10 @@ impl Test {
             Test::CoursePriceAtLeast(cents) => vec![("cents", cents.to_string())],
             Test::MaxGrantsPerCourse(max) => vec![("max", max.to_string())],
             Test::ApprovalBy(party) => vec![("party", party.to_string())],
-            Test::DateWithinValidity
+            Test::ApplicantAny(applicants) => vec![("applicants", list(applicants))],
+            Test::CourseInOntwikkelpad(sectors) => vec![("sectors", list(sectors))],
+            Test::NlqfLevelShare
+            | Test::DateWithinValidity
             | Test::LabourMarketTie
             | Test::EvcNotSupported
             | Test::VervolgjaarNotSupported
@@ -272,13 +308,42 @@ pub struct Condition {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AmountRule {
     pub applies: Period,
-    /// Share of the cost paid, in whole percent (0–100).
+    /// Share of the cost paid, in whole percent (0–100); with `shares_by_nlqf_level`, the
+    /// largest of those shares.
     pub share_percent: u32,
+    /// The share by the NLQF level of the course's credential (SLIM scholingssubsidie: 90% for
+    /// NLQF 1–3, 40% for NLQF 4); empty = `share_percent` for every course.
+    pub shares_by_nlqf_level: Vec<LevelShare>,
     /// Most paid to one person per calendar year, over all their applications.
     pub cap_per_person_per_year_cents: Option<u64>,
     /// Most paid for one application.
     pub cap_per_application_cents: Option<u64>,
     pub source: PolicySource,
+}
+
+/// The share paid for courses at some NLQF levels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelShare {
+    /// NLQF levels 1–8 (an entry level, "NLQF 1", counts as 1).
+    pub levels: Vec<u8>,
+    pub share_percent: u32,
+}
+
+impl AmountRule {
+    /// The share paid for a course at `nlqf_level`: `share_percent` without shares by level; with
+    /// them, the level's share (0 for a level not listed), or the largest share when the level is
+    /// unknown (an upper bound, for estimates made without a course).
+    pub fn share_for(&self, nlqf_level: Option<u8>) -> u32 {
+        if self.shares_by_nlqf_level.is_empty() {
+            return self.share_percent;
+        }
+        match nlqf_level {
+            None => self.share_percent,
+            Some(level) => {
+                self.shares_by_nlqf_level.iter().find(|s| s.levels.contains(&level)).map_or(0, |s| s.share_percent)
+            }
+        }
+    }
 }
 
 /// An application window (tijdvak) with its budget. Applications are handled in order of
@@ -316,6 +381,9 @@ pub struct Compartment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub id: String,
+    /// When the notice holds (a dated fact such as a loan's interest rate); outside it, it is not
+    /// shown.
+    pub applies: Period,
     pub conditions: Vec<Condition>,
     pub text: Text,
     pub source: PolicySource,
@@ -403,6 +471,8 @@ struct ConditionRow {
     cents: Option<i64>,
     max: Option<i64>,
     party: Option<Party>,
+    applicants: Option<Vec<Applicant>>,
+    sectors: Option<Vec<Sector>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -417,10 +487,18 @@ enum AgeLimitRow {
 struct AmountRow {
     valid_from: Option<Date>,
     valid_to: Option<Date>,
-    share_percent: i64,
+    share_percent: Option<i64>,
+    shares_by_nlqf_level: Option<Vec<LevelShareRow>>,
     cap_per_person_per_year_cents: Option<i64>,
     cap_per_application_cents: Option<i64>,
     source: PolicySource,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LevelShareRow {
+    levels: Vec<i64>,
+    share_percent: i64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -471,6 +549,8 @@ struct CompartmentRow {
 #[serde(deny_unknown_fields)]
 struct NoticeRow {
     id: String,
+    valid_from: Option<Date>,
+    valid_to: Option<Date>,
     #[serde(default)]
     conditions: Vec<ConditionRow>,
     text: TextRow,
@@ -509,9 +589,44 @@ pub fn build(row: RulesRow) -> (SchemeRules, Vec<Problem>) {
     let mut amounts = Vec::new();
     for (i, a) in row.amounts.into_iter().enumerate() {
         let field = format!("rules.amounts[{i}]");
-        if !(0..=100).contains(&a.share_percent) {
-            problems.push((format!("{field}.share_percent"), format!("must be 0–100, not {}", a.share_percent)));
+        let percent = |name: String, value: i64, problems: &mut Vec<Problem>| -> u32 {
+            if !(0..=100).contains(&value) {
+                problems.push((name, format!("must be 0–100, not {value}")));
+            }
+            value.clamp(0, 100) as u32
+        };
+        let mut shares_by_nlqf_level = Vec::new();
+        for (j, s) in a.shares_by_nlqf_level.iter().flatten().enumerate() {
+            let share_field = format!("{field}.shares_by_nlqf_level[{j}]");
+            let share_percent = percent(format!("{share_field}.share_percent"), s.share_percent, &mut problems);
+            if s.levels.is_empty() || s.levels.iter().any(|l| !(1..=8).contains(l)) {
+                problems.push((format!("{share_field}.levels"), "list NLQF levels 1–8, at least one".into()));
+            }
+            let levels: Vec<u8> = s.levels.iter().map(|l| (*l).clamp(1, 8) as u8).collect();
+            let earlier: &Vec<LevelShare> = &shares_by_nlqf_level;
+            if levels.iter().any(|l| earlier.iter().any(|e| e.levels.contains(l))) {
+                problems.push((format!("{share_field}.levels"), "a level has one share; it is listed twice".into()));
+            }
+            shares_by_nlqf_level.push(LevelShare { levels, share_percent });
         }
+        let share_percent = match (a.share_percent, shares_by_nlqf_level.is_empty()) {
+            (Some(value), true) => percent(format!("{field}.share_percent"), value, &mut problems),
+            (None, false) => shares_by_nlqf_level.iter().map(|s| s.share_percent).max().unwrap_or(0),
+            (Some(_), false) => {
+                problems.push((
+                    format!("{field}.share_percent"),
+                    "give `share_percent` or `shares_by_nlqf_level`, not both".into(),
+                ));
+                0
+            }
+            (None, true) => {
+                problems.push((
+                    format!("{field}.share_percent"),
+                    "an amount needs `share_percent` or `shares_by_nlqf_level`".into(),
+                ));
+                0
+            }
+        };
         let cap = |name: &str, value: Option<i64>, problems: &mut Vec<Problem>| -> Option<u64> {
             match value {
                 Some(v) if v <= 0 || v > MAX_CENTS => {
@@ -526,7 +641,8 @@ pub fn build(row: RulesRow) -> (SchemeRules, Vec<Problem>) {
         let cap_per_application_cents = cap("cap_per_application_cents", a.cap_per_application_cents, &mut problems);
         amounts.push(AmountRule {
             applies: period(&field, a.valid_from, a.valid_to, &mut problems),
-            share_percent: a.share_percent.clamp(0, 100) as u32,
+            share_percent,
+            shares_by_nlqf_level,
             cap_per_person_per_year_cents,
             cap_per_application_cents,
             source: a.source,
@@ -555,6 +671,19 @@ pub fn build(row: RulesRow) -> (SchemeRules, Vec<Problem>) {
             "rules.amounts".into(),
             "`annual_cap_not_reached` needs an amount with `cap_per_person_per_year_cents`".into(),
         ));
+    }
+
+    let by_level = amounts.iter().any(|a| !a.shares_by_nlqf_level.is_empty());
+    let has_level_check = conditions.iter().any(|c| c.test == Test::NlqfLevelShare);
+    if by_level && !has_level_check {
+        problems.push((
+            "rules.conditions".into(),
+            "an amount pays a share by NLQF level, so the rules need an `nlqf_level_share` condition".into(),
+        ));
+    }
+    if has_level_check && !by_level {
+        problems
+            .push(("rules.amounts".into(), "`nlqf_level_share` needs an amount with `shares_by_nlqf_level`".into()));
     }
 
     let mut combines_with = Vec::new();
@@ -643,7 +772,8 @@ pub fn build(row: RulesRow) -> (SchemeRules, Vec<Problem>) {
         if n.text.nl.trim().is_empty() {
             problems.push((format!("{field}.text.nl"), "empty text".into()));
         }
-        notices.push(Notice { id: n.id, conditions, text: text(n.text), source: n.source });
+        let applies = period(&field, n.valid_from, n.valid_to, &mut problems);
+        notices.push(Notice { id: n.id, applies, conditions, text: text(n.text), source: n.source });
     }
     for (field, list) in [("compartments", compartments.iter().map(|c| &c.conditions).collect::<Vec<_>>())]
         .into_iter()
@@ -651,8 +781,13 @@ pub fn build(row: RulesRow) -> (SchemeRules, Vec<Problem>) {
     {
         for (i, conditions) in list.into_iter().enumerate() {
             for (j, c) in conditions.iter().enumerate() {
-                if matches!(c.test, Test::DateWithinValidity | Test::ApplicationWindowOpen | Test::AnnualCapNotReached)
-                {
+                if matches!(
+                    c.test,
+                    Test::DateWithinValidity
+                        | Test::ApplicationWindowOpen
+                        | Test::AnnualCapNotReached
+                        | Test::NlqfLevelShare
+                ) {
                     problems.push((
                         format!("rules.{field}[{i}].conditions[{j}].kind"),
                         format!("`{}` belongs to the scheme's own conditions", c.test.kind()),
@@ -725,7 +860,7 @@ fn slug(field: &str, id: &str, seen: &mut std::collections::BTreeSet<String>, pr
 }
 
 /// The parameter fields of a condition row, by name, with whether each is present.
-fn given_parameters(row: &ConditionRow) -> [(&'static str, bool); 13] {
+fn given_parameters(row: &ConditionRow) -> [(&'static str, bool); 15] {
     [
         ("min_years", row.min_years.is_some()),
         ("below", row.below.is_some()),
@@ -740,6 +875,8 @@ fn given_parameters(row: &ConditionRow) -> [(&'static str, bool); 13] {
         ("cents", row.cents.is_some()),
         ("max", row.max.is_some()),
         ("party", row.party.is_some()),
+        ("applicants", row.applicants.is_some()),
+        ("sectors", row.sectors.is_some()),
     ]
 }
 
@@ -758,7 +895,10 @@ fn allowed_parameters(kind: ConditionKind) -> &'static [&'static str] {
         ConditionKind::CoursePriceAtLeast => &["cents"],
         ConditionKind::MaxGrantsPerCourse => &["max"],
         ConditionKind::ApprovalBy => &["party"],
-        ConditionKind::DateWithinValidity
+        ConditionKind::ApplicantAny => &["applicants"],
+        ConditionKind::CourseInOntwikkelpad => &["sectors"],
+        ConditionKind::NlqfLevelShare
+        | ConditionKind::DateWithinValidity
         | ConditionKind::LabourMarketTie
         | ConditionKind::EvcNotSupported
         | ConditionKind::VervolgjaarNotSupported
@@ -873,6 +1013,15 @@ fn condition(
         ConditionKind::AnnualCapNotReached => Some(Test::AnnualCapNotReached),
         ConditionKind::ApplicationWindowOpen => Some(Test::ApplicationWindowOpen),
         ConditionKind::ApprovalBy => row.party.map(Test::ApprovalBy),
+        ConditionKind::ApplicantAny => {
+            non_empty("applicants", row.applicants.as_ref().map(Vec::len), problems);
+            row.applicants.clone().map(Test::ApplicantAny)
+        }
+        ConditionKind::CourseInOntwikkelpad => {
+            non_empty("sectors", row.sectors.as_ref().map(Vec::len), problems);
+            row.sectors.clone().map(Test::CourseInOntwikkelpad)
+        }
+        ConditionKind::NlqfLevelShare => Some(Test::NlqfLevelShare),
     };
     if test.is_none() && row.kind != ConditionKind::AgeBetween {
         for name in allowed {
@@ -940,6 +1089,44 @@ mod tests {
         );
         assert!(problems[1].1.contains("needs `level`"));
         assert!(problems[3].1.contains("used twice"));
+    }
+
+    #[test]
+    fn shares_by_nlqf_level_need_their_condition_and_valid_levels() {
+        let json = |conditions: &str, amounts: &str| {
+            format!(
+                r#"{{"conditions": [{{"id": "looptijd", "kind": "date_within_validity", "source": {SOURCE}}}{conditions}],
+                   "amounts": [{amounts}], "payment": {{"paid_to": "employer", "source": {SOURCE}}}}}"#
+            )
+        };
+        let level_check = format!(r#", {{"id": "niveau", "kind": "nlqf_level_share", "source": {SOURCE}}}"#);
+        let shares = format!(
+            r#"{{"shares_by_nlqf_level": [{{"levels": [1, 2, 3], "share_percent": 90}}, {{"levels": [4], "share_percent": 40}}], "source": {SOURCE}}}"#
+        );
+        let (built, problems) = rules(&json(&level_check, &shares));
+        assert!(problems.is_empty(), "{problems:?}");
+        let amount = &built.amounts[0];
+        assert_eq!((amount.share_for(Some(2)), amount.share_for(Some(4)), amount.share_for(Some(6))), (90, 40, 0));
+        assert_eq!(amount.share_for(None), 90, "unknown level: the largest share, an upper bound");
+        assert!(built.needs_course());
+
+        let (_, problems) = rules(&json("", &shares));
+        assert!(format!("{problems:?}").contains("need an `nlqf_level_share` condition"), "{problems:?}");
+        let bad = format!(
+            r#"{{"share_percent": 50, "shares_by_nlqf_level": [{{"levels": [0, 3], "share_percent": 120}}, {{"levels": [3], "share_percent": 10}}], "source": {SOURCE}}}"#
+        );
+        let (_, problems) = rules(&json(&level_check, &bad));
+        let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "rules.amounts[0].shares_by_nlqf_level[0].share_percent",
+                "rules.amounts[0].shares_by_nlqf_level[0].levels",
+                "rules.amounts[0].shares_by_nlqf_level[1].levels",
+                "rules.amounts[0].share_percent",
+            ],
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! the vocabularies (education levels, registers, quality marks, …). Dutch is the first language;
 //! the English follows the same sentences.
 
-use super::rules::{Party, Period, PublicFinance};
+use super::rules::{Applicant, Party, Period, PublicFinance};
 use crate::model::{CredentialKind, EducationLevel, EducationType, LabourStatus, QualityMark, Register, Validity};
 
 /// Euro amount in Dutch notation: `€ 1.000` or `€ 1.000,50`.
@@ -189,6 +189,24 @@ pub(super) fn party_en(party: Party) -> &'static str {
         Party::Werkgever => "the employer",
         Party::WerkgeverOfOoFonds => "the employer or the O&O fund",
         Party::Uwv => "UWV",
+    }
+}
+
+pub(super) fn applicant_nl(applicant: Applicant) -> &'static str {
+    match applicant {
+        Applicant::Persoon => "de persoon zelf",
+        Applicant::Werkgever => "de werkgever",
+        Applicant::Collectief => "een collectief van werkgevers- en werknemersorganisaties of O&O-fondsen",
+        Applicant::Gastouderbureau => "een gastouderbureau",
+    }
+}
+
+pub(super) fn applicant_en(applicant: Applicant) -> &'static str {
+    match applicant {
+        Applicant::Persoon => "the person",
+        Applicant::Werkgever => "the employer",
+        Applicant::Collectief => "a collective of employers' and employees' organisations or O&O funds",
+        Applicant::Gastouderbureau => "a childminding agency (gastouderbureau)",
     }
 }
 

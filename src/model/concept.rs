@@ -151,11 +151,31 @@ pub struct CourseDetails {
     pub schedule: Schedule,
     /// Arbeidsmarktregio; `None` = nationwide / online.
     pub region: Option<Box<str>>,
+    /// Dated starts, in order; they expire.
     pub start_dates: Vec<Date>,
+    /// Recurring starts ("every September", "on request"); they do not expire. See
+    /// [`super::starts`].
+    pub start_patterns: Vec<super::StartPattern>,
+    /// The sectors whose Ontwikkelpad (a sector's map of functions and the training for them)
+    /// lists the course; the SLIM scholingssubsidie pays only for those.
+    pub ontwikkelpaden: Vec<Sector>,
     pub registers: Vec<RegisterMembership>,
     /// The kind of formal programme (mbo-bol, mbo-bbl, derde leerweg, hbo, wo); `None` for
     /// non-formal training. Funding rules such as the Levenlanglerenkrediet's test it.
     pub education_type: Option<EducationType>,
+}
+
+impl CourseDetails {
+    /// The first start (dated or from a pattern) on or after `from` and before `until`.
+    pub fn first_start(&self, from: Date, until: Option<Date>) -> Option<Date> {
+        super::starts::first_start(&self.start_dates, &self.start_patterns, from, until)
+    }
+
+    /// Every start on or after `from` and before `until` (`None`: the next
+    /// [`super::starts::OPEN_END_YEARS`] years), in order.
+    pub fn starts_between(&self, from: Date, until: Option<Date>) -> Vec<Date> {
+        super::starts::starts_between(&self.start_dates, &self.start_patterns, from, until)
+    }
 }
 
 /// Membership of a course in a register (e.g. the STAP scholingsregister) for a period.

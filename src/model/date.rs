@@ -1,7 +1,8 @@
 //! Calendar dates (`YYYY-MM-DD`) for validity periods, register memberships and start dates.
 //!
 //! A small value type of our own: the domain only needs parsing, validation, ordering and the
-//! calendar year (funding caps are per calendar year), not time zones or clocks.
+//! calendar year (funding caps are per calendar year), not time zones or clocks — except "today",
+//! which is the day in the Netherlands ([`Date::today`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -57,6 +58,30 @@ impl Date {
         let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         era * 146_097 + doe - 719_468
+    }
+
+    /// Today in the Netherlands (Europe/Amsterdam): the day an advisor means by "today". See
+    /// [`Date::amsterdam_day`].
+    pub fn today() -> Date {
+        let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        Date::amsterdam_day(i64::try_from(seconds).unwrap_or(0))
+    }
+
+    /// The calendar day in Europe/Amsterdam at `unix_seconds`: UTC+1 (CET), and UTC+2 (CEST) from
+    /// 01:00 UTC on the last Sunday of March until 01:00 UTC on the last Sunday of October — the
+    /// EU summer-time rule (Directive 2000/84/EC, art. 2–3) that the Netherlands follows. Only the
+    /// day is needed, so this small rule replaces a time-zone database.
+    pub fn amsterdam_day(unix_seconds: i64) -> Date {
+        let utc_day = Date::from_days(unix_seconds.div_euclid(86_400));
+        // 01:00 UTC on the last Sunday of `month` (1970-01-01 was a Thursday: day 0, weekday 4).
+        let switch = |month: u8| -> i64 {
+            let last = Date { year: utc_day.year, month, day: 31 }.to_days();
+            let sunday = last - (last + 4).rem_euclid(7);
+            sunday * 86_400 + 3_600
+        };
+        let summer = (switch(3)..switch(10)).contains(&unix_seconds);
+        let offset = if summer { 7_200 } else { 3_600 };
+        Date::from_days((unix_seconds + offset).div_euclid(86_400))
     }
 
     /// The inverse of [`Date::to_days`].

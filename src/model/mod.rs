@@ -7,6 +7,7 @@ pub mod concept;
 pub mod date;
 pub mod id;
 pub mod relation;
+pub mod starts;
 pub mod vocab;
 
 pub use concept::{
@@ -17,4 +18,5 @@ pub use concept::{
 pub use date::{Date, Validity};
 pub use id::{compact_id, expand_id, parse_id};
 pub use relation::Relation;
+pub use starts::{Recurrence, StartPattern};
 pub use vocab::*;

@@ -198,6 +198,8 @@ named_enum! {
         Horeca = "horeca",
         Handel = "handel",
         Landbouw = "landbouw",
+        /// The green sector (agriculture, horticulture, nature), as the Ontwikkelpaden name it.
+        Groen = "groen",
         Overheid = "overheid",
         Financieel = "financieel",
         Cultuur = "cultuur",

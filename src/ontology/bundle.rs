@@ -20,9 +20,9 @@ use super::snapshot::{SourceFormat, SourceInfo};
 use crate::model::{
     ARBEIDSMARKTREGIOS, Concept, ConceptKind, CourseDetails, CredentialDetails, CredentialKind, Date, Delivery,
     Details, EducationType, FundingSchemeDetails, Importance, Instrument, LabelForm, Leerweg, OccupationDetails,
-    PolicySource, ProviderDetails, QualificationDetails, QualityMark, QualityMarkGrant, Register, RegisterMembership,
-    Relation, RelationKind, ReuseLevel, Schedule, SchemeLevel, Sector, SkillDetails, SkillType, Status, Validity,
-    parse_id,
+    PolicySource, ProviderDetails, QualificationDetails, QualityMark, QualityMarkGrant, Recurrence, Register,
+    RegisterMembership, Relation, RelationKind, ReuseLevel, Schedule, SchemeLevel, Sector, SkillDetails, SkillType,
+    StartPattern, Status, Validity, parse_id,
 };
 
 /// The text of a bundle: its manifest and its data files, sorted by name.
@@ -304,6 +304,18 @@ struct MarkRow {
     valid_to: Option<Date>,
 }
 
+/// A recurring start of a course (`docs/bundle-format.md`, *Start patterns*).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StartPatternRow {
+    pattern: String,
+    months: Option<Vec<i64>>,
+    day: Option<i64>,
+    lead_days: Option<i64>,
+    valid_from: Option<Date>,
+    valid_to: Option<Date>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CourseRow {
@@ -316,6 +328,10 @@ struct CourseRow {
     region: Option<String>,
     #[serde(default)]
     start_dates: Vec<Date>,
+    #[serde(default)]
+    start_patterns: Vec<StartPatternRow>,
+    #[serde(default)]
+    ontwikkelpaden: Vec<Sector>,
     leads_to: Option<String>,
     #[serde(default)]
     teaches: Vec<TeachRow>,
@@ -715,6 +731,12 @@ fn course_details(check: &mut LineCheck<'_>, id: &str, value: Value) -> Option<D
         .collect();
     let mut start_dates = row.start_dates;
     start_dates.sort();
+    let start_patterns = row
+        .start_patterns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| start_pattern(check, &format!("start_patterns[{i}]"), p))
+        .collect();
     Some(Details::Course(Box::new(CourseDetails {
         provider: provider.unwrap_or_default().into(),
         price_cents: row.price_cents.max(0) as u64,
@@ -724,9 +746,80 @@ fn course_details(check: &mut LineCheck<'_>, id: &str, value: Value) -> Option<D
         schedule: row.schedule,
         region: row.region.map(Into::into),
         start_dates,
+        start_patterns,
+        ontwikkelpaden: row.ontwikkelpaden,
         registers,
         education_type: row.education_type,
     })))
+}
+
+/// Checks one start pattern: the parameters its kind takes, in range, and an ordered period.
+fn start_pattern(check: &mut LineCheck<'_>, field: &str, row: &StartPatternRow) -> Option<StartPattern> {
+    let allowed: &[&str] = match row.pattern.as_str() {
+        "yearly" => &["months", "day"],
+        "monthly" => &["day"],
+        "on_request" => &["lead_days"],
+        "any_time" => &[],
+        other => {
+            check.fail(
+                &format!("{field}.pattern"),
+                format!("`{other}` is not a start pattern (yearly, monthly, on_request, any_time)"),
+            );
+            return None;
+        }
+    };
+    let given = [("months", row.months.is_some()), ("day", row.day.is_some()), ("lead_days", row.lead_days.is_some())];
+    let mut ok = true;
+    for (name, present) in given {
+        if present && !allowed.contains(&name) {
+            check.fail(&format!("{field}.{name}"), format!("not a parameter of the `{}` pattern", row.pattern));
+            ok = false;
+        }
+    }
+    let day = |check: &mut LineCheck<'_>| -> Option<u8> {
+        match row.day {
+            None => Some(1),
+            Some(d) if (1..=31).contains(&d) => Some(d as u8),
+            Some(d) => {
+                check.fail(&format!("{field}.day"), format!("must be 1–31, not {d}"));
+                None
+            }
+        }
+    };
+    let rule = match row.pattern.as_str() {
+        "yearly" => {
+            let day = day(check);
+            let months = row.months.as_deref().unwrap_or_default();
+            let bad: Vec<String> = months.iter().filter(|m| !(1..=12).contains(*m)).map(|m| m.to_string()).collect();
+            let months = if months.is_empty() {
+                check.fail(&format!("{field}.months"), "a yearly pattern needs at least one month (1–12)");
+                None
+            } else if !bad.is_empty() {
+                check.fail(&format!("{field}.months"), format!("months are 1–12, not {}", bad.join(", ")));
+                None
+            } else {
+                Some(months.iter().map(|m| *m as u8).collect())
+            };
+            months.zip(day).map(|(months, day)| Recurrence::Yearly { months, day })
+        }
+        "monthly" => day(check).map(|day| Recurrence::Monthly { day }),
+        "on_request" => match row.lead_days {
+            None => Some(Recurrence::OnRequest { lead_days: 0 }),
+            Some(n) if (0..=365).contains(&n) => Some(Recurrence::OnRequest { lead_days: n as u16 }),
+            Some(n) => {
+                check.fail(&format!("{field}.lead_days"), format!("must be 0–365 days, not {n}"));
+                None
+            }
+        },
+        _ => Some(Recurrence::AnyTime),
+    };
+    if let (Some(from), Some(to)) = (row.valid_from, row.valid_to) {
+        if to <= from {
+            check.fail(&format!("{field}.valid_to"), format!("{to} is not after valid_from {from}"));
+            ok = false;
+        }
+    }
+    rule.filter(|_| ok).map(|rule| StartPattern { rule, from: row.valid_from, to: row.valid_to })
 }
 
 fn funding_scheme_details(check: &mut LineCheck<'_>, value: Value) -> Option<Details> {

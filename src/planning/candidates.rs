@@ -62,6 +62,10 @@ pub struct Candidates {
     pub list: Vec<Candidate>,
     /// Gap positions some course teaches but none fits the constraints.
     pub filtered_out: BTreeSet<u32>,
+    /// Courses that would credit the gap and fit every constraint but the start: none of their
+    /// starts falls within the horizon. With their first start after it (`None`: the register
+    /// publishes none) and the gap positions they credit.
+    pub later: Vec<(ConceptIdx, Option<Date>, Vec<u32>)>,
 }
 
 /// The course details of a concept.
@@ -104,8 +108,14 @@ fn course_evidence(snapshot: &Snapshot, course: ConceptIdx) -> (f64, bool) {
     (basis.weight(), evc)
 }
 
-/// Whether a course fits the constraints; `None` when it does, else why not.
+/// Whether a course fits the constraints.
 fn fits(details: &CourseDetails, constraints: &Constraints) -> bool {
+    fits_except_start(details, constraints)
+        && details.first_start(constraints.start, Some(constraints.horizon_end())).is_some()
+}
+
+/// Whether a course fits every constraint but the start date (mode, region, hours per week).
+fn fits_except_start(details: &CourseDetails, constraints: &Constraints) -> bool {
     if !constraints.modes.is_empty() && !constraints.modes.contains(&details.delivery) {
         return false;
     }
@@ -121,7 +131,7 @@ fn fits(details: &CourseDetails, constraints: &Constraints) -> bool {
     {
         return false;
     }
-    details.start_dates.iter().any(|d| *d >= constraints.start && *d < constraints.horizon_end())
+    true
 }
 
 /// Finds the candidates for `requirements` (the target's list) and the profile's `credits`.
@@ -188,12 +198,20 @@ pub fn find(
     };
 
     let mut filtered_out = BTreeSet::new();
+    let mut later = Vec::new();
     // Chosen courses and their prerequisite courses, by concept.
     let mut chosen: BTreeMap<ConceptIdx, (Vec<(u32, f64)>, bool)> = BTreeMap::new();
     for &course in credit.keys() {
         let (list, evc) = credit_of(course);
         if usable(course).is_none() {
             filtered_out.extend(list.iter().map(|(p, _)| *p));
+            let released = snapshot.concept(course).status == Status::Released;
+            if let Some(details) = course_details(snapshot, course)
+                .filter(|d| released && snapshot.lookup(&d.provider).is_some() && fits_except_start(d, constraints))
+            {
+                let next = details.first_start(constraints.horizon_end(), None);
+                later.push((course, next, list.iter().map(|(p, _)| *p).collect()));
+            }
             continue;
         }
         chosen.insert(course, (list, evc));
@@ -286,7 +304,7 @@ pub fn find(
     for course in dropped.iter().filter_map(|c| chosen.get(c)) {
         filtered_out.extend(course.0.iter().map(|(p, _)| *p));
     }
-    Candidates { gap, list, filtered_out }
+    Candidates { gap, list, filtered_out, later }
 }
 
 /// The weight of a gain, in integer quanta.
@@ -321,5 +339,5 @@ impl Candidates {
 
 /// Whether `date` is a planned start of `details` on or after `from` and before `until`.
 pub fn next_start(details: &CourseDetails, from: Date, until: Date) -> Option<Date> {
-    details.start_dates.iter().copied().filter(|d| *d >= from && *d < until).min()
+    details.first_start(from, Some(until))
 }

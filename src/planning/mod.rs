@@ -175,7 +175,27 @@ pub struct Plan {
     pub candidates: usize,
     /// Essential coverage before any step.
     pub essential_coverage_before: f64,
+    /// Courses that would close part of the gap if they started within the horizon, the first
+    /// start first (see [`LaterCourse`]); at most [`MAX_LATER`].
+    pub later: Vec<LaterCourse>,
+    /// The first day after the horizon.
+    pub horizon_end: Date,
 }
+
+/// A course that fits every constraint but the start: it starts only after the horizon, or its
+/// register publishes no start (any more). An advisor can ask the provider for a start, or widen
+/// the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaterCourse {
+    pub course: ConceptIdx,
+    /// Its first start after the horizon; `None` when none is published.
+    pub next_start: Option<Date>,
+    /// The essential requirement skills it would close (or raise the credit of).
+    pub closes: Vec<ConceptIdx>,
+}
+
+/// The most courses a plan lists as fitting if they started later.
+pub const MAX_LATER: usize = 10;
 
 /// Why a plan cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -463,11 +483,25 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
     {
         *complete = PlanOption { kind: Objective::MostComplete, ..best };
     }
+    let mut later: Vec<LaterCourse> = found
+        .later
+        .iter()
+        .map(|(course, next_start, positions)| LaterCourse {
+            course: *course,
+            next_start: *next_start,
+            closes: positions.iter().map(|p| found.gap[*p as usize].requirement.skill).collect(),
+        })
+        .collect();
+    // Most of the gap first, then the earliest start (none published last), then the id order.
+    later.sort_by_key(|l| (std::cmp::Reverse(l.closes.len()), l.next_start.is_none(), l.next_start, l.course));
+    later.truncate(MAX_LATER);
     Ok(Plan {
         target: request.target,
         options,
         candidates: found.list.len(),
         essential_coverage_before: crate::matching::scoring::ratio(before, essential_weight),
+        later,
+        horizon_end: request.constraints.horizon_end(),
     })
 }
 

@@ -95,7 +95,7 @@ impl<'a> FundingAsker<'a> {
     }
 
     fn application(date: Date) -> Application {
-        Application { date, programme_year: None, course_grants_so_far: None, approval: None }
+        Application::on(date)
     }
 
     /// The best decision any course could get from `scheme` on `date`, before the plan draws from
@@ -265,8 +265,7 @@ pub fn schedule(
             .filter(|(_, (_, _, prerequisites))| prerequisites.iter().all(settled))
             .min_by_key(|(at, (_, course, prerequisites))| {
                 let earliest = prerequisites.iter().filter_map(|p| ends.get(p)).copied().fold(cursor, Date::max);
-                let start = course_details(snapshot, *course)
-                    .and_then(|d| d.start_dates.iter().copied().find(|s| *s >= earliest && *s < horizon_end));
+                let start = course_details(snapshot, *course).and_then(|d| d.first_start(earliest, Some(horizon_end)));
                 (start.is_none(), start, *at)
             })
             .map(|(at, _)| at);
@@ -281,7 +280,7 @@ pub fn schedule(
         let earliest = prerequisites.iter().filter_map(|p| ends.get(p)).copied().fold(cursor, Date::max);
         let mut placed = None;
         let mut reason = Unplaced::NoStartDate;
-        for &start in details.start_dates.iter().filter(|d| **d >= earliest && **d < horizon_end) {
+        for start in details.starts_between(earliest, Some(horizon_end)) {
             let price = details.price_cents;
             let mut lines: Vec<(ConceptIdx, Funding)> = Vec::new();
             let mut possible: Vec<(ConceptIdx, Funding)> = Vec::new();

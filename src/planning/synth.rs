@@ -6,7 +6,8 @@
 //! neighbourhood (siblings under one skill or skill group), half of them anchored on a random
 //! occupation's requirement so that plans find candidates; prices are log-normal between €95 and
 //! €6,000; about 60% are in the STAP scholingsregister; prerequisites only point to earlier courses
-//! of the same neighbourhood, so they form a DAG.
+//! of the same neighbourhood, so they form a DAG. Every course has dated starts (2022–2028); three in
+//! ten also have a start pattern (any time or on request, monthly, or every September and February).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -287,6 +288,18 @@ pub fn generate(snapshot: &Snapshot, seed: u64, courses: usize) -> SynthRegister
         });
         if let Some(region) = region {
             row["region"] = region.into();
+        }
+        // Registers publish patterns besides dated starts: three courses in ten get one, chosen
+        // by number so the random stream (and every other field) stays as it was.
+        let pattern = match (c % 10, delivery) {
+            (0, "online") => Some(serde_json::json!({"pattern": "any_time"})),
+            (0, _) => Some(serde_json::json!({"pattern": "on_request", "lead_days": 28})),
+            (1, _) => Some(serde_json::json!({"pattern": "monthly", "day": 1})),
+            (2, _) => Some(serde_json::json!({"pattern": "yearly", "months": [9, 2], "day": 1})),
+            _ => None,
+        };
+        if let Some(pattern) = pattern {
+            row["start_patterns"] = serde_json::json!([pattern]);
         }
         if !prerequisites.is_empty() {
             row["prerequisites"] = prerequisites.into();

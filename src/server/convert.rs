@@ -174,6 +174,8 @@ pub fn concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Concept 
             schedule: c.schedule.to_string(),
             region: c.region.as_deref().unwrap_or_default().to_string(),
             start_dates: c.start_dates.iter().map(|d| d.to_string()).collect(),
+            start_patterns: c.start_patterns.iter().map(start_pattern).collect(),
+            ontwikkelpaden: c.ontwikkelpaden.iter().map(|s| s.to_string()).collect(),
             registers: c
                 .registers
                 .iter()
@@ -234,5 +236,24 @@ pub fn concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Concept 
         replaced_by,
         source: snapshot.sources().get(concept.source as usize).map(|s| s.name.clone()).unwrap_or_default(),
         details: Some(details),
+    }
+}
+
+/// A start pattern on the wire.
+fn start_pattern(p: &crate::model::StartPattern) -> pb::StartPattern {
+    use crate::model::Recurrence;
+    let (months, day, lead_days) = match &p.rule {
+        Recurrence::Yearly { months, day } => (months.iter().map(|m| u32::from(*m)).collect(), u32::from(*day), 0),
+        Recurrence::Monthly { day } => (Vec::new(), u32::from(*day), 0),
+        Recurrence::OnRequest { lead_days } => (Vec::new(), 0, u32::from(*lead_days)),
+        Recurrence::AnyTime => (Vec::new(), 0, 0),
+    };
+    pb::StartPattern {
+        pattern: p.rule.name().to_string(),
+        months,
+        day,
+        lead_days,
+        valid_from: date_text(p.from),
+        valid_to: date_text(p.to),
     }
 }

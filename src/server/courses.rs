@@ -49,12 +49,6 @@ impl CourseApi {
     }
 }
 
-/// Today in UTC: the reference date when a request gives none.
-fn today() -> Date {
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    Date::from_days((seconds / 86_400) as i64)
-}
-
 /// Parses every value of a repeated vocabulary field; `field[i]` names a bad one.
 fn values<T>(
     raw: &[String],
@@ -264,7 +258,7 @@ fn query(r: pb::SearchCoursesRequest, engines: &Engines) -> Result<CourseQuery, 
     };
     let profile_given = r.profile.is_some();
     let profile_raw = profile_input(r.profile.unwrap_or_default(), "profile", &mut violations);
-    let reference = if r.date.is_empty() { Some(today()) } else { date(&r.date, "date", false, &mut violations) };
+    let reference = if r.date.is_empty() { Some(Date::today()) } else { date(&r.date, "date", false, &mut violations) };
     let mut filters = filters(&r.filters.clone().unwrap_or_default(), reference, &mut violations);
     let fundable_raw = r.filters.and_then(|f| f.fundable_by).filter(|f| !f.scheme_id.is_empty());
     if let Some(f) = &fundable_raw {

@@ -11,7 +11,7 @@ use tonic::{Request, Response, Status};
 use super::convert;
 use super::error::{ApiError, Violations, invalid};
 use crate::engine::{Engines, LiveEngines};
-use crate::funding::rules::{Condition, MAX_CENTS, Period};
+use crate::funding::rules::{Applicant, Condition, MAX_CENTS, Period};
 use crate::funding::{
     Application, CheckRequest, CompartmentResult, Decision, FundingError, Outcome, PersonFacts, PersonInput,
     StartOrigin, TraceEntry,
@@ -88,7 +88,7 @@ fn funding_error(error: FundingError) -> ApiError {
     match &error {
         FundingError::UnknownScheme(_) | FundingError::UnknownCourse(_) => ApiError::NotFound(error.to_string()),
         FundingError::NotAScheme { .. } | FundingError::NoRules(_) => invalid("scheme_id", error.to_string()),
-        FundingError::NotACourse { .. } | FundingError::CourseRequired(_) => invalid("course_id", error.to_string()),
+        FundingError::NotACourse { .. } => invalid("course_id", error.to_string()),
     }
 }
 
@@ -215,6 +215,17 @@ impl FundingService for FundingApi {
             }
             other => other.map(|n| n as u32),
         };
+        let applicant = match request.applicant.as_str() {
+            "" => None,
+            raw => match Applicant::parse(raw) {
+                Some(a) => Some(a),
+                None => {
+                    let names: Vec<&str> = Applicant::ALL.iter().map(|a| a.as_str()).collect();
+                    violations.add("applicant", format!("`{raw}` is not one of: {}", names.join(", ")));
+                    None
+                }
+            },
+        };
         let person = person_facts(request.person.unwrap_or_default(), application_date, &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
         let (scheme_id, application_date, person) = match violations.check((scheme_id, application_date, person))? {
@@ -236,6 +247,7 @@ impl FundingService for FundingApi {
                 programme_year,
                 course_grants_so_far,
                 approval: request.approval,
+                applicant,
             },
             person,
         };
@@ -298,6 +310,7 @@ impl FundingService for FundingApi {
                 })
                 .collect(),
             missing_facts: e.missing_facts.iter().map(|f| f.to_string()).collect(),
+            needs_course: e.needs_course,
         }))
     }
 
@@ -348,6 +361,14 @@ impl FundingService for FundingApi {
                     cap_per_person_per_year_cents: a.cap_per_person_per_year_cents.map(cents),
                     cap_per_application_cents: a.cap_per_application_cents.map(cents),
                     source: Some(source(&a.source)),
+                    shares_by_nlqf_level: a
+                        .shares_by_nlqf_level
+                        .iter()
+                        .map(|s| pb::LevelShare {
+                            levels: s.levels.iter().map(|l| u32::from(*l)).collect(),
+                            share_percent: s.share_percent,
+                        })
+                        .collect(),
                 })
                 .collect(),
             paid_to: r.paid_to.to_string(),
@@ -387,6 +408,8 @@ impl FundingService for FundingApi {
                     text: n.text.get(&lang).to_string(),
                     conditions: n.conditions.iter().map(rule_condition).collect(),
                     source: Some(source(&n.source)),
+                    valid_from: text(n.applies.from),
+                    valid_to: text(n.applies.to),
                 })
                 .collect(),
         });

@@ -242,6 +242,16 @@ impl PlanningService for PlanningApi {
             options,
             candidates: plan.candidates as u32,
             essential_coverage_before: plan.essential_coverage_before,
+            later: plan
+                .later
+                .iter()
+                .map(|l| pb::LaterCourse {
+                    course: Some(r(l.course)),
+                    next_start_date: l.next_start.map(|d| d.to_string()).unwrap_or_default(),
+                    closes: l.closes.iter().map(|k| r(*k)).collect(),
+                })
+                .collect(),
+            horizon_end: plan.horizon_end.to_string(),
         }))
     }
 

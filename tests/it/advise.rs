@@ -135,6 +135,118 @@ fn the_english_report_matches_the_golden_file() {
     assert_golden("advise-verpleegkundige.en.txt", &report);
 }
 
+/// The golden person without `--date` (and `--alternatives`), for reports on other days.
+const TODAY_PERSON: [&str; 7] =
+    ["--age", "35", "--education", "mbo2", "--labour-market-tie", "yes", "--no-other-public-finance"];
+
+/// `vaardig advise` for the golden person on `date` (`None`: today) against `ontology`.
+fn advise_on(index: &Path, ontology: &str, date: Option<&str>) -> Output {
+    let fixture = profile_fixture();
+    let mut args = vec!["advise", "--profile", fixture.to_str().unwrap(), "--target", "verpleegkundige"];
+    args.extend(TODAY_PERSON);
+    if let Some(date) = date {
+        args.extend(["--date", date]);
+    }
+    vaardig().args(&args).args(["--ontology", ontology, "--index-dir"]).arg(index).output().unwrap()
+}
+
+/// The report with its snapshot version (of any ontology) written as `<snapshot>`.
+fn without_version(report: &str) -> String {
+    let version = report.rsplit("snapshot ").next().unwrap_or_default().trim();
+    report.replace(version, "<snapshot>")
+}
+
+/// The bar of issue 17: on any day of 2026–2028, and without `--date`, the embedded ontology gives
+/// a path with steps and a funding section (the embedded courses' start patterns do not expire).
+#[test]
+fn advise_answers_with_paths_and_funding_on_any_day_of_2026_to_2028_and_today() {
+    let index = tempfile::tempdir().unwrap();
+    for date in
+        [Some("2026-01-15"), Some("2026-12-04"), Some("2027-06-30"), Some("2028-02-29"), Some("2028-12-31"), None]
+    {
+        let output = advise_on(index.path(), "embedded", date);
+        assert!(output.status.success(), "{date:?}: exit {:?}: {}", output.status.code(), stderr(&output));
+        let report = stdout(&output);
+        assert!(report.contains("3. Opleidingspaden naar verpleegkundige"), "{date:?}:\n{report}");
+        assert!(report.contains("A. ") && report.contains("periode"), "{date:?}: a path with steps:\n{report}");
+        assert!(!report.contains("Geen opleidingspad"), "{date:?}:\n{report}");
+        assert!(report.contains("4. Financiering op"), "{date:?}:\n{report}");
+        assert!(report.contains("Levenlanglerenkrediet"), "{date:?}: the loan is checked:\n{report}");
+    }
+}
+
+/// A recent day: STAP is gone, the SLIM scholingssubsidie is between windows, the loan is checked
+/// on the first course of the path.
+#[test]
+fn the_report_of_a_recent_day_matches_its_golden_file() {
+    let index = tempfile::tempdir().unwrap();
+    let output = advise_on(index.path(), "embedded", Some("2026-12-04"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(report.contains("4. Financiering op 4 december 2026"), "{report}");
+    assert!(!report.contains("STAP-budget  "), "STAP ended on 2024-01-01:\n{report}");
+    assert_golden("advise-verpleegkundige-2026-12-04.nl.txt", &report);
+}
+
+/// A day in 2025: the SLIM scholingssubsidie (STAP's leftover budget) is checked, with its source.
+#[test]
+fn the_funding_check_in_2025_shows_the_slim_scholingssubsidie_with_its_source() {
+    let index = tempfile::tempdir().unwrap();
+    let output = advise_on(index.path(), "embedded", Some("2025-05-01"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = stdout(&output);
+    let section = report.split("4. Financiering op 1 mei 2025").nth(1).unwrap_or_else(|| panic!("{report}"));
+    let slim = section.split("\n  SLIM scholingssubsidie — ").nth(1).unwrap_or_else(|| panic!("{section}"));
+    let slim = slim.split("\n\n").next().unwrap_or_default();
+    assert!(slim.contains("bron: [niet uit de brieven] Rijksoverheid"), "{slim}");
+    assert!(slim.contains("rijksoverheid.nl/actueel/nieuws/2024/11/22"), "{slim}");
+    assert!(slim.contains("Als de werkgever de aanvraag doet") || slim.contains("de werkgever"), "{slim}");
+}
+
+/// No start left: the embedded courses without their patterns, on a day after their last dated
+/// start. The report says what is missing and which courses would fit later, still checks the
+/// schemes that need no course, and reports those about a course as "needs a course".
+#[test]
+fn without_starts_the_report_says_what_is_missing_and_still_checks_funding() {
+    let index = tempfile::tempdir().unwrap();
+    let bundle = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ontology")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = if name.starts_with("courses") {
+            text.lines()
+                .map(|line| match serde_json::from_str::<serde_json::Value>(line) {
+                    Ok(mut course) if course.is_object() => {
+                        course.as_object_mut().unwrap().remove("start_patterns");
+                        course.to_string()
+                    }
+                    _ => line.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            text
+        };
+        std::fs::write(bundle.path().join(name), text).unwrap();
+    }
+    let output = advise_on(index.path(), bundle.path().to_str().unwrap(), Some("2028-06-01"));
+    assert!(output.status.success(), "exit {:?}: {}", output.status.code(), stderr(&output));
+    let report = stdout(&output);
+    for expected in [
+        "Geen opleidingspad: geen van de opleidingen die de ontbrekende vaardigheden leren, heeft nog een",
+        "Zou passen als de opleiding later start:",
+        "Wat u nu kunt doen:",
+        "4. Financiering op 1 juni 2028",
+        "Getoetst zonder opleiding",
+        "Levenlanglerenkrediet           opleiding nodig",
+        "gaat over de opleiding, te toetsen zodra die gekozen is: erkende-opleiding, hbo-wo-of-mbo-bol",
+    ] {
+        assert!(report.contains(expected), "missing “{expected}”:\n{report}");
+    }
+    assert_golden("advise-no-starts.nl.txt", &without_version(&report));
+}
+
 #[test]
 fn offline_and_server_give_the_same_report_and_json() {
     let index = tempfile::tempdir().unwrap();

@@ -118,6 +118,51 @@ fn invalid_levels_prices_and_dates_name_the_field() {
 }
 
 #[test]
+fn start_patterns_load_and_their_errors_name_the_field() {
+    let patterns = r#", "start_dates": ["2026-02-02"], "start_patterns": [{"pattern": "yearly", "months": [9, 2], "valid_from": "2026-02-03"}, {"pattern": "on_request", "lead_days": 14}], "ontwikkelpaden": ["zorg", "groen"]"#;
+    let dir = bundle(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &course(patterns))]);
+    let (snapshot, report) = ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]).unwrap();
+    assert!(!report.has_errors(), "{report:?}");
+    let idx = snapshot.lookup("https://id.vaardig.nl/course/c").unwrap();
+    let vaardig::model::Details::Course(details) = &snapshot.concept(idx).details else { panic!() };
+    assert_eq!(details.start_patterns.len(), 2);
+    assert_eq!(details.ontwikkelpaden.len(), 2);
+    let d = |s: &str| s.parse::<vaardig::model::Date>().unwrap();
+    // The dated start, then September and February from the pattern; on request: 14 days later.
+    assert_eq!(details.first_start(d("2026-01-01"), None), Some(d("2026-01-15")));
+    assert_eq!(
+        details.starts_between(d("2026-01-20"), Some(d("2026-10-01"))),
+        [
+            d("2026-02-02"),
+            d("2026-02-03"),
+            d("2026-03-01"),
+            d("2026-04-01"),
+            d("2026-05-01"),
+            d("2026-06-01"),
+            d("2026-07-01"),
+            d("2026-08-01"),
+            d("2026-09-01")
+        ]
+    );
+
+    for (fields, field, reason) in [
+        (r#", "start_patterns": [{"pattern": "weekly"}]"#, "start_patterns[0].pattern", "not a start pattern"),
+        (r#", "start_patterns": [{"pattern": "yearly"}]"#, "start_patterns[0].months", "at least one month"),
+        (r#", "start_patterns": [{"pattern": "yearly", "months": [13]}]"#, "start_patterns[0].months", "1–12"),
+        (r#", "start_patterns": [{"pattern": "monthly", "day": 32}]"#, "start_patterns[0].day", "1–31"),
+        (r#", "start_patterns": [{"pattern": "any_time", "day": 1}]"#, "start_patterns[0].day", "not a parameter"),
+        (
+            r#", "start_patterns": [{"pattern": "monthly", "valid_from": "2026-01-01", "valid_to": "2025-01-01"}]"#,
+            "start_patterns[0].valid_to",
+            "not after valid_from",
+        ),
+    ] {
+        let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &course(fields))]);
+        assert_one(&errors, "courses.jsonl", 1, field, reason);
+    }
+}
+
+#[test]
 fn unknown_fields_and_enum_values_are_errors() {
     let text = course("").replace("\"delivery\": \"online\"", "\"delivery\": \"per post\"");
     let errors = load_errors(&[("providers.jsonl", PROVIDER), ("courses.jsonl", &text)]);

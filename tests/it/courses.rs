@@ -15,6 +15,7 @@ use vaardig::funding::{Decision, PersonFacts};
 use vaardig::matching::EvidenceLevel;
 use vaardig::matching::Profile;
 use vaardig::matching::profile::{Basis, Held};
+use vaardig::model::starts;
 use vaardig::model::{
     ARBEIDSMARKTREGIOS, ConceptKind, CredentialKind, Date, Delivery, Details, EducationLevel, QualityMark,
     RelationKind, Schedule, expand_id,
@@ -88,7 +89,10 @@ struct Plain {
     schedule: Schedule,
     price: u64,
     hours_per_week: u32,
+    /// Dated starts, and the patterns whose starts the model's `first_start` and `starts_between`
+    /// give (tested on their own in `model::starts`).
     starts: Vec<Date>,
+    patterns: Vec<vaardig::model::StartPattern>,
     marks: Vec<QualityMark>,
     evc: bool,
     taught: Vec<ConceptIdx>,
@@ -147,6 +151,7 @@ fn plain_courses(engines: &Engines, on: Date) -> Vec<Plain> {
             price: d.price_cents,
             hours_per_week: d.hours.div_ceil(d.weeks),
             starts,
+            patterns: d.start_patterns.clone(),
             marks,
             evc: credential.is_some_and(|c| c.1 == CredentialKind::EvcErvaringscertificaat),
             taught: snapshot
@@ -183,8 +188,7 @@ fn facet_values(p: &Plain, facet: Facet, on: Date, decision: Option<Decision>) -
             vec![bucket.map_or("25+".to_string(), |(from, to)| format!("{from}-{to}"))]
         }
         Facet::StartMonth => {
-            let months: BTreeSet<String> = p
-                .starts
+            let months: BTreeSet<String> = starts::starts_between(&p.starts, &p.patterns, on, None)
                 .iter()
                 .filter(|d| **d >= on)
                 .filter(|d| (d.year() - on.year()) * 12 + i32::from(d.month()) - i32::from(on.month()) < 36)
@@ -206,13 +210,14 @@ fn facet_values(p: &Plain, facet: Facet, on: Date, decision: Option<Decision>) -
 /// The first planned start inside the query's start window.
 fn window_start(p: &Plain, q: &CourseQuery) -> Option<Date> {
     let from = q.filters.start_from.unwrap_or(q.date);
-    p.starts.iter().copied().find(|d| *d >= from && q.filters.start_until.is_none_or(|u| *d <= u))
+    let until = q.filters.start_until.map(|u| Date::from_days(u.to_days() + 1));
+    starts::first_start(&p.starts, &p.patterns, from, until)
 }
 
 /// The decision of the fundable-by scheme for a course, by the full evaluator.
 fn full_decision(engines: &Engines, q: &CourseQuery, p: &Plain) -> Option<Decision> {
     let f = q.filters.fundable?;
-    let start = window_start(p, q).or_else(|| p.starts.iter().copied().find(|d| *d >= q.date));
+    let start = window_start(p, q).or_else(|| starts::first_start(&p.starts, &p.patterns, q.date, None));
     let slot = engines.courses.slot(p.concept).unwrap();
     Some(
         fundable::evaluate_course(&engines.courses, &engines.funding, f.scheme, slot, start, &q.person, q.date)?

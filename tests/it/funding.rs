@@ -3,6 +3,7 @@
 //! register or the rules); the FundingService over gRPC with its error codes; rule validation in
 //! bundles; and the `vaardig eligibility` command.
 
+use vaardig::funding::rules::Applicant;
 use vaardig::funding::{Application, CheckRequest, Checked, Decision, Fact, Outcome, PaidTo, PersonFacts};
 use vaardig::model::{Date, EducationLevel, LabourStatus, expand_id};
 
@@ -24,12 +25,7 @@ impl Req {
             course_id: course.map(|c| expand_id(&format!("vaardig:course/{c}"))),
             course_start_date: None,
             cost_cents: None,
-            application: Application {
-                date: d(date),
-                programme_year: None,
-                course_grants_so_far: None,
-                approval: None,
-            },
+            application: Application::on(d(date)),
             person: PersonFacts::default(),
         })
     }
@@ -78,6 +74,11 @@ impl Req {
 
     fn course_grants(mut self, grants: u32) -> Req {
         self.0.application.course_grants_so_far = Some(grants);
+        self
+    }
+
+    fn applicant(mut self, applicant: Applicant) -> Req {
+        self.0.application.applicant = Some(applicant);
         self
     }
 
@@ -180,6 +181,9 @@ fn differences(checked: &Checked, expect: &Expect) -> Vec<String> {
     }
     out
 }
+
+/// The Levenlanglerenkrediet's notices in 2024: that it is a loan, and that year's interest rate.
+const LLK_2024: &[&str] = &["terugbetalen", "rente-2024"];
 
 /// Runs a table of cases and reports every difference at once.
 fn run(cases: Vec<(&str, Req, Expect)>) {
@@ -497,29 +501,41 @@ fn funding_golden_cases_ontwikkeladvies_and_levenlanglerenkrediet() {
         (
             "§8.15 age 55, mbo-bol, 2024",
             llk("2024-08-15"),
-            Expect { paid_to: Some(PaidTo::Person), ..eligible(437_100, 0) },
+            Expect { paid_to: Some(PaidTo::Person), notices: LLK_2024, ..eligible(437_100, 0) },
         ),
         (
             "§8.15 age 56, 2024",
             llk("2024-08-15").person(|p| p.age = Some(56)),
-            Expect { counterfactuals: &[Fact::Age], ..not_eligible(&["leeftijd-tot-56"]) },
+            Expect { counterfactuals: &[Fact::Age], notices: LLK_2024, ..not_eligible(&["leeftijd-tot-56"]) },
         ),
         // Under the 2018/2020 rule ("tot 55"), 55 was already excluded.
         (
             "§8.15 age 55 under the 'tot 55' rule (2021)",
             llk("2021-08-15").start("2021-09-01"),
-            Expect { counterfactuals: &[Fact::Age], ..not_eligible(&["leeftijd-tot-55"]) },
+            Expect { counterfactuals: &[Fact::Age], notices: &["terugbetalen"], ..not_eligible(&["leeftijd-tot-55"]) },
         ),
-        ("§8.15 cost above 5 × collegegeld", llk("2024-08-15").cost(1_500_000), eligible(1_157_000, 343_000)),
+        (
+            "§8.15 cost above 5 × collegegeld",
+            llk("2024-08-15").cost(1_500_000),
+            Expect { notices: LLK_2024, ..eligible(1_157_000, 343_000) },
+        ),
         (
             "§8.15 bbl is not for the LLK",
             llk("2024-08-15").course("bbl-verzorgende-ig"),
-            Expect { counterfactuals: &[Fact::CourseEducationType], ..not_eligible(&["hbo-wo-of-mbo-bol"]) },
+            Expect {
+                counterfactuals: &[Fact::CourseEducationType],
+                notices: LLK_2024,
+                ..not_eligible(&["hbo-wo-of-mbo-bol"])
+            },
         ),
         (
             "§8.15 still entitled to studiefinanciering",
             llk("2024-08-15").person(|p| p.studiefinanciering = Some(true)),
-            Expect { counterfactuals: &[Fact::Studiefinanciering], ..not_eligible(&["geen-studiefinanciering"]) },
+            Expect {
+                counterfactuals: &[Fact::Studiefinanciering],
+                notices: LLK_2024,
+                ..not_eligible(&["geen-studiefinanciering"])
+            },
         ),
     ]);
 }
@@ -717,18 +733,32 @@ mod api {
                 pb::CheckEligibilityRequest { scheme_id: "vaardig:course/heftruck-basis".into(), ..welding() },
                 "scheme_id",
             ),
-            (pb::CheckEligibilityRequest { course_id: String::new(), ..welding() }, "course_id"),
         ] {
             let status = client.check_eligibility(request).await.unwrap_err();
             assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
             assert_eq!(bad_fields(&status), [field], "{}", status.message());
         }
 
+        // No course for a scheme about one is not an error: the person is checked, the course
+        // conditions stay open, and the answer says it needs a course.
+        let r = client
+            .check_eligibility(pb::CheckEligibilityRequest { course_id: String::new(), ..welding() })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(r.decision, pb::EligibilityDecision::Unknown as i32);
+        assert!(r.needs_course);
+        assert!(r.course.is_none() && r.amounts.is_none());
+        assert!(r.missing_facts.contains(&"course_id".to_string()), "{:?}", r.missing_facts);
+        let leeftijd = r.trace.iter().find(|t| t.condition_id == "leeftijd").unwrap();
+        assert_eq!(leeftijd.outcome, pb::ConditionOutcome::Passed as i32, "the person is still checked");
+
         let mut bad = welding();
         bad.date = "2022-13-01".into();
         bad.cost_cents = Some(-1);
         bad.programme_year = Some(0);
         bad.course_grants_so_far = Some(-2);
+        bad.applicant = "buurman".into();
         bad.lang = "nederlands!".into();
         let person = bad.person.as_mut().unwrap();
         person.age = Some(-3);
@@ -744,6 +774,7 @@ mod api {
                 "cost_cents",
                 "programme_year",
                 "course_grants_so_far",
+                "applicant",
                 "person.age",
                 "person.labour_status",
                 "person.highest_education",
@@ -801,7 +832,7 @@ mod api {
                 .collect()
         };
         let all = client.list_funding_schemes(pb::ListFundingSchemesRequest::default()).await.unwrap().into_inner();
-        assert_eq!(all.schemes.len(), 9);
+        assert_eq!(all.schemes.len(), 10);
         assert!(all.schemes.iter().all(|s| s.has_rules && !s.paid_to.is_empty()));
         let in_2022 = client
             .list_funding_schemes(pb::ListFundingSchemesRequest { date: "2022-06-01".into(), lang: String::new() })
@@ -816,6 +847,36 @@ mod api {
             .into_inner();
         assert!(!ids(&in_2024).contains(&"stap-budget".to_string()), "STAP ended on 2024-01-01");
         assert!(ids(&in_2024).contains(&"levenlanglerenkrediet".to_string()));
+        assert!(!ids(&in_2024).contains(&"slim-scholingssubsidie".to_string()), "it starts on 2025-03-10");
+        let in_2025 = client
+            .list_funding_schemes(pb::ListFundingSchemesRequest { date: "2025-05-01".into(), lang: String::new() })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(ids(&in_2025).contains(&"slim-scholingssubsidie".to_string()));
+
+        // Today's scheme over the wire: who applies, the Ontwikkelpaden, the share by level, sources.
+        let slim = client
+            .get_funding_scheme(pb::GetFundingSchemeRequest {
+                id: "vaardig:scheme/slim-scholingssubsidie".into(),
+                lang: String::new(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        let rules = slim.rules.unwrap();
+        let applicants = rules.conditions.iter().find(|c| c.id == "aanvrager-werkgever-of-collectief").unwrap();
+        assert_eq!(applicants.kind, "applicant_any");
+        assert_eq!(applicants.parameters["applicants"], "werkgever,collectief,gastouderbureau");
+        assert_eq!(applicants.valid_from, "2025-09-01");
+        let pad = rules.conditions.iter().find(|c| c.kind == "course_in_ontwikkelpad").unwrap();
+        assert_eq!(pad.parameters["sectors"], "kinderopvang,techniek,zorg,groen,onderwijs,ict");
+        let shares: Vec<(Vec<u32>, u32)> =
+            rules.amounts[0].shares_by_nlqf_level.iter().map(|s| (s.levels.clone(), s.share_percent)).collect();
+        assert_eq!(shares, [(vec![1, 2, 3], 90), (vec![4], 40)]);
+        assert_eq!(rules.tijdvakken.len(), 2);
+        assert!(slim.sources.iter().any(|s| s.reference.contains("stcrt-2025-7276")), "{:?}", slim.sources);
+        assert!(rules.conditions.iter().all(|c| c.source.as_ref().is_some_and(|s| !s.reference.is_empty())));
 
         let stap = client
             .get_funding_scheme(pb::GetFundingSchemeRequest {
@@ -1037,6 +1098,58 @@ mod cli {
         assert_eq!(output.status.code(), Some(2), "wrong usage → exit code 2");
     }
 
+    /// Today's scheme from the command line: the employer applies (`--applicant`), the share by
+    /// NLQF level, the rules with their dated conditions; and a scheme about a course asked
+    /// without one says it needs a course.
+    #[test]
+    fn eligibility_command_checks_the_slim_scholingssubsidie_and_schemes_without_a_course() {
+        let (addr, _stop) = spawn_server_thread(embedded());
+        let server = format!("http://{addr}");
+        let slim = [
+            "eligibility",
+            "--scheme",
+            "vaardig:scheme/slim-scholingssubsidie",
+            "--course",
+            "vaardig:course/certificaat-medicatie-vth",
+            "--date",
+            "2025-05-01",
+            "--server",
+            &server,
+        ];
+        let output = vaardig().args(slim).args(["--applicant", "werkgever"]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(text.contains("Beslissing: IN AANMERKING"), "{text}");
+        assert!(text.contains("€ 1.215 van € 1.350"), "90% for NLQF 3: {text}");
+        assert!(text.contains("ingeschaald op NLQF 3"), "{text}");
+        assert!(text.contains("stcrt-2025-7276") || text.contains("cooster.nl"), "the rules' sources: {text}");
+        let output = vaardig().args(slim).args(["--applicant", "persoon"]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            text.contains("Beslissing: NIET IN AANMERKING") && text.contains("als de werkgever de aanvraag doet"),
+            "{text}"
+        );
+        let output = vaardig().args(slim).args(["--applicant", "buurman"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(5), "INVALID_ARGUMENT → exit code 5");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("applicant"));
+
+        let output = vaardig()
+            .args(["eligibility", "--scheme", "vaardig:scheme/levenlanglerenkrediet", "--date", "2026-12-04"])
+            .args(["--age", "35", "--no-other-public-finance", "--server", &server])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(text.contains("Beslissing: HEEFT EEN OPLEIDING NODIG"), "{text}");
+        assert!(text.contains("Rente tijdens het lenen in 2026"), "the rate of the year: {text}");
+
+        let output =
+            vaardig().args(["schemes", "vaardig:scheme/slim-scholingssubsidie", "--server", &server]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("90% NLQF 1/2/3, 40% NLQF 4"), "{text}");
+        assert!(text.contains("applicants=werkgever,collectief,gastouderbureau"), "{text}");
+    }
+
     #[test]
     fn funding_schemes_command_lists_by_date_and_shows_rules() {
         let (addr, _stop) = spawn_server_thread(embedded());
@@ -1075,8 +1188,7 @@ fn funding_amounts_per_course_and_per_year_for_the_planner() {
 
     // The full check by index, as the planner would call it for one step of a path.
     let person = Req::stap().person(|p| p.already_granted_this_year_cents = Some(80_000)).0.person;
-    let application =
-        Application { date: d("2022-09-05"), programme_year: None, course_grants_so_far: None, approval: None };
+    let application = Application::on(d("2022-09-05"));
     let evaluation = funding
         .evaluate(stap, Some(course("lassen-mig-mag-basis")), Some(d("2022-10-10")), None, &person, &application)
         .unwrap();
@@ -1112,6 +1224,159 @@ fn funding_counterfactuals_are_single_facts() {
 }
 
 /// The generic sources of money that may pay what STAP leaves, and the retraining subsidy of §8.18.
+/// The SLIM scholingssubsidie (from 10 March 2025, STAP's leftover budget): an employer (from
+/// September 2025 also a collective) applies for a course in a sector's Ontwikkelpad; the share is
+/// 90% for NLQF 1–3 and 40% for NLQF 4; applications only in the 2025 tijdvakken.
+#[test]
+fn funding_golden_cases_slim_scholingssubsidie() {
+    let slim = |course: &str, date: &str| Req::new("slim-scholingssubsidie", Some(course), date);
+    run(vec![
+        (
+            "employer, mbo-certificaat (NLQF 3) in the care Ontwikkelpad: 90%",
+            slim("certificaat-medicatie-vth", "2025-05-01").applicant(Applicant::Werkgever),
+            Expect {
+                paid_to: Some(PaidTo::Employer),
+                notices: &["start-binnen-13-weken"],
+                ..eligible(121_500, 13_500)
+            },
+        ),
+        (
+            "employer, mbo-4 diploma in the ICT Ontwikkelpad: 40%",
+            slim("software-developer-bol", "2025-08-01").applicant(Applicant::Werkgever),
+            Expect { notices: &["start-binnen-13-weken"], ..eligible(174_840, 262_260) },
+        ),
+        (
+            "the person applies: only an employer (or gastouderbureau) can, before September 2025",
+            slim("certificaat-medicatie-vth", "2025-05-01").applicant(Applicant::Persoon),
+            Expect {
+                counterfactuals: &[Fact::Applicant],
+                notices: &["start-binnen-13-weken"],
+                ..not_eligible(&["aanvrager-werkgever"])
+            },
+        ),
+        (
+            "a collective applies in May 2025: not yet",
+            slim("certificaat-medicatie-vth", "2025-05-01").applicant(Applicant::Collectief),
+            Expect {
+                counterfactuals: &[Fact::Applicant],
+                notices: &["start-binnen-13-weken"],
+                ..not_eligible(&["aanvrager-werkgever"])
+            },
+        ),
+        (
+            "a collective applies in October 2025: from September it may",
+            slim("certificaat-medicatie-vth", "2025-10-01").applicant(Applicant::Collectief),
+            Expect { notices: &["start-binnen-13-weken"], ..eligible(121_500, 13_500) },
+        ),
+        (
+            "who applies is not said",
+            slim("certificaat-medicatie-vth", "2025-05-01"),
+            Expect {
+                counterfactuals: &[Fact::Applicant],
+                notices: &["start-binnen-13-weken"],
+                ..unknown(&["aanvrager-werkgever"])
+            },
+        ),
+        (
+            "a course in no Ontwikkelpad and without NLQF level",
+            slim("omgaan-met-agressie", "2025-05-01").applicant(Applicant::Werkgever),
+            Expect { notices: &["start-binnen-13-weken"], ..not_eligible(&["ontwikkelpad", "nlqf-niveau"]) },
+        ),
+        (
+            "a microcredential at NLQF 6: no share for that level",
+            slim("mc-klinisch-redeneren", "2025-05-01").applicant(Applicant::Werkgever),
+            Expect {
+                counterfactuals: &[Fact::CourseNlqfLevel],
+                notices: &["start-binnen-13-weken"],
+                ..not_eligible(&["nlqf-niveau"])
+            },
+        ),
+        (
+            "between the windows (after 10 November 2025)",
+            slim("certificaat-medicatie-vth", "2025-12-01").applicant(Applicant::Werkgever),
+            Expect { notices: &["start-binnen-13-weken"], ..not_eligible(&["tijdvak"]) },
+        ),
+        (
+            "before the scheme (2024)",
+            slim("certificaat-medicatie-vth", "2024-12-01").applicant(Applicant::Werkgever),
+            Expect {
+                // Two changes of the date: into the scheme's life span, and to the next window.
+                counterfactuals: &[Fact::Date, Fact::Date],
+                notices: &["start-binnen-13-weken"],
+                ..not_eligible(&["looptijd", "tijdvak"])
+            },
+        ),
+    ]);
+}
+
+/// Without a course, a scheme about a course answers "needs a course": the conditions about the
+/// person and the date are decided, those about the course are unknown with `course_id` missing.
+#[test]
+fn a_scheme_about_a_course_checked_without_one_needs_a_course() {
+    let llk = |age: u32| {
+        Req::new("levenlanglerenkrediet", None, "2026-12-04").person(|p| {
+            p.age = Some(age);
+            p.studiefinanciering = Some(false);
+        })
+    };
+    let checked = llk(35).check();
+    let e = &checked.evaluation;
+    assert!(e.needs_course, "{e:?}");
+    assert_eq!(e.decision, Decision::Unknown);
+    assert_eq!(e.missing_facts, vec![Fact::Course]);
+    let about_course: Vec<&str> =
+        e.trace.iter().filter(|t| t.missing.contains(&Fact::Course)).map(|t| t.condition_id.as_str()).collect();
+    assert_eq!(about_course, ["erkende-opleiding", "hbo-wo-of-mbo-bol"]);
+    assert!(e.amounts.is_none(), "no money without a course");
+    assert!(e.summary("Levenlanglerenkrediet", &[]).nl.contains("heeft een opleiding nodig"));
+    // The rate of the year is shown as a dated fact; the age rule of today is "tot 57".
+    let notices: Vec<&str> = e.notices.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(notices, ["terugbetalen", "rente-2026"]);
+    let age = e.trace.iter().find(|t| t.condition_id == "leeftijd-tot-57").unwrap();
+    assert_eq!(age.outcome, Outcome::Passed);
+    // A person the rules exclude is told so without a course.
+    let old = llk(57).check();
+    assert_eq!(old.evaluation.decision, Decision::NotEligible);
+    assert!(old.evaluation.needs_course);
+}
+
+/// The Levenlanglerenkrediet as it stands now: under 57 from study year 2024–2025, replacing the
+/// "tot 56" rule from that date.
+#[test]
+fn the_levenlanglerenkrediet_age_limit_rose_to_57_in_2024() {
+    let llk = |date: &str, age: u32| {
+        Req::new("levenlanglerenkrediet", Some("software-developer-bol"), date).person(|p| {
+            p.age = Some(age);
+            p.studiefinanciering = Some(false);
+        })
+    };
+    run(vec![
+        (
+            "56 in study year 2025-2026",
+            llk("2025-08-15", 56).start("2025-09-01"),
+            Expect { notices: &["terugbetalen", "rente-2025"], ..eligible(437_100, 0) },
+        ),
+        (
+            "57 in 2026",
+            llk("2026-12-04", 57),
+            Expect {
+                counterfactuals: &[Fact::Age],
+                notices: &["terugbetalen", "rente-2026"],
+                ..not_eligible(&["leeftijd-tot-57"])
+            },
+        ),
+        (
+            "56 before the change (2024-03-01)",
+            llk("2024-03-01", 56).start("2024-09-01"),
+            Expect {
+                counterfactuals: &[Fact::Age],
+                notices: &["terugbetalen", "rente-2024"],
+                ..not_eligible(&["leeftijd-tot-56"])
+            },
+        ),
+    ]);
+}
+
 #[test]
 fn funding_golden_cases_generic_sources() {
     let employer = || Req::new("werkgever-oo-fonds", Some("lassen-mig-mag-basis"), "2022-09-05").start("2022-10-10");

@@ -293,9 +293,13 @@ fn planning_data_analyst_path_orders_prerequisites_and_pays_no_stap_after_it_end
 #[test]
 fn planning_unreachable_target_says_what_stays_open_and_why() {
     let engines = embedded();
+    // The embedded courses start on any date (their start patterns do not expire), so what makes
+    // the target unreachable here is the time a week the person has: one hour fits no course.
     let mut request = request(&engines, DATA_ANALIST, &[], "2031-01-01");
     request.constraints.horizon_years = 1;
+    request.constraints.hours_per_week = Some(1);
     let plan = planning::suggest_path(&engines.matching, &engines.funding, &request).unwrap();
+    assert!(plan.later.is_empty(), "no course fits the hours, so none would fit later either");
     for option in &plan.options {
         assert!(option.steps.is_empty());
         assert!(!option.missing_essential.is_empty());
@@ -402,7 +406,8 @@ mod grpc {
         let mut client = PlanningServiceClient::new(server.channel().await);
         let mut unreachable = request();
         unreachable.start_date = "2031-01-01".into();
-        unreachable.constraints = Some(pb::PlanConstraints { horizon_years: 1, ..Default::default() });
+        unreachable.constraints =
+            Some(pb::PlanConstraints { horizon_years: 1, hours_per_week: Some(1), ..Default::default() });
         unreachable.lang = "en".into();
         let answer = client.suggest_training_path(unreachable).await.unwrap().into_inner();
         assert_eq!(answer.options.len(), 3);
@@ -970,8 +975,7 @@ fn planning_asks_once_per_date_whether_any_course_can_get_stap() {
         ..PersonFacts::default()
     };
     let best = |date: &str, person: &PersonFacts| {
-        let application =
-            Application { date: d(date), programme_year: None, course_grants_so_far: None, approval: None };
+        let application = Application::on(d(date));
         engines.funding.best_decision_for_any_course(stap, person, &application)
     };
     // Window 2022-4 open: the course decides.

@@ -38,6 +38,7 @@ h1 { font-size: 1.8rem; margin: .1rem 0 .3rem; }
 h2 { font-size: 1.3rem; margin: 1.6rem 0 .5rem; color: var(--accent); break-after: avoid; }
 h3 { font-size: 1.05rem; margin: 1rem 0 .3rem; break-after: avoid; }
 .meta, .note, figcaption { color: var(--muted); }
+.note { overflow-wrap: anywhere; }
 .key { font-size: 1.05rem; }
 .key::first-letter { text-transform: uppercase; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .9rem; }
@@ -94,13 +95,32 @@ pub fn render_html(a: &Advice) -> String {
     );
     skills_section(a, &mut out);
     match a.paths.options.first() {
-        Some(option) => path_section(a, option, &mut out),
-        None => {
+        Some(option) if !a.paths.dead_end() => path_section(a, option, &mut out),
+        _ => {
+            let later: Vec<String> = a
+                .paths
+                .later
+                .iter()
+                .map(|l| format!("<li>{} ({})</li>", escape(&l.course.label), l.next_start_words(t)))
+                .collect();
+            let later = if later.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "<p>{}</p>\n<ul>{}</ul>\n",
+                    t.pick("Zou passen als de opleiding later start:", "Would fit if the course started later:"),
+                    later.join("")
+                )
+            };
             let _ = write!(
                 out,
-                "<section id=\"pad\">\n<h2>2. {}</h2>\n<p>{}</p>\n</section>\n",
+                "<section id=\"pad\">\n<h2>2. {}</h2>\n<p>{} {}.</p>\n{later}</section>\n",
                 t.pick("Het pad", "The path"),
-                t.pick("Er is geen opleidingspad gevonden.", "No training path was found.")
+                t.pick(
+                    "Er is geen opleidingspad: geen passende opleiding start vóór",
+                    "No training path: no fitting course starts before"
+                ),
+                escape(&long_date(&a.paths.horizon_end, t)),
             );
         }
     }
@@ -579,6 +599,16 @@ fn funding_section(a: &Advice, out: &mut String) {
             for change in &s.would_change {
                 why.push(format!("→ {}", escape(change)));
             }
+            if !s.about_course.is_empty() {
+                why.push(format!(
+                    "… {} {}",
+                    t.pick(
+                        "gaat over de opleiding, te toetsen zodra die gekozen is:",
+                        "about the course, to check once one is chosen:"
+                    ),
+                    escape(&s.about_course.join(", "))
+                ));
+            }
             if !s.missing_facts.is_empty() {
                 let facts: Vec<String> = s.missing_facts.iter().map(|f| fact_words(f, t)).collect();
                 why.push(format!(
@@ -589,6 +619,9 @@ fn funding_section(a: &Advice, out: &mut String) {
             }
             if why.is_empty() {
                 why.push(escape(&s.summary));
+            }
+            if !s.source.is_empty() {
+                why.push(format!("<span class=\"note\">{} {}</span>", t.pick("Bron:", "Source:"), escape(&s.source)));
             }
             let _ = writeln!(
                 out,

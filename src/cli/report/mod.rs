@@ -11,7 +11,7 @@ pub mod text;
 
 use serde::Serialize;
 
-use super::output::Text;
+use super::output::{Text, month_name};
 use crate::funding::PaidTo;
 use crate::funding::evaluate::paid_to_text;
 use crate::funding::wording::{euro_en, euro_nl};
@@ -102,6 +102,37 @@ pub struct Paths {
     pub essential_coverage_before: f64,
     /// Distinct options, best for the person first; identical options are merged (their `kinds`).
     pub options: Vec<PathOption>,
+    /// The first day after the plan's horizon.
+    pub horizon_end: String,
+    /// Courses that would close part of the gap if they started within the horizon.
+    pub later: Vec<LaterCourse>,
+}
+
+impl Paths {
+    /// Whether no option has a step: the report then says what is missing and what to do now.
+    pub fn dead_end(&self) -> bool {
+        self.options.iter().all(|o| o.steps.is_empty())
+    }
+}
+
+/// A course that would fit if it started within the horizon.
+#[derive(Debug, Clone, Serialize)]
+pub struct LaterCourse {
+    pub course: Named,
+    /// Its first start after the horizon; empty when none is published.
+    pub next_start_date: String,
+    pub closes: Vec<Named>,
+}
+
+impl LaterCourse {
+    /// Its next start in words, or that none is planned.
+    pub fn next_start_words(&self, text: Text) -> String {
+        if self.next_start_date.is_empty() {
+            text.pick("geen start gepland", "no start planned").to_string()
+        } else {
+            long_date(&self.next_start_date, text)
+        }
+    }
 }
 
 /// One training path.
@@ -191,8 +222,13 @@ pub struct FundingCheck {
 #[derive(Debug, Clone, Serialize)]
 pub struct SchemeCheck {
     pub scheme: Named,
-    /// `eligible`, `not_eligible` or `unknown`.
+    /// `eligible`, `not_eligible`, `unknown`, or `needs_course` (a scheme about a course, checked
+    /// without one: nothing about the person stands in the way, the course decides).
     pub decision: &'static str,
+    /// Where the scheme's life span comes from (its `date_within_validity` rule).
+    pub source: String,
+    /// The conditions about the course, left open because no course was checked.
+    pub about_course: Vec<String>,
     pub summary: String,
     pub amount_cents: Option<i64>,
     pub cost_cents: Option<i64>,
@@ -296,6 +332,17 @@ impl Advice {
                 candidates: answers.path.candidates,
                 essential_coverage_before: answers.path.essential_coverage_before,
                 options,
+                horizon_end: answers.path.horizon_end.clone(),
+                later: answers
+                    .path
+                    .later
+                    .iter()
+                    .map(|l| LaterCourse {
+                        course: Named::from_ref(&l.course),
+                        next_start_date: l.next_start_date.clone(),
+                        closes: l.closes.iter().map(|c| Named { id: c.id.clone(), label: c.label.clone() }).collect(),
+                    })
+                    .collect(),
             },
             funding: FundingCheck { date: answers.date.to_string(), course: answers.checked_course, schemes },
         }
@@ -500,7 +547,9 @@ fn scheme_check(r: &pb::CheckEligibilityResponse, text: Text) -> SchemeCheck {
         pending: t.pending,
         source: source_text(&t.source),
     };
-    let with = |outcome: pb::ConditionOutcome| r.trace.iter().filter(move |t| t.outcome == outcome as i32);
+    let about_course = |t: &pb::ConditionResult| t.missing_facts.iter().any(|f| f == "course_id");
+    let with =
+        |outcome: pb::ConditionOutcome| r.trace.iter().filter(move |t| t.outcome == outcome as i32 && !about_course(t));
     let paid_to = match PaidTo::parse(&r.paid_to) {
         Some(paid_to) => {
             let (nl, en) = paid_to_text(paid_to);
@@ -508,9 +557,20 @@ fn scheme_check(r: &pb::CheckEligibilityResponse, text: Text) -> SchemeCheck {
         }
         None => r.paid_to.clone(),
     };
+    let decision = match decision_of(r.decision) {
+        "unknown" if r.needs_course => "needs_course",
+        other => other,
+    };
     SchemeCheck {
         scheme: Named::from_ref(&r.scheme),
-        decision: decision_of(r.decision),
+        decision,
+        source: r
+            .trace
+            .iter()
+            .find(|t| t.kind == "date_within_validity")
+            .map(|t| source_text(&t.source))
+            .unwrap_or_default(),
+        about_course: r.trace.iter().filter(|t| about_course(t)).map(|t| t.condition_id.clone()).collect(),
         summary: r.summary.clone(),
         amount_cents: r.amounts.as_ref().map(|a| a.scheme_cents),
         cost_cents: r.amounts.as_ref().map(|a| a.cost_cents),
@@ -521,7 +581,7 @@ fn scheme_check(r: &pb::CheckEligibilityResponse, text: Text) -> SchemeCheck {
         unknown: with(pb::ConditionOutcome::Unknown).map(condition).collect(),
         would_change: r.counterfactuals.iter().map(|c| c.explanation.clone()).collect(),
         notices: r.notices.iter().map(|n| n.text.clone()).collect(),
-        missing_facts: r.missing_facts.clone(),
+        missing_facts: r.missing_facts.iter().filter(|f| *f != "course_id").cloned().collect(),
     }
 }
 
@@ -548,6 +608,8 @@ pub fn fact_words(fact: &str, text: Text) -> String {
         }
         "course_grants_so_far" => ("toekenningen voor de opleiding tot nu toe", "grants for the course so far", ""),
         "approval" => ("instemming van werkgever, fonds of UWV", "approval of the employer, fund or UWV", ""),
+        "applicant" => ("wie de aanvraag doet", "who applies", "--applicant"),
+        "course_id" => ("een opleiding", "a course", "--course"),
         other => return other.to_string(),
     };
     let words = text.pick(nl, en);
@@ -579,38 +641,10 @@ pub fn percent(value: f64) -> String {
 
 /// `2023-03-01` → "1 maart 2023" / "1 March 2023"; other text unchanged.
 pub fn long_date(date: &str, text: Text) -> String {
-    const NL: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     match date.parse::<crate::model::Date>() {
         Ok(d) => {
-            let names = if text.pick("nl", "en") == "en" { EN } else { NL };
-            format!("{} {} {}", d.day(), names[usize::from(d.month()) - 1], d.year())
+            let name = month_name(d.month(), text);
+            format!("{} {name} {}", d.day(), d.year())
         }
         Err(_) => date.to_string(),
     }
@@ -635,6 +669,7 @@ pub fn decision_words(decision: &str, text: Text) -> &'static str {
     match decision {
         "eligible" => text.pick("in aanmerking", "eligible"),
         "not_eligible" => text.pick("niet in aanmerking", "not eligible"),
+        "needs_course" => text.pick("opleiding nodig", "needs a course"),
         _ => text.pick("nog onbekend", "not known yet"),
     }
 }

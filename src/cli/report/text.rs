@@ -155,11 +155,124 @@ fn paths_section(a: &Advice, out: &mut String) {
             "(funding: ‘at most’ depends on facts still missing)"
         ),
     );
-    if a.paths.options.is_empty() {
-        let _ = writeln!(out, "{}", t.pick("Geen opleidingspad gevonden.", "No training path found."));
+    if a.paths.dead_end() {
+        dead_end_text(a, out);
+        return;
     }
     for (n, option) in a.paths.options.iter().enumerate() {
         option_text(a, n, option, out);
+    }
+}
+
+/// No path: what is missing, which courses would fit if they started later, and what the person
+/// can do now.
+fn dead_end_text(a: &Advice, out: &mut String) {
+    let t = a.text();
+    let p = &a.paths;
+    let horizon = long_date(&p.horizon_end, t);
+    let open: Vec<&str> =
+        p.options.first().map(|o| o.still_open.iter().map(|s| s.skill.label.as_str()).collect()).unwrap_or_default();
+    let missing = if open.is_empty() {
+        t.pick("Er is niets meer te leren voor dit beroep.", "Nothing is left to learn for this occupation.")
+            .to_string()
+    } else if !p.later.is_empty() && p.later.iter().all(|l| l.next_start_date.is_empty()) {
+        t.pick(
+            "Geen opleidingspad: geen van de opleidingen die de ontbrekende vaardigheden leren, heeft nog een geplande \
+             start. De ontbrekende vaardigheden blijven open tot er een start is.",
+            "No training path: none of the courses that teach the missing skills has a planned start left. The \
+             missing skills stay open until one starts.",
+        )
+        .to_string()
+    } else if p.later.is_empty() {
+        format!(
+            "{} {}.",
+            t.pick(
+                "Geen opleidingspad: geen opleiding in het aanbod past bij de voorwaarden voor",
+                "No training path: no course on offer fits the constraints for"
+            ),
+            open.join(", ")
+        )
+    } else {
+        format!(
+            "{} {horizon} {}",
+            t.pick(
+                "Geen opleidingspad: geen passende opleiding start vóór",
+                "No training path: no fitting course starts before"
+            ),
+            t.pick(
+                "(het einde van de horizon). De ontbrekende vaardigheden blijven open tot er een start is.",
+                "(the end of the horizon). The missing skills stay open until one starts."
+            )
+        )
+    };
+    let _ = writeln!(out);
+    for part in wrap(&missing, 100) {
+        let _ = writeln!(out, "{part}");
+    }
+    if !p.later.is_empty() {
+        let _ = writeln!(
+            out,
+            "
+{}",
+            t.pick("Zou passen als de opleiding later start:", "Would fit if the course started later:")
+        );
+        let columns = [
+            Column::left(t.pick("opleiding", "course"), 34),
+            Column::left(t.pick("volgende start", "next start"), 18),
+            Column::left(t.pick("leert", "teaches"), 40),
+        ];
+        let rows: Vec<Vec<String>> = p
+            .later
+            .iter()
+            .map(|l| {
+                let next = l.next_start_words(t);
+                vec![
+                    l.course.label.clone(),
+                    next,
+                    l.closes.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(", "),
+                ]
+            })
+            .collect();
+        let _ = write!(out, "{}", render(&columns, &rows, "  "));
+    }
+    let _ = writeln!(
+        out,
+        "
+{}",
+        t.pick("Wat u nu kunt doen:", "What you can do now:")
+    );
+    let mut steps = vec![
+        t.pick(
+            "vraag de aanbieders naar een start op aanvraag of hun volgende startdatum;",
+            "ask the providers for a start on request or their next start date;",
+        )
+        .to_string(),
+    ];
+    steps.push(
+        t.pick(
+            "kijk verder vooruit met --horizon-years, of ruimer met --mode, --region en --hours-per-week;",
+            "look further ahead with --horizon-years, or wider with --mode, --region and --hours-per-week;",
+        )
+        .to_string(),
+    );
+    if !a.alternatives.is_empty() {
+        steps.push(
+            t.pick(
+                "bekijk de beroepen in deel 2 die nu al beter passen;",
+                "look at the occupations in part 2 that already fit better;",
+            )
+            .to_string(),
+        );
+    }
+    steps.push(
+        t.pick(
+            "deel 4 toetst de regelingen die geen opleiding vragen nu al; die met een opleiding volgen als die er is.",
+            "part 4 checks the schemes that need no course now; those about a course follow once there is one.",
+        )
+        .to_string(),
+    );
+    for step in steps {
+        bullet(out, "•", &step);
     }
 }
 
@@ -277,15 +390,26 @@ fn funding_section(a: &Advice, out: &mut String) {
         .collect();
     let _ = write!(out, "{}", render(&columns, &rows, "  "));
     for s in &f.schemes {
-        if s.failed.is_empty() && s.unknown.is_empty() && s.would_change.is_empty() && s.notices.is_empty() {
-            continue;
-        }
         let _ = writeln!(out, "\n  {} — {}", s.scheme.label, decision_words(s.decision, t));
         for (mark, conditions) in [("✗", &s.failed), ("?", &s.unknown)] {
             for c in conditions {
                 let pending = if c.pending { t.pick(" (in afwachting)", " (pending)") } else { "" };
                 bullet(out, mark, &format!("{}{pending}", c.explanation));
             }
+        }
+        if !s.about_course.is_empty() {
+            bullet(
+                out,
+                "…",
+                &format!(
+                    "{} {}",
+                    t.pick(
+                        "gaat over de opleiding, te toetsen zodra die gekozen is:",
+                        "about the course, to check once one is chosen:"
+                    ),
+                    s.about_course.join(", ")
+                ),
+            );
         }
         for change in &s.would_change {
             bullet(out, "→", change);
@@ -303,6 +427,9 @@ fn funding_section(a: &Advice, out: &mut String) {
                     s.missing_facts.iter().map(|f| fact_words(f, t)).collect::<Vec<_>>().join(", ")
                 ),
             );
+        }
+        if !s.source.is_empty() {
+            bullet(out, " ", &format!("{} {}", t.pick("bron:", "source:"), s.source));
         }
     }
     let _ = writeln!(
