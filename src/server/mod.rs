@@ -19,6 +19,7 @@ pub mod matching;
 pub mod metrics;
 pub mod observe;
 pub mod planning;
+pub mod protocol;
 pub mod search;
 pub mod tls;
 pub mod web;
@@ -100,6 +101,9 @@ pub async fn serve(
         .option_layer(web::cors_layer(&settings.web)?)
         .option_layer(settings.web.grpc_web.then(tonic_web::GrpcWebLayer::new))
         .layer(observe::ObserveLayer::new(metrics))
+        // Protocol faults next: undecodable requests become INVALID_ARGUMENT and oversized metadata
+        // is refused per request, before credentials are read (protocol.rs).
+        .layer(protocol::ProtocolLayer::new(settings.limits.max_metadata_bytes))
         // Credentials next, so that requests without them never take a request slot (auth.rs); they
         // are still observed, so refusals are counted and logged.
         .layer(auth::AuthLayer::new(&settings))
@@ -137,6 +141,11 @@ pub async fn serve(
         // flow-control window; a few MiB per connection keeps loopback and LAN clients streaming.
         .initial_stream_window_size(STREAM_WINDOW_BYTES)
         .initial_connection_window_size(CONNECTION_WINDOW_BYTES)
+        // One client's short deadlines or large headers must not end the other calls on its
+        // connection; see `Http2Settings` for each limit and why.
+        .max_concurrent_streams(settings.http2.max_concurrent_streams)
+        .http2_max_pending_accept_reset_streams(Some(settings.http2.max_pending_accept_reset_streams))
+        .http2_max_header_list_size(settings.http2.max_header_list_bytes)
         // Browsers speak gRPC-Web over HTTP/1.1.
         .accept_http1(settings.web.grpc_web)
         .layer(layers)
