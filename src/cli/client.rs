@@ -3,6 +3,7 @@
 use tonic::Code;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
+use tonic_types::StatusExt;
 
 use super::output::{self, Text};
 use super::{
@@ -103,7 +104,9 @@ pub(super) async fn channel(args: &ClientArgs) -> Result<ClientChannel, Failure>
     Ok(InterceptedService::new(channel, ApiKey(key)))
 }
 
-/// Maps a gRPC error to the CLI's exit codes with the server's message.
+/// Maps a gRPC error to the CLI's exit codes with the server's message, in which the request
+/// fields the server names are the flags the person typed (`person.highest_education` →
+/// `--education`).
 pub fn status_failure(status: tonic::Status) -> Failure {
     let code = match status.code() {
         Code::NotFound => EXIT_NOT_FOUND,
@@ -112,7 +115,67 @@ pub fn status_failure(status: tonic::Status) -> Failure {
         Code::Unauthenticated | Code::PermissionDenied => EXIT_UNAUTHORIZED,
         _ => EXIT_FAILURE,
     };
-    Failure::new(code, status.message().to_string())
+    let violations = match status.code() {
+        Code::InvalidArgument => status.get_details_bad_request().map(|b| b.field_violations).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    if violations.is_empty() {
+        return Failure::new(code, status.message().to_string());
+    }
+    let message: Vec<String> =
+        violations.iter().map(|v| format!("{}: {}", flag_for(&v.field).unwrap_or(&v.field), v.description)).collect();
+    Failure::new(code, message.join("; "))
+}
+
+/// The request fields (and funding facts, which carry the same names) that client commands fill
+/// from a flag, with that flag. Amounts in cents come from flags in euros, which refuse what the
+/// server would (negative amounts) before it is sent, so no message in cents reaches a person.
+const FIELD_FLAGS: &[(&str, &str)] = &[
+    ("page_size", "--limit"),
+    ("limit", "--limit"),
+    ("lang", "--lang"),
+    ("scheme_id", "--scheme"),
+    ("course_id", "--course"),
+    ("date", "--date"),
+    ("course_start_date", "--course-start"),
+    ("programme_year", "--programme-year"),
+    ("course_grants_so_far", "--course-grants"),
+    ("approval", "--approval"),
+    ("cost_cents", "--cost-eur"),
+    ("person.age", "--age"),
+    ("person.birth_date", "--birth-date"),
+    ("person.highest_education", "--education"),
+    ("person.labour_status", "--labour-status"),
+    ("person.labour_market_tie", "--labour-market-tie"),
+    ("person.belastingplichtig", "--belastingplichtig"),
+    ("person.volksverzekerd", "--volksverzekerd"),
+    ("person.studiefinanciering_for_course", "--studiefinanciering"),
+    ("person.lerarenbeurs_for_course", "--lerarenbeurs"),
+    ("person.tegemoetkoming_for_course", "--tegemoetkoming"),
+    ("person.already_granted_this_year_cents", "--already-granted-eur"),
+];
+
+/// The flag that fills the request field (or funding fact) `field`.
+pub(super) fn flag_for(field: &str) -> Option<&'static str> {
+    FIELD_FLAGS.iter().find(|(name, _)| *name == field).map(|(_, flag)| *flag)
+}
+
+/// `text` with every request field it names ("give course_start_date") replaced by its flag,
+/// longest names first so that no name replaces part of another.
+pub(super) fn with_flags(text: &str) -> String {
+    let mut fields: Vec<&(&str, &str)> = FIELD_FLAGS.iter().filter(|(name, _)| name.contains(['_', '.'])).collect();
+    fields.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+    let mut out = text.to_string();
+    for (name, flag) in fields {
+        out = out.replace(name, flag);
+    }
+    out
+}
+
+/// A wire string in JSON output: protobuf says "unknown" or "none" with an empty string, JSON with
+/// null, which is what a reader of `--json` tests for.
+pub(super) fn or_null(text: &str) -> serde_json::Value {
+    if text.is_empty() { serde_json::Value::Null } else { serde_json::Value::String(text.to_string()) }
 }
 
 pub(super) fn print_json(value: &serde_json::Value) {

@@ -1021,8 +1021,7 @@ mod cli {
         let output = vaardig().args(base).args(["--age", "30"]).output().unwrap();
         let text = String::from_utf8_lossy(&output.stdout);
         assert!(
-            text.contains("Beslissing: ONBEKEND")
-                && text.contains("Ontbrekende gegevens: person.already_granted_this_year_cents"),
+            text.contains("Beslissing: ONBEKEND") && text.contains("Ontbrekende gegevens: --already-granted-eur"),
             "{text}"
         );
 
@@ -1030,11 +1029,55 @@ mod cli {
             base.map(|a| if a == "vaardig:scheme/stap-budget" { "vaardig:scheme/bestaat-niet" } else { a });
         let output = vaardig().args(unknown_scheme).args(["--age", "30"]).output().unwrap();
         assert_eq!(output.status.code(), Some(4), "NOT_FOUND → exit code 4");
+        // Refused in the flag's own name and units, before anything is sent.
         let output = vaardig().args(base).args(["--age", "30", "--already-granted-eur", "-5"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "wrong usage → exit code 2");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--already-granted-eur") && stderr.contains("0 euros or more, not -5"), "{stderr}");
+        // A server refusal names the flag, not the wire field.
+        let output = vaardig().args(base).args(["--age", "30", "--birth-date", "1990-13-45"]).output().unwrap();
         assert_eq!(output.status.code(), Some(5), "INVALID_ARGUMENT → exit code 5");
-        assert!(String::from_utf8_lossy(&output.stderr).contains("person.already_granted_this_year_cents"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--birth-date") && !stderr.contains("person.birth_date"), "{stderr}");
         let output = vaardig().args(base).args(["--age", "30", "--labour-market-tie", "misschien"]).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "wrong usage → exit code 2");
+
+        // The spellings people type: a short scheme id and "mbo-3".
+        let typed = base.map(|a| match a {
+            "vaardig:scheme/stap-budget" => "stap-budget",
+            "mbo3" => "mbo-3",
+            other => other,
+        });
+        let output = vaardig().args(typed).args(["--age", "30", "--already-granted-eur", "0"]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(text.contains("Beslissing: IN AANMERKING"), "{text}");
+        let education = |level| base.map(|a| if a == "mbo3" { level } else { a });
+        let output = vaardig().args(education("MBO 3")).args(["--age", "30"]).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let output = vaardig().args(education("mbo9")).args(["--age", "30"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--education") && stderr.contains("mbo4"), "{stderr}");
+        let unknown = typed.map(|a| if a == "stap-budget" { "stap-bugdet" } else { a });
+        let output = vaardig().args(unknown).args(["--age", "30"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(4));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--scheme `stap-bugdet`") && stderr.contains("stap-budget"), "{stderr}");
+
+        // The trace's hint names the flag: the course plans no start after 2026-03-01.
+        let late = base.map(|a| match a {
+            "2022-09-05" => "2026-03-01",
+            "--course-start" => "--age",
+            "2022-10-10" => "30",
+            other => other,
+        });
+        let output = vaardig().args(late).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("geef --course-start") && !text.contains("course_start_date"), "{text}");
+        let output = vaardig().args(late).arg("--json").output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(json["course_start_date"], serde_json::Value::Null, "unknown is null, not \"\"");
     }
 
     #[test]
