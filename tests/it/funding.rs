@@ -524,6 +524,31 @@ fn funding_golden_cases_ontwikkeladvies_and_levenlanglerenkrediet() {
     ]);
 }
 
+/// A closed tijdvak's counterfactual looks forward: to the next window that opens, saying when its
+/// budget ran out too, never to a day before the application (domain brief §8.10).
+#[test]
+fn a_closed_window_points_to_the_next_one_and_says_when_its_budget_ran_out() {
+    // 2022-05-10: tijdvak 2022-2 ran out on 2022-05-03; 2022-3 opened 2022-07-01 and ran out that
+    // same day; 2022-4 opened 2022-09-01 with money left.
+    let checked = Req::stap().date("2022-05-10").start("2022-10-03").check();
+    assert_eq!(checked.evaluation.decision, Decision::NotEligible);
+    let dates: Vec<_> = checked.evaluation.counterfactuals.iter().filter(|c| c.fact == Fact::Date).collect();
+    assert_eq!(dates.len(), 1, "{:?}", checked.evaluation.counterfactuals);
+    let en = &dates[0].explanation.en;
+    assert!(en.contains("from 2022-07-01, in window 2022-3") && en.contains("also ran out, on 2022-07-01"), "{en}");
+    assert!(!en.contains("2022-05-02"), "points back: {en}");
+    assert!(
+        dates[0].explanation.nl.contains("vanaf 2022-07-01 wordt gedaan, in tijdvak 2022-3"),
+        "{}",
+        dates[0].explanation.nl
+    );
+
+    // After 2022-3 ran out, the next window (2022-4) has money: a plain forward pointer.
+    let checked = Req::stap().date("2022-07-04").start("2022-10-03").check();
+    let en = &checked.evaluation.counterfactuals[0].explanation.en;
+    assert!(en.contains("from 2022-09-01, in window 2022-4") && !en.contains("ran out"), "{en}");
+}
+
 /// The bars: STAP money is never promised for a course outside the register on its start date,
 /// for a person outside the rules, outside the scheme's life or a tijdvak with budget; and never
 /// more than € 1,000 a year or more than the cost. Checked over every embedded course, two start
