@@ -153,6 +153,20 @@ const FIELD_FLAGS: &[(&str, &str)] = &[
     ("person.lerarenbeurs_for_course", "--lerarenbeurs"),
     ("person.tegemoetkoming_for_course", "--tegemoetkoming"),
     ("person.already_granted_this_year_cents", "--already-granted-eur"),
+    ("target_occupation_id", "--target"),
+    ("from_occupation_id", "--from"),
+    ("start_date", "--start"),
+    ("max_moves", "--max-moves"),
+    ("constraints.hours_per_week", "--hours-per-week"),
+    ("constraints.region", "--region"),
+    ("sort", "--sort"),
+    ("scheme_ids", "--scheme"),
+    ("filters.min_price_cents", "--min-price"),
+    ("filters.max_price_cents", "--max-price"),
+    ("filters.min_hours_per_week", "--min-hours-per-week"),
+    ("filters.max_hours_per_week", "--max-hours-per-week"),
+    ("filters.start_from", "--start-from"),
+    ("filters.start_until", "--start-until"),
 ];
 
 /// The flag that fills the request field (or funding fact) `field`.
@@ -322,4 +336,27 @@ pub fn stats(args: &ClientArgs) -> Result<(), Failure> {
         print!("{}", output::stats_text(&response, Text::new(&args.lang)));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::error::ApiError;
+
+    #[test]
+    fn refusals_name_the_flags_that_fill_the_fields() {
+        let status = tonic::Status::from(ApiError::InvalidArgument(vec![
+            ("person.highest_education".into(), "unknown value `mbo9`".into()),
+            ("page_size".into(), "must be between 1 and 100, not 200".into()),
+            ("profile.skills[3]".into(), "not a skill".into()),
+        ]));
+        let failure = status_failure(status);
+        assert_eq!(failure.code, EXIT_INVALID_ARGUMENT);
+        assert_eq!(
+            failure.message,
+            "--education: unknown value `mbo9`; --limit: must be between 1 and 100, not 200; \
+             profile.skills[3]: not a skill"
+        );
+        assert_eq!(with_flags("geef course_start_date; person.age ontbreekt"), "geef --course-start; --age ontbreekt");
+    }
 }

@@ -10,7 +10,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::client::{block_on, or_null, print_json, status_failure};
-use super::funding::{PersonFactsArgs, decision_name, euros};
+use super::funding::{PersonFactsArgs, decision_name, euros, is_short_scheme_id, resolve_scheme_id};
 use super::output::Text;
 use super::planning::concept_json;
 use super::profile_file::ProfileFile;
@@ -192,8 +192,23 @@ impl CoursesArgs {
 }
 
 /// Asks a server, or the service code itself on a local ontology.
-async fn ask(args: &CoursesArgs, request: pb::SearchCoursesRequest) -> Result<pb::SearchCoursesResponse, Failure> {
+async fn ask(args: &CoursesArgs, mut request: pb::SearchCoursesRequest) -> Result<pb::SearchCoursesResponse, Failure> {
     let services = super::services::Services::open(&args.client, &args.offline).await?;
+    // Short scheme ids (`stap-budget`) become the ids they name, asking for the list only then.
+    let short_fundable =
+        request.filters.as_ref().and_then(|f| f.fundable_by.as_ref()).is_some_and(|f| is_short_scheme_id(&f.scheme_id));
+    if short_fundable || request.scheme_ids.iter().any(|id| is_short_scheme_id(id)) {
+        let list = pb::ListFundingSchemesRequest { date: String::new(), lang: String::new() };
+        let schemes = services.list_funding_schemes(list).await.map_err(status_failure)?.schemes;
+        if let Some(fundable) = request.filters.as_mut().and_then(|f| f.fundable_by.as_mut()) {
+            if is_short_scheme_id(&fundable.scheme_id) {
+                fundable.scheme_id = resolve_scheme_id(&fundable.scheme_id, &schemes, "--fundable-by")?;
+            }
+        }
+        for id in request.scheme_ids.iter_mut().filter(|id| is_short_scheme_id(id)) {
+            *id = resolve_scheme_id(id, &schemes, "--scheme")?;
+        }
+    }
     services.search_courses(request).await.map_err(status_failure)
 }
 

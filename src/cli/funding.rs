@@ -192,29 +192,43 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
 /// goes as given; a bare name (`stap-budget`, as people say it) is looked up among the server's
 /// schemes by the last part of their ids, and must name exactly one.
 async fn scheme_id(client: &mut FundingServiceClient<ClientChannel>, given: &str) -> Result<String, Failure> {
-    let given = given.trim();
-    if given.contains([':', '/']) {
-        return Ok(given.to_string());
+    if !is_short_scheme_id(given) {
+        return Ok(given.trim().to_string());
     }
     let request = pb::ListFundingSchemesRequest { date: String::new(), lang: String::new() };
     let schemes = client.list_funding_schemes(request).await.map_err(status_failure)?.into_inner().schemes;
-    let ids: Vec<String> = schemes.into_iter().filter_map(|s| s.scheme.map(|c| c.id)).collect();
+    resolve_scheme_id(given, &schemes, "--scheme")
+}
+
+/// Whether `given` is a bare scheme name, to be looked up with [`resolve_scheme_id`].
+pub(super) fn is_short_scheme_id(given: &str) -> bool {
+    !given.trim().contains([':', '/'])
+}
+
+/// The one scheme among `schemes` whose id ends in `/given`; an error naming `flag` otherwise.
+pub(super) fn resolve_scheme_id(
+    given: &str,
+    schemes: &[pb::FundingSchemeSummary],
+    flag: &str,
+) -> Result<String, Failure> {
+    let given = given.trim();
+    let ids: Vec<&str> = schemes.iter().filter_map(|s| s.scheme.as_ref().map(|c| c.id.as_str())).collect();
     let short = |id: &str| id.rsplit('/').next().unwrap_or(id).to_string();
-    let matching: Vec<&String> = ids.iter().filter(|id| short(id).eq_ignore_ascii_case(given)).collect();
+    let matching: Vec<&str> = ids.iter().copied().filter(|id| short(id).eq_ignore_ascii_case(given)).collect();
     match matching.as_slice() {
-        [one] => Ok((*one).clone()),
+        [one] => Ok(one.to_string()),
         [] => {
             let known: Vec<String> = ids.iter().map(|id| short(id)).collect();
             Err(Failure::new(
                 EXIT_NOT_FOUND,
-                format!("--scheme `{given}`: no funding scheme has that name; known: {}", known.join(", ")),
+                format!("{flag} `{given}`: no funding scheme has that name; known: {}", known.join(", ")),
             ))
         }
         several => {
             let ids: Vec<String> = several.iter().map(|id| compact_id(id)).collect();
             Err(Failure::new(
                 EXIT_USAGE,
-                format!("--scheme `{given}` names several schemes ({}); give the full id", ids.join(", ")),
+                format!("{flag} `{given}` names several schemes ({}); give the full id", ids.join(", ")),
             ))
         }
     }

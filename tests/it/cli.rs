@@ -263,7 +263,9 @@ fn path_json_has_three_options_with_steps_and_funding_and_rejects_bad_input() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(5), "INVALID_ARGUMENT → exit code 5");
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("target_occupation_id"));
+    // Named as the flag that was typed.
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("--target: ") && !stderr.contains("target_occupation_id"), "{stderr}");
 }
 
 #[test]

@@ -833,7 +833,8 @@ fn courses_command_prints_a_dutch_table_and_stable_json() {
     let output = vaardig()
         .args(["courses", "--target", LASSER, "--profile"])
         .arg(&profile)
-        .args(["--fundable-by", "vaardig:scheme/stap-budget", "--age", "30", "--education", "mbo3"])
+        // The spellings people type: a short scheme id and "mbo-3".
+        .args(["--fundable-by", "stap-budget", "--age", "30", "--education", "mbo-3"])
         .args(["--date", "2023-03-01", "--max-price", "2000", "--json", "--server", &server])
         .output()
         .unwrap();
