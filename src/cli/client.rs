@@ -186,14 +186,22 @@ pub(super) fn with_flags(text: &str) -> String {
     out
 }
 
-/// A wire string in JSON output: protobuf says "unknown" or "none" with an empty string, JSON with
-/// null, which is what a reader of `--json` tests for.
-pub(super) fn or_null(text: &str) -> serde_json::Value {
-    if text.is_empty() { serde_json::Value::Null } else { serde_json::Value::String(text.to_string()) }
+/// Prints a command's `--json` answer. Protobuf says "unknown" or "none" with an empty string
+/// (`course_start_date`, `valid_to`, a label missing in the language); JSON says null, which is
+/// what a reader of `--json` tests for, so every empty string becomes null here, in one place.
+pub(super) fn print_json(value: &serde_json::Value) {
+    let mut value = value.clone();
+    empty_strings_to_null(&mut value);
+    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
 }
 
-pub(super) fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+fn empty_strings_to_null(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) if text.is_empty() => *value = serde_json::Value::Null,
+        serde_json::Value::Array(items) => items.iter_mut().for_each(empty_strings_to_null),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(empty_strings_to_null),
+        _ => {}
+    }
 }
 
 pub fn concept(args: &ClientArgs, id: &str) -> Result<(), Failure> {

@@ -9,7 +9,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use super::client::{block_on, or_null, print_json, status_failure};
+use super::client::{block_on, print_json, status_failure};
 use super::funding::{PersonFactsArgs, decision_name, euros, is_short_scheme_id, resolve_scheme_id};
 use super::output::Text;
 use super::planning::concept_json;
@@ -247,7 +247,7 @@ pub fn courses_json(r: &pb::SearchCoursesResponse) -> serde_json::Value {
                 "delivery": h.delivery,
                 "schedule": h.schedule,
                 "region": h.region,
-                "next_start_date": or_null(&h.next_start_date),
+                "next_start_date": h.next_start_date,
                 "start_dates": h.start_dates,
                 "credential": concept_json(&h.credential),
                 "credential_kind": h.credential_kind,
@@ -274,7 +274,7 @@ pub fn courses_json(r: &pb::SearchCoursesResponse) -> serde_json::Value {
                     "summary": f.summary,
                     "reasons": f.reasons,
                     "missing_facts": f.missing_facts,
-                    "course_start_date": or_null(&f.course_start_date),
+                    "course_start_date": f.course_start_date,
                 })).collect::<Vec<_>>(),
             })
         })

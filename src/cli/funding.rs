@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::client::{ClientChannel, block_on, channel, flag_for, or_null, print_json, status_failure, with_flags};
+use super::client::{ClientChannel, block_on, channel, flag_for, print_json, status_failure, with_flags};
 use super::output::Text;
 use super::{ClientArgs, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 use crate::funding::PaidTo;
@@ -321,10 +321,10 @@ pub fn eligibility_json(r: &pb::CheckEligibilityResponse) -> serde_json::Value {
         "decision": decision_name(r.decision),
         "summary": r.summary,
         "date": r.date,
-        "course_start_date": or_null(&r.course_start_date),
-        "course_start_origin": or_null(&r.course_start_origin),
+        "course_start_date": r.course_start_date,
+        "course_start_origin": r.course_start_origin,
         "amounts": amounts,
-        "paid_to": or_null(&r.paid_to),
+        "paid_to": r.paid_to,
         "paid_to_source": source_json(&r.paid_to_source),
         "trace": conditions_json(&r.trace),
         "counterfactuals": r.counterfactuals.iter().map(|c| serde_json::json!({
@@ -517,8 +517,8 @@ fn summary_json(s: &pb::FundingSchemeSummary) -> serde_json::Value {
     let c = s.scheme.clone().unwrap_or_default();
     serde_json::json!({
         "id": c.id, "label": c.label, "scheme_level": s.scheme_level, "instrument": s.instrument,
-        "valid_from": or_null(&s.valid_from), "valid_to": or_null(&s.valid_to), "has_rules": s.has_rules,
-        "paid_to": or_null(&s.paid_to),
+        "valid_from": s.valid_from, "valid_to": s.valid_to, "has_rules": s.has_rules,
+        "paid_to": s.paid_to,
     })
 }
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::client::{block_on, channel, or_null, print_json, status_failure};
+use super::client::{block_on, channel, print_json, status_failure};
 use super::funding::{PersonFactsArgs, euros};
 use super::matching::SkillArgs;
 use super::output::Text;
@@ -113,7 +113,7 @@ fn funding_json(list: &[pb::StepFunding]) -> Vec<serde_json::Value> {
                 "scheme": id_of(&f.scheme),
                 "scheme_label": f.scheme.as_ref().map(|s| s.label.clone()).unwrap_or_default(),
                 "amount_cents": f.amount_cents,
-                "application_date": or_null(&f.application_date),
+                "application_date": f.application_date,
             })
         })
         .collect()
@@ -133,14 +133,14 @@ pub fn path_json(r: &pb::SuggestTrainingPathResponse) -> serde_json::Value {
                         "course": id_of(&s.course),
                         "course_label": s.course.as_ref().map(|c| c.label.clone()).unwrap_or_default(),
                         "year": s.year,
-                        "start_date": or_null(&s.start_date),
-                        "end_date": or_null(&s.end_date),
+                        "start_date": s.start_date,
+                        "end_date": s.end_date,
                         "price_cents": s.price_cents,
                         "funding": funding_json(&s.funding),
                         "possible_funding": funding_json(&s.possible_funding),
                         "declined_funding": s.declined_funding.iter().map(|d| serde_json::json!({
                             "scheme": id_of(&d.scheme),
-                            "application_date": or_null(&d.application_date),
+                            "application_date": d.application_date,
                             "reason": d.reason,
                         })).collect::<Vec<_>>(),
                         "own_contribution_cents": s.own_contribution_cents,
@@ -164,7 +164,7 @@ pub fn path_json(r: &pb::SuggestTrainingPathResponse) -> serde_json::Value {
                 "total_funding_cents": o.total_funding_cents,
                 "total_own_cents": o.total_own_cents,
                 "total_hours": o.total_hours,
-                "finish_date": or_null(&o.finish_date),
+                "finish_date": o.finish_date,
                 "essential_coverage": o.essential_coverage,
                 "approximate": o.bound.is_some(),
                 "bound": o.bound.as_ref().map(|b| serde_json::json!({

@@ -1113,6 +1113,9 @@ mod cli {
             vaardig().args(["schemes", "--date", "2024-06-01", "--json", "--server", &server]).output().unwrap();
         let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let ids: Vec<&str> = json["schemes"].as_array().unwrap().iter().filter_map(|s| s["id"].as_str()).collect();
+        // Unknown or absent is null in JSON, never "" (schemes without an end date).
+        assert!(!String::from_utf8_lossy(&output.stdout).contains("\"\""), "{json}");
+        assert!(json["schemes"].as_array().unwrap().iter().any(|s| s["valid_to"].is_null()), "{json}");
         assert!(!ids.contains(&"https://id.vaardig.nl/scheme/stap-budget") && !ids.is_empty(), "{ids:?}");
         let output = vaardig().args(["schemes", "vaardig:scheme/stap-budget", "--server", &server]).output().unwrap();
         let text = String::from_utf8_lossy(&output.stdout);
