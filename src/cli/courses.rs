@@ -137,6 +137,15 @@ fn sort(name: &str) -> Result<pb::CourseSort, Failure> {
 impl CoursesArgs {
     /// The request to send.
     pub fn request(&self) -> Result<pb::SearchCoursesRequest, Failure> {
+        // Checked here so that the message speaks in the euros that were typed, not the cents sent.
+        if let (Some(min), Some(max)) = (self.min_price, self.max_price) {
+            if min > max {
+                return Err(Failure::new(
+                    EXIT_USAGE,
+                    format!("--min-price {} is above --max-price {} (euros)", min as f64 / 100.0, max as f64 / 100.0),
+                ));
+            }
+        }
         let mut deliveries = Vec::new();
         let mut schedules = Vec::new();
         for mode in &self.modes {

@@ -289,7 +289,8 @@ pub enum Command {
 
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    if !matches!(cli.command, Command::Serve { .. }) {
+    // Every command but a serving server (`serve --print-settings` prints and is done).
+    if !matches!(cli.command, Command::Serve { print_settings: false, .. }) {
         stop_quietly_on_closed_pipe();
     }
     let result = match cli.command {

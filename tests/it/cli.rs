@@ -332,10 +332,12 @@ fn commands_end_quietly_when_stdout_is_closed() {
         vec!["related", lasser, "--limit", "100", "--json"],
         vec!["schemes"],
         vec!["stats"],
+        vec!["serve", "--print-settings"],
     ] {
+        let server_flag = if args[0] == "serve" { vec![] } else { vec!["--server", server.as_str()] };
         let mut child = vaardig()
             .args(&args)
-            .args(["--server", &server])
+            .args(server_flag)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

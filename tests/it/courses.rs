@@ -866,6 +866,13 @@ fn courses_command_prints_a_dutch_table_and_stable_json() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--max-price") && stderr.contains("0 euros or more, not -5"), "{stderr}");
+    let output = vaardig()
+        .args(["courses", "--min-price", "500", "--max-price", "99,50", "--server", &server])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--min-price 500 is above --max-price 99.5 (euros)"), "{stderr}");
 }
 
 #[test]
