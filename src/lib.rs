@@ -37,7 +37,8 @@
 //!   extraction (precision, recall, F1) measured against judgements.
 //! - [`importers`] — real catalogues (Coursera, SBB profiles) → bundles with linked skills.
 //! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
-//!   error → status mapping, health and reflection.
+//!   error → status mapping, health and reflection, limits, and protocol faults answered as the
+//!   client's.
 //! - [`cli`] — the `vaardig` command line: `serve`, `check` and the client commands.
 //! - [`proto`] — the generated wire types of `proto/vaardig/v1` (the public contract).
 //! - [`telemetry`] — logging setup; logs hold counts, timings and ontology ids only.

@@ -24,6 +24,7 @@ pub const ENV_PREFIX: &str = "VAARDIG_";
 pub struct Settings {
     pub server: ServerSettings,
     pub limits: LimitSettings,
+    pub http2: Http2Settings,
     pub tls: TlsSettings,
     pub auth: AuthSettings,
     pub web: WebSettings,
@@ -72,6 +73,10 @@ pub struct LimitSettings {
     pub max_concurrent_requests: usize,
     /// Deadline applied when a client sends none.
     pub default_timeout_ms: u64,
+    /// Largest request metadata (all headers, counted as HTTP/2 does: name + value + 32 bytes each);
+    /// larger is refused per request with RESOURCE_EXHAUSTED (`server/protocol.rs`). 16 KiB is what
+    /// gRPC's own servers accept by default.
+    pub max_metadata_bytes: usize,
 }
 
 impl Default for LimitSettings {
@@ -81,6 +86,7 @@ impl Default for LimitSettings {
             max_items_per_field: 100_000,
             max_concurrent_requests: default_max_concurrent_requests(),
             default_timeout_ms: 30_000,
+            max_metadata_bytes: 16 << 10,
         }
     }
 }
@@ -95,6 +101,39 @@ const CONCURRENT_REQUESTS_PER_CORE: usize = 16;
 fn default_max_concurrent_requests() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     (CONCURRENT_REQUESTS_PER_CORE * cores).max(32)
+}
+
+/// HTTP/2 limits per connection, set deliberately rather than inherited from hyper and h2: their
+/// defaults let one impatient client or one large header end every other call on its connection
+/// (GOAWAY), see `server::serve` and README "Limits".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Http2Settings {
+    /// Streams a client may have open at once on one connection (hyper's default, made explicit);
+    /// the server-wide `limits.max_concurrent_requests` still sheds work beyond its limit.
+    pub max_concurrent_streams: u32,
+    /// Streams a client opened and reset before the server took them up that may wait at once.
+    /// Every call whose deadline passes while it waits is one; h2's default of 20 ended the
+    /// connection (GOAWAY `too_many_resets`, and UNAVAILABLE for its other calls) when 32 calls with
+    /// 1 ms deadlines arrived together (tests/it/protocol.rs). Twice `max_concurrent_streams`, since
+    /// a reset frees the client's slot at once; still bounded, against rapid-reset floods
+    /// (CVE-2023-44487).
+    pub max_pending_accept_reset_streams: usize,
+    /// Largest header list HTTP/2 takes in, so that `limits.max_metadata_bytes` can refuse larger
+    /// metadata per request. Above it h2 answers HTTP 431 itself; above four times it h2 ends the
+    /// connection as abuse. Each waiting stream may hold this much.
+    pub max_header_list_bytes: u32,
+}
+
+impl Default for Http2Settings {
+    fn default() -> Self {
+        // Worst case held by one connection's waiting streams: 400 × 128 KiB = 50 MiB.
+        Http2Settings {
+            max_concurrent_streams: 200,
+            max_pending_accept_reset_streams: 400,
+            max_header_list_bytes: 128 << 10,
+        }
+    }
 }
 
 /// TLS with rustls; mutual TLS when a client CA is given.
@@ -255,11 +294,20 @@ impl Settings {
             ("limits.max_request_bytes", self.limits.max_request_bytes),
             ("limits.max_items_per_field", self.limits.max_items_per_field),
             ("limits.max_concurrent_requests", self.limits.max_concurrent_requests),
+            ("limits.max_metadata_bytes", self.limits.max_metadata_bytes),
+            ("http2.max_concurrent_streams", self.http2.max_concurrent_streams as usize),
+            ("http2.max_pending_accept_reset_streams", self.http2.max_pending_accept_reset_streams),
             ("server.history_versions", self.server.history_versions),
         ] {
             if value == 0 {
                 return invalid(key, "must be at least 1");
             }
+        }
+        if self.limits.max_metadata_bytes > self.http2.max_header_list_bytes as usize {
+            return invalid(
+                "limits.max_metadata_bytes",
+                "must not exceed http2.max_header_list_bytes, which HTTP/2 enforces first and less gracefully",
+            );
         }
         if self.server.ontology.is_empty() {
             return invalid("server.ontology", "give at least one source (`embedded` for the built-in default)");
@@ -386,5 +434,8 @@ mod tests {
 
         let error = Settings::load_from(None, env(&[("VAARDIG_TLS_CERT", "/etc/cert.pem")])).unwrap_err();
         assert!(error.to_string().contains("tls.cert/tls.key"), "{error}");
+
+        let error = Settings::load_from(None, env(&[("VAARDIG_HTTP2_MAX_HEADER_LIST_BYTES", "8192")])).unwrap_err();
+        assert!(error.to_string().contains("limits.max_metadata_bytes"), "{error}");
     }
 }

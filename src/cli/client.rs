@@ -3,6 +3,7 @@
 use tonic::Code;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
+use tonic_types::StatusExt;
 
 use super::output::{self, Text};
 use super::{
@@ -103,7 +104,9 @@ pub(super) async fn channel(args: &ClientArgs) -> Result<ClientChannel, Failure>
     Ok(InterceptedService::new(channel, ApiKey(key)))
 }
 
-/// Maps a gRPC error to the CLI's exit codes with the server's message.
+/// Maps a gRPC error to the CLI's exit codes with the server's message, in which the request
+/// fields the server names are the flags the person typed (`person.highest_education` →
+/// `--education`).
 pub fn status_failure(status: tonic::Status) -> Failure {
     let code = match status.code() {
         Code::NotFound => EXIT_NOT_FOUND,
@@ -112,11 +115,93 @@ pub fn status_failure(status: tonic::Status) -> Failure {
         Code::Unauthenticated | Code::PermissionDenied => EXIT_UNAUTHORIZED,
         _ => EXIT_FAILURE,
     };
-    Failure::new(code, status.message().to_string())
+    let violations = match status.code() {
+        Code::InvalidArgument => status.get_details_bad_request().map(|b| b.field_violations).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    if violations.is_empty() {
+        return Failure::new(code, status.message().to_string());
+    }
+    let message: Vec<String> =
+        violations.iter().map(|v| format!("{}: {}", flag_for(&v.field).unwrap_or(&v.field), v.description)).collect();
+    Failure::new(code, message.join("; "))
 }
 
+/// The request fields (and funding facts, which carry the same names) that client commands fill
+/// from a flag, with that flag. Amounts in cents come from flags in euros, which refuse what the
+/// server would (negative amounts) before it is sent, so no message in cents reaches a person.
+const FIELD_FLAGS: &[(&str, &str)] = &[
+    ("page_size", "--limit"),
+    ("limit", "--limit"),
+    ("lang", "--lang"),
+    ("scheme_id", "--scheme"),
+    ("course_id", "--course"),
+    ("date", "--date"),
+    ("course_start_date", "--course-start"),
+    ("programme_year", "--programme-year"),
+    ("course_grants_so_far", "--course-grants"),
+    ("approval", "--approval"),
+    ("cost_cents", "--cost-eur"),
+    ("person.age", "--age"),
+    ("person.birth_date", "--birth-date"),
+    ("person.highest_education", "--education"),
+    ("person.labour_status", "--labour-status"),
+    ("person.labour_market_tie", "--labour-market-tie"),
+    ("person.belastingplichtig", "--belastingplichtig"),
+    ("person.volksverzekerd", "--volksverzekerd"),
+    ("person.studiefinanciering_for_course", "--studiefinanciering"),
+    ("person.lerarenbeurs_for_course", "--lerarenbeurs"),
+    ("person.tegemoetkoming_for_course", "--tegemoetkoming"),
+    ("person.already_granted_this_year_cents", "--already-granted-eur"),
+    ("target_occupation_id", "--target"),
+    ("from_occupation_id", "--from"),
+    ("start_date", "--start"),
+    ("max_moves", "--max-moves"),
+    ("constraints.hours_per_week", "--hours-per-week"),
+    ("constraints.region", "--region"),
+    ("sort", "--sort"),
+    ("scheme_ids", "--scheme"),
+    ("filters.min_price_cents", "--min-price"),
+    ("filters.max_price_cents", "--max-price"),
+    ("filters.min_hours_per_week", "--min-hours-per-week"),
+    ("filters.max_hours_per_week", "--max-hours-per-week"),
+    ("filters.start_from", "--start-from"),
+    ("filters.start_until", "--start-until"),
+];
+
+/// The flag that fills the request field (or funding fact) `field`.
+pub(super) fn flag_for(field: &str) -> Option<&'static str> {
+    FIELD_FLAGS.iter().find(|(name, _)| *name == field).map(|(_, flag)| *flag)
+}
+
+/// `text` with every request field it names ("give course_start_date") replaced by its flag,
+/// longest names first so that no name replaces part of another.
+pub(super) fn with_flags(text: &str) -> String {
+    let mut fields: Vec<&(&str, &str)> = FIELD_FLAGS.iter().filter(|(name, _)| name.contains(['_', '.'])).collect();
+    fields.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+    let mut out = text.to_string();
+    for (name, flag) in fields {
+        out = out.replace(name, flag);
+    }
+    out
+}
+
+/// Prints a command's `--json` answer. Protobuf says "unknown" or "none" with an empty string
+/// (`course_start_date`, `valid_to`, a label missing in the language); JSON says null, which is
+/// what a reader of `--json` tests for, so every empty string becomes null here, in one place.
 pub(super) fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    let mut value = value.clone();
+    empty_strings_to_null(&mut value);
+    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+}
+
+fn empty_strings_to_null(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) if text.is_empty() => *value = serde_json::Value::Null,
+        serde_json::Value::Array(items) => items.iter_mut().for_each(empty_strings_to_null),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(empty_strings_to_null),
+        _ => {}
+    }
 }
 
 pub fn concept(args: &ClientArgs, id: &str) -> Result<(), Failure> {
@@ -259,4 +344,27 @@ pub fn stats(args: &ClientArgs) -> Result<(), Failure> {
         print!("{}", output::stats_text(&response, Text::new(&args.lang)));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::error::ApiError;
+
+    #[test]
+    fn refusals_name_the_flags_that_fill_the_fields() {
+        let status = tonic::Status::from(ApiError::InvalidArgument(vec![
+            ("person.highest_education".into(), "unknown value `mbo9`".into()),
+            ("page_size".into(), "must be between 1 and 100, not 200".into()),
+            ("profile.skills[3]".into(), "not a skill".into()),
+        ]));
+        let failure = status_failure(status);
+        assert_eq!(failure.code, EXIT_INVALID_ARGUMENT);
+        assert_eq!(
+            failure.message,
+            "--education: unknown value `mbo9`; --limit: must be between 1 and 100, not 200; \
+             profile.skills[3]: not a skill"
+        );
+        assert_eq!(with_flags("geef course_start_date; person.age ontbreekt"), "geef --course-start; --age ontbreekt");
+    }
 }

@@ -10,7 +10,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::client::{block_on, print_json, status_failure};
-use super::funding::{PersonFactsArgs, decision_name, euros};
+use super::funding::{PersonFactsArgs, decision_name, euros, is_short_scheme_id, resolve_scheme_id};
 use super::output::Text;
 use super::planning::concept_json;
 use super::profile_file::ProfileFile;
@@ -137,6 +137,15 @@ fn sort(name: &str) -> Result<pb::CourseSort, Failure> {
 impl CoursesArgs {
     /// The request to send.
     pub fn request(&self) -> Result<pb::SearchCoursesRequest, Failure> {
+        // Checked here so that the message speaks in the euros that were typed, not the cents sent.
+        if let (Some(min), Some(max)) = (self.min_price, self.max_price) {
+            if min > max {
+                return Err(Failure::new(
+                    EXIT_USAGE,
+                    format!("--min-price {} is above --max-price {} (euros)", min as f64 / 100.0, max as f64 / 100.0),
+                ));
+            }
+        }
         let mut deliveries = Vec::new();
         let mut schedules = Vec::new();
         for mode in &self.modes {
@@ -192,8 +201,23 @@ impl CoursesArgs {
 }
 
 /// Asks a server, or the service code itself on a local ontology.
-async fn ask(args: &CoursesArgs, request: pb::SearchCoursesRequest) -> Result<pb::SearchCoursesResponse, Failure> {
+async fn ask(args: &CoursesArgs, mut request: pb::SearchCoursesRequest) -> Result<pb::SearchCoursesResponse, Failure> {
     let services = super::services::Services::open(&args.client, &args.offline).await?;
+    // Short scheme ids (`stap-budget`) become the ids they name, asking for the list only then.
+    let short_fundable =
+        request.filters.as_ref().and_then(|f| f.fundable_by.as_ref()).is_some_and(|f| is_short_scheme_id(&f.scheme_id));
+    if short_fundable || request.scheme_ids.iter().any(|id| is_short_scheme_id(id)) {
+        let list = pb::ListFundingSchemesRequest { date: String::new(), lang: String::new() };
+        let schemes = services.list_funding_schemes(list).await.map_err(status_failure)?.schemes;
+        if let Some(fundable) = request.filters.as_mut().and_then(|f| f.fundable_by.as_mut()) {
+            if is_short_scheme_id(&fundable.scheme_id) {
+                fundable.scheme_id = resolve_scheme_id(&fundable.scheme_id, &schemes, "--fundable-by")?;
+            }
+        }
+        for id in request.scheme_ids.iter_mut().filter(|id| is_short_scheme_id(id)) {
+            *id = resolve_scheme_id(id, &schemes, "--scheme")?;
+        }
+    }
     services.search_courses(request).await.map_err(status_failure)
 }
 

@@ -7,13 +7,14 @@
 
 use std::fmt::Write;
 
-use super::client::{block_on, channel, print_json, status_failure};
+use super::client::{ClientChannel, block_on, channel, flag_for, print_json, status_failure, with_flags};
 use super::output::Text;
-use super::{ClientArgs, Failure};
+use super::{ClientArgs, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 use crate::funding::PaidTo;
 use crate::funding::evaluate::paid_to_text;
 use crate::funding::wording::{euro_en, euro_nl};
 use crate::model::compact_id;
+use crate::model::vocab::EducationLevel;
 use crate::proto::v1 as pb;
 use crate::proto::v1::funding_service_client::FundingServiceClient;
 
@@ -21,7 +22,8 @@ use crate::proto::v1::funding_service_client::FundingServiceClient;
 #[derive(Debug, Clone, clap::Args)]
 #[command(allow_negative_numbers = true)]
 pub struct EligibilityArgs {
-    /// Funding scheme id, e.g. vaardig:scheme/stap-budget.
+    /// Funding scheme id: the full or compact id (vaardig:scheme/stap-budget) or its last part
+    /// (stap-budget) when that names one scheme.
     #[arg(long)]
     pub scheme: String,
     /// Course id, e.g. vaardig:course/heftruck-basis. Without it, a scheme about a course is checked
@@ -70,8 +72,9 @@ pub struct PersonFactsArgs {
     #[arg(long, value_name = "DATE")]
     pub birth_date: Option<String>,
     /// Highest completed education: geen, basisonderwijs, vmbo, mbo1, mbo2, mbo3, mbo4, havo, vwo,
-    /// associate_degree, bachelor, master, doctorate.
-    #[arg(long, value_name = "LEVEL")]
+    /// associate_degree, bachelor, master, doctorate; common spellings too (mbo-3, "MBO 3",
+    /// hbo-bachelor, wo-master, entree).
+    #[arg(long, value_name = "LEVEL", value_parser = education)]
     pub education: Option<String>,
     /// werknemer, zzp, werkzoekend_zonder_uitkering, ww, bijstand, wajong, wga or anders.
     #[arg(long, value_name = "STATUS")]
@@ -119,23 +122,39 @@ impl PersonFactsArgs {
     }
 }
 
-/// `yes`/`no` (also `ja`/`nee`, `true`/`false`).
+/// `yes` or `no` as documented, or the Dutch `ja` or `nee`, in any case; nothing else, so that a
+/// typo is not read as an answer.
 pub(super) fn yes_no(text: &str) -> Result<bool, String> {
-    match text.to_ascii_lowercase().as_str() {
-        "yes" | "ja" | "true" | "y" | "j" => Ok(true),
-        "no" | "nee" | "false" | "n" => Ok(false),
-        _ => Err(format!("`{text}` is not yes or no")),
+    match text.to_lowercase().as_str() {
+        "yes" | "ja" => Ok(true),
+        "no" | "nee" => Ok(false),
+        _ => Err(format!("`{text}` is not yes or no (or ja or nee)")),
     }
 }
 
-/// An amount in euros (`1000`, `1000.50` or `1000,50`) as cents. Negative amounts pass through, so
-/// that the server names the field it rejects.
+/// A highest-education level in a spelling people type ("mbo-3", "MBO 3", "hbo-bachelor"), as its
+/// canonical name for the wire; an unknown one lists the levels (clap names the flag).
+pub(super) fn education(text: &str) -> Result<String, String> {
+    match EducationLevel::from_common_spelling(text) {
+        Some(level) => Ok(level.as_str().to_string()),
+        None => {
+            let levels: Vec<&str> = EducationLevel::ALL.iter().map(|l| l.as_str()).collect();
+            Err(format!(
+                "`{text}` is not an education level; give one of {} (mbo-3, hbo-bachelor and the like work too)",
+                levels.join(", ")
+            ))
+        }
+    }
+}
+
+/// An amount in euros (`1000`, `1000.50` or `1000,50`) as cents; never negative, so that the flag
+/// is refused in the units it was given in.
 pub(super) fn euros(text: &str) -> Result<i64, String> {
     let bad = || format!("`{text}` is not an amount in euros (e.g. 1000 or 999,50)");
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
+    if text.starts_with('-') {
+        return Err(format!("must be 0 euros or more, not {text}"));
+    }
+    let digits = text;
     let (whole, fraction) = match digits.split_once(['.', ',']) {
         Some((whole, fraction)) => (whole, fraction),
         None => (digits, ""),
@@ -145,13 +164,12 @@ pub(super) fn euros(text: &str) -> Result<i64, String> {
     }
     let whole: i64 = whole.parse().map_err(|_| bad())?;
     let fraction: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<2}").parse().map_err(|_| bad())? };
-    let cents = whole.checked_mul(100).and_then(|c| c.checked_add(fraction)).ok_or_else(bad)?;
-    Ok(if negative { -cents } else { cents })
+    whole.checked_mul(100).and_then(|c| c.checked_add(fraction)).ok_or_else(bad)
 }
 
 pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
-    let request = pb::CheckEligibilityRequest {
-        scheme_id: args.scheme.clone(),
+    let mut request = pb::CheckEligibilityRequest {
+        scheme_id: String::new(),
         course_id: args.course.clone().unwrap_or_default(),
         date: args.date.clone(),
         course_start_date: args.course_start.clone().unwrap_or_default(),
@@ -165,6 +183,7 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
     };
     let response = block_on(async {
         let mut client = FundingServiceClient::new(channel(&args.client).await?);
+        request.scheme_id = scheme_id(&mut client, &args.scheme).await?;
         client.check_eligibility(request).await.map(|r| r.into_inner()).map_err(status_failure)
     })?;
     if args.client.json {
@@ -173,6 +192,52 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
         print!("{}", eligibility_text(&response, Text::new(&args.client.lang)));
     }
     Ok(())
+}
+
+/// The scheme id for the wire. An id with a namespace (`vaardig:scheme/stap-budget`, a full URI)
+/// goes as given; a bare name (`stap-budget`, as people say it) is looked up among the server's
+/// schemes by the last part of their ids, and must name exactly one.
+async fn scheme_id(client: &mut FundingServiceClient<ClientChannel>, given: &str) -> Result<String, Failure> {
+    if !is_short_scheme_id(given) {
+        return Ok(given.trim().to_string());
+    }
+    let request = pb::ListFundingSchemesRequest { date: String::new(), lang: String::new() };
+    let schemes = client.list_funding_schemes(request).await.map_err(status_failure)?.into_inner().schemes;
+    resolve_scheme_id(given, &schemes, "--scheme")
+}
+
+/// Whether `given` is a bare scheme name, to be looked up with [`resolve_scheme_id`].
+pub(super) fn is_short_scheme_id(given: &str) -> bool {
+    !given.trim().contains([':', '/'])
+}
+
+/// The one scheme among `schemes` whose id ends in `/given`; an error naming `flag` otherwise.
+pub(super) fn resolve_scheme_id(
+    given: &str,
+    schemes: &[pb::FundingSchemeSummary],
+    flag: &str,
+) -> Result<String, Failure> {
+    let given = given.trim();
+    let ids: Vec<&str> = schemes.iter().filter_map(|s| s.scheme.as_ref().map(|c| c.id.as_str())).collect();
+    let short = |id: &str| id.rsplit('/').next().unwrap_or(id).to_string();
+    let matching: Vec<&str> = ids.iter().copied().filter(|id| short(id).eq_ignore_ascii_case(given)).collect();
+    match matching.as_slice() {
+        [one] => Ok(one.to_string()),
+        [] => {
+            let known: Vec<String> = ids.iter().map(|id| short(id)).collect();
+            Err(Failure::new(
+                EXIT_NOT_FOUND,
+                format!("{flag} `{given}`: no funding scheme has that name; known: {}", known.join(", ")),
+            ))
+        }
+        several => {
+            let ids: Vec<String> = several.iter().map(|id| compact_id(id)).collect();
+            Err(Failure::new(
+                EXIT_USAGE,
+                format!("{flag} `{given}` names several schemes ({}); give the full id", ids.join(", ")),
+            ))
+        }
+    }
 }
 
 pub(super) fn decision_name(raw: i32) -> &'static str {
@@ -323,7 +388,8 @@ pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Text) -> String 
     let width = r.trace.iter().map(|t| t.condition_id.chars().count()).max().unwrap_or(0);
     for t in &r.trace {
         let pending = if t.pending { text.pick(" (in afwachting)", " (pending)") } else { "" };
-        let _ = writeln!(out, "  {} {:<width$}  {}{pending}", outcome_mark(t.outcome), t.condition_id, t.explanation);
+        let explanation = with_flags(&t.explanation);
+        let _ = writeln!(out, "  {} {:<width$}  {explanation}{pending}", outcome_mark(t.outcome), t.condition_id);
         let _ = writeln!(out, "    {:<width$}  {} {}", "", text.pick("bron:", "source:"), source_text(&t.source));
     }
     if let Some(a) = &r.amounts {
@@ -367,14 +433,14 @@ pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Text) -> String 
                 .unwrap_or_default();
             let _ = writeln!(out, "  {} {}  {}{budget}", outcome_mark(c.outcome), c.id, c.label);
             for t in &c.trace {
-                let _ = writeln!(out, "      {} {}", outcome_mark(t.outcome), t.explanation);
+                let _ = writeln!(out, "      {} {}", outcome_mark(t.outcome), with_flags(&t.explanation));
             }
         }
     }
     if !r.counterfactuals.is_empty() {
         let _ = writeln!(out, "\n{}", text.pick("Wat het antwoord zou veranderen:", "What would change the answer:"));
         for c in &r.counterfactuals {
-            let _ = writeln!(out, "  → {}", c.explanation);
+            let _ = writeln!(out, "  → {}", with_flags(&c.explanation));
         }
     }
     if !r.notices.is_empty() {
@@ -385,8 +451,9 @@ pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Text) -> String 
         }
     }
     if !r.missing_facts.is_empty() {
-        let _ =
-            writeln!(out, "\n{} {}", text.pick("Ontbrekende gegevens:", "Missing facts:"), r.missing_facts.join(", "));
+        // Named by the flag that gives each fact (course facts come from the data, not from a flag).
+        let missing: Vec<&str> = r.missing_facts.iter().map(|f| flag_for(f).unwrap_or(f)).collect();
+        let _ = writeln!(out, "\n{} {}", text.pick("Ontbrekende gegevens:", "Missing facts:"), missing.join(", "));
     }
     let _ = writeln!(out, "\nsnapshot {}", r.snapshot_version);
     out
@@ -432,9 +499,10 @@ pub fn schemes(args: &ClientArgs, id: Option<&str>, date: Option<&str>) -> Resul
             );
         }
         Some(id) => {
-            let request = pb::GetFundingSchemeRequest { id: id.to_string(), lang: args.lang.clone() };
             let response = block_on(async {
                 let mut client = FundingServiceClient::new(channel(args).await?);
+                let request =
+                    pb::GetFundingSchemeRequest { id: scheme_id(&mut client, id).await?, lang: args.lang.clone() };
                 client.get_funding_scheme(request).await.map(|r| r.into_inner()).map_err(status_failure)
             })?;
             if args.json {
@@ -457,7 +525,8 @@ fn summary_json(s: &pb::FundingSchemeSummary) -> serde_json::Value {
     let c = s.scheme.clone().unwrap_or_default();
     serde_json::json!({
         "id": c.id, "label": c.label, "scheme_level": s.scheme_level, "instrument": s.instrument,
-        "valid_from": s.valid_from, "valid_to": s.valid_to, "has_rules": s.has_rules, "paid_to": s.paid_to,
+        "valid_from": s.valid_from, "valid_to": s.valid_to, "has_rules": s.has_rules,
+        "paid_to": s.paid_to,
     })
 }
 
@@ -591,7 +660,7 @@ mod tests {
         assert_eq!(euros("1000"), Ok(100_000));
         assert_eq!(euros("999,5"), Ok(99_950));
         assert_eq!(euros("12.34"), Ok(1_234));
-        assert_eq!(euros("-5"), Ok(-500));
+        assert_eq!(euros("-5"), Err("must be 0 euros or more, not -5".into()));
         assert!(euros("1.2.3").is_err() && euros("€10").is_err() && euros("").is_err() && euros("1,234").is_err());
     }
 
@@ -599,6 +668,9 @@ mod tests {
     fn yes_and_no_in_both_languages() {
         assert_eq!(yes_no("ja"), Ok(true));
         assert_eq!(yes_no("No"), Ok(false));
-        assert!(yes_no("misschien").is_err());
+        assert_eq!(yes_no("NEE"), Ok(false));
+        for typo in ["misschien", "y", "true", "0", ""] {
+            assert!(yes_no(typo).is_err(), "{typo}");
+        }
     }
 }

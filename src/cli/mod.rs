@@ -280,6 +280,10 @@ pub enum Command {
 
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    // Every command but a serving server (`serve --print-settings` prints and is done).
+    if !matches!(cli.command, Command::Serve { print_settings: false, .. }) {
+        stop_quietly_on_closed_pipe();
+    }
     let result = match cli.command {
         Command::Serve { ontology, listen, log_json, index_dir, config, print_settings } => {
             match serve_settings(config.as_deref(), ontology, listen, log_json, index_dir) {
@@ -328,6 +332,19 @@ pub fn run(cli: Cli) -> ExitCode {
             eprintln!("vaardig: {}", failure.message);
             ExitCode::from(failure.code)
         }
+    }
+}
+
+/// Lets a command that writes into a closed pipe (`vaardig related … | head -1`) end the way Unix
+/// tools do: quietly, by SIGPIPE (exit status 141 in a shell). Rust ignores SIGPIPE, so without
+/// this every `println!` after the reader left would panic ("failed printing to stdout").
+/// Not for `serve`: a server must outlive its clients; sockets are written with MSG_NOSIGNAL
+/// anyway, so this only concerns stdout and stderr.
+fn stop_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called before any thread is started; restores the signal's default disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

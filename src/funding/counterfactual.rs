@@ -44,6 +44,13 @@ enum Change {
     NothingGrantedYet,
     /// A different application date, and what it achieves.
     Date(Date, DateReason),
+    /// An application from the opening of the next tijdvak `id`, whose budget may itself have run
+    /// out (on `exhausted_on`): the advice looks forward, to a window one can still apply in.
+    NextWindow {
+        from: Date,
+        id: String,
+        exhausted_on: Option<Date>,
+    },
     Approval(Party),
     Applicant(Applicant),
     InOntwikkelpad(Sector),
@@ -64,7 +71,6 @@ enum AgeReason {
 enum DateReason {
     WithinValidity,
     BeforeExhaustion,
-    NextWindow,
 }
 
 impl Change {
@@ -84,7 +90,7 @@ impl Change {
             Change::FirstProgrammeYear => Fact::ProgrammeYear,
             Change::FewerCourseGrants(_) => Fact::CourseGrants,
             Change::NothingGrantedYet => Fact::AlreadyGranted,
-            Change::Date(..) => Fact::Date,
+            Change::Date(..) | Change::NextWindow { .. } => Fact::Date,
             Change::Approval(_) => Fact::Approval,
             Change::Applicant(_) => Fact::Applicant,
             Change::InOntwikkelpad(_) => Fact::CourseOntwikkelpad,
@@ -115,6 +121,7 @@ impl Change {
             Change::FirstProgrammeYear => facts.application.programme_year = Some(1),
             Change::FewerCourseGrants(n) => facts.application.course_grants_so_far = Some(*n),
             Change::Date(date, _) => facts.application.date = *date,
+            Change::NextWindow { from, .. } => facts.application.date = *from,
             Change::Approval(_) => facts.application.approval = Some(true),
             Change::Applicant(applicant) => facts.application.applicant = Some(*applicant),
             Change::InOntwikkelpad(sector) => {
@@ -243,10 +250,29 @@ impl Change {
                 format!("als de aanvraag op {day} was gedaan, voordat het budget van het tijdvak op was"),
                 format!("if the application were made on {day}, before the window's budget ran out"),
             ),
-            Change::Date(day, DateReason::NextWindow) => (
-                format!("als de aanvraag bij de opening van het volgende tijdvak, op {day}, was gedaan"),
-                format!("if the application were made when the next window opened, on {day}"),
-            ),
+            Change::NextWindow { from, id, exhausted_on } => {
+                let (ran_out_nl, ran_out_en) = match exhausted_on {
+                    Some(day) if day == from => (
+                        format!(
+                            "; maar ook het budget van dat tijdvak raakte op, al op {day}: alleen een aanvraag vroeg \
+                             op die dag maakte kans"
+                        ),
+                        format!(
+                            "; but that window's budget also ran out, on {day} already: only an application early \
+                             that day stood a chance"
+                        ),
+                    ),
+                    Some(day) => (
+                        format!("; ook het budget van dat tijdvak raakte op, op {day}: vraag vóór die dag aan"),
+                        format!("; that window's budget also ran out, on {day}: apply before that day"),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                (
+                    format!("als de aanvraag vanaf {from} wordt gedaan, in tijdvak {id}{ran_out_nl}"),
+                    format!("if the application is made from {from}, in window {id}{ran_out_en}"),
+                )
+            }
             Change::Approval(party) => (
                 format!("als {} instemt", party_nl(*party)),
                 format!("if {} approves", party_en(*party)),
@@ -352,6 +378,15 @@ fn changes(condition: &Condition, outcome: Outcome, scheme: Scheme<'_>, facts: &
         Test::CourseInOntwikkelpad(_) | Test::NlqfLevelShare => Vec::new(),
         Test::ApplicationWindowOpen => {
             let tijdvakken = &scheme.rules.tijdvakken;
+            // Forward to the next window that opens; back to before this window's budget ran out
+            // only when no window follows (then that is the one date that would have worked).
+            if let Some(next) = tijdvakken.iter().find(|t| t.from > date) {
+                return vec![Change::NextWindow {
+                    from: next.from,
+                    id: next.id.clone(),
+                    exhausted_on: next.exhausted_on,
+                }];
+            }
             let mut out = Vec::new();
             if let Some(t) = tijdvakken.iter().find(|t| t.from <= date && date < t.to) {
                 if let Some(day) = t.exhausted_on {
@@ -359,9 +394,6 @@ fn changes(condition: &Condition, outcome: Outcome, scheme: Scheme<'_>, facts: &
                         out.push(Change::Date(Date::from_days(day.to_days() - 1), DateReason::BeforeExhaustion));
                     }
                 }
-            }
-            if let Some(next) = tijdvakken.iter().find(|t| t.from > date) {
-                out.push(Change::Date(next.from, DateReason::NextWindow));
             }
             out
         }
@@ -379,7 +411,16 @@ pub(super) fn counterfactuals(scheme: Scheme<'_>, facts: &Facts, evaluation: &Ev
             let mut changed = facts.clone();
             change.apply(&mut changed);
             let result = core(scheme, &changed);
-            if result.decision != Decision::Eligible {
+            // The next window counts when it makes the answer eligible, or when all that still
+            // stands in the way is that window's own budget running out on its first day (the
+            // explanation says so): that is still where an applicant should look.
+            let only_window_left = matches!(change, Change::NextWindow { .. })
+                && result.decision == Decision::Unknown
+                && scheme.rules.conditions.iter().zip(&result.trace).all(|(c, e)| {
+                    matches!(e.outcome, Outcome::Passed | Outcome::NotApplicable)
+                        || matches!(c.test, Test::ApplicationWindowOpen)
+                });
+            if result.decision != Decision::Eligible && !only_window_left {
                 continue;
             }
             let explanation = change.explanation(facts);

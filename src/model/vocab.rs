@@ -288,6 +288,29 @@ impl EducationLevel {
         }
     }
 
+    /// The level meant by a spelling people type: the canonical name in any case, with or without
+    /// hyphens, spaces, dots or underscores ("MBO 3", "mbo-3", "mbo niveau 3", "Associate Degree"),
+    /// and common names ("hbo-bachelor", "wo-master", "entree", "phd", "geen diploma"). Bare "hbo"
+    /// and "wo" stay unrecognised: each spans associate degree (hbo), bachelor and master.
+    pub fn from_common_spelling(text: &str) -> Option<EducationLevel> {
+        let folded: String =
+            text.chars().filter(|c| !matches!(c, ' ' | '-' | '_' | '.' | '\t')).flat_map(char::to_lowercase).collect();
+        let folded = folded.replace("niveau", "").replace("level", "");
+        if let Some(level) = EducationLevel::ALL.iter().find(|l| l.as_str().replace('_', "") == folded) {
+            return Some(*level);
+        }
+        Some(match folded.as_str() {
+            "geendiploma" | "none" | "nodiploma" => EducationLevel::Geen,
+            "basisschool" | "primary" | "primaryschool" => EducationLevel::Basisonderwijs,
+            "entree" | "mboentree" => EducationLevel::Mbo1,
+            "ad" | "hboad" | "hboassociatedegree" => EducationLevel::AssociateDegree,
+            "hbobachelor" | "wobachelor" | "bsc" | "ba" => EducationLevel::Bachelor,
+            "hbomaster" | "womaster" | "msc" | "ma" => EducationLevel::Master,
+            "phd" | "promotie" | "doctoraat" | "doctor" => EducationLevel::Doctorate,
+            _ => return None,
+        })
+    }
+
     /// Whether the diploma is a startkwalificatie: havo, vwo, or mbo niveau 2 or higher (and
     /// anything above). Not vmbo and not mbo-1, although vmbo is at NLQF 2. [not in letters: the
     /// Leerplichtwet's definition; the letters use the term without defining it, domain brief §0]
@@ -362,6 +385,27 @@ pub const ARBEIDSMARKTREGIOS: [&str; 35] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn education_levels_are_recognised_in_the_spellings_people_type() {
+        for (typed, level) in [
+            ("mbo-3", EducationLevel::Mbo3),
+            ("MBO 3", EducationLevel::Mbo3),
+            ("mbo niveau 2", EducationLevel::Mbo2),
+            ("mbo4", EducationLevel::Mbo4),
+            ("hbo-bachelor", EducationLevel::Bachelor),
+            ("WO master", EducationLevel::Master),
+            ("Associate Degree", EducationLevel::AssociateDegree),
+            ("associate_degree", EducationLevel::AssociateDegree),
+            ("Entree", EducationLevel::Mbo1),
+            ("geen diploma", EducationLevel::Geen),
+        ] {
+            assert_eq!(EducationLevel::from_common_spelling(typed), Some(level), "{typed}");
+        }
+        for typed in ["mbo9", "hbo", "wo", "", "mbo"] {
+            assert_eq!(EducationLevel::from_common_spelling(typed), None, "{typed}");
+        }
+    }
 
     #[test]
     fn names_round_trip_and_unknown_values_name_the_choices() {

@@ -263,7 +263,9 @@ fn path_json_has_three_options_with_steps_and_funding_and_rejects_bad_input() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(5), "INVALID_ARGUMENT → exit code 5");
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("target_occupation_id"));
+    // Named as the flag that was typed.
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("--target: ") && !stderr.contains("target_occupation_id"), "{stderr}");
 }
 
 #[test]
@@ -385,4 +387,55 @@ fn our_annotated_extraction_set_is_well_formed() {
             assert!(esco.snapshot.lookup(id).is_some(), "{}: {id} is not an ESCO concept", text.id);
         }
     }
+}
+
+/// A reader that goes away (`vaardig related … | head -1`) ends the command quietly, the way Unix
+/// tools end: by SIGPIPE or with success, never with a panic. The pipe is closed before the
+/// command writes, so the write surely fails.
+#[test]
+fn commands_end_quietly_when_stdout_is_closed() {
+    use std::os::unix::process::ExitStatusExt;
+
+    let (addr, _stop) = spawn_server_thread(embedded());
+    let server = format!("http://{addr}");
+    let lasser = "esco:occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b";
+    for args in [
+        vec!["related", lasser, "--limit", "100"],
+        vec!["related", lasser, "--limit", "100", "--json"],
+        vec!["schemes"],
+        vec!["stats"],
+        vec!["serve", "--print-settings"],
+    ] {
+        let server_flag = if args[0] == "serve" { vec![] } else { vec!["--server", server.as_str()] };
+        let mut child = vaardig()
+            .args(&args)
+            .args(server_flag)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        assert!(
+            output.status.success() || output.status.signal() == Some(libc::SIGPIPE),
+            "{args:?}: {:?} {stderr}",
+            output.status
+        );
+    }
+}
+
+/// A limit the server refuses is reported as the flag that was typed, not the request field.
+#[test]
+fn server_refusals_name_the_flag() {
+    let (addr, _stop) = spawn_server_thread(embedded());
+    let server = format!("http://{addr}");
+    let output = vaardig().args(["search", "lasser", "--limit", "200", "--server", &server]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("--limit: must be between 1 and 100, not 200") && !stderr.contains("page_size"),
+        "{stderr}"
+    );
 }

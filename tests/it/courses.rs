@@ -838,7 +838,8 @@ fn courses_command_prints_a_dutch_table_and_stable_json() {
     let output = vaardig()
         .args(["courses", "--target", LASSER, "--profile"])
         .arg(&profile)
-        .args(["--fundable-by", "vaardig:scheme/stap-budget", "--age", "30", "--education", "mbo3"])
+        // The spellings people type: a short scheme id and "mbo-3".
+        .args(["--fundable-by", "stap-budget", "--age", "30", "--education", "mbo-3"])
         .args(["--date", "2023-03-01", "--max-price", "2000", "--json", "--server", &server])
         .output()
         .unwrap();
@@ -865,9 +866,18 @@ fn courses_command_prints_a_dutch_table_and_stable_json() {
     let output =
         vaardig().args(["courses", "--fundable-by", "vaardig:scheme/geen", "--server", &server]).output().unwrap();
     assert_eq!(output.status.code(), Some(4));
+    // A negative price is refused as the flag it was typed as, in euros, before anything is sent.
     let output = vaardig().args(["courses", "--max-price", "-5", "--server", &server]).output().unwrap();
-    assert_eq!(output.status.code(), Some(5));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("filters.max_price_cents"));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--max-price") && stderr.contains("0 euros or more, not -5"), "{stderr}");
+    let output = vaardig()
+        .args(["courses", "--min-price", "500", "--max-price", "99,50", "--server", &server])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--min-price 500 is above --max-price 99.5 (euros)"), "{stderr}");
 }
 
 #[test]

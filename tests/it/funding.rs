@@ -540,6 +540,31 @@ fn funding_golden_cases_ontwikkeladvies_and_levenlanglerenkrediet() {
     ]);
 }
 
+/// A closed tijdvak's counterfactual looks forward: to the next window that opens, saying when its
+/// budget ran out too, never to a day before the application (domain brief §8.10).
+#[test]
+fn a_closed_window_points_to_the_next_one_and_says_when_its_budget_ran_out() {
+    // 2022-05-10: tijdvak 2022-2 ran out on 2022-05-03; 2022-3 opened 2022-07-01 and ran out that
+    // same day; 2022-4 opened 2022-09-01 with money left.
+    let checked = Req::stap().date("2022-05-10").start("2022-10-03").check();
+    assert_eq!(checked.evaluation.decision, Decision::NotEligible);
+    let dates: Vec<_> = checked.evaluation.counterfactuals.iter().filter(|c| c.fact == Fact::Date).collect();
+    assert_eq!(dates.len(), 1, "{:?}", checked.evaluation.counterfactuals);
+    let en = &dates[0].explanation.en;
+    assert!(en.contains("from 2022-07-01, in window 2022-3") && en.contains("also ran out, on 2022-07-01"), "{en}");
+    assert!(!en.contains("2022-05-02"), "points back: {en}");
+    assert!(
+        dates[0].explanation.nl.contains("vanaf 2022-07-01 wordt gedaan, in tijdvak 2022-3"),
+        "{}",
+        dates[0].explanation.nl
+    );
+
+    // After 2022-3 ran out, the next window (2022-4) has money: a plain forward pointer.
+    let checked = Req::stap().date("2022-07-04").start("2022-10-03").check();
+    let en = &checked.evaluation.counterfactuals[0].explanation.en;
+    assert!(en.contains("from 2022-09-01, in window 2022-4") && !en.contains("ran out"), "{en}");
+}
+
 /// The bars: STAP money is never promised for a course outside the register on its start date,
 /// for a person outside the rules, outside the scheme's life or a tijdvak with budget; and never
 /// more than € 1,000 a year or more than the cost. Checked over every embedded course, two start
@@ -1082,8 +1107,7 @@ mod cli {
         let output = vaardig().args(base).args(["--age", "30"]).output().unwrap();
         let text = String::from_utf8_lossy(&output.stdout);
         assert!(
-            text.contains("Beslissing: ONBEKEND")
-                && text.contains("Ontbrekende gegevens: person.already_granted_this_year_cents"),
+            text.contains("Beslissing: ONBEKEND") && text.contains("Ontbrekende gegevens: --already-granted-eur"),
             "{text}"
         );
 
@@ -1091,11 +1115,55 @@ mod cli {
             base.map(|a| if a == "vaardig:scheme/stap-budget" { "vaardig:scheme/bestaat-niet" } else { a });
         let output = vaardig().args(unknown_scheme).args(["--age", "30"]).output().unwrap();
         assert_eq!(output.status.code(), Some(4), "NOT_FOUND → exit code 4");
+        // Refused in the flag's own name and units, before anything is sent.
         let output = vaardig().args(base).args(["--age", "30", "--already-granted-eur", "-5"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "wrong usage → exit code 2");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--already-granted-eur") && stderr.contains("0 euros or more, not -5"), "{stderr}");
+        // A server refusal names the flag, not the wire field.
+        let output = vaardig().args(base).args(["--age", "30", "--birth-date", "1990-13-45"]).output().unwrap();
         assert_eq!(output.status.code(), Some(5), "INVALID_ARGUMENT → exit code 5");
-        assert!(String::from_utf8_lossy(&output.stderr).contains("person.already_granted_this_year_cents"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--birth-date") && !stderr.contains("person.birth_date"), "{stderr}");
         let output = vaardig().args(base).args(["--age", "30", "--labour-market-tie", "misschien"]).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "wrong usage → exit code 2");
+
+        // The spellings people type: a short scheme id and "mbo-3".
+        let typed = base.map(|a| match a {
+            "vaardig:scheme/stap-budget" => "stap-budget",
+            "mbo3" => "mbo-3",
+            other => other,
+        });
+        let output = vaardig().args(typed).args(["--age", "30", "--already-granted-eur", "0"]).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(text.contains("Beslissing: IN AANMERKING"), "{text}");
+        let education = |level| base.map(|a| if a == "mbo3" { level } else { a });
+        let output = vaardig().args(education("MBO 3")).args(["--age", "30"]).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let output = vaardig().args(education("mbo9")).args(["--age", "30"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--education") && stderr.contains("mbo4"), "{stderr}");
+        let unknown = typed.map(|a| if a == "stap-budget" { "stap-bugdet" } else { a });
+        let output = vaardig().args(unknown).args(["--age", "30"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(4));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--scheme `stap-bugdet`") && stderr.contains("stap-budget"), "{stderr}");
+
+        // The trace's hint names the flag: the course plans no start after 2026-03-01.
+        let late = base.map(|a| match a {
+            "2022-09-05" => "2026-03-01",
+            "--course-start" => "--age",
+            "2022-10-10" => "30",
+            other => other,
+        });
+        let output = vaardig().args(late).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("geef --course-start") && !text.contains("course_start_date"), "{text}");
+        let output = vaardig().args(late).arg("--json").output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(json["course_start_date"], serde_json::Value::Null, "unknown is null, not \"\"");
     }
 
     /// Today's scheme from the command line: the employer applies (`--applicant`), the share by
@@ -1158,6 +1226,9 @@ mod cli {
             vaardig().args(["schemes", "--date", "2024-06-01", "--json", "--server", &server]).output().unwrap();
         let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let ids: Vec<&str> = json["schemes"].as_array().unwrap().iter().filter_map(|s| s["id"].as_str()).collect();
+        // Unknown or absent is null in JSON, never "" (schemes without an end date).
+        assert!(!String::from_utf8_lossy(&output.stdout).contains("\"\""), "{json}");
+        assert!(json["schemes"].as_array().unwrap().iter().any(|s| s["valid_to"].is_null()), "{json}");
         assert!(!ids.contains(&"https://id.vaardig.nl/scheme/stap-budget") && !ids.is_empty(), "{ids:?}");
         let output = vaardig().args(["schemes", "vaardig:scheme/stap-budget", "--server", &server]).output().unwrap();
         let text = String::from_utf8_lossy(&output.stdout);

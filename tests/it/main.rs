@@ -20,6 +20,7 @@ mod matching;
 mod observability;
 mod planning;
 mod privacy;
+mod protocol;
 mod reload;
 mod search;
 mod served_binary;

@@ -65,6 +65,10 @@ impl ServedBinary {
         ServedBinary { child, addr, metrics_addr, lines, _index_dir: index_dir }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
