@@ -14,7 +14,7 @@ use vaardig::server::snapshot::SNAPSHOT_HEADER;
 
 use super::helpers::{embedded, spawn_server_with, test_settings};
 use super::reload::{deploy, reload, reloadable_server};
-use super::shutdown::{signal, start_binary};
+use super::shutdown::{signal, slow_stream, start_binary};
 
 const PROVIDER: &str = "vaardig:provider/roc-denkbeeldig";
 /// The welder: an occupation with many requirements, so its relations span pages.
@@ -162,6 +162,28 @@ async fn connections_are_closed_at_their_maximum_age_and_clients_reconnect_witho
     assert!(answered > 50, "{answered}");
     let connections = accepted.load(Ordering::SeqCst);
     assert!(connections >= 3, "one connection per second of age: {connections} in 3.5 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_in_flight_at_the_age_finishes_within_the_grace_and_is_cut_after_it() {
+    let mut settings = test_settings();
+    settings.server.max_connection_age_secs = 1;
+    settings.server.max_connection_age_grace_secs = 1;
+    let server = spawn_server_with(embedded(), settings).await;
+    let channel = server.channel().await;
+
+    // A stream that ends 1.5 s after it began: past the GOAWAY at 1 s, within the grace.
+    let mut matching = pb::matching_service_client::MatchingServiceClient::new(channel.clone());
+    matching.rank_candidates(slow_stream(Duration::from_millis(1500))).await.unwrap();
+
+    // A stream that would run 6 s on a fresh connection: cut when age + grace (2 s) are over.
+    let fresh = tonic::transport::Channel::from_shared(server.url()).unwrap().connect().await.unwrap();
+    let mut matching = pb::matching_service_client::MatchingServiceClient::new(fresh);
+    let started = Instant::now();
+    let cut = matching.rank_candidates(slow_stream(Duration::from_secs(6))).await;
+    assert!(cut.is_err(), "{cut:?}");
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(1900) && elapsed < Duration::from_secs(4), "{elapsed:?}");
 }
 
 #[tokio::test]
