@@ -42,8 +42,25 @@ pub struct ServerSettings {
     pub ontology: Vec<String>,
     /// Where search indexes are persisted, one folder per snapshot version.
     pub index_dir: PathBuf,
-    /// How long in-flight requests may take to finish after SIGTERM before the process exits.
+    /// How long in-flight requests may take to finish after SIGTERM (and `shutdown_delay_secs`)
+    /// before the process exits.
     pub drain_timeout_secs: u64,
+    /// After SIGTERM, how long the server keeps serving while its health reports NOT_SERVING, so
+    /// that balancers that health-check it (HAProxy, Envoy, client-side health checking) stop
+    /// sending before it stops accepting. 0: stop accepting at once (a single process).
+    pub shutdown_delay_secs: u64,
+    /// Close (with an HTTP/2 GOAWAY) every connection older than this, so that long-lived client
+    /// connections reconnect and spread over the replicas a fleet has now rather than staying
+    /// pinned to the ones they first reached. 0: connections live as long as the client wants.
+    pub max_connection_age_secs: u64,
+    /// After the GOAWAY of `max_connection_age_secs`, how long requests in flight on the old
+    /// connection may still finish before it is closed (the default deadline is 30 s).
+    pub max_connection_age_grace_secs: u64,
+    /// Interval of HTTP/2 PING frames on idle connections, so that a peer (a client or a balancer)
+    /// that vanished without closing is noticed and its connection freed. 0: no pings.
+    pub keepalive_interval_secs: u64,
+    /// How long an HTTP/2 PING may go unanswered before the connection is closed.
+    pub keepalive_timeout_secs: u64,
     /// How many snapshot versions (the last ones served) the history keeps a digest of, for
     /// HistoryService.WatchChanges; an estimated 150 bytes per concept each (about 3 MB for ESCO).
     pub history_versions: usize,
@@ -56,6 +73,14 @@ impl Default for ServerSettings {
             ontology: vec!["embedded".into()],
             index_dir: PathBuf::from("index"),
             drain_timeout_secs: 10,
+            shutdown_delay_secs: 0,
+            // Off for one process: there is nothing to re-balance, and a GOAWAY is not free (with
+            // tonic/hyper 0.14.9 about one request in 2,000 racing it failed, see docs/deploy.md).
+            // A fleet behind a connection-level balancer sets 300 (deploy/kubernetes).
+            max_connection_age_secs: 0,
+            max_connection_age_grace_secs: 30,
+            keepalive_interval_secs: 60,
+            keepalive_timeout_secs: 20,
             history_versions: 8,
         }
     }
@@ -298,6 +323,7 @@ impl Settings {
             ("http2.max_concurrent_streams", self.http2.max_concurrent_streams as usize),
             ("http2.max_pending_accept_reset_streams", self.http2.max_pending_accept_reset_streams),
             ("server.history_versions", self.server.history_versions),
+            ("server.keepalive_timeout_secs", self.server.keepalive_timeout_secs as usize),
         ] {
             if value == 0 {
                 return invalid(key, "must be at least 1");

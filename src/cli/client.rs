@@ -7,8 +7,8 @@ use tonic_types::StatusExt;
 
 use super::output::{self, Text};
 use super::{
-    ClientArgs, EXIT_FAILURE, EXIT_INVALID_ARGUMENT, EXIT_NOT_FOUND, EXIT_UNAUTHORIZED, EXIT_UNREACHABLE, EXIT_USAGE,
-    Failure,
+    ClientArgs, EXIT_FAILURE, EXIT_INVALID_ARGUMENT, EXIT_NOT_FOUND, EXIT_SNAPSHOT_MISMATCH, EXIT_UNAUTHORIZED,
+    EXIT_UNREACHABLE, EXIT_USAGE, Failure,
 };
 use crate::model::{RelationKind, compact_id};
 use crate::proto::v1 as pb;
@@ -27,17 +27,26 @@ async fn connect(args: &ClientArgs) -> Result<ConceptServiceClient<ClientChannel
     Ok(ConceptServiceClient::new(channel(args).await?))
 }
 
-/// A connection to the server that sends the `--api-key` with every request.
-pub type ClientChannel = InterceptedService<Channel, ApiKey>;
+/// A connection to the server that sends the `--api-key` and `--require-snapshot` with every request.
+pub type ClientChannel = InterceptedService<Channel, ClientMetadata>;
 
-/// Adds `authorization: Bearer KEY` to every request when a key is given.
+type Ascii = tonic::metadata::MetadataValue<tonic::metadata::Ascii>;
+
+/// Adds `authorization: Bearer KEY` when a key is given, and `x-vaardig-snapshot` when a snapshot
+/// version is required.
 #[derive(Debug, Clone)]
-pub struct ApiKey(Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>>);
+pub struct ClientMetadata {
+    key: Option<Ascii>,
+    snapshot: Option<Ascii>,
+}
 
-impl tonic::service::Interceptor for ApiKey {
+impl tonic::service::Interceptor for ClientMetadata {
     fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
-        if let Some(value) = &self.0 {
+        if let Some(value) = &self.key {
             request.metadata_mut().insert("authorization", value.clone());
+        }
+        if let Some(value) = &self.snapshot {
+            request.metadata_mut().insert(crate::server::snapshot::SNAPSHOT_HEADER, value.clone());
         }
         Ok(request)
     }
@@ -91,6 +100,12 @@ pub(super) async fn channel(args: &ClientArgs) -> Result<ClientChannel, Failure>
         ),
         None => None,
     };
+    let snapshot = match &args.require_snapshot {
+        Some(version) => {
+            Some(version.parse().map_err(|_| Failure::new(EXIT_USAGE, "--require-snapshot must be printable ASCII"))?)
+        }
+        None => None,
+    };
     let channel = endpoint.connect().await.map_err(|e| {
         // Show the cause (e.g. the certificate problem), not only "transport error".
         let mut message = format!("cannot reach the vaardig server at {}: {e}", args.server);
@@ -101,14 +116,20 @@ pub(super) async fn channel(args: &ClientArgs) -> Result<ClientChannel, Failure>
         }
         Failure::new(EXIT_UNREACHABLE, message)
     })?;
-    Ok(InterceptedService::new(channel, ApiKey(key)))
+    Ok(InterceptedService::new(channel, ClientMetadata { key, snapshot }))
 }
 
 /// Maps a gRPC error to the CLI's exit codes with the server's message, in which the request
 /// fields the server names are the flags the person typed (`person.highest_education` →
 /// `--education`).
 pub fn status_failure(status: tonic::Status) -> Failure {
+    use tonic_types::StatusExt;
+    let snapshot_mismatch = status.code() == Code::FailedPrecondition
+        && status.get_details_precondition_failure().is_some_and(|failure| {
+            failure.violations.iter().any(|v| v.r#type == crate::server::error::SNAPSHOT_VERSION_VIOLATION)
+        });
     let code = match status.code() {
+        _ if snapshot_mismatch => EXIT_SNAPSHOT_MISMATCH,
         Code::NotFound => EXIT_NOT_FOUND,
         Code::InvalidArgument => EXIT_INVALID_ARGUMENT,
         Code::Unavailable => EXIT_UNREACHABLE,
@@ -331,6 +352,27 @@ pub fn hierarchy(args: &ClientArgs, id: &str, depth: u32) -> Result<(), Failure>
         println!("{}", text.pick("(ingekort)", "(truncated)"));
     }
     Ok(())
+}
+
+/// `vaardig health`: the serving status of the server (or one service) by the standard health
+/// protocol, so that a container engine or a script can wait for a replica without gRPC tools.
+pub fn health(args: &ClientArgs, service: &str) -> Result<(), Failure> {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    let response = block_on(async {
+        let mut client = tonic_health::pb::health_client::HealthClient::new(channel(args).await?);
+        let request = tonic_health::pb::HealthCheckRequest { service: service.to_string() };
+        client.check(request).await.map(|r| r.into_inner()).map_err(status_failure)
+    })?;
+    let status = ServingStatus::try_from(response.status).unwrap_or(ServingStatus::Unknown);
+    if args.json {
+        print_json(&serde_json::json!({ "service": service, "status": status.as_str_name() }));
+    } else {
+        println!("{}", status.as_str_name());
+    }
+    match status {
+        ServingStatus::Serving => Ok(()),
+        other => Err(Failure::new(EXIT_FAILURE, format!("the server is {}", other.as_str_name()))),
+    }
 }
 
 pub fn stats(args: &ClientArgs) -> Result<(), Failure> {

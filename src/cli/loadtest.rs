@@ -173,28 +173,35 @@ impl Clients {
         }
     }
 
-    /// Sends request number `i` of `rpc`'s pool; only the status matters.
-    async fn call(&mut self, workload: &Workload, rpc: Rpc, i: usize) -> Result<(), tonic::Status> {
+    /// Sends request number `i` of `rpc`'s pool; only the status and the snapshot version that
+    /// answered (the `x-vaardig-snapshot` response metadata) matter.
+    async fn call(&mut self, workload: &Workload, rpc: Rpc, i: usize) -> Result<Option<String>, tonic::Status> {
         fn pick<T: Clone>(pool: &[T], i: usize) -> T {
             pool[i % pool.len()].clone()
         }
         match rpc {
             Rpc::Health => {
-                self.health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.map(drop)
+                self.health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.map(served)
             }
-            Rpc::GetConcept => self.concepts.get_concept(pick(&workload.get_concept, i)).await.map(drop),
-            Rpc::Search => self.search.search(pick(&workload.search, i)).await.map(drop),
-            Rpc::Suggest => self.search.suggest(pick(&workload.suggest, i)).await.map(drop),
-            Rpc::Gap => self.matching.compute_skill_gap(pick(&workload.gap, i)).await.map(drop),
-            Rpc::Match => self.matching.match_occupations(pick(&workload.matches, i)).await.map(drop),
-            Rpc::Related => self.matching.related_occupations(pick(&workload.related, i)).await.map(drop),
+            Rpc::GetConcept => self.concepts.get_concept(pick(&workload.get_concept, i)).await.map(served),
+            Rpc::Search => self.search.search(pick(&workload.search, i)).await.map(served),
+            Rpc::Suggest => self.search.suggest(pick(&workload.suggest, i)).await.map(served),
+            Rpc::Gap => self.matching.compute_skill_gap(pick(&workload.gap, i)).await.map(served),
+            Rpc::Match => self.matching.match_occupations(pick(&workload.matches, i)).await.map(served),
+            Rpc::Related => self.matching.related_occupations(pick(&workload.related, i)).await.map(served),
             Rpc::RankCandidates => {
-                self.matching.rank_candidates(tokio_stream::once(pick(&workload.rank, i))).await.map(drop)
+                self.matching.rank_candidates(tokio_stream::once(pick(&workload.rank, i))).await.map(served)
             }
-            Rpc::Path => self.planning.suggest_training_path(pick(&workload.path, i)).await.map(drop),
-            Rpc::Eligibility => self.funding.check_eligibility(pick(&workload.eligibility, i)).await.map(drop),
+            Rpc::Path => self.planning.suggest_training_path(pick(&workload.path, i)).await.map(served),
+            Rpc::Eligibility => self.funding.check_eligibility(pick(&workload.eligibility, i)).await.map(served),
         }
     }
+}
+
+/// The snapshot version named in an answer's metadata.
+fn served<T>(response: tonic::Response<T>) -> Option<String> {
+    let value = response.metadata().get(crate::server::snapshot::SNAPSHOT_HEADER)?;
+    value.to_str().ok().map(str::to_string)
 }
 
 fn pool_len(workload: &Workload, rpc: Rpc) -> usize {
@@ -218,20 +225,31 @@ struct Recorder {
     ok: Histogram<u64>,
     lag: Histogram<u64>,
     codes: BTreeMap<&'static str, u64>,
+    /// Answers per snapshot version that served them (behind a balancer, during a rollout: two).
+    versions: BTreeMap<String, u64>,
 }
 
 impl Recorder {
     fn new() -> Recorder {
         // 1 µs to 10 min at 3 significant digits.
         let histogram = || Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid histogram bounds");
-        Recorder { all: histogram(), ok: histogram(), lag: histogram(), codes: BTreeMap::new() }
+        Recorder {
+            all: histogram(),
+            ok: histogram(),
+            lag: histogram(),
+            codes: BTreeMap::new(),
+            versions: BTreeMap::new(),
+        }
     }
 
-    fn record(&mut self, result: &Result<(), tonic::Status>, elapsed: Duration) {
+    fn record(&mut self, result: &Result<Option<String>, tonic::Status>, elapsed: Duration) {
         let micros = (elapsed.as_micros() as u64).clamp(1, 600_000_000);
         self.all.saturating_record(micros);
         let code = match result {
-            Ok(()) => {
+            Ok(version) => {
+                if let Some(version) = version {
+                    *self.versions.entry(version.clone()).or_default() += 1;
+                }
                 self.ok.saturating_record(micros);
                 "OK"
             }
@@ -246,6 +264,9 @@ impl Recorder {
         let _ = self.lag.add(&other.lag);
         for (code, count) in &other.codes {
             *self.codes.entry(code).or_default() += count;
+        }
+        for (version, count) in &other.versions {
+            *self.versions.entry(version.clone()).or_default() += count;
         }
     }
 }
@@ -262,6 +283,8 @@ pub struct RpcResult {
     /// Admitted (OK) requests per second.
     pub ok_throughput: f64,
     pub codes: BTreeMap<&'static str, u64>,
+    /// OK answers per snapshot version that served them.
+    pub versions: BTreeMap<String, u64>,
     pub latency_ms: Percentiles,
     /// Latency of the OK answers alone: under overload, what admitted requests experience.
     pub ok_latency_ms: Percentiles,
@@ -531,6 +554,7 @@ fn summarise(rpc: Rpc, recorder: &Recorder, duration: Duration, open_loop: Optio
         throughput: requests as f64 / seconds,
         ok_throughput: recorder.ok.len() as f64 / seconds,
         codes: recorder.codes.clone(),
+        versions: recorder.versions.clone(),
         latency_ms: Percentiles::of(&recorder.all),
         ok_latency_ms: Percentiles::of(&recorder.ok),
         open_loop,

@@ -4,7 +4,8 @@
 //! Exit codes (also in `--help` and the README):
 //! 0 success · 1 invalid ontology or other failure · 2 wrong usage · 3 server unreachable ·
 //! 4 not found · 5 invalid argument (the server rejected the input) · 6 not authorised (missing or
-//! wrong API key or client certificate).
+//! wrong API key or client certificate) · 7 the server serves another snapshot version than
+//! `--require-snapshot` (or a page token's).
 
 mod admin;
 mod client;
@@ -46,9 +47,12 @@ pub const EXIT_NOT_FOUND: u8 = 4;
 pub const EXIT_INVALID_ARGUMENT: u8 = 5;
 /// Exit code: the server refused the credentials (UNAUTHENTICATED or PERMISSION_DENIED).
 pub const EXIT_UNAUTHORIZED: u8 = 6;
+/// Exit code: the server serves another snapshot version than the one required (FAILED_PRECONDITION
+/// of type SNAPSHOT_VERSION): retry on another replica, later, or start over.
+pub const EXIT_SNAPSHOT_MISMATCH: u8 = 7;
 
 const EXIT_CODES_HELP: &str = "Exit codes: 0 success · 1 invalid ontology or other failure · 2 wrong usage · \
-3 server unreachable · 4 not found · 5 invalid argument · 6 not authorised";
+3 server unreachable · 4 not found · 5 invalid argument · 6 not authorised · 7 another snapshot version";
 
 /// vaardig — the Dutch skills ontology as a service: search, matching, training paths, funding.
 #[derive(Debug, Parser)]
@@ -83,6 +87,10 @@ pub struct ClientArgs {
     /// PEM private key of --client-cert.
     #[arg(long, env = "VAARDIG_CLIENT_KEY", value_name = "PEM", global = true)]
     pub client_key: Option<std::path::PathBuf>,
+    /// Only accept answers of this snapshot version (sent as `x-vaardig-snapshot`): a server or
+    /// replica serving another version refuses with FAILED_PRECONDITION (exit code 7).
+    #[arg(long, env = "VAARDIG_REQUIRE_SNAPSHOT", value_name = "VERSION", global = true)]
+    pub require_snapshot: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -257,6 +265,15 @@ pub enum Command {
     /// the server (--from-version, versions it served since start) or offline between two sets of
     /// sources (--from PATH… --to PATH…).
     Changes(admin::ChangesArgs),
+    /// Ask the server's gRPC health service (grpc.health.v1) whether it serves: exit code 0 when
+    /// SERVING, 1 when not (e.g. shutting down), 3 when unreachable. The container's HEALTHCHECK.
+    Health {
+        /// The service to ask about, e.g. `vaardig.v1.SearchService`; empty for the server as a whole.
+        #[arg(long, default_value = "")]
+        service: String,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
     /// The snapshot versions the server knows (for `vaardig changes --from-version`).
     Versions {
         #[command(flatten)]
@@ -325,6 +342,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Resolve { ids, client } => admin::resolve(&client, &ids),
         Command::Changes(args) => admin::changes(&args),
         Command::Versions { client } => admin::versions(&client),
+        Command::Health { service, client } => client::health(&client, &service),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

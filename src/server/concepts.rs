@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 use super::convert;
-use super::error::{ApiError, Violations, invalid};
+use super::error::{ApiError, SnapshotMismatch, Violations, invalid};
 use crate::engine::LiveEngines;
 use crate::ontology::Dir;
 use crate::proto::v1 as pb;
@@ -36,17 +36,25 @@ impl ConceptApi {
 }
 
 /// A page token is `<snapshot version>:<offset>`: opaque to clients, and a token from another
-/// snapshot is rejected rather than silently paging through different data.
+/// snapshot (issued before a reload, or by a replica of a fleet serving another version) is refused
+/// with FAILED_PRECONDITION naming both versions, rather than silently mixing the pages of two
+/// versions: the client starts paging again from the first page.
 pub(super) fn parse_page_token(token: &str, version: &str) -> Result<usize, ApiError> {
     if token.is_empty() {
         return Ok(0);
     }
     let (token_version, offset) =
         token.rsplit_once(':').ok_or_else(|| invalid("page_token", "malformed page token"))?;
+    let offset = offset.parse().map_err(|_| invalid("page_token", "malformed page token"))?;
     if token_version != version {
-        return Err(invalid("page_token", "page token belongs to another snapshot version; start again"));
+        return Err(ApiError::SnapshotMismatch(SnapshotMismatch {
+            subject: "page_token".into(),
+            requested: token_version.into(),
+            served: version.into(),
+            advice: "start paging again from the first page (empty page_token)".into(),
+        }));
     }
-    offset.parse().map_err(|_| invalid("page_token", "malformed page token"))
+    Ok(offset)
 }
 
 pub(super) fn page_size(raw: i32, default: usize, max: usize, violations: &mut Violations) -> usize {

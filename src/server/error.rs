@@ -14,6 +14,38 @@ pub enum ApiError {
     InvalidArgument(Vec<(String, String)>),
     /// A named thing does not exist (the message names it).
     NotFound(String),
+    /// The request is well-formed but belongs to another snapshot version than the one served
+    /// (a page token from before a reload or from another replica, a required version): the
+    /// client must start again or ask a replica that serves its version.
+    SnapshotMismatch(SnapshotMismatch),
+}
+
+/// What a [`ApiError::SnapshotMismatch`] names: the field or header, and both versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotMismatch {
+    /// `page_token`, or the `x-vaardig-snapshot` header.
+    pub subject: String,
+    /// The version the request belongs to or asks for.
+    pub requested: String,
+    /// The version this server serves.
+    pub served: String,
+    /// What the client should do about it.
+    pub advice: String,
+}
+
+/// The `google.rpc.PreconditionFailure` violation type of a snapshot mismatch.
+pub const SNAPSHOT_VERSION_VIOLATION: &str = "SNAPSHOT_VERSION";
+
+impl From<SnapshotMismatch> for Status {
+    fn from(m: SnapshotMismatch) -> Status {
+        let message = format!(
+            "{}: snapshot version {} was asked for, this server serves {}; {}",
+            m.subject, m.requested, m.served, m.advice
+        );
+        let mut details = ErrorDetails::new();
+        details.add_precondition_failure_violation(SNAPSHOT_VERSION_VIOLATION, m.subject, message.clone());
+        Status::with_error_details(Code::FailedPrecondition, message, details)
+    }
 }
 
 impl From<ApiError> for Status {
@@ -32,6 +64,7 @@ impl From<ApiError> for Status {
                 Status::with_error_details(Code::InvalidArgument, message, details)
             }
             ApiError::NotFound(message) => Status::not_found(message),
+            ApiError::SnapshotMismatch(mismatch) => mismatch.into(),
         }
     }
 }

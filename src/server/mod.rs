@@ -9,6 +9,7 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod concepts;
+pub mod connection;
 pub mod convert;
 pub mod courses;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod observe;
 pub mod planning;
 pub mod protocol;
 pub mod search;
+pub mod snapshot;
 pub mod tls;
 pub mod web;
 
@@ -60,8 +62,10 @@ pub enum ServeError {
     Metrics(#[from] metrics::MetricsError),
 }
 
-/// Serves every service on `listener` until `shutdown` completes, then reports NOT_SERVING on the
-/// health service and lets in-flight requests finish for at most `settings.server.drain_timeout_secs`.
+/// Serves every service on `listener` until `shutdown` completes; then reports NOT_SERVING on the
+/// health service, keeps serving for `settings.server.shutdown_delay_secs` (so that health-checking
+/// balancers stop sending first), stops accepting, and lets in-flight requests finish for at most
+/// `settings.server.drain_timeout_secs`.
 pub async fn serve(
     listener: TcpListener,
     engines: Arc<LiveEngines>,
@@ -69,6 +73,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let drain_timeout = Duration::from_secs(settings.server.drain_timeout_secs);
+    let shutdown_delay = Duration::from_secs(settings.server.shutdown_delay_secs);
     let (health, health_service) = tonic_health::server::health_reporter();
     catalog::report_health(&health, tonic_health::ServingStatus::Serving).await;
 
@@ -107,6 +112,9 @@ pub async fn serve(
         // Credentials next, so that requests without them never take a request slot (auth.rs); they
         // are still observed, so refusals are counted and logged.
         .layer(auth::AuthLayer::new(&settings))
+        // The served snapshot version on every response, and a client's required version checked
+        // before the request takes a slot (snapshot.rs).
+        .layer(snapshot::SnapshotLayer::new(engines.clone()))
         // Load shedding, deadlines and the per-request limits handlers check (limits.rs).
         .layer(limits::LimitsLayer::new(&settings.limits));
     let max_request = settings.limits.max_request_bytes;
@@ -135,6 +143,13 @@ pub async fn serve(
             ServeError::Tls(format!("tls.cert/tls.key ({files}): {e} {cause}"))
         })?;
     }
+    // Connection age: tonic sends the GOAWAY at the age (0.14.9: 0.14.5 panicked in the connection
+    // task on a connection still busy after it); its own `max_connection_age_grace` would replace
+    // the GOAWAY by a hard close, so the grace is enforced on the socket instead (connection.rs).
+    let max_age = non_zero_secs(settings.server.max_connection_age_secs);
+    if let Some(age) = max_age {
+        builder = builder.max_connection_age(age);
+    }
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let router = builder
         // Bulk streams (RankCandidates: up to 100,000 profiles) stall on HTTP/2's default 64 KiB
@@ -148,6 +163,10 @@ pub async fn serve(
         .http2_max_header_list_size(settings.http2.max_header_list_bytes)
         // Browsers speak gRPC-Web over HTTP/1.1.
         .accept_http1(settings.web.grpc_web)
+        // A fleet: old connections are closed with a GOAWAY so clients reconnect through the
+        // balancer to the replicas there are now; pings free connections of vanished peers.
+        .http2_keepalive_interval(non_zero_secs(settings.server.keepalive_interval_secs))
+        .http2_keepalive_timeout(Some(Duration::from_secs(settings.server.keepalive_timeout_secs)))
         .layer(layers)
         .add_service(health_service)
         .add_service(reflection_v1)
@@ -181,6 +200,8 @@ pub async fn serve(
     // With its own listener tonic sets no TCP_NODELAY: small answers then wait for delayed ACKs
     // (~40 ms per RPC on loopback, measured with `vaardig loadtest`).
     let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
+    let grace = Duration::from_secs(settings.server.max_connection_age_grace_secs);
+    let incoming = connection::with_lifetime(incoming, max_age.map(|age| age.saturating_add(grace)));
     let server = tokio::spawn(router.serve_with_incoming_shutdown(incoming, async {
         let _ = stop_rx.await;
     }));
@@ -188,8 +209,14 @@ pub async fn serve(
     shutdown.await;
     hangup.abort();
     history.close();
-    tracing::info!("shutting down: health set to NOT_SERVING, draining in-flight requests");
     catalog::report_health(&health, tonic_health::ServingStatus::NotServing).await;
+    if !shutdown_delay.is_zero() {
+        // Still accepting and answering: balancers that health-check this replica see NOT_SERVING
+        // and stop sending new requests before it stops accepting them.
+        tracing::info!(seconds = shutdown_delay.as_secs(), "shutting down: health set to NOT_SERVING, still serving");
+        tokio::time::sleep(shutdown_delay).await;
+    }
+    tracing::info!("shutting down: no new connections or requests, draining in-flight requests");
     let _ = stop_tx.send(());
     // tonic waits for open connections without a limit: bound the drain.
     match tokio::time::timeout(drain_timeout, server).await {
@@ -198,6 +225,11 @@ pub async fn serve(
         Err(_) => tracing::warn!(seconds = drain_timeout.as_secs(), "drain timeout reached; exiting"),
     }
     Ok(())
+}
+
+/// `Some(secs)` for a positive setting, `None` for 0 (off).
+fn non_zero_secs(secs: u64) -> Option<Duration> {
+    (secs > 0).then(|| Duration::from_secs(secs))
 }
 
 /// The server's runtime: one async worker per core, and for blocking work (search, planning) one

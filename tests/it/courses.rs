@@ -764,6 +764,11 @@ async fn search_courses_rejects_bad_input_naming_every_field() {
     let mut token = request("2024-06-01");
     token.page_token = "andere-versie:20".into();
     let status = client.search_courses(token).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::FailedPrecondition);
+    assert!(status.message().contains("andere-versie"), "{}", status.message());
+    let mut malformed = request("2024-06-01");
+    malformed.page_token = "zonder-dubbele-punt".into();
+    let status = client.search_courses(malformed).await.unwrap_err();
     assert_eq!(bad_fields(&status), vec!["page_token"]);
 
     let mut profile = request("2024-06-01");

@@ -61,7 +61,7 @@ fn wait_exit(child: &mut Child, limit: Duration) -> (Duration, std::process::Exi
 }
 
 /// A RankCandidates stream that sends for `duration` and then ends: a request in flight that long.
-fn slow_stream(duration: Duration) -> impl futures_util::Stream<Item = pb::RankCandidatesRequest> {
+pub(crate) fn slow_stream(duration: Duration) -> impl futures_util::Stream<Item = pb::RankCandidatesRequest> {
     let first = pb::RankCandidatesRequest {
         vacancy: Some(pb::Vacancy { occupation_id: LASSER.into(), requirements: vec![] }),
         top_k: 1,
