@@ -123,7 +123,6 @@ pub(super) async fn channel(args: &ClientArgs) -> Result<ClientChannel, Failure>
 /// fields the server names are the flags the person typed (`person.highest_education` →
 /// `--education`).
 pub fn status_failure(status: tonic::Status) -> Failure {
-    use tonic_types::StatusExt;
     let snapshot_mismatch = status.code() == Code::FailedPrecondition
         && status.get_details_precondition_failure().is_some_and(|failure| {
             failure.violations.iter().any(|v| v.r#type == crate::server::error::SNAPSHOT_VERSION_VIOLATION)

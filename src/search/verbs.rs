@@ -99,8 +99,15 @@ pub fn infinitive_candidates(word: &str) -> Vec<String> {
         return out;
     }
     // Strong past tense, singular or plural, possibly behind an inseparable prefix.
+    // The plural adds -en, writing a long vowel single in the open syllable (reed → reden).
     let singular = word.strip_suffix("en").filter(|s| s.chars().count() >= 2);
-    for form in std::iter::once(word).chain(singular) {
+    let long_vowel = singular.and_then(|s| {
+        let c: Vec<char> = s.chars().collect();
+        let n = c.len();
+        (n >= 2 && "aeou".contains(c[n - 2]) && !"aeiou".contains(c[n - 1]))
+            .then(|| c[..n - 1].iter().chain(&c[n - 2..]).collect::<String>())
+    });
+    for form in std::iter::once(word).chain(singular).chain(long_vowel.as_deref()) {
         for (past, infinitive) in STRONG_PAST {
             if let Some(prefix) = form.strip_suffix(past) {
                 if prefix.is_empty() || PREFIXES.contains(&prefix) {
