@@ -29,6 +29,7 @@ pub struct Settings {
     pub web: WebSettings,
     pub log: LogSettings,
     pub metrics: MetricsSettings,
+    pub telemetry: TelemetrySettings,
 }
 
 /// Where the server listens and what it serves.
@@ -210,6 +211,23 @@ pub struct MetricsSettings {
     pub listen: Option<String>,
 }
 
+/// OpenTelemetry traces (server/traces.rs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelemetrySettings {
+    /// OTLP/gRPC collector to export one span per RPC to, e.g. `http://127.0.0.1:4317`; none
+    /// exports nothing (`traceparent` is still read and answered).
+    pub otlp_endpoint: Option<String>,
+    /// The `service.name` of the exported spans.
+    pub service_name: String,
+}
+
+impl Default for TelemetrySettings {
+    fn default() -> Self {
+        TelemetrySettings { otlp_endpoint: None, service_name: "vaardig".into() }
+    }
+}
+
 /// Why settings could not be loaded. Every message names the file, variable or key.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -286,6 +304,14 @@ impl Settings {
             if value == 0 {
                 return invalid(key, "must be at least 1");
             }
+        }
+        if let Some(endpoint) = &self.telemetry.otlp_endpoint
+            && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+        {
+            return invalid(
+                "telemetry.otlp_endpoint",
+                "must be an http:// or https:// URL, e.g. http://127.0.0.1:4317",
+            );
         }
         if self.server.ontology.is_empty() {
             return invalid("server.ontology", "give at least one source (`embedded` for the built-in default)");
