@@ -29,6 +29,12 @@ fn compile_protos() -> Result<(), Box<dyn std::error::Error>> {
         // The CLI prints answers as JSON; deriving Serialize on the wire types keeps that generic.
         .type_attribute(".vaardig.v1", "#[derive(serde::Serialize)]")
         .compile_fds(descriptors)?;
+
+    // The OTLP trace export (a subset of OpenTelemetry's protos): a client to export spans, a
+    // server for the tests' receiver. Kept out of the vaardig descriptor set, so reflection,
+    // health and metrics do not list it as an API service.
+    let otlp = protox::compile(["proto/opentelemetry/proto/collector/trace/v1/trace_service.proto"], ["proto"])?;
+    tonic_prost_build::configure().build_client(true).build_server(true).compile_fds(otlp)?;
     Ok(())
 }
 

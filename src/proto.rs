@@ -8,5 +8,35 @@ pub mod v1 {
     tonic::include_proto!("vaardig.v1");
 }
 
+/// The OTLP trace export protocol (a subset of OpenTelemetry's `opentelemetry.proto.*`), for
+/// `telemetry.otlp_endpoint`; nested like its packages, which the generated code refers to.
+#[allow(clippy::all, missing_docs)]
+pub mod opentelemetry {
+    pub mod proto {
+        pub mod common {
+            pub mod v1 {
+                tonic::include_proto!("opentelemetry.proto.common.v1");
+            }
+        }
+        pub mod resource {
+            pub mod v1 {
+                tonic::include_proto!("opentelemetry.proto.resource.v1");
+            }
+        }
+        pub mod trace {
+            pub mod v1 {
+                tonic::include_proto!("opentelemetry.proto.trace.v1");
+            }
+        }
+        pub mod collector {
+            pub mod trace {
+                pub mod v1 {
+                    tonic::include_proto!("opentelemetry.proto.collector.trace.v1");
+                }
+            }
+        }
+    }
+}
+
 /// The encoded file descriptor set of every proto file, for server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vaardig_descriptor.bin"));

@@ -30,6 +30,7 @@ pub struct Settings {
     pub web: WebSettings,
     pub log: LogSettings,
     pub metrics: MetricsSettings,
+    pub telemetry: TelemetrySettings,
 }
 
 /// Where the server listens and what it serves.
@@ -249,6 +250,23 @@ pub struct MetricsSettings {
     pub listen: Option<String>,
 }
 
+/// OpenTelemetry traces (server/traces.rs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelemetrySettings {
+    /// OTLP/gRPC collector to export one span per RPC to, e.g. `http://127.0.0.1:4317`; none
+    /// exports nothing (`traceparent` is still read and answered).
+    pub otlp_endpoint: Option<String>,
+    /// The `service.name` of the exported spans.
+    pub service_name: String,
+}
+
+impl Default for TelemetrySettings {
+    fn default() -> Self {
+        TelemetrySettings { otlp_endpoint: None, service_name: "vaardig".into() }
+    }
+}
+
 /// Why settings could not be loaded. Every message names the file, variable or key.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -333,6 +351,14 @@ impl Settings {
             return invalid(
                 "limits.max_metadata_bytes",
                 "must not exceed http2.max_header_list_bytes, which HTTP/2 enforces first and less gracefully",
+            );
+        }
+        if let Some(endpoint) = &self.telemetry.otlp_endpoint
+            && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+        {
+            return invalid(
+                "telemetry.otlp_endpoint",
+                "must be an http:// or https:// URL, e.g. http://127.0.0.1:4317",
             );
         }
         if self.server.ontology.is_empty() {

@@ -24,6 +24,7 @@ pub mod protocol;
 pub mod search;
 pub mod snapshot;
 pub mod tls;
+pub mod traces;
 pub mod web;
 
 use std::future::Future;
@@ -60,6 +61,8 @@ pub enum ServeError {
     Cors(#[from] web::CorsError),
     #[error("metrics endpoint: {0}")]
     Metrics(#[from] metrics::MetricsError),
+    #[error("{0}")]
+    Telemetry(String),
 }
 
 /// Serves every service on `listener` until `shutdown` completes; then reports NOT_SERVING on the
@@ -99,13 +102,17 @@ pub async fn serve(
     // before it reaches a handler. Each concern (limits, auth, observability, gRPC-Web) is one layer
     // built from `settings` in its own module; add new ones to this stack.
     let metrics = metrics::Metrics::new();
+    let (trace_sink, trace_export) = match traces::start(&settings.telemetry).map_err(ServeError::Telemetry)? {
+        Some((sink, task)) => (Some(sink), Some(task)),
+        None => (None, None),
+    };
     let _metrics_endpoint = metrics::start(&settings.metrics, metrics.clone(), engines.clone()).await?;
     let layers = tower::ServiceBuilder::new()
         // CORS and gRPC-Web first (preflights need no limits), then observation, so that requests
         // the limits shed are counted and logged with their RESOURCE_EXHAUSTED (web.rs, observe.rs).
         .option_layer(web::cors_layer(&settings.web)?)
         .option_layer(settings.web.grpc_web.then(tonic_web::GrpcWebLayer::new))
-        .layer(observe::ObserveLayer::new(metrics))
+        .layer(observe::ObserveLayer::new(metrics, trace_sink))
         // Protocol faults next: undecodable requests become INVALID_ARGUMENT and oversized metadata
         // is refused per request, before credentials are read (protocol.rs).
         .layer(protocol::ProtocolLayer::new(settings.limits.max_metadata_bytes))
@@ -223,6 +230,10 @@ pub async fn serve(
         Ok(Ok(result)) => result?,
         Ok(Err(join_error)) => tracing::error!(error = %join_error, "server task failed"),
         Err(_) => tracing::warn!(seconds = drain_timeout.as_secs(), "drain timeout reached; exiting"),
+    }
+    if let Some(export) = trace_export {
+        // The router (and with it every sink) is gone: the exporter sends what is left and ends.
+        let _ = tokio::time::timeout(Duration::from_secs(2), export).await;
     }
     Ok(())
 }

@@ -31,6 +31,7 @@ use tracing::Span;
 use tracing::field::Empty;
 
 use super::metrics::{InFlight, Metrics, RpcStats, code_name};
+use super::traces::{SpanRecord, TRACEPARENT, TraceContext, TraceSink};
 
 /// The request and response header that carries the request id.
 pub const REQUEST_ID: &str = "x-request-id";
@@ -40,11 +41,13 @@ const MAX_REQUEST_ID_LEN: usize = 128;
 #[derive(Debug, Clone)]
 pub struct ObserveLayer {
     metrics: Arc<Metrics>,
+    traces: Option<TraceSink>,
 }
 
 impl ObserveLayer {
-    pub fn new(metrics: Arc<Metrics>) -> ObserveLayer {
-        ObserveLayer { metrics }
+    /// `traces`: where finished spans go for OTLP export (none: not exported).
+    pub fn new(metrics: Arc<Metrics>, traces: Option<TraceSink>) -> ObserveLayer {
+        ObserveLayer { metrics, traces }
     }
 }
 
@@ -52,7 +55,7 @@ impl<S> Layer<S> for ObserveLayer {
     type Service = Observe<S>;
 
     fn layer(&self, inner: S) -> Observe<S> {
-        Observe { inner, metrics: self.metrics.clone() }
+        Observe { inner, metrics: self.metrics.clone(), traces: self.traces.clone() }
     }
 }
 
@@ -61,6 +64,7 @@ impl<S> Layer<S> for ObserveLayer {
 pub struct Observe<S> {
     inner: S,
     metrics: Arc<Metrics>,
+    traces: Option<TraceSink>,
 }
 
 /// The client's request id when it is safe to log and echo, else a fresh random one.
@@ -100,17 +104,25 @@ where
         let stats = self.metrics.rpc(request.uri().path());
         let request_id = request_id(request.headers());
         request.headers_mut().insert(REQUEST_ID, request_id.clone());
+        let trace = TraceContext::from_headers(request.headers());
         let span = tracing::info_span!(
             "rpc",
             rpc = stats.name(),
             request_id = request_id.to_str().unwrap_or_default(),
+            trace_id = trace.trace_id_hex(),
             code = Empty,
             micros = Empty,
         );
+        let export = self.traces.clone().map(|sink| Export {
+            sink,
+            context: trace,
+            request_id: request_id.to_str().unwrap_or_default().to_string(),
+            start: std::time::SystemTime::now(),
+        });
         let finish =
-            Finish { stats, span: span.clone(), started: Instant::now(), _in_flight: self.metrics.in_flight() };
+            Finish { stats, span: span.clone(), started: Instant::now(), _in_flight: self.metrics.in_flight(), export };
         let inner = span.in_scope(|| self.inner.call(request));
-        ObservedFuture { inner, finish: Some(finish), request_id }
+        ObservedFuture { inner, finish: Some(finish), request_id, traceparent: trace.traceparent() }
     }
 }
 
@@ -121,12 +133,32 @@ struct Finish {
     span: Span,
     started: Instant,
     _in_flight: InFlight,
+    /// The OpenTelemetry span to export when the RPC finishes (with an exporter only).
+    export: Option<Export>,
+}
+
+#[derive(Debug)]
+struct Export {
+    sink: TraceSink,
+    context: TraceContext,
+    request_id: String,
+    start: std::time::SystemTime,
 }
 
 impl Finish {
     fn record(self, code: Code) {
         let elapsed = self.started.elapsed();
         self.stats.record(code, elapsed);
+        if let Some(export) = self.export {
+            export.sink.submit(SpanRecord {
+                context: export.context,
+                rpc: self.stats.name().to_string(),
+                request_id: export.request_id,
+                start: export.start,
+                end: export.start + elapsed,
+                code,
+            });
+        }
         let micros = elapsed.as_micros() as u64;
         let code = code_name(code);
         {
@@ -155,6 +187,8 @@ pub struct ObservedFuture<F> {
     inner: F,
     finish: Option<Finish>,
     request_id: HeaderValue,
+    /// W3C `traceparent` of this RPC's span, for the response.
+    traceparent: HeaderValue,
 }
 
 impl<F, ResBody, E> Future for ObservedFuture<F>
@@ -175,6 +209,7 @@ where
         Poll::Ready(match result {
             Ok(mut response) => {
                 response.headers_mut().insert(REQUEST_ID, this.request_id.clone());
+                response.headers_mut().insert(TRACEPARENT, this.traceparent.clone());
                 match grpc_status(response.headers()) {
                     // Trailers-only: the status is already known.
                     Some(code) => {

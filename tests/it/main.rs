@@ -26,4 +26,5 @@ mod reload;
 mod search;
 mod served_binary;
 mod shutdown;
+mod telemetry;
 mod tls;
