@@ -22,6 +22,10 @@ const MAX_UNORDERED: usize = 4;
 /// A single word is a mention only if at most this many labels use it (else it is filler such as
 /// `werken` or `klant`).
 const MAX_SINGLE_WORD_DF: u32 = 40;
+/// Most words between a verb and its object for a two-word skill label.
+const MAX_GAP: usize = 3;
+/// Confidence factor of a verb and object found apart.
+const GAP_FACTOR: f32 = 0.8;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
 const TRANSLATED_FACTOR: f32 = 0.9;
 /// Mentions below this confidence are dropped.
@@ -99,7 +103,7 @@ impl Gazetteer {
                 .into_iter()
                 .map(|w| analysis::Word { start: w.start + segment.start, end: w.end + segment.start, ..w })
                 .collect();
-            let content = content_words(table, &words);
+            let (content, verbs) = content_words(table, &words);
             // The clause read as Dutch, as English (loanwords, English text) and translated word by
             // word into English (to reach skills that only have English labels).
             for (lang, translated) in [(Lang::Nl, false), (Lang::En, false), (Lang::Nl, true)] {
@@ -156,6 +160,26 @@ impl Gazetteer {
                         }
                     }
                 }
+                // A verb and its object apart in the clause ("ik reed elke dag heftruck"): a
+                // two-word skill label in any order, up to MAX_GAP words between them.
+                for v in (0..keys.len()).filter(|&i| verbs[i]) {
+                    let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
+                    for o in near.filter(|&o| o.abs_diff(v) > 1) {
+                        let Some(rows) = self.unordered.get(&unordered_key(&[&keys[v], &keys[o]])) else { continue };
+                        let rows: Vec<u32> = rows
+                            .iter()
+                            .copied()
+                            .filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill)
+                            .collect();
+                        let (first, last) = (&content[v.min(o)], &content[v.max(o)]);
+                        if let Some(mention) = (!rows.is_empty())
+                            .then(|| mention(table, &rows, 2, GAP_FACTOR, first.start, last.end, &char_offset))
+                            .flatten()
+                        {
+                            candidates.push(mention);
+                        }
+                    }
+                }
             }
         }
         resolve_overlaps(candidates)
@@ -165,7 +189,8 @@ impl Gazetteer {
 /// The content words of a clause as labels write them: stop words dropped, finite verbs turned
 /// into the infinitive the label vocabulary knows, and a separable particle at the end of the
 /// clause joined to its verb ("ik dien medicatie toe" → `toedienen`, `medicatie`).
-fn content_words(table: &LabelTable, words: &[analysis::Word]) -> Vec<analysis::Word> {
+/// The second list tells which words are verbs (turned into an infinitive).
+fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis::Word>, Vec<bool>) {
     let known = |w: &str| table.decompounder.is_known(w);
     let infinitive = |w: &str| verbs::infinitive_candidates(w).into_iter().find(|c| known(c));
     // A particle closes the clause: the last word, or the word before a conjunction.
@@ -175,6 +200,7 @@ fn content_words(table: &LabelTable, words: &[analysis::Word]) -> Vec<analysis::
     };
     let particles: Vec<usize> = (0..words.len()).filter(|&i| particle_at(i)).collect();
     let mut out: Vec<analysis::Word> = Vec::new();
+    let mut verbs: Vec<bool> = Vec::new();
     let mut used_particles: Vec<usize> = Vec::new();
     for (i, word) in words.iter().enumerate() {
         if particles.contains(&i) || analysis::is_stop_word(&word.text) {
@@ -197,9 +223,10 @@ fn content_words(table: &LabelTable, words: &[analysis::Word]) -> Vec<analysis::
             None if !known(&word.text) => infinitive(&word.text).unwrap_or_else(|| word.text.clone()),
             None => word.text.clone(),
         };
+        verbs.push(text != word.text);
         out.push(analysis::Word { text, ..word.clone() });
     }
-    out
+    (out, verbs)
 }
 
 /// True when the text words spell the occupation label's content words as nouns: the same word,
