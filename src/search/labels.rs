@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use super::analysis::{self, Decompounder, Lang, Stemmers};
 use super::lexicon::Lexicon;
+use super::synonyms::Synonyms;
 use crate::model::{ConceptKind, Details, LabelForm, RelationKind};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
@@ -96,6 +97,8 @@ pub struct LabelTable {
     pub popularity: Vec<f32>,
     /// Dutch → English words learned from the bilingual concepts, to reach English-only labels.
     pub lexicon: Lexicon,
+    /// Dutch words that stand for each other in labels (`docent` / `leraar`).
+    pub synonyms: Synonyms,
 }
 
 /// The analyzed description of a concept in one language.
@@ -164,10 +167,11 @@ impl LabelTable {
             }
         }
         let lexicon = Lexicon::learn(&rows);
+        let synonyms = Synonyms::learn(&rows);
         let degrees: Vec<f32> = (0..snapshot.len()).map(|i| snapshot.degree(ConceptIdx(i as u32)) as f32).collect();
         let max_degree = degrees.iter().copied().fold(1.0f32, f32::max);
         let popularity = degrees.iter().map(|d| (1.0 + d).ln() / (1.0 + max_degree).ln()).collect();
-        LabelTable { rows, stemmers, decompounder, key_df, descriptions, popularity, lexicon }
+        LabelTable { rows, stemmers, decompounder, key_df, descriptions, popularity, lexicon, synonyms }
     }
 
     /// Inverse document frequency of a key over labels: rare words decide a match, common ones

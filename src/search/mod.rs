@@ -14,6 +14,7 @@ pub mod labels;
 pub mod lexicon;
 pub mod rank;
 pub mod suggest;
+pub mod synonyms;
 pub mod title;
 pub mod verbs;
 
@@ -201,7 +202,18 @@ impl SearchEngine {
         let en = self.labels.analyze(query, Lang::En);
         let translated = self.labels.translate(&nl, &en);
         let mut retrieval = nl.clone();
-        for t in en.iter().chain(&translated) {
+        let synonyms: Vec<labels::Token> = nl
+            .iter()
+            .filter(|t| !t.stop)
+            .flat_map(|t| self.labels.synonyms.of(&t.key).iter())
+            .map(|key| labels::Token {
+                word: key.clone(),
+                key: key.clone(),
+                parts: std::sync::Arc::new([]),
+                stop: false,
+            })
+            .collect();
+        for t in en.iter().chain(&translated).chain(&synonyms) {
             if !retrieval.iter().any(|r| r.key == t.key) {
                 retrieval.push(t.clone());
             }

@@ -33,6 +33,8 @@ pub enum Reason {
     Translated,
     /// A title's modifier matched the occupation's skills, knowledge or description.
     Field,
+    /// Matched through a synonym learned from the labels (`docent` / `leraar`).
+    Synonym,
     /// Matched through typo tolerance.
     Fuzzy,
     /// The last query word is the start of a label word.
@@ -48,6 +50,8 @@ const COMPOUND_SPLIT: f32 = 0.9;
 const FUZZY_1: f32 = 0.7;
 const FUZZY_2: f32 = 0.6;
 const PREFIX: f32 = 0.6;
+/// Quality of a word matched through a learned synonym (`docent` for `leraar`).
+const SYNONYM: f32 = 0.8;
 /// Quality of a title's modifier found in the occupation's field rather than its label.
 const FIELD: f32 = 0.5;
 /// Share of the score from query coverage (the rest: label coverage).
@@ -154,6 +158,16 @@ fn best_match(q: &Token, label: &[Token], prefix_ok: bool, fuzzy_ok: bool) -> Op
     best
 }
 
+/// True when a learned synonym of `q` is a word of the label, or the head of one of its compounds.
+fn synonym_match(table: &LabelTable, q: &Token, label: &[Token]) -> bool {
+    let synonyms = table.synonyms.of(&q.key);
+    !synonyms.is_empty()
+        && label
+            .iter()
+            .filter(|l| !l.stop)
+            .any(|l| synonyms.iter().any(|s| *s == l.key || l.parts.last().is_some_and(|head| head == s)))
+}
+
 /// The score of one label for one analyzed query, with the reasons; `None` when nothing matches.
 pub struct LabelScore {
     pub score: f32,
@@ -198,7 +212,9 @@ pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_las
         let w = weight(table, q);
         q_total += w;
         let prefix_ok = prefix_last && i + 1 == content.len();
-        if let Some((quality, reason)) = best_match(q, &row.tokens, prefix_ok, table.df(&q.key) == 0) {
+        let found = best_match(q, &row.tokens, prefix_ok, table.df(&q.key) == 0)
+            .or_else(|| synonym_match(table, q, &row.tokens).then_some((SYNONYM, Reason::Synonym)));
+        if let Some((quality, reason)) = found {
             q_matched += w * quality;
             if reason != Reason::Exact && !reasons.contains(&reason) {
                 reasons.push(reason);
@@ -223,7 +239,9 @@ pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_las
             .map(|(quality, _)| quality)
             .fold(0.0f32, f32::max);
         let by_parts = best_match(l, query, false, false).map_or(0.0, |(quality, _)| quality);
-        let quality = by_word.max(by_parts);
+        let by_synonym =
+            if content.iter().any(|q| synonym_match(table, q, std::slice::from_ref(l))) { SYNONYM } else { 0.0 };
+        let quality = by_word.max(by_parts).max(by_synonym);
         l_matched += w * quality;
     }
     let label_coverage = if l_total > 0.0 { l_matched / l_total } else { 0.0 };

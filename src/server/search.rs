@@ -58,6 +58,7 @@ fn reason_to_pb(reason: Reason) -> pb::MatchReason {
         Reason::Fuzzy => pb::MatchReason::Fuzzy,
         Reason::Translated => pb::MatchReason::Translated,
         Reason::Field => pb::MatchReason::Field,
+        Reason::Synonym => pb::MatchReason::Synonym,
         Reason::Prefix => pb::MatchReason::Prefix,
     }
 }
