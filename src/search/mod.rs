@@ -38,6 +38,10 @@ const CANDIDATES: usize = 400;
 const MIN_SCORE: f32 = 0.08;
 /// The lowest search score at which a phrase without an exact mention is taken to name a concept.
 pub const RESOLVE_MIN_SCORE: f32 = 0.6;
+/// Candidate label rows for a derived reading of a title ([`title::readings`]).
+const DERIVED_CANDIDATES: usize = 150;
+/// A direct match at least this good is not also scored through the translation.
+const STRONG_DIRECT: f32 = 0.9;
 /// A match through the learned translation counts this much of a direct match: the lexicon is
 /// statistical and may pick a near-synonym.
 const TRANSLATION_FACTOR: f32 = 0.9;
@@ -169,11 +173,13 @@ impl SearchEngine {
     ) -> Result<Vec<Hit>, IndexError> {
         let readings = title::readings(query);
         if readings.len() == 1 {
-            return self.rank_reading(snapshot, query, kinds, lang, filters);
+            return self.rank_reading(snapshot, query, kinds, lang, filters, CANDIDATES);
         }
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::new();
-        for (reading, factor) in readings {
-            for mut hit in self.rank_reading(snapshot, &reading, kinds, lang, filters)? {
+        for (i, (reading, factor)) in readings.into_iter().enumerate() {
+            // A derived reading is shorter and more specific: fewer candidates serve it.
+            let candidates = if i == 0 { CANDIDATES } else { DERIVED_CANDIDATES };
+            for mut hit in self.rank_reading(snapshot, &reading, kinds, lang, filters, candidates)? {
                 hit.score *= factor;
                 match best.get(&hit.concept) {
                     Some(kept) if kept.score >= hit.score => {}
@@ -189,7 +195,7 @@ impl SearchEngine {
         Ok(hits)
     }
 
-    /// All hits for one reading of a query, best first, filtered.
+    /// All hits for one reading of a query, best first, filtered, from `candidates` label rows.
     fn rank_reading(
         &self,
         snapshot: &Snapshot,
@@ -197,6 +203,7 @@ impl SearchEngine {
         kinds: &[ConceptKind],
         lang: &str,
         filters: &Filters,
+        candidates: usize,
     ) -> Result<Vec<Hit>, IndexError> {
         let nl = self.labels.analyze(query, Lang::Nl);
         let en = self.labels.analyze(query, Lang::En);
@@ -218,7 +225,8 @@ impl SearchEngine {
                 retrieval.push(t.clone());
             }
         }
-        let rows = self.index.candidates(&self.labels, &retrieval, kinds, true, CANDIDATES)?;
+        let rows = self.index.candidates(&self.labels, &retrieval, kinds, true, candidates)?;
+        let nl_synonyms = rank::query_synonyms(&self.labels, &nl);
         let preferred = Lang::from_code(lang);
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::new();
         let n_rows = self.labels.rows.len() as u32;
@@ -227,10 +235,13 @@ impl SearchEngine {
                 let row = &self.labels.rows[row_id as usize];
                 let row_lang = Lang::from_code(&row.lang);
                 let tokens = if row_lang == Lang::En { &en } else { &nl };
-                let direct = rank::score_row(&self.labels, tokens, row, false);
-                // An English label also answers the query's translation, a little below a direct match.
-                let via_translation = (row_lang == Lang::En && !translated.is_empty())
-                    .then(|| rank::score_row(&self.labels, &translated, row, false))
+                let synonyms: &[&[std::sync::Arc<str>]] = if row_lang == Lang::En { &[] } else { &nl_synonyms };
+                let direct = rank::score_row(&self.labels, tokens, row, false, synonyms);
+                // An English label also answers the query's translation, a little below a direct
+                // match (not worth scoring when the direct match is already nearly complete).
+                let direct_strong = direct.as_ref().is_some_and(|d| d.score >= STRONG_DIRECT);
+                let via_translation = (row_lang == Lang::En && !translated.is_empty() && !direct_strong)
+                    .then(|| rank::score_row(&self.labels, &translated, row, false, &[]))
                     .flatten()
                     .map(|mut s| {
                         s.score *= TRANSLATION_FACTOR;

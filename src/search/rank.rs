@@ -8,6 +8,8 @@
 //! IDF, times the weight of the label form (preferred > alternative > hidden > member occupation).
 //! An exact label match gets a bonus no partial match can reach.
 
+use std::sync::Arc;
+
 use super::labels::{LabelRow, LabelTable, Token};
 
 /// Why a label matched, strongest first.
@@ -158,14 +160,19 @@ fn best_match(q: &Token, label: &[Token], prefix_ok: bool, fuzzy_ok: bool) -> Op
     best
 }
 
-/// True when a learned synonym of `q` is a word of the label, or the head of one of its compounds.
-fn synonym_match(table: &LabelTable, q: &Token, label: &[Token]) -> bool {
-    let synonyms = table.synonyms.of(&q.key);
+/// True when one of `synonyms` (of a query word) is a word of the label, or the head of one of
+/// its compounds.
+fn synonym_match(synonyms: &[Arc<str>], label: &[Token]) -> bool {
     !synonyms.is_empty()
         && label
             .iter()
             .filter(|l| !l.stop)
             .any(|l| synonyms.iter().any(|s| *s == l.key || l.parts.last().is_some_and(|head| head == s)))
+}
+
+/// The learned synonyms of each content word of a query, looked up once per query.
+pub fn query_synonyms<'a>(table: &'a LabelTable, query: &[Token]) -> Vec<&'a [Arc<str>]> {
+    query.iter().filter(|t| !t.stop).map(|t| table.synonyms.of(&t.key)).collect()
 }
 
 /// The score of one label for one analyzed query, with the reasons; `None` when nothing matches.
@@ -199,8 +206,15 @@ fn weight(table: &LabelTable, t: &Token) -> f32 {
     if table.df(&t.key) > 0 { table.idf(&t.key) } else { 6.0 }
 }
 
-/// Scores one label row against the query (analyzed in the row's language).
-pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_last: bool) -> Option<LabelScore> {
+/// Scores one label row against the query (analyzed in the row's language). `synonyms` holds the
+/// learned synonyms per content word of the query ([`query_synonyms`]), or nothing.
+pub fn score_row(
+    table: &LabelTable,
+    query: &[Token],
+    row: &LabelRow,
+    prefix_last: bool,
+    synonyms: &[&[Arc<str>]],
+) -> Option<LabelScore> {
     let content: Vec<&Token> = query.iter().filter(|t| !t.stop).collect();
     if content.is_empty() {
         return None;
@@ -212,8 +226,10 @@ pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_las
         let w = weight(table, q);
         q_total += w;
         let prefix_ok = prefix_last && i + 1 == content.len();
-        let found = best_match(q, &row.tokens, prefix_ok, table.df(&q.key) == 0)
-            .or_else(|| synonym_match(table, q, &row.tokens).then_some((SYNONYM, Reason::Synonym)));
+        let found = best_match(q, &row.tokens, prefix_ok, table.df(&q.key) == 0).or_else(|| {
+            let of_q = synonyms.get(i).copied().unwrap_or_default();
+            synonym_match(of_q, &row.tokens).then_some((SYNONYM, Reason::Synonym))
+        });
         if let Some((quality, reason)) = found {
             q_matched += w * quality;
             if reason != Reason::Exact && !reasons.contains(&reason) {
@@ -240,7 +256,7 @@ pub fn score_row(table: &LabelTable, query: &[Token], row: &LabelRow, prefix_las
             .fold(0.0f32, f32::max);
         let by_parts = best_match(l, query, false, false).map_or(0.0, |(quality, _)| quality);
         let by_synonym =
-            if content.iter().any(|q| synonym_match(table, q, std::slice::from_ref(l))) { SYNONYM } else { 0.0 };
+            if synonyms.iter().any(|of_q| synonym_match(of_q, std::slice::from_ref(l))) { SYNONYM } else { 0.0 };
         let quality = by_word.max(by_parts).max(by_synonym);
         l_matched += w * quality;
     }
