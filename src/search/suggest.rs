@@ -31,15 +31,33 @@ const SHORT_PREFIX: usize = 2;
 const SHORT_KEEP: usize = 600;
 
 /// The score of a row for a typed prefix, before the language factor: the label form, how much of
-/// the word the prefix already spells, whether it is the label's first word, and label length.
+/// the word the prefix already spells, how common the completed word is in the ontology's labels
+/// (people type the start of the word they mean, and the common one is the one most mean:
+/// "verpl" → verpleegkundige before verpleeghulp), whether it is the label's first word, the
+/// label's length, and its kind (a title typed in a search box most often names an occupation).
 fn static_score(table: &LabelTable, row: u32, typed_chars: usize, word: &str, position: u16) -> f32 {
     let row = &table.rows[row as usize];
     let completion = typed_chars as f32 / word.chars().count().max(1) as f32;
     let words_in_label = row.tokens.iter().filter(|t| !t.stop).count() as f32;
     let popularity = table.popularity.get(row.concept.0 as usize).copied().unwrap_or(0.0);
-    row.label_kind.weight() * (0.45 + 0.3 * completion + 0.15 * popularity + if position == 0 { 0.15 } else { 0.0 })
+    let df = row.tokens.get(position as usize).map_or(0, |t| table.df(&t.key));
+    let frequency = ((1.0 + df as f32).ln() / (1.0 + COMMON_WORD_DF).ln()).min(1.0);
+    let kind = if row.kind == ConceptKind::Occupation { 1.0 } else { OTHER_KIND_FACTOR };
+    kind * row.label_kind.weight()
+        * (0.45
+            + 0.3 * completion
+            + 0.15 * popularity
+            + FREQUENCY_WEIGHT * frequency
+            + if position == 0 { 0.15 } else { 0.0 })
         / (1.0 + 0.08 * (words_in_label - 1.0).max(0.0))
 }
+
+/// A word used in this many labels counts as fully common for the suggestion prior.
+const COMMON_WORD_DF: f32 = 200.0;
+/// Weight of the completed word's frequency in a suggestion's score.
+const FREQUENCY_WEIGHT: f32 = 0.2;
+/// Factor of kinds other than occupations among suggestions of equal form.
+const OTHER_KIND_FACTOR: f32 = 0.95;
 
 /// One suggestion.
 #[derive(Debug, Clone)]
