@@ -1,9 +1,9 @@
 //! The field of an occupation: the words of the skills and knowledge it requires and of its
 //! description, for the modifiers of job titles that no label of the occupation carries.
 //!
-//! Real titles name a head and a modifier ("docent geologie", "bedrijfsleider uitvaartcentrum",
+//! Real titles name a head and a modifier ("docent scheikunde", "bedrijfsleider fietsenwinkel",
 //! "medewerker asfalt"). ESCO rarely has a label for every pair, but the right occupation often
-//! *requires* the modifier: a teacher of earth sciences requires knowledge of geology. When a
+//! *requires* the modifier: a teacher of science requires knowledge of chemistry. When a
 //! label matches the head and misses a modifier, the modifier found in the occupation's field earns
 //! part of its weight ([`super::rank::Reason::Field`]) instead of the title falling to a label that
 //! shares only the modifier.

@@ -1,7 +1,7 @@
 //! Dutch words that stand for each other in job titles, learned from the ontology's own labels.
 //!
-//! One occupation's labels often differ in one word only: "docent wiskunde" / "leraar wiskunde",
-//! "vrachtwagenchauffeur" / "vrachtwagenbestuurder", "bedrijfsleider winkel" / "manager winkel".
+//! One occupation's labels often differ in one word only: "docent scheikunde" / "leraar
+//! scheikunde", "buschauffeur" / "busbestuurder", "bedrijfsleider winkel" / "manager winkel".
 //! Such a substitution, seen in the labels of at least [`MIN_CONCEPTS`] concepts, makes the two
 //! words synonyms for search: a title with one finds labels with the other, at a quality below
 //! a direct match ([`super::rank`]). Compounds that share their modifier and differ in their head
