@@ -92,11 +92,7 @@ fn duration(text: &str) -> (i64, i64) {
 /// Imports the normalized Coursera catalogue.
 pub fn coursera(engines: &Engines, csv_bytes: &[u8], source: &str) -> Result<ImportedBundle, String> {
     let snapshot = &*engines.snapshot;
-    let input: Box<dyn std::io::Read + '_> = if csv_bytes.starts_with(&[0x1f, 0x8b]) {
-        Box::new(flate2::read::GzDecoder::new(csv_bytes))
-    } else {
-        Box::new(csv_bytes)
-    };
+    let input = crate::ontology::decompressed(csv_bytes);
     let mut reader = csv::Reader::from_reader(input);
     let headers = reader.headers().map_err(|e| format!("{source}: {e}"))?.clone();
     let column = |name: &str| headers.iter().position(|h| h == name).ok_or(format!("{source}: no column `{name}`"));

@@ -13,7 +13,6 @@ use super::client::{block_on, print_json, status_failure};
 use super::services::{OfflineArgs, Services};
 use super::{ClientArgs, EXIT_FAILURE, EXIT_USAGE, Failure};
 use crate::eval::{extract, ranking, related};
-use crate::model::ConceptKind;
 use crate::proto::v1 as pb;
 
 /// Which kind of answer is measured.
@@ -90,7 +89,7 @@ async fn eval_search(
     let qrels = read_maybe_gzip(qrels_path)?;
     let (judged, unjudged) = ranking::read_judgements(&args.queries, queries, qrels_path, &qrels)
         .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
-    let kinds = kinds(&args.kinds)?;
+    let kinds = super::search::parse_kinds(&args.kinds)?;
     let mut answers = futures_util::stream::iter(judged.iter().map(|j| {
         let request = pb::SearchRequest {
             query: j.text.clone(),
@@ -201,31 +200,13 @@ fn detail_line<'a>(id: &str, text: &str, first: Option<usize>, labels: impl Iter
     format!("{id}\t{text}\t{rank}\t{}", answers.join(" | "))
 }
 
-fn kinds(names: &[String]) -> Result<Vec<i32>, Failure> {
-    names
-        .iter()
-        .map(|name| {
-            let kind = ConceptKind::parse(name).ok_or_else(|| {
-                let names: Vec<&str> = ConceptKind::ALL.iter().map(|k| k.as_str()).collect();
-                Failure::new(EXIT_USAGE, format!("--kind `{name}` is not one of: {}", names.join(", ")))
-            })?;
-            Ok(crate::server::convert::kind_to_pb(kind) as i32)
-        })
-        .collect()
-}
-
 /// Reads a file, decompressing gzip when it starts with gzip's magic bytes.
 fn read_maybe_gzip(path: &str) -> Result<String, Failure> {
     let bytes = std::fs::read(path).map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read {path}: {e}")))?;
-    let text = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = String::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..])
-            .read_to_string(&mut out)
-            .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot decompress {path}: {e}")))?;
-        out
-    } else {
-        String::from_utf8(bytes).map_err(|_| Failure::new(EXIT_FAILURE, format!("{path} is not UTF-8 text")))?
-    };
+    let mut text = String::new();
+    crate::ontology::decompressed(&bytes)
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read {path} (gzip or UTF-8 text): {e}")))?;
     Ok(text)
 }
 

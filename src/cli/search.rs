@@ -34,17 +34,22 @@ pub struct SearchArgs {
 
 impl SearchArgs {
     fn kinds(&self) -> Result<Vec<i32>, Failure> {
-        self.kinds
-            .iter()
-            .map(|name| {
-                let kind = ConceptKind::parse(name).ok_or_else(|| {
-                    let names: Vec<&str> = ConceptKind::ALL.iter().map(|k| k.as_str()).collect();
-                    Failure::new(2, format!("--kind `{name}` is not one of: {}", names.join(", ")))
-                })?;
-                Ok(crate::server::convert::kind_to_pb(kind) as i32)
-            })
-            .collect()
+        parse_kinds(&self.kinds)
     }
+}
+
+/// `--kind` values as wire kinds; an unknown name is a usage error listing the known ones.
+pub(super) fn parse_kinds(names: &[String]) -> Result<Vec<i32>, Failure> {
+    names
+        .iter()
+        .map(|name| {
+            let kind = ConceptKind::parse(name).ok_or_else(|| {
+                let names: Vec<&str> = ConceptKind::ALL.iter().map(|k| k.as_str()).collect();
+                Failure::new(2, format!("--kind `{name}` is not one of: {}", names.join(", ")))
+            })?;
+            Ok(crate::server::convert::kind_to_pb(kind) as i32)
+        })
+        .collect()
 }
 
 /// Where the answers come from.

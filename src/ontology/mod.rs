@@ -14,6 +14,12 @@ pub mod snapshot;
 use std::path::{Path, PathBuf};
 
 pub use builder::SnapshotBuilder;
+
+/// The bytes of a data file as a reader, gunzipped when they start with gzip's magic bytes (whatever
+/// the file is called): catalogues, vocabularies and judgement files come either way.
+pub fn decompressed(bytes: &[u8]) -> Box<dyn std::io::Read + '_> {
+    if bytes.starts_with(&[0x1f, 0x8b]) { Box::new(flate2::read::MultiGzDecoder::new(bytes)) } else { Box::new(bytes) }
+}
 pub use report::{Location, Report, ValidationError, Warning};
 pub use snapshot::{
     ConceptIdx, Dir, Hierarchy, HierarchyNode, RelationView, Snapshot, SourceFormat, SourceInfo, Stats,

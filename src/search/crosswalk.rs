@@ -116,8 +116,7 @@ pub fn read_vocabulary(
     id_column: &str,
     label_column: &str,
 ) -> Result<Vec<ExternalConcept>, String> {
-    let input: Box<dyn std::io::Read + '_> =
-        if bytes.starts_with(&[0x1f, 0x8b]) { Box::new(flate2::read::GzDecoder::new(bytes)) } else { Box::new(bytes) };
+    let input = crate::ontology::decompressed(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers = reader.headers().map_err(|e| format!("{name}: {e}"))?.clone();
     let column =
