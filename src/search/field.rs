@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::labels::{LabelKind, LabelTable};
+use super::labels::{LabelKind, LabelRow, LabelTable};
 use crate::model::{ConceptKind, RelationKind};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
@@ -74,5 +74,63 @@ impl FieldWords {
             (Some(id), Some(words)) => words.binary_search(id).is_ok(),
             _ => false,
         }
+    }
+}
+
+/// The broader words of a one-word skill or knowledge: the words of the labels of the groups it
+/// belongs to in the skill hierarchy (`Frans` → `talen`, `talen beheersen`).
+///
+/// Titles name a subject where ESCO names its group: a teacher of French is, in ESCO, a teacher of
+/// modern languages. A title's modifier that is such a skill is explained by an occupation label
+/// that carries one of its broader words, at [`super::rank`]'s `BROADER` quality and with
+/// [`super::rank::Reason::Field`].
+#[derive(Debug, Default)]
+pub struct BroaderWords {
+    per_word: HashMap<Arc<str>, Vec<Arc<str>>>,
+}
+
+impl BroaderWords {
+    pub fn build(snapshot: &Snapshot, rows: &[LabelRow]) -> BroaderWords {
+        let mut ranges: HashMap<ConceptIdx, std::ops::Range<usize>> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            ranges.entry(row.concept).and_modify(|r| r.end = i + 1).or_insert(i..i + 1);
+        }
+        let content_keys = |concept: ConceptIdx| -> Vec<Arc<str>> {
+            let Some(range) = ranges.get(&concept) else { return Vec::new() };
+            rows[range.clone()]
+                .iter()
+                .filter(|row| matches!(row.label_kind, LabelKind::Preferred | LabelKind::Alternative))
+                .flat_map(|row| row.tokens.iter().filter(|t| !t.stop).map(|t| t.key.clone()))
+                .collect()
+        };
+        let mut broader = BroaderWords::default();
+        for row in rows {
+            if row.kind != ConceptKind::Skill
+                || !matches!(row.label_kind, LabelKind::Preferred | LabelKind::Alternative)
+            {
+                continue;
+            }
+            let mut content = row.tokens.iter().filter(|t| !t.stop);
+            let (Some(word), None) = (content.next(), content.next()) else { continue };
+            let mut words: Vec<Arc<str>> = snapshot
+                .relations(row.concept, Dir::Outgoing, Some(RelationKind::Broader))
+                .into_iter()
+                .flat_map(|view| content_keys(view.other))
+                .filter(|key| *key != word.key)
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
+            let entry = broader.per_word.entry(word.key.clone()).or_default();
+            entry.append(&mut words);
+            entry.sort_unstable();
+            entry.dedup();
+        }
+        broader
+    }
+
+    /// The broader words of the one-word skill `key`, or nothing.
+    pub fn of(&self, key: &str) -> &[Arc<str>] {
+        self.per_word.get(key).map_or(&[], Vec::as_slice)
     }
 }

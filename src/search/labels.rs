@@ -99,6 +99,8 @@ pub struct LabelTable {
     pub lexicon: Lexicon,
     /// Dutch words that stand for each other in labels (`docent` / `leraar`).
     pub synonyms: Synonyms,
+    /// The groups of one-word skills, for titles that name a subject ([`super::field::BroaderWords`]).
+    pub broader: super::field::BroaderWords,
 }
 
 /// The analyzed description of a concept in one language.
@@ -168,10 +170,11 @@ impl LabelTable {
         }
         let lexicon = Lexicon::learn(&rows);
         let synonyms = Synonyms::learn(&rows);
+        let broader = super::field::BroaderWords::build(snapshot, &rows);
         let degrees: Vec<f32> = (0..snapshot.len()).map(|i| snapshot.degree(ConceptIdx(i as u32)) as f32).collect();
         let max_degree = degrees.iter().copied().fold(1.0f32, f32::max);
         let popularity = degrees.iter().map(|d| (1.0 + d).ln() / (1.0 + max_degree).ln()).collect();
-        LabelTable { rows, stemmers, decompounder, key_df, descriptions, popularity, lexicon, synonyms }
+        LabelTable { rows, stemmers, decompounder, key_df, descriptions, popularity, lexicon, synonyms, broader }
     }
 
     /// Inverse document frequency of a key over labels: rare words decide a match, common ones

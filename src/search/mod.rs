@@ -45,6 +45,9 @@ const STRONG_DIRECT: f32 = 0.9;
 /// A match through the learned translation counts this much of a direct match: the lexicon is
 /// statistical and may pick a near-synonym.
 const TRANSLATION_FACTOR: f32 = 0.9;
+/// A hit of another kind than occupations that misses the head of a title asking for an occupation
+/// ([`title::Heads`]) counts this much: "Frans" does not answer "Docent Frans".
+const HEADLESS_FACTOR: f32 = 0.75;
 /// Most hits one search ranks (pagination goes no deeper).
 pub const MAX_RESULTS: usize = 500;
 
@@ -101,6 +104,7 @@ pub struct SearchEngine {
     suggest: suggest::SuggestIndex,
     gazetteer: extract::Gazetteer,
     field: field::FieldWords,
+    heads: title::Heads,
 }
 
 impl SearchEngine {
@@ -137,8 +141,9 @@ impl SearchEngine {
             let field = field::FieldWords::build(snapshot, &labels);
             (suggest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), (gazetteer, field))
         });
+        let heads = title::Heads::build(&labels.rows);
         tracing::info!(millis = started.elapsed().as_millis() as u64, "autocomplete, extraction and fields ready");
-        SearchEngine { labels, index, suggest, gazetteer, field }
+        SearchEngine { labels, index, suggest, gazetteer, field, heads }
     }
 
     /// True when the index was opened from disk rather than built.
@@ -209,10 +214,12 @@ impl SearchEngine {
         let en = self.labels.analyze(query, Lang::En);
         let translated = self.labels.translate(&nl, &en);
         let mut retrieval = nl.clone();
-        let synonyms: Vec<labels::Token> = nl
+        // Learned synonyms and the groups of a one-word skill in the title ("talen" for "Frans")
+        // bring the occupations named with them into the candidates.
+        let alternatives: Vec<labels::Token> = nl
             .iter()
             .filter(|t| !t.stop)
-            .flat_map(|t| self.labels.synonyms.of(&t.key).iter())
+            .flat_map(|t| self.labels.synonyms.of(&t.key).iter().chain(self.labels.broader.of(&t.key)))
             .map(|key| labels::Token {
                 word: key.clone(),
                 key: key.clone(),
@@ -220,14 +227,16 @@ impl SearchEngine {
                 stop: false,
             })
             .collect();
-        for t in en.iter().chain(&translated).chain(&synonyms) {
+        for t in en.iter().chain(&translated).chain(&alternatives) {
             if !retrieval.iter().any(|r| r.key == t.key) {
                 retrieval.push(t.clone());
             }
         }
         let rows = self.index.candidates(&self.labels, &retrieval, kinds, true, candidates)?;
-        let nl_synonyms = rank::query_synonyms(&self.labels, &nl);
+        let nl_synonyms = rank::query_alternatives(&self.labels, &nl);
         let preferred = Lang::from_code(lang);
+        let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
+        let head = self.heads.of(&nl).filter(|_| asks_occupations);
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::new();
         let n_rows = self.labels.rows.len() as u32;
         for row_id in rows {
@@ -235,7 +244,7 @@ impl SearchEngine {
                 let row = &self.labels.rows[row_id as usize];
                 let row_lang = Lang::from_code(&row.lang);
                 let tokens = if row_lang == Lang::En { &en } else { &nl };
-                let synonyms: &[&[std::sync::Arc<str>]] = if row_lang == Lang::En { &[] } else { &nl_synonyms };
+                let synonyms: &[rank::WordAlternatives] = if row_lang == Lang::En { &[] } else { &nl_synonyms };
                 let direct = rank::score_row(&self.labels, tokens, row, false, synonyms);
                 // An English label also answers the query's translation, a little below a direct
                 // match (not worth scoring when the direct match is already nearly complete).
@@ -262,7 +271,12 @@ impl SearchEngine {
                     });
                 }
                 let lang_factor = if row_lang == preferred || row.label_kind == LabelKind::Code { 1.0 } else { 0.97 };
-                (row.concept, s.score * lang_factor, Some(row_id), s.reasons)
+                let headless = head.is_some_and(|head| {
+                    !matches!(row.kind, ConceptKind::Occupation | ConceptKind::IscoGroup)
+                        && !row.tokens.iter().any(|t| t.key == *head || t.parts.last() == Some(head))
+                });
+                let head_factor = if headless { HEADLESS_FACTOR } else { 1.0 };
+                (row.concept, s.score * lang_factor * head_factor, Some(row_id), s.reasons)
             } else {
                 let d = &self.labels.descriptions[(row_id - n_rows) as usize];
                 let Some(score) = rank::score_description(&self.labels, &nl, &d.tokens)

@@ -33,7 +33,8 @@ pub enum Reason {
     Description,
     /// Matched an English label through the learned Dutch–English lexicon.
     Translated,
-    /// A title's modifier matched the occupation's skills, knowledge or description.
+    /// A title's modifier matched the occupation's field: its skills, knowledge or description, or
+    /// the group of the skill the modifier names (`Frans` → `talen`).
     Field,
     /// Matched through a synonym learned from the labels (`docent` / `leraar`).
     Synonym,
@@ -54,6 +55,9 @@ const FUZZY_2: f32 = 0.6;
 const PREFIX: f32 = 0.6;
 /// Quality of a word matched through a learned synonym (`docent` for `leraar`).
 const SYNONYM: f32 = 0.8;
+/// Quality of a title's one-word skill matched by a label word naming its group (`Frans` by
+/// `talen`): the label is right about the field but names no subject.
+const BROADER: f32 = 0.6;
 /// Quality of a title's modifier found in the occupation's field rather than its label.
 const FIELD: f32 = 0.5;
 /// Share of the score from query coverage (the rest: label coverage).
@@ -170,9 +174,21 @@ fn synonym_match(synonyms: &[Arc<str>], label: &[Token]) -> bool {
             .any(|l| synonyms.iter().any(|s| *s == l.key || l.parts.last().is_some_and(|head| head == s)))
 }
 
-/// The learned synonyms of each content word of a query, looked up once per query.
-pub fn query_synonyms<'a>(table: &'a LabelTable, query: &[Token]) -> Vec<&'a [Arc<str>]> {
-    query.iter().filter(|t| !t.stop).map(|t| table.synonyms.of(&t.key)).collect()
+/// Other words that stand for one content word of a query: its learned synonyms and, for a
+/// one-word skill, the words of its groups.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordAlternatives<'a> {
+    pub synonyms: &'a [Arc<str>],
+    pub broader: &'a [Arc<str>],
+}
+
+/// The alternatives of each content word of a query, looked up once per query.
+pub fn query_alternatives<'a>(table: &'a LabelTable, query: &[Token]) -> Vec<WordAlternatives<'a>> {
+    query
+        .iter()
+        .filter(|t| !t.stop)
+        .map(|t| WordAlternatives { synonyms: table.synonyms.of(&t.key), broader: table.broader.of(&t.key) })
+        .collect()
 }
 
 /// The score of one label for one analyzed query, with the reasons; `None` when nothing matches.
@@ -206,14 +222,14 @@ fn weight(table: &LabelTable, t: &Token) -> f32 {
     if table.df(&t.key) > 0 { table.idf(&t.key) } else { 6.0 }
 }
 
-/// Scores one label row against the query (analyzed in the row's language). `synonyms` holds the
-/// learned synonyms per content word of the query ([`query_synonyms`]), or nothing.
+/// Scores one label row against the query (analyzed in the row's language). `alternatives` holds
+/// the other words per content word of the query ([`query_alternatives`]), or nothing.
 pub fn score_row(
     table: &LabelTable,
     query: &[Token],
     row: &LabelRow,
     prefix_last: bool,
-    synonyms: &[&[Arc<str>]],
+    alternatives: &[WordAlternatives],
 ) -> Option<LabelScore> {
     let content: Vec<&Token> = query.iter().filter(|t| !t.stop).collect();
     if content.is_empty() {
@@ -226,10 +242,10 @@ pub fn score_row(
         let w = weight(table, q);
         q_total += w;
         let prefix_ok = prefix_last && i + 1 == content.len();
-        let found = best_match(q, &row.tokens, prefix_ok, table.df(&q.key) == 0).or_else(|| {
-            let of_q = synonyms.get(i).copied().unwrap_or_default();
-            synonym_match(of_q, &row.tokens).then_some((SYNONYM, Reason::Synonym))
-        });
+        let of_q = alternatives.get(i).copied().unwrap_or_default();
+        let found = best_match(q, &row.tokens, prefix_ok, table.df(&q.key) == 0)
+            .or_else(|| synonym_match(of_q.synonyms, &row.tokens).then_some((SYNONYM, Reason::Synonym)))
+            .or_else(|| synonym_match(of_q.broader, &row.tokens).then_some((BROADER, Reason::Field)));
         if let Some((quality, reason)) = found {
             q_matched += w * quality;
             if reason != Reason::Exact && !reasons.contains(&reason) {
@@ -255,8 +271,19 @@ pub fn score_row(
             .map(|(quality, _)| quality)
             .fold(0.0f32, f32::max);
         let by_parts = best_match(l, query, false, false).map_or(0.0, |(quality, _)| quality);
-        let by_synonym =
-            if synonyms.iter().any(|of_q| synonym_match(of_q, std::slice::from_ref(l))) { SYNONYM } else { 0.0 };
+        let this = std::slice::from_ref(l);
+        let by_synonym = alternatives
+            .iter()
+            .map(|of_q| {
+                if synonym_match(of_q.synonyms, this) {
+                    SYNONYM
+                } else if synonym_match(of_q.broader, this) {
+                    BROADER
+                } else {
+                    0.0
+                }
+            })
+            .fold(0.0f32, f32::max);
         let quality = by_word.max(by_parts).max(by_synonym);
         l_matched += w * quality;
     }

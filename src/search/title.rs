@@ -9,11 +9,33 @@
 //! - a parenthetical qualifier (`Docent muziek (eerstegraads)`, `Hovenier (particuliere tuinen)`)
 //!   that may name the level or the setting, or nothing a label has.
 //!
+//! - a qualifier with a fixed meaning: a teacher's grade of qualification (`1e graads`,
+//!   `tweedegraads`) says the school type the labels name (`voortgezet onderwijs`).
+//!
 //! Search scores every reading and keeps, per concept, the best (a derived reading a little below
 //! the title itself, so the whole title wins when it matches as well).
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::labels::{LabelKind, LabelRow};
+use crate::model::ConceptKind;
+
 /// How much a derived reading counts against the title as written.
 pub const DERIVED_FACTOR: f32 = 0.97;
+/// Qualifiers with a fixed meaning in Dutch titles, and the words labels use for it. A first- or
+/// second-grade teaching qualification (eerstegraads/tweedegraads bevoegdheid, Wet op het
+/// voortgezet onderwijs) is a qualification to teach in secondary education; Flemish titles count
+/// the grades (graden) of secondary education itself (`1e graad`).
+const QUALIFIERS: &[(&str, &str)] = &[
+    ("1e graads", "voortgezet onderwijs"),
+    ("2e graads", "voortgezet onderwijs"),
+    ("eerstegraads", "voortgezet onderwijs"),
+    ("tweedegraads", "voortgezet onderwijs"),
+    ("1e graad", "secundair onderwijs"),
+    ("2e graad", "secundair onderwijs"),
+    ("3e graad", "secundair onderwijs"),
+];
 /// Most readings made of one title (a long enumeration is not multiplied out further).
 const MAX_READINGS: usize = 6;
 
@@ -27,6 +49,9 @@ pub fn readings(title: &str) -> Vec<(String, f32)> {
             out.push((text, DERIVED_FACTOR));
         }
     };
+    if let Some(meant) = with_qualifier_meaning(title) {
+        out.push((meant, 1.0));
+    }
     let plain = without_parentheses(title);
     if plain.trim() != title.trim() {
         push(plain.clone(), &mut out);
@@ -35,6 +60,71 @@ pub fn readings(title: &str) -> Vec<(String, f32)> {
         push(alternative, &mut out);
     }
     out
+}
+
+/// The nouns Dutch occupation labels start with (`docent`, `medewerker`, `monteur`, `hoofd`):
+/// the head of a title. A title that starts with one asks for an occupation, so a skill that only
+/// explains its modifier ("Frans" for "Docent Frans") is not its best answer.
+#[derive(Debug, Default)]
+pub struct Heads {
+    keys: HashSet<Arc<str>>,
+}
+
+/// Labels a word must start for it to count as a head.
+const MIN_HEAD_LABELS: usize = 5;
+/// Endings of Dutch adjectives, which also start many labels (`medisch`, `commercieel`,
+/// `agrarisch`, `universitair`, `wetenschappelijk`, `eerste`) but do not name the work.
+const ADJECTIVE_ENDINGS: &[&str] = &["isch", "ieel", "eel", "aal", "air", "ief", "ig", "lijk", "baar", "e"];
+
+impl Heads {
+    pub fn build(rows: &[LabelRow]) -> Heads {
+        let mut starts: HashMap<&Arc<str>, usize> = HashMap::new();
+        let mut whole: HashSet<&Arc<str>> = HashSet::new();
+        for row in rows.iter().filter(|r| r.kind == ConceptKind::Occupation && &*r.lang == "nl") {
+            if !matches!(row.label_kind, LabelKind::Preferred | LabelKind::Alternative | LabelKind::Hidden) {
+                continue;
+            }
+            let mut content = row.tokens.iter().filter(|t| !t.stop);
+            match (content.next(), content.next()) {
+                (Some(first), Some(_)) => *starts.entry(&first.key).or_default() += 1,
+                (Some(only), None) => {
+                    whole.insert(&only.key);
+                }
+                _ => {}
+            }
+        }
+        let keys = starts
+            .into_iter()
+            .filter(|(key, n)| {
+                *n >= MIN_HEAD_LABELS
+                    && (whole.contains(key) || !ADJECTIVE_ENDINGS.iter().any(|end| key.ends_with(end)))
+            })
+            .map(|(key, _)| key.clone())
+            .collect();
+        Heads { keys }
+    }
+
+    /// The head of an analyzed title: its first content word when that is a head and something
+    /// follows it.
+    pub fn of<'a>(&self, title: &'a [super::labels::Token]) -> Option<&'a Arc<str>> {
+        let mut content = title.iter().filter(|t| !t.stop);
+        let first = content.next()?;
+        (content.next().is_some() && self.keys.contains(&first.key)).then_some(&first.key)
+    }
+}
+
+/// The title with its first qualifier of fixed meaning ([`QUALIFIERS`]) replaced by that meaning,
+/// or `None` when it has none.
+fn with_qualifier_meaning(title: &str) -> Option<String> {
+    let lower = title.to_lowercase();
+    let (qualifier, meaning) = QUALIFIERS.iter().find(|(q, _)| {
+        lower.match_indices(q).any(|(at, _)| {
+            let after = lower[at + q.len()..].chars().next();
+            !after.is_some_and(char::is_alphanumeric)
+        })
+    })?;
+    let replaced = lower.replacen(qualifier, meaning, 1).replace(['(', ')', '[', ']'], " ");
+    Some(replaced.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// The title without its parenthetical parts.
@@ -109,7 +199,18 @@ mod tests {
 
     #[test]
     fn a_parenthetical_qualifier_may_be_left_out() {
-        assert_eq!(texts("Docent muziek (eerstegraads)"), ["Docent muziek (eerstegraads)", "Docent muziek"]);
+        assert_eq!(texts("Hovenier (particuliere tuinen)"), ["Hovenier (particuliere tuinen)", "Hovenier"]);
         assert_eq!(texts("Lasser"), ["Lasser"]);
+    }
+
+    #[test]
+    fn a_teaching_grade_reads_as_the_school_type() {
+        assert_eq!(
+            texts("Docent muziek (eerstegraads)"),
+            ["Docent muziek (eerstegraads)", "docent muziek voortgezet onderwijs", "Docent muziek"]
+        );
+        assert_eq!(texts("Leraar biologie 2e graad")[1], "leraar biologie secundair onderwijs");
+        // Only whole qualifiers: "2e graadsmeter" is not one.
+        assert_eq!(texts("Docent 2e graadsmeter"), ["Docent 2e graadsmeter"]);
     }
 }

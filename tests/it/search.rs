@@ -38,6 +38,34 @@ async fn dutch_variants_compounds_typos_and_english_find_the_occupation() {
 }
 
 #[tokio::test]
+async fn a_title_naming_a_subject_finds_the_teacher_of_its_group() {
+    const MODERN_LANGUAGES_TEACHER: &str = "http://data.europa.eu/esco/occupation/fb0c7da2-6d0e-4a3f-be3e-344f58f0e82d";
+    let server = spawn_server(esco()).await;
+    let mut client = SearchServiceClient::new(server.channel().await);
+    // The grade of a teaching qualification says the school type; "Zweeds" is explained by its
+    // skill group "talen", as the field of the occupation.
+    let request = pb::SearchRequest {
+        query: "Lerares Zweeds (eerstegraads)".into(),
+        kinds: occupation_kinds(),
+        ..Default::default()
+    };
+    let response = client.search(request).await.unwrap().into_inner();
+    let first = &response.hits[0];
+    assert_eq!(first.concept.as_ref().unwrap().id, MODERN_LANGUAGES_TEACHER, "{:?}", response.hits);
+    assert!(first.reasons.contains(&(pb::MatchReason::Field as i32)), "{first:?}");
+    // Over every kind, a title asks for an occupation: the skill "Frans" explains only its modifier.
+    let request = pb::SearchRequest { query: "Docent Frans".into(), ..Default::default() };
+    let response = client.search(request).await.unwrap().into_inner();
+    let first = response.hits[0].concept.as_ref().unwrap();
+    assert_eq!(first.kind, pb::ConceptKind::Occupation as i32, "{:?}", response.hits);
+    assert!(first.label.contains("talen"), "{first:?}");
+    // Without a head, the skill is the answer.
+    let request = pb::SearchRequest { query: "Frans".into(), ..Default::default() };
+    let response = client.search(request).await.unwrap().into_inner();
+    assert_eq!(response.hits[0].concept.as_ref().unwrap().label, "Frans");
+}
+
+#[tokio::test]
 async fn an_exact_match_outranks_fuzzy_and_reasons_are_given() {
     let server = spawn_server(esco()).await;
     let mut client = SearchServiceClient::new(server.channel().await);
