@@ -48,6 +48,9 @@ const TRANSLATION_FACTOR: f32 = 0.9;
 /// A hit of another kind than occupations that misses the head of a title asking for an occupation
 /// ([`title::Heads`]) counts this much: "Frans" does not answer "Docent Frans".
 const HEADLESS_FACTOR: f32 = 0.75;
+/// An occupation (or ISCO group) label that misses the head of a title counts this much: it names
+/// other work ("zelfstandig werkende inkoper" for "Zelfstandig werkend kok").
+const HEAD_MISSED_FACTOR: f32 = 0.9;
 /// Most hits one search ranks (pagination goes no deeper).
 pub const MAX_RESULTS: usize = 500;
 
@@ -236,7 +239,7 @@ impl SearchEngine {
         let nl_synonyms = rank::query_alternatives(&self.labels, &nl);
         let preferred = Lang::from_code(lang);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
-        let head = self.heads.of(&nl).filter(|_| asks_occupations);
+        let head = self.heads.of(&nl);
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::new();
         let n_rows = self.labels.rows.len() as u32;
         for row_id in rows {
@@ -271,11 +274,14 @@ impl SearchEngine {
                     });
                 }
                 let lang_factor = if row_lang == preferred || row.label_kind == LabelKind::Code { 1.0 } else { 0.97 };
-                let headless = head.is_some_and(|head| {
-                    !matches!(row.kind, ConceptKind::Occupation | ConceptKind::IscoGroup)
-                        && !row.tokens.iter().any(|t| t.key == *head || t.parts.last() == Some(head))
-                });
-                let head_factor = if headless { HEADLESS_FACTOR } else { 1.0 };
+                let head_factor = match head {
+                    Some(head) if !self.names_head(row, head) => match row.kind {
+                        ConceptKind::Occupation | ConceptKind::IscoGroup => HEAD_MISSED_FACTOR,
+                        _ if asks_occupations => HEADLESS_FACTOR,
+                        _ => 1.0,
+                    },
+                    _ => 1.0,
+                };
                 (row.concept, s.score * lang_factor * head_factor, Some(row_id), s.reasons)
             } else {
                 let d = &self.labels.descriptions[(row_id - n_rows) as usize];
@@ -298,6 +304,18 @@ impl SearchEngine {
         sort_hits(snapshot, &mut hits);
         hits.truncate(MAX_RESULTS);
         Ok(hits)
+    }
+
+    /// True when a label row names the head of a title: the word, a compound ending in it
+    /// (`magazijnmedewerker`), a learned synonym, or for an English label its translation.
+    fn names_head(&self, row: &labels::LabelRow, head: &std::sync::Arc<str>) -> bool {
+        let is_head = |key: &str| {
+            row.tokens.iter().any(|t| !t.stop && (&*t.key == key || t.parts.last().is_some_and(|p| &**p == key)))
+        };
+        if &*row.lang == "en" {
+            return self.labels.lexicon.translate(head).iter().any(|t| is_head(&t.token.key));
+        }
+        is_head(head) || self.labels.synonyms.of(head).iter().any(|s| is_head(s))
     }
 
     /// Autocomplete suggestions for a prefix.

@@ -62,54 +62,56 @@ pub fn readings(title: &str) -> Vec<(String, f32)> {
     out
 }
 
-/// The nouns Dutch occupation labels start with (`docent`, `medewerker`, `monteur`, `hoofd`):
-/// the head of a title. A title that starts with one asks for an occupation, so a skill that only
-/// explains its modifier ("Frans" for "Docent Frans") is not its best answer.
+/// The nouns that name the work in Dutch occupation labels (`docent`, `medewerker`, `kok`,
+/// `adviseur`): the head of a title. A title reads as adjectives, a head and modifiers
+/// (`Zelfstandig werkend kok`, `Docent Frans`, `Medewerker bediening horeca`); a label that does
+/// not name the head (or a synonym of it) names other work, however many modifiers it shares, and
+/// a skill that explains only a modifier ("Frans" for "Docent Frans") is not what the title asks.
 #[derive(Debug, Default)]
 pub struct Heads {
     keys: HashSet<Arc<str>>,
 }
 
-/// Labels a word must start for it to count as a head.
+/// Labels a word must start for it to count as a head by position alone.
 const MIN_HEAD_LABELS: usize = 5;
 /// Endings of Dutch adjectives, which also start many labels (`medisch`, `commercieel`,
 /// `agrarisch`, `universitair`, `wetenschappelijk`, `eerste`) but do not name the work.
 const ADJECTIVE_ENDINGS: &[&str] = &["isch", "ieel", "eel", "aal", "air", "ief", "ig", "lijk", "baar", "e"];
 
 impl Heads {
+    /// Heads are the words of one-word occupation labels, the last words of longer ones (the head
+    /// of `zelfstandig kok`), and the first words of many labels that are not adjectives (the head
+    /// of `docent wiskunde`).
     pub fn build(rows: &[LabelRow]) -> Heads {
         let mut starts: HashMap<&Arc<str>, usize> = HashMap::new();
-        let mut whole: HashSet<&Arc<str>> = HashSet::new();
+        let mut nouns: HashSet<&Arc<str>> = HashSet::new();
         for row in rows.iter().filter(|r| r.kind == ConceptKind::Occupation && &*r.lang == "nl") {
             if !matches!(row.label_kind, LabelKind::Preferred | LabelKind::Alternative | LabelKind::Hidden) {
                 continue;
             }
-            let mut content = row.tokens.iter().filter(|t| !t.stop);
-            match (content.next(), content.next()) {
-                (Some(first), Some(_)) => *starts.entry(&first.key).or_default() += 1,
-                (Some(only), None) => {
-                    whole.insert(&only.key);
-                }
-                _ => {}
+            let content: Vec<&Arc<str>> = row.tokens.iter().filter(|t| !t.stop).map(|t| &t.key).collect();
+            if let Some(last) = content.last() {
+                nouns.insert(last);
+            }
+            if content.len() >= 2 {
+                *starts.entry(content[0]).or_default() += 1;
             }
         }
-        let keys = starts
-            .into_iter()
-            .filter(|(key, n)| {
-                *n >= MIN_HEAD_LABELS
-                    && (whole.contains(key) || !ADJECTIVE_ENDINGS.iter().any(|end| key.ends_with(end)))
-            })
-            .map(|(key, _)| key.clone())
-            .collect();
+        let starting = starts.into_iter().filter(|(key, n)| {
+            *n >= MIN_HEAD_LABELS && (nouns.contains(key) || !ADJECTIVE_ENDINGS.iter().any(|end| key.ends_with(end)))
+        });
+        let keys = nouns.iter().copied().chain(starting.map(|(key, _)| key)).cloned().collect();
         Heads { keys }
     }
 
-    /// The head of an analyzed title: its first content word when that is a head and something
-    /// follows it.
+    /// The head of an analyzed title: its first content word that names work, when the title has
+    /// more than one content word.
     pub fn of<'a>(&self, title: &'a [super::labels::Token]) -> Option<&'a Arc<str>> {
-        let mut content = title.iter().filter(|t| !t.stop);
-        let first = content.next()?;
-        (content.next().is_some() && self.keys.contains(&first.key)).then_some(&first.key)
+        let content: Vec<&super::labels::Token> = title.iter().filter(|t| !t.stop).collect();
+        if content.len() < 2 {
+            return None;
+        }
+        content.into_iter().map(|t| &t.key).find(|key| self.keys.contains(*key))
     }
 }
 
