@@ -256,7 +256,7 @@ fn offline_changes(args: &ChangesArgs, kinds: &[ConceptKind]) -> Result<(String,
 pub fn versions(args: &ClientArgs) -> Result<(), Failure> {
     let response = block_on(async {
         let mut client = HistoryServiceClient::new(channel(args).await?);
-        client.list_versions(pb::ListVersionsRequest {}).await.map(|r| r.into_inner()).map_err(status_failure)
+        client.list_versions(pb::ListVersionsRequest::default()).await.map(|r| r.into_inner()).map_err(status_failure)
     })?;
     if args.json {
         print_json(&serde_json::to_value(&response).unwrap_or_default());

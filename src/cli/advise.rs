@@ -143,7 +143,11 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
         // course of the first path.
         let first_course = path.options.first().and_then(|o| o.steps.first()).and_then(|s| s.course.clone());
         let schemes = services
-            .list_funding_schemes(pb::ListFundingSchemesRequest { date: date.clone(), lang: lang.to_string() })
+            .list_funding_schemes(pb::ListFundingSchemesRequest {
+                date: date.clone(),
+                lang: lang.to_string(),
+                ..Default::default()
+            })
             .await
             .map_err(|s| explain(s, text.pick("de regelingen", "the schemes"), text))?;
         let mut checks = Vec::new();

@@ -201,7 +201,7 @@ async fn scheme_id(client: &mut FundingServiceClient<ClientChannel>, given: &str
     if !is_short_scheme_id(given) {
         return Ok(given.trim().to_string());
     }
-    let request = pb::ListFundingSchemesRequest { date: String::new(), lang: String::new() };
+    let request = pb::ListFundingSchemesRequest::default();
     let schemes = client.list_funding_schemes(request).await.map_err(status_failure)?.into_inner().schemes;
     resolve_scheme_id(given, &schemes, "--scheme")
 }
@@ -464,8 +464,11 @@ pub fn schemes(args: &ClientArgs, id: Option<&str>, date: Option<&str>) -> Resul
     let text = Text::new(&args.lang);
     match id {
         None => {
-            let request =
-                pb::ListFundingSchemesRequest { date: date.unwrap_or_default().to_string(), lang: args.lang.clone() };
+            let request = pb::ListFundingSchemesRequest {
+                date: date.unwrap_or_default().to_string(),
+                lang: args.lang.clone(),
+                ..Default::default()
+            };
             let response = block_on(async {
                 let mut client = FundingServiceClient::new(channel(args).await?);
                 client.list_funding_schemes(request).await.map(|r| r.into_inner()).map_err(status_failure)

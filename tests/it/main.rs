@@ -16,6 +16,7 @@ mod funding;
 mod grpc_web;
 mod history;
 mod limits;
+mod listing;
 mod loadtest;
 mod matching;
 mod observability;
