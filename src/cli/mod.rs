@@ -11,6 +11,7 @@ mod admin;
 mod client;
 mod courses;
 mod eval;
+mod export;
 mod funding;
 mod import;
 mod list;
@@ -204,6 +205,9 @@ pub enum Command {
     /// Every concept of a kind (or all), filtered by status, ISCO code, skill type or source, in id
     /// order, a page at a time (--all: every page). From a server, or offline with --ontology.
     List(Box<list::ListArgs>),
+    /// The whole ontology as files for other tools: SKOS in Turtle, JSON-LD, or CSV in ESCO's
+    /// layout; from --ontology sources, or streamed from the server without them.
+    Export(Box<export::ExportArgs>),
     /// Counts per concept kind and relation kind, the snapshot version and the sources.
     Stats {
         #[command(flatten)]
@@ -331,6 +335,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Hierarchy { id, depth, client } => client::hierarchy(&client, &id, depth),
         Command::Stats { client } => client::stats(&client),
         Command::List(args) => list::list(&args),
+        Command::Export(args) => export::export(&args),
         Command::Gap(args) => matching::gap(&args),
         Command::Match(args) => matching::match_occupations(&args),
         Command::Related(args) => matching::related(&args),

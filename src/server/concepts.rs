@@ -159,6 +159,18 @@ fn basic_concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Concep
 
 #[tonic::async_trait]
 impl ConceptService for ConceptApi {
+    type ExportOntologyStream = tokio_stream::wrappers::ReceiverStream<Result<pb::ExportChunk, Status>>;
+
+    async fn export_ontology(
+        &self,
+        request: Request<pb::ExportOntologyRequest>,
+    ) -> Result<Response<Self::ExportOntologyStream>, Status> {
+        let request = request.into_inner();
+        let format = crate::export::Format::parse(request.format.trim()).ok_or_else(|| {
+            invalid("format", format!("one of {}, not `{}`", crate::export::Format::NAMES, request.format))
+        })?;
+        Ok(Response::new(export_stream(&self.engines, format)))
+    }
     async fn list_concepts(
         &self,
         request: Request<pb::ListConceptsRequest>,
@@ -384,4 +396,71 @@ impl ConceptService for ConceptApi {
             deprecated: stats.deprecated as u64,
         }))
     }
+}
+
+/// Sends exported files as [`pb::ExportChunk`]s of at most [`EXPORT_CHUNK`] bytes from a blocking
+/// thread; fails (ending the export) once the client is gone.
+struct ChunkSink {
+    version: String,
+    sender: tokio::sync::mpsc::Sender<Result<pb::ExportChunk, Status>>,
+}
+
+/// The largest chunk of an export stream: well under tonic's 4 MiB default message limit.
+pub const EXPORT_CHUNK: usize = 1 << 20;
+
+struct ChunkWriter<'a> {
+    sink: &'a ChunkSink,
+    file_name: String,
+    buffer: Vec<u8>,
+}
+
+impl ChunkWriter<'_> {
+    fn send(&mut self) -> std::io::Result<()> {
+        let chunk = pb::ExportChunk {
+            snapshot_version: self.sink.version.clone(),
+            file_name: self.file_name.clone(),
+            data: std::mem::take(&mut self.buffer),
+        };
+        self.sink.sender.blocking_send(Ok(chunk)).map_err(|_| std::io::Error::other("the client went away"))
+    }
+}
+
+impl std::io::Write for ChunkWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let room = EXPORT_CHUNK - self.buffer.len();
+        let taken = bytes.len().min(room);
+        self.buffer.extend_from_slice(&bytes[..taken]);
+        if self.buffer.len() == EXPORT_CHUNK {
+            self.send()?;
+        }
+        Ok(taken)
+    }
+
+    /// Sends what is buffered: the exporter flushes at the end of each file.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() { Ok(()) } else { self.send() }
+    }
+}
+
+impl crate::export::FileSink for ChunkSink {
+    fn create(&mut self, name: &str) -> std::io::Result<Box<dyn std::io::Write + '_>> {
+        Ok(Box::new(ChunkWriter { sink: self, file_name: name.to_string(), buffer: Vec::with_capacity(EXPORT_CHUNK) }))
+    }
+}
+
+/// Starts the export of the snapshot now serving in `format` on a blocking thread.
+pub(super) fn export_stream(
+    engines: &LiveEngines,
+    format: crate::export::Format,
+) -> tokio_stream::wrappers::ReceiverStream<Result<pb::ExportChunk, Status>> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    let snapshot = engines.current().snapshot.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut sink = ChunkSink { version: snapshot.version().to_string(), sender };
+        if let Err(error) = crate::export::export(&snapshot, format, &mut sink) {
+            tracing::warn!(format = format.as_str(), %error, "export stopped");
+            let _ = sink.sender.blocking_send(Err(Status::aborted(format!("export stopped: {error}"))));
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(receiver)
 }

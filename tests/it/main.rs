@@ -11,6 +11,7 @@ mod concepts_embedded;
 mod concepts_esco;
 mod courses;
 mod errors;
+mod export;
 mod fleet;
 mod funding;
 mod grpc_web;
