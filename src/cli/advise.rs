@@ -124,6 +124,7 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
                 page_token: String::new(),
                 explain_limit: 3,
                 lang: lang.to_string(),
+                include_deprecated: false,
             })
             .await
             .map_err(|s| explain(s, text.pick("passende beroepen", "fitting occupations"), text))?;

@@ -10,6 +10,7 @@ mod cli;
 mod concepts_embedded;
 mod concepts_esco;
 mod courses;
+mod deprecated;
 mod errors;
 mod export;
 mod fleet;
