@@ -80,6 +80,28 @@ fn rdf_files_describe_every_concept_and_source() {
 }
 
 #[test]
+fn crosswalk_matches_become_skos_matches_with_their_source() {
+    let crosswalk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/crosswalk");
+    let (snapshot, _) = ontology::load(&[SourceSpec::Embedded, SourceSpec::Path(crosswalk)]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    export(&snapshot, Format::Skos, &mut DirSink::new(dir.path()).unwrap()).unwrap();
+    let turtle = std::fs::read_to_string(dir.path().join("vaardig.ttl")).unwrap();
+    let block = |id: &str| -> String {
+        let start = turtle.find(&format!("\n<{id}> a ")).unwrap_or_else(|| panic!("no block for {id}"));
+        let end = turtle[start..].find(" .\n").map_or(turtle.len(), |e| start + e);
+        turtle[start..end].to_string()
+    };
+    let plumber = "<http://data.europa.eu/esco/occupation/ed3cf43d-c2c1-4c46-82fc-1375e27e0290>";
+    let exact = block("https://id.vaardig.nl/occupation/xw-loodgieter");
+    assert!(exact.contains(&format!("skos:exactMatch {plumber}")), "{exact}");
+    assert!(exact.contains("dct:source <https://id.vaardig.nl/source/crosswalk-test>"), "{exact}");
+    assert!(exact.contains("dct:license \"CC-BY-4.0\""), "{exact}");
+    let close = block("https://id.vaardig.nl/occupation/xw-installatiemonteur-sanitair");
+    assert!(close.contains(&format!("skos:closeMatch {plumber}")), "{close}");
+    assert!(turtle.contains("<https://id.vaardig.nl/source/crosswalk-test> a vdg:Source"));
+}
+
+#[test]
 fn the_server_streams_the_files_an_offline_export_writes() {
     let bin = env!("CARGO_BIN_EXE_vaardig");
     let (addr, _stop) = spawn_server_thread(embedded());
