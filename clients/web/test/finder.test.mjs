@@ -175,9 +175,19 @@ try {
   await page.dispatchEvent("#start-from", "change");
   await agrees({ maxPriceCents: BigInt(limitEuro * 100), startFrom: "2025-09-01" });
 
-  // Level facet exists with counts when the courses have levels.
-  const levels = await page.$$eval("#level option[data-count]", (os) => os.length);
-  assert.ok(levels >= 0);
+  // The mbo level: as many courses as its option said.
+  await page.fill("#start-from", "");
+  await page.dispatchEvent("#start-from", "change");
+  await page.fill("#max-price", "");
+  await page.dispatchEvent("#max-price", "change");
+  await agrees({});
+  const levelValue = all.facets.find((f) => f.name === "mbo_level")?.values.find((v) => v.count > 0);
+  assert.ok(levelValue, "the courses for this occupation have mbo levels");
+  const shownLevels = await page.$$eval("#level option[data-count]", (os) => os.map((o) => `${o.value}=${o.dataset.count}`));
+  assert.ok(shownLevels.includes(`${levelValue.value}=${levelValue.count}`), shownLevels.join());
+  await page.selectOption("#level", levelValue.value);
+  const atLevel = await agrees({ mboLevels: [Number(levelValue.value)] });
+  assert.equal(atLevel.totalSize, levelValue.count);
   console.log(`finder.test: ok (${all.totalSize} courses for ${occupation.label}, ${inRegion.totalSize} in ${regionValue.value}, ${cheap.totalSize} up to € ${limitEuro})`);
 } finally {
   await browser?.close();
