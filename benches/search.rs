@@ -101,7 +101,7 @@ fn main() {
         for end in 1..=chars.len().min(12) {
             let prefix: String = chars[..end].iter().collect();
             let t = Instant::now();
-            let _ = engines.search.suggest(&prefix, &[ConceptKind::Occupation, ConceptKind::Skill], "nl", 10);
+            let _ = engines.search.suggest(&prefix, &[ConceptKind::Occupation, ConceptKind::Skill], "nl", 10, false);
             samples.push(t.elapsed());
         }
     }

@@ -24,6 +24,7 @@
 //! - [`ontology`] — sources (ESCO CSV export, vaardig bundles, the embedded default) → validated,
 //!   immutable `Snapshot` with a petgraph graph of all relations.
 //! - [`engine`] — the engines of one snapshot, built and swapped together.
+//! - [`export`] — the snapshot for other tools: SKOS in Turtle, JSON-LD, CSV in ESCO's layout.
 //! - [`search`] — Dutch-grade search, autocomplete and extraction (tantivy + own analysis).
 //! - [`matching`] — skill gaps, occupation matching, career transitions and candidate ranking,
 //!   with exact explanations.
@@ -50,6 +51,7 @@ pub mod cli;
 pub mod courses;
 pub mod engine;
 pub mod eval;
+pub mod export;
 pub mod funding;
 pub mod history;
 pub mod importers;

@@ -256,7 +256,16 @@ fn offline_changes(args: &ChangesArgs, kinds: &[ConceptKind]) -> Result<(String,
 pub fn versions(args: &ClientArgs) -> Result<(), Failure> {
     let response = block_on(async {
         let mut client = HistoryServiceClient::new(channel(args).await?);
-        client.list_versions(pb::ListVersionsRequest {}).await.map(|r| r.into_inner()).map_err(status_failure)
+        // Every page, into one answer.
+        let mut request = pb::ListVersionsRequest { page_size: 1000, ..Default::default() };
+        let mut all = client.list_versions(request.clone()).await.map_err(status_failure)?.into_inner();
+        while !all.next_page_token.is_empty() {
+            request.page_token = std::mem::take(&mut all.next_page_token);
+            let next = client.list_versions(request.clone()).await.map_err(status_failure)?.into_inner();
+            all.versions.extend(next.versions);
+            all.next_page_token = next.next_page_token;
+        }
+        Ok::<_, Failure>(all)
     })?;
     if args.json {
         print_json(&serde_json::to_value(&response).unwrap_or_default());

@@ -124,6 +124,7 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
                 page_token: String::new(),
                 explain_limit: 3,
                 lang: lang.to_string(),
+                include_deprecated: false,
             })
             .await
             .map_err(|s| explain(s, text.pick("passende beroepen", "fitting occupations"), text))?;
@@ -142,8 +143,7 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
         // The schemes are checked for the next application the person would make: the first
         // course of the first path.
         let first_course = path.options.first().and_then(|o| o.steps.first()).and_then(|s| s.course.clone());
-        let schemes = services
-            .list_funding_schemes(pb::ListFundingSchemesRequest { date: date.clone(), lang: lang.to_string() })
+        let schemes = super::funding::all_schemes(|r| services.list_funding_schemes(r), &date, lang)
             .await
             .map_err(|s| explain(s, text.pick("de regelingen", "the schemes"), text))?;
         let mut checks = Vec::new();

@@ -207,8 +207,10 @@ async fn ask(args: &CoursesArgs, mut request: pb::SearchCoursesRequest) -> Resul
     let short_fundable =
         request.filters.as_ref().and_then(|f| f.fundable_by.as_ref()).is_some_and(|f| is_short_scheme_id(&f.scheme_id));
     if short_fundable || request.scheme_ids.iter().any(|id| is_short_scheme_id(id)) {
-        let list = pb::ListFundingSchemesRequest { date: String::new(), lang: String::new() };
-        let schemes = services.list_funding_schemes(list).await.map_err(status_failure)?.schemes;
+        let schemes = super::funding::all_schemes(|r| services.list_funding_schemes(r), "", "")
+            .await
+            .map_err(status_failure)?
+            .schemes;
         if let Some(fundable) = request.filters.as_mut().and_then(|f| f.fundable_by.as_mut()) {
             if is_short_scheme_id(&fundable.scheme_id) {
                 fundable.scheme_id = resolve_scheme_id(&fundable.scheme_id, &schemes, "--fundable-by")?;

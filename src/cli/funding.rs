@@ -194,6 +194,48 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Every funding scheme (valid on `date`; empty = all) in one answer, following the pages of
+/// ListFundingSchemes with `page` (a server's or the local service's), so a long list is never cut.
+pub(super) async fn all_schemes<F, Fut>(
+    mut page: F,
+    date: &str,
+    lang: &str,
+) -> Result<pb::ListFundingSchemesResponse, tonic::Status>
+where
+    F: FnMut(pb::ListFundingSchemesRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<pb::ListFundingSchemesResponse, tonic::Status>>,
+{
+    let mut request = pb::ListFundingSchemesRequest {
+        date: date.to_string(),
+        lang: lang.to_string(),
+        page_size: crate::server::concepts::MAX_PAGE_SIZE as i32,
+        ..Default::default()
+    };
+    let mut all = page(request.clone()).await?;
+    while !all.next_page_token.is_empty() {
+        request.page_token = std::mem::take(&mut all.next_page_token);
+        let next = page(request.clone()).await?;
+        all.schemes.extend(next.schemes);
+        all.next_page_token = next.next_page_token;
+    }
+    Ok(all)
+}
+
+/// A FundingService client's ListFundingSchemes as a page function for [`all_schemes`].
+fn pages(
+    client: &FundingServiceClient<ClientChannel>,
+) -> impl FnMut(
+    pb::ListFundingSchemesRequest,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<pb::ListFundingSchemesResponse, tonic::Status>> + Send>,
+> {
+    let client = client.clone();
+    move |request| {
+        let mut client = client.clone();
+        Box::pin(async move { client.list_funding_schemes(request).await.map(tonic::Response::into_inner) })
+    }
+}
+
 /// The scheme id for the wire. An id with a namespace (`vaardig:scheme/stap-budget`, a full URI)
 /// goes as given; a bare name (`stap-budget`, as people say it) is looked up among the server's
 /// schemes by the last part of their ids, and must name exactly one.
@@ -201,8 +243,7 @@ async fn scheme_id(client: &mut FundingServiceClient<ClientChannel>, given: &str
     if !is_short_scheme_id(given) {
         return Ok(given.trim().to_string());
     }
-    let request = pb::ListFundingSchemesRequest { date: String::new(), lang: String::new() };
-    let schemes = client.list_funding_schemes(request).await.map_err(status_failure)?.into_inner().schemes;
+    let schemes = all_schemes(pages(client), "", "").await.map_err(status_failure)?.schemes;
     resolve_scheme_id(given, &schemes, "--scheme")
 }
 
@@ -464,11 +505,9 @@ pub fn schemes(args: &ClientArgs, id: Option<&str>, date: Option<&str>) -> Resul
     let text = Text::new(&args.lang);
     match id {
         None => {
-            let request =
-                pb::ListFundingSchemesRequest { date: date.unwrap_or_default().to_string(), lang: args.lang.clone() };
             let response = block_on(async {
-                let mut client = FundingServiceClient::new(channel(args).await?);
-                client.list_funding_schemes(request).await.map(|r| r.into_inner()).map_err(status_failure)
+                let client = FundingServiceClient::new(channel(args).await?);
+                all_schemes(pages(&client), date.unwrap_or_default(), &args.lang).await.map_err(status_failure)
             })?;
             if args.json {
                 print_json(&serde_json::json!({

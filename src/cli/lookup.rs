@@ -100,6 +100,7 @@ pub async fn lookup(services: &Services, name: &str, kind: ConceptKind, lang: &s
             kinds: vec![pb_kind(kind)],
             lang: lang.to_string(),
             limit: MAX_CHOICES as u32,
+            include_deprecated: false,
         };
         let suggestions = services.suggest(request).await.map_err(|s| explain(s, &doing, text))?.suggestions;
         for s in suggestions {

@@ -102,6 +102,9 @@ pub struct MatchArgs {
     /// Most occupations to print.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// Also rank deprecated occupations (left out by default).
+    #[arg(long)]
+    pub include_deprecated: bool,
     #[command(flatten)]
     pub client: ClientArgs,
 }
@@ -114,6 +117,9 @@ pub struct RelatedArgs {
     /// Most transitions to print (1–100).
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// Also rank deprecated occupations (left out by default).
+    #[arg(long)]
+    pub include_deprecated: bool,
     /// Only occupations in another ISCO major group (career switches).
     #[arg(long)]
     pub other_major_group: bool,
@@ -282,6 +288,7 @@ pub fn match_occupations(args: &MatchArgs) -> Result<(), Failure> {
         page_token: String::new(),
         explain_limit: 3,
         lang: args.client.lang.clone(),
+        include_deprecated: args.include_deprecated,
     };
     let response = block_on(async {
         let mut client = connect(&args.client).await?;
@@ -371,6 +378,7 @@ pub fn related(args: &RelatedArgs) -> Result<(), Failure> {
         other_major_group_only: args.other_major_group,
         explain_limit: 3,
         lang: args.client.lang.clone(),
+        include_deprecated: args.include_deprecated,
     };
     let response = block_on(async {
         let services = super::services::Services::open(&args.client, &args.offline).await?;

@@ -11,8 +11,10 @@ mod admin;
 mod client;
 mod courses;
 mod eval;
+mod export;
 mod funding;
 mod import;
+mod list;
 mod loadtest;
 mod matching;
 mod output;
@@ -200,6 +202,12 @@ pub enum Command {
     /// Turn a real catalogue (Coursera CSV, SBB kwalificatieprofielen JSON) into a bundle whose
     /// free-text skills are linked to the ontology.
     Import(import::ImportArgs),
+    /// Every concept of a kind (or all), filtered by status, ISCO code, skill type or source, in id
+    /// order, a page at a time (--all: every page). From a server, or offline with --ontology.
+    List(Box<list::ListArgs>),
+    /// The whole ontology as files for other tools: SKOS in Turtle, JSON-LD, or CSV in ESCO's
+    /// layout; from --ontology sources, or streamed from the server without them.
+    Export(Box<export::ExportArgs>),
     /// Counts per concept kind and relation kind, the snapshot version and the sources.
     Stats {
         #[command(flatten)]
@@ -326,6 +334,8 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Hierarchy { id, depth, client } => client::hierarchy(&client, &id, depth),
         Command::Stats { client } => client::stats(&client),
+        Command::List(args) => list::list(&args),
+        Command::Export(args) => export::export(&args),
         Command::Gap(args) => matching::gap(&args),
         Command::Match(args) => matching::match_occupations(&args),
         Command::Related(args) => matching::related(&args),

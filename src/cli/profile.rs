@@ -294,8 +294,12 @@ impl<'a> Session<'a> {
     /// skills and — when none is set — takes the most certain occupation as the current one.
     async fn read_story(&mut self, story: &str, out: &mut impl Write) -> Result<(), Failure> {
         let t = self.text;
-        let request =
-            pb::ExtractConceptsRequest { text: story.to_string(), lang: self.lang.clone(), min_confidence: 0.0 };
+        let request = pb::ExtractConceptsRequest {
+            text: story.to_string(),
+            lang: self.lang.clone(),
+            min_confidence: 0.0,
+            include_deprecated: false,
+        };
         let doing = t.pick("herkennen van vaardigheden in de tekst", "recognising skills in the text");
         let mentions = self.services.extract_concepts(request).await.map_err(|s| explain(s, doing, t))?.mentions;
         let skill_kind = crate::server::convert::kind_to_pb(ConceptKind::Skill) as i32;

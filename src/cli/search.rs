@@ -30,6 +30,9 @@ pub struct SearchArgs {
     /// credential, course, provider, funding_scheme). Repeatable.
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<String>,
+    /// Also show deprecated concepts (left out by default), marked with their successor.
+    #[arg(long)]
+    pub include_deprecated: bool,
 }
 
 impl SearchArgs {
@@ -101,7 +104,18 @@ fn hit_json(hit: &pb::SearchHit) -> serde_json::Value {
         "label": concept.label,
         "matched_label": hit.matched_label,
         "score": hit.score,
+        "deprecated": concept.deprecated,
+        "replaced_by": concept.replaced_by,
     })
+}
+
+/// `  (vervallen → esco:…)` after a deprecated concept, so that it is never taken for a live one.
+fn deprecated_note(concept: &pb::ConceptRef, text: Text) -> String {
+    match (concept.deprecated, concept.replaced_by.as_str()) {
+        (false, _) => String::new(),
+        (true, "") => format!("  ({})", text.pick("vervallen", "deprecated")),
+        (true, next) => format!("  ({} → {})", text.pick("vervallen", "deprecated"), compact_id(next)),
+    }
 }
 
 pub fn search(client: &ClientArgs, args: &SearchArgs, query: Option<&str>, limit: usize) -> Result<(), Failure> {
@@ -112,6 +126,7 @@ pub fn search(client: &ClientArgs, args: &SearchArgs, query: Option<&str>, limit
         lang: client.lang.clone(),
         page_size: limit as i32,
         skip_facets: query.is_none(),
+        include_deprecated: args.include_deprecated,
         ..Default::default()
     };
     block_on(async {
@@ -138,11 +153,12 @@ pub fn search(client: &ClientArgs, args: &SearchArgs, query: Option<&str>, limit
                     String::new()
                 };
                 println!(
-                    "{:>2}. {}  [{}]  {:.3}{via}\n    {}",
+                    "{:>2}. {}  [{}]  {:.3}{via}{}\n    {}",
                     i + 1,
                     c.label,
                     kind_name(c.kind),
                     hit.score,
+                    deprecated_note(&c, text),
                     compact_id(&c.id)
                 );
             }
@@ -189,20 +205,27 @@ pub fn suggest(client: &ClientArgs, args: &SearchArgs, prefix: &str, limit: u32)
     let kinds = args.kinds()?;
     block_on(async {
         let backend = Backend::open(client, args).await?;
-        let request = pb::SuggestRequest { prefix: prefix.to_string(), kinds, lang: client.lang.clone(), limit };
+        let request = pb::SuggestRequest {
+            prefix: prefix.to_string(),
+            kinds,
+            lang: client.lang.clone(),
+            limit,
+            include_deprecated: args.include_deprecated,
+        };
         let response = backend.suggest(request).await.map_err(status_failure)?;
         if client.json {
             print_json(&serde_json::json!({
                 "version": response.snapshot_version,
                 "suggestions": response.suggestions.iter().map(|s| {
                     let c = s.concept.clone().unwrap_or_default();
-                    serde_json::json!({"id": c.id, "kind": kind_name(c.kind), "label": s.label, "score": s.score})
+                    serde_json::json!({"id": c.id, "kind": kind_name(c.kind), "label": s.label, "score": s.score, "deprecated": c.deprecated, "replaced_by": c.replaced_by})
                 }).collect::<Vec<_>>(),
             }));
         } else {
             for s in &response.suggestions {
                 let c = s.concept.clone().unwrap_or_default();
-                println!("{}  [{}]  {}", s.label, kind_name(c.kind), compact_id(&c.id));
+                let note = deprecated_note(&c, Text::new(&client.lang));
+                println!("{}  [{}]  {}{note}", s.label, kind_name(c.kind), compact_id(&c.id));
             }
         }
         Ok(())
@@ -220,7 +243,12 @@ pub fn extract(client: &ClientArgs, args: &SearchArgs, file: &str) -> Result<(),
     };
     block_on(async {
         let backend = Backend::open(client, args).await?;
-        let request = pb::ExtractConceptsRequest { text, lang: client.lang.clone(), min_confidence: 0.0 };
+        let request = pb::ExtractConceptsRequest {
+            text,
+            lang: client.lang.clone(),
+            min_confidence: 0.0,
+            include_deprecated: args.include_deprecated,
+        };
         let response = backend.extract(request).await.map_err(status_failure)?;
         if client.json {
             print_json(&serde_json::json!({
@@ -258,7 +286,8 @@ const SKILL_TEXT_MIN_SCORE: f32 = 0.6;
 /// up with Search (skills only) and taken when the best hit is a clear match. What was recognised is
 /// printed on stderr, so the advisor sees how the text was read.
 pub(super) fn resolve_skill_text(client: &ClientArgs, texts: &[String]) -> Result<Vec<String>, Failure> {
-    let args = SearchArgs { ontology: Vec::new(), index_dir: String::new(), kinds: Vec::new() };
+    let args =
+        SearchArgs { ontology: Vec::new(), index_dir: String::new(), kinds: Vec::new(), include_deprecated: false };
     block_on(async {
         let backend = Backend::open(client, &args).await?;
         let mut ids = Vec::new();
@@ -268,6 +297,7 @@ pub(super) fn resolve_skill_text(client: &ClientArgs, texts: &[String]) -> Resul
                     text: phrase.to_string(),
                     lang: client.lang.clone(),
                     min_confidence: 0.0,
+                    include_deprecated: false,
                 };
                 let mentions = backend.extract(request).await.map_err(status_failure)?.mentions;
                 let skills: Vec<pb::ConceptRef> = mentions

@@ -113,6 +113,7 @@ impl Services {
         }
     }
 
+    rpc!(list_concepts, concepts, ConceptServiceClient, pb::ListConceptsRequest, pb::ListConceptsResponse);
     rpc!(batch_get_concepts, concepts, ConceptServiceClient, pb::BatchGetConceptsRequest, pb::BatchGetConceptsResponse);
     rpc!(search, search, SearchServiceClient, pb::SearchRequest, pb::SearchResponse);
     rpc!(suggest, search, SearchServiceClient, pb::SuggestRequest, pb::SuggestResponse);

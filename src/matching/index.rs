@@ -36,6 +36,8 @@ pub struct OccupationEntry {
     /// ISCO-08 unit group code, when known.
     pub isco: Option<Box<str>>,
     pub kansberoep: bool,
+    /// Deprecated occupations are left out of matching and transitions unless asked for.
+    pub deprecated: bool,
     /// Essential first, then by weight (specificity) descending, then by concept.
     pub requirements: Vec<Requirement>,
     pub total_weight: f64,
@@ -179,6 +181,7 @@ impl MatchingIndex {
                 concept: idx,
                 isco,
                 kansberoep,
+                deprecated: snapshot.concept(idx).status != crate::model::Status::Released,
                 total_weight: total_weight(&requirements),
                 essential_weight: essential_weight(&requirements),
                 requirements,

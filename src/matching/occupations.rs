@@ -23,6 +23,8 @@ pub struct OccupationFilter {
     pub kansberoep_only: bool,
     /// Only scores at or above this, in [0, 1].
     pub min_score: f64,
+    /// Deprecated occupations too (left out by default).
+    pub include_deprecated: bool,
 }
 
 impl OccupationFilter {
@@ -31,7 +33,7 @@ impl OccupationFilter {
             Some(prefix) => entry.isco.as_deref().is_some_and(|code| code.starts_with(prefix.as_str())),
             None => true,
         };
-        isco_ok && (!self.kansberoep_only || entry.kansberoep)
+        isco_ok && (!self.kansberoep_only || entry.kansberoep) && (self.include_deprecated || !entry.deprecated)
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod builder;
 pub mod bundle;
 pub mod esco;
+pub mod listing;
 pub mod report;
 pub mod snapshot;
 

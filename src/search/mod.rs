@@ -62,6 +62,8 @@ pub struct Filters {
     pub skill_type: Option<SkillType>,
     /// Qualifications of this mbo level.
     pub qualification_level: Option<u8>,
+    /// Deprecated concepts too (left out by default: they are kept only so stored ids resolve).
+    pub include_deprecated: bool,
 }
 
 /// A validated search request.
@@ -319,8 +321,16 @@ impl SearchEngine {
     }
 
     /// Autocomplete suggestions for a prefix.
-    pub fn suggest(&self, prefix: &str, kinds: &[ConceptKind], lang: &str, limit: usize) -> Vec<Suggestion> {
-        self.suggest.suggest(&self.labels, prefix, kinds, lang, limit)
+    /// Deprecated concepts are suggested only with `include_deprecated`.
+    pub fn suggest(
+        &self,
+        prefix: &str,
+        kinds: &[ConceptKind],
+        lang: &str,
+        limit: usize,
+        include_deprecated: bool,
+    ) -> Vec<Suggestion> {
+        self.suggest.suggest(&self.labels, prefix, kinds, lang, limit, include_deprecated)
     }
 
     /// The concepts of `kind` a short phrase names ("lassen", "Voert verkoopgesprekken"): the
@@ -379,6 +389,9 @@ fn count_kinds(snapshot: &Snapshot, hits: &[Hit]) -> BTreeMap<ConceptKind, usize
 
 fn passes(snapshot: &Snapshot, idx: ConceptIdx, filters: &Filters) -> bool {
     let concept = snapshot.concept(idx);
+    if !filters.include_deprecated && concept.status != crate::model::Status::Released {
+        return false;
+    }
     if let Some(prefix) = &filters.isco_prefix {
         let code = match &concept.details {
             Details::Occupation(o) => o.isco_code.as_deref(),

@@ -117,6 +117,7 @@ impl SuggestIndex {
         kinds: &[ConceptKind],
         lang: &str,
         limit: usize,
+        include_deprecated: bool,
     ) -> Option<Vec<Suggestion>> {
         let rows = self.short.get(word)?;
         let mut out: Vec<Suggestion> = Vec::with_capacity(limit);
@@ -124,6 +125,7 @@ impl SuggestIndex {
         let mut candidates: Vec<Suggestion> = rows
             .iter()
             .filter(|(_, row)| kinds.is_empty() || kinds.contains(&table.rows[*row as usize].kind))
+            .filter(|(_, row)| include_deprecated || !table.rows[*row as usize].deprecated)
             .map(|(score, row)| {
                 let label = &table.rows[*row as usize];
                 let lang_factor = if &*label.lang == lang { 1.0 } else { 0.9 };
@@ -158,6 +160,7 @@ impl SuggestIndex {
         kinds: &[ConceptKind],
         lang: &str,
         limit: usize,
+        include_deprecated: bool,
     ) -> Vec<Suggestion> {
         let words: Vec<String> = analysis::words(text).into_iter().map(|w| w.text).collect();
         let content: Vec<&str> = words
@@ -172,7 +175,7 @@ impl SuggestIndex {
         }
         if let [word] = content.as_slice() {
             if word.chars().count() <= SHORT_PREFIX {
-                if let Some(out) = self.suggest_short(table, word, kinds, lang, limit) {
+                if let Some(out) = self.suggest_short(table, word, kinds, lang, limit, include_deprecated) {
                     return out;
                 }
             }
@@ -183,7 +186,7 @@ impl SuggestIndex {
         let mut best: HashMap<ConceptIdx, Suggestion> = HashMap::new();
         for (word, row_id, position) in ranges[driver] {
             let row = &table.rows[*row_id as usize];
-            if !kinds.is_empty() && !kinds.contains(&row.kind) {
+            if (!kinds.is_empty() && !kinds.contains(&row.kind)) || (row.deprecated && !include_deprecated) {
                 continue;
             }
             let others_match = content.iter().enumerate().filter(|(i, _)| *i != driver).all(|(_, w)| {

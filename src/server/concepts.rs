@@ -9,7 +9,9 @@ use tonic::{Request, Response, Status};
 use super::convert;
 use super::error::{ApiError, SnapshotMismatch, Violations, invalid};
 use crate::engine::LiveEngines;
-use crate::ontology::Dir;
+use crate::model::SkillType;
+use crate::ontology::listing::{ConceptFilter, StatusFilter};
+use crate::ontology::{ConceptIdx, Dir, Snapshot};
 use crate::proto::v1 as pb;
 use crate::proto::v1::concept_service_server::ConceptService;
 
@@ -39,6 +41,15 @@ impl ConceptApi {
 /// snapshot (issued before a reload, or by a replica of a fleet serving another version) is refused
 /// with FAILED_PRECONDITION naming both versions, rather than silently mixing the pages of two
 /// versions: the client starts paging again from the first page.
+fn stale_page_token(token_version: &str, version: &str) -> ApiError {
+    ApiError::SnapshotMismatch(SnapshotMismatch {
+        subject: "page_token".into(),
+        requested: token_version.into(),
+        served: version.into(),
+        advice: "start paging again from the first page (empty page_token)".into(),
+    })
+}
+
 pub(super) fn parse_page_token(token: &str, version: &str) -> Result<usize, ApiError> {
     if token.is_empty() {
         return Ok(0);
@@ -47,14 +58,57 @@ pub(super) fn parse_page_token(token: &str, version: &str) -> Result<usize, ApiE
         token.rsplit_once(':').ok_or_else(|| invalid("page_token", "malformed page token"))?;
     let offset = offset.parse().map_err(|_| invalid("page_token", "malformed page token"))?;
     if token_version != version {
-        return Err(ApiError::SnapshotMismatch(SnapshotMismatch {
-            subject: "page_token".into(),
-            requested: token_version.into(),
-            served: version.into(),
-            advice: "start paging again from the first page (empty page_token)".into(),
-        }));
+        return Err(stale_page_token(token_version, version));
     }
     Ok(offset)
+}
+
+/// A page token bound to a snapshot version *and* to the filters of the request (AIP-158): the
+/// hex form of `<version>:<filter digest>:<offset>`, opaque to clients. A token of another
+/// snapshot is a [`SnapshotMismatch`] like [`parse_page_token`]'s; one used with other filters than
+/// it was issued for, or malformed, is INVALID_ARGUMENT on `page_token` (the offset would point
+/// into another list).
+pub(super) fn bound_page_token(version: &str, filters: &str, offset: usize) -> String {
+    let digest = blake3::hash(filters.as_bytes()).to_hex();
+    format!("{version}:{}:{offset}", &digest[..16]).bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads a [`bound_page_token`]: the offset, 0 for an empty token.
+pub(super) fn parse_bound_page_token(token: &str, version: &str, filters: &str) -> Result<usize, ApiError> {
+    if token.is_empty() {
+        return Ok(0);
+    }
+    let malformed = || invalid("page_token", "malformed page token (pass the next_page_token of the previous page)");
+    let bytes: Option<Vec<u8>> = (token.len() % 2 == 0)
+        .then(|| (0..token.len()).step_by(2).map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok()).collect())
+        .flatten();
+    let text = bytes.and_then(|b| String::from_utf8(b).ok()).ok_or_else(malformed)?;
+    let mut parts = text.rsplitn(3, ':');
+    let (Some(offset), Some(digest), Some(token_version)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(malformed());
+    };
+    let offset: usize = offset.parse().map_err(|_| malformed())?;
+    if token_version != version {
+        return Err(stale_page_token(token_version, version));
+    }
+    if digest != &blake3::hash(filters.as_bytes()).to_hex()[..16] {
+        return Err(invalid("page_token", "the token was issued for other filters; keep the filters while paging"));
+    }
+    Ok(offset)
+}
+
+/// The page of `items` at `offset` and the token of the next page (empty on the last page).
+pub(super) fn bound_page<'a, T>(
+    items: &'a [T],
+    offset: usize,
+    size: usize,
+    version: &str,
+    filters: &str,
+) -> (&'a [T], String) {
+    let start = offset.min(items.len());
+    let end = (start + size).min(items.len());
+    let next = if end < items.len() { bound_page_token(version, filters, end) } else { String::new() };
+    (&items[start..end], next)
 }
 
 pub(super) fn page_size(raw: i32, default: usize, max: usize, violations: &mut Violations) -> usize {
@@ -68,8 +122,88 @@ pub(super) fn page_size(raw: i32, default: usize, max: usize, violations: &mut V
     }
 }
 
+/// The filters of a ListConcepts request as a domain filter; each bad field is a violation.
+fn concept_filter(request: &pb::ListConceptsRequest, violations: &mut Violations) -> ConceptFilter {
+    let status = match pb::ConceptStatusFilter::try_from(request.status) {
+        Ok(pb::ConceptStatusFilter::Unspecified) => StatusFilter::Any,
+        Ok(pb::ConceptStatusFilter::Released) => StatusFilter::Released,
+        Ok(pb::ConceptStatusFilter::Deprecated) => StatusFilter::Deprecated,
+        Err(_) => {
+            violations.add("status", format!("unknown status filter {}", request.status));
+            StatusFilter::Any
+        }
+    };
+    let isco_prefix = request.isco_prefix.trim();
+    if !isco_prefix.is_empty() && (isco_prefix.len() > 4 || !isco_prefix.bytes().all(|b| b.is_ascii_digit())) {
+        violations.add("isco_prefix", format!("1 to 4 digits of an ISCO-08 code, not `{isco_prefix}`"));
+    }
+    let skill_type = request.skill_type.trim();
+    let parsed_skill_type = SkillType::parse(skill_type);
+    if !skill_type.is_empty() && parsed_skill_type.is_none() {
+        violations.add("skill_type", format!("skill, knowledge or attitude, not `{skill_type}`"));
+    }
+    ConceptFilter {
+        kind: convert::kind_from_pb(request.kind, "kind", violations),
+        status,
+        isco_prefix: Some(isco_prefix.to_string()).filter(|p| !p.is_empty()),
+        skill_type: parsed_skill_type,
+        source: Some(request.source.trim().to_string()).filter(|s| !s.is_empty()),
+    }
+}
+
+/// A concept in the BASIC view of a list: id, kind, preferred label, status and source.
+fn basic_concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Concept {
+    let full = convert::concept(snapshot, idx, lang);
+    pb::Concept { labels: Vec::new(), descriptions: Vec::new(), details: None, ..full }
+}
+
 #[tonic::async_trait]
 impl ConceptService for ConceptApi {
+    type ExportOntologyStream = tokio_stream::wrappers::ReceiverStream<Result<pb::ExportChunk, Status>>;
+
+    async fn export_ontology(
+        &self,
+        request: Request<pb::ExportOntologyRequest>,
+    ) -> Result<Response<Self::ExportOntologyStream>, Status> {
+        let request = request.into_inner();
+        let format = crate::export::Format::parse(request.format.trim()).ok_or_else(|| {
+            invalid("format", format!("one of {}, not `{}`", crate::export::Format::NAMES, request.format))
+        })?;
+        Ok(Response::new(export_stream(&self.engines, format)))
+    }
+    async fn list_concepts(
+        &self,
+        request: Request<pb::ListConceptsRequest>,
+    ) -> Result<Response<pb::ListConceptsResponse>, Status> {
+        super::limits::check_items(&request)?;
+        let request = request.into_inner();
+        let mut violations = Violations::default();
+        let filter = concept_filter(&request, &mut violations);
+        let page_size = page_size(request.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, &mut violations);
+        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let full = match pb::ConceptView::try_from(request.view) {
+            Ok(view) => view == pb::ConceptView::Full,
+            Err(_) => {
+                violations.add("view", format!("unknown view {}", request.view));
+                false
+            }
+        };
+        violations.check(())?;
+        let engines = self.engines.current();
+        let snapshot = &*engines.snapshot;
+        let key = filter.key();
+        let offset = parse_bound_page_token(&request.page_token, snapshot.version(), &key)?;
+        let all = snapshot.list(&filter);
+        let (page, next_page_token) = bound_page(&all, offset, page_size, snapshot.version(), &key);
+        let show = if full { convert::concept } else { basic_concept };
+        Ok(Response::new(pb::ListConceptsResponse {
+            snapshot_version: snapshot.version().to_string(),
+            concepts: page.iter().map(|idx| show(snapshot, *idx, &lang)).collect(),
+            next_page_token,
+            total_size: i32::try_from(all.len()).unwrap_or(i32::MAX),
+        }))
+    }
+
     async fn get_concept(
         &self,
         request: Request<pb::GetConceptRequest>,
@@ -262,4 +396,71 @@ impl ConceptService for ConceptApi {
             deprecated: stats.deprecated as u64,
         }))
     }
+}
+
+/// Sends exported files as [`pb::ExportChunk`]s of at most [`EXPORT_CHUNK`] bytes from a blocking
+/// thread; fails (ending the export) once the client is gone.
+struct ChunkSink {
+    version: String,
+    sender: tokio::sync::mpsc::Sender<Result<pb::ExportChunk, Status>>,
+}
+
+/// The largest chunk of an export stream: well under tonic's 4 MiB default message limit.
+pub const EXPORT_CHUNK: usize = 1 << 20;
+
+struct ChunkWriter<'a> {
+    sink: &'a ChunkSink,
+    file_name: String,
+    buffer: Vec<u8>,
+}
+
+impl ChunkWriter<'_> {
+    fn send(&mut self) -> std::io::Result<()> {
+        let chunk = pb::ExportChunk {
+            snapshot_version: self.sink.version.clone(),
+            file_name: self.file_name.clone(),
+            data: std::mem::take(&mut self.buffer),
+        };
+        self.sink.sender.blocking_send(Ok(chunk)).map_err(|_| std::io::Error::other("the client went away"))
+    }
+}
+
+impl std::io::Write for ChunkWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let room = EXPORT_CHUNK - self.buffer.len();
+        let taken = bytes.len().min(room);
+        self.buffer.extend_from_slice(&bytes[..taken]);
+        if self.buffer.len() == EXPORT_CHUNK {
+            self.send()?;
+        }
+        Ok(taken)
+    }
+
+    /// Sends what is buffered: the exporter flushes at the end of each file.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() { Ok(()) } else { self.send() }
+    }
+}
+
+impl crate::export::FileSink for ChunkSink {
+    fn create(&mut self, name: &str) -> std::io::Result<Box<dyn std::io::Write + '_>> {
+        Ok(Box::new(ChunkWriter { sink: self, file_name: name.to_string(), buffer: Vec::with_capacity(EXPORT_CHUNK) }))
+    }
+}
+
+/// Starts the export of the snapshot now serving in `format` on a blocking thread.
+pub(super) fn export_stream(
+    engines: &LiveEngines,
+    format: crate::export::Format,
+) -> tokio_stream::wrappers::ReceiverStream<Result<pb::ExportChunk, Status>> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    let snapshot = engines.current().snapshot.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut sink = ChunkSink { version: snapshot.version().to_string(), sender };
+        if let Err(error) = crate::export::export(&snapshot, format, &mut sink) {
+            tracing::warn!(format = format.as_str(), %error, "export stopped");
+            let _ = sink.sender.blocking_send(Err(Status::aborted(format!("export stopped: {error}"))));
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(receiver)
 }

@@ -117,6 +117,11 @@ pub fn concept_ref(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Conc
         id: concept.id.to_string(),
         kind: kind_to_pb(concept.kind) as i32,
         label: concept.pref_label(lang).to_string(),
+        deprecated: concept.status != Status::Released,
+        replaced_by: match &concept.status {
+            Status::Deprecated { replaced_by: Some(next) } => next.to_string(),
+            _ => String::new(),
+        },
     }
 }
 

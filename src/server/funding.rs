@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
+use super::concepts::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, bound_page, page_size, parse_bound_page_token};
 use super::convert;
 use super::error::{ApiError, Violations, invalid};
 use crate::engine::{Engines, LiveEngines};
@@ -323,12 +324,20 @@ impl FundingService for FundingApi {
         let mut violations = Violations::default();
         let on = date(&request.date, "date", false, &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let size = page_size(request.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, &mut violations);
         violations.check(())?;
         let current = self.engines.current();
         let engines = &*current;
+        let version = engines.snapshot.version();
+        let key = format!("date={}", request.date.trim());
+        let offset = parse_bound_page_token(&request.page_token, version, &key)?;
+        let all = engines.funding.schemes_on(on);
+        let (page, next_page_token) = bound_page(&all, offset, size, version, &key);
         Ok(Response::new(pb::ListFundingSchemesResponse {
-            snapshot_version: engines.snapshot.version().to_string(),
-            schemes: engines.funding.schemes_on(on).into_iter().map(|idx| summary(engines, idx, &lang)).collect(),
+            snapshot_version: version.to_string(),
+            schemes: page.iter().map(|idx| summary(engines, *idx, &lang)).collect(),
+            next_page_token,
+            total_size: i32::try_from(all.len()).unwrap_or(i32::MAX),
         }))
     }
 

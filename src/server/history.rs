@@ -10,6 +10,7 @@ use std::sync::Arc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use super::concepts::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, bound_page, page_size, parse_bound_page_token};
 use super::convert;
 use super::error::{ApiError, Violations};
 use crate::engine::LiveEngines;
@@ -211,12 +212,17 @@ impl HistoryService for HistoryApi {
 
     async fn list_versions(
         &self,
-        _request: Request<pb::ListVersionsRequest>,
+        request: Request<pb::ListVersionsRequest>,
     ) -> Result<Response<pb::ListVersionsResponse>, Status> {
+        let request = request.into_inner();
+        let mut violations = Violations::default();
+        let size = page_size(request.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, &mut violations);
+        violations.check(())?;
         let current = self.engines.current().snapshot.version().to_string();
+        let offset = parse_bound_page_token(&request.page_token, &current, "versions")?;
         // The serving version is always listed, digested now if startup has not done it yet.
         self.digest(&current, "snapshot_version").await?;
-        let versions = self
+        let all: Vec<pb::VersionInfo> = self
             .history
             .versions()
             .iter()
@@ -227,6 +233,12 @@ impl HistoryService for HistoryApi {
                 deprecated: d.deprecated as u64,
             })
             .collect();
-        Ok(Response::new(pb::ListVersionsResponse { snapshot_version: current, versions }))
+        let (page, next_page_token) = bound_page(&all, offset, size, &current, "versions");
+        Ok(Response::new(pb::ListVersionsResponse {
+            versions: page.to_vec(),
+            next_page_token,
+            total_size: i32::try_from(all.len()).unwrap_or(i32::MAX),
+            snapshot_version: current,
+        }))
     }
 }

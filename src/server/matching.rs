@@ -96,7 +96,7 @@ impl MatchingService for MatchingApi {
         let snapshot = index.snapshot();
         let mut violations = Violations::default();
         let profile = profile_input(request.profile.unwrap_or_default(), "profile", &mut violations);
-        let filter = filter(request.filter.unwrap_or_default(), "filter", &mut violations);
+        let filter = filter(request.filter.unwrap_or_default(), request.include_deprecated, "filter", &mut violations);
         let page_size = page_size(request.page_size, DEFAULT_MATCH_PAGE_SIZE, MAX_MATCH_PAGE_SIZE, &mut violations);
         let explain = explain_limit(request.explain_limit, &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
@@ -135,7 +135,7 @@ impl MatchingService for MatchingApi {
             }
             n => n as usize,
         };
-        let filter = filter(request.filter.unwrap_or_default(), "filter", &mut violations);
+        let filter = filter(request.filter.unwrap_or_default(), request.include_deprecated, "filter", &mut violations);
         let explain = explain_limit(request.explain_limit, &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
@@ -362,7 +362,12 @@ fn status_to_pb(status: GapStatus) -> pb::CoverageStatus {
     }
 }
 
-fn filter(raw: pb::OccupationFilter, field: &str, violations: &mut Violations) -> OccupationFilter {
+fn filter(
+    raw: pb::OccupationFilter,
+    include_deprecated: bool,
+    field: &str,
+    violations: &mut Violations,
+) -> OccupationFilter {
     let prefix = raw.isco_prefix.trim();
     if !prefix.is_empty() && (prefix.len() > 4 || !prefix.bytes().all(|b| b.is_ascii_digit())) {
         violations
@@ -375,6 +380,7 @@ fn filter(raw: pb::OccupationFilter, field: &str, violations: &mut Violations) -
         isco_prefix: Some(prefix.to_string()).filter(|p| !p.is_empty()),
         kansberoep_only: raw.kansberoep_only,
         min_score: if raw.min_score.is_finite() { raw.min_score.clamp(0.0, 1.0) } else { 0.0 },
+        include_deprecated,
     }
 }
 

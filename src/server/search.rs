@@ -124,7 +124,7 @@ impl SearchService for SearchApi {
             query: r.query.clone(),
             kinds,
             lang: lang.clone(),
-            filters: Filters { isco_prefix, skill_type, qualification_level },
+            filters: Filters { isco_prefix, skill_type, qualification_level, include_deprecated: r.include_deprecated },
             offset,
             limit,
             facets: !r.skip_facets,
@@ -195,7 +195,7 @@ impl SearchService for SearchApi {
         let snapshot = &*engines.snapshot;
         let suggestions = engines
             .search
-            .suggest(&r.prefix, &kinds, &lang, limit)
+            .suggest(&r.prefix, &kinds, &lang, limit, r.include_deprecated)
             .into_iter()
             .map(|s| {
                 let row = &engines.search.labels.rows[s.row as usize];
@@ -235,6 +235,9 @@ impl SearchService for SearchApi {
                 .extract(&r.text)
                 .into_iter()
                 .filter(|m| m.confidence >= r.min_confidence)
+                .filter(|m| {
+                    r.include_deprecated || snapshot.concept(m.concept).status == crate::model::Status::Released
+                })
                 .map(|m| pb::ConceptMention {
                     concept: Some(convert::concept_ref(snapshot, m.concept, &lang)),
                     start: m.start as u32,
@@ -242,7 +245,13 @@ impl SearchService for SearchApi {
                     text: chars[m.start..m.end].iter().collect(),
                     matched_label: engines.search.labels.rows[m.row as usize].text.to_string(),
                     confidence: m.confidence,
-                    alternative_ids: m.alternatives.iter().map(|a| snapshot.concept(*a).id.to_string()).collect(),
+                    alternative_ids: m
+                        .alternatives
+                        .iter()
+                        .map(|a| snapshot.concept(*a))
+                        .filter(|a| r.include_deprecated || a.status == crate::model::Status::Released)
+                        .map(|a| a.id.to_string())
+                        .collect(),
                 })
                 .collect::<Vec<_>>();
             pb::ExtractConceptsResponse { snapshot_version: snapshot.version().to_string(), mentions }

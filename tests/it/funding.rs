@@ -827,12 +827,20 @@ mod api {
         assert!(status.message().contains("does not match birth_date"), "{}", status.message());
 
         let status = client
-            .list_funding_schemes(pb::ListFundingSchemesRequest { date: "gisteren".into(), lang: String::new() })
+            .list_funding_schemes(pb::ListFundingSchemesRequest {
+                date: "gisteren".into(),
+                lang: String::new(),
+                ..Default::default()
+            })
             .await
             .unwrap_err();
         assert_eq!(bad_fields(&status), ["date"]);
         let status = client
-            .get_funding_scheme(pb::GetFundingSchemeRequest { id: "vaardig:scheme/x".into(), lang: String::new() })
+            .get_funding_scheme(pb::GetFundingSchemeRequest {
+                id: "vaardig:scheme/x".into(),
+                lang: String::new(),
+                ..Default::default()
+            })
             .await
             .unwrap_err();
         assert_eq!(status.code(), Code::NotFound);
@@ -860,13 +868,21 @@ mod api {
         assert_eq!(all.schemes.len(), 10);
         assert!(all.schemes.iter().all(|s| s.has_rules && !s.paid_to.is_empty()));
         let in_2022 = client
-            .list_funding_schemes(pb::ListFundingSchemesRequest { date: "2022-06-01".into(), lang: String::new() })
+            .list_funding_schemes(pb::ListFundingSchemesRequest {
+                date: "2022-06-01".into(),
+                lang: String::new(),
+                ..Default::default()
+            })
             .await
             .unwrap()
             .into_inner();
         assert!(ids(&in_2022).contains(&"stap-budget".to_string()));
         let in_2024 = client
-            .list_funding_schemes(pb::ListFundingSchemesRequest { date: "2024-06-01".into(), lang: String::new() })
+            .list_funding_schemes(pb::ListFundingSchemesRequest {
+                date: "2024-06-01".into(),
+                lang: String::new(),
+                ..Default::default()
+            })
             .await
             .unwrap()
             .into_inner();
@@ -874,7 +890,11 @@ mod api {
         assert!(ids(&in_2024).contains(&"levenlanglerenkrediet".to_string()));
         assert!(!ids(&in_2024).contains(&"slim-scholingssubsidie".to_string()), "it starts on 2025-03-10");
         let in_2025 = client
-            .list_funding_schemes(pb::ListFundingSchemesRequest { date: "2025-05-01".into(), lang: String::new() })
+            .list_funding_schemes(pb::ListFundingSchemesRequest {
+                date: "2025-05-01".into(),
+                lang: String::new(),
+                ..Default::default()
+            })
             .await
             .unwrap()
             .into_inner();
@@ -933,7 +953,7 @@ mod api {
             [("vaardig:course/software-developer-bol", "mbo_bol"), ("vaardig:course/heftruck-basis", "")]
         {
             let concept = concepts
-                .get_concept(pb::GetConceptRequest { id: id.into(), lang: String::new() })
+                .get_concept(pb::GetConceptRequest { id: id.into(), lang: String::new(), ..Default::default() })
                 .await
                 .unwrap()
                 .into_inner()

@@ -75,7 +75,7 @@ async fn resolve_ids_follows_replaced_by_chains_to_the_live_concept() {
 async fn watch_changes_lists_the_changes_between_served_versions_and_follows_reloads() {
     let s = reloadable_server("v1").await;
     let mut client = HistoryServiceClient::new(s.server.channel().await);
-    let v1 = client.list_versions(pb::ListVersionsRequest {}).await.unwrap().into_inner().snapshot_version;
+    let v1 = client.list_versions(pb::ListVersionsRequest::default()).await.unwrap().into_inner().snapshot_version;
     deploy("v2", &s.data);
     let v2 = reload(&s.server).await.unwrap().snapshot_version;
 
@@ -108,10 +108,24 @@ async fn watch_changes_lists_the_changes_between_served_versions_and_follows_rel
             .is_empty()
     );
 
-    let versions = client.list_versions(pb::ListVersionsRequest {}).await.unwrap().into_inner();
+    let versions = client.list_versions(pb::ListVersionsRequest::default()).await.unwrap().into_inner();
     let listed: Vec<&str> = versions.versions.iter().map(|v| v.snapshot_version.as_str()).collect();
     assert_eq!(listed, [v1.as_str(), v2.as_str()]);
     assert_eq!(versions.snapshot_version, v2);
+    assert_eq!(versions.total_size, 2);
+    let first = client
+        .list_versions(pb::ListVersionsRequest { page_size: 1, ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(first.versions[0].snapshot_version, v1);
+    let second = client
+        .list_versions(pb::ListVersionsRequest { page_size: 1, page_token: first.next_page_token })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(second.versions[0].snapshot_version, v2);
+    assert!(second.next_page_token.is_empty());
 
     let status = client
         .watch_changes(pb::WatchChangesRequest { from_version: "v0123456789abcdef".into(), ..Default::default() })

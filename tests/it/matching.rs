@@ -255,6 +255,7 @@ async fn match_occupations_ranks_filters_and_pages() {
         page_token,
         explain_limit: 3,
         lang: String::new(),
+        include_deprecated: false,
     };
     let all = client.match_occupations(request(40, String::new(), Default::default())).await.unwrap().into_inner();
     let best = &all.results[0];

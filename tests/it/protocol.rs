@@ -325,7 +325,8 @@ async fn bursts_of_abandoned_calls_do_not_reset_the_connection() {
     let server = spawn_server_with(embedded(), test_settings()).await;
     let channel = server.channel().await;
     let mut history = HistoryServiceClient::new(channel.clone());
-    let version = history.list_versions(pb::ListVersionsRequest {}).await.unwrap().into_inner().snapshot_version;
+    let version =
+        history.list_versions(pb::ListVersionsRequest::default()).await.unwrap().into_inner().snapshot_version;
     let mut watch = history
         .watch_changes(pb::WatchChangesRequest { from_version: version, follow: true, ..Default::default() })
         .await

@@ -60,8 +60,13 @@ async fn explore(channel: &Channel, kind: pb::ConceptKind, lang: &str) -> Result
     let mut client = pb::search_service_client::SearchServiceClient::new(channel.clone());
     let mut found = std::collections::BTreeMap::new();
     for prefix in ('a'..='z').chain('0'..='9') {
-        let request =
-            pb::SuggestRequest { prefix: prefix.to_string(), kinds: vec![kind as i32], lang: lang.into(), limit: 50 };
+        let request = pb::SuggestRequest {
+            prefix: prefix.to_string(),
+            kinds: vec![kind as i32],
+            lang: lang.into(),
+            limit: 50,
+            include_deprecated: false,
+        };
         let response = client.suggest(request).await.map_err(rpc_error("Suggest"))?.into_inner();
         for suggestion in response.suggestions {
             if let Some(concept) = suggestion.concept {
