@@ -89,6 +89,9 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
+    // SIGHUP is taken over before "serving" is announced: a SIGHUP that arrives right after must
+    // reload, never meet the default action (which ends the process).
+    let hangup_signal = HangupSignal::listen();
     tracing::info!(
         address = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
         snapshot = engines.current().snapshot.version(),
@@ -140,7 +143,7 @@ pub async fn serve(
         let (history, snapshot) = (history.clone(), engines.current().snapshot.clone());
         tokio::task::spawn_blocking(move || history.ensure(&snapshot));
     }
-    let hangup = tokio::spawn(reload_on_hangup(reloader.clone()));
+    let hangup = tokio::spawn(reload_on_hangup(reloader.clone(), hangup_signal));
 
     let mut builder = tonic::transport::Server::builder();
     if let Some(tls) = tls::server_config(&settings.tls).map_err(ServeError::Tls)? {
@@ -272,14 +275,32 @@ fn return_large_buffers_to_the_system() {
     }
 }
 
+/// The SIGHUP stream, registered when the server starts (`None` where there is none).
+struct HangupSignal {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl HangupSignal {
+    fn listen() -> HangupSignal {
+        #[cfg(unix)]
+        {
+            let signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+            if signal.is_none() {
+                tracing::warn!("cannot listen for SIGHUP; reload with `vaardig reload` instead");
+            }
+            HangupSignal { signal }
+        }
+        #[cfg(not(unix))]
+        HangupSignal {}
+    }
+}
+
 /// Reloads the data on every SIGHUP (the outcome is logged by the reloader); runs until aborted.
-async fn reload_on_hangup(reloader: Arc<crate::reload::Reloader>) {
+async fn reload_on_hangup(reloader: Arc<crate::reload::Reloader>, hangup: HangupSignal) {
     #[cfg(unix)]
     {
-        let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
-            tracing::warn!("cannot listen for SIGHUP; reload with `vaardig reload` instead");
-            return;
-        };
+        let Some(mut hangup) = hangup.signal else { return };
         while hangup.recv().await.is_some() {
             tracing::info!("SIGHUP: reloading the ontology");
             // Errors are logged by the reloader; the old snapshot keeps serving.
@@ -288,7 +309,7 @@ async fn reload_on_hangup(reloader: Arc<crate::reload::Reloader>) {
     }
     #[cfg(not(unix))]
     {
-        let _ = reloader;
+        let _ = (reloader, hangup);
         std::future::pending::<()>().await;
     }
 }
