@@ -26,6 +26,13 @@ const MAX_SINGLE_WORD_DF: u32 = 40;
 const MAX_GAP: usize = 3;
 /// Confidence factor of a verb and object found apart.
 const GAP_FACTOR: f32 = 0.8;
+/// A one-word occupation label is a mention only if at most this many labels use the word: a
+/// head such as `medewerker`, `monteur` or `docent` is some occupation's alternative label but
+/// names none on its own.
+const MAX_OCCUPATION_WORD_DF: u32 = 300;
+/// A one-word label of at most this many characters must be written as it is, not as a variant or
+/// stem (`Den` is not `Deens`, `let` is not `Lets`).
+const MAX_SHORT_WORD: usize = 5;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
 const TRANSLATED_FACTOR: f32 = 0.9;
 /// Mentions below this confidence are dropped.
@@ -145,8 +152,13 @@ impl Gazetteer {
                             .copied()
                             .filter(|r| {
                                 let row = &table.rows[*r as usize];
+                                if n == 1 && !one_word_names(table, text, &text_words[0], row) {
+                                    return false;
+                                }
                                 row.kind != ConceptKind::Occupation
-                                    || (!translated && order_factor == 1.0 && names_occupation(text_words, &row.tokens))
+                                    || (!translated
+                                        && order_factor == 1.0
+                                        && names_occupation(text_words, &row.tokens, lang))
                             })
                             .collect();
                         if rows.is_empty() {
@@ -229,13 +241,32 @@ fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis:
     (out, verbs)
 }
 
+/// True when one text word may stand for a one-word label: an acronym written in capitals as the
+/// label is (`LESS` is not `les`), a short word written as it is, and an occupation's word only if
+/// it is not a head many labels share.
+fn one_word_names(table: &LabelTable, text: &str, word: &analysis::Word, row: &super::labels::LabelRow) -> bool {
+    let Some(label) = row.tokens.iter().find(|t| !t.stop) else { return false };
+    let acronym = row.text.chars().count() >= 2 && row.text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
+    if acronym && !text[word.start..word.end].chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
+        return false;
+    }
+    if label.word.chars().count() <= MAX_SHORT_WORD && *label.word != *word.text {
+        return false;
+    }
+    row.kind != ConceptKind::Occupation || table.df(&label.key) <= MAX_OCCUPATION_WORD_DF
+}
+
 /// True when the text words spell the occupation label's content words as nouns: the same word,
 /// a gender or agent variant of it, or its plural (`verpleegkundigen`, `monteurs`, `docenten`).
-fn names_occupation(text: &[analysis::Word], label: &[super::labels::Token]) -> bool {
+/// English words are matched as written or with a plural `s` only.
+fn names_occupation(text: &[analysis::Word], label: &[super::labels::Token], lang: Lang) -> bool {
     // Every word of the label, stop words too ("klaar-over" is not named by "klaar").
     text.len() == label.len()
         && text.iter().all(|t| t.text.chars().count() >= 3)
         && text.iter().zip(label).all(|(t, l)| {
+            if lang == Lang::En {
+                return *t.text == *l.word || t.text.strip_suffix('s').is_some_and(|s| s == &*l.word);
+            }
             let (t, l) = (analysis::dutch_variant(&t.text), analysis::dutch_variant(&l.word));
             t == l
                 || t.strip_suffix('s').is_some_and(|s| s == l)
