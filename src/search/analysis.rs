@@ -322,7 +322,8 @@ impl Decompounder {
                 continue;
             }
             for end in (start + MIN_PART)..=n {
-                if !self.words.contains_key(&word[bounds[start]..bounds[end]]) {
+                // The word itself is no split of it: a known compound splits too.
+                if (start == 0 && end == n) || !self.words.contains_key(&word[bounds[start]..bounds[end]]) {
                     continue;
                 }
                 let count = parts[start] + 1;
