@@ -374,7 +374,8 @@ fn quality(f: &Fixture) {
         ours_strict += top.iter().filter(|&&b| strict(b)).count() as f64 / denominator;
         let major = occupations[a].isco_major_group();
         cross_major +=
-            related.iter().take(10).filter(|r| occupations[r.ranked.scored.slot].isco_major_group() != major).count() as f64
+            related.iter().take(10).filter(|r| occupations[r.ranked.scored.slot].isco_major_group() != major).count()
+                as f64
                 / related.len().clamp(1, 10) as f64;
 
         let mut by_jaccard: Vec<(f64, usize)> = candidates
