@@ -170,7 +170,7 @@ impl MatchingService for MatchingApi {
     ) -> Result<Response<pb::RankCandidatesResponse>, Status> {
         let started = std::time::Instant::now();
         let max_items = super::limits::limits_of(&request)
-            .map_or(crate::settings::LimitSettings::default().max_items_per_field, |l| l.max_items_per_field);
+            .map_or(crate::settings::DEFAULT_MAX_ITEMS_PER_FIELD, |l| l.max_items_per_field);
         let mut stream = request.into_inner();
         let engines = self.engines.current();
         let index = &engines.matching;
