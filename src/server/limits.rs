@@ -537,7 +537,7 @@ mod tests {
 
     #[test]
     fn names_every_repeated_field_over_the_limit_with_its_path() {
-        let request = pb::BatchGetConceptsRequest { ids: vec!["a".into(); 4], lang: String::new() };
+        let request = pb::BatchGetConceptsRequest { ids: vec!["a".into(); 4], ..Default::default() };
         assert!(check_message(&request, "", 4).is_ok());
         let error = check_message(&request, "", 3).unwrap_err();
         assert_eq!(error, ApiError::InvalidArgument(vec![("ids".into(), "at most 3 items, not 4".into())]));

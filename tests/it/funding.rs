@@ -933,7 +933,7 @@ mod api {
             [("vaardig:course/software-developer-bol", "mbo_bol"), ("vaardig:course/heftruck-basis", "")]
         {
             let concept = concepts
-                .get_concept(pb::GetConceptRequest { id: id.into(), lang: String::new() })
+                .get_concept(pb::GetConceptRequest { id: id.into(), lang: String::new(), ..Default::default() })
                 .await
                 .unwrap()
                 .into_inner()

@@ -203,7 +203,11 @@ impl Workload {
         let everything: Vec<&Found> = labelled.iter().copied().chain(&courses).collect();
         for _ in 0..POOL {
             let concept = everything.choose(&mut rng).expect("non-empty");
-            workload.get_concept.push(pb::GetConceptRequest { id: concept.id.clone(), lang: lang.clone() });
+            workload.get_concept.push(pb::GetConceptRequest {
+                id: concept.id.clone(),
+                lang: lang.clone(),
+                ..Default::default()
+            });
 
             let label = &labelled.choose(&mut rng).expect("non-empty").label;
             let query = match rng.random_range(0..4) {
@@ -250,7 +254,11 @@ impl Workload {
             });
             let ids: Vec<String> =
                 (0..BATCH).map(|_| everything.choose(&mut rng).expect("non-empty").id.clone()).collect();
-            workload.batch_get.push(pb::BatchGetConceptsRequest { ids: ids.clone(), lang: lang.clone() });
+            workload.batch_get.push(pb::BatchGetConceptsRequest {
+                ids: ids.clone(),
+                lang: lang.clone(),
+                ..Default::default()
+            });
             workload.resolve.push(pb::ResolveIdsRequest { ids, lang: lang.clone() });
             let related_to = labelled.choose(&mut rng).expect("non-empty");
             workload.relations.push(pb::ListRelationsRequest {
