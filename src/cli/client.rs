@@ -227,7 +227,7 @@ fn empty_strings_to_null(value: &mut serde_json::Value) {
 pub fn concept(args: &ClientArgs, id: &str) -> Result<(), Failure> {
     let response = block_on(async {
         let mut client = connect(args).await?;
-        let request = pb::GetConceptRequest { id: id.to_string(), lang: args.lang.clone() };
+        let request = pb::GetConceptRequest { id: id.to_string(), lang: args.lang.clone(), ..Default::default() };
         client.get_concept(request).await.map(|r| r.into_inner()).map_err(status_failure)
     })?;
     let concept = response.concept.unwrap_or_default();

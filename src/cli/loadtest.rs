@@ -42,10 +42,23 @@ pub enum Rpc {
     RankCandidates,
     Path,
     Eligibility,
+    BatchGet,
+    Relations,
+    Hierarchy,
+    Stats,
+    Extract,
+    SteppingStones,
+    Courses,
+    Schemes,
+    Scheme,
+    Resolve,
+    Versions,
 }
 
 impl Rpc {
-    pub const ALL: [Rpc; 10] = [
+    /// Every RPC of the API except `AdminService/Reload` (it replaces the snapshot: not a request
+    /// to repeat thousands of times a second) and the `WatchChanges` stream.
+    pub const ALL: [Rpc; 21] = [
         Rpc::Health,
         Rpc::GetConcept,
         Rpc::Search,
@@ -56,6 +69,17 @@ impl Rpc {
         Rpc::RankCandidates,
         Rpc::Path,
         Rpc::Eligibility,
+        Rpc::BatchGet,
+        Rpc::Relations,
+        Rpc::Hierarchy,
+        Rpc::Stats,
+        Rpc::Extract,
+        Rpc::SteppingStones,
+        Rpc::Courses,
+        Rpc::Schemes,
+        Rpc::Scheme,
+        Rpc::Resolve,
+        Rpc::Versions,
     ];
 
     /// The name on the command line.
@@ -71,6 +95,17 @@ impl Rpc {
             Rpc::RankCandidates => "rank-candidates",
             Rpc::Path => "path",
             Rpc::Eligibility => "eligibility",
+            Rpc::BatchGet => "batch-get-concepts",
+            Rpc::Relations => "list-relations",
+            Rpc::Hierarchy => "hierarchy",
+            Rpc::Stats => "stats",
+            Rpc::Extract => "extract",
+            Rpc::SteppingStones => "stepping-stones",
+            Rpc::Courses => "course-search",
+            Rpc::Schemes => "list-schemes",
+            Rpc::Scheme => "get-scheme",
+            Rpc::Resolve => "resolve-ids",
+            Rpc::Versions => "list-versions",
         }
     }
 
@@ -87,10 +122,23 @@ impl Rpc {
             Rpc::RankCandidates => "vaardig.v1.MatchingService/RankCandidates",
             Rpc::Path => "vaardig.v1.PlanningService/SuggestTrainingPath",
             Rpc::Eligibility => "vaardig.v1.FundingService/CheckEligibility",
+            Rpc::BatchGet => "vaardig.v1.ConceptService/BatchGetConcepts",
+            Rpc::Relations => "vaardig.v1.ConceptService/ListRelations",
+            Rpc::Hierarchy => "vaardig.v1.ConceptService/GetHierarchy",
+            Rpc::Stats => "vaardig.v1.ConceptService/GetStats",
+            Rpc::Extract => "vaardig.v1.SearchService/ExtractConcepts",
+            Rpc::SteppingStones => "vaardig.v1.PlanningService/SuggestSteppingStones",
+            Rpc::Courses => "vaardig.v1.CourseService/SearchCourses",
+            Rpc::Schemes => "vaardig.v1.FundingService/ListFundingSchemes",
+            Rpc::Scheme => "vaardig.v1.FundingService/GetFundingScheme",
+            Rpc::Resolve => "vaardig.v1.HistoryService/ResolveIds",
+            Rpc::Versions => "vaardig.v1.HistoryService/ListVersions",
         }
     }
 
     fn parse(name: &str) -> Option<Rpc> {
+        // `check-eligibility` is what the RPC is called; `eligibility` the older, shorter name.
+        let name = if name == "check-eligibility" { "eligibility" } else { name };
         Rpc::ALL.into_iter().find(|rpc| rpc.name() == name)
     }
 }
@@ -99,7 +147,9 @@ impl Rpc {
 #[derive(Debug, clap::Args)]
 pub struct LoadtestArgs {
     /// RPCs to drive one after the other, comma-separated, or `all`: health (the no-op baseline),
-    /// get-concept, search, suggest, gap, match, related, rank-candidates, path, eligibility.
+    /// get-concept, search, suggest, gap, match, related, rank-candidates, path, eligibility (or
+    /// check-eligibility), batch-get-concepts, list-relations, hierarchy, stats, extract,
+    /// stepping-stones, course-search, list-schemes, get-scheme, resolve-ids, list-versions.
     #[arg(long, default_value = "health", value_delimiter = ',')]
     pub rpc: Vec<String>,
     /// Closed loop: requests in flight at once (ignored with --rate).
@@ -158,6 +208,8 @@ struct Clients {
     matching: pb::matching_service_client::MatchingServiceClient<Channel>,
     funding: pb::funding_service_client::FundingServiceClient<Channel>,
     planning: pb::planning_service_client::PlanningServiceClient<Channel>,
+    courses: pb::course_service_client::CourseServiceClient<Channel>,
+    history: pb::history_service_client::HistoryServiceClient<Channel>,
 }
 
 impl Clients {
@@ -169,7 +221,9 @@ impl Clients {
             matching: pb::matching_service_client::MatchingServiceClient::new(channel.clone())
                 .max_decoding_message_size(64 << 20),
             funding: pb::funding_service_client::FundingServiceClient::new(channel.clone()),
-            planning: pb::planning_service_client::PlanningServiceClient::new(channel),
+            planning: pb::planning_service_client::PlanningServiceClient::new(channel.clone()),
+            courses: pb::course_service_client::CourseServiceClient::new(channel.clone()),
+            history: pb::history_service_client::HistoryServiceClient::new(channel),
         }
     }
 
@@ -194,6 +248,19 @@ impl Clients {
             }
             Rpc::Path => self.planning.suggest_training_path(pick(&workload.path, i)).await.map(served),
             Rpc::Eligibility => self.funding.check_eligibility(pick(&workload.eligibility, i)).await.map(served),
+            Rpc::BatchGet => self.concepts.batch_get_concepts(pick(&workload.batch_get, i)).await.map(served),
+            Rpc::Relations => self.concepts.list_relations(pick(&workload.relations, i)).await.map(served),
+            Rpc::Hierarchy => self.concepts.get_hierarchy(pick(&workload.hierarchy, i)).await.map(served),
+            Rpc::Stats => self.concepts.get_stats(pb::GetStatsRequest {}).await.map(served),
+            Rpc::Extract => self.search.extract_concepts(pick(&workload.extract, i)).await.map(served),
+            Rpc::SteppingStones => {
+                self.planning.suggest_stepping_stones(pick(&workload.stepping_stones, i)).await.map(served)
+            }
+            Rpc::Courses => self.courses.search_courses(pick(&workload.courses, i)).await.map(served),
+            Rpc::Schemes => self.funding.list_funding_schemes(pick(&workload.schemes, i)).await.map(served),
+            Rpc::Scheme => self.funding.get_funding_scheme(pick(&workload.scheme, i)).await.map(served),
+            Rpc::Resolve => self.history.resolve_ids(pick(&workload.resolve, i)).await.map(served),
+            Rpc::Versions => self.history.list_versions(pb::ListVersionsRequest {}).await.map(served),
         }
     }
 }
@@ -206,7 +273,7 @@ fn served<T>(response: tonic::Response<T>) -> Option<String> {
 
 fn pool_len(workload: &Workload, rpc: Rpc) -> usize {
     match rpc {
-        Rpc::Health => 1,
+        Rpc::Health | Rpc::Stats | Rpc::Versions => 1,
         Rpc::GetConcept => workload.get_concept.len(),
         Rpc::Search => workload.search.len(),
         Rpc::Suggest => workload.suggest.len(),
@@ -216,6 +283,15 @@ fn pool_len(workload: &Workload, rpc: Rpc) -> usize {
         Rpc::RankCandidates => workload.rank.len(),
         Rpc::Path => workload.path.len(),
         Rpc::Eligibility => workload.eligibility.len(),
+        Rpc::BatchGet => workload.batch_get.len(),
+        Rpc::Relations => workload.relations.len(),
+        Rpc::Hierarchy => workload.hierarchy.len(),
+        Rpc::Extract => workload.extract.len(),
+        Rpc::SteppingStones => workload.stepping_stones.len(),
+        Rpc::Courses => workload.courses.len(),
+        Rpc::Schemes => workload.schemes.len(),
+        Rpc::Scheme => workload.scheme.len(),
+        Rpc::Resolve => workload.resolve.len(),
     }
 }
 
@@ -352,7 +428,7 @@ pub fn loadtest(args: &LoadtestArgs) -> Result<(), Failure> {
     let mut results = runtime.block_on(async {
         let channels = connect(args).await?;
         let started = Instant::now();
-        let needs_workload = rpcs.iter().any(|&rpc| rpc != Rpc::Health);
+        let needs_workload = rpcs.iter().any(|&rpc| pool_len(&Workload::default(), rpc) == 0);
         let workload = if needs_workload {
             Workload::build(&channels[0], &args.client.lang, args.seed, args.candidates).await.map_err(|e| {
                 Failure::new(EXIT_FAILURE, format!("cannot build requests from the server's ontology: {e}"))
@@ -686,6 +762,7 @@ mod tests {
     fn rpc_names_parse() {
         assert_eq!(parse_rpcs(&["all".into()]).unwrap().len(), Rpc::ALL.len());
         assert_eq!(parse_rpcs(&["health".into(), "search".into()]).unwrap(), [Rpc::Health, Rpc::Search]);
+        assert_eq!(parse_rpcs(&["check-eligibility".into()]).unwrap(), [Rpc::Eligibility]);
         assert!(parse_rpcs(&["nope".into()]).is_err());
         for rpc in Rpc::ALL {
             assert_eq!(Rpc::parse(rpc.name()), Some(rpc));

@@ -119,7 +119,11 @@ pub async fn lookup(services: &Services, name: &str, kind: ConceptKind, lang: &s
 /// An id, checked to exist and to be of `kind`, with its label.
 async fn by_id(services: &Services, raw: &str, kind: ConceptKind, lang: &str) -> Result<Found, Failure> {
     let text = Text::new(lang);
-    let request = pb::BatchGetConceptsRequest { ids: vec![raw.to_string()], lang: lang.to_string() };
+    let request = pb::BatchGetConceptsRequest {
+        ids: vec![raw.to_string()],
+        lang: lang.to_string(),
+        view: pb::ConceptView::Basic as i32,
+    };
     let doing = format!("{} {raw}", text.pick("opzoeken van", "looking up"));
     let concept = services
         .batch_get_concepts(request)

@@ -201,16 +201,22 @@ pub(super) async fn check_profile(
         .collect();
     let doing = format!("{} {}", text.pick("profielbestand", "profile file"), path.display());
     for chunk in fields.chunks(1000) {
+        // Only existence, kind and label are checked: the BASIC view.
         let request = pb::BatchGetConceptsRequest {
             ids: chunk.iter().map(|(_, id, _)| id.clone()).collect(),
             lang: lang.to_string(),
+            view: pb::ConceptView::Basic as i32,
         };
         let concepts = match services.batch_get_concepts(request).await {
             Ok(response) => response.concepts,
             Err(status) if status.code() == tonic::Code::NotFound => {
                 // Name the first field whose id this ontology does not know.
                 for (field, id, _) in chunk {
-                    let one = pb::BatchGetConceptsRequest { ids: vec![id.clone()], lang: lang.to_string() };
+                    let one = pb::BatchGetConceptsRequest {
+                        ids: vec![id.clone()],
+                        lang: lang.to_string(),
+                        view: pb::ConceptView::Basic as i32,
+                    };
                     if services.batch_get_concepts(one).await.is_err() {
                         return Err(Failure::new(
                             EXIT_NOT_FOUND,

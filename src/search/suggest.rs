@@ -1,13 +1,22 @@
 //! Autocomplete: a prefix of one or more characters → the top concepts, per keystroke.
 //!
-//! An in-memory sorted list of (word, label row) pairs — every label word and every compound part,
-//! so `chauf` finds `vrachtwagenchauffeur` — answers a prefix with two binary searches. With several
-//! query words, every word must be the start of some word of the label (the last one may be
-//! unfinished). Ranking is static per label (form weight, position of the matched word, label
-//! length) plus how much of the matched words the prefix already spells, so results are stable
-//! from keystroke to keystroke.
+//! An in-memory sorted list of (word, label row) entries — every label word and every compound
+//! part, so `chauf` finds `vrachtwagenchauffeur` — finds a prefix's entries with two binary
+//! searches. With several query words, every word must be the start of some word of the label (the
+//! last one may be unfinished). Ranking is static per label (form weight, position of the matched
+//! word, label length, the completed word's frequency, the concept's kind) plus how much of the
+//! matched word the prefix already spells, so results are stable from keystroke to keystroke.
+//!
+//! Built for keystrokes: the parts of the score that do not depend on the prefix are computed once
+//! per entry and per label row, so scoring an entry is a few multiplications. A one-word prefix
+//! whose entries are too many to score per keystroke (`v`, `ver`, `medew`: thousands to a hundred
+//! thousand entries) is answered from its precomputed top concepts per kind and label language —
+//! exactly the answer scoring every entry would give (see [`SuggestIndex::heavy`]). Every other
+//! prefix scores at most [`HEAVY_ENTRIES`] entries, except a prefix of several words whose most
+//! selective word is still that common.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use super::analysis;
@@ -15,41 +24,86 @@ use super::labels::{LabelKind, LabelTable};
 use crate::model::ConceptKind;
 use crate::ontology::ConceptIdx;
 
+/// One word of a label in the sorted list, with the parts of its score that depend on the word.
+#[derive(Debug, Clone)]
+struct Entry {
+    word: Arc<str>,
+    row: u32,
+    /// Position of the word in the label.
+    position: u16,
+    /// Characters in the word (at least 1): how much of it a prefix spells.
+    chars: u16,
+    /// How common the completed word is in the labels, in [0, 1] (see [`static_score`]).
+    frequency: f32,
+}
+
+/// The parts of a label row's score that depend on the label alone.
+#[derive(Debug, Clone, Copy)]
+struct RowPrior {
+    concept: ConceptIdx,
+    kind: ConceptKind,
+    /// Index into [`SuggestIndex::langs`].
+    lang: u16,
+    /// Kind factor × label form weight.
+    kind_weight: f32,
+    popularity: f32,
+    /// The label-length divisor.
+    length: f32,
+    /// Deprecated concepts are suggested only when asked for (and never precomputed).
+    deprecated: bool,
+}
+
+/// The precomputed answers of one common one-word prefix: per (kind, label language), the best
+/// concepts by their best entry's score, best first.
+#[derive(Debug, Default)]
+struct Heavy {
+    lists: Vec<HeavyList>,
+}
+
+#[derive(Debug)]
+struct HeavyList {
+    kind: ConceptKind,
+    lang: u16,
+    /// (score without the language factor, entry index), by score descending then concept.
+    best: Box<[(f32, u32)]>,
+}
+
 /// The sorted word list of one snapshot.
 #[derive(Debug, Default)]
 pub struct SuggestIndex {
-    /// (word, row, position of the word in the label), sorted by word.
-    entries: Vec<(Arc<str>, u32, u16)>,
-    /// For prefixes of one or two characters — whose ranges hold tens of thousands of words — the
-    /// best rows precomputed (score without the language factor), best first.
-    short: HashMap<Box<str>, Vec<(f32, u32)>>,
+    /// Sorted by word (then row, position).
+    entries: Vec<Entry>,
+    /// Per label row.
+    rows: Vec<RowPrior>,
+    /// The label languages, as the rows name them.
+    langs: Vec<Box<str>>,
+    /// Every one-word prefix with more than `heavy_entries` entries, with its precomputed answers.
+    heavy: HashMap<Box<str>, Heavy>,
+    /// A prefix with more entries than this is answered from `heavy`.
+    heavy_entries: usize,
 }
 
-/// Prefixes up to this many characters are precomputed.
-const SHORT_PREFIX: usize = 2;
-/// Rows kept per precomputed prefix: enough for any kind filter to fill a page.
-const SHORT_KEEP: usize = 600;
+/// A one-word prefix with more entries than this is precomputed (scoring this many takes some
+/// 10–20 µs; the commonest prefixes have a hundred thousand).
+pub const HEAVY_ENTRIES: usize = 768;
+/// Concepts kept per kind and language of a precomputed prefix: the largest page the API serves
+/// (50) with room to spare, so every page up to it is exact.
+const HEAVY_KEEP: usize = 64;
 
-/// The score of a row for a typed prefix, before the language factor: the label form, how much of
-/// the word the prefix already spells, how common the completed word is in the ontology's labels
-/// (people type the start of the word they mean, and the common one is the one most mean:
+/// The score of an entry for a typed prefix, before the language factor: the label form, how much
+/// of the word the prefix already spells, how common the completed word is in the ontology's
+/// labels (people type the start of the word they mean, and the common one is the one most mean:
 /// "verpl" → verpleegkundige before verpleeghulp), whether it is the label's first word, the
 /// label's length, and its kind (a title typed in a search box most often names an occupation).
-fn static_score(table: &LabelTable, row: u32, typed_chars: usize, word: &str, position: u16) -> f32 {
-    let row = &table.rows[row as usize];
-    let completion = typed_chars as f32 / word.chars().count().max(1) as f32;
-    let words_in_label = row.tokens.iter().filter(|t| !t.stop).count() as f32;
-    let popularity = table.popularity.get(row.concept.0 as usize).copied().unwrap_or(0.0);
-    let df = row.tokens.get(position as usize).map_or(0, |t| table.df(&t.key));
-    let frequency = ((1.0 + df as f32).ln() / (1.0 + COMMON_WORD_DF).ln()).min(1.0);
-    let kind = if row.kind == ConceptKind::Occupation { 1.0 } else { OTHER_KIND_FACTOR };
-    kind * row.label_kind.weight()
+fn static_score(row: &RowPrior, entry: &Entry, typed_chars: usize) -> f32 {
+    let completion = typed_chars as f32 / entry.chars as f32;
+    row.kind_weight
         * (0.45
             + 0.3 * completion
-            + 0.15 * popularity
-            + FREQUENCY_WEIGHT * frequency
-            + if position == 0 { 0.15 } else { 0.0 })
-        / (1.0 + 0.08 * (words_in_label - 1.0).max(0.0))
+            + 0.15 * row.popularity
+            + FREQUENCY_WEIGHT * entry.frequency
+            + if entry.position == 0 { 0.15 } else { 0.0 })
+        / row.length
 }
 
 /// A word used in this many labels counts as fully common for the suggestion prior.
@@ -58,6 +112,8 @@ const COMMON_WORD_DF: f32 = 200.0;
 const FREQUENCY_WEIGHT: f32 = 0.2;
 /// Factor of kinds other than occupations among suggestions of equal form.
 const OTHER_KIND_FACTOR: f32 = 0.95;
+/// Factor of labels in another language than the one asked for.
+const OTHER_LANG_FACTOR: f32 = 0.9;
 
 /// One suggestion.
 #[derive(Debug, Clone)]
@@ -69,6 +125,38 @@ pub struct Suggestion {
 
 impl SuggestIndex {
     pub fn build(table: &LabelTable) -> SuggestIndex {
+        SuggestIndex::build_with(table, HEAVY_ENTRIES)
+    }
+
+    /// Builds with another threshold for precomputed prefixes (tests use a small one, to check
+    /// the precomputed answers against scoring every entry on a small ontology).
+    pub fn build_with(table: &LabelTable, heavy_entries: usize) -> SuggestIndex {
+        let mut langs: Vec<Box<str>> = Vec::new();
+        let rows: Vec<RowPrior> = table
+            .rows
+            .iter()
+            .map(|row| {
+                let lang = match langs.iter().position(|l| *l == row.lang) {
+                    Some(at) => at,
+                    None => {
+                        langs.push(row.lang.clone());
+                        langs.len() - 1
+                    }
+                };
+                let words_in_label = row.tokens.iter().filter(|t| !t.stop).count() as f32;
+                let kind = if row.kind == ConceptKind::Occupation { 1.0 } else { OTHER_KIND_FACTOR };
+                RowPrior {
+                    concept: row.concept,
+                    kind: row.kind,
+                    lang: lang.min(u16::MAX as usize) as u16,
+                    kind_weight: kind * row.label_kind.weight(),
+                    popularity: table.popularity.get(row.concept.0 as usize).copied().unwrap_or(0.0),
+                    length: 1.0 + 0.08 * (words_in_label - 1.0).max(0.0),
+                    deprecated: row.deprecated,
+                }
+            })
+            .collect();
+
         let mut entries = Vec::new();
         let mut splits: HashMap<&str, Vec<String>> = HashMap::new();
         for (i, row) in table.rows.iter().enumerate() {
@@ -79,80 +167,128 @@ impl SuggestIndex {
                 if token.stop {
                     continue;
                 }
+                let df = table.df(&token.key);
+                let frequency = ((1.0 + df as f32).ln() / (1.0 + COMMON_WORD_DF).ln()).min(1.0);
                 let position = position.min(u16::MAX as usize) as u16;
-                entries.push((token.word.clone(), i as u32, position));
+                let entry = |word: Arc<str>| Entry {
+                    chars: word.chars().count().clamp(1, u16::MAX as usize) as u16,
+                    word,
+                    row: i as u32,
+                    position,
+                    frequency,
+                };
+                entries.push(entry(token.word.clone()));
                 let parts = splits.entry(&token.word).or_insert_with(|| table.decompounder.split(&token.word));
                 for part in parts.iter() {
-                    entries.push((part.as_str().into(), i as u32, position));
+                    entries.push(entry(part.as_str().into()));
                 }
             }
         }
-        entries.sort_unstable();
-        entries.dedup();
-        let mut short: HashMap<Box<str>, Vec<(f32, u32)>> = HashMap::new();
-        for (word, row, position) in &entries {
-            for (n, (end, _)) in word.char_indices().skip(1).chain(std::iter::once((word.len(), ' '))).enumerate() {
-                if n >= SHORT_PREFIX {
-                    break;
-                }
-                let score = static_score(table, *row, n + 1, word, *position);
-                short.entry(word[..end].into()).or_default().push((score, *row));
-            }
-        }
-        for rows in short.values_mut() {
-            rows.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            rows.dedup_by_key(|(_, row)| *row);
-            rows.truncate(SHORT_KEEP);
-            rows.shrink_to_fit();
-        }
-        SuggestIndex { entries, short }
+        entries.sort_unstable_by(|a, b| (&a.word, a.row, a.position).cmp(&(&b.word, b.row, b.position)));
+        entries.dedup_by(|a, b| a.word == b.word && a.row == b.row && a.position == b.position);
+        entries.shrink_to_fit();
+
+        let mut index = SuggestIndex { entries, rows, langs, heavy: HashMap::new(), heavy_entries };
+        index.heavy = index.precompute();
+        index
     }
 
-    /// Answers a one-word prefix of one or two characters from the precomputed lists; `None` when
-    /// the list cannot fill the page for this kind filter (then the full scan answers).
-    fn suggest_short(
-        &self,
-        table: &LabelTable,
-        word: &str,
-        kinds: &[ConceptKind],
-        lang: &str,
-        limit: usize,
-        include_deprecated: bool,
-    ) -> Option<Vec<Suggestion>> {
-        let rows = self.short.get(word)?;
-        let mut out: Vec<Suggestion> = Vec::with_capacity(limit);
-        let mut seen = std::collections::HashSet::new();
-        let mut candidates: Vec<Suggestion> = rows
-            .iter()
-            .filter(|(_, row)| kinds.is_empty() || kinds.contains(&table.rows[*row as usize].kind))
-            .filter(|(_, row)| include_deprecated || !table.rows[*row as usize].deprecated)
-            .map(|(score, row)| {
-                let label = &table.rows[*row as usize];
-                let lang_factor = if &*label.lang == lang { 1.0 } else { 0.9 };
-                Suggestion { concept: label.concept, row: *row, score: score * lang_factor }
+    /// Finds every prefix with more than `heavy_entries` entries and keeps its best concepts per
+    /// kind and label language.
+    ///
+    /// Why that answers every page exactly: a concept's score for a request is its best entry's
+    /// score times the language factor, which is the same for every label of one language. So
+    /// if a concept is not among the best [`HEAVY_KEEP`] of its kind and language, that many
+    /// others of the same kind and language score at least as high with the same factor, and it
+    /// cannot be on a page of at most that many; the ones that can are all in the lists, each
+    /// with its best entry per language.
+    fn precompute(&self) -> HashMap<Box<str>, Heavy> {
+        let mut heavy = HashMap::new();
+        // (start, end, prefix length in bytes) of ranges whose entries share a prefix.
+        let mut stack = vec![(0usize, self.entries.len(), 0usize)];
+        // Per (concept, language): the best (score, entry) in the current prefix, stamped with it.
+        let slots = self.rows.iter().map(|r| r.concept.0 as usize + 1).max().unwrap_or(0) * self.langs.len().max(1);
+        let mut best: Vec<(u32, f32, u32)> = vec![(u32::MAX, 0.0, 0); slots];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut stamp = 0u32;
+        while let Some((start, end, len)) = stack.pop() {
+            let mut i = start;
+            while i < end {
+                let word = &self.entries[i].word;
+                let Some(next) = word[len..].chars().next() else {
+                    i += 1;
+                    continue;
+                };
+                let prefix = &word[..len + next.len_utf8()];
+                let j = i + self.entries[i..end].partition_point(|e| e.word.starts_with(prefix));
+                if j - i > self.heavy_entries {
+                    let typed = prefix.chars().count();
+                    touched.clear();
+                    for at in i..j {
+                        let entry = &self.entries[at];
+                        let row = &self.rows[entry.row as usize];
+                        if row.deprecated {
+                            continue;
+                        }
+                        let score = static_score(row, entry, typed);
+                        let slot = row.concept.0 as usize * self.langs.len() + row.lang as usize;
+                        let current = &mut best[slot];
+                        if current.0 != stamp {
+                            *current = (stamp, score, at as u32);
+                            touched.push(slot);
+                        } else if score > current.1 {
+                            *current = (stamp, score, at as u32);
+                        }
+                    }
+                    heavy.insert(prefix.into(), self.lists(&touched, &best));
+                    stamp += 1;
+                    stack.push((i, j, prefix.len()));
+                }
+                i = j;
+            }
+        }
+        heavy.shrink_to_fit();
+        heavy
+    }
+
+    /// The lists of one precomputed prefix from its best entry per (concept, language).
+    fn lists(&self, touched: &[usize], best: &[(u32, f32, u32)]) -> Heavy {
+        let mut groups: HashMap<(ConceptKind, u16), Vec<(f32, u32)>> = HashMap::new();
+        for &slot in touched {
+            let (_, score, at) = best[slot];
+            let row = &self.rows[self.entries[at as usize].row as usize];
+            groups.entry((row.kind, row.lang)).or_default().push((score, at));
+        }
+        let mut lists: Vec<HeavyList> = groups
+            .into_iter()
+            .map(|((kind, lang), mut list)| {
+                list.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| self.concept_of(a.1).cmp(&self.concept_of(b.1))));
+                list.truncate(HEAVY_KEEP);
+                HeavyList { kind, lang, best: list.into_boxed_slice() }
             })
             .collect();
-        candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
-        for candidate in candidates {
-            if seen.insert(candidate.concept) {
-                out.push(candidate);
-                if out.len() == limit {
-                    return Some(out);
-                }
-            }
-        }
-        // Fewer than a page: complete only if the list held every row of the prefix.
-        (rows.len() < SHORT_KEEP).then_some(out)
+        lists.sort_by_key(|l| (l.kind as u8, l.lang));
+        Heavy { lists }
     }
 
-    /// The entries whose word starts with `prefix`.
-    fn range(&self, prefix: &str) -> &[(Arc<str>, u32, u16)] {
-        let start = self.entries.partition_point(|(w, _, _)| &**w < prefix);
-        let end = start + self.entries[start..].partition_point(|(w, _, _)| w.starts_with(prefix));
-        &self.entries[start..end]
+    fn concept_of(&self, entry: u32) -> ConceptIdx {
+        self.rows[self.entries[entry as usize].row as usize].concept
     }
 
-    /// The best `limit` concepts for the typed `text`, of the given kinds (empty = all).
+    /// The entries whose word starts with `prefix`, as a range of indexes.
+    fn range(&self, prefix: &str) -> std::ops::Range<usize> {
+        let start = self.entries.partition_point(|e| &*e.word < prefix);
+        let end = start + self.entries[start..].partition_point(|e| e.word.starts_with(prefix));
+        start..end
+    }
+
+    fn lang_factor(&self, row: &RowPrior, lang: &str) -> f32 {
+        if *self.langs[row.lang as usize] == *lang { 1.0 } else { OTHER_LANG_FACTOR }
+    }
+
+    /// The best `limit` concepts for the typed `text`, of the given kinds (empty = all), live ones
+    /// only unless `include_deprecated` (the precomputed prefixes hold live concepts only, so that
+    /// request scans).
     pub fn suggest(
         &self,
         table: &LabelTable,
@@ -173,39 +309,286 @@ impl SuggestIndex {
         if content.is_empty() || limit == 0 {
             return Vec::new();
         }
-        if let [word] = content.as_slice() {
-            if word.chars().count() <= SHORT_PREFIX {
-                if let Some(out) = self.suggest_short(table, word, kinds, lang, limit, include_deprecated) {
-                    return out;
+        let ranges: Vec<std::ops::Range<usize>> = content.iter().map(|w| self.range(w)).collect();
+        let Some(driver) = (0..ranges.len()).min_by_key(|&i| ranges[i].len()) else { return Vec::new() };
+        if !include_deprecated && content.len() == 1 && ranges[0].len() > self.heavy_entries && limit <= HEAVY_KEEP {
+            if let Some(heavy) = self.heavy.get(content[0]) {
+                return self.from_heavy(heavy, kinds, lang, limit);
+            }
+        }
+        self.scan(table, &content, driver, ranges[driver].clone(), kinds, lang, limit, include_deprecated)
+    }
+
+    /// Scores the entries of the driving word's range (rows must also match the other words).
+    ///
+    /// Exactly the answer of scoring every entry, with less work: an entry scoring below the
+    /// page's floor is skipped before its row is checked against the other words. The floor is
+    /// the lowest of the best `limit` first scores of the concepts taken so far — never above the
+    /// page's true last score, so nothing that belongs on the page is skipped. With several words
+    /// and a common driving word, its precomputed best entries are tried first, which raises the
+    /// floor early.
+    #[allow(clippy::too_many_arguments)]
+    fn scan(
+        &self,
+        table: &LabelTable,
+        content: &[&str],
+        driver: usize,
+        range: std::ops::Range<usize>,
+        kinds: &[ConceptKind],
+        lang: &str,
+        limit: usize,
+        include_deprecated: bool,
+    ) -> Vec<Suggestion> {
+        let typed = content[driver].chars().count();
+        let mut page = Page::new(limit);
+        let wanted = |kind: ConceptKind| kinds.is_empty() || kinds.contains(&kind);
+        if content.len() > 1 && range.len() > self.heavy_entries {
+            if let Some(heavy) = self.heavy.get(content[driver]) {
+                for list in heavy.lists.iter().filter(|l| wanted(l.kind)) {
+                    let factor = if *self.langs[list.lang as usize] == *lang { 1.0 } else { OTHER_LANG_FACTOR };
+                    for &(score, at) in list.best.iter() {
+                        let row = self.entries[at as usize].row;
+                        if others_match(table, content, driver, row) {
+                            let concept = self.rows[row as usize].concept;
+                            page.offer(Suggestion { concept, row, score: factor * score }, at);
+                        }
+                    }
                 }
             }
         }
-        // Drive with the most selective word; check the others on the row itself.
-        let ranges: Vec<&[(Arc<str>, u32, u16)]> = content.iter().map(|w| self.range(w)).collect();
-        let Some(driver) = (0..ranges.len()).min_by_key(|&i| ranges[i].len()) else { return Vec::new() };
+        for at in range {
+            let entry = &self.entries[at];
+            let row = &self.rows[entry.row as usize];
+            if !wanted(row.kind) || (row.deprecated && !include_deprecated) {
+                continue;
+            }
+            let score = self.lang_factor(row, lang) * static_score(row, entry, typed);
+            if score < page.floor() {
+                continue;
+            }
+            if content.len() > 1 && !others_match(table, content, driver, entry.row) {
+                continue;
+            }
+            page.offer(Suggestion { concept: row.concept, row: entry.row, score }, at as u32);
+        }
+        page.into_suggestions()
+    }
+
+    /// Scores every entry of the range, nothing skipped: what [`SuggestIndex::suggest`] must equal.
+    #[cfg(test)]
+    #[allow(clippy::too_many_arguments)]
+    fn scan_every_entry(
+        &self,
+        table: &LabelTable,
+        content: &[&str],
+        driver: usize,
+        kinds: &[ConceptKind],
+        lang: &str,
+        limit: usize,
+    ) -> Vec<Suggestion> {
+        let typed = content[driver].chars().count();
         let mut best: HashMap<ConceptIdx, Suggestion> = HashMap::new();
-        for (word, row_id, position) in ranges[driver] {
-            let row = &table.rows[*row_id as usize];
-            if (!kinds.is_empty() && !kinds.contains(&row.kind)) || (row.deprecated && !include_deprecated) {
+        for entry in &self.entries[self.range(content[driver])] {
+            let row = &self.rows[entry.row as usize];
+            if (!kinds.is_empty() && !kinds.contains(&row.kind)) || row.deprecated {
                 continue;
             }
-            let others_match = content.iter().enumerate().filter(|(i, _)| *i != driver).all(|(_, w)| {
-                row.tokens.iter().any(|t| t.word.starts_with(*w))
-                    || row.tokens.iter().any(|t| t.word.len() > w.len() && t.word.contains(*w))
-            });
-            if !others_match {
+            if content.len() > 1 && !others_match(table, content, driver, entry.row) {
                 continue;
             }
-            let lang_factor = if &*row.lang == lang { 1.0 } else { 0.9 };
-            let score = lang_factor * static_score(table, *row_id, content[driver].chars().count(), word, *position);
-            let entry = best.entry(row.concept).or_insert(Suggestion { concept: row.concept, row: *row_id, score });
-            if score > entry.score {
-                *entry = Suggestion { concept: row.concept, row: *row_id, score };
+            let score = self.lang_factor(row, lang) * static_score(row, entry, typed);
+            let found = Suggestion { concept: row.concept, row: entry.row, score };
+            let kept = best.entry(row.concept).or_insert_with(|| found.clone());
+            if score > kept.score {
+                *kept = found;
             }
         }
         let mut out: Vec<Suggestion> = best.into_values().collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
         out.truncate(limit);
         out
+    }
+
+    /// The answer of a precomputed prefix: the lists of the asked kinds, with the language factor.
+    fn from_heavy(&self, heavy: &Heavy, kinds: &[ConceptKind], lang: &str, limit: usize) -> Vec<Suggestion> {
+        let mut candidates: Vec<(Suggestion, u32)> = Vec::new();
+        for list in heavy.lists.iter().filter(|l| kinds.is_empty() || kinds.contains(&l.kind)) {
+            let factor = if *self.langs[list.lang as usize] == *lang { 1.0 } else { OTHER_LANG_FACTOR };
+            for &(score, at) in list.best.iter() {
+                let row = self.entries[at as usize].row;
+                let concept = self.rows[row as usize].concept;
+                candidates.push((Suggestion { concept, row, score: factor * score }, at));
+            }
+        }
+        // The best entry of a concept over its languages; on equal scores the first entry, as a
+        // scan over every entry keeps.
+        candidates
+            .sort_by(|(a, at), (b, bt)| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)).then(at.cmp(bt)));
+        let mut out: Vec<Suggestion> = Vec::with_capacity(limit);
+        for (candidate, _) in candidates {
+            if out.iter().all(|s| s.concept != candidate.concept) {
+                out.push(candidate);
+                if out.len() == limit {
+                    break;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether every query word but the driving one is in some word of the row: at its start, or
+/// inside a longer word (`chauf` in `vrachtwagenchauffeur`) — both are "the word contains it".
+fn others_match(table: &LabelTable, content: &[&str], driver: usize, row: u32) -> bool {
+    let tokens = &table.rows[row as usize].tokens;
+    content.iter().enumerate().filter(|(i, _)| *i != driver).all(|(_, w)| tokens.iter().any(|t| t.word.contains(*w)))
+}
+
+/// The best suggestion per concept found so far, and the floor below which an entry cannot reach
+/// the page.
+struct Page {
+    /// Per concept: its best suggestion and that entry's index (on equal scores the first entry
+    /// wins, as in a scan in entry order).
+    best: HashMap<ConceptIdx, (Suggestion, u32)>,
+    /// The first score of each concept taken, at most `limit` of them: the highest ones.
+    firsts: BinaryHeap<Reverse<u32>>,
+    limit: usize,
+}
+
+impl Page {
+    fn new(limit: usize) -> Page {
+        Page { best: HashMap::new(), firsts: BinaryHeap::with_capacity(limit + 1), limit }
+    }
+
+    /// Once `limit` concepts are taken, the lowest of their first scores: every one of them ends
+    /// at least that high, so an entry scoring less cannot be on the page.
+    fn floor(&self) -> f32 {
+        match self.firsts.peek() {
+            Some(Reverse(bits)) if self.firsts.len() == self.limit => f32::from_bits(*bits),
+            _ => f32::NEG_INFINITY,
+        }
+    }
+
+    fn offer(&mut self, found: Suggestion, at: u32) {
+        // Scores are positive, so their bit patterns order like the numbers.
+        debug_assert!(found.score >= 0.0);
+        match self.best.entry(found.concept) {
+            std::collections::hash_map::Entry::Occupied(mut kept) => {
+                let (kept, kept_at) = kept.get_mut();
+                if found.score > kept.score || (found.score == kept.score && at < *kept_at) {
+                    (*kept, *kept_at) = (found, at);
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                self.firsts.push(Reverse(found.score.to_bits()));
+                if self.firsts.len() > self.limit {
+                    self.firsts.pop();
+                }
+                slot.insert((found, at));
+            }
+        }
+    }
+
+    fn into_suggestions(self) -> Vec<Suggestion> {
+        let mut out: Vec<Suggestion> = self.best.into_values().map(|(s, _)| s).collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
+        out.truncate(self.limit);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ontology::{self, SourceSpec};
+
+    /// The precomputed answers are the ones scoring every entry gives: on the default ontology
+    /// with a threshold low enough that hundreds of prefixes are precomputed, every prefix of
+    /// every label word, with several kind filters, both languages and page sizes up to the
+    /// largest kept, gives the same concepts, rows and scores as the scan.
+    #[test]
+    fn precomputed_prefixes_answer_as_the_scan_does() {
+        let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let table = LabelTable::build(&snapshot);
+        let index = SuggestIndex::build_with(&table, 8);
+        assert!(index.heavy.len() > 100, "only {} prefixes precomputed", index.heavy.len());
+        let filters: [&[ConceptKind]; 4] = [
+            &[],
+            &[ConceptKind::Occupation, ConceptKind::Skill],
+            &[ConceptKind::Skill],
+            &[ConceptKind::Course, ConceptKind::Qualification],
+        ];
+        let mut checked = 0;
+        for (prefix, heavy) in &index.heavy {
+            assert!(!heavy.lists.is_empty());
+            for kinds in filters {
+                for lang in ["nl", "en", "de"] {
+                    for limit in [1, 10, HEAVY_KEEP] {
+                        let fast = index.suggest(&table, prefix, kinds, lang, limit, false);
+                        let slow = index.scan_every_entry(&table, &[prefix], 0, kinds, lang, limit);
+                        let key = |s: &[Suggestion]| s.iter().map(|s| (s.concept, s.row, s.score)).collect::<Vec<_>>();
+                        assert_eq!(key(&fast), key(&slow), "{prefix} {kinds:?} {lang} {limit}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000);
+    }
+
+    /// Several words: the floor and the precomputed entries tried first change nothing. Every
+    /// pair of a common prefix and a word (whole, or cut to 1–3 characters) of some label gives
+    /// what scoring every entry of the driving word gives.
+    #[test]
+    fn several_words_answer_as_the_scan_does() {
+        let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let table = LabelTable::build(&snapshot);
+        let index = SuggestIndex::build_with(&table, 8);
+        let mut words: Vec<&str> = index.entries.iter().step_by(97).map(|e| &*e.word).collect();
+        words.dedup();
+        let mut prefixes: Vec<&str> = index.heavy.keys().map(|k| &**k).collect();
+        prefixes.sort();
+        let mut checked = 0;
+        for (i, word) in words.iter().enumerate() {
+            let cut: String = word.chars().take(1 + i % 3).collect();
+            for other in [word.to_string(), cut] {
+                for prefix in prefixes.iter().skip(i % 7).step_by(7) {
+                    for content in [[&*other, prefix], [prefix, &*other]] {
+                        if content.iter().any(|w| analysis::is_stop_word(w)) {
+                            continue;
+                        }
+                        let text = content.join(" ");
+                        let ranges: Vec<usize> = content.iter().map(|w| index.range(w).len()).collect();
+                        let driver = if ranges[1] < ranges[0] { 1 } else { 0 };
+                        for (kinds, lang, limit) in [(&[][..], "nl", 10), (&[ConceptKind::Skill][..], "en", 5)] {
+                            let fast = index.suggest(&table, &text, kinds, lang, limit, false);
+                            let slow = index.scan_every_entry(&table, &content, driver, kinds, lang, limit);
+                            let key =
+                                |s: &[Suggestion]| s.iter().map(|s| (s.concept, s.row, s.score)).collect::<Vec<_>>();
+                            assert_eq!(key(&fast), key(&slow), "{text:?} {kinds:?} {lang} {limit}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+
+    #[test]
+    fn common_prefixes_are_precomputed_and_rare_ones_scanned() {
+        let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let table = LabelTable::build(&snapshot);
+        let index = SuggestIndex::build_with(&table, 8);
+        for (prefix, _) in &index.heavy {
+            assert!(index.range(prefix).len() > 8, "{prefix}");
+        }
+        // Every prefix of every word with more than 8 entries is there.
+        for entry in &index.entries {
+            for (end, _) in entry.word.char_indices().skip(1).chain(std::iter::once((entry.word.len(), ' '))) {
+                let prefix = &entry.word[..end];
+                assert_eq!(index.range(prefix).len() > 8, index.heavy.contains_key(prefix), "{prefix}");
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
-use super::convert;
+use super::convert::{self, View};
 use super::error::{ApiError, SnapshotMismatch, Violations, invalid};
 use crate::engine::LiveEngines;
 use crate::model::SkillType;
@@ -213,13 +213,14 @@ impl ConceptService for ConceptApi {
         let mut violations = Violations::default();
         let id = convert::id(&request.id, "id", &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let view = convert::view(request.view, View::Full, &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
         let idx = convert::lookup(snapshot, &id)?;
         Ok(Response::new(pb::GetConceptResponse {
             snapshot_version: snapshot.version().to_string(),
-            concept: Some(convert::concept(snapshot, idx, &lang)),
+            concept: Some(convert::concept(snapshot, idx, &lang, view)),
         }))
     }
 
@@ -243,6 +244,7 @@ impl ConceptService for ConceptApi {
             .map(|(i, raw)| convert::id(raw, &format!("ids[{i}]"), &mut violations))
             .collect();
         let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let view = convert::view(request.view, View::Full, &mut violations);
         violations.check(())?;
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
@@ -254,7 +256,7 @@ impl ConceptService for ConceptApi {
             return Err(ApiError::NotFound(format!("concepts not found: {}{more}", shown.join(", "))).into());
         }
         let concepts =
-            ids.iter().filter_map(|id| snapshot.lookup(id)).map(|idx| convert::concept(snapshot, idx, &lang));
+            ids.iter().filter_map(|id| snapshot.lookup(id)).map(|idx| convert::concept(snapshot, idx, &lang, view));
         Ok(Response::new(pb::BatchGetConceptsResponse {
             snapshot_version: snapshot.version().to_string(),
             concepts: concepts.collect(),

@@ -129,11 +129,35 @@ fn date_text(date: Option<model::Date>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// A full concept with labels (preferred first) and kind-specific details.
-pub fn concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Concept {
+/// How much of a concept to send (AIP-157): BASIC leaves out the labels and descriptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Basic,
+    Full,
+}
+
+/// The `view` field of a request; unspecified is `default`, an unknown value a violation.
+pub fn view(raw: i32, default: View, violations: &mut Violations) -> View {
+    match pb::ConceptView::try_from(raw) {
+        Ok(pb::ConceptView::Unspecified) => default,
+        Ok(pb::ConceptView::Basic) => View::Basic,
+        Ok(pb::ConceptView::Full) => View::Full,
+        Err(_) => {
+            violations.add("view", format!("unknown view {raw}: CONCEPT_VIEW_BASIC or CONCEPT_VIEW_FULL"));
+            default
+        }
+    }
+}
+
+/// A concept with kind-specific details and, in the FULL view, its labels (preferred first) and
+/// descriptions.
+pub fn concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str, view: View) -> pb::Concept {
     use pb::concept::Details as D;
     let concept = snapshot.concept(idx);
-    let mut labels: Vec<&model::Label> = concept.labels.iter().collect();
+    let mut labels: Vec<&model::Label> = match view {
+        View::Full => concept.labels.iter().collect(),
+        View::Basic => Vec::new(),
+    };
     labels.sort_by_key(|l| (l.form, &*l.lang != lang));
     let (deprecated, replaced_by) = match &concept.status {
         Status::Released => (false, String::new()),
@@ -232,11 +256,14 @@ pub fn concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Concept 
                 text: l.text.to_string(),
             })
             .collect(),
-        descriptions: concept
-            .descriptions
-            .iter()
-            .map(|d| pb::LocalizedText { lang: d.lang.to_string(), text: d.text.to_string() })
-            .collect(),
+        descriptions: match view {
+            View::Full => concept
+                .descriptions
+                .iter()
+                .map(|d| pb::LocalizedText { lang: d.lang.to_string(), text: d.text.to_string() })
+                .collect(),
+            View::Basic => Vec::new(),
+        },
         deprecated,
         replaced_by,
         source: snapshot.sources().get(concept.source as usize).map(|s| s.name.clone()).unwrap_or_default(),

@@ -32,7 +32,7 @@ use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
 use super::error::ApiError;
-use crate::settings::LimitSettings;
+use crate::settings::{DEFAULT_MAX_ITEMS_PER_FIELD, LimitSettings};
 
 /// How long a shed client is asked to wait before it retries. Requests here take milliseconds
 /// (BENCHMARKS.md), so a quarter second lets the burst in progress drain without idling the server.
@@ -184,7 +184,7 @@ pub fn limits_of<T>(request: &tonic::Request<T>) -> Option<RequestLimits> {
 
 /// Checks every repeated field of `request`'s message against the limit of the request.
 pub fn check_items<T: Serialize>(request: &tonic::Request<T>) -> Result<(), ApiError> {
-    let max = limits_of(request).map_or(LimitSettings::default().max_items_per_field, |l| l.max_items_per_field);
+    let max = limits_of(request).map_or(DEFAULT_MAX_ITEMS_PER_FIELD, |l| l.max_items_per_field);
     check_message(request.get_ref(), "", max)
 }
 
@@ -537,7 +537,7 @@ mod tests {
 
     #[test]
     fn names_every_repeated_field_over_the_limit_with_its_path() {
-        let request = pb::BatchGetConceptsRequest { ids: vec!["a".into(); 4], lang: String::new() };
+        let request = pb::BatchGetConceptsRequest { ids: vec!["a".into(); 4], ..Default::default() };
         assert!(check_message(&request, "", 4).is_ok());
         let error = check_message(&request, "", 3).unwrap_err();
         assert_eq!(error, ApiError::InvalidArgument(vec![("ids".into(), "at most 3 items, not 4".into())]));

@@ -170,7 +170,7 @@ impl MatchingService for MatchingApi {
     ) -> Result<Response<pb::RankCandidatesResponse>, Status> {
         let started = std::time::Instant::now();
         let max_items = super::limits::limits_of(&request)
-            .map_or(crate::settings::LimitSettings::default().max_items_per_field, |l| l.max_items_per_field);
+            .map_or(crate::settings::DEFAULT_MAX_ITEMS_PER_FIELD, |l| l.max_items_per_field);
         let mut stream = request.into_inner();
         let engines = self.engines.current();
         let index = &engines.matching;
@@ -284,7 +284,7 @@ pub(crate) fn profile_input(profile: pb::Profile, field: &str, violations: &mut 
         .into_iter()
         .enumerate()
         .map(|(i, claim)| ClaimInput {
-            evidence: evidence_from_pb(claim.evidence, &format!("{field}.skills[{i}].evidence"), violations),
+            evidence: evidence_from_pb(claim.evidence, || format!("{field}.skills[{i}].evidence"), violations),
             skill_id: claim.skill_id,
             proficiency: claim.proficiency,
         })
@@ -304,11 +304,13 @@ pub(crate) fn resolve(snapshot: &Snapshot, input: ProfileInput, field: &str) -> 
     })
 }
 
-fn evidence_from_pb(raw: i32, field: &str, violations: &mut Violations) -> EvidenceLevel {
+/// `field` names the field only when it is wrong: formatting it for every skill of every profile
+/// was a `format!` per skill and request.
+fn evidence_from_pb(raw: i32, field: impl FnOnce() -> String, violations: &mut Violations) -> EvidenceLevel {
     match pb::EvidenceLevel::try_from(raw) {
         Ok(level) => evidence_level(level),
         Err(_) => {
-            violations.add(field, format!("unknown evidence level {raw}"));
+            violations.add(&field(), format!("unknown evidence level {raw}"));
             EvidenceLevel::Ungraded
         }
     }

@@ -78,7 +78,7 @@ pub fn request_id(headers: &HeaderMap) -> HeaderValue {
     match headers.get(REQUEST_ID).filter(usable) {
         Some(value) => value.clone(),
         None => {
-            let fresh = format!("{:016x}", rand::random::<u64>());
+            let fresh = super::traces::hex(&rand::random::<[u8; 8]>());
             HeaderValue::from_str(&fresh).expect("hex digits are a valid header value")
         }
     }

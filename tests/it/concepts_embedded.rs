@@ -84,7 +84,7 @@ async fn a_course_shows_provider_price_and_register_membership() {
     let response = server
         .concepts()
         .await
-        .get_concept(pb::GetConceptRequest { id: course.id.to_string(), lang: "nl".into() })
+        .get_concept(pb::GetConceptRequest { id: course.id.to_string(), lang: "nl".into(), ..Default::default() })
         .await
         .unwrap()
         .into_inner();
@@ -97,4 +97,35 @@ async fn a_course_shows_provider_price_and_register_membership() {
     assert_eq!(wire.registers.len(), details.registers.len());
     let teaches = snapshot.relations(idx, ontology::Dir::Outgoing, Some(RelationKind::Teaches));
     assert!(!teaches.is_empty(), "a course teaches skills");
+}
+
+/// AIP-157 views: FULL by default (every label and description), BASIC without them but with the
+/// preferred label and details; an unknown view is INVALID_ARGUMENT naming `view`.
+#[tokio::test]
+async fn the_basic_view_leaves_out_labels_and_descriptions() {
+    let engines = embedded();
+    let (_, course) = engines.snapshot.concepts_of(ConceptKind::Course).next().expect("a course");
+    let (id, labels) = (course.id.to_string(), course.labels.len());
+    let server = spawn_server(engines.clone()).await;
+    let mut client = server.concepts().await;
+    let get = |view: pb::ConceptView| pb::GetConceptRequest { id: id.clone(), view: view as i32, ..Default::default() };
+    let full = client.get_concept(get(pb::ConceptView::Unspecified)).await.unwrap().into_inner().concept.unwrap();
+    assert_eq!(full.labels.len(), labels);
+    assert!(!full.descriptions.is_empty(), "{full:?}");
+    assert_eq!(client.get_concept(get(pb::ConceptView::Full)).await.unwrap().into_inner().concept.unwrap(), full);
+    let basic = client.get_concept(get(pb::ConceptView::Basic)).await.unwrap().into_inner().concept.unwrap();
+    assert!(basic.labels.is_empty() && basic.descriptions.is_empty(), "{basic:?}");
+    assert_eq!((&basic.id, &basic.preferred_label, &basic.details), (&full.id, &full.preferred_label, &full.details));
+
+    let batch = pb::BatchGetConceptsRequest {
+        ids: vec![id.clone(), id.clone()],
+        view: pb::ConceptView::Basic as i32,
+        ..Default::default()
+    };
+    let concepts = client.batch_get_concepts(batch).await.unwrap().into_inner().concepts;
+    assert_eq!(concepts, vec![basic.clone(), basic]);
+
+    let status = client.get_concept(pb::GetConceptRequest { id, view: 9, ..Default::default() }).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    assert_eq!(crate::errors::bad_fields(&status), ["view"]);
 }

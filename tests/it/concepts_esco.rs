@@ -50,6 +50,7 @@ async fn known_occupation_lists_its_essential_skills_through_the_api() {
         .get_concept(pb::GetConceptRequest {
             id: "esco:occupation/eeac6251-1974-42f5-91ed-513c6c883755".into(),
             lang: "nl".into(),
+            ..Default::default()
         })
         .await
         .unwrap()

@@ -19,7 +19,11 @@ async fn unknown_id_is_not_found_naming_the_id() {
     let server = spawn_server(embedded()).await;
     let mut client = server.concepts().await;
     let status = client
-        .get_concept(pb::GetConceptRequest { id: "vaardig:skill/bestaat-niet".into(), lang: String::new() })
+        .get_concept(pb::GetConceptRequest {
+            id: "vaardig:skill/bestaat-niet".into(),
+            lang: String::new(),
+            ..Default::default()
+        })
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::NotFound);
@@ -39,6 +43,7 @@ async fn unknown_id_is_not_found_naming_the_id() {
                 .batch_get_concepts(pb::BatchGetConceptsRequest {
                     ids: vec!["vaardig:provider/roc-denkbeeldig".into(), "vaardig:x/y".into()],
                     lang: String::new(),
+                    ..Default::default()
                 })
                 .await
                 .unwrap_err(),
@@ -53,13 +58,15 @@ async fn malformed_input_is_invalid_argument_with_field_details() {
     let server = spawn_server(embedded()).await;
     let mut client = server.concepts().await;
 
-    let status =
-        client.get_concept(pb::GetConceptRequest { id: String::new(), lang: String::new() }).await.unwrap_err();
+    let status = client
+        .get_concept(pb::GetConceptRequest { id: String::new(), lang: String::new(), ..Default::default() })
+        .await
+        .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(bad_fields(&status), vec!["id"]);
 
     let status = client
-        .get_concept(pb::GetConceptRequest { id: "geen uri".into(), lang: "nederlands!".into() })
+        .get_concept(pb::GetConceptRequest { id: "geen uri".into(), lang: "nederlands!".into(), ..Default::default() })
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
@@ -101,11 +108,17 @@ async fn malformed_input_is_invalid_argument_with_field_details() {
         .unwrap_err();
     assert_eq!(bad_fields(&status), vec!["depth", "max_nodes"]);
 
-    let status =
-        client.batch_get_concepts(pb::BatchGetConceptsRequest { ids: vec![], lang: String::new() }).await.unwrap_err();
+    let status = client
+        .batch_get_concepts(pb::BatchGetConceptsRequest { ids: vec![], lang: String::new(), ..Default::default() })
+        .await
+        .unwrap_err();
     assert_eq!(bad_fields(&status), vec!["ids"]);
     let status = client
-        .batch_get_concepts(pb::BatchGetConceptsRequest { ids: vec!["vaardig:a/b".into(); 1001], lang: String::new() })
+        .batch_get_concepts(pb::BatchGetConceptsRequest {
+            ids: vec!["vaardig:a/b".into(); 1001],
+            lang: String::new(),
+            ..Default::default()
+        })
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
@@ -114,6 +127,7 @@ async fn malformed_input_is_invalid_argument_with_field_details() {
         .batch_get_concepts(pb::BatchGetConceptsRequest {
             ids: vec!["vaardig:a/b".into(), "kapot id".into()],
             lang: String::new(),
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -127,7 +141,10 @@ async fn hostile_input_never_panics_the_server() {
     let long = "x".repeat(100_000);
     let weird = ["\u{0}", "esco:", "vaardig:", "::::", "http://", &long, "ｅｓｃｏ:skill/Ⅻ", "\u{202e}rtl"];
     for id in weird {
-        let status = client.get_concept(pb::GetConceptRequest { id: id.into(), lang: id.into() }).await.unwrap_err();
+        let status = client
+            .get_concept(pb::GetConceptRequest { id: id.into(), lang: id.into(), ..Default::default() })
+            .await
+            .unwrap_err();
         assert!(matches!(status.code(), Code::InvalidArgument | Code::NotFound), "{id:?}: {status:?}");
     }
     // The server still answers.

@@ -67,14 +67,22 @@ async fn a_required_version_is_served_or_refused_and_every_answer_names_its_vers
     let answer = concepts.get_stats(pb::GetStatsRequest {}).await.unwrap();
     assert_eq!(answer.metadata().get(SNAPSHOT_HEADER).unwrap().to_str().unwrap(), version);
     let missing = concepts
-        .get_concept(pb::GetConceptRequest { id: "vaardig:skill/bestaat-niet".into(), lang: String::new() })
+        .get_concept(pb::GetConceptRequest {
+            id: "vaardig:skill/bestaat-niet".into(),
+            lang: String::new(),
+            ..Default::default()
+        })
         .await
         .unwrap_err();
     assert_eq!(missing.code(), Code::NotFound);
     assert_eq!(missing.metadata().get(SNAPSHOT_HEADER).unwrap().to_str().unwrap(), version);
 
     let pinned = |pin: &str| {
-        let mut request = tonic::Request::new(pb::GetConceptRequest { id: PROVIDER.into(), lang: String::new() });
+        let mut request = tonic::Request::new(pb::GetConceptRequest {
+            id: PROVIDER.into(),
+            lang: String::new(),
+            ..Default::default()
+        });
         request.metadata_mut().insert(SNAPSHOT_HEADER, pin.parse().unwrap());
         request
     };
@@ -153,7 +161,7 @@ async fn connections_are_closed_at_their_maximum_age_and_clients_reconnect_witho
     let started = Instant::now();
     let mut answered = 0;
     while started.elapsed() < Duration::from_millis(3500) {
-        let request = pb::GetConceptRequest { id: PROVIDER.into(), lang: String::new() };
+        let request = pb::GetConceptRequest { id: PROVIDER.into(), lang: String::new(), ..Default::default() };
         // HTTP/2's graceful GOAWAY lets requests racing it finish: none fails.
         concepts.get_concept(request).await.unwrap();
         answered += 1;
@@ -193,7 +201,10 @@ async fn with_the_default_settings_a_connection_stays_open() {
     let channel = tonic::transport::Channel::from_shared(format!("http://{proxy}")).unwrap().connect().await.unwrap();
     let mut concepts = pb::concept_service_client::ConceptServiceClient::new(channel);
     for _ in 0..20 {
-        concepts.get_concept(pb::GetConceptRequest { id: PROVIDER.into(), lang: String::new() }).await.unwrap();
+        concepts
+            .get_concept(pb::GetConceptRequest { id: PROVIDER.into(), lang: String::new(), ..Default::default() })
+            .await
+            .unwrap();
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
@@ -216,10 +227,16 @@ async fn shutdown_reports_not_serving_while_it_still_serves_for_the_delay() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(health.check(check()).await.unwrap().into_inner().status, not_serving);
     // Still answering, on the open connection and on a new one.
-    concepts.get_concept(pb::GetConceptRequest { id: PROVIDER.into(), lang: String::new() }).await.unwrap();
+    concepts
+        .get_concept(pb::GetConceptRequest { id: PROVIDER.into(), lang: String::new(), ..Default::default() })
+        .await
+        .unwrap();
     let fresh = tonic::transport::Channel::from_shared(url).unwrap().connect().await.unwrap();
     let mut fresh = pb::concept_service_client::ConceptServiceClient::new(fresh);
-    fresh.get_concept(pb::GetConceptRequest { id: PROVIDER.into(), lang: String::new() }).await.unwrap();
+    fresh
+        .get_concept(pb::GetConceptRequest { id: PROVIDER.into(), lang: String::new(), ..Default::default() })
+        .await
+        .unwrap();
     assert!(child.try_wait().unwrap().is_none(), "still running during the delay");
 
     let status = loop {

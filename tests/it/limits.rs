@@ -14,7 +14,7 @@ use crate::helpers::{embedded, spawn_server_with, test_settings};
 const LASSER: &str = "esco:occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b";
 
 fn get(id: &str) -> pb::GetConceptRequest {
-    pb::GetConceptRequest { id: id.into(), lang: String::new() }
+    pb::GetConceptRequest { id: id.into(), lang: String::new(), ..Default::default() }
 }
 
 /// A RankCandidates call whose stream never sends: it holds one request slot until dropped.
@@ -113,8 +113,10 @@ async fn oversized_requests_and_long_repeated_fields_are_rejected_naming_the_fie
 
     let mut concepts = server.concepts().await;
     let ids = vec!["vaardig:scheme/stap-budget".to_string(); 6];
-    let status =
-        concepts.batch_get_concepts(pb::BatchGetConceptsRequest { ids, lang: String::new() }).await.unwrap_err();
+    let status = concepts
+        .batch_get_concepts(pb::BatchGetConceptsRequest { ids, lang: String::new(), ..Default::default() })
+        .await
+        .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(status.message(), "ids: at most 5 items, not 6");
     let fields: Vec<String> =
@@ -160,7 +162,11 @@ async fn big_requests_do_not_leave_their_memory_behind() {
             let mut concepts = concepts.clone();
             // 100,000 ids of 115-138 bytes: refused (at most 1,000 ids) only after it is decoded.
             let ids = vec![format!("vaardig:skill/{}", "x".repeat(100 + i)); 100_000];
-            async move { concepts.batch_get_concepts(pb::BatchGetConceptsRequest { ids, lang: String::new() }).await }
+            async move {
+                concepts
+                    .batch_get_concepts(pb::BatchGetConceptsRequest { ids, lang: String::new(), ..Default::default() })
+                    .await
+            }
         });
         for result in futures_util::future::join_all(calls).await {
             let code = result.map(|_| Code::Ok).unwrap_or_else(|s| s.code());

@@ -36,7 +36,18 @@ fn every_rpc_is_driven_with_valid_requests() {
             "related",
             "rank-candidates",
             "path",
-            "eligibility"
+            "eligibility",
+            "batch-get-concepts",
+            "list-relations",
+            "hierarchy",
+            "stats",
+            "extract",
+            "stepping-stones",
+            "course-search",
+            "list-schemes",
+            "get-scheme",
+            "resolve-ids",
+            "list-versions"
         ]
     );
     for result in results {

@@ -12,7 +12,7 @@ use crate::helpers::{embedded, esco, spawn_server, spawn_server_live, test_setti
 use crate::served_binary::{ServedBinary, http_get};
 
 fn get_concept(id: &str) -> pb::GetConceptRequest {
-    pb::GetConceptRequest { id: id.into(), lang: String::new() }
+    pb::GetConceptRequest { id: id.into(), lang: String::new(), ..Default::default() }
 }
 
 fn returned_id(metadata: &tonic::metadata::MetadataMap) -> String {

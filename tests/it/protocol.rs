@@ -123,7 +123,8 @@ async fn undecodable_requests_are_invalid_argument_with_the_decoders_message() {
         }
     }
     // The connection served all of them; a good request on it still answers.
-    let good = pb::GetConceptRequest { id: "vaardig:skill/bestaat-niet".into(), lang: String::new() };
+    let good =
+        pb::GetConceptRequest { id: "vaardig:skill/bestaat-niet".into(), lang: String::new(), ..Default::default() };
     match call(&mut send, GET_CONCEPT, whole(&prost::Message::encode_to_vec(&good)), &[]).await {
         Answer::Status(code, _) => assert_eq!(code, Code::NotFound),
         other => panic!("{other:?}"),

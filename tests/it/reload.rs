@@ -93,8 +93,11 @@ async fn reloads_under_load_lose_no_request_and_switch_versions() {
                     let request = pb::SearchRequest { query: "drone".into(), ..Default::default() };
                     search.search(request).await.map(|r| r.into_inner().snapshot_version)
                 } else {
-                    let request =
-                        pb::GetConceptRequest { id: "vaardig:skill/hist-kaartlezen".into(), lang: String::new() };
+                    let request = pb::GetConceptRequest {
+                        id: "vaardig:skill/hist-kaartlezen".into(),
+                        lang: String::new(),
+                        ..Default::default()
+                    };
                     concepts.get_concept(request).await.map(|r| r.into_inner().snapshot_version)
                 };
                 match version {
@@ -171,7 +174,11 @@ async fn a_corrupt_data_change_is_rejected_with_its_report_and_the_old_snapshot_
     assert!(status.message().contains("replaced_by loops"), "{}", status.message());
     assert_eq!(version(&s.server).await, v1, "still the old snapshot");
     let mut concepts = s.server.concepts().await;
-    let request = pb::GetConceptRequest { id: "vaardig:skill/hist-drone-vliegen".into(), lang: String::new() };
+    let request = pb::GetConceptRequest {
+        id: "vaardig:skill/hist-drone-vliegen".into(),
+        lang: String::new(),
+        ..Default::default()
+    };
     assert!(!concepts.get_concept(request).await.unwrap().into_inner().concept.unwrap().deprecated);
 
     // Fixed data loads.

@@ -155,6 +155,10 @@ async fn suggest_completes_prefixes_per_keystroke() {
     assert!(response.suggestions.iter().any(|s| s.concept.as_ref().unwrap().id == TRUCK_DRIVER));
     let response = client.suggest(suggest("v")).await.unwrap().into_inner();
     assert_eq!(response.suggestions.len(), 10);
+    // The prior: the commonest completion, occupations first at equal form (`verpl` → the nurse).
+    let response = client.suggest(suggest("verpl")).await.unwrap().into_inner();
+    assert!(response.suggestions[0].label.starts_with("verpleegkundig"), "{:?}", response.suggestions);
+    assert_eq!(response.suggestions[0].concept.as_ref().unwrap().kind, pb::ConceptKind::Occupation as i32);
 }
 
 #[tokio::test]

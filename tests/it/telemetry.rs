@@ -75,7 +75,8 @@ async fn one_span_per_rpc_with_traceparent_in_and_out_and_no_personal_data() {
 
     // A call inside the caller's trace.
     let mut concepts = pb::concept_service_client::ConceptServiceClient::new(channel.clone());
-    let mut request = tonic::Request::new(pb::GetConceptRequest { id: LASSER.into(), lang: String::new() });
+    let mut request =
+        tonic::Request::new(pb::GetConceptRequest { id: LASSER.into(), lang: String::new(), ..Default::default() });
     let parent = format!("00-{CALLER_TRACE}-{CALLER_SPAN}-01");
     request.metadata_mut().insert("traceparent", parent.parse().unwrap());
     request.metadata_mut().insert("x-request-id", "trace-test-1".parse().unwrap());

@@ -6,7 +6,9 @@
 //! queries that are real labels (some lower-cased, some with a typo), autocomplete prefixes of 1–8
 //! characters, and profiles like the matching benchmark's — someone from an occupation holding about
 //! 70% of its required skills plus a few unrelated ones, with mixed evidence — and person facts of
-//! every age and education level. The same server and seed give the same requests.
+//! every age and education level. Texts to extract from are sentences around two or three labels;
+//! course searches ask for a skill by name, for skills by id, or for a target occupation's gap. The
+//! same server and seed give the same requests.
 
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -40,7 +42,19 @@ pub struct Workload {
     pub rank: Vec<pb::RankCandidatesRequest>,
     pub path: Vec<pb::SuggestTrainingPathRequest>,
     pub eligibility: Vec<pb::CheckEligibilityRequest>,
+    pub batch_get: Vec<pb::BatchGetConceptsRequest>,
+    pub relations: Vec<pb::ListRelationsRequest>,
+    pub hierarchy: Vec<pb::GetHierarchyRequest>,
+    pub extract: Vec<pb::ExtractConceptsRequest>,
+    pub stepping_stones: Vec<pb::SuggestSteppingStonesRequest>,
+    pub courses: Vec<pb::SearchCoursesRequest>,
+    pub schemes: Vec<pb::ListFundingSchemesRequest>,
+    pub scheme: Vec<pb::GetFundingSchemeRequest>,
+    pub resolve: Vec<pb::ResolveIdsRequest>,
 }
+
+/// Concepts in one BatchGetConcepts or ResolveIds call: a page of stored ids.
+const BATCH: usize = 20;
 
 /// What went wrong while exploring the server.
 #[derive(Debug, thiserror::Error)]
@@ -194,7 +208,11 @@ impl Workload {
         let everything: Vec<&Found> = labelled.iter().copied().chain(&courses).collect();
         for _ in 0..POOL {
             let concept = everything.choose(&mut rng).expect("non-empty");
-            workload.get_concept.push(pb::GetConceptRequest { id: concept.id.clone(), lang: lang.clone() });
+            workload.get_concept.push(pb::GetConceptRequest {
+                id: concept.id.clone(),
+                lang: lang.clone(),
+                ..Default::default()
+            });
 
             let label = &labelled.choose(&mut rng).expect("non-empty").label;
             let query = match rng.random_range(0..4) {
@@ -232,13 +250,76 @@ impl Workload {
                 ..Default::default()
             });
             workload.path.push(pb::SuggestTrainingPathRequest {
-                profile: Some(person_profile),
-                target_occupation_id: target,
+                profile: Some(person_profile.clone()),
+                target_occupation_id: target.clone(),
                 person: Some(person(&mut rng)),
                 start_date: date(&mut rng),
                 constraints: Some(pb::PlanConstraints { horizon_years: 2, ..Default::default() }),
                 lang: lang.clone(),
             });
+            let ids: Vec<String> =
+                (0..BATCH).map(|_| everything.choose(&mut rng).expect("non-empty").id.clone()).collect();
+            workload.batch_get.push(pb::BatchGetConceptsRequest {
+                ids: ids.clone(),
+                lang: lang.clone(),
+                ..Default::default()
+            });
+            workload.resolve.push(pb::ResolveIdsRequest { ids, lang: lang.clone() });
+            let related_to = labelled.choose(&mut rng).expect("non-empty");
+            workload.relations.push(pb::ListRelationsRequest {
+                id: related_to.id.clone(),
+                direction: pb::Direction::Both as i32,
+                page_size: 50,
+                lang: lang.clone(),
+                ..Default::default()
+            });
+            workload.hierarchy.push(pb::GetHierarchyRequest {
+                id: labelled.choose(&mut rng).expect("non-empty").id.clone(),
+                depth: 2,
+                max_nodes: 100,
+                lang: lang.clone(),
+            });
+            let named: Vec<&str> = (0..rng.random_range(2..=3))
+                .map(|_| skills.choose(&mut rng).expect("non-empty").label.as_str())
+                .collect();
+            workload.extract.push(pb::ExtractConceptsRequest {
+                text: format!("Ervaring met {}. Verder: {}.", named[0], named[1..].join(" en ")),
+                lang: lang.clone(),
+                min_confidence: 0.0,
+            });
+            workload.stepping_stones.push(pb::SuggestSteppingStonesRequest {
+                profile: Some(person_profile.clone()),
+                from_occupation_id: origin.clone(),
+                target_occupation_id: target.clone(),
+                lang: lang.clone(),
+                max_moves: 0,
+            });
+            let mut course_search = pb::SearchCoursesRequest {
+                person: Some(person(&mut rng)),
+                date: date(&mut rng),
+                page_size: 20,
+                lang: lang.clone(),
+                ..Default::default()
+            };
+            match rng.random_range(0..3) {
+                0 => course_search.query = skills.choose(&mut rng).expect("non-empty").label.clone(),
+                1 => {
+                    course_search.skill_ids =
+                        (0..rng.random_range(1..=4)).map(|_| skills.choose(&mut rng).expect("").id.clone()).collect()
+                }
+                _ => {
+                    course_search.profile = Some(person_profile.clone());
+                    course_search.target_occupation_id = target.clone();
+                }
+            }
+            workload.courses.push(course_search);
+            workload.schemes.push(pb::ListFundingSchemesRequest {
+                date: if rng.random_bool(0.5) { date(&mut rng) } else { String::new() },
+                lang: lang.clone(),
+            });
+            if let Some(scheme) = schemes.choose(&mut rng) {
+                workload.scheme.push(pb::GetFundingSchemeRequest { id: scheme.clone(), lang: lang.clone() });
+            }
             if let (Some(scheme), Some(course)) = (schemes.choose(&mut rng), courses.choose(&mut rng)) {
                 let application = date(&mut rng);
                 workload.eligibility.push(pb::CheckEligibilityRequest {
