@@ -53,12 +53,13 @@ pub enum Rpc {
     Scheme,
     Resolve,
     Versions,
+    ListConcepts,
 }
 
 impl Rpc {
     /// Every RPC of the API except `AdminService/Reload` (it replaces the snapshot: not a request
     /// to repeat thousands of times a second) and the `WatchChanges` stream.
-    pub const ALL: [Rpc; 21] = [
+    pub const ALL: [Rpc; 22] = [
         Rpc::Health,
         Rpc::GetConcept,
         Rpc::Search,
@@ -80,6 +81,7 @@ impl Rpc {
         Rpc::Scheme,
         Rpc::Resolve,
         Rpc::Versions,
+        Rpc::ListConcepts,
     ];
 
     /// The name on the command line.
@@ -106,6 +108,7 @@ impl Rpc {
             Rpc::Scheme => "get-scheme",
             Rpc::Resolve => "resolve-ids",
             Rpc::Versions => "list-versions",
+            Rpc::ListConcepts => "list-concepts",
         }
     }
 
@@ -133,6 +136,7 @@ impl Rpc {
             Rpc::Scheme => "vaardig.v1.FundingService/GetFundingScheme",
             Rpc::Resolve => "vaardig.v1.HistoryService/ResolveIds",
             Rpc::Versions => "vaardig.v1.HistoryService/ListVersions",
+            Rpc::ListConcepts => "vaardig.v1.ConceptService/ListConcepts",
         }
     }
 
@@ -149,7 +153,8 @@ pub struct LoadtestArgs {
     /// RPCs to drive one after the other, comma-separated, or `all`: health (the no-op baseline),
     /// get-concept, search, suggest, gap, match, related, rank-candidates, path, eligibility (or
     /// check-eligibility), batch-get-concepts, list-relations, hierarchy, stats, extract,
-    /// stepping-stones, course-search, list-schemes, get-scheme, resolve-ids, list-versions.
+    /// stepping-stones, course-search, list-schemes, get-scheme, resolve-ids, list-versions,
+    /// list-concepts (the first page of occupations, BASIC view).
     #[arg(long, default_value = "health", value_delimiter = ',')]
     pub rpc: Vec<String>,
     /// Closed loop: requests in flight at once (ignored with --rate).
@@ -260,7 +265,15 @@ impl Clients {
             Rpc::Schemes => self.funding.list_funding_schemes(pick(&workload.schemes, i)).await.map(served),
             Rpc::Scheme => self.funding.get_funding_scheme(pick(&workload.scheme, i)).await.map(served),
             Rpc::Resolve => self.history.resolve_ids(pick(&workload.resolve, i)).await.map(served),
-            Rpc::Versions => self.history.list_versions(pb::ListVersionsRequest {}).await.map(served),
+            Rpc::Versions => self.history.list_versions(pb::ListVersionsRequest::default()).await.map(served),
+            Rpc::ListConcepts => {
+                let request = pb::ListConceptsRequest {
+                    kind: pb::ConceptKind::Occupation as i32,
+                    page_size: 100,
+                    ..Default::default()
+                };
+                self.concepts.list_concepts(request).await.map(served)
+            }
         }
     }
 }
@@ -273,7 +286,7 @@ fn served<T>(response: tonic::Response<T>) -> Option<String> {
 
 fn pool_len(workload: &Workload, rpc: Rpc) -> usize {
     match rpc {
-        Rpc::Health | Rpc::Stats | Rpc::Versions => 1,
+        Rpc::Health | Rpc::Stats | Rpc::Versions | Rpc::ListConcepts => 1,
         Rpc::GetConcept => workload.get_concept.len(),
         Rpc::Search => workload.search.len(),
         Rpc::Suggest => workload.suggest.len(),

@@ -10,8 +10,8 @@ use super::convert::{self, View};
 use super::error::{ApiError, SnapshotMismatch, Violations, invalid};
 use crate::engine::LiveEngines;
 use crate::model::SkillType;
+use crate::ontology::Dir;
 use crate::ontology::listing::{ConceptFilter, StatusFilter};
-use crate::ontology::{ConceptIdx, Dir, Snapshot};
 use crate::proto::v1 as pb;
 use crate::proto::v1::concept_service_server::ConceptService;
 
@@ -151,12 +151,6 @@ fn concept_filter(request: &pb::ListConceptsRequest, violations: &mut Violations
     }
 }
 
-/// A concept in the BASIC view of a list: id, kind, preferred label, status and source.
-fn basic_concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Concept {
-    let full = convert::concept(snapshot, idx, lang);
-    pb::Concept { labels: Vec::new(), descriptions: Vec::new(), details: None, ..full }
-}
-
 #[tonic::async_trait]
 impl ConceptService for ConceptApi {
     type ExportOntologyStream = tokio_stream::wrappers::ReceiverStream<Result<pb::ExportChunk, Status>>;
@@ -181,13 +175,7 @@ impl ConceptService for ConceptApi {
         let filter = concept_filter(&request, &mut violations);
         let page_size = page_size(request.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, &mut violations);
         let lang = convert::lang(&request.lang, "lang", &mut violations);
-        let full = match pb::ConceptView::try_from(request.view) {
-            Ok(view) => view == pb::ConceptView::Full,
-            Err(_) => {
-                violations.add("view", format!("unknown view {}", request.view));
-                false
-            }
-        };
+        let view = convert::view(request.view, View::Basic, &mut violations);
         violations.check(())?;
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
@@ -195,10 +183,9 @@ impl ConceptService for ConceptApi {
         let offset = parse_bound_page_token(&request.page_token, snapshot.version(), &key)?;
         let all = snapshot.list(&filter);
         let (page, next_page_token) = bound_page(&all, offset, page_size, snapshot.version(), &key);
-        let show = if full { convert::concept } else { basic_concept };
         Ok(Response::new(pb::ListConceptsResponse {
             snapshot_version: snapshot.version().to_string(),
-            concepts: page.iter().map(|idx| show(snapshot, *idx, &lang)).collect(),
+            concepts: page.iter().map(|idx| convert::concept(snapshot, *idx, &lang, view)).collect(),
             next_page_token,
             total_size: i32::try_from(all.len()).unwrap_or(i32::MAX),
         }))

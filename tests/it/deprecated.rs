@@ -76,7 +76,7 @@ async fn search_suggest_and_extract_leave_deprecated_concepts_out_unless_asked()
     // GetConcept still answers a deprecated id.
     let mut concepts = server.concepts().await;
     let concept = concepts
-        .get_concept(pb::GetConceptRequest { id: OLD_JOB.into(), lang: String::new() })
+        .get_concept(pb::GetConceptRequest { id: OLD_JOB.into(), ..Default::default() })
         .await
         .unwrap()
         .into_inner()

@@ -47,7 +47,8 @@ fn every_rpc_is_driven_with_valid_requests() {
             "list-schemes",
             "get-scheme",
             "resolve-ids",
-            "list-versions"
+            "list-versions",
+            "list-concepts"
         ]
     );
     for result in results {

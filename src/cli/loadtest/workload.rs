@@ -286,6 +286,7 @@ impl Workload {
                 text: format!("Ervaring met {}. Verder: {}.", named[0], named[1..].join(" en ")),
                 lang: lang.clone(),
                 min_confidence: 0.0,
+                ..Default::default()
             });
             workload.stepping_stones.push(pb::SuggestSteppingStonesRequest {
                 profile: Some(person_profile.clone()),
@@ -316,6 +317,7 @@ impl Workload {
             workload.schemes.push(pb::ListFundingSchemesRequest {
                 date: if rng.random_bool(0.5) { date(&mut rng) } else { String::new() },
                 lang: lang.clone(),
+                ..Default::default()
             });
             if let Some(scheme) = schemes.choose(&mut rng) {
                 workload.scheme.push(pb::GetFundingSchemeRequest { id: scheme.clone(), lang: lang.clone() });
