@@ -174,6 +174,12 @@ fn synonym_match(synonyms: &[Arc<str>], label: &[Token]) -> bool {
             .any(|l| synonyms.iter().any(|s| *s == l.key || l.parts.last().is_some_and(|head| head == s)))
 }
 
+/// True when one of `groups` (the broader words of a query word) is a whole word of the label: a
+/// compound that ends in it names something narrower (`gebarentaal` is no `talen`).
+fn names_group(groups: &[Arc<str>], label: &[Token]) -> bool {
+    !groups.is_empty() && label.iter().filter(|l| !l.stop).any(|l| groups.iter().any(|g| *g == l.key))
+}
+
 /// Other words that stand for one content word of a query: its learned synonyms and, for a
 /// one-word skill, the words of its groups.
 #[derive(Debug, Clone, Copy, Default)]
@@ -245,7 +251,7 @@ pub fn score_row(
         let of_q = alternatives.get(i).copied().unwrap_or_default();
         let found = best_match(q, &row.tokens, prefix_ok, table.df(&q.key) == 0)
             .or_else(|| synonym_match(of_q.synonyms, &row.tokens).then_some((SYNONYM, Reason::Synonym)))
-            .or_else(|| synonym_match(of_q.broader, &row.tokens).then_some((BROADER, Reason::Field)));
+            .or_else(|| names_group(of_q.broader, &row.tokens).then_some((BROADER, Reason::Field)));
         if let Some((quality, reason)) = found {
             q_matched += w * quality;
             if reason != Reason::Exact && !reasons.contains(&reason) {
@@ -277,7 +283,7 @@ pub fn score_row(
             .map(|of_q| {
                 if synonym_match(of_q.synonyms, this) {
                     SYNONYM
-                } else if synonym_match(of_q.broader, this) {
+                } else if names_group(of_q.broader, this) {
                     BROADER
                 } else {
                     0.0

@@ -178,7 +178,16 @@ impl SuggestIndex {
                     frequency,
                 };
                 entries.push(entry(token.word.clone()));
-                let parts = splits.entry(&token.word).or_insert_with(|| table.decompounder.split(&token.word));
+                // Completions reach a compound through its parts only when the labels do not
+                // know it as a word (a known word is completed as itself: "verpl" is the start of
+                // verpleegkundige, not of every compound with "verpleeg").
+                let parts = splits.entry(&token.word).or_insert_with(|| {
+                    if table.decompounder.is_known(&token.word) {
+                        Vec::new()
+                    } else {
+                        table.decompounder.split(&token.word)
+                    }
+                });
                 for part in parts.iter() {
                     entries.push(entry(part.as_str().into()));
                 }
