@@ -140,6 +140,24 @@ fn drop_gender_markers(words: &mut Vec<Word>) {
     }
 }
 
+/// The verb a Dutch noun of action is made from, by the two regular patterns: `-ing` (verpakking →
+/// verpakken, planning → plannen, begeleiding → begeleiden) and `-atie` (installatie → installeren,
+/// registratie → registreren). Only a guess: callers keep it when the vocabulary knows the verb.
+pub fn deverbal(word: &str) -> Option<String> {
+    let n = word.chars().count();
+    if n >= 8 {
+        if let Some(stem) = word.strip_suffix("atie") {
+            return Some(format!("{stem}eren"));
+        }
+    }
+    if n >= 6 {
+        if let Some(stem) = word.strip_suffix("ing") {
+            return Some(format!("{stem}en"));
+        }
+    }
+    None
+}
+
 /// Maps a Dutch word to the base form of its gender/agent variants. Rules are ordered: the first
 /// that applies wins; words too short to carry a suffix are left alone.
 pub fn dutch_variant(word: &str) -> String {
@@ -414,6 +432,17 @@ mod tests {
         assert_eq!(d.infinitive("doet").as_deref(), Some("doen"));
         assert_eq!(d.infinitive("assistent"), None, "a known noun stays");
         assert_eq!(d.infinitive("kast"), None);
+    }
+
+    #[test]
+    fn nouns_of_action_name_their_verb() {
+        assert_eq!(deverbal("verpakking").as_deref(), Some("verpakken"));
+        assert_eq!(deverbal("begeleiding").as_deref(), Some("begeleiden"));
+        assert_eq!(deverbal("installatie").as_deref(), Some("installeren"));
+        assert_eq!(deverbal("registratie").as_deref(), Some("registreren"));
+        // Too short to be one (`ring`, `ding`), or no such ending.
+        assert_eq!(deverbal("ring"), None);
+        assert_eq!(deverbal("lassen"), None);
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub fn kind_code(kind: ConceptKind) -> u64 {
 fn keys_text(tokens: &[Token]) -> String {
     let mut out = String::new();
     for t in tokens.iter().filter(|t| !t.stop) {
-        for k in std::iter::once(&t.key).chain(t.parts.iter()) {
+        for k in std::iter::once(&t.key).chain(t.parts.iter()).chain(t.verb.as_ref()) {
             out.push_str(k);
             out.push(' ');
         }
@@ -223,7 +223,7 @@ impl TantivyIndex {
         for t in query.iter().filter(|t| !t.stop) {
             should.push((Occur::Should, Box::new(BoostQuery::new(term(f.exact, &t.word), 2.0))));
             should.push((Occur::Should, Box::new(BoostQuery::new(term(f.keys, &t.key), 1.5))));
-            for part in t.parts.iter() {
+            for part in t.parts.iter().chain(t.verb.as_ref()) {
                 should.push((Occur::Should, term(f.keys, part)));
             }
             should.push((Occur::Should, Box::new(BoostQuery::new(term(f.desc, &t.key), 0.2))));

@@ -62,6 +62,9 @@ pub struct Token {
     /// Compound parts (their keys), empty when the word is not a compound.
     pub parts: Arc<[Arc<str>]>,
     pub stop: bool,
+    /// For a Dutch noun made from a verb (`verpakking`, `installatie`), the key of that verb when
+    /// the labels know it (`verpakken`, `installeren`): labels name a task either way.
+    pub verb: Option<Arc<str>>,
 }
 
 /// One row of the label table.
@@ -128,7 +131,12 @@ pub fn token(stemmers: &Stemmers, decompounder: &Decompounder, word: &str, lang:
     } else {
         decompounder.split(word).iter().map(|p| Arc::from(stemmers.key(p, Lang::Nl))).collect()
     };
-    Token { word: word.into(), key: stemmers.key(word, lang).into(), parts, stop }
+    let verb = if lang == Lang::En || stop {
+        None
+    } else {
+        analysis::deverbal(word).filter(|v| decompounder.is_known(v)).map(|v| Arc::from(stemmers.key(&v, Lang::Nl)))
+    };
+    Token { word: word.into(), key: stemmers.key(word, lang).into(), parts, stop, verb }
 }
 
 impl LabelTable {
@@ -271,8 +279,13 @@ fn analyze_range(
             });
         }
         for code in codes(concept) {
-            let token =
-                Token { word: code.as_str().into(), key: code.as_str().into(), parts: Arc::new([]), stop: false };
+            let token = Token {
+                word: code.as_str().into(),
+                key: code.as_str().into(),
+                parts: Arc::new([]),
+                stop: false,
+                verb: None,
+            };
             rows.push(LabelRow {
                 concept: idx,
                 kind: concept.kind,

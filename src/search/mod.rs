@@ -230,6 +230,7 @@ impl SearchEngine {
                 key: key.clone(),
                 parts: std::sync::Arc::new([]),
                 stop: false,
+                verb: None,
             })
             .collect();
         for t in en.iter().chain(&translated).chain(&alternatives) {

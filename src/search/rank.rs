@@ -21,7 +21,7 @@ pub enum Reason {
     AlternativeLabel,
     /// Matched a hidden (search-only) label.
     HiddenLabel,
-    /// Matched through the same stem or a gender/plural variant.
+    /// Matched through the same stem, a gender/plural variant, or a noun of action and its verb.
     Stemmed,
     /// Matched through compound splitting.
     Compound,
@@ -53,6 +53,9 @@ const COMPOUND_SPLIT: f32 = 0.8;
 const FUZZY_1: f32 = 0.7;
 const FUZZY_2: f32 = 0.6;
 const PREFIX: f32 = 0.6;
+/// Quality of a noun of action matched by its verb or the other way round (`verpakking` /
+/// `verpakken`).
+const DEVERBAL: f32 = 0.85;
 /// Quality of a word matched through a learned synonym (`docent` for `leraar`).
 const SYNONYM: f32 = 0.8;
 /// Quality of a title's one-word skill matched by a label word naming its group (`Frans` by
@@ -118,6 +121,9 @@ fn word_match(q: &Token, l: &Token, prefix_ok: bool, fuzzy_ok: bool) -> Option<(
     }
     if q.key == l.key {
         return Some((STEMMED, Reason::Stemmed));
+    }
+    if q.verb.as_ref().is_some_and(|v| *v == l.key) || l.verb.as_ref().is_some_and(|v| *v == q.key) {
+        return Some((DEVERBAL, Reason::Stemmed));
     }
     if l.parts.last() == Some(&q.key) {
         return Some((COMPOUND_HEAD, Reason::Compound));
