@@ -15,6 +15,15 @@ use super::labels::{LabelKind, LabelRow, LabelTable};
 use crate::model::{ConceptKind, RelationKind};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
+/// The label rows of each concept: rows are contiguous per concept.
+fn row_ranges(rows: &[LabelRow]) -> HashMap<ConceptIdx, std::ops::Range<usize>> {
+    let mut ranges: HashMap<ConceptIdx, std::ops::Range<usize>> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        ranges.entry(row.concept).and_modify(|r| r.end = i + 1).or_insert(i..i + 1);
+    }
+    ranges
+}
+
 /// Field words per occupation, as sorted ids of word keys.
 #[derive(Debug, Default)]
 pub struct FieldWords {
@@ -24,11 +33,7 @@ pub struct FieldWords {
 
 impl FieldWords {
     pub fn build(snapshot: &Snapshot, table: &LabelTable) -> FieldWords {
-        // Label rows are contiguous per concept: their ranges, by concept.
-        let mut ranges: HashMap<ConceptIdx, std::ops::Range<usize>> = HashMap::new();
-        for (i, row) in table.rows.iter().enumerate() {
-            ranges.entry(row.concept).and_modify(|r| r.end = i + 1).or_insert(i..i + 1);
-        }
+        let ranges = row_ranges(&table.rows);
         let mut descriptions: HashMap<ConceptIdx, Vec<usize>> = HashMap::new();
         for (i, d) in table.descriptions.iter().enumerate() {
             if d.kind == ConceptKind::Occupation {
@@ -91,10 +96,7 @@ pub struct BroaderWords {
 
 impl BroaderWords {
     pub fn build(snapshot: &Snapshot, rows: &[LabelRow]) -> BroaderWords {
-        let mut ranges: HashMap<ConceptIdx, std::ops::Range<usize>> = HashMap::new();
-        for (i, row) in rows.iter().enumerate() {
-            ranges.entry(row.concept).and_modify(|r| r.end = i + 1).or_insert(i..i + 1);
-        }
+        let ranges = row_ranges(rows);
         let content_keys = |concept: ConceptIdx| -> Vec<Arc<str>> {
             let Some(range) = ranges.get(&concept) else { return Vec::new() };
             rows[range.clone()]

@@ -49,7 +49,7 @@ const TRANSLATION_FACTOR: f32 = 0.9;
 /// ([`title::Heads`]) counts this much: "Frans" does not answer "Docent Frans".
 const HEADLESS_FACTOR: f32 = 0.75;
 /// An occupation (or ISCO group) label that misses the head of a title counts this much: it names
-/// other work ("zelfstandig werkende inkoper" for "Zelfstandig werkend kok").
+/// other work ("lasrobotoperator" for "Ervaren zelfstandig lasser" when it misses `lasser`).
 const HEAD_MISSED_FACTOR: f32 = 0.9;
 /// Most hits one search ranks (pagination goes no deeper).
 pub const MAX_RESULTS: usize = 500;

@@ -181,7 +181,7 @@ fn synonym_match(synonyms: &[Arc<str>], label: &[Token]) -> bool {
 }
 
 /// True when one of `groups` (the broader words of a query word) is a whole word of the label: a
-/// compound that ends in it names something narrower (`gebarentaal` is no `talen`).
+/// compound that ends in it names something narrower (a `moedertaal` is no `talen`).
 fn names_group(groups: &[Arc<str>], label: &[Token]) -> bool {
     !groups.is_empty() && label.iter().filter(|l| !l.stop).any(|l| groups.iter().any(|g| *g == l.key))
 }

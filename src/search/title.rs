@@ -5,8 +5,8 @@
 //!
 //! - alternatives joined by `/` (or `,`) that share a head or a tail:
 //!   `Verkoper / adviseur fietsen` reads as `verkoper fietsen` and `adviseur fietsen`;
-//!   `Decorschilder theater / film` as `decorschilder theater` and `decorschilder film`;
-//! - a parenthetical qualifier (`Docent muziek (eerstegraads)`, `Hovenier (particuliere tuinen)`)
+//!   `Decorbouwer theater / film` as `decorbouwer theater` and `decorbouwer film`;
+//! - a parenthetical qualifier (`Docent muziek (eerstegraads)`, `Glazenwasser (particuliere woningen)`)
 //!   that may name the level or the setting, or nothing a label has.
 //!
 //! - a qualifier with a fixed meaning: a teacher's grade of qualification (`1e graads`,
@@ -64,7 +64,7 @@ pub fn readings(title: &str) -> Vec<(String, f32)> {
 
 /// The nouns that name the work in Dutch occupation labels (`docent`, `medewerker`, `kok`,
 /// `adviseur`): the head of a title. A title reads as adjectives, a head and modifiers
-/// (`Zelfstandig werkend kok`, `Docent Frans`, `Medewerker bediening horeca`); a label that does
+/// (`Ervaren zelfstandig lasser`, `Docent Frans`, `Medewerker ontvangst hotel`); a label that does
 /// not name the head (or a synonym of it) names other work, however many modifiers it shares, and
 /// a skill that explains only a modifier ("Frans" for "Docent Frans") is not what the title asks.
 #[derive(Debug, Default)]
@@ -80,8 +80,8 @@ const ADJECTIVE_ENDINGS: &[&str] = &["isch", "ieel", "eel", "aal", "air", "ief",
 
 impl Heads {
     /// Heads are the words of one-word occupation labels, the last words of longer ones (the head
-    /// of `zelfstandig kok`), and the first words of many labels that are not adjectives (the head
-    /// of `docent wiskunde`).
+    /// of `zelfstandig lasser`), and the first words of many labels that are not adjectives (the head
+    /// of `docent muziek`).
     pub fn build(rows: &[LabelRow]) -> Heads {
         let mut starts: HashMap<&Arc<str>, usize> = HashMap::new();
         let mut nouns: HashSet<&Arc<str>> = HashSet::new();
@@ -159,7 +159,7 @@ fn alternatives(title: &str) -> Vec<String> {
     let middle_single = parts[1..parts.len() - 1].iter().all(|p| p.len() == 1);
     let mut out = Vec::new();
     if first.len() >= 2 && last.len() == 1 && middle_single {
-        // A shared head: "decorschilder theater / film" → "decorschilder film".
+        // A shared head: "decorbouwer theater / film" → "decorbouwer film".
         let head = &first[..first.len() - 1];
         out.push(first.join(" "));
         for part in &parts[1..] {
@@ -193,15 +193,18 @@ mod tests {
             ["Verkoper / adviseur fietsen", "Verkoper fietsen", "adviseur fietsen"]
         );
         assert_eq!(
-            texts("Decorschilder theater / film"),
-            ["Decorschilder theater / film", "Decorschilder theater", "Decorschilder film"]
+            texts("Decorbouwer theater / film"),
+            ["Decorbouwer theater / film", "Decorbouwer theater", "Decorbouwer film"]
         );
         assert_eq!(texts("Timmerman / kozijnmaker"), ["Timmerman / kozijnmaker", "Timmerman", "kozijnmaker"]);
     }
 
     #[test]
     fn a_parenthetical_qualifier_may_be_left_out() {
-        assert_eq!(texts("Hovenier (particuliere tuinen)"), ["Hovenier (particuliere tuinen)", "Hovenier"]);
+        assert_eq!(
+            texts("Glazenwasser (particuliere woningen)"),
+            ["Glazenwasser (particuliere woningen)", "Glazenwasser"]
+        );
         assert_eq!(texts("Lasser"), ["Lasser"]);
     }
 
