@@ -158,7 +158,6 @@ impl SuggestIndex {
             .collect();
 
         let mut entries = Vec::new();
-        let mut splits: HashMap<&str, Vec<String>> = HashMap::new();
         for (i, row) in table.rows.iter().enumerate() {
             if matches!(row.label_kind, LabelKind::Member | LabelKind::Code) {
                 continue;
@@ -170,27 +169,17 @@ impl SuggestIndex {
                 let df = table.df(&token.key);
                 let frequency = ((1.0 + df as f32).ln() / (1.0 + COMMON_WORD_DF).ln()).min(1.0);
                 let position = position.min(u16::MAX as usize) as u16;
-                let entry = |word: Arc<str>| Entry {
+                // A label word is completed as itself: every label word is in the compound
+                // dictionary, so none is completed through its parts ("verpl" is the start of
+                // verpleegkundige, not of every compound with "verpleeg").
+                let word = token.word.clone();
+                entries.push(Entry {
                     chars: word.chars().count().clamp(1, u16::MAX as usize) as u16,
                     word,
                     row: i as u32,
                     position,
                     frequency,
-                };
-                entries.push(entry(token.word.clone()));
-                // Completions reach a compound through its parts only when the labels do not
-                // know it as a word (a known word is completed as itself: "verpl" is the start of
-                // verpleegkundige, not of every compound with "verpleeg").
-                let parts = splits.entry(&token.word).or_insert_with(|| {
-                    if table.decompounder.is_known(&token.word) {
-                        Vec::new()
-                    } else {
-                        table.decompounder.split(&token.word)
-                    }
                 });
-                for part in parts.iter() {
-                    entries.push(entry(part.as_str().into()));
-                }
             }
         }
         entries.sort_unstable_by(|a, b| (&a.word, a.row, a.position).cmp(&(&b.word, b.row, b.position)));
