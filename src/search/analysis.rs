@@ -256,6 +256,8 @@ pub struct Decompounder {
 const MIN_PART: usize = 3;
 /// Words shorter than this are never split.
 const MIN_COMPOUND: usize = 7;
+/// Shortest head a word no split covers is read by ([`Decompounder::split`]'s fallback).
+const MIN_HEAD: usize = 4;
 
 impl Decompounder {
     /// Learns the words of a label.
@@ -271,7 +273,6 @@ impl Decompounder {
     /// four letters (`gebarentaal` = … + `taal`) teaches its first part (`gebaren`), so that
     /// `gebarentolk` splits too. Only modifiers of four letters or more are learned.
     pub fn learn_modifiers(&mut self) {
-        const MIN_HEAD: usize = 4;
         const MIN_MODIFIER: usize = 4;
         let mut learned: Vec<String> = Vec::new();
         for word in self.words.keys() {
@@ -316,6 +317,23 @@ impl Decompounder {
             .find(|guess| self.is_known(guess))
     }
 
+    /// A word no label has and that no split of known words covers (`dialyse…` + a known head) is
+    /// read by its head: Dutch compounds are right-headed, so the longest known word it ends in
+    /// (of at least [`MIN_HEAD`] letters) names what it is, and the unknown rest is kept as the
+    /// modifier, so that the head alone covers half of the word. A known word is never split this
+    /// way: the labels' words keep their full splits, and only a query's new words fall back.
+    fn head_split(&self, word: &str, bounds: &[usize]) -> Vec<String> {
+        let n = bounds.len() - 1;
+        if self.words.contains_key(word) || n < MIN_HEAD + MIN_PART {
+            return Vec::new();
+        }
+        (MIN_PART..=n - MIN_HEAD)
+            .map(|cut| word.split_at(bounds[cut]))
+            .find(|(_, head)| self.words.contains_key(*head))
+            .map(|(modifier, head)| vec![modifier.to_string(), head.to_string()])
+            .unwrap_or_default()
+    }
+
     pub fn is_known(&self, word: &str) -> bool {
         self.words.contains_key(word)
     }
@@ -358,7 +376,10 @@ impl Decompounder {
                 }
             }
         }
-        if parts[n] == NONE || parts[n] < 2 {
+        if parts[n] == NONE {
+            return self.head_split(word, &bounds);
+        }
+        if parts[n] < 2 {
             return Vec::new();
         }
         let mut out = Vec::with_capacity(parts[n] as usize);
@@ -454,6 +475,18 @@ mod tests {
         assert_eq!(d.split("zorgassistent"), ["zorg", "assistent"]);
         assert_eq!(d.split("kinderopvang"), ["kinder", "opvang"]);
         assert!(d.split("chauffeur").is_empty(), "a known word alone is not a compound");
+        assert!(d.split("onbekendwoord").is_empty());
+    }
+
+    #[test]
+    fn a_new_word_is_read_by_its_known_head() {
+        let mut d = Decompounder::default();
+        d.add_words(["verpleegkundige", "kundige", "bedrijf", "kweker"]);
+        // The longest known word it ends in is its head; the unknown rest stays as the modifier.
+        assert_eq!(d.split("wondverpleegkundige"), ["wond", "verpleegkundige"]);
+        assert_eq!(d.split("oesterkweker"), ["oester", "kweker"]);
+        // A known word keeps its own reading, and a head must be a word of four letters or more.
+        assert!(d.split("verpleegkundige").is_empty());
         assert!(d.split("onbekendwoord").is_empty());
     }
 }

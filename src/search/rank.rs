@@ -148,7 +148,13 @@ fn word_match(q: &Token, l: &Token, prefix_ok: bool, fuzzy_ok: bool) -> Option<(
 
 /// The best quality with which `q` is matched anywhere in `label`, including its compound parts
 /// being spread over several label words.
-fn best_match(q: &Token, label: &[Token], prefix_ok: bool, fuzzy_ok: bool) -> Option<(f32, Reason)> {
+fn best_match(
+    table: &LabelTable,
+    q: &Token,
+    label: &[Token],
+    prefix_ok: bool,
+    fuzzy_ok: bool,
+) -> Option<(f32, Reason)> {
     let mut best: Option<(f32, Reason)> = None;
     for l in label.iter().filter(|l| !l.stop) {
         if let Some(m) = word_match(q, l, prefix_ok, fuzzy_ok) {
@@ -158,10 +164,18 @@ fn best_match(q: &Token, label: &[Token], prefix_ok: bool, fuzzy_ok: bool) -> Op
         }
     }
     if !q.parts.is_empty() {
-        let covered =
-            q.parts.iter().filter(|p| label.iter().any(|l| !l.stop && (&l.key == *p || l.parts.contains(p)))).count();
-        if covered > 0 {
-            let quality = COMPOUND_SPLIT * covered as f32 / q.parts.len() as f32;
+        // Each part counts with its IDF: a compound that shares only its common part (`…bedrijf`)
+        // with a label is matched much less than one that shares its telling part.
+        let (mut covered, mut total) = (0.0f32, 0.0f32);
+        for p in q.parts.iter() {
+            let w = key_weight(table, p);
+            total += w;
+            if label.iter().any(|l| !l.stop && (&l.key == p || l.parts.contains(p))) {
+                covered += w;
+            }
+        }
+        if covered > 0.0 {
+            let quality = COMPOUND_SPLIT * covered / total;
             if best.is_none_or(|b| quality > b.0) {
                 best = Some((quality, Reason::Compound));
             }
@@ -228,10 +242,15 @@ impl LabelScore {
     }
 }
 
-/// IDF weight of a query word: its own key's, or when the word is unknown (a typo) a typical
-/// weight, so that a typo neither dominates nor vanishes.
+/// IDF weight of a query word or a compound's part: its own key's, or when no label has it (a
+/// typo, the unknown modifier of a word read by its head) a typical weight, so that it neither
+/// dominates nor vanishes.
+fn key_weight(table: &LabelTable, key: &str) -> f32 {
+    if table.df(key) > 0 { table.idf(key) } else { 6.0 }
+}
+
 fn weight(table: &LabelTable, t: &Token) -> f32 {
-    if table.df(&t.key) > 0 { table.idf(&t.key) } else { 6.0 }
+    key_weight(table, &t.key)
 }
 
 /// Scores one label row against the query (analyzed in the row's language). `alternatives` holds
@@ -255,7 +274,7 @@ pub fn score_row(
         q_total += w;
         let prefix_ok = prefix_last && i + 1 == content.len();
         let of_q = alternatives.get(i).copied().unwrap_or_default();
-        let found = best_match(q, &row.tokens, prefix_ok, table.df(&q.key) == 0)
+        let found = best_match(table, q, &row.tokens, prefix_ok, table.df(&q.key) == 0)
             .or_else(|| synonym_match(of_q.synonyms, &row.tokens).then_some((SYNONYM, Reason::Synonym)))
             .or_else(|| names_group(of_q.broader, &row.tokens).then_some((BROADER, Reason::Field)));
         if let Some((quality, reason)) = found {
@@ -282,7 +301,7 @@ pub fn score_row(
             .filter_map(|q| word_match(l, q, false, table.df(&q.key) == 0))
             .map(|(quality, _)| quality)
             .fold(0.0f32, f32::max);
-        let by_parts = best_match(l, query, false, false).map_or(0.0, |(quality, _)| quality);
+        let by_parts = best_match(table, l, query, false, false).map_or(0.0, |(quality, _)| quality);
         let this = std::slice::from_ref(l);
         let by_synonym = alternatives
             .iter()
