@@ -17,7 +17,7 @@
 //! Stop words (`de`, `van`, `the`, …) are kept as tokens (for spans) but flagged, so they never
 //! decide a match on their own.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;

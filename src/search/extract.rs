@@ -7,7 +7,7 @@
 //! confidence. Overlapping mentions are resolved longest first, then by confidence. Stop words and
 //! filler never make a mention: a label needs a content word, and single common words are skipped.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::analysis::{self, Lang};
 use super::labels::{LabelKind, LabelTable, token};

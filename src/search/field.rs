@@ -8,7 +8,7 @@
 //! part of its weight ([`super::rank::Reason::Field`]) instead of the title falling to a label that
 //! shares only the modifier.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use super::labels::{LabelKind, LabelRow, LabelTable};
@@ -17,7 +17,7 @@ use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
 /// The label rows of each concept: rows are contiguous per concept.
 fn row_ranges(rows: &[LabelRow]) -> HashMap<ConceptIdx, std::ops::Range<usize>> {
-    let mut ranges: HashMap<ConceptIdx, std::ops::Range<usize>> = HashMap::new();
+    let mut ranges: HashMap<ConceptIdx, std::ops::Range<usize>> = HashMap::default();
     for (i, row) in rows.iter().enumerate() {
         ranges.entry(row.concept).and_modify(|r| r.end = i + 1).or_insert(i..i + 1);
     }
@@ -34,7 +34,7 @@ pub struct FieldWords {
 impl FieldWords {
     pub fn build(snapshot: &Snapshot, table: &LabelTable) -> FieldWords {
         let ranges = row_ranges(&table.rows);
-        let mut descriptions: HashMap<ConceptIdx, Vec<usize>> = HashMap::new();
+        let mut descriptions: HashMap<ConceptIdx, Vec<usize>> = HashMap::default();
         for (i, d) in table.descriptions.iter().enumerate() {
             if d.kind == ConceptKind::Occupation {
                 descriptions.entry(d.concept).or_default().push(i);

@@ -228,7 +228,11 @@ impl TantivyIndex {
             }
             should.push((Occur::Should, Box::new(BoostQuery::new(term(f.desc, &t.key), 0.2))));
             let len = t.word.chars().count();
-            if fuzzy && len >= 4 && table.df(&t.key) == 0 {
+            // Typo tolerance for a word no label has, unless it reads as a compound of known words
+            // (the Levenshtein walk over the term dictionary is the costliest clause); a word read
+            // by its head alone may be a typo in its modifier (`heftruk…`).
+            let known_compound = !t.parts.is_empty() && t.parts.iter().all(|p| table.df(p) > 0);
+            if fuzzy && len >= 4 && table.df(&t.key) == 0 && !known_compound {
                 let distance = if len >= 8 { 2 } else { 1 };
                 let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.exact, &t.word), distance, true);
                 should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.5))));

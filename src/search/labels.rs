@@ -5,7 +5,7 @@
 //! occupations (form [`LabelKind::Member`]): a specific job title can then find the ISCO group its
 //! occupation belongs to, which matters when a title has no ESCO occupation of its own.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use super::analysis::{self, Decompounder, Lang, Stemmers};
@@ -164,7 +164,7 @@ impl LabelTable {
         let (mut rows, mut descriptions) = first;
         rows.extend(second.0);
         descriptions.extend(second.1);
-        let mut key_df: HashMap<Box<str>, u32> = HashMap::new();
+        let mut key_df: HashMap<Box<str>, u32> = HashMap::default();
         for row in &rows {
             let mut seen: Vec<&str> = Vec::new();
             for t in &row.tokens {
@@ -251,7 +251,7 @@ fn analyze_range(
     let mut rows = Vec::new();
     let mut descriptions = Vec::new();
     // Labels share most of their words: analyze each (word, language) once.
-    let mut cache: HashMap<(String, Lang), Token> = HashMap::new();
+    let mut cache: HashMap<(String, Lang), Token> = HashMap::default();
     let mut analyze_cached = |text: &str, lang: Lang| -> Vec<Token> {
         analysis::words(text)
             .into_iter()

@@ -8,7 +8,7 @@
 //! Words spelt the same in both languages (loanwords: `software`, `marketing`) need no entry: the
 //! English analysis of the query already matches them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use super::labels::{LabelKind, LabelRow, Token};
@@ -40,11 +40,11 @@ pub struct Lexicon {
 impl Lexicon {
     /// Learns from label rows in concept order (rows of one concept are contiguous).
     pub fn learn(rows: &[LabelRow]) -> Lexicon {
-        let mut nl_count: HashMap<Arc<str>, u32> = HashMap::new();
-        let mut en_count: HashMap<Arc<str>, u32> = HashMap::new();
-        let mut pairs: HashMap<(Arc<str>, Arc<str>), u32> = HashMap::new();
+        let mut nl_count: HashMap<Arc<str>, u32> = HashMap::default();
+        let mut en_count: HashMap<Arc<str>, u32> = HashMap::default();
+        let mut pairs: HashMap<(Arc<str>, Arc<str>), u32> = HashMap::default();
         // The most frequent English token per key, to stand for the key in a translated query.
-        let mut en_tokens: HashMap<Arc<str>, (Token, u32)> = HashMap::new();
+        let mut en_tokens: HashMap<Arc<str>, (Token, u32)> = HashMap::default();
         let mut start = 0;
         while start < rows.len() {
             let concept = rows[start].concept;
@@ -84,7 +84,7 @@ impl Lexicon {
                 }
             }
         }
-        let mut entries: HashMap<Arc<str>, Vec<Translation>> = HashMap::new();
+        let mut entries: HashMap<Arc<str>, Vec<Translation>> = HashMap::default();
         for ((n, e), together) in pairs {
             if together < MIN_PAIR_COUNT || n == e {
                 continue;

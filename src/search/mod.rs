@@ -18,7 +18,9 @@ pub mod synonyms;
 pub mod title;
 pub mod verbs;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use analysis::Lang;
@@ -40,6 +42,8 @@ const MIN_SCORE: f32 = 0.08;
 pub const RESOLVE_MIN_SCORE: f32 = 0.6;
 /// Candidate label rows for a derived reading of a title ([`title::readings`]).
 const DERIVED_CANDIDATES: usize = 150;
+/// Candidate label rows for counting the kinds a search did not ask for (its facets).
+const FACET_CANDIDATES: usize = 200;
 /// A direct match at least this good is not also scored through the translation.
 const STRONG_DIRECT: f32 = 0.9;
 /// A match through the learned translation counts this much of a direct match: the lexicon is
@@ -97,7 +101,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Hits over all pages (up to [`MAX_RESULTS`]).
     pub total: usize,
-    /// Matching concepts per kind, regardless of the kind filter.
+    /// Matching concepts per kind, regardless of the kind filter: for the kinds asked for, the hits
+    /// over all pages; for the others, what one retrieval among them finds.
     pub facets: BTreeMap<ConceptKind, usize>,
 }
 
@@ -159,13 +164,25 @@ impl SearchEngine {
     /// Ranks concepts for a query.
     pub fn search(&self, snapshot: &Snapshot, request: &SearchRequest) -> Result<SearchResults, IndexError> {
         let ranked = self.rank(snapshot, &request.query, &request.kinds, &request.lang, &request.filters)?;
-        let facets = if !request.facets {
-            BTreeMap::new()
-        } else if request.kinds.is_empty() {
-            count_kinds(snapshot, &ranked)
+        let mut facets = if request.facets { count_kinds(snapshot, &ranked) } else { BTreeMap::new() };
+        // The kinds asked for count what the caller pages through; the others are counted from one
+        // cheaper retrieval among them only (the query as written, fewer candidates).
+        let others: Vec<ConceptKind> = if request.kinds.is_empty() {
+            Vec::new()
         } else {
-            count_kinds(snapshot, &self.rank(snapshot, &request.query, &[], &request.lang, &request.filters)?)
+            ConceptKind::ALL.iter().copied().filter(|k| !request.kinds.contains(k)).collect()
         };
+        if request.facets && !others.is_empty() {
+            let other_hits = self.rank_reading(
+                snapshot,
+                &request.query,
+                &others,
+                &request.lang,
+                &request.filters,
+                FACET_CANDIDATES,
+            )?;
+            facets.extend(count_kinds(snapshot, &other_hits));
+        }
         let total = ranked.len();
         let hits = ranked.into_iter().skip(request.offset).take(request.limit).collect();
         Ok(SearchResults { hits, total, facets })
@@ -185,7 +202,7 @@ impl SearchEngine {
         if readings.len() == 1 {
             return self.rank_reading(snapshot, query, kinds, lang, filters, CANDIDATES);
         }
-        let mut best: HashMap<ConceptIdx, Hit> = HashMap::new();
+        let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
         for (i, (reading, factor)) in readings.into_iter().enumerate() {
             // A derived reading is shorter and more specific: fewer candidates serve it.
             let candidates = if i == 0 { CANDIDATES } else { DERIVED_CANDIDATES };
@@ -243,7 +260,7 @@ impl SearchEngine {
         let preferred = Lang::from_code(lang);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
         let head = self.heads.of(&nl);
-        let mut best: HashMap<ConceptIdx, Hit> = HashMap::new();
+        let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
         let n_rows = self.labels.rows.len() as u32;
         for row_id in rows {
             let (concept, score, row, reasons) = if row_id < n_rows {

@@ -16,7 +16,9 @@
 //! selective word is still that common.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use super::analysis;
@@ -186,7 +188,7 @@ impl SuggestIndex {
         entries.dedup_by(|a, b| a.word == b.word && a.row == b.row && a.position == b.position);
         entries.shrink_to_fit();
 
-        let mut index = SuggestIndex { entries, rows, langs, heavy: HashMap::new(), heavy_entries };
+        let mut index = SuggestIndex { entries, rows, langs, heavy: HashMap::default(), heavy_entries };
         index.heavy = index.precompute();
         index
     }
@@ -201,7 +203,7 @@ impl SuggestIndex {
     /// cannot be on a page of at most that many; the ones that can are all in the lists, each
     /// with its best entry per language.
     fn precompute(&self) -> HashMap<Box<str>, Heavy> {
-        let mut heavy = HashMap::new();
+        let mut heavy = HashMap::default();
         // (start, end, prefix length in bytes) of ranges whose entries share a prefix.
         let mut stack = vec![(0usize, self.entries.len(), 0usize)];
         // Per (concept, language): the best (score, entry) in the current prefix, stamped with it.
@@ -251,7 +253,7 @@ impl SuggestIndex {
 
     /// The lists of one precomputed prefix from its best entry per (concept, language).
     fn lists(&self, touched: &[usize], best: &[(u32, f32, u32)]) -> Heavy {
-        let mut groups: HashMap<(ConceptKind, u16), Vec<(f32, u32)>> = HashMap::new();
+        let mut groups: HashMap<(ConceptKind, u16), Vec<(f32, u32)>> = HashMap::default();
         for &slot in touched {
             let (_, score, at) = best[slot];
             let row = &self.rows[self.entries[at as usize].row as usize];
@@ -385,7 +387,7 @@ impl SuggestIndex {
         limit: usize,
     ) -> Vec<Suggestion> {
         let typed = content[driver].chars().count();
-        let mut best: HashMap<ConceptIdx, Suggestion> = HashMap::new();
+        let mut best: HashMap<ConceptIdx, Suggestion> = HashMap::default();
         for entry in &self.entries[self.range(content[driver])] {
             let row = &self.rows[entry.row as usize];
             if (!kinds.is_empty() && !kinds.contains(&row.kind)) || row.deprecated {
@@ -455,7 +457,7 @@ struct Page {
 
 impl Page {
     fn new(limit: usize) -> Page {
-        Page { best: HashMap::new(), firsts: BinaryHeap::with_capacity(limit + 1), limit }
+        Page { best: HashMap::default(), firsts: BinaryHeap::with_capacity(limit + 1), limit }
     }
 
     /// Once `limit` concepts are taken, the lowest of their first scores: every one of them ends

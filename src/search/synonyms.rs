@@ -7,7 +7,7 @@
 //! a direct match ([`super::rank`]). Compounds that share their modifier and differ in their head
 //! teach the heads (`chauffeur` / `bestuurder`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use super::labels::{LabelKind, LabelRow};
@@ -26,7 +26,7 @@ pub struct Synonyms {
 impl Synonyms {
     /// Learns from the Dutch labels of each concept (rows of a concept are contiguous).
     pub fn learn(rows: &[LabelRow]) -> Synonyms {
-        let mut counts: HashMap<(Arc<str>, Arc<str>), u32> = HashMap::new();
+        let mut counts: HashMap<(Arc<str>, Arc<str>), u32> = HashMap::default();
         let mut start = 0;
         while start < rows.len() {
             let concept = rows[start].concept;
@@ -69,7 +69,7 @@ impl Synonyms {
                 *counts.entry(pair).or_default() += 1;
             }
         }
-        let mut entries: HashMap<Arc<str>, Vec<(Arc<str>, u32)>> = HashMap::new();
+        let mut entries: HashMap<Arc<str>, Vec<(Arc<str>, u32)>> = HashMap::default();
         for ((a, b), n) in counts {
             if n >= MIN_CONCEPTS {
                 entries.entry(a).or_default().push((b, n));

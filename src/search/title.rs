@@ -15,7 +15,7 @@
 //! Search scores every reading and keeps, per concept, the best (a derived reading a little below
 //! the title itself, so the whole title wins when it matches as well).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use super::labels::{LabelKind, LabelRow};
@@ -83,8 +83,8 @@ impl Heads {
     /// of `zelfstandig lasser`), and the first words of many labels that are not adjectives (the head
     /// of `docent muziek`).
     pub fn build(rows: &[LabelRow]) -> Heads {
-        let mut starts: HashMap<&Arc<str>, usize> = HashMap::new();
-        let mut nouns: HashSet<&Arc<str>> = HashSet::new();
+        let mut starts: HashMap<&Arc<str>, usize> = HashMap::default();
+        let mut nouns: HashSet<&Arc<str>> = HashSet::default();
         for row in rows.iter().filter(|r| r.kind == ConceptKind::Occupation && &*r.lang == "nl") {
             if !matches!(row.label_kind, LabelKind::Preferred | LabelKind::Alternative | LabelKind::Hidden) {
                 continue;
