@@ -8,11 +8,11 @@
 use std::fmt::Write;
 
 use super::client::{ClientChannel, block_on, channel, flag_for, print_json, status_failure, with_flags};
-use super::output::Text;
 use super::{ClientArgs, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 use crate::funding::PaidTo;
 use crate::funding::evaluate::paid_to_text;
 use crate::funding::wording::{euro_en, euro_nl};
+use crate::model::Lang;
 use crate::model::compact_id;
 use crate::model::vocab::EducationLevel;
 use crate::proto::v1 as pb;
@@ -178,7 +178,7 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
         course_grants_so_far: args.course_grants,
         approval: args.approval,
         person: Some(args.person.to_pb(args.already_granted_eur)),
-        lang: args.client.lang.clone(),
+        lang: args.client.lang.to_string(),
         applicant: args.applicant.clone().unwrap_or_default(),
     };
     let response = block_on(async {
@@ -189,7 +189,7 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
     if args.client.json {
         print_json(&eligibility_json(&response));
     } else {
-        print!("{}", eligibility_text(&response, Text::new(&args.client.lang)));
+        print!("{}", eligibility_text(&response, args.client.lang));
     }
     Ok(())
 }
@@ -199,7 +199,7 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
 pub(super) async fn all_schemes<F, Fut>(
     mut page: F,
     date: &str,
-    lang: &str,
+    lang: Lang,
 ) -> Result<pb::ListFundingSchemesResponse, tonic::Status>
 where
     F: FnMut(pb::ListFundingSchemesRequest) -> Fut,
@@ -243,7 +243,7 @@ async fn scheme_id(client: &mut FundingServiceClient<ClientChannel>, given: &str
     if !is_short_scheme_id(given) {
         return Ok(given.trim().to_string());
     }
-    let schemes = all_schemes(pages(client), "", "").await.map_err(status_failure)?.schemes;
+    let schemes = all_schemes(pages(client), "", Lang::DUTCH).await.map_err(status_failure)?.schemes;
     resolve_scheme_id(given, &schemes, "--scheme")
 }
 
@@ -310,7 +310,7 @@ fn outcome_mark(raw: i32) -> &'static str {
 }
 
 /// "provider" → "de opleider" / "the training provider".
-fn paid_to_words(name: &str, text: Text) -> String {
+fn paid_to_words(name: &str, text: Lang) -> String {
     match PaidTo::parse(name) {
         Some(paid_to) => {
             let (nl, en) = paid_to_text(paid_to);
@@ -390,7 +390,7 @@ pub fn eligibility_json(r: &pb::CheckEligibilityResponse) -> serde_json::Value {
 }
 
 /// The answer as readable text: decision, summary, the trace with sources, and what would change it.
-pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Text) -> String {
+pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Lang) -> String {
     let english = text.pick("nl", "en") == "en";
     let money = |cents: i64| {
         let value = u64::try_from(cents).unwrap_or(0);
@@ -502,12 +502,12 @@ pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Text) -> String 
 
 /// `vaardig schemes [ID] [--date D]`: the list, or one scheme's rules.
 pub fn schemes(args: &ClientArgs, id: Option<&str>, date: Option<&str>) -> Result<(), Failure> {
-    let text = Text::new(&args.lang);
+    let text = args.lang;
     match id {
         None => {
             let response = block_on(async {
                 let client = FundingServiceClient::new(channel(args).await?);
-                all_schemes(pages(&client), date.unwrap_or_default(), &args.lang).await.map_err(status_failure)
+                all_schemes(pages(&client), date.unwrap_or_default(), args.lang).await.map_err(status_failure)
             })?;
             if args.json {
                 print_json(&serde_json::json!({
@@ -541,7 +541,7 @@ pub fn schemes(args: &ClientArgs, id: Option<&str>, date: Option<&str>) -> Resul
             let response = block_on(async {
                 let mut client = FundingServiceClient::new(channel(args).await?);
                 let request =
-                    pb::GetFundingSchemeRequest { id: scheme_id(&mut client, id).await?, lang: args.lang.clone() };
+                    pb::GetFundingSchemeRequest { id: scheme_id(&mut client, id).await?, lang: args.lang.to_string() };
                 client.get_funding_scheme(request).await.map(|r| r.into_inner()).map_err(status_failure)
             })?;
             if args.json {
@@ -569,7 +569,7 @@ fn summary_json(s: &pb::FundingSchemeSummary) -> serde_json::Value {
     })
 }
 
-fn rules_text(r: &pb::GetFundingSchemeResponse, text: Text) -> String {
+fn rules_text(r: &pb::GetFundingSchemeResponse, text: Lang) -> String {
     let english = text.pick("nl", "en") == "en";
     let money = |cents: i64| {
         let value = u64::try_from(cents).unwrap_or(0);

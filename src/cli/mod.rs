@@ -73,9 +73,9 @@ pub struct ClientArgs {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
-    /// Language of labels and text: nl or en.
+    /// Language of labels and text: nl or en (a tag such as en-GB words in English).
     #[arg(long, default_value = "nl", global = true)]
-    pub lang: String,
+    pub lang: crate::model::Lang,
     /// API key, sent as `authorization: Bearer KEY` (admin commands need an admin key).
     #[arg(long, env = "VAARDIG_API_KEY", hide_env_values = true, global = true)]
     pub api_key: Option<String>,

@@ -2,24 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::model::{ConceptKind, RelationKind, compact_id};
+use crate::model::{ConceptKind, Lang, RelationKind, compact_id};
 use crate::proto::v1 as pb;
-
-/// Picks the Dutch or English wording of a caption.
-#[derive(Debug, Clone, Copy)]
-pub struct Text {
-    english: bool,
-}
-
-impl Text {
-    pub fn new(lang: &str) -> Text {
-        Text { english: lang.starts_with("en") }
-    }
-
-    pub fn pick<'a>(self, dutch: &'a str, english: &'a str) -> &'a str {
-        if self.english { english } else { dutch }
-    }
-}
 
 /// The canonical name of a wire concept kind (`occupation`, `skill`, …).
 pub fn kind_name(raw: i32) -> &'static str {
@@ -55,7 +39,7 @@ fn euros(cents: i64) -> String {
 }
 
 /// A concept as readable text.
-pub fn concept_text(concept: &pb::Concept, version: &str, text: Text) -> String {
+pub fn concept_text(concept: &pb::Concept, version: &str, text: Lang) -> String {
     use pb::concept::Details as D;
     let mut out = String::new();
     let _ = writeln!(out, "{}  [{}]", concept.preferred_label, kind_name(concept.kind));
@@ -239,7 +223,7 @@ pub fn stats_json(stats: &pb::GetStatsResponse) -> serde_json::Value {
     })
 }
 
-pub fn stats_text(stats: &pb::GetStatsResponse, text: Text) -> String {
+pub fn stats_text(stats: &pb::GetStatsResponse, text: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "snapshot {}", stats.snapshot_version);
     let _ = writeln!(out, "{}", text.pick("concepten:", "concepts:"));
@@ -272,7 +256,7 @@ pub fn stats_text(stats: &pb::GetStatsResponse, text: Text) -> String {
 }
 
 /// The name of month 1–12, in Dutch or English.
-pub fn month_name(month: u8, text: Text) -> &'static str {
+pub fn month_name(month: u8, text: Lang) -> &'static str {
     const NL: [&str; 12] = [
         "januari",
         "februari",
@@ -306,7 +290,7 @@ pub fn month_name(month: u8, text: Text) -> &'static str {
 }
 
 /// A start pattern in words: "elk jaar in september en februari", "op aanvraag (28 dagen)".
-pub fn start_pattern_words(p: &pb::StartPattern, text: Text) -> String {
+pub fn start_pattern_words(p: &pb::StartPattern, text: Lang) -> String {
     let months: Vec<&str> = p
         .months
         .iter()

@@ -9,10 +9,10 @@ use std::fmt::Write;
 use super::client::{block_on, channel, print_json, status_failure};
 use super::funding::{PersonFactsArgs, euros};
 use super::matching::SkillArgs;
-use super::output::Text;
 use super::report::table::{Column, render};
 use super::{ClientArgs, Failure};
 use crate::funding::wording::{euro_en, euro_nl};
+use crate::model::Lang;
 use crate::model::compact_id;
 use crate::proto::v1 as pb;
 use crate::proto::v1::planning_service_client::PlanningServiceClient;
@@ -81,7 +81,7 @@ pub fn path(args: &PathArgs) -> Result<(), Failure> {
         person: Some(args.facts.to_pb(None)),
         start_date: args.start.clone().unwrap_or_else(|| crate::model::Date::today().to_string()),
         constraints: Some(args.constraints.to_pb()),
-        lang: args.client.lang.clone(),
+        lang: args.client.lang.to_string(),
     };
     let response = block_on(async {
         let mut client = PlanningServiceClient::new(channel(&args.client).await?);
@@ -90,7 +90,7 @@ pub fn path(args: &PathArgs) -> Result<(), Failure> {
     if args.client.json {
         print_json(&path_json(&response));
     } else {
-        print!("{}", path_text(&response, Text::new(&args.client.lang)));
+        print!("{}", path_text(&response, args.client.lang));
     }
     Ok(())
 }
@@ -190,7 +190,7 @@ pub fn path_json(r: &pb::SuggestTrainingPathResponse) -> serde_json::Value {
     })
 }
 
-fn kind_words(kind: &str, text: Text) -> &str {
+fn kind_words(kind: &str, text: Lang) -> &str {
     match kind {
         "cheapest" => text.pick("goedkoopst voor de persoon", "cheapest for the person"),
         "fastest" => text.pick("snelst", "fastest"),
@@ -204,7 +204,7 @@ fn percent(value: f64) -> String {
 }
 
 /// The answer as readable text: per option its totals and a table per calendar year.
-pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Text) -> String {
+pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Lang) -> String {
     let english = text.pick("nl", "en") == "en";
     let money = |cents: i64| {
         let value = u64::try_from(cents).unwrap_or(0);
@@ -374,7 +374,7 @@ pub fn stepping_stones(args: &StonesArgs) -> Result<(), Failure> {
         profile: Some(args.person.profile(&args.client)?),
         from_occupation_id: args.from.clone().unwrap_or_default(),
         target_occupation_id: args.target.clone(),
-        lang: args.client.lang.clone(),
+        lang: args.client.lang.to_string(),
         max_moves: args.max_moves,
     };
     let response = block_on(async {
@@ -384,7 +384,7 @@ pub fn stepping_stones(args: &StonesArgs) -> Result<(), Failure> {
     if args.client.json {
         print_json(&stones_json(&response));
     } else {
-        print!("{}", stones_text(&response, Text::new(&args.client.lang)));
+        print!("{}", stones_text(&response, args.client.lang));
     }
     Ok(())
 }
@@ -422,7 +422,7 @@ pub fn stones_json(r: &pb::SuggestSteppingStonesResponse) -> serde_json::Value {
 }
 
 /// The answer as readable text: the chain as a table, then the direct move for comparison.
-pub fn stones_text(r: &pb::SuggestSteppingStonesResponse, text: Text) -> String {
+pub fn stones_text(r: &pb::SuggestSteppingStonesResponse, text: Lang) -> String {
     let english = text.pick("nl", "en") == "en";
     let money = |cents: i64| {
         let value = u64::try_from(cents).unwrap_or(0);

@@ -18,7 +18,7 @@
 
 use crate::funding::Decision;
 use crate::funding::wording::{credential_en, credential_nl, euro_en, euro_nl, mark_en, mark_nl};
-use crate::model::{CredentialKind, Date, Delivery, QualityMark, Schedule};
+use crate::model::{CredentialKind, Date, Delivery, Lang, QualityMark, Schedule};
 use crate::ontology::ConceptIdx;
 
 use super::index::{PLACES, PlaceCode, place_name};
@@ -492,8 +492,9 @@ pub struct FacetValue {
 }
 
 /// A label for a facet value, for people.
-pub fn value_label(facet: Facet, value: &str, english: bool) -> String {
-    let pick = |nl: &str, en: &str| if english { en.to_string() } else { nl.to_string() };
+pub fn value_label(facet: Facet, value: &str, lang: Lang) -> String {
+    let english = lang.is_english();
+    let pick = |nl: &str, en: &str| lang.pick(nl, en).to_string();
     if value == "none" {
         return match facet {
             Facet::CredentialKind => pick("geen diploma of certificaat", "no credential"),

@@ -31,7 +31,7 @@ use crate::engine::Engines;
 use crate::funding::{Decision, Evaluation, PersonFacts};
 use crate::matching::Profile;
 use crate::matching::credit::Credits;
-use crate::model::{Date, QualityMark};
+use crate::model::{Date, Lang, QualityMark};
 use crate::ontology::ConceptIdx;
 use crate::planning::candidates::FULL_CREDIT;
 use crate::search::IndexError;
@@ -99,7 +99,7 @@ pub struct CourseQuery {
     pub schemes: Option<Vec<ConceptIdx>>,
     pub sort: SortBy,
     /// Preferred language of labels for text matching.
-    pub lang: String,
+    pub lang: Lang,
     pub offset: usize,
     pub limit: usize,
 }
@@ -118,7 +118,7 @@ impl CourseQuery {
             person: PersonFacts::default(),
             schemes: None,
             sort: SortBy::Relevance,
-            lang: "nl".to_string(),
+            lang: Lang::DUTCH,
             offset: 0,
             limit: 20,
         }

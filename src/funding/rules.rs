@@ -18,8 +18,8 @@ use serde::Deserialize;
 
 use crate::model::vocab::named_enum;
 use crate::model::{
-    CredentialKind, Date, EducationLevel, EducationType, LabourStatus, PolicySource, QualityMark, Register, Sector,
-    parse_id,
+    CredentialKind, Date, EducationLevel, EducationType, LabourStatus, Lang, PolicySource, QualityMark, Register,
+    Sector, parse_id,
 };
 
 named_enum! {
@@ -143,9 +143,10 @@ impl Text {
         Text { nl: nl.into(), en: en.into() }
     }
 
-    /// The text in `lang` (`en…` gives English, anything else Dutch).
-    pub fn get(&self, lang: &str) -> &str {
-        if lang.starts_with("en") && !self.en.is_empty() { &self.en } else { &self.nl }
+    /// The text in `lang`'s wording ([`Lang::is_english`]); English falls back to Dutch where
+    /// a source gives no English.
+    pub fn get(&self, lang: Lang) -> &str {
+        if lang.is_english() && !self.en.is_empty() { &self.en } else { &self.nl }
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod concept;
 pub mod date;
 pub mod id;
+pub mod lang;
 pub mod relation;
 pub mod starts;
 pub mod vocab;
@@ -17,6 +18,7 @@ pub use concept::{
 };
 pub use date::{Date, Validity};
 pub use id::{compact_id, expand_id, parse_id};
+pub use lang::{Lang, LangError};
 pub use relation::Relation;
 pub use starts::{Recurrence, StartPattern};
 pub use vocab::*;

@@ -6,19 +6,13 @@ use crate::model::{self, ConceptKind, Details, LabelForm, RelationKind, Status, 
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::proto::v1 as pb;
 
-/// The longest language code accepted (`nl`, `en`, `nl-BE`, …).
-const MAX_LANG_LEN: usize = 8;
-
-/// Validates a display language; empty means Dutch, the first language of the data.
-pub fn lang(raw: &str, field: &str, violations: &mut Violations) -> String {
-    if raw.is_empty() {
-        return "nl".to_string();
-    }
-    let valid = raw.len() <= MAX_LANG_LEN && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if !valid {
-        violations.add(field, format!("`{}` is not a language code such as `nl` or `en`", truncate(raw)));
-    }
-    raw.to_ascii_lowercase()
+/// Parses a display language (see [`model::Lang`]: empty means Dutch); a bad tag is a violation
+/// naming `field`.
+pub fn lang(raw: &str, field: &str, violations: &mut Violations) -> model::Lang {
+    model::Lang::parse(raw).unwrap_or_else(|e| {
+        violations.add(field, e.to_string());
+        model::Lang::DUTCH
+    })
 }
 
 /// Validates a concept id field (full URI or compact form).

@@ -19,7 +19,7 @@ use crate::courses::index::{place_code, place_name};
 use crate::courses::{self, CourseError, CourseFilters, CourseHit, CourseQuery, FundableFilter, SortBy};
 use crate::engine::{Engines, LiveEngines};
 use crate::funding::{Decision, Outcome};
-use crate::model::{ConceptKind, CredentialKind, Date, Delivery, QualityMark, Schedule};
+use crate::model::{ConceptKind, CredentialKind, Date, Delivery, Lang, QualityMark, Schedule};
 use crate::ontology::ConceptIdx;
 use crate::proto::v1 as pb;
 use crate::proto::v1::course_service_server::CourseService;
@@ -327,9 +327,9 @@ fn course_error(error: CourseError) -> Status {
 }
 
 /// One hit on the wire.
-fn hit_pb(engines: &Engines, hit: &CourseHit, lang: &str) -> pb::CourseHit {
+fn hit_pb(engines: &Engines, hit: &CourseHit, lang: Lang) -> pb::CourseHit {
     let snapshot = &*engines.snapshot;
-    let r = |idx: ConceptIdx| convert::concept_ref(snapshot, idx, lang);
+    let r = |idx: ConceptIdx| convert::concept_ref(snapshot, idx, &lang);
     let row = &engines.courses.rows()[hit.slot as usize];
     let funding = hit
         .funding
@@ -337,8 +337,8 @@ fn hit_pb(engines: &Engines, hit: &CourseHit, lang: &str) -> pb::CourseHit {
         .map(|f| {
             let e = &f.evaluation;
             let payer_ids = e.amounts.as_ref().map(|a| a.remainder_payers.clone()).unwrap_or_default();
-            let payers: Vec<String> = scheme_refs(snapshot, &payer_ids, lang).into_iter().map(|p| p.label).collect();
-            let label = snapshot.concept(f.scheme).pref_label(lang).to_string();
+            let payers: Vec<String> = scheme_refs(snapshot, &payer_ids, &lang).into_iter().map(|p| p.label).collect();
+            let label = snapshot.concept(f.scheme).pref_label(&lang).to_string();
             let reasons_of = match e.decision {
                 Decision::Eligible => None,
                 Decision::NotEligible => Some(Outcome::Failed),
@@ -406,8 +406,7 @@ impl CourseService for CourseApi {
             let query = query(request.into_inner(), &engines)?;
             let page = courses::search(&engines, &query).map_err(course_error)?;
             let snapshot = &*engines.snapshot;
-            let lang = query.lang.as_str();
-            let english = lang == "en";
+            let lang = query.lang;
             let end = query.offset.saturating_add(page.hits.len());
             tracing::info!(
                 results = page.total,
@@ -431,7 +430,7 @@ impl CourseService for CourseApi {
                             .iter()
                             .map(|v| pb::CourseFacetValue {
                                 value: v.value.clone(),
-                                label: value_label(f.facet, &v.value, english),
+                                label: value_label(f.facet, &v.value, lang),
                                 count: v.count,
                                 selected: v.selected,
                             })
@@ -442,13 +441,13 @@ impl CourseService for CourseApi {
                     .skills_to_learn
                     .iter()
                     .map(|s| pb::SkillToLearn {
-                        skill: Some(convert::concept_ref(snapshot, s.skill, lang)),
+                        skill: Some(convert::concept_ref(snapshot, s.skill, &lang)),
                         weight: s.weight,
                         held: s.held,
                     })
                     .collect(),
                 date: query.date.to_string(),
-                schemes: page.schemes.iter().map(|s| convert::concept_ref(snapshot, *s, lang)).collect(),
+                schemes: page.schemes.iter().map(|s| convert::concept_ref(snapshot, *s, &lang)).collect(),
             })
         })
         .await?;

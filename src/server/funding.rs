@@ -17,7 +17,7 @@ use crate::funding::{
     Application, CheckRequest, CompartmentResult, Decision, FundingError, Outcome, PersonFacts, PersonInput,
     StartOrigin, TraceEntry,
 };
-use crate::model::{Date, Details, PolicySource};
+use crate::model::{Date, Details, Lang, PolicySource};
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::proto::v1 as pb;
 use crate::proto::v1::funding_service_server::FundingService;
@@ -122,7 +122,7 @@ pub(super) fn decision(decision: Decision) -> pb::EligibilityDecision {
     }
 }
 
-fn condition_result(entry: &TraceEntry, lang: &str) -> pb::ConditionResult {
+fn condition_result(entry: &TraceEntry, lang: Lang) -> pb::ConditionResult {
     pb::ConditionResult {
         condition_id: entry.condition_id.clone(),
         kind: entry.kind.to_string(),
@@ -134,7 +134,7 @@ fn condition_result(entry: &TraceEntry, lang: &str) -> pb::ConditionResult {
     }
 }
 
-fn compartment_result(c: &CompartmentResult, lang: &str) -> pb::CompartmentResult {
+fn compartment_result(c: &CompartmentResult, lang: Lang) -> pb::CompartmentResult {
     pb::CompartmentResult {
         id: c.id.clone(),
         label: c.label.get(lang).to_string(),
@@ -268,7 +268,7 @@ impl FundingService for FundingApi {
             scheme: Some(convert::concept_ref(snapshot, checked.scheme, &lang)),
             course: checked.course.map(|c| convert::concept_ref(snapshot, c, &lang)),
             decision: decision(e.decision) as i32,
-            summary: e.summary(&scheme_label, &payer_labels).get(&lang).to_string(),
+            summary: e.summary(&scheme_label, &payer_labels).get(lang).to_string(),
             date: e.date.to_string(),
             course_start_date: text(e.course_start),
             course_start_origin: match e.start_origin {
@@ -290,23 +290,23 @@ impl FundingService for FundingApi {
             }),
             paid_to: e.paid_to.to_string(),
             paid_to_source: Some(source(&e.paid_to_source)),
-            trace: e.trace.iter().map(|t| condition_result(t, &lang)).collect(),
+            trace: e.trace.iter().map(|t| condition_result(t, lang)).collect(),
             counterfactuals: e
                 .counterfactuals
                 .iter()
                 .map(|c| pb::Counterfactual {
                     fact: c.fact.to_string(),
                     condition_ids: c.condition_ids.clone(),
-                    explanation: c.explanation.get(&lang).to_string(),
+                    explanation: c.explanation.get(lang).to_string(),
                 })
                 .collect(),
-            compartments: e.compartments.iter().map(|c| compartment_result(c, &lang)).collect(),
+            compartments: e.compartments.iter().map(|c| compartment_result(c, lang)).collect(),
             notices: e
                 .notices
                 .iter()
                 .map(|n| pb::FundingNotice {
                     id: n.id.clone(),
-                    text: n.text.get(&lang).to_string(),
+                    text: n.text.get(lang).to_string(),
                     source: Some(source(&n.source)),
                 })
                 .collect(),
@@ -401,7 +401,7 @@ impl FundingService for FundingApi {
                 .iter()
                 .map(|c| pb::Compartment {
                     id: c.id.clone(),
-                    label: c.label.get(&lang).to_string(),
+                    label: c.label.get(lang).to_string(),
                     valid_from: text(c.applies.from),
                     valid_to: text(c.applies.to),
                     budget_cents: c.budget_cents.map(cents),
@@ -414,7 +414,7 @@ impl FundingService for FundingApi {
                 .iter()
                 .map(|n| pb::NoticeRule {
                     id: n.id.clone(),
-                    text: n.text.get(&lang).to_string(),
+                    text: n.text.get(lang).to_string(),
                     conditions: n.conditions.iter().map(rule_condition).collect(),
                     source: Some(source(&n.source)),
                     valid_from: text(n.applies.from),

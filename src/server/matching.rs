@@ -19,7 +19,7 @@ use crate::matching::kinship::HierarchyLink;
 use crate::matching::occupations::{self, OccupationFilter};
 use crate::matching::profile::{Basis, ClaimInput, Profile, ProfileInput};
 use crate::matching::{EvidenceLevel, MatchKind, MatchingIndex, transitions};
-use crate::model::{ConceptKind, Importance};
+use crate::model::{ConceptKind, Importance, Lang};
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::proto::v1 as pb;
 use crate::proto::v1::matching_service_server::MatchingService;
@@ -69,7 +69,7 @@ impl MatchingService for MatchingApi {
 
         let evaluation = gap::compute(index, &profile, occupation)
             .ok_or_else(|| invalid("occupation_id", format!("`{id}` is not an occupation")))?;
-        let row = |o: &Outcome| requirement_pb(snapshot, o, &lang);
+        let row = |o: &Outcome| requirement_pb(snapshot, o, lang);
         let by_contribution = |status: GapStatus| {
             let mut list: Vec<&Outcome> = evaluation.with_status(status).collect();
             list.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
@@ -107,7 +107,7 @@ impl MatchingService for MatchingApi {
         let page = occupations::match_occupations(index, &profile, &filter, offset, page_size);
         let end = offset.saturating_add(page.results.len());
         let results =
-            page.results.iter().map(|r| occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, &lang));
+            page.results.iter().map(|r| occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang));
         Ok(Response::new(pb::MatchOccupationsResponse {
             snapshot_version: snapshot.version().to_string(),
             results: results.collect(),
@@ -149,11 +149,11 @@ impl MatchingService for MatchingApi {
                 let r = &t.ranked;
                 let target = &index.occupations()[r.scored.slot];
                 pb::Transition {
-                    target: Some(occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, &lang)),
+                    target: Some(occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang)),
                     missing_essential: r.evaluation.count(Importance::Essential, GapStatus::Missing) as u32,
                     missing: r.evaluation.missing().count() as u32,
                     same_major_group: origin_major.is_some() && target.isco_major_group() == origin_major,
-                    ranking: Some(transition_ranking_pb(t, &lang)),
+                    ranking: Some(transition_ranking_pb(t, lang)),
                 }
             })
             .collect();
@@ -249,12 +249,7 @@ impl MatchingService for MatchingApi {
                 id: candidate.id.clone(),
                 rank: i as u32 + 1,
                 totals: Some(totals_pb(&candidate.evaluation)),
-                requirements: candidate
-                    .evaluation
-                    .outcomes
-                    .iter()
-                    .map(|o| requirement_pb(snapshot, o, &lang))
-                    .collect(),
+                requirements: candidate.evaluation.outcomes.iter().map(|o| requirement_pb(snapshot, o, lang)).collect(),
             })
             .collect();
         Ok(Response::new(pb::RankCandidatesResponse {
@@ -480,12 +475,12 @@ fn occupation_match_pb(
     slot: usize,
     evaluation: &Evaluation,
     explain: usize,
-    lang: &str,
+    lang: Lang,
 ) -> pb::OccupationMatch {
     let snapshot = index.snapshot();
     let entry = &index.occupations()[slot];
     pb::OccupationMatch {
-        occupation: Some(convert::concept_ref(snapshot, entry.concept, lang)),
+        occupation: Some(convert::concept_ref(snapshot, entry.concept, &lang)),
         isco_code: entry.isco.as_deref().unwrap_or_default().to_string(),
         kansberoep: entry.kansberoep,
         totals: Some(totals_pb(evaluation)),
@@ -500,10 +495,10 @@ fn occupation_match_pb(
 }
 
 /// One row of a breakdown, with the reason in words.
-fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> pb::RequirementCoverage {
+fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: Lang) -> pb::RequirementCoverage {
     let r = outcome.requirement;
     let mut row = pb::RequirementCoverage {
-        skill: Some(convert::concept_ref(snapshot, r.skill, lang)),
+        skill: Some(convert::concept_ref(snapshot, r.skill, &lang)),
         importance: importance_to_pb(r.importance) as i32,
         idf: r.idf,
         explicit_weight: r.explicit_weight,
@@ -518,7 +513,7 @@ fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> pb::Req
         row.match_factor = credit.factor;
         row.held_weight = credit.basis.weight();
         row.credit = credit.value;
-        row.via_skill = Some(convert::concept_ref(snapshot, credit.source, lang));
+        row.via_skill = Some(convert::concept_ref(snapshot, credit.source, &lang));
         match credit.basis {
             Basis::Claim(level) => row.evidence = evidence_to_pb(level) as i32,
             Basis::Certified { credential, level } => {
@@ -532,11 +527,11 @@ fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> pb::Req
 }
 
 /// "exact", "via smallere vaardigheid ‘X’", … with the evidence where the caller graded it.
-fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> String {
-    let english = lang.starts_with("en");
-    let pick = |nl: &'static str, en: &'static str| if english { en } else { nl };
+fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: Lang) -> String {
+    let english = lang.is_english();
+    let pick = |nl: &'static str, en: &'static str| lang.pick(nl, en);
     let Some(credit) = outcome.credit else { return pick("ontbreekt", "missing").to_string() };
-    let via = snapshot.concept(credit.source).pref_label(lang);
+    let via = snapshot.concept(credit.source).pref_label(&lang);
     let mut text = match credit.kind {
         MatchKind::Exact => pick("exact", "exact").to_string(),
         MatchKind::Narrower => format!("{} ‘{via}’", pick("via smallere vaardigheid", "via narrower skill")),
@@ -549,7 +544,7 @@ fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> String {
         Basis::Certified { credential, .. } => text.push_str(&format!(
             " ({} ‘{}’)",
             pick("gecertificeerd door", "certified by"),
-            snapshot.concept(credential).pref_label(lang)
+            snapshot.concept(credential).pref_label(&lang)
         )),
         Basis::Requirement(Importance::Optional) => {
             text.push_str(pick(" (optioneel in het huidige beroep)", " (optional in the current occupation)"))
@@ -560,9 +555,8 @@ fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> String {
 }
 
 /// The evidence a transition is ranked by, with its reasons in words (strongest first).
-fn transition_ranking_pb(t: &transitions::Transition, lang: &str) -> pb::TransitionRanking {
-    let english = lang.starts_with("en");
-    let pick = |nl: &'static str, en: &'static str| if english { en } else { nl };
+fn transition_ranking_pb(t: &transitions::Transition, lang: Lang) -> pb::TransitionRanking {
+    let pick = |nl: &'static str, en: &'static str| lang.pick(nl, en);
     let e = &t.evidence;
     let percent = |x: f64| (x * 100.0).round() as u32;
     let mut reasons = vec![format!(

@@ -172,7 +172,6 @@ impl PlanningService for PlanningApi {
             "suggested training path"
         );
 
-        let english = lang == "en";
         let r = |idx| convert::concept_ref(snapshot, idx, &lang);
         let scheme_ref = |id: &str| snapshot.lookup(id).map(r);
         let funding_line = |f: &planning::Funding| pb::StepFunding {
@@ -200,7 +199,7 @@ impl PlanningService for PlanningApi {
                         funding: s.funding.iter().map(funding_line).collect(),
                         own_contribution_cents: cents(s.own_contribution_cents),
                         hours: s.hours,
-                        why: planning::why(snapshot, s, english),
+                        why: planning::why(snapshot, s, lang),
                         possible_funding: s.possible_funding.iter().map(funding_line).collect(),
                         declined_funding: s
                             .declined_funding
@@ -208,7 +207,7 @@ impl PlanningService for PlanningApi {
                             .map(|d| pb::DeclinedFunding {
                                 scheme: scheme_ref(&d.scheme),
                                 application_date: d.application_date.to_string(),
-                                reason: d.reason.get(&lang).to_string(),
+                                reason: d.reason.get(lang).to_string(),
                             })
                             .collect(),
                     })
@@ -225,7 +224,7 @@ impl PlanningService for PlanningApi {
                     .map(|(skill, reason)| pb::OpenSkill {
                         skill: Some(r(*skill)),
                         reason: reason.as_str().to_string(),
-                        explanation: reason.text(english).to_string(),
+                        explanation: reason.text(lang).to_string(),
                     })
                     .collect(),
                 essential_coverage: o.essential_coverage,

@@ -123,7 +123,7 @@ impl SearchService for SearchApi {
         let request = SearchRequest {
             query: r.query.clone(),
             kinds,
-            lang: lang.clone(),
+            lang: lang.to_string(),
             filters: Filters { isco_prefix, skill_type, qualification_level, include_deprecated: r.include_deprecated },
             offset,
             limit,

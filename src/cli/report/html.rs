@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::{Advice, Counts, PathOption, decision_words, fact_words, kinds_words, long_date, percent, status_words};
-use crate::cli::output::Text;
+use crate::model::Lang;
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -210,7 +210,7 @@ fn status_mark(status: &str) -> &'static str {
     }
 }
 
-fn legend(t: Text) -> String {
+fn legend(t: Lang) -> String {
     format!(
         "<span class=\"swatch\" style=\"background:var(--covered)\"></span>{}<span class=\"swatch\" style=\"background:var(--partly)\"></span>{}<span class=\"swatch\" style=\"background:var(--missing)\"></span>{}",
         status_words("covered", t),
@@ -221,7 +221,7 @@ fn legend(t: Text) -> String {
 
 /// Two stacked bars (essential, optional): covered, partly covered and missing requirements, each
 /// segment as wide as its share and labelled with its count.
-fn skills_chart(essential: Counts, optional: Counts, t: Text) -> String {
+fn skills_chart(essential: Counts, optional: Counts, t: Lang) -> String {
     const WIDTH: f64 = 640.0;
     const LABEL: f64 = 110.0;
     const BAR: f64 = WIDTH - LABEL - 10.0;
@@ -687,7 +687,7 @@ mod tests {
     fn the_chart_draws_one_segment_per_status_in_proportion() {
         let essential = Counts { total: 12, covered: 3, partly_covered: 1, missing: 8 };
         let optional = Counts { total: 0, covered: 0, partly_covered: 0, missing: 0 };
-        let svg = skills_chart(essential, optional, Text::new("nl"));
+        let svg = skills_chart(essential, optional, Lang::DUTCH);
         assert!(
             svg.contains("class=\"bar covered essential\" data-count=\"3\" x=\"110.0\" y=\"8\" width=\"130.0\""),
             "{svg}"

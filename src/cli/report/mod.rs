@@ -11,10 +11,11 @@ pub mod text;
 
 use serde::Serialize;
 
-use super::output::{Text, month_name};
+use super::output::month_name;
 use crate::funding::PaidTo;
 use crate::funding::evaluate::paid_to_text;
 use crate::funding::wording::{euro_en, euro_nl};
+use crate::model::Lang;
 use crate::proto::v1 as pb;
 
 /// A concept by id and label.
@@ -36,7 +37,7 @@ impl Named {
 pub struct Advice {
     /// The ontology snapshot every answer came from.
     pub snapshot_version: String,
-    pub lang: String,
+    pub lang: Lang,
     /// The day of the advice: the plan starts then, the schemes are checked on it.
     pub date: String,
     pub target: Named,
@@ -126,7 +127,7 @@ pub struct LaterCourse {
 
 impl LaterCourse {
     /// Its next start in words, or that none is planned.
-    pub fn next_start_words(&self, text: Text) -> String {
+    pub fn next_start_words(&self, text: Lang) -> String {
         if self.next_start_date.is_empty() {
             text.pick("geen start gepland", "no start planned").to_string()
         } else {
@@ -257,7 +258,7 @@ pub struct Condition {
 /// The services' answers an advice is made of.
 pub struct Answers<'a> {
     pub date: &'a str,
-    pub lang: &'a str,
+    pub lang: Lang,
     pub profile: Vec<Named>,
     pub current_occupation: Option<Named>,
     pub gap: &'a pb::ComputeSkillGapResponse,
@@ -294,7 +295,7 @@ fn source_text(source: &Option<pb::PolicySource>) -> String {
 impl Advice {
     /// Lays the answers out as one advice.
     pub fn build(answers: Answers<'_>) -> Advice {
-        let text = Text::new(answers.lang);
+        let text = answers.lang;
         let options = options(answers.path);
         let gap = gap(answers.gap, options.first(), text);
         let excluded: Vec<&str> = std::iter::once(answers.gap.occupation.as_ref().map_or("", |c| c.id.as_str()))
@@ -321,7 +322,7 @@ impl Advice {
         let schemes = answers.checks.iter().map(|c| scheme_check(c, text)).collect();
         Advice {
             snapshot_version: answers.gap.snapshot_version.clone(),
-            lang: answers.lang.to_string(),
+            lang: answers.lang,
             date: answers.date.to_string(),
             target: Named::from_ref(&answers.gap.occupation),
             current_occupation: answers.current_occupation,
@@ -378,15 +379,15 @@ impl Advice {
     }
 
     pub fn english(&self) -> bool {
-        self.lang.starts_with("en")
+        self.lang.is_english()
     }
 
-    pub fn text(&self) -> Text {
-        Text::new(&self.lang)
+    pub fn text(&self) -> Lang {
+        self.lang
     }
 }
 
-fn gap(r: &pb::ComputeSkillGapResponse, first_option: Option<&PathOption>, text: Text) -> Gap {
+fn gap(r: &pb::ComputeSkillGapResponse, first_option: Option<&PathOption>, text: Lang) -> Gap {
     let totals = r.totals.unwrap_or_default();
     // Where the recommended path teaches a missing skill, or why it leaves it open: the gap's
     // explanation for what is missing.
@@ -540,7 +541,7 @@ fn by_source(steps: &[Step]) -> Vec<SourceTotal> {
     totals
 }
 
-fn scheme_check(r: &pb::CheckEligibilityResponse, text: Text) -> SchemeCheck {
+fn scheme_check(r: &pb::CheckEligibilityResponse, text: Lang) -> SchemeCheck {
     let condition = |t: &pb::ConditionResult| Condition {
         id: t.condition_id.clone(),
         explanation: t.explanation.clone(),
@@ -587,7 +588,7 @@ fn scheme_check(r: &pb::CheckEligibilityResponse, text: Text) -> SchemeCheck {
 
 /// A missing fact (named as the request field that carries it) in words, with the `advise` flag
 /// that gives it where there is one.
-pub fn fact_words(fact: &str, text: Text) -> String {
+pub fn fact_words(fact: &str, text: Lang) -> String {
     let (nl, en, flag) = match fact {
         "person.age" => ("leeftijd", "age", "--age"),
         "person.birth_date" => ("geboortedatum", "birth date", "--birth-date"),
@@ -617,7 +618,7 @@ pub fn fact_words(fact: &str, text: Text) -> String {
 }
 
 /// `cheapest` → "goedkoopst voor de persoon"; several kinds joined ("goedkoopst … en snelst").
-pub fn kinds_words(kinds: &[String], text: Text) -> String {
+pub fn kinds_words(kinds: &[String], text: Lang) -> String {
     let words: Vec<&str> = kinds
         .iter()
         .map(|k| match k.as_str() {
@@ -640,7 +641,7 @@ pub fn percent(value: f64) -> String {
 }
 
 /// `2023-03-01` → "1 maart 2023" / "1 March 2023"; other text unchanged.
-pub fn long_date(date: &str, text: Text) -> String {
+pub fn long_date(date: &str, text: Lang) -> String {
     match date.parse::<crate::model::Date>() {
         Ok(d) => {
             let name = month_name(d.month(), text);
@@ -651,7 +652,7 @@ pub fn long_date(date: &str, text: Text) -> String {
 }
 
 /// `2023-10-02` → "2 okt" (with `with_year`: "2 okt 2023"); other text unchanged.
-pub fn short_date(date: &str, with_year: bool, text: Text) -> String {
+pub fn short_date(date: &str, with_year: bool, text: Lang) -> String {
     const NL: [&str; 12] = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
     const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     match date.parse::<crate::model::Date>() {
@@ -665,7 +666,7 @@ pub fn short_date(date: &str, with_year: bool, text: Text) -> String {
 }
 
 /// The decision in words.
-pub fn decision_words(decision: &str, text: Text) -> &'static str {
+pub fn decision_words(decision: &str, text: Lang) -> &'static str {
     match decision {
         "eligible" => text.pick("in aanmerking", "eligible"),
         "not_eligible" => text.pick("niet in aanmerking", "not eligible"),
@@ -675,7 +676,7 @@ pub fn decision_words(decision: &str, text: Text) -> &'static str {
 }
 
 /// The status of a requirement in words.
-pub fn status_words(status: &str, text: Text) -> &'static str {
+pub fn status_words(status: &str, text: Lang) -> &'static str {
     match status {
         "covered" => text.pick("gedekt", "covered"),
         "partly_covered" => text.pick("deels", "partly"),
@@ -689,12 +690,12 @@ mod tests {
 
     #[test]
     fn dates_and_kinds_read_as_words() {
-        let nl = Text::new("nl");
+        let nl = Lang::DUTCH;
         assert_eq!(long_date("2023-03-01", nl), "1 maart 2023");
-        assert_eq!(long_date("2024-12-31", Text::new("en")), "31 December 2024");
+        assert_eq!(long_date("2024-12-31", Lang::ENGLISH), "31 December 2024");
         assert_eq!(long_date("", nl), "");
         assert_eq!(short_date("2023-10-02", false, nl), "2 okt");
-        assert_eq!(short_date("2027-08-30", true, Text::new("en")), "30 Aug 2027");
+        assert_eq!(short_date("2027-08-30", true, Lang::ENGLISH), "30 Aug 2027");
         assert_eq!(kinds_words(&["cheapest".into(), "fastest".into()], nl), "goedkoopst voor de persoon en snelst");
     }
 

@@ -7,7 +7,7 @@ use super::table::{Column, render, wrap};
 use super::{
     Advice, PathOption, decision_words, fact_words, kinds_words, long_date, percent, short_date, status_words,
 };
-use crate::cli::output::Text;
+use crate::model::Lang;
 use crate::model::compact_id;
 
 /// Renders the whole report.
@@ -449,7 +449,7 @@ fn bullet(out: &mut String, mark: &str, text: &str) {
 }
 
 /// `2 okt – 30 okt` within the row's year; with years when a date falls outside it.
-fn short_period(start: &str, end: &str, year: i32, t: Text) -> String {
+fn short_period(start: &str, end: &str, year: i32, t: Lang) -> String {
     let in_year = |date: &str| date.starts_with(&format!("{year}-"));
     let with_year = !(in_year(start) && in_year(end));
     format!("{} – {}", short_date(start, with_year, t), short_date(end, with_year, t))
