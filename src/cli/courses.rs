@@ -17,8 +17,8 @@ use super::report::table::{Column, render};
 use super::{ClientArgs, Failure};
 use crate::courses::Facet;
 use crate::courses::facets::value_label;
-use crate::funding::wording::{euro_en, euro_nl};
 use crate::model::Lang;
+use crate::model::Money;
 use crate::model::{Delivery, Schedule, compact_id};
 use crate::proto::v1 as pb;
 
@@ -347,11 +347,7 @@ fn cell(text: String) -> String {
 /// The answer as readable text: a table of the courses, then per course what it teaches that the
 /// person lacks and the money per scheme with the reason when there is none.
 pub fn courses_text(r: &pb::SearchCoursesResponse, text: Lang, with_facets: bool) -> String {
-    let english = text.pick("nl", "en") == "en";
-    let money = |cents: i64| {
-        let value = u64::try_from(cents).unwrap_or(0);
-        if english { euro_en(value) } else { euro_nl(value) }
-    };
+    let money = |cents: i64| Money::from_cents(cents).format(text);
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -11,8 +11,8 @@ use super::client::{ClientChannel, block_on, channel, flag_for, print_json, stat
 use super::{ClientArgs, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 use crate::funding::PaidTo;
 use crate::funding::evaluate::paid_to_text;
-use crate::funding::wording::{euro_en, euro_nl};
 use crate::model::Lang;
+use crate::model::Money;
 use crate::model::compact_id;
 use crate::model::vocab::EducationLevel;
 use crate::proto::v1 as pb;
@@ -147,24 +147,14 @@ pub(super) fn education(text: &str) -> Result<String, String> {
     }
 }
 
-/// An amount in euros (`1000`, `1000.50` or `1000,50`) as cents; never negative, so that the flag
-/// is refused in the units it was given in.
+/// An amount in euros (`1000`, `1000.50` or `1000,50`, see [`Money::parse_euros`]) as cents;
+/// never negative, so that the flag is refused in the units it was given in.
 pub(super) fn euros(text: &str) -> Result<i64, String> {
-    let bad = || format!("`{text}` is not an amount in euros (e.g. 1000 or 999,50)");
-    if text.starts_with('-') {
+    let money = Money::parse_euros(text).map_err(|e| e.to_string())?;
+    if money.cents() < 0 {
         return Err(format!("must be 0 euros or more, not {text}"));
     }
-    let digits = text;
-    let (whole, fraction) = match digits.split_once(['.', ',']) {
-        Some((whole, fraction)) => (whole, fraction),
-        None => (digits, ""),
-    };
-    if whole.is_empty() || fraction.len() > 2 || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let whole: i64 = whole.parse().map_err(|_| bad())?;
-    let fraction: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<2}").parse().map_err(|_| bad())? };
-    whole.checked_mul(100).and_then(|c| c.checked_add(fraction)).ok_or_else(bad)
+    Ok(money.cents())
 }
 
 pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
@@ -391,11 +381,7 @@ pub fn eligibility_json(r: &pb::CheckEligibilityResponse) -> serde_json::Value {
 
 /// The answer as readable text: decision, summary, the trace with sources, and what would change it.
 pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Lang) -> String {
-    let english = text.pick("nl", "en") == "en";
-    let money = |cents: i64| {
-        let value = u64::try_from(cents).unwrap_or(0);
-        if english { euro_en(value) } else { euro_nl(value) }
-    };
+    let money = |cents: i64| Money::from_cents(cents).format(text);
     let mut out = String::new();
     let scheme = r.scheme.clone().unwrap_or_default();
     match &r.course {
@@ -570,11 +556,7 @@ fn summary_json(s: &pb::FundingSchemeSummary) -> serde_json::Value {
 }
 
 fn rules_text(r: &pb::GetFundingSchemeResponse, text: Lang) -> String {
-    let english = text.pick("nl", "en") == "en";
-    let money = |cents: i64| {
-        let value = u64::try_from(cents).unwrap_or(0);
-        if english { euro_en(value) } else { euro_nl(value) }
-    };
+    let money = |cents: i64| Money::from_cents(cents).format(text);
     let mut out = String::new();
     let s = r.scheme.clone().unwrap_or_default();
     let c = s.scheme.clone().unwrap_or_default();

@@ -10,8 +10,8 @@ use std::fmt::Write;
 use super::client::{block_on, print_json, status_failure};
 use super::{ClientArgs, Failure};
 use crate::matching::EvidenceLevel;
-use crate::model::Lang;
 use crate::model::compact_id;
+use crate::model::{Lang, percent};
 use crate::proto::v1 as pb;
 use crate::proto::v1::matching_service_client::MatchingServiceClient;
 
@@ -131,10 +131,6 @@ pub struct RelatedArgs {
 
 async fn connect(args: &ClientArgs) -> Result<MatchingServiceClient<super::client::ClientChannel>, Failure> {
     Ok(MatchingServiceClient::new(super::client::channel(args).await?))
-}
-
-fn percent(value: f64) -> String {
-    format!("{:.0}%", value * 100.0)
 }
 
 fn label_of(concept: &Option<pb::ConceptRef>) -> (String, String) {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{ConceptKind, Lang, RelationKind, compact_id};
+use crate::model::{ConceptKind, Lang, Money, RelationKind, compact_id};
 use crate::proto::v1 as pb;
 
 /// The canonical name of a wire concept kind (`occupation`, `skill`, …).
@@ -32,10 +32,6 @@ fn form_name(raw: i32) -> &'static str {
         Ok(pb::LabelForm::Hidden) => "hidden",
         _ => "unknown",
     }
-}
-
-fn euros(cents: i64) -> String {
-    format!("€{},{:02}", cents / 100, cents % 100)
 }
 
 /// A concept as readable text.
@@ -93,7 +89,7 @@ pub fn concept_text(concept: &pb::Concept, version: &str, text: Lang) -> String 
                 "{} {} · {} · {} {} · {} {}",
                 text.pick("aanbieder:", "provider:"),
                 c.provider_label,
-                euros(c.price_cents),
+                Money::from_cents(c.price_cents).format(text),
                 c.hours,
                 text.pick("uur", "hours"),
                 c.weeks,

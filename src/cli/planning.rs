@@ -11,9 +11,8 @@ use super::funding::{PersonFactsArgs, euros};
 use super::matching::SkillArgs;
 use super::report::table::{Column, render};
 use super::{ClientArgs, Failure};
-use crate::funding::wording::{euro_en, euro_nl};
-use crate::model::Lang;
 use crate::model::compact_id;
+use crate::model::{Lang, Money, percent};
 use crate::proto::v1 as pb;
 use crate::proto::v1::planning_service_client::PlanningServiceClient;
 
@@ -199,17 +198,9 @@ fn kind_words(kind: &str, text: Lang) -> &str {
     }
 }
 
-fn percent(value: f64) -> String {
-    format!("{:.0}%", value * 100.0)
-}
-
 /// The answer as readable text: per option its totals and a table per calendar year.
 pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Lang) -> String {
-    let english = text.pick("nl", "en") == "en";
-    let money = |cents: i64| {
-        let value = u64::try_from(cents).unwrap_or(0);
-        if english { euro_en(value) } else { euro_nl(value) }
-    };
+    let money = |cents: i64| Money::from_cents(cents).format(text);
     let mut out = String::new();
     let target = r.target.clone().unwrap_or_default();
     let _ = writeln!(
@@ -423,11 +414,7 @@ pub fn stones_json(r: &pb::SuggestSteppingStonesResponse) -> serde_json::Value {
 
 /// The answer as readable text: the chain as a table, then the direct move for comparison.
 pub fn stones_text(r: &pb::SuggestSteppingStonesResponse, text: Lang) -> String {
-    let english = text.pick("nl", "en") == "en";
-    let money = |cents: i64| {
-        let value = u64::try_from(cents).unwrap_or(0);
-        if english { euro_en(value) } else { euro_nl(value) }
-    };
+    let money = |cents: i64| Money::from_cents(cents).format(text);
     let label = |c: &Option<pb::ConceptRef>| c.as_ref().map(|c| c.label.clone()).unwrap_or_default();
     let cost_words = |cost: Option<pb::MoveCost>| {
         let cost = cost.unwrap_or_default();

@@ -17,8 +17,8 @@ use super::rules::{AgeLimit, Applicant, Condition, PublicFinance, SchemeRules, T
 use super::wording::*;
 use crate::model::vocab::named_enum;
 use crate::model::{
-    CredentialKind, Date, EducationLevel, EducationType, PolicySource, QualityMarkGrant, RegisterMembership, Sector,
-    Validity,
+    CredentialKind, Date, EducationLevel, EducationType, Money, PolicySource, QualityMarkGrant, RegisterMembership,
+    Sector, Validity,
 };
 
 named_enum! {
@@ -243,13 +243,21 @@ impl Evaluation {
                 Some(a) => {
                     let (rest_nl, rest_en) = if a.remainder_cents > 0 && !payers.is_empty() {
                         (
-                            format!("; de rest ({}) kan komen van: {}", euro_nl(a.remainder_cents), payers.join(", ")),
-                            format!("; the rest ({}) may come from: {}", euro_en(a.remainder_cents), payers.join(", ")),
+                            format!(
+                                "; de rest ({}) kan komen van: {}",
+                                Money::from(a.remainder_cents).nl(),
+                                payers.join(", ")
+                            ),
+                            format!(
+                                "; the rest ({}) may come from: {}",
+                                Money::from(a.remainder_cents).en(),
+                                payers.join(", ")
+                            ),
                         )
                     } else if a.remainder_cents > 0 {
                         (
-                            format!("; de rest is {}", euro_nl(a.remainder_cents)),
-                            format!("; the rest is {}", euro_en(a.remainder_cents)),
+                            format!("; de rest is {}", Money::from(a.remainder_cents).nl()),
+                            format!("; the rest is {}", Money::from(a.remainder_cents).en()),
                         )
                     } else {
                         (String::new(), String::new())
@@ -257,13 +265,13 @@ impl Evaluation {
                     Text::new(
                         format!(
                             "In aanmerking voor {scheme}: {} van {}, betaald aan {paid_nl}{rest_nl}.",
-                            euro_nl(a.scheme_cents),
-                            euro_nl(a.cost_cents)
+                            Money::from(a.scheme_cents).nl(),
+                            Money::from(a.cost_cents).nl()
                         ),
                         format!(
                             "Eligible for {scheme}: {} of {}, paid to {paid_en}{rest_en}.",
-                            euro_en(a.scheme_cents),
-                            euro_en(a.cost_cents)
+                            Money::from(a.scheme_cents).en(),
+                            Money::from(a.cost_cents).en()
                         ),
                     )
                 }
@@ -310,8 +318,8 @@ impl Evaluation {
                     .collect();
                 let (most_nl, most_en) = match &self.amounts {
                     Some(a) => (
-                        format!("; hooguit {}", euro_nl(a.scheme_cents)),
-                        format!("; at most {}", euro_en(a.scheme_cents)),
+                        format!("; hooguit {}", Money::from(a.scheme_cents).nl()),
+                        format!("; at most {}", Money::from(a.scheme_cents).en()),
                     ),
                     None => (String::new(), String::new()),
                 };
@@ -1040,38 +1048,38 @@ fn annual_cap_check(rules: &SchemeRules, person: &PersonFacts, date: Date) -> Ch
             format!(
                 "Niet bekend hoeveel deze regeling in {year} al aan deze persoon heeft toegekend (maximum {} per \
                  persoon per kalenderjaar).",
-                euro_nl(cap)
+                Money::from(cap).nl()
             ),
             format!(
                 "Unknown how much this scheme already granted this person in {year} (maximum {} per person per \
                  calendar year).",
-                euro_en(cap)
+                Money::from(cap).en()
             ),
         ),
         Some(granted) if granted >= cap => failed(
             format!(
                 "In {year} is al {} toegekend; het maximum is {} per persoon per kalenderjaar.",
-                euro_nl(granted),
-                euro_nl(cap)
+                Money::from(granted).nl(),
+                Money::from(cap).nl()
             ),
             format!(
                 "{} was already granted in {year}; the maximum is {} per person per calendar year.",
-                euro_en(granted),
-                euro_en(cap)
+                Money::from(granted).en(),
+                Money::from(cap).en()
             ),
         ),
         Some(granted) => passed(
             format!(
                 "In {year} is {} toegekend; er is nog {} ruimte (maximum {} per persoon per kalenderjaar).",
-                euro_nl(granted),
-                euro_nl(cap - granted),
-                euro_nl(cap)
+                Money::from(granted).nl(),
+                Money::from(cap - granted).nl(),
+                Money::from(cap).nl()
             ),
             format!(
                 "{} granted in {year}; {} left (maximum {} per person per calendar year).",
-                euro_en(granted),
-                euro_en(cap - granted),
-                euro_en(cap)
+                Money::from(granted).en(),
+                Money::from(cap - granted).en(),
+                Money::from(cap).en()
             ),
         ),
     }
@@ -1092,8 +1100,8 @@ fn window_check(rules: &SchemeRules, date: Date) -> Check {
         );
     };
     let last_day = Date::from_days(t.to.to_days() - 1);
-    let budget_nl = t.budget_cents.map(|b| format!(", budget {}", euro_nl(b))).unwrap_or_default();
-    let budget_en = t.budget_cents.map(|b| format!(", budget {}", euro_en(b))).unwrap_or_default();
+    let budget_nl = t.budget_cents.map(|b| format!(", budget {}", Money::from(b).nl())).unwrap_or_default();
+    let budget_en = t.budget_cents.map(|b| format!(", budget {}", Money::from(b).en())).unwrap_or_default();
     match t.exhausted_on {
         Some(day) if date > day => failed(
             format!(
@@ -1248,8 +1256,13 @@ fn course_check(test: &Test, course: &CourseFacts, application: &Application) ->
             }
         },
         Test::CoursePriceAtLeast(min) => {
-            let nl = format!("Kosten {}; vereist is ten minste {}.", euro_nl(course.cost_cents), euro_nl(*min));
-            let en = format!("Cost {}; required: at least {}.", euro_en(course.cost_cents), euro_en(*min));
+            let nl = format!(
+                "Kosten {}; vereist is ten minste {}.",
+                Money::from(course.cost_cents).nl(),
+                Money::from(*min).nl()
+            );
+            let en =
+                format!("Cost {}; required: at least {}.", Money::from(course.cost_cents).en(), Money::from(*min).en());
             if course.cost_cents >= *min { passed(nl, en) } else { failed(nl, en) }
         }
         Test::EvcNotSupported => {

@@ -7,6 +7,7 @@ pub mod concept;
 pub mod date;
 pub mod id;
 pub mod lang;
+pub mod money;
 pub mod relation;
 pub mod starts;
 pub mod vocab;
@@ -19,6 +20,7 @@ pub use concept::{
 pub use date::{Date, Validity};
 pub use id::{compact_id, expand_id, parse_id};
 pub use lang::{Lang, LangError};
+pub use money::{Money, MoneyError, percent};
 pub use relation::Relation;
 pub use starts::{Recurrence, StartPattern};
 pub use vocab::*;

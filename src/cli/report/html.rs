@@ -8,8 +8,9 @@
 
 use std::fmt::Write;
 
-use super::{Advice, Counts, PathOption, decision_words, fact_words, kinds_words, long_date, percent, status_words};
+use super::{Advice, Counts, PathOption, decision_words, fact_words, kinds_words, long_date, status_words};
 use crate::model::Lang;
+use crate::model::percent;
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {

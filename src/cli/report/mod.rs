@@ -14,8 +14,7 @@ use serde::Serialize;
 use super::output::month_name;
 use crate::funding::PaidTo;
 use crate::funding::evaluate::paid_to_text;
-use crate::funding::wording::{euro_en, euro_nl};
-use crate::model::Lang;
+use crate::model::{Lang, Money, percent};
 use crate::proto::v1 as pb;
 
 /// A concept by id and label.
@@ -351,8 +350,7 @@ impl Advice {
 
     /// Money in the report's language: `€ 1.350` or `€1,350`.
     pub fn money(&self, cents: i64) -> String {
-        let cents = u64::try_from(cents).unwrap_or(0);
-        if self.english() { euro_en(cents) } else { euro_nl(cents) }
+        Money::from_cents(cents).format(self.lang)
     }
 
     /// A path's totals as (caption, value) pairs, in the order every renderer shows them.
@@ -633,11 +631,6 @@ pub fn kinds_words(kinds: &[String], text: Lang) -> String {
         [one] => one.to_string(),
         [init @ .., last] => format!("{} {} {last}", init.join(", "), text.pick("en", "and")),
     }
-}
-
-/// A share as a whole percentage.
-pub fn percent(value: f64) -> String {
-    format!("{:.0}%", value * 100.0)
 }
 
 /// `2023-03-01` → "1 maart 2023" / "1 March 2023"; other text unchanged.

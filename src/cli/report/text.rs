@@ -4,11 +4,9 @@
 use std::fmt::Write;
 
 use super::table::{Column, render, wrap};
-use super::{
-    Advice, PathOption, decision_words, fact_words, kinds_words, long_date, percent, short_date, status_words,
-};
-use crate::model::Lang;
+use super::{Advice, PathOption, decision_words, fact_words, kinds_words, long_date, short_date, status_words};
 use crate::model::compact_id;
+use crate::model::{Lang, percent};
 
 /// Renders the whole report.
 pub fn render_text(a: &Advice) -> String {
