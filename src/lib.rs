@@ -37,6 +37,8 @@
 //! - [`eval`] — answer quality: search (MRR, success@k), career transitions (precision@10) and
 //!   extraction (precision, recall, F1) measured against judgements.
 //! - [`importers`] — real catalogues (Coursera, SBB profiles) → bundles with linked skills.
+//! - [`synth`] — a deterministic synthetic course register (a bundle) for tests and benchmarks;
+//!   a source of data like the importers, not part of any engine.
 //! - [`server`] — tonic services: validation and conversion between wire and domain types, the one
 //!   error → status mapping, health and reflection, limits, and protocol faults answered as the
 //!   client's.
@@ -64,4 +66,5 @@ pub mod reload;
 pub mod search;
 pub mod server;
 pub mod settings;
+pub mod synth;
 pub mod telemetry;

@@ -488,13 +488,13 @@ fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
 
 fn synth_register(raw: &[String], seed: u64, courses: usize, out: &std::path::Path) -> Result<(), Failure> {
     let (snapshot, _) = load(raw)?;
-    let register = crate::planning::synth::generate(&snapshot, seed, courses);
+    let register = crate::synth::generate(&snapshot, seed, courses);
     register
         .write(out)
         .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot write the register to {}: {e}", out.display())))?;
     println!(
         "wrote {courses} synthetic courses and {} providers (seed {seed}) to {}",
-        crate::planning::synth::PROVIDERS,
+        crate::synth::PROVIDERS,
         out.display()
     );
     Ok(())

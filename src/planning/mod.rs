@@ -29,7 +29,6 @@ pub mod candidates;
 pub mod optimise;
 pub mod schedule;
 pub mod stones;
-pub mod synth;
 
 use std::collections::BTreeSet;
 

@@ -426,7 +426,7 @@ mod grpc {
 #[test]
 fn planning_synthetic_register_is_deterministic_and_layers_on_the_default() {
     use vaardig::ontology::{self, SourceSpec};
-    use vaardig::planning::synth;
+    use vaardig::synth;
 
     let engines = embedded();
     let a = synth::generate(&engines.snapshot, 11, 300);
@@ -623,7 +623,7 @@ fn planning_path_in_en_gb_words_reasons_and_why_of_one_step_in_english() {
 #[test]
 fn planning_invariants_hold_for_random_requests_over_a_synthetic_register() {
     use vaardig::ontology::{self, SourceSpec};
-    use vaardig::planning::synth::{self, Rng as SynthRng};
+    use vaardig::synth::{self, Rng as SynthRng};
 
     let base = embedded();
     let register = synth::generate(&base.snapshot, 77, 1_500);
@@ -878,7 +878,7 @@ mod stepping_stones {
         let graph = engines.stones.graph(index);
         let occupations = index.occupations();
         let n = occupations.len();
-        let mut rng = vaardig::planning::synth::Rng::new(99);
+        let mut rng = vaardig::synth::Rng::new(99);
         let mut multi = 0;
         for _ in 0..12 {
             let a = rng.below(n);
