@@ -203,7 +203,7 @@ fn server_changes(
         let request = pb::WatchChangesRequest {
             from_version: from_version.to_string(),
             to_version: args.to_version.clone().unwrap_or_default(),
-            kinds: kinds.iter().map(|k| crate::server::convert::kind_to_pb(*k) as i32).collect(),
+            kinds: kinds.iter().map(|k| crate::server::response::kind_to_pb(*k) as i32).collect(),
             follow: false,
         };
         let mut stream = client.watch_changes(request).await.map_err(status_failure)?.into_inner();

@@ -254,7 +254,7 @@ pub fn relations(
                 let names: Vec<&str> = RelationKind::ALL.iter().map(|k| k.as_str()).collect();
                 Failure::new(2, format!("--kind `{name}` is not one of: {}", names.join(", ")))
             })?;
-            crate::server::convert::relation_kind_to_pb(kind)
+            crate::server::response::relation_kind_to_pb(kind)
         }
     };
     let direction = match direction {

@@ -198,7 +198,7 @@ where
     let mut request = pb::ListFundingSchemesRequest {
         date: date.to_string(),
         lang: lang.to_string(),
-        page_size: crate::server::concepts::MAX_PAGE_SIZE as i32,
+        page_size: crate::server::request::MAX_PAGE_SIZE as i32,
         ..Default::default()
     };
     let mut all = page(request.clone()).await?;

@@ -46,7 +46,7 @@ pub fn looks_like_id(text: &str) -> bool {
 }
 
 fn pb_kind(kind: ConceptKind) -> i32 {
-    crate::server::convert::kind_to_pb(kind) as i32
+    crate::server::response::kind_to_pb(kind) as i32
 }
 
 /// The name of a concept kind for people.

@@ -51,7 +51,7 @@ impl SkillArgs {
                         ),
                     )
                 })?;
-                crate::server::matching::evidence_to_pb(level)
+                crate::server::response::evidence_to_pb(level)
             }
         };
         let mut skills = self.skills.clone();

@@ -10,7 +10,7 @@ pub fn kind_name(raw: i32) -> &'static str {
     let kind = pb::ConceptKind::try_from(raw).unwrap_or(pb::ConceptKind::Unspecified);
     ConceptKind::ALL
         .iter()
-        .find(|k| crate::server::convert::kind_to_pb(**k) == kind)
+        .find(|k| crate::server::response::kind_to_pb(**k) == kind)
         .map(|k| k.as_str())
         .unwrap_or("unknown")
 }
@@ -20,7 +20,7 @@ pub fn relation_name(raw: i32) -> &'static str {
     let kind = pb::RelationKind::try_from(raw).unwrap_or(pb::RelationKind::Unspecified);
     RelationKind::ALL
         .iter()
-        .find(|k| crate::server::convert::relation_kind_to_pb(**k) == kind)
+        .find(|k| crate::server::response::relation_kind_to_pb(**k) == kind)
         .map(|k| k.as_str())
         .unwrap_or("unknown")
 }

@@ -233,7 +233,7 @@ pub(super) async fn check_profile(
             Err(status) => return Err(explain(status, &doing, text)),
         };
         for ((field, id, kind), concept) in chunk.iter().zip(&concepts) {
-            if concept.kind != crate::server::convert::kind_to_pb(*kind) as i32 {
+            if concept.kind != crate::server::response::kind_to_pb(*kind) as i32 {
                 return Err(Failure::new(
                     EXIT_INVALID_ARGUMENT,
                     format!(
@@ -296,8 +296,8 @@ impl<'a> Session<'a> {
         };
         let doing = t.pick("herkennen van vaardigheden in de tekst", "recognising skills in the text");
         let mentions = self.services.extract_concepts(request).await.map_err(|s| explain(s, doing, t))?.mentions;
-        let skill_kind = crate::server::convert::kind_to_pb(ConceptKind::Skill) as i32;
-        let occupation_kind = crate::server::convert::kind_to_pb(ConceptKind::Occupation) as i32;
+        let skill_kind = crate::server::response::kind_to_pb(ConceptKind::Skill) as i32;
+        let occupation_kind = crate::server::response::kind_to_pb(ConceptKind::Occupation) as i32;
         let mut report = format!("{} ({}):\n", t.pick("Herkend in de tekst", "Recognised in the text"), mentions.len());
         if mentions.is_empty() {
             report.push_str(t.pick("  (niets herkend)\n", "  (nothing recognised)\n"));

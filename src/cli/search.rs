@@ -51,7 +51,7 @@ pub(super) fn parse_kinds(names: &[String]) -> Result<Vec<i32>, Failure> {
                 let names: Vec<&str> = ConceptKind::ALL.iter().map(|k| k.as_str()).collect();
                 Failure::new(2, format!("--kind `{name}` is not one of: {}", names.join(", ")))
             })?;
-            Ok(crate::server::convert::kind_to_pb(kind) as i32)
+            Ok(crate::server::response::kind_to_pb(kind) as i32)
         })
         .collect()
 }
