@@ -25,7 +25,7 @@ pub struct Named {
 }
 
 impl Named {
-    fn from_ref(c: &Option<pb::ConceptRef>) -> Named {
+    pub fn from_ref(c: &Option<pb::ConceptRef>) -> Named {
         let c = c.clone().unwrap_or_default();
         Named { id: c.id, label: c.label }
     }
@@ -109,6 +109,30 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// The report's view of a SuggestTrainingPath answer: what `vaardig path` prints, and part 3
+    /// of the advice.
+    pub fn from_response(r: &pb::SuggestTrainingPathResponse) -> Paths {
+        Paths::with_options(r, options(r))
+    }
+
+    fn with_options(r: &pb::SuggestTrainingPathResponse, options: Vec<PathOption>) -> Paths {
+        Paths {
+            candidates: r.candidates,
+            essential_coverage_before: r.essential_coverage_before,
+            options,
+            horizon_end: r.horizon_end.clone(),
+            later: r
+                .later
+                .iter()
+                .map(|l| LaterCourse {
+                    course: Named::from_ref(&l.course),
+                    next_start_date: l.next_start_date.clone(),
+                    closes: l.closes.iter().map(|c| Named { id: c.id.clone(), label: c.label.clone() }).collect(),
+                })
+                .collect(),
+        }
+    }
+
     /// Whether no option has a step: the report then says what is missing and what to do now.
     pub fn dead_end(&self) -> bool {
         self.options.iter().all(|o| o.steps.is_empty())
@@ -153,6 +177,15 @@ pub struct PathOption {
     pub still_open: Vec<OpenSkill>,
     /// The money per source over the whole path: schemes, then the person's own contribution.
     pub funding_by_source: Vec<SourceTotal>,
+    /// Public money the path does not claim, once per scheme and reason.
+    pub declined: Vec<DeclinedScheme>,
+}
+
+/// A scheme a path does not claim, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeclinedScheme {
+    pub scheme: Named,
+    pub reason: String,
 }
 
 impl PathOption {
@@ -328,22 +361,7 @@ impl Advice {
             profile: answers.profile,
             gap,
             alternatives,
-            paths: Paths {
-                candidates: answers.path.candidates,
-                essential_coverage_before: answers.path.essential_coverage_before,
-                options,
-                horizon_end: answers.path.horizon_end.clone(),
-                later: answers
-                    .path
-                    .later
-                    .iter()
-                    .map(|l| LaterCourse {
-                        course: Named::from_ref(&l.course),
-                        next_start_date: l.next_start_date.clone(),
-                        closes: l.closes.iter().map(|c| Named { id: c.id.clone(), label: c.label.clone() }).collect(),
-                    })
-                    .collect(),
-            },
+            paths: Paths::with_options(answers.path, options),
             funding: FundingCheck { date: answers.date.to_string(), course: answers.checked_course, schemes },
         }
     }
@@ -353,27 +371,14 @@ impl Advice {
         Money::from_cents(cents).format(self.lang)
     }
 
-    /// A path's totals as (caption, value) pairs, in the order every renderer shows them.
+    /// A path's totals; see [`totals`].
     pub fn totals(&self, o: &PathOption) -> Vec<(&'static str, String)> {
-        let t = self.text();
-        let mut parts = vec![
-            (t.pick("prijs", "price"), self.money(o.total_price_cents)),
-            (t.pick("subsidie", "funding"), self.money(o.total_funding_cents)),
-            (t.pick("eigen bijdrage", "own contribution"), self.money(o.total_own_cents)),
-            (t.pick("uren", "hours"), o.total_hours.to_string()),
-            (t.pick("daarna essentieel gedekt", "essential covered afterwards"), percent(o.essential_coverage)),
-        ];
-        if !o.finish_date.is_empty() {
-            parts.push((t.pick("klaar op", "done on"), long_date(&o.finish_date, t)));
-        }
-        parts
+        totals(o, self.lang)
     }
 
-    /// One funding line in words: "STAP-budget € 1.000", or "STAP-budget hooguit € 425" when it
-    /// depends on facts still missing.
+    /// One funding line in words; see [`funding_words`].
     pub fn funding_words(&self, f: &FundingLine) -> String {
-        let at_most = if f.certain { "" } else { self.text().pick("hooguit ", "at most ") };
-        format!("{} {at_most}{}", f.scheme.label, self.money(f.amount_cents))
+        funding_words(f, self.lang)
     }
 
     pub fn english(&self) -> bool {
@@ -383,6 +388,29 @@ impl Advice {
     pub fn text(&self) -> Lang {
         self.lang
     }
+}
+
+/// A path's totals as (caption, value) pairs, in the order every renderer shows them.
+pub fn totals(o: &PathOption, t: Lang) -> Vec<(&'static str, String)> {
+    let money = |cents: i64| Money::from_cents(cents).format(t);
+    let mut parts = vec![
+        (t.pick("prijs", "price"), money(o.total_price_cents)),
+        (t.pick("subsidie", "funding"), money(o.total_funding_cents)),
+        (t.pick("eigen bijdrage", "own contribution"), money(o.total_own_cents)),
+        (t.pick("uren", "hours"), o.total_hours.to_string()),
+        (t.pick("daarna essentieel gedekt", "essential covered afterwards"), percent(o.essential_coverage)),
+    ];
+    if !o.finish_date.is_empty() {
+        parts.push((t.pick("klaar op", "done on"), long_date(&o.finish_date, t)));
+    }
+    parts
+}
+
+/// One funding line in words: "STAP-budget € 1.000", or "STAP-budget hooguit € 425" when it
+/// depends on facts still missing.
+pub fn funding_words(f: &FundingLine, t: Lang) -> String {
+    let at_most = if f.certain { "" } else { t.pick("hooguit ", "at most ") };
+    format!("{} {at_most}{}", f.scheme.label, Money::from_cents(f.amount_cents).format(t))
 }
 
 fn gap(r: &pb::ComputeSkillGapResponse, first_option: Option<&PathOption>, text: Lang) -> Gap {
@@ -496,6 +524,13 @@ fn options(r: &pb::SuggestTrainingPathResponse) -> Vec<PathOption> {
             continue;
         }
         let funding_by_source = by_source(&steps);
+        let mut declined: Vec<DeclinedScheme> = Vec::new();
+        for d in o.steps.iter().flat_map(|s| &s.declined_funding) {
+            let scheme = Named::from_ref(&d.scheme);
+            if !declined.iter().any(|x| x.scheme.id == scheme.id && x.reason == d.reason) {
+                declined.push(DeclinedScheme { scheme, reason: d.reason.clone() });
+            }
+        }
         options.push(PathOption {
             kinds: vec![o.kind.clone()],
             total_price_cents: o.total_price_cents,
@@ -512,6 +547,7 @@ fn options(r: &pb::SuggestTrainingPathResponse) -> Vec<PathOption> {
                 .map(|m| OpenSkill { skill: Named::from_ref(&m.skill), explanation: m.explanation.clone() })
                 .collect(),
             funding_by_source,
+            declined,
         });
     }
     options
