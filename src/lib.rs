@@ -51,6 +51,7 @@
 
 pub mod cli;
 pub mod courses;
+pub mod csr;
 pub mod engine;
 pub mod eval;
 pub mod export;

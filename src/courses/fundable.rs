@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 
+use crate::funding::OWN_SCHEME;
 use crate::funding::evaluate::{self, Application, CourseFacts, Evaluation, Facts, StartOrigin};
 use crate::funding::rules::{SchemeRules, Test};
 use crate::funding::{Decision, FundingEngine, PersonFacts};
@@ -24,7 +25,6 @@ use crate::model::{
     SchemeLevel, Sector, Validity,
 };
 use crate::ontology::{ConceptIdx, Snapshot};
-use crate::planning::schedule::OWN_SCHEME;
 
 use super::index::CourseIndex;
 

@@ -28,6 +28,12 @@ pub use evaluate::{
     Outcome, StartOrigin, TraceEntry, amount_for,
 };
 pub use person::{PersonFacts, PersonInput};
+
+/// The scheme that stands for the employer's (or O&O fund's) budget in a plan.
+pub const EMPLOYER_SCHEME: &str = "https://id.vaardig.nl/scheme/werkgever-oo-fonds";
+/// The scheme that stands for one's own money; not a source of funding (the course finder leaves
+/// it out of its default schemes, the planner uses it for the own budget).
+pub const OWN_SCHEME: &str = "https://id.vaardig.nl/scheme/eigen-budget";
 pub use rules::{ConditionKind, PaidTo, SchemeRules, Text};
 
 use crate::model::{ConceptKind, Date, Details, FundingSchemeDetails, RelationKind};

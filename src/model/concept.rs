@@ -207,7 +207,7 @@ pub struct FundingSchemeDetails {
     pub sources: Vec<PolicySource>,
     /// Who qualifies, for what, how much and paid to whom, as data (see `crate::funding`). `None`
     /// when a bundle states no rules: such a scheme is listed but cannot be checked.
-    pub rules: Option<Box<crate::funding::SchemeRules>>,
+    pub rules: Option<Box<super::rules::SchemeRules>>,
 }
 
 /// Where a rule or figure comes from: the policy letter, its date and the line reference.

@@ -9,6 +9,7 @@ pub mod id;
 pub mod lang;
 pub mod money;
 pub mod relation;
+pub mod rules;
 pub mod starts;
 pub mod vocab;
 
