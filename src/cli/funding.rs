@@ -10,7 +10,7 @@ use std::fmt::Write;
 use super::client::{ClientChannel, block_on, channel, flag_for, print_json, status_failure, with_flags};
 use super::{ClientArgs, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 use crate::funding::PaidTo;
-use crate::funding::evaluate::paid_to_text;
+use crate::funding::paid_to_text;
 use crate::model::Lang;
 use crate::model::Money;
 use crate::model::compact_id;

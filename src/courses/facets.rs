@@ -17,7 +17,7 @@
 //! date) and start months (every month it starts in), where it counts once under each of its values.
 
 use crate::funding::Decision;
-use crate::funding::wording::{credential_en, credential_nl, mark_en, mark_nl};
+use crate::funding::{credential_en, credential_nl, mark_en, mark_nl};
 use crate::model::{CredentialKind, Date, Delivery, Lang, Money, QualityMark, Schedule};
 use crate::ontology::ConceptIdx;
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::output::month_name;
 use crate::funding::PaidTo;
-use crate::funding::evaluate::paid_to_text;
+use crate::funding::paid_to_text;
 use crate::model::{Lang, Money, percent};
 use crate::proto::v1 as pb;
 
