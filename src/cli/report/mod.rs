@@ -376,11 +376,6 @@ impl Advice {
         totals(o, self.lang)
     }
 
-    /// One funding line in words; see [`funding_words`].
-    pub fn funding_words(&self, f: &FundingLine) -> String {
-        funding_words(f, self.lang)
-    }
-
     pub fn english(&self) -> bool {
         self.lang.is_english()
     }
