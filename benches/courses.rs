@@ -1,6 +1,6 @@
 //! The course finder on full ESCO v1.1.1 with the embedded default (its funding schemes and 117
 //! courses) and a synthetic register of 20,000 courses layered on top, generated in process by
-//! `vaardig::planning::synth` (seed 2026, as `vaardig synth-register` writes it).
+//! `vaardig::synth` (seed 2026, as `vaardig synth-register` writes it).
 //! `cargo bench --bench courses` (numbers in BENCHMARKS.md); the register size can be picked:
 //! `cargo bench --bench courses -- 100000`.
 //!
@@ -33,10 +33,10 @@ use vaardig::model::{
     ARBEIDSMARKTREGIOS, ConceptKind, CredentialKind, Date, Delivery, EducationLevel, Importance, QualityMark, Schedule,
 };
 use vaardig::ontology::{self, SourceSpec};
-use vaardig::planning::synth::{self, Rng};
 use vaardig::proto::v1 as pb;
 use vaardig::proto::v1::course_service_server::CourseService;
 use vaardig::server::courses::CourseApi;
+use vaardig::synth::{self, Rng};
 
 const SEED: u64 = 2026;
 const STAP: &str = "https://id.vaardig.nl/scheme/stap-budget";

@@ -1,6 +1,6 @@
 //! Training paths on full ESCO v1.1.1 with the embedded default (its funding schemes and courses)
 //! and a synthetic course register of 1k, 10k, 20k and 100k courses layered on top, generated in
-//! process by `vaardig::planning::synth` (seed 2026). `cargo bench --bench planning` (numbers in
+//! process by `vaardig::synth` (seed 2026). `cargo bench --bench planning` (numbers in
 //! BENCHMARKS.md); sizes can be picked: `cargo bench --bench planning -- 1000 20000`.
 //!
 //! After the plans of each size, SuggestSteppingStones is timed too: the transition graph (built once
@@ -24,8 +24,8 @@ use vaardig::matching::profile::{Basis, Held};
 use vaardig::matching::{EvidenceLevel, MatchingIndex, Profile};
 use vaardig::model::{ConceptKind, Date, EducationLevel, Importance};
 use vaardig::ontology::{self, SourceSpec};
-use vaardig::planning::synth::{self, Rng};
 use vaardig::planning::{self, Constraints, Objective, PlanRequest, stones};
+use vaardig::synth::{self, Rng};
 
 const SEED: u64 = 2026;
 

@@ -22,13 +22,13 @@ COMPONENTS = [
                r"decode_varint|tonic::codec::decode|Streaming<|prost::encoding::skip_field)"),
     ("encode", r"(::encode_raw|::encoded_len|prost::encoding::.*::encode|encode_varint|ProstEncoder|"
                r"tonic::codec::encode|EncodeBody|encode_item)"),
-    ("validation", r"(vaardig::server::limits::(check|ItemWalk)|ItemWalk|serde::ser|vaardig::server::convert::"
-                   r"(id|lang|lookup|truncate)\b|vaardig::server::error::Violations|vaardig::model::id|parse_id|"
+    ("validation", r"(vaardig::server::limits::(check|ItemWalk)|ItemWalk|serde::ser|vaardig::server::request::"
+                   r"|vaardig::server::error::Violations|vaardig::model::id|parse_id|"
                    r"<vaardig::proto::v1::[A-Za-z]+ as serde::ser::Serialize>)"),
     ("response building", r"drop_in_place<vaardig::proto|drop_in_place<\[vaardig::proto|"
                           r"drop_in_place<alloc::vec::Vec<vaardig::proto"),
     ("engine", r"vaardig::(matching|funding|search|planning|ontology|courses|model|engine)::"),
-    ("response building", r"vaardig::server::(convert|concepts|matching|funding|search|planning|courses|history)::"),
+    ("response building", r"vaardig::server::(response|concepts|matching|funding|search|planning|courses|history)::"),
     ("tower layers", r"(vaardig::server::(observe|limits|auth|protocol|snapshot|metrics|traces|web|catalog)|"
                      r"\btracing|tower::|tower_http|tonic_web|rand::|rand_chacha|arc_swap|getrandom)"),
     ("HTTP/2 + tonic", r"(vaardig::proto::v1::[a-z_]+_server|\bh2::|hyper|\bhttp::|http_body|tonic::|tonic_health|bytes::|indexmap|fnv|"

@@ -32,6 +32,19 @@ pub struct Engines {
     pub stones: SteppingStones,
 }
 
+/// The engines the course finder reads, out of the engines of one snapshot.
+impl<'a> From<&'a Engines> for crate::courses::Engines<'a> {
+    fn from(e: &'a Engines) -> crate::courses::Engines<'a> {
+        crate::courses::Engines { courses: &e.courses, matching: &e.matching, funding: &e.funding, search: &e.search }
+    }
+}
+
+impl<'a> From<&'a Arc<Engines>> for crate::courses::Engines<'a> {
+    fn from(e: &'a Arc<Engines>) -> crate::courses::Engines<'a> {
+        crate::courses::Engines::from(&**e)
+    }
+}
+
 impl Engines {
     /// Builds every engine on `snapshot`, the search index in memory.
     ///

@@ -3,7 +3,8 @@
 use futures_util::StreamExt;
 
 use super::client::{block_on, channel, print_json, status_failure};
-use super::output::{self, Text};
+use super::output;
+
 use super::{ClientArgs, EXIT_FAILURE, EXIT_USAGE, Failure};
 use crate::history::{self, Digest};
 use crate::model::{ConceptKind, compact_id};
@@ -42,7 +43,7 @@ pub fn reload(args: &ClientArgs) -> Result<(), Failure> {
         print_json(&serde_json::to_value(&response).unwrap_or_default());
         return Ok(());
     }
-    let text = Text::new(&args.lang);
+    let text = args.lang;
     if response.swapped {
         println!(
             "{} {} → {}",
@@ -85,7 +86,7 @@ fn status_name(raw: i32) -> &'static str {
 pub fn resolve(args: &ClientArgs, ids: &[String]) -> Result<(), Failure> {
     let response = block_on(async {
         let mut client = HistoryServiceClient::new(channel(args).await?);
-        let request = pb::ResolveIdsRequest { ids: ids.to_vec(), lang: args.lang.clone() };
+        let request = pb::ResolveIdsRequest { ids: ids.to_vec(), lang: args.lang.to_string() };
         client.resolve_ids(request).await.map(|r| r.into_inner()).map_err(status_failure)
     })?;
     if args.json {
@@ -202,7 +203,7 @@ fn server_changes(
         let request = pb::WatchChangesRequest {
             from_version: from_version.to_string(),
             to_version: args.to_version.clone().unwrap_or_default(),
-            kinds: kinds.iter().map(|k| crate::server::convert::kind_to_pb(*k) as i32).collect(),
+            kinds: kinds.iter().map(|k| crate::server::response::kind_to_pb(*k) as i32).collect(),
             follow: false,
         };
         let mut stream = client.watch_changes(request).await.map_err(status_failure)?.into_inner();

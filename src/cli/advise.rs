@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use super::client::block_on;
 use super::funding::PersonFactsArgs;
 use super::lookup;
-use super::output::Text;
+
 use super::planning::ConstraintArgs;
 use super::profile::{ADVISOR_EXIT_CODES, check_profile, write_out};
 use super::profile_file::ProfileFile;
@@ -69,7 +69,7 @@ pub fn advise(args: &AdviseArgs) -> Result<(), Failure> {
     };
     write_out(&mut std::io::stdout().lock(), &report)?;
     if let Some(path) = &args.html {
-        let text = Text::new(&args.client.lang);
+        let text = args.client.lang;
         std::fs::write(path, render_html(&advice)).map_err(|e| {
             Failure::new(
                 EXIT_FAILURE,
@@ -87,8 +87,8 @@ pub fn advise(args: &AdviseArgs) -> Result<(), Failure> {
 
 /// Asks the services and lays the answers out as one advice.
 pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
-    let lang = args.client.lang.as_str();
-    let text = Text::new(lang);
+    let lang = args.client.lang;
+    let text = lang;
     if args.alternatives > 20 {
         return Err(Failure::new(EXIT_USAGE, format!("--alternatives: {} 0–20", text.pick("kies", "choose"))));
     }
@@ -98,8 +98,7 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
         }
         None => Date::today().to_string(),
     };
-    let mut stored = ProfileFile::read(&args.profile)
-        .map_err(|e| Failure::new(e.exit_code(), e.describe(text.pick("nl", "en") == "en")))?;
+    let mut stored = ProfileFile::read(&args.profile).map_err(|e| Failure::new(e.exit_code(), e.describe(text)))?;
     block_on(async {
         let services = Services::open(&args.client, &args.offline).await?;
         check_profile(&services, &mut stored, &args.profile, lang).await?;

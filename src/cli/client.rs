@@ -5,7 +5,8 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
 use tonic_types::StatusExt;
 
-use super::output::{self, Text};
+use super::output;
+
 use super::{
     ClientArgs, EXIT_FAILURE, EXIT_INVALID_ARGUMENT, EXIT_NOT_FOUND, EXIT_SNAPSHOT_MISMATCH, EXIT_UNAUTHORIZED,
     EXIT_UNREACHABLE, EXIT_USAGE, Failure,
@@ -227,14 +228,14 @@ fn empty_strings_to_null(value: &mut serde_json::Value) {
 pub fn concept(args: &ClientArgs, id: &str) -> Result<(), Failure> {
     let response = block_on(async {
         let mut client = connect(args).await?;
-        let request = pb::GetConceptRequest { id: id.to_string(), lang: args.lang.clone(), ..Default::default() };
+        let request = pb::GetConceptRequest { id: id.to_string(), lang: args.lang.to_string(), ..Default::default() };
         client.get_concept(request).await.map(|r| r.into_inner()).map_err(status_failure)
     })?;
     let concept = response.concept.unwrap_or_default();
     if args.json {
         print_json(&output::concept_json(&response.snapshot_version, &concept));
     } else {
-        print!("{}", output::concept_text(&concept, &response.snapshot_version, Text::new(&args.lang)));
+        print!("{}", output::concept_text(&concept, &response.snapshot_version, args.lang));
     }
     Ok(())
 }
@@ -253,7 +254,7 @@ pub fn relations(
                 let names: Vec<&str> = RelationKind::ALL.iter().map(|k| k.as_str()).collect();
                 Failure::new(2, format!("--kind `{name}` is not one of: {}", names.join(", ")))
             })?;
-            crate::server::convert::relation_kind_to_pb(kind)
+            crate::server::response::relation_kind_to_pb(kind)
         }
     };
     let direction = match direction {
@@ -275,7 +276,7 @@ pub fn relations(
                 direction: direction as i32,
                 page_size: (limit - entries.len()).min(1000) as i32,
                 page_token: token.clone(),
-                lang: args.lang.clone(),
+                lang: args.lang.to_string(),
             };
             let page = client.list_relations(request).await.map_err(status_failure)?.into_inner();
             version = page.snapshot_version;
@@ -295,7 +296,7 @@ pub fn relations(
             "relations": entries.iter().map(output::relation_json).collect::<Vec<_>>(),
         }));
     } else {
-        let text = Text::new(&args.lang);
+        let text = args.lang;
         for entry in &entries {
             println!("{}", output::relation_line(entry));
         }
@@ -313,7 +314,7 @@ pub fn relations(
 pub fn hierarchy(args: &ClientArgs, id: &str, depth: u32) -> Result<(), Failure> {
     let response = block_on(async {
         let mut client = connect(args).await?;
-        let request = pb::GetHierarchyRequest { id: id.to_string(), depth, max_nodes: 0, lang: args.lang.clone() };
+        let request = pb::GetHierarchyRequest { id: id.to_string(), depth, max_nodes: 0, lang: args.lang.to_string() };
         client.get_hierarchy(request).await.map(|r| r.into_inner()).map_err(status_failure)
     })?;
     if args.json {
@@ -334,7 +335,7 @@ pub fn hierarchy(args: &ClientArgs, id: &str, depth: u32) -> Result<(), Failure>
         }));
         return Ok(());
     }
-    let text = Text::new(&args.lang);
+    let text = args.lang;
     let start = response.concept.clone().unwrap_or_default();
     println!("{}  [{}]", start.label, output::kind_name(start.kind));
     println!("{}", text.pick("breder:", "broader:"));
@@ -382,7 +383,7 @@ pub fn stats(args: &ClientArgs) -> Result<(), Failure> {
     if args.json {
         print_json(&output::stats_json(&response));
     } else {
-        print!("{}", output::stats_text(&response, Text::new(&args.lang)));
+        print!("{}", output::stats_text(&response, args.lang));
     }
     Ok(())
 }

@@ -11,14 +11,14 @@ use std::path::PathBuf;
 
 use super::client::{block_on, print_json, status_failure};
 use super::funding::{PersonFactsArgs, decision_name, euros, is_short_scheme_id, resolve_scheme_id};
-use super::output::Text;
 use super::planning::concept_json;
 use super::profile_file::ProfileFile;
 use super::report::table::{Column, render};
 use super::{ClientArgs, Failure};
 use crate::courses::Facet;
 use crate::courses::facets::value_label;
-use crate::funding::wording::{euro_en, euro_nl};
+use crate::model::Lang;
+use crate::model::Money;
 use crate::model::{Delivery, Schedule, compact_id};
 use crate::proto::v1 as pb;
 
@@ -195,7 +195,7 @@ impl CoursesArgs {
             sort: sort(&self.sort)? as i32,
             page_size: self.limit,
             page_token: self.page_token.clone().unwrap_or_default(),
-            lang: self.client.lang.clone(),
+            lang: self.client.lang.to_string(),
         })
     }
 }
@@ -207,7 +207,7 @@ async fn ask(args: &CoursesArgs, mut request: pb::SearchCoursesRequest) -> Resul
     let short_fundable =
         request.filters.as_ref().and_then(|f| f.fundable_by.as_ref()).is_some_and(|f| is_short_scheme_id(&f.scheme_id));
     if short_fundable || request.scheme_ids.iter().any(|id| is_short_scheme_id(id)) {
-        let schemes = super::funding::all_schemes(|r| services.list_funding_schemes(r), "", "")
+        let schemes = super::funding::all_schemes(|r| services.list_funding_schemes(r), "", Lang::DUTCH)
             .await
             .map_err(status_failure)?
             .schemes;
@@ -229,7 +229,7 @@ pub fn courses(args: &CoursesArgs) -> Result<(), Failure> {
     if args.client.json {
         print_json(&courses_json(&response));
     } else {
-        print!("{}", courses_text(&response, Text::new(&args.client.lang), args.facets));
+        print!("{}", courses_text(&response, args.client.lang, args.facets));
     }
     Ok(())
 }
@@ -320,7 +320,7 @@ pub fn courses_json(r: &pb::SearchCoursesResponse) -> serde_json::Value {
 }
 
 /// The name of a facet for people.
-fn facet_title(name: &str, text: Text) -> String {
+fn facet_title(name: &str, text: Lang) -> String {
     let (nl, en) = match name {
         "credential_kind" => ("levert op", "yields"),
         "mbo_level" => ("mbo-niveau", "mbo level"),
@@ -346,12 +346,8 @@ fn cell(text: String) -> String {
 
 /// The answer as readable text: a table of the courses, then per course what it teaches that the
 /// person lacks and the money per scheme with the reason when there is none.
-pub fn courses_text(r: &pb::SearchCoursesResponse, text: Text, with_facets: bool) -> String {
-    let english = text.pick("nl", "en") == "en";
-    let money = |cents: i64| {
-        let value = u64::try_from(cents).unwrap_or(0);
-        if english { euro_en(value) } else { euro_nl(value) }
-    };
+pub fn courses_text(r: &pb::SearchCoursesResponse, text: Lang, with_facets: bool) -> String {
+    let money = |cents: i64| Money::from_cents(cents).format(text);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -417,7 +413,7 @@ pub fn courses_text(r: &pb::SearchCoursesResponse, text: Text, with_facets: bool
                 let provider = h.provider.as_ref().map(|p| p.label.clone()).unwrap_or_default();
                 let credential = match &h.credential {
                     Some(c) => {
-                        format!("{} ({})", c.label, value_label(Facet::CredentialKind, &h.credential_kind, english))
+                        format!("{} ({})", c.label, value_label(Facet::CredentialKind, &h.credential_kind, text))
                     }
                     None => String::new(),
                 };

@@ -94,7 +94,7 @@ async fn eval_search(
         let request = pb::SearchRequest {
             query: j.text.clone(),
             kinds: kinds.clone(),
-            lang: args.client.lang.clone(),
+            lang: args.client.lang.to_string(),
             page_size: 10,
             skip_facets: true,
             ..Default::default()
@@ -132,7 +132,7 @@ async fn eval_related(
             occupation_id: j.origin.clone(),
             limit: RELATED_DEPTH,
             explain_limit: 1,
-            lang: args.client.lang.clone(),
+            lang: args.client.lang.to_string(),
             ..Default::default()
         };
         async move { (j, services.related_occupations(request).await) }
@@ -172,8 +172,11 @@ async fn eval_extract(
     let mut runs = Vec::with_capacity(annotated.len());
     let mut details = vec!["text_id\tkind\tverdict\tconcept\tlabel\tmatched_text".to_string()];
     for a in &annotated {
-        let request =
-            pb::ExtractConceptsRequest { text: a.text.clone(), lang: args.client.lang.clone(), ..Default::default() };
+        let request = pb::ExtractConceptsRequest {
+            text: a.text.clone(),
+            lang: args.client.lang.to_string(),
+            ..Default::default()
+        };
         let response = services.extract_concepts(request).await.map_err(status_failure)?;
         let mut found = Vec::new();
         for mention in &response.mentions {

@@ -8,11 +8,11 @@
 use std::fmt::Write;
 
 use super::client::{ClientChannel, block_on, channel, flag_for, print_json, status_failure, with_flags};
-use super::output::Text;
 use super::{ClientArgs, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 use crate::funding::PaidTo;
-use crate::funding::evaluate::paid_to_text;
-use crate::funding::wording::{euro_en, euro_nl};
+use crate::funding::paid_to_text;
+use crate::model::Lang;
+use crate::model::Money;
 use crate::model::compact_id;
 use crate::model::vocab::EducationLevel;
 use crate::proto::v1 as pb;
@@ -147,24 +147,14 @@ pub(super) fn education(text: &str) -> Result<String, String> {
     }
 }
 
-/// An amount in euros (`1000`, `1000.50` or `1000,50`) as cents; never negative, so that the flag
-/// is refused in the units it was given in.
+/// An amount in euros (`1000`, `1000.50` or `1000,50`, see [`Money::parse_euros`]) as cents;
+/// never negative, so that the flag is refused in the units it was given in.
 pub(super) fn euros(text: &str) -> Result<i64, String> {
-    let bad = || format!("`{text}` is not an amount in euros (e.g. 1000 or 999,50)");
-    if text.starts_with('-') {
+    let money = Money::parse_euros(text).map_err(|e| e.to_string())?;
+    if money.cents() < 0 {
         return Err(format!("must be 0 euros or more, not {text}"));
     }
-    let digits = text;
-    let (whole, fraction) = match digits.split_once(['.', ',']) {
-        Some((whole, fraction)) => (whole, fraction),
-        None => (digits, ""),
-    };
-    if whole.is_empty() || fraction.len() > 2 || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let whole: i64 = whole.parse().map_err(|_| bad())?;
-    let fraction: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<2}").parse().map_err(|_| bad())? };
-    whole.checked_mul(100).and_then(|c| c.checked_add(fraction)).ok_or_else(bad)
+    Ok(money.cents())
 }
 
 pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
@@ -178,7 +168,7 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
         course_grants_so_far: args.course_grants,
         approval: args.approval,
         person: Some(args.person.to_pb(args.already_granted_eur)),
-        lang: args.client.lang.clone(),
+        lang: args.client.lang.to_string(),
         applicant: args.applicant.clone().unwrap_or_default(),
     };
     let response = block_on(async {
@@ -189,7 +179,7 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
     if args.client.json {
         print_json(&eligibility_json(&response));
     } else {
-        print!("{}", eligibility_text(&response, Text::new(&args.client.lang)));
+        print!("{}", eligibility_text(&response, args.client.lang));
     }
     Ok(())
 }
@@ -199,7 +189,7 @@ pub fn eligibility(args: &EligibilityArgs) -> Result<(), Failure> {
 pub(super) async fn all_schemes<F, Fut>(
     mut page: F,
     date: &str,
-    lang: &str,
+    lang: Lang,
 ) -> Result<pb::ListFundingSchemesResponse, tonic::Status>
 where
     F: FnMut(pb::ListFundingSchemesRequest) -> Fut,
@@ -208,7 +198,7 @@ where
     let mut request = pb::ListFundingSchemesRequest {
         date: date.to_string(),
         lang: lang.to_string(),
-        page_size: crate::server::concepts::MAX_PAGE_SIZE as i32,
+        page_size: crate::server::request::MAX_PAGE_SIZE as i32,
         ..Default::default()
     };
     let mut all = page(request.clone()).await?;
@@ -243,7 +233,7 @@ async fn scheme_id(client: &mut FundingServiceClient<ClientChannel>, given: &str
     if !is_short_scheme_id(given) {
         return Ok(given.trim().to_string());
     }
-    let schemes = all_schemes(pages(client), "", "").await.map_err(status_failure)?.schemes;
+    let schemes = all_schemes(pages(client), "", Lang::DUTCH).await.map_err(status_failure)?.schemes;
     resolve_scheme_id(given, &schemes, "--scheme")
 }
 
@@ -310,7 +300,7 @@ fn outcome_mark(raw: i32) -> &'static str {
 }
 
 /// "provider" → "de opleider" / "the training provider".
-fn paid_to_words(name: &str, text: Text) -> String {
+fn paid_to_words(name: &str, text: Lang) -> String {
     match PaidTo::parse(name) {
         Some(paid_to) => {
             let (nl, en) = paid_to_text(paid_to);
@@ -390,12 +380,8 @@ pub fn eligibility_json(r: &pb::CheckEligibilityResponse) -> serde_json::Value {
 }
 
 /// The answer as readable text: decision, summary, the trace with sources, and what would change it.
-pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Text) -> String {
-    let english = text.pick("nl", "en") == "en";
-    let money = |cents: i64| {
-        let value = u64::try_from(cents).unwrap_or(0);
-        if english { euro_en(value) } else { euro_nl(value) }
-    };
+pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Lang) -> String {
+    let money = |cents: i64| Money::from_cents(cents).format(text);
     let mut out = String::new();
     let scheme = r.scheme.clone().unwrap_or_default();
     match &r.course {
@@ -502,12 +488,12 @@ pub fn eligibility_text(r: &pb::CheckEligibilityResponse, text: Text) -> String 
 
 /// `vaardig schemes [ID] [--date D]`: the list, or one scheme's rules.
 pub fn schemes(args: &ClientArgs, id: Option<&str>, date: Option<&str>) -> Result<(), Failure> {
-    let text = Text::new(&args.lang);
+    let text = args.lang;
     match id {
         None => {
             let response = block_on(async {
                 let client = FundingServiceClient::new(channel(args).await?);
-                all_schemes(pages(&client), date.unwrap_or_default(), &args.lang).await.map_err(status_failure)
+                all_schemes(pages(&client), date.unwrap_or_default(), args.lang).await.map_err(status_failure)
             })?;
             if args.json {
                 print_json(&serde_json::json!({
@@ -541,7 +527,7 @@ pub fn schemes(args: &ClientArgs, id: Option<&str>, date: Option<&str>) -> Resul
             let response = block_on(async {
                 let mut client = FundingServiceClient::new(channel(args).await?);
                 let request =
-                    pb::GetFundingSchemeRequest { id: scheme_id(&mut client, id).await?, lang: args.lang.clone() };
+                    pb::GetFundingSchemeRequest { id: scheme_id(&mut client, id).await?, lang: args.lang.to_string() };
                 client.get_funding_scheme(request).await.map(|r| r.into_inner()).map_err(status_failure)
             })?;
             if args.json {
@@ -569,12 +555,8 @@ fn summary_json(s: &pb::FundingSchemeSummary) -> serde_json::Value {
     })
 }
 
-fn rules_text(r: &pb::GetFundingSchemeResponse, text: Text) -> String {
-    let english = text.pick("nl", "en") == "en";
-    let money = |cents: i64| {
-        let value = u64::try_from(cents).unwrap_or(0);
-        if english { euro_en(value) } else { euro_nl(value) }
-    };
+fn rules_text(r: &pb::GetFundingSchemeResponse, text: Lang) -> String {
+    let money = |cents: i64| Money::from_cents(cents).format(text);
     let mut out = String::new();
     let s = r.scheme.clone().unwrap_or_default();
     let c = s.scheme.clone().unwrap_or_default();

@@ -67,7 +67,7 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
         page_size: args.page_size,
         page_token: args.page_token.clone().unwrap_or_default(),
         view: if args.full { pb::ConceptView::Full } else { pb::ConceptView::Basic } as i32,
-        lang: args.client.lang.clone(),
+        lang: args.client.lang.to_string(),
     };
     block_on(async {
         let services = Services::open(&args.client, &args.offline).await?;

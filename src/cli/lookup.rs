@@ -6,9 +6,9 @@
 //! clearly fits: an exact label match, the only hit, or a top hit well ahead of the next. Anything
 //! less is a choice for the advisor, never a silent guess.
 
-use super::output::Text;
 use super::services::{Services, explain};
 use super::{EXIT_INVALID_ARGUMENT, EXIT_NOT_FOUND, Failure};
+use crate::model::Lang;
 use crate::model::{ConceptKind, compact_id, parse_id};
 use crate::proto::v1 as pb;
 
@@ -46,11 +46,11 @@ pub fn looks_like_id(text: &str) -> bool {
 }
 
 fn pb_kind(kind: ConceptKind) -> i32 {
-    crate::server::convert::kind_to_pb(kind) as i32
+    crate::server::response::kind_to_pb(kind) as i32
 }
 
 /// The name of a concept kind for people.
-pub fn kind_words(kind: ConceptKind, text: Text) -> &'static str {
+pub fn kind_words(kind: ConceptKind, text: Lang) -> &'static str {
     match kind {
         ConceptKind::Occupation => text.pick("beroep", "occupation"),
         ConceptKind::Skill => text.pick("vaardigheid", "skill"),
@@ -59,8 +59,8 @@ pub fn kind_words(kind: ConceptKind, text: Text) -> &'static str {
 }
 
 /// Looks `name` up among concepts of `kind`.
-pub async fn lookup(services: &Services, name: &str, kind: ConceptKind, lang: &str) -> Result<Lookup, Failure> {
-    let text = Text::new(lang);
+pub async fn lookup(services: &Services, name: &str, kind: ConceptKind, lang: Lang) -> Result<Lookup, Failure> {
+    let text = lang;
     let name = name.trim();
     if looks_like_id(name) {
         return by_id(services, name, kind, lang).await.map(Lookup::One);
@@ -117,8 +117,8 @@ pub async fn lookup(services: &Services, name: &str, kind: ConceptKind, lang: &s
 }
 
 /// An id, checked to exist and to be of `kind`, with its label.
-async fn by_id(services: &Services, raw: &str, kind: ConceptKind, lang: &str) -> Result<Found, Failure> {
-    let text = Text::new(lang);
+async fn by_id(services: &Services, raw: &str, kind: ConceptKind, lang: Lang) -> Result<Found, Failure> {
+    let text = lang;
     let request = pb::BatchGetConceptsRequest {
         ids: vec![raw.to_string()],
         lang: lang.to_string(),
@@ -162,8 +162,8 @@ pub fn numbered(choices: &[Found]) -> String {
 
 /// Exactly one concept for `name`, else a failure that lists the choices (exit code 5) or says
 /// nothing was found (exit code 4). `what` names the option for the message (`--target`).
-pub async fn one(services: &Services, name: &str, kind: ConceptKind, lang: &str, what: &str) -> Result<Found, Failure> {
-    let text = Text::new(lang);
+pub async fn one(services: &Services, name: &str, kind: ConceptKind, lang: Lang, what: &str) -> Result<Found, Failure> {
+    let text = lang;
     match lookup(services, name, kind, lang).await? {
         Lookup::One(found) => Ok(found),
         Lookup::Nothing => Err(Failure::new(

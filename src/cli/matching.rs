@@ -8,10 +8,10 @@
 use std::fmt::Write;
 
 use super::client::{block_on, print_json, status_failure};
-use super::output::Text;
 use super::{ClientArgs, Failure};
 use crate::matching::EvidenceLevel;
 use crate::model::compact_id;
+use crate::model::{Lang, percent};
 use crate::proto::v1 as pb;
 use crate::proto::v1::matching_service_client::MatchingServiceClient;
 
@@ -51,7 +51,7 @@ impl SkillArgs {
                         ),
                     )
                 })?;
-                crate::server::matching::evidence_to_pb(level)
+                crate::server::response::evidence_to_pb(level)
             }
         };
         let mut skills = self.skills.clone();
@@ -133,10 +133,6 @@ async fn connect(args: &ClientArgs) -> Result<MatchingServiceClient<super::clien
     Ok(MatchingServiceClient::new(super::client::channel(args).await?))
 }
 
-fn percent(value: f64) -> String {
-    format!("{:.0}%", value * 100.0)
-}
-
 fn label_of(concept: &Option<pb::ConceptRef>) -> (String, String) {
     let c = concept.clone().unwrap_or_default();
     (c.id, c.label)
@@ -199,7 +195,7 @@ pub fn gap(args: &GapArgs) -> Result<(), Failure> {
     let request = pb::ComputeSkillGapRequest {
         profile: Some(args.person.profile(&args.client)?),
         occupation_id: args.target.clone(),
-        lang: args.client.lang.clone(),
+        lang: args.client.lang.to_string(),
     };
     let response = block_on(async {
         let mut client = connect(&args.client).await?;
@@ -231,7 +227,7 @@ pub fn gap(args: &GapArgs) -> Result<(), Failure> {
         }));
         return Ok(());
     }
-    let text = Text::new(&args.client.lang);
+    let text = args.client.lang;
     let mut out = String::new();
     let _ = writeln!(out, "{label}  ({})", compact_id(&id));
     let _ = writeln!(
@@ -287,7 +283,7 @@ pub fn match_occupations(args: &MatchArgs) -> Result<(), Failure> {
         page_size: args.limit as i32,
         page_token: String::new(),
         explain_limit: 3,
-        lang: args.client.lang.clone(),
+        lang: args.client.lang.to_string(),
         include_deprecated: args.include_deprecated,
     };
     let response = block_on(async {
@@ -303,7 +299,7 @@ pub fn match_occupations(args: &MatchArgs) -> Result<(), Failure> {
         }));
         return Ok(());
     }
-    let text = Text::new(&args.client.lang);
+    let text = args.client.lang;
     for (rank, result) in response.results.iter().enumerate() {
         print!("{}", occupation_text(rank + 1, result, text));
     }
@@ -341,7 +337,7 @@ fn occupation_json(result: &pb::OccupationMatch) -> serde_json::Value {
     })
 }
 
-fn occupation_text(rank: usize, result: &pb::OccupationMatch, text: Text) -> String {
+fn occupation_text(rank: usize, result: &pb::OccupationMatch, text: Lang) -> String {
     let (id, label) = label_of(&result.occupation);
     let totals = result.totals.unwrap_or_default();
     let mut out = String::new();
@@ -377,7 +373,7 @@ pub fn related(args: &RelatedArgs) -> Result<(), Failure> {
         filter: None,
         other_major_group_only: args.other_major_group,
         explain_limit: 3,
-        lang: args.client.lang.clone(),
+        lang: args.client.lang.to_string(),
         include_deprecated: args.include_deprecated,
     };
     let response = block_on(async {
@@ -419,7 +415,7 @@ pub fn related(args: &RelatedArgs) -> Result<(), Failure> {
         }));
         return Ok(());
     }
-    let text = Text::new(&args.client.lang);
+    let text = args.client.lang;
     println!("{} {origin_label}  ({})", text.pick("overstappen vanuit", "transitions from"), compact_id(&origin_id));
     for (rank, transition) in response.results.iter().enumerate() {
         print!("{}", occupation_text(rank + 1, &transition.target.clone().unwrap_or_default(), text));

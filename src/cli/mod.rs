@@ -73,9 +73,9 @@ pub struct ClientArgs {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
-    /// Language of labels and text: nl or en.
+    /// Language of labels and text: nl or en (a tag such as en-GB words in English).
     #[arg(long, default_value = "nl", global = true)]
-    pub lang: String,
+    pub lang: crate::model::Lang,
     /// API key, sent as `authorization: Bearer KEY` (admin commands need an admin key).
     #[arg(long, env = "VAARDIG_API_KEY", hide_env_values = true, global = true)]
     pub api_key: Option<String>,
@@ -488,13 +488,13 @@ fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
 
 fn synth_register(raw: &[String], seed: u64, courses: usize, out: &std::path::Path) -> Result<(), Failure> {
     let (snapshot, _) = load(raw)?;
-    let register = crate::planning::synth::generate(&snapshot, seed, courses);
+    let register = crate::synth::generate(&snapshot, seed, courses);
     register
         .write(out)
         .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot write the register to {}: {e}", out.display())))?;
     println!(
         "wrote {courses} synthetic courses and {} providers (seed {seed}) to {}",
-        crate::planning::synth::PROVIDERS,
+        crate::synth::PROVIDERS,
         out.display()
     );
     Ok(())

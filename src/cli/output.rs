@@ -2,31 +2,15 @@
 
 use std::fmt::Write;
 
-use crate::model::{ConceptKind, RelationKind, compact_id};
+use crate::model::{ConceptKind, Lang, Money, RelationKind, compact_id};
 use crate::proto::v1 as pb;
-
-/// Picks the Dutch or English wording of a caption.
-#[derive(Debug, Clone, Copy)]
-pub struct Text {
-    english: bool,
-}
-
-impl Text {
-    pub fn new(lang: &str) -> Text {
-        Text { english: lang.starts_with("en") }
-    }
-
-    pub fn pick<'a>(self, dutch: &'a str, english: &'a str) -> &'a str {
-        if self.english { english } else { dutch }
-    }
-}
 
 /// The canonical name of a wire concept kind (`occupation`, `skill`, …).
 pub fn kind_name(raw: i32) -> &'static str {
     let kind = pb::ConceptKind::try_from(raw).unwrap_or(pb::ConceptKind::Unspecified);
     ConceptKind::ALL
         .iter()
-        .find(|k| crate::server::convert::kind_to_pb(**k) == kind)
+        .find(|k| crate::server::response::kind_to_pb(**k) == kind)
         .map(|k| k.as_str())
         .unwrap_or("unknown")
 }
@@ -36,7 +20,7 @@ pub fn relation_name(raw: i32) -> &'static str {
     let kind = pb::RelationKind::try_from(raw).unwrap_or(pb::RelationKind::Unspecified);
     RelationKind::ALL
         .iter()
-        .find(|k| crate::server::convert::relation_kind_to_pb(**k) == kind)
+        .find(|k| crate::server::response::relation_kind_to_pb(**k) == kind)
         .map(|k| k.as_str())
         .unwrap_or("unknown")
 }
@@ -50,12 +34,8 @@ fn form_name(raw: i32) -> &'static str {
     }
 }
 
-fn euros(cents: i64) -> String {
-    format!("€{},{:02}", cents / 100, cents % 100)
-}
-
 /// A concept as readable text.
-pub fn concept_text(concept: &pb::Concept, version: &str, text: Text) -> String {
+pub fn concept_text(concept: &pb::Concept, version: &str, text: Lang) -> String {
     use pb::concept::Details as D;
     let mut out = String::new();
     let _ = writeln!(out, "{}  [{}]", concept.preferred_label, kind_name(concept.kind));
@@ -109,7 +89,7 @@ pub fn concept_text(concept: &pb::Concept, version: &str, text: Text) -> String 
                 "{} {} · {} · {} {} · {} {}",
                 text.pick("aanbieder:", "provider:"),
                 c.provider_label,
-                euros(c.price_cents),
+                Money::from_cents(c.price_cents).format(text),
                 c.hours,
                 text.pick("uur", "hours"),
                 c.weeks,
@@ -239,7 +219,7 @@ pub fn stats_json(stats: &pb::GetStatsResponse) -> serde_json::Value {
     })
 }
 
-pub fn stats_text(stats: &pb::GetStatsResponse, text: Text) -> String {
+pub fn stats_text(stats: &pb::GetStatsResponse, text: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "snapshot {}", stats.snapshot_version);
     let _ = writeln!(out, "{}", text.pick("concepten:", "concepts:"));
@@ -272,7 +252,7 @@ pub fn stats_text(stats: &pb::GetStatsResponse, text: Text) -> String {
 }
 
 /// The name of month 1–12, in Dutch or English.
-pub fn month_name(month: u8, text: Text) -> &'static str {
+pub fn month_name(month: u8, text: Lang) -> &'static str {
     const NL: [&str; 12] = [
         "januari",
         "februari",
@@ -306,7 +286,7 @@ pub fn month_name(month: u8, text: Text) -> &'static str {
 }
 
 /// A start pattern in words: "elk jaar in september en februari", "op aanvraag (28 dagen)".
-pub fn start_pattern_words(p: &pb::StartPattern, text: Text) -> String {
+pub fn start_pattern_words(p: &pb::StartPattern, text: Lang) -> String {
     let months: Vec<&str> = p
         .months
         .iter()

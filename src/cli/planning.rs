@@ -3,17 +3,16 @@
 //! `eligibility` does; facts not given are unknown, not "no". `vaardig stepping-stones`: the
 //! cheapest chain of career moves to the target when the direct gap is too large.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::client::{block_on, channel, print_json, status_failure};
 use super::funding::{PersonFactsArgs, euros};
 use super::matching::SkillArgs;
-use super::output::Text;
 use super::report::table::{Column, render};
+use super::report::text::render_paths;
+use super::report::{Named, Paths};
 use super::{ClientArgs, Failure};
-use crate::funding::wording::{euro_en, euro_nl};
-use crate::model::compact_id;
+use crate::model::{Lang, Money, percent};
 use crate::proto::v1 as pb;
 use crate::proto::v1::planning_service_client::PlanningServiceClient;
 
@@ -81,7 +80,7 @@ pub fn path(args: &PathArgs) -> Result<(), Failure> {
         person: Some(args.facts.to_pb(None)),
         start_date: args.start.clone().unwrap_or_else(|| crate::model::Date::today().to_string()),
         constraints: Some(args.constraints.to_pb()),
-        lang: args.client.lang.clone(),
+        lang: args.client.lang.to_string(),
     };
     let response = block_on(async {
         let mut client = PlanningServiceClient::new(channel(&args.client).await?);
@@ -90,7 +89,7 @@ pub fn path(args: &PathArgs) -> Result<(), Failure> {
     if args.client.json {
         print_json(&path_json(&response));
     } else {
-        print!("{}", path_text(&response, Text::new(&args.client.lang)));
+        print!("{}", path_text(&response, args.client.lang));
     }
     Ok(())
 }
@@ -190,163 +189,11 @@ pub fn path_json(r: &pb::SuggestTrainingPathResponse) -> serde_json::Value {
     })
 }
 
-fn kind_words(kind: &str, text: Text) -> &str {
-    match kind {
-        "cheapest" => text.pick("goedkoopst voor de persoon", "cheapest for the person"),
-        "fastest" => text.pick("snelst", "fastest"),
-        "most_complete" => text.pick("meest volledig", "most complete"),
-        other => other,
-    }
-}
-
-fn percent(value: f64) -> String {
-    format!("{:.0}%", value * 100.0)
-}
-
-/// The answer as readable text: per option its totals and a table per calendar year.
-pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Text) -> String {
-    let english = text.pick("nl", "en") == "en";
-    let money = |cents: i64| {
-        let value = u64::try_from(cents).unwrap_or(0);
-        if english { euro_en(value) } else { euro_nl(value) }
-    };
-    let mut out = String::new();
-    let target = r.target.clone().unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{} {}  ({}) · {} {} · {} {}",
-        text.pick("Opleidingspad naar", "Training path to"),
-        target.label,
-        compact_id(&target.id),
-        text.pick("nu essentieel gedekt", "essential covered now"),
-        percent(r.essential_coverage_before),
-        r.candidates,
-        text.pick("opleidingen gewogen", "courses weighed"),
-    );
-    for (n, o) in r.options.iter().enumerate() {
-        let _ = writeln!(out, "\n{}. {}", n + 1, kind_words(&o.kind, text).to_uppercase());
-        let approx = if o.bound.is_some() { text.pick(" (benadering)", " (approximate)") } else { "" };
-        let _ = writeln!(
-            out,
-            "   {} {} · {} {} · {} {} · {} {} · {} {}{}{approx}",
-            text.pick("prijs", "price"),
-            money(o.total_price_cents),
-            text.pick("subsidie", "funding"),
-            money(o.total_funding_cents),
-            text.pick("eigen bijdrage", "own contribution"),
-            money(o.total_own_cents),
-            o.total_hours,
-            text.pick("uur", "hours"),
-            text.pick("essentieel na afloop", "essential afterwards"),
-            percent(o.essential_coverage),
-            if o.finish_date.is_empty() {
-                String::new()
-            } else {
-                format!(" · {} {}", text.pick("klaar", "done"), o.finish_date)
-            },
-        );
-        if o.steps.is_empty() {
-            let _ = writeln!(out, "   {}", text.pick("(geen stappen)", "(no steps)"));
-        }
-        let mut years: BTreeMap<i32, Vec<&pb::PlanStep>> = BTreeMap::new();
-        for s in &o.steps {
-            years.entry(s.year).or_default().push(s);
-        }
-        for (year, steps) in years {
-            let _ = writeln!(out, "   {year}");
-            let columns = [
-                Column::left(text.pick("opleiding", "course"), 28),
-                Column::left(text.pick("start", "start"), 10),
-                Column::right(text.pick("prijs", "price"), 10),
-                Column::left(text.pick("subsidie", "funding"), 24),
-                Column::right(text.pick("eigen bijdrage", "own contribution"), 10),
-                Column::right(text.pick("uren", "hours"), 5),
-                Column::left(text.pick("sluit", "closes"), 28),
-                Column::left(text.pick("waarom", "why"), 40),
-            ];
-            let mut rows = Vec::new();
-            for s in steps {
-                let funding: Vec<String> = s
-                    .funding
-                    .iter()
-                    .chain(&s.possible_funding)
-                    .enumerate()
-                    .map(|(i, f)| {
-                        let label = f.scheme.as_ref().map(|c| c.label.clone()).unwrap_or_default();
-                        let maybe = if i >= s.funding.len() { text.pick("hooguit ", "at most ") } else { "" };
-                        format!("{label} {maybe}{}", money(f.amount_cents))
-                    })
-                    .collect();
-                let funding = if funding.is_empty() { "–".to_string() } else { funding.join("; ") };
-                let closes: Vec<&str> = s.closes.iter().map(|c| c.label.as_str()).collect();
-                let course = s.course.clone().unwrap_or_default();
-                let evc = if s.evc { " (EVC)" } else { "" };
-                rows.push(vec![
-                    format!("{}{evc}", course.label),
-                    s.start_date.clone(),
-                    money(s.price_cents),
-                    funding,
-                    money(s.own_contribution_cents),
-                    s.hours.to_string(),
-                    if closes.is_empty() { "–".to_string() } else { closes.join(", ") },
-                    s.why.clone(),
-                ]);
-            }
-            out.push_str(&render(&columns, &rows, "     "));
-        }
-        // Why public money is not claimed, once per scheme and reason.
-        let mut declined: Vec<(String, &str)> = Vec::new();
-        for d in o.steps.iter().flat_map(|s| &s.declined_funding) {
-            let label = d.scheme.as_ref().map(|c| c.label.clone()).unwrap_or_default();
-            if !declined.iter().any(|(l, r)| *l == label && *r == d.reason) {
-                declined.push((label, &d.reason));
-            }
-        }
-        if !declined.is_empty() {
-            let _ = writeln!(out, "   {}", text.pick("geen subsidie uit:", "no funding from:"));
-            for (label, reason) in declined {
-                let _ = writeln!(out, "     – {label}: {reason}");
-            }
-        }
-        if !o.missing_essential.is_empty() {
-            let _ = writeln!(out, "   {}", text.pick("blijft open:", "stays open:"));
-            for m in &o.missing_essential {
-                let label = m.skill.as_ref().map(|c| c.label.clone()).unwrap_or_default();
-                let _ = writeln!(out, "     ✗ {label} — {}", m.explanation);
-            }
-        }
-    }
-    if !r.later.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{} {}:",
-            text.pick(
-                "Zou passen als de opleiding later start; geen start vóór",
-                "Would fit if the course started later; no start before"
-            ),
-            r.horizon_end
-        );
-        for l in &r.later {
-            let label = l.course.as_ref().map(|c| c.label.clone()).unwrap_or_default();
-            let next = if l.next_start_date.is_empty() {
-                text.pick("geen start gepland", "no start planned").to_string()
-            } else {
-                format!("{} {}", text.pick("volgende start", "next start"), l.next_start_date)
-            };
-            let closes: Vec<&str> = l.closes.iter().map(|c| c.label.as_str()).collect();
-            let _ = writeln!(out, "  • {label} ({next}): {}", closes.join(", "));
-        }
-        if r.options.iter().all(|o| o.steps.is_empty()) {
-            let _ = writeln!(
-                out,
-                "  {}",
-                text.pick(
-                    "Nu: vraag de aanbieders naar een start op aanvraag, of kijk verder vooruit met --horizon-years.",
-                    "Now: ask the providers for a start on request, or look further ahead with --horizon-years."
-                )
-            );
-        }
-    }
+/// The answer as readable text: the report model's paths ([`Paths::from_response`]) in the
+/// advisor report's layout (per option its totals and a table per calendar year).
+pub fn path_text(r: &pb::SuggestTrainingPathResponse, text: Lang) -> String {
+    let target = Named::from_ref(&r.target);
+    let mut out = render_paths(&Paths::from_response(r), &target, text);
     let _ = writeln!(out, "\nsnapshot {}", r.snapshot_version);
     out
 }
@@ -374,7 +221,7 @@ pub fn stepping_stones(args: &StonesArgs) -> Result<(), Failure> {
         profile: Some(args.person.profile(&args.client)?),
         from_occupation_id: args.from.clone().unwrap_or_default(),
         target_occupation_id: args.target.clone(),
-        lang: args.client.lang.clone(),
+        lang: args.client.lang.to_string(),
         max_moves: args.max_moves,
     };
     let response = block_on(async {
@@ -384,7 +231,7 @@ pub fn stepping_stones(args: &StonesArgs) -> Result<(), Failure> {
     if args.client.json {
         print_json(&stones_json(&response));
     } else {
-        print!("{}", stones_text(&response, Text::new(&args.client.lang)));
+        print!("{}", stones_text(&response, args.client.lang));
     }
     Ok(())
 }
@@ -422,12 +269,8 @@ pub fn stones_json(r: &pb::SuggestSteppingStonesResponse) -> serde_json::Value {
 }
 
 /// The answer as readable text: the chain as a table, then the direct move for comparison.
-pub fn stones_text(r: &pb::SuggestSteppingStonesResponse, text: Text) -> String {
-    let english = text.pick("nl", "en") == "en";
-    let money = |cents: i64| {
-        let value = u64::try_from(cents).unwrap_or(0);
-        if english { euro_en(value) } else { euro_nl(value) }
-    };
+pub fn stones_text(r: &pb::SuggestSteppingStonesResponse, text: Lang) -> String {
+    let money = |cents: i64| Money::from_cents(cents).format(text);
     let label = |c: &Option<pb::ConceptRef>| c.as_ref().map(|c| c.label.clone()).unwrap_or_default();
     let cost_words = |cost: Option<pb::MoveCost>| {
         let cost = cost.unwrap_or_default();

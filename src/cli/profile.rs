@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 
 use super::client::block_on;
 use super::lookup::{self, Found, Lookup, kind_words, looks_like_id, numbered};
-use super::output::Text;
 use super::profile_file::ProfileFile;
 use super::report::table::{Column, render};
 use super::services::{OfflineArgs, Services, explain};
 use super::{ClientArgs, EXIT_FAILURE, EXIT_INVALID_ARGUMENT, EXIT_NOT_FOUND, Failure};
+use crate::model::Lang;
 use crate::model::{ConceptKind, compact_id, expand_id};
 use crate::proto::v1 as pb;
 
@@ -81,7 +81,7 @@ pub struct ProfileArgs {
 }
 
 pub fn profile(args: &ProfileArgs) -> Result<(), Failure> {
-    let text = Text::new(&args.client.lang);
+    let text = args.client.lang;
     if args.interactive && args.story.as_deref() == Some("-") {
         return Err(Failure::new(
             EXIT_USAGE,
@@ -96,14 +96,14 @@ pub fn profile(args: &ProfileArgs) -> Result<(), Failure> {
         Some(source) => Some(read_story(source, text)?),
     };
     let stored = match &args.from {
-        Some(path) => ProfileFile::read(path).map_err(|e| Failure::new(e.exit_code(), e.describe(!is_dutch(text))))?,
+        Some(path) => ProfileFile::read(path).map_err(|e| Failure::new(e.exit_code(), e.describe(text)))?,
         None => ProfileFile::default(),
     };
     block_on(async {
         let services = Services::open(&args.client, &args.offline).await?;
-        let mut session = Session::new(&services, stored, &args.client.lang, args.out.clone());
+        let mut session = Session::new(&services, stored, args.client.lang, args.out.clone());
         let origin = args.from.as_deref().unwrap_or(Path::new("-"));
-        check_profile(&services, &mut session.profile, origin, &args.client.lang).await?;
+        check_profile(&services, &mut session.profile, origin, args.client.lang).await?;
         // With --json, stdout carries only the profile; what is said to the advisor goes to stderr.
         let mut out: Box<dyn Write> =
             if args.client.json { Box::new(std::io::stderr().lock()) } else { Box::new(std::io::stdout().lock()) };
@@ -114,7 +114,7 @@ pub fn profile(args: &ProfileArgs) -> Result<(), Failure> {
             session.set_occupation_now(name).await?;
         }
         for name in &args.add {
-            let found = lookup::one(&services, name, ConceptKind::Skill, &args.client.lang, "--add").await?;
+            let found = lookup::one(&services, name, ConceptKind::Skill, args.client.lang, "--add").await?;
             session.add(found, &mut out)?;
         }
         for name in &args.remove {
@@ -145,10 +145,6 @@ pub fn profile(args: &ProfileArgs) -> Result<(), Failure> {
     })
 }
 
-fn is_dutch(text: Text) -> bool {
-    text.pick("nl", "en") == "nl"
-}
-
 /// Writes to stdout (or a test's buffer). A reader that went away (`| head`) is not an error.
 pub(super) fn write_out(out: &mut impl Write, s: &str) -> Result<(), Failure> {
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
@@ -157,7 +153,7 @@ pub(super) fn write_out(out: &mut impl Write, s: &str) -> Result<(), Failure> {
     }
 }
 
-fn read_story(source: &str, text: Text) -> Result<String, Failure> {
+fn read_story(source: &str, text: Lang) -> Result<String, Failure> {
     if source == "-" {
         let mut story = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut story).map_err(|e| {
@@ -184,9 +180,9 @@ pub(super) async fn check_profile(
     services: &Services,
     profile: &mut ProfileFile,
     path: &Path,
-    lang: &str,
+    lang: Lang,
 ) -> Result<(), Failure> {
-    let text = Text::new(lang);
+    let text = lang;
     let fields: Vec<(String, String, ConceptKind)> = profile
         .skills
         .iter()
@@ -237,7 +233,7 @@ pub(super) async fn check_profile(
             Err(status) => return Err(explain(status, &doing, text)),
         };
         for ((field, id, kind), concept) in chunk.iter().zip(&concepts) {
-            if concept.kind != crate::server::convert::kind_to_pb(*kind) as i32 {
+            if concept.kind != crate::server::response::kind_to_pb(*kind) as i32 {
                 return Err(Failure::new(
                     EXIT_INVALID_ARGUMENT,
                     format!(
@@ -269,8 +265,8 @@ enum Pending {
 struct Session<'a> {
     services: &'a Services,
     profile: ProfileFile,
-    lang: String,
-    text: Text,
+    lang: Lang,
+    text: Lang,
     out_path: Option<PathBuf>,
     pending: Pending,
     unsaved: bool,
@@ -284,16 +280,8 @@ enum InProfile {
 }
 
 impl<'a> Session<'a> {
-    fn new(services: &'a Services, profile: ProfileFile, lang: &str, out_path: Option<PathBuf>) -> Session<'a> {
-        Session {
-            services,
-            profile,
-            lang: lang.to_string(),
-            text: Text::new(lang),
-            out_path,
-            pending: Pending::Nothing,
-            unsaved: false,
-        }
+    fn new(services: &'a Services, profile: ProfileFile, lang: Lang, out_path: Option<PathBuf>) -> Session<'a> {
+        Session { services, profile, lang, text: lang, out_path, pending: Pending::Nothing, unsaved: false }
     }
 
     /// Recognises skills and occupations in the story, shows each with its span of text, adds the
@@ -302,14 +290,14 @@ impl<'a> Session<'a> {
         let t = self.text;
         let request = pb::ExtractConceptsRequest {
             text: story.to_string(),
-            lang: self.lang.clone(),
+            lang: self.lang.to_string(),
             min_confidence: 0.0,
             include_deprecated: false,
         };
         let doing = t.pick("herkennen van vaardigheden in de tekst", "recognising skills in the text");
         let mentions = self.services.extract_concepts(request).await.map_err(|s| explain(s, doing, t))?.mentions;
-        let skill_kind = crate::server::convert::kind_to_pb(ConceptKind::Skill) as i32;
-        let occupation_kind = crate::server::convert::kind_to_pb(ConceptKind::Occupation) as i32;
+        let skill_kind = crate::server::response::kind_to_pb(ConceptKind::Skill) as i32;
+        let occupation_kind = crate::server::response::kind_to_pb(ConceptKind::Occupation) as i32;
         let mut report = format!("{} ({}):\n", t.pick("Herkend in de tekst", "Recognised in the text"), mentions.len());
         if mentions.is_empty() {
             report.push_str(t.pick("  (niets herkend)\n", "  (nothing recognised)\n"));
@@ -393,7 +381,7 @@ impl<'a> Session<'a> {
             self.set_occupation(None);
             return Ok(());
         }
-        let found = lookup::one(self.services, name, ConceptKind::Occupation, &self.lang, "--occupation").await?;
+        let found = lookup::one(self.services, name, ConceptKind::Occupation, self.lang, "--occupation").await?;
         self.set_occupation(Some(found));
         Ok(())
     }
@@ -435,7 +423,7 @@ impl<'a> Session<'a> {
             n if n > 1 => return Ok(InProfile::Several(containing)),
             _ => {}
         }
-        Ok(match lookup::lookup(self.services, what, ConceptKind::Skill, &self.lang).await? {
+        Ok(match lookup::lookup(self.services, what, ConceptKind::Skill, self.lang).await? {
             Lookup::One(found) if self.profile.skills.contains(&found.id) => InProfile::One(found.id),
             _ => InProfile::Absent,
         })
@@ -490,7 +478,7 @@ impl<'a> Session<'a> {
     }
 
     fn save(&mut self, path: &Path, out: &mut impl Write) -> Result<(), Failure> {
-        self.profile.write(path).map_err(|e| Failure::new(e.exit_code(), e.describe(!is_dutch(self.text))))?;
+        self.profile.write(path).map_err(|e| Failure::new(e.exit_code(), e.describe(self.text)))?;
         self.unsaved = false;
         write_out(
             out,
@@ -594,7 +582,7 @@ impl<'a> Session<'a> {
     /// `+ NAME` / `= NAME`: takes the clear best match, else shows numbered suggestions.
     async fn offer(&mut self, name: &str, kind: ConceptKind, out: &mut impl Write) -> Result<(), Failure> {
         let t = self.text;
-        match lookup::lookup(self.services, name, kind, &self.lang).await? {
+        match lookup::lookup(self.services, name, kind, self.lang).await? {
             Lookup::One(found) => self.take(found, kind, out),
             Lookup::Nothing => {
                 self.pending = Pending::Nothing;

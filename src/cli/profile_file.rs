@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::Failure;
-use crate::model::parse_id;
+use crate::model::{Lang, parse_id};
 use crate::proto::v1 as pb;
 
 /// The format version this code reads and writes.
@@ -109,9 +109,9 @@ impl ProfileFileError {
         }
     }
 
-    /// A plain-language description, in Dutch or (with `english`) English.
-    pub fn describe(&self, english: bool) -> String {
-        let pick = |nl: String, en: String| if english { en } else { nl };
+    /// A plain-language description in `lang`'s wording.
+    pub fn describe(&self, lang: Lang) -> String {
+        let pick = |nl: String, en: String| if lang.is_english() { en } else { nl };
         match self {
             ProfileFileError::Missing { path } => pick(
                 format!("het profielbestand {} bestaat niet; maak het met `vaardig profile --out {0}`", path.display()),
@@ -169,13 +169,13 @@ impl ProfileFileError {
 /// For commands whose messages are in English (e.g. `courses`): `ProfileFile::read(path)?`.
 impl From<ProfileFileError> for Failure {
     fn from(error: ProfileFileError) -> Failure {
-        Failure::new(error.exit_code(), error.describe(true))
+        Failure::new(error.exit_code(), error.describe(Lang::ENGLISH))
     }
 }
 
 impl std::fmt::Display for ProfileFileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.describe(true))
+        f.write_str(&self.describe(Lang::ENGLISH))
     }
 }
 
@@ -378,10 +378,10 @@ mod tests {
             Some("current_occupation")
         );
         let error = parse(r#"{"version": 1, "skills": [1]}"#).unwrap_err();
-        assert!(error.describe(false).contains("veld `skills[0]`"), "{}", error.describe(false));
+        assert!(error.describe(Lang::DUTCH).contains("veld `skills[0]`"), "{}", error.describe(Lang::DUTCH));
         let error = parse(r#"{"version": 1, "skils": []}"#).unwrap_err();
-        assert!(error.describe(true).contains("unknown field `skils`"), "{}", error.describe(true));
-        assert!(error.describe(false).contains("onbekend veld `skils`"), "{}", error.describe(false));
+        assert!(error.describe(Lang::ENGLISH).contains("unknown field `skils`"), "{}", error.describe(Lang::ENGLISH));
+        assert!(error.describe(Lang::DUTCH).contains("onbekend veld `skils`"), "{}", error.describe(Lang::DUTCH));
         assert_eq!(Failure::from(error).code, crate::cli::EXIT_INVALID_ARGUMENT);
         assert!(matches!(parse("{\"version\": 1,"), Err(ProfileFileError::NotJson { line: 1, .. })));
     }

@@ -9,8 +9,9 @@ use futures_util::StreamExt;
 use tonic::Request;
 
 use super::client::{block_on, channel, print_json, status_failure};
-use super::output::{Text, kind_name};
+use super::output::kind_name;
 use super::{ClientArgs, EXIT_FAILURE, Failure};
+use crate::model::Lang;
 use crate::model::{ConceptKind, compact_id};
 use crate::proto::v1 as pb;
 use crate::proto::v1::search_service_client::SearchServiceClient;
@@ -50,7 +51,7 @@ pub(super) fn parse_kinds(names: &[String]) -> Result<Vec<i32>, Failure> {
                 let names: Vec<&str> = ConceptKind::ALL.iter().map(|k| k.as_str()).collect();
                 Failure::new(2, format!("--kind `{name}` is not one of: {}", names.join(", ")))
             })?;
-            Ok(crate::server::convert::kind_to_pb(kind) as i32)
+            Ok(crate::server::response::kind_to_pb(kind) as i32)
         })
         .collect()
 }
@@ -110,7 +111,7 @@ fn hit_json(hit: &pb::SearchHit) -> serde_json::Value {
 }
 
 /// `  (vervallen → esco:…)` after a deprecated concept, so that it is never taken for a live one.
-fn deprecated_note(concept: &pb::ConceptRef, text: Text) -> String {
+fn deprecated_note(concept: &pb::ConceptRef, text: Lang) -> String {
     match (concept.deprecated, concept.replaced_by.as_str()) {
         (false, _) => String::new(),
         (true, "") => format!("  ({})", text.pick("vervallen", "deprecated")),
@@ -123,7 +124,7 @@ pub fn search(client: &ClientArgs, args: &SearchArgs, query: Option<&str>, limit
     let request = |q: &str| pb::SearchRequest {
         query: q.to_string(),
         kinds: kinds.clone(),
-        lang: client.lang.clone(),
+        lang: client.lang.to_string(),
         page_size: limit as i32,
         skip_facets: query.is_none(),
         include_deprecated: args.include_deprecated,
@@ -144,7 +145,7 @@ pub fn search(client: &ClientArgs, args: &SearchArgs, query: Option<&str>, limit
                 "facets": response.facets.iter().map(|f| (kind_name(f.kind).to_string(), serde_json::Value::from(f.count))).collect::<serde_json::Map<_, _>>(),
             }));
         } else {
-            let text = Text::new(&client.lang);
+            let text = client.lang;
             for (i, hit) in response.hits.iter().enumerate() {
                 let c = hit.concept.clone().unwrap_or_default();
                 let via = if hit.matched_label != c.label && !hit.matched_label.is_empty() {
@@ -208,7 +209,7 @@ pub fn suggest(client: &ClientArgs, args: &SearchArgs, prefix: &str, limit: u32)
         let request = pb::SuggestRequest {
             prefix: prefix.to_string(),
             kinds,
-            lang: client.lang.clone(),
+            lang: client.lang.to_string(),
             limit,
             include_deprecated: args.include_deprecated,
         };
@@ -224,7 +225,7 @@ pub fn suggest(client: &ClientArgs, args: &SearchArgs, prefix: &str, limit: u32)
         } else {
             for s in &response.suggestions {
                 let c = s.concept.clone().unwrap_or_default();
-                let note = deprecated_note(&c, Text::new(&client.lang));
+                let note = deprecated_note(&c, client.lang);
                 println!("{}  [{}]  {}{note}", s.label, kind_name(c.kind), compact_id(&c.id));
             }
         }
@@ -245,7 +246,7 @@ pub fn extract(client: &ClientArgs, args: &SearchArgs, file: &str) -> Result<(),
         let backend = Backend::open(client, args).await?;
         let request = pb::ExtractConceptsRequest {
             text,
-            lang: client.lang.clone(),
+            lang: client.lang.to_string(),
             min_confidence: 0.0,
             include_deprecated: args.include_deprecated,
         };
@@ -295,7 +296,7 @@ pub(super) fn resolve_skill_text(client: &ClientArgs, texts: &[String]) -> Resul
             for phrase in text.split([',', ';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
                 let request = pb::ExtractConceptsRequest {
                     text: phrase.to_string(),
-                    lang: client.lang.clone(),
+                    lang: client.lang.to_string(),
                     min_confidence: 0.0,
                     include_deprecated: false,
                 };
@@ -309,7 +310,7 @@ pub(super) fn resolve_skill_text(client: &ClientArgs, texts: &[String]) -> Resul
                     let request = pb::SearchRequest {
                         query: phrase.to_string(),
                         kinds: vec![pb::ConceptKind::Skill as i32],
-                        lang: client.lang.clone(),
+                        lang: client.lang.to_string(),
                         page_size: 1,
                         skip_facets: true,
                         ..Default::default()

@@ -10,9 +10,9 @@ use std::path::Path;
 
 use tonic::{Code, Request, Response, Status};
 
-use super::output::Text;
 use super::{ClientArgs, EXIT_FAILURE, EXIT_INVALID_ARGUMENT, EXIT_NOT_FOUND, EXIT_UNREACHABLE, Failure};
 use crate::engine::LiveEngines;
+use crate::model::Lang;
 use crate::proto::v1 as pb;
 use crate::proto::v1::concept_service_client::ConceptServiceClient;
 use crate::proto::v1::concept_service_server::ConceptService;
@@ -77,7 +77,7 @@ macro_rules! rpc {
 impl Services {
     /// Loads the ontology of `--ontology` when given, else connects to `--server`.
     pub async fn open(client: &ClientArgs, offline: &OfflineArgs) -> Result<Services, Failure> {
-        let text = Text::new(&client.lang);
+        let text = client.lang;
         if !offline.ontology.is_empty() {
             let engines = super::load_engines(&offline.ontology, Some(Path::new(&offline.index_dir))).map_err(|f| {
                 Failure::new(
@@ -147,7 +147,7 @@ impl Services {
 
 /// A service error as a failure in plain language: what was being done (`doing`, already in the
 /// chosen language), what kind of problem it is, and the service's own message naming the field or id.
-pub fn explain(status: Status, doing: &str, text: Text) -> Failure {
+pub fn explain(status: Status, doing: &str, text: Lang) -> Failure {
     let (code, kind) = match status.code() {
         Code::NotFound => (EXIT_NOT_FOUND, text.pick("niet gevonden", "not found")),
         Code::InvalidArgument => (EXIT_INVALID_ARGUMENT, text.pick("ongeldige invoer", "invalid input")),

@@ -17,8 +17,8 @@
 //! date) and start months (every month it starts in), where it counts once under each of its values.
 
 use crate::funding::Decision;
-use crate::funding::wording::{credential_en, credential_nl, euro_en, euro_nl, mark_en, mark_nl};
-use crate::model::{CredentialKind, Date, Delivery, QualityMark, Schedule};
+use crate::funding::{credential_en, credential_nl, mark_en, mark_nl};
+use crate::model::{CredentialKind, Date, Delivery, Lang, Money, QualityMark, Schedule};
 use crate::ontology::ConceptIdx;
 
 use super::index::{PLACES, PlaceCode, place_name};
@@ -492,8 +492,9 @@ pub struct FacetValue {
 }
 
 /// A label for a facet value, for people.
-pub fn value_label(facet: Facet, value: &str, english: bool) -> String {
-    let pick = |nl: &str, en: &str| if english { en.to_string() } else { nl.to_string() };
+pub fn value_label(facet: Facet, value: &str, lang: Lang) -> String {
+    let english = lang.is_english();
+    let pick = |nl: &str, en: &str| lang.pick(nl, en).to_string();
     if value == "none" {
         return match facet {
             Facet::CredentialKind => pick("geen diploma of certificaat", "no credential"),
@@ -514,7 +515,7 @@ pub fn value_label(facet: Facet, value: &str, english: bool) -> String {
         Facet::Price => {
             let euro = |text: &str| {
                 let cents = text.parse::<u64>().unwrap_or(0) * 100;
-                if english { euro_en(cents) } else { euro_nl(cents) }
+                Money::from(cents).format(lang)
             };
             match (value.strip_suffix('+'), value.split_once('-')) {
                 (Some(from), _) => pick(&format!("vanaf {}", euro(from)), &format!("from {}", euro(from))),

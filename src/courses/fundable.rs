@@ -1,7 +1,7 @@
 //! Funding per course: "fundable by scheme S for this person on date D" decided for thousands of
 //! courses per request, and the money per scheme for the courses shown.
 //!
-//! The decision is the funding engine's ([`crate::funding::evaluate::core`], the evaluator every
+//! The decision is the funding engine's ([`crate::funding::core`], the evaluator every
 //! eligibility check uses). Evaluating it once per course would cost tens of microseconds each, so
 //! courses are grouped by what the evaluator can read of a course *for its decision*: whether the
 //! start is known, the registers the course is in on its start date, the quality marks its
@@ -16,15 +16,15 @@
 
 use std::collections::HashMap;
 
-use crate::funding::evaluate::{self, Application, CourseFacts, Evaluation, Facts, StartOrigin};
 use crate::funding::rules::{SchemeRules, Test};
-use crate::funding::{Decision, FundingEngine, PersonFacts};
+use crate::funding::{
+    self, Application, CourseFacts, Decision, Evaluation, Facts, FundingEngine, OWN_SCHEME, PersonFacts, StartOrigin,
+};
 use crate::model::{
     CredentialKind, Date, EducationType, Instrument, QualityMark, QualityMarkGrant, Register, RegisterMembership,
     SchemeLevel, Sector, Validity,
 };
 use crate::ontology::{ConceptIdx, Snapshot};
-use crate::planning::schedule::OWN_SCHEME;
 
 use super::index::CourseIndex;
 
@@ -135,7 +135,7 @@ impl<'a> Fundability<'a> {
             application: application(self.date),
             course: Some(self.canonical(signature)),
         };
-        let decision = evaluate::core(evaluate::Scheme { validity: self.validity, rules: self.rules }, &facts).decision;
+        let decision = funding::core(funding::Scheme { validity: self.validity, rules: self.rules }, &facts).decision;
         self.cache.insert(signature, decision);
         decision
     }
@@ -233,7 +233,7 @@ pub fn evaluate_course(
     let course = index.rows()[slot as usize].concept;
     let course_facts = funding.course_facts(course, start, None, date)?;
     let facts = Facts { person: person.clone(), application: application(date), course: Some(course_facts) };
-    Some(evaluate::core(evaluate::Scheme { validity: details.validity, rules }, &facts))
+    Some(funding::core(funding::Scheme { validity: details.validity, rules }, &facts))
 }
 
 /// What `scheme` pays of `cost_cents` for this person on `date` when eligible (the evaluator's
@@ -251,6 +251,6 @@ pub fn eligible_amount(
     funding
         .details(scheme)
         .and_then(|d| d.rules.as_deref())
-        .and_then(|rules| evaluate::amount_for_level(rules, date, cost, granted, nlqf_level))
+        .and_then(|rules| funding::amount_for_level(rules, date, cost, granted, nlqf_level))
         .map_or(0, |a| a.scheme_cents)
 }

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::matching::index::Csr;
+use crate::csr::Csr;
 use crate::model::starts::{self, StartPattern};
 use crate::model::{
     ARBEIDSMARKTREGIOS, ConceptKind, CourseDetails, CredentialKind, Date, Delivery, Details, EducationType,

@@ -27,14 +27,12 @@ pub mod relevance;
 
 use std::cmp::Ordering;
 
-use crate::engine::Engines;
-use crate::funding::{Decision, Evaluation, PersonFacts};
-use crate::matching::Profile;
-use crate::matching::credit::Credits;
-use crate::model::{Date, QualityMark};
-use crate::ontology::ConceptIdx;
-use crate::planning::candidates::FULL_CREDIT;
-use crate::search::IndexError;
+use crate::funding::{Decision, Evaluation, FundingEngine, PersonFacts};
+use crate::matching::credit::{Credits, FULL_CREDIT};
+use crate::matching::{MatchingIndex, Profile};
+use crate::model::{Date, Lang, QualityMark};
+use crate::ontology::{ConceptIdx, Snapshot};
+use crate::search::{IndexError, SearchEngine};
 
 pub use facets::{CourseFilters, Facet, FacetCounts, FacetValue, FundableFilter};
 pub use index::CourseIndex;
@@ -99,7 +97,7 @@ pub struct CourseQuery {
     pub schemes: Option<Vec<ConceptIdx>>,
     pub sort: SortBy,
     /// Preferred language of labels for text matching.
-    pub lang: String,
+    pub lang: Lang,
     pub offset: usize,
     pub limit: usize,
 }
@@ -118,7 +116,7 @@ impl CourseQuery {
             person: PersonFacts::default(),
             schemes: None,
             sort: SortBy::Relevance,
-            lang: "nl".to_string(),
+            lang: Lang::DUTCH,
             offset: 0,
             limit: 20,
         }
@@ -244,12 +242,24 @@ fn marks_on(index: &CourseIndex, provider: Option<u32>, date: Date) -> u8 {
         .fold(0u8, |acc, g| acc | 1 << QualityMark::ALL.iter().position(|m| *m == g.mark).unwrap_or(0))
 }
 
+/// The engines a course search reads, all of one snapshot, passed explicitly: the course finder
+/// does not know how the engines are built or swapped (`crate::engine` knows, and turns its
+/// `Engines` into this).
+#[derive(Clone, Copy)]
+pub struct Engines<'a> {
+    pub courses: &'a CourseIndex,
+    pub matching: &'a MatchingIndex,
+    pub funding: &'a FundingEngine,
+    pub search: &'a SearchEngine,
+}
+
 /// Finds courses for `query` on the engines of one snapshot.
-pub fn search(engines: &Engines, query: &CourseQuery) -> Result<CoursePage, CourseError> {
-    let index = &engines.courses;
+pub fn search<'a>(engines: impl Into<Engines<'a>>, query: &CourseQuery) -> Result<CoursePage, CourseError> {
+    let engines = engines.into();
+    let index = engines.courses;
     let snapshot = index.snapshot();
-    let matching = &engines.matching;
-    let funding = &engines.funding;
+    let matching = engines.matching;
+    let funding = engines.funding;
 
     let credits = match &query.profile {
         Some(profile) => Credits::expand(matching, &profile.held),
@@ -270,11 +280,11 @@ pub fn search(engines: &Engines, query: &CourseQuery) -> Result<CoursePage, Cour
     if let Some(f) = &query.filters.fundable {
         fundable::check_scheme(funding, snapshot, f.scheme)?;
     }
-    let schemes = report_schemes(engines, query)?;
+    let schemes = report_schemes(engines, snapshot, query)?;
     let asked_for_skills = !query.skills.is_empty() || query.target.is_some();
     let gains = asked_for_skills.then(|| relevance::gains(index, matching, &learn));
     let text = match &query.text {
-        Some(text) => Some(relevance::text_scores(&engines.search, snapshot, index, text, &query.lang)?),
+        Some(text) => Some(relevance::text_scores(engines.search, snapshot, index, text, &query.lang)?),
         None => None,
     };
     let mut candidates: Vec<u32> = match (&gains, &text) {
@@ -435,15 +445,18 @@ pub fn search(engines: &Engines, query: &CourseQuery) -> Result<CoursePage, Cour
 
 /// The schemes to report per hit: the fundable-by scheme first, then the request's list or the
 /// default list, each once.
-fn report_schemes(engines: &Engines, query: &CourseQuery) -> Result<Vec<ConceptIdx>, CourseError> {
-    let snapshot = &*engines.snapshot;
+fn report_schemes(
+    engines: Engines<'_>,
+    snapshot: &Snapshot,
+    query: &CourseQuery,
+) -> Result<Vec<ConceptIdx>, CourseError> {
     let mut list: Vec<ConceptIdx> = query.filters.fundable.iter().map(|f| f.scheme).collect();
     let rest = match &query.schemes {
         Some(schemes) => schemes.clone(),
-        None => fundable::default_schemes(&engines.funding, snapshot, query.date),
+        None => fundable::default_schemes(engines.funding, snapshot, query.date),
     };
     for scheme in rest {
-        fundable::check_scheme(&engines.funding, snapshot, scheme)?;
+        fundable::check_scheme(engines.funding, snapshot, scheme)?;
         if !list.contains(&scheme) {
             list.push(scheme);
         }

@@ -16,7 +16,7 @@ use super::person::PersonFacts;
 use super::rules::{AgeLimit, Applicant, Condition, Party, PublicFinance, Test, Text};
 use super::wording::*;
 use crate::model::{
-    CredentialKind, Date, EducationLevel, EducationType, LabourStatus, QualityMark, QualityMarkGrant, Register,
+    CredentialKind, Date, EducationLevel, EducationType, LabourStatus, Money, QualityMark, QualityMarkGrant, Register,
     RegisterMembership, Sector, Validity,
 };
 
@@ -227,8 +227,8 @@ impl Change {
                 format!("if it were a {} programme", education_type_nl(*t)),
             ),
             Change::Cost(cents) => (
-                format!("als de kosten ten minste {} waren", euro_nl(*cents)),
-                format!("if the cost were at least {}", euro_en(*cents)),
+                format!("als de kosten ten minste {} waren", Money::from(*cents).nl()),
+                format!("if the cost were at least {}", Money::from(*cents).en()),
             ),
             Change::FirstProgrammeYear => (
                 "als de aanvraag voor het eerste studiejaar was".to_string(),

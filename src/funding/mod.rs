@@ -3,31 +3,41 @@
 //! A funding scheme is a concept of the ontology whose rules are data in a bundle
 //! ([`rules`]: conditions from a closed vocabulary, amounts, payment, combination, tijdvakken,
 //! compartments and notices, each with its policy source). [`FundingEngine::check`] applies one
-//! scheme to one application — the person's facts ([`person`]), the course, the date — and returns
+//! scheme to one application — the person's facts (`person`), the course, the date — and returns
 //! an [`Evaluation`]: eligible, not eligible or unknown, the trace of every condition, the split of
-//! the cost, and the single facts that would change the answer ([`evaluate`]; the counterfactual
+//! the cost, and the single facts that would change the answer (`evaluate`; the counterfactual
 //! search, which verifies each candidate by evaluating again, is in `counterfactual`). The AOW age
-//! that bounds the STAP-budget is in [`aow`]; the Dutch and English wording in [`wording`].
+//! that bounds the STAP-budget is in `aow`; the Dutch and English wording in `wording`.
 //!
 //! The engine holds no state of its own beyond the list of schemes: evaluations are pure functions
 //! of the snapshot and the request, so the training-path planner can call [`FundingEngine::check`]
 //! per course and per year, passing what was already granted that year, or [`amount_for`] for the
 //! amount alone. Person facts are never stored or logged.
+//!
+//! The rooms are private: other floors see the engine through the `pub use` face below (and
+//! [`rules`], which only re-exports the rule types of `model` and their parsing in `ontology`).
 
-pub mod aow;
+mod aow;
 mod counterfactual;
-pub mod evaluate;
-pub mod person;
+mod evaluate;
+mod person;
 pub mod rules;
-pub mod wording;
+mod wording;
 
 use std::sync::Arc;
 
 pub use evaluate::{
-    Amounts, Application, CompartmentResult, Counterfactual, CourseFacts, Decision, Evaluation, Fact, NoticeResult,
-    Outcome, StartOrigin, TraceEntry, amount_for,
+    Amounts, Application, CompartmentResult, Counterfactual, CourseFacts, Decision, Evaluation, Fact, Facts,
+    NoticeResult, Outcome, Scheme, StartOrigin, TraceEntry, amount_for, amount_for_level, core, paid_to_text,
 };
 pub use person::{PersonFacts, PersonInput};
+pub use wording::{credential_en, credential_nl, mark_en, mark_nl};
+
+/// The scheme that stands for the employer's (or O&O fund's) budget in a plan.
+pub const EMPLOYER_SCHEME: &str = "https://id.vaardig.nl/scheme/werkgever-oo-fonds";
+/// The scheme that stands for one's own money; not a source of funding (the course finder leaves
+/// it out of its default schemes, the planner uses it for the own budget).
+pub const OWN_SCHEME: &str = "https://id.vaardig.nl/scheme/eigen-budget";
 pub use rules::{ConditionKind, PaidTo, SchemeRules, Text};
 
 use crate::model::{ConceptKind, Date, Details, FundingSchemeDetails, RelationKind};
@@ -232,7 +242,7 @@ impl FundingEngine {
     }
 
     /// The best decision any course could get from `scheme` for `person` on `application.date`
-    /// (see [`evaluate::best_decision_for_any_course`]); NOT_ELIGIBLE for a scheme without rules.
+    /// (see `evaluate::best_decision_for_any_course`); NOT_ELIGIBLE for a scheme without rules.
     pub fn best_decision_for_any_course(
         &self,
         scheme: ConceptIdx,

@@ -1,39 +1,9 @@
-//! How the evaluator words things in Dutch and English: money, periods, lists and the labels of
+//! How the evaluator words things in Dutch and English (money: [`crate::model::Money`]): periods, lists and the labels of
 //! the vocabularies (education levels, registers, quality marks, …). Dutch is the first language;
 //! the English follows the same sentences.
 
 use super::rules::{Applicant, Party, Period, PublicFinance};
 use crate::model::{CredentialKind, EducationLevel, EducationType, LabourStatus, QualityMark, Register, Validity};
-
-/// Euro amount in Dutch notation: `€ 1.000` or `€ 1.000,50`.
-pub fn euro_nl(cents: u64) -> String {
-    let whole = group(cents / 100, '.');
-    match cents % 100 {
-        0 => format!("€ {whole}"),
-        c => format!("€ {whole},{c:02}"),
-    }
-}
-
-/// Euro amount in English notation: `€1,000` or `€1,000.50`.
-pub fn euro_en(cents: u64) -> String {
-    let whole = group(cents / 100, ',');
-    match cents % 100 {
-        0 => format!("€{whole}"),
-        c => format!("€{whole}.{c:02}"),
-    }
-}
-
-pub(super) fn group(n: u64, separator: char) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(separator);
-        }
-        out.push(c);
-    }
-    out
-}
 
 pub(super) fn weeks_nl(weeks: u32) -> String {
     if weeks == 1 { "1 week".to_string() } else { format!("{weeks} weken") }
@@ -279,14 +249,6 @@ pub(super) fn education_type_nl(t: EducationType) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_is_written_the_dutch_and_the_english_way() {
-        assert_eq!(euro_nl(100_000), "€ 1.000");
-        assert_eq!(euro_nl(150_050), "€ 1.500,50");
-        assert_eq!(euro_en(3_260_000_000), "€32,600,000");
-        assert_eq!(euro_nl(95), "€ 0,95");
-    }
 
     #[test]
     fn lists_join_with_the_right_word() {

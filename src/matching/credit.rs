@@ -11,6 +11,11 @@ use super::index::MatchingIndex;
 use super::profile::{Basis, Held};
 use super::scoring::{EXACT_FACTOR, MatchKind};
 
+/// The credit at which a requirement counts as covered: an exact (or narrower) skill, assessed or
+/// better. Less (self-declared, experience, a related skill) leaves room for a course or an EVC.
+/// The planner, stepping stones and the course finder all read it from here.
+pub const FULL_CREDIT: f64 = 0.875;
+
 /// The credit one requirement earns, and its explanation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Credit {

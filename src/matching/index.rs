@@ -67,33 +67,8 @@ pub struct Posting {
     pub requirement: u32,
 }
 
-/// Lists per concept, stored flat (compressed sparse rows): one allocation instead of one per skill.
-/// The course index stores its per-course lists the same way.
-#[derive(Debug, Clone)]
-pub(crate) struct Csr<T> {
-    offsets: Vec<u32>,
-    items: Vec<T>,
-}
-
-impl<T> Csr<T> {
-    pub(crate) fn from_lists(lists: Vec<Vec<T>>) -> Csr<T> {
-        let mut offsets = Vec::with_capacity(lists.len() + 1);
-        let mut items = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-        offsets.push(0);
-        for list in lists {
-            items.extend(list);
-            offsets.push(items.len() as u32);
-        }
-        Csr { offsets, items }
-    }
-
-    pub(crate) fn get(&self, i: usize) -> &[T] {
-        match (self.offsets.get(i), self.offsets.get(i + 1)) {
-            (Some(&start), Some(&end)) => &self.items[start as usize..end as usize],
-            _ => &[],
-        }
-    }
-}
+/// Lists per concept, stored flat: see [`crate::csr`].
+pub(crate) use crate::csr::Csr;
 
 /// A requirement as the snapshot states it: skill, importance, explicit weight.
 type RawRequirement = (ConceptIdx, Importance, Option<f64>);

@@ -4,6 +4,7 @@
 //! the snapshot's graph, so that every relation is traversable in both directions the same way.
 
 use super::date::{Date, Validity};
+use super::lang::Lang;
 use super::vocab::{
     ConceptKind, CredentialKind, Delivery, EducationType, Instrument, Leerweg, QualityMark, Register, ReuseLevel,
     Schedule, SchemeLevel, Sector, SkillType,
@@ -206,7 +207,7 @@ pub struct FundingSchemeDetails {
     pub sources: Vec<PolicySource>,
     /// Who qualifies, for what, how much and paid to whom, as data (see `crate::funding`). `None`
     /// when a bundle states no rules: such a scheme is listed but cannot be checked.
-    pub rules: Option<Box<crate::funding::SchemeRules>>,
+    pub rules: Option<Box<super::rules::SchemeRules>>,
 }
 
 /// Where a rule or figure comes from: the policy letter, its date and the line reference.
@@ -219,21 +220,21 @@ pub struct PolicySource {
 }
 
 impl Concept {
-    /// The preferred label in `lang`, falling back to Dutch, then English, then any language.
+    /// The preferred label in `lang` (a tag such as `en-gb`), falling back as [`Lang::label_fallbacks`]
+    /// says (its primary language, Dutch, English), then to any language.
     pub fn pref_label(&self, lang: &str) -> &str {
         let find = |l: &str| self.labels.iter().find(|label| label.form == LabelForm::Preferred && &*label.lang == l);
-        find(lang)
-            .or_else(|| find("nl"))
-            .or_else(|| find("en"))
+        Lang::label_fallbacks(lang)
+            .find_map(find)
             .or_else(|| self.labels.iter().find(|label| label.form == LabelForm::Preferred))
             .map(|label| &*label.text)
             .unwrap_or(&self.id)
     }
 
-    /// The description in `lang`, falling back to Dutch, then English.
+    /// The description in `lang`, falling back as [`Lang::label_fallbacks`] says.
     pub fn description(&self, lang: &str) -> Option<&str> {
         let find = |l: &str| self.descriptions.iter().find(|d| &*d.lang == l).map(|d| &*d.text);
-        find(lang).or_else(|| find("nl")).or_else(|| find("en"))
+        Lang::label_fallbacks(lang).find_map(find)
     }
 
     /// Adds a label unless the same text in the same language and form is already there.

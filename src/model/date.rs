@@ -60,28 +60,23 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
-    /// Today in the Netherlands (Europe/Amsterdam): the day an advisor means by "today". See
-    /// [`Date::amsterdam_day`].
+    /// Today in the Netherlands (Europe/Amsterdam): the day an advisor means by "today", so that
+    /// between midnight and 01:00/02:00 Dutch time a request is not judged on yesterday (the UTC
+    /// day). Every "today" of the service and the CLI comes from here. See [`Date::amsterdam_day`].
     pub fn today() -> Date {
-        let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        Date::amsterdam_day(i64::try_from(seconds).unwrap_or(0))
+        Date::amsterdam_day(jiff::Timestamp::now().as_second())
     }
 
-    /// The calendar day in Europe/Amsterdam at `unix_seconds`: UTC+1 (CET), and UTC+2 (CEST) from
-    /// 01:00 UTC on the last Sunday of March until 01:00 UTC on the last Sunday of October — the
-    /// EU summer-time rule (Directive 2000/84/EC, art. 2–3) that the Netherlands follows. Only the
-    /// day is needed, so this small rule replaces a time-zone database.
+    /// The calendar day in Europe/Amsterdam at `unix_seconds`, from the IANA time-zone database
+    /// (the system's `/usr/share/zoneinfo`, else the copy bundled with `jiff`), so summer time and
+    /// any future change of the Dutch rules are the database's business, not ours.
     pub fn amsterdam_day(unix_seconds: i64) -> Date {
-        let utc_day = Date::from_days(unix_seconds.div_euclid(86_400));
-        // 01:00 UTC on the last Sunday of `month` (1970-01-01 was a Thursday: day 0, weekday 4).
-        let switch = |month: u8| -> i64 {
-            let last = Date { year: utc_day.year, month, day: 31 }.to_days();
-            let sunday = last - (last + 4).rem_euclid(7);
-            sunday * 86_400 + 3_600
-        };
-        let summer = (switch(3)..switch(10)).contains(&unix_seconds);
-        let offset = if summer { 7_200 } else { 3_600 };
-        Date::from_days((unix_seconds + offset).div_euclid(86_400))
+        let instant = jiff::Timestamp::from_second(unix_seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let day = instant.to_zoned_datetime(amsterdam()).date();
+        // A jiff date is always a valid Gregorian date; our range check only refuses years
+        // outside 1000–9999, which no clock of this service reaches.
+        Date::new(i32::from(day.year()), day.month() as u8, day.day() as u8)
+            .unwrap_or_else(|_| Date::from_days(unix_seconds.div_euclid(86_400)))
     }
 
     /// The inverse of [`Date::to_days`].
@@ -97,6 +92,17 @@ impl Date {
         let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
         Date { year, month, day }
     }
+}
+
+/// The Europe/Amsterdam zone, looked up once. The bundled database always has it; should a broken
+/// system database shadow it, Central European Time (UTC+1) is the closest fixed rule.
+fn amsterdam() -> jiff::tz::TimeZone {
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    ZONE.get_or_init(|| {
+        jiff::tz::TimeZone::get("Europe/Amsterdam")
+            .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(1)))
+    })
+    .clone()
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {
@@ -187,6 +193,31 @@ mod tests {
         for n in [-1000, 0, 19_723, 30_000] {
             assert_eq!(Date::from_days(n).to_days(), n);
         }
+    }
+
+    /// Seconds since the epoch of `date` at `hh:mm:ss` UTC.
+    fn utc(date: &str, h: i64, m: i64, sec: i64) -> i64 {
+        date.parse::<Date>().unwrap().to_days() * 86_400 + h * 3_600 + m * 60 + sec
+    }
+
+    #[test]
+    fn today_is_the_dutch_day_around_midnight_utc() {
+        let day = |d: &str| d.parse::<Date>().unwrap();
+        // Winter (CET, UTC+1): 23:30 UTC is already 00:30 the next day in Amsterdam.
+        assert_eq!(Date::amsterdam_day(utc("2026-12-04", 22, 59, 59)), day("2026-12-04"));
+        assert_eq!(Date::amsterdam_day(utc("2026-12-04", 23, 0, 0)), day("2026-12-05"));
+        assert_eq!(Date::amsterdam_day(utc("2026-12-04", 23, 30, 0)), day("2026-12-05"));
+        assert_eq!(Date::amsterdam_day(utc("2026-12-05", 0, 30, 0)), day("2026-12-05"));
+        // Summer (CEST, UTC+2): from 22:00 UTC on.
+        assert_eq!(Date::amsterdam_day(utc("2026-07-01", 21, 59, 59)), day("2026-07-01"));
+        assert_eq!(Date::amsterdam_day(utc("2026-07-01", 22, 0, 0)), day("2026-07-02"));
+        // New Year's Eve across the year boundary: the funding year changes at Dutch midnight.
+        assert_eq!(Date::amsterdam_day(utc("2026-12-31", 23, 15, 0)), day("2027-01-01"));
+        // The days summer time starts (29 March 2026) and ends (25 October 2026).
+        assert_eq!(Date::amsterdam_day(utc("2026-03-28", 23, 0, 0)), day("2026-03-29"));
+        assert_eq!(Date::amsterdam_day(utc("2026-10-24", 22, 0, 0)), day("2026-10-25"));
+        assert_eq!(Date::amsterdam_day(utc("2026-10-25", 22, 59, 59)), day("2026-10-25"));
+        assert_eq!(Date::amsterdam_day(utc("2026-10-25", 23, 0, 0)), day("2026-10-26"));
     }
 
     #[test]

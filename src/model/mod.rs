@@ -6,7 +6,10 @@
 pub mod concept;
 pub mod date;
 pub mod id;
+pub mod lang;
+pub mod money;
 pub mod relation;
+pub mod rules;
 pub mod starts;
 pub mod vocab;
 
@@ -17,6 +20,8 @@ pub use concept::{
 };
 pub use date::{Date, Validity};
 pub use id::{compact_id, expand_id, parse_id};
+pub use lang::{Lang, LangError};
+pub use money::{Money, MoneyError, percent};
 pub use relation::Relation;
 pub use starts::{Recurrence, StartPattern};
 pub use vocab::*;

@@ -365,8 +365,8 @@ struct FundingSchemeRow {
     valid_from: Date,
     valid_to: Option<Date>,
     sources: Vec<PolicySource>,
-    /// Who qualifies, for what, how much: see `crate::funding::rules`.
-    rules: Option<crate::funding::rules::RulesRow>,
+    /// Who qualifies, for what, how much: see `super::rules`.
+    rules: Option<super::rules::RulesRow>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -829,7 +829,7 @@ fn funding_scheme_details(check: &mut LineCheck<'_>, value: Value) -> Option<Det
     }
     let validity = check.validity("valid_to", row.valid_from, row.valid_to);
     let rules = row.rules.map(|rules_row| {
-        let (rules, problems) = crate::funding::rules::build(rules_row);
+        let (rules, problems) = super::rules::build(rules_row);
         for (field, reason) in problems {
             check.fail(&field, reason);
         }

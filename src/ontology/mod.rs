@@ -10,6 +10,7 @@ pub mod bundle;
 pub mod esco;
 pub mod listing;
 pub mod report;
+pub mod rules;
 pub mod snapshot;
 
 use std::path::{Path, PathBuf};

@@ -30,9 +30,7 @@ use super::Constraints;
 use super::optimise::{Instance, Item};
 use crate::matching::scoring::WEIGHT_QUANTUM;
 
-/// The credit at which a requirement counts as covered: an exact (or narrower) skill, assessed or
-/// better. Less (self-declared, experience, a related skill) leaves room for a course or an EVC.
-pub const FULL_CREDIT: f64 = 0.875;
+pub use crate::matching::credit::FULL_CREDIT;
 
 /// One essential requirement the profile does not fully meet.
 #[derive(Debug, Clone, Copy)]

@@ -29,14 +29,13 @@ pub mod candidates;
 pub mod optimise;
 pub mod schedule;
 pub mod stones;
-pub mod synth;
 
 use std::collections::BTreeSet;
 
 use crate::funding::{Decision, FundingEngine, PersonFacts};
 use crate::matching::credit::Credits;
 use crate::matching::{MatchingIndex, Profile};
-use crate::model::{ConceptKind, Date, Delivery, RelationKind};
+use crate::model::{ConceptKind, Date, Delivery, Lang, RelationKind};
 use crate::ontology::{ConceptIdx, Dir};
 
 pub use optimise::{Bound, Objective};
@@ -99,9 +98,9 @@ impl OpenReason {
         }
     }
 
-    /// A sentence for a person.
-    pub fn text(self, english: bool) -> &'static str {
-        match (self, english) {
+    /// A sentence for a person, in `lang`'s wording.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match (self, lang.is_english()) {
             (OpenReason::NoCourse, false) => "geen opleiding in het aanbod leert deze vaardigheid",
             (OpenReason::NoCourse, true) => "no course on offer teaches this skill",
             (OpenReason::Constraints, false) => {
@@ -506,8 +505,9 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
 }
 
 /// The reason a step is in a plan, for a person.
-pub fn why(snapshot: &crate::ontology::Snapshot, step: &Step, english: bool) -> String {
-    let label = |idx: ConceptIdx| snapshot.concept(idx).pref_label(if english { "en" } else { "nl" }).to_string();
+pub fn why(snapshot: &crate::ontology::Snapshot, step: &Step, lang: Lang) -> String {
+    let english = lang.is_english();
+    let label = |idx: ConceptIdx| snapshot.concept(idx).pref_label(&lang).to_string();
     let skills = step.closes.iter().map(|s| label(*s)).collect::<Vec<_>>().join(", ");
     let mut parts = Vec::new();
     if !step.closes.is_empty() {

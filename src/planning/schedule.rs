@@ -31,10 +31,7 @@ use crate::ontology::{ConceptIdx, Snapshot};
 use super::Constraints;
 use super::candidates::course_details;
 
-/// The scheme that stands for the employer's (or O&O fund's) budget in a plan.
-pub const EMPLOYER_SCHEME: &str = "https://id.vaardig.nl/scheme/werkgever-oo-fonds";
-/// The scheme that stands for one's own money; not a source of funding.
-pub const OWN_SCHEME: &str = "https://id.vaardig.nl/scheme/eigen-budget";
+pub use crate::funding::{EMPLOYER_SCHEME, OWN_SCHEME};
 
 /// Money from one source for one step.
 #[derive(Debug, Clone, PartialEq, Eq)]

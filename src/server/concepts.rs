@@ -6,8 +6,11 @@ use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
-use super::convert::{self, View};
-use super::error::{ApiError, SnapshotMismatch, Violations, invalid};
+use super::error::{ApiError, Violations, invalid};
+use super::request::{
+    self, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, View, bound_page, page_size, parse_bound_page_token, parse_page_token,
+};
+use super::response;
 use crate::engine::LiveEngines;
 use crate::model::SkillType;
 use crate::ontology::Dir;
@@ -17,9 +20,6 @@ use crate::proto::v1::concept_service_server::ConceptService;
 
 /// Most ids one BatchGetConcepts may ask for.
 pub const MAX_BATCH_IDS: usize = 1000;
-/// Default and maximum page size of ListRelations.
-pub const DEFAULT_PAGE_SIZE: usize = 100;
-pub const MAX_PAGE_SIZE: usize = 1000;
 /// Hierarchy walk limits.
 pub const MAX_DEPTH: u32 = 10;
 pub const DEFAULT_MAX_NODES: usize = 1000;
@@ -34,91 +34,6 @@ pub struct ConceptApi {
 impl ConceptApi {
     pub fn new(engines: Arc<LiveEngines>) -> ConceptApi {
         ConceptApi { engines }
-    }
-}
-
-/// A page token is `<snapshot version>:<offset>`: opaque to clients, and a token from another
-/// snapshot (issued before a reload, or by a replica of a fleet serving another version) is refused
-/// with FAILED_PRECONDITION naming both versions, rather than silently mixing the pages of two
-/// versions: the client starts paging again from the first page.
-fn stale_page_token(token_version: &str, version: &str) -> ApiError {
-    ApiError::SnapshotMismatch(SnapshotMismatch {
-        subject: "page_token".into(),
-        requested: token_version.into(),
-        served: version.into(),
-        advice: "start paging again from the first page (empty page_token)".into(),
-    })
-}
-
-pub(super) fn parse_page_token(token: &str, version: &str) -> Result<usize, ApiError> {
-    if token.is_empty() {
-        return Ok(0);
-    }
-    let (token_version, offset) =
-        token.rsplit_once(':').ok_or_else(|| invalid("page_token", "malformed page token"))?;
-    let offset = offset.parse().map_err(|_| invalid("page_token", "malformed page token"))?;
-    if token_version != version {
-        return Err(stale_page_token(token_version, version));
-    }
-    Ok(offset)
-}
-
-/// A page token bound to a snapshot version *and* to the filters of the request (AIP-158): the
-/// hex form of `<version>:<filter digest>:<offset>`, opaque to clients. A token of another
-/// snapshot is a [`SnapshotMismatch`] like [`parse_page_token`]'s; one used with other filters than
-/// it was issued for, or malformed, is INVALID_ARGUMENT on `page_token` (the offset would point
-/// into another list).
-pub(super) fn bound_page_token(version: &str, filters: &str, offset: usize) -> String {
-    let digest = blake3::hash(filters.as_bytes()).to_hex();
-    format!("{version}:{}:{offset}", &digest[..16]).bytes().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Reads a [`bound_page_token`]: the offset, 0 for an empty token.
-pub(super) fn parse_bound_page_token(token: &str, version: &str, filters: &str) -> Result<usize, ApiError> {
-    if token.is_empty() {
-        return Ok(0);
-    }
-    let malformed = || invalid("page_token", "malformed page token (pass the next_page_token of the previous page)");
-    let bytes: Option<Vec<u8>> = (token.len() % 2 == 0)
-        .then(|| (0..token.len()).step_by(2).map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok()).collect())
-        .flatten();
-    let text = bytes.and_then(|b| String::from_utf8(b).ok()).ok_or_else(malformed)?;
-    let mut parts = text.rsplitn(3, ':');
-    let (Some(offset), Some(digest), Some(token_version)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(malformed());
-    };
-    let offset: usize = offset.parse().map_err(|_| malformed())?;
-    if token_version != version {
-        return Err(stale_page_token(token_version, version));
-    }
-    if digest != &blake3::hash(filters.as_bytes()).to_hex()[..16] {
-        return Err(invalid("page_token", "the token was issued for other filters; keep the filters while paging"));
-    }
-    Ok(offset)
-}
-
-/// The page of `items` at `offset` and the token of the next page (empty on the last page).
-pub(super) fn bound_page<'a, T>(
-    items: &'a [T],
-    offset: usize,
-    size: usize,
-    version: &str,
-    filters: &str,
-) -> (&'a [T], String) {
-    let start = offset.min(items.len());
-    let end = (start + size).min(items.len());
-    let next = if end < items.len() { bound_page_token(version, filters, end) } else { String::new() };
-    (&items[start..end], next)
-}
-
-pub(super) fn page_size(raw: i32, default: usize, max: usize, violations: &mut Violations) -> usize {
-    match raw {
-        0 => default,
-        n if n < 0 || n as usize > max => {
-            violations.add("page_size", format!("must be between 1 and {max}, not {n}"));
-            default
-        }
-        n => n as usize,
     }
 }
 
@@ -143,7 +58,7 @@ fn concept_filter(request: &pb::ListConceptsRequest, violations: &mut Violations
         violations.add("skill_type", format!("skill, knowledge or attitude, not `{skill_type}`"));
     }
     ConceptFilter {
-        kind: convert::kind_from_pb(request.kind, "kind", violations),
+        kind: request::kind_from_pb(request.kind, "kind", violations),
         status,
         isco_prefix: Some(isco_prefix.to_string()).filter(|p| !p.is_empty()),
         skill_type: parsed_skill_type,
@@ -174,8 +89,8 @@ impl ConceptService for ConceptApi {
         let mut violations = Violations::default();
         let filter = concept_filter(&request, &mut violations);
         let page_size = page_size(request.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, &mut violations);
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
-        let view = convert::view(request.view, View::Basic, &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
+        let view = request::view(request.view, View::Basic, &mut violations);
         violations.check(())?;
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
@@ -185,7 +100,7 @@ impl ConceptService for ConceptApi {
         let (page, next_page_token) = bound_page(&all, offset, page_size, snapshot.version(), &key);
         Ok(Response::new(pb::ListConceptsResponse {
             snapshot_version: snapshot.version().to_string(),
-            concepts: page.iter().map(|idx| convert::concept(snapshot, *idx, &lang, view)).collect(),
+            concepts: page.iter().map(|idx| response::concept(snapshot, *idx, &lang, view)).collect(),
             next_page_token,
             total_size: i32::try_from(all.len()).unwrap_or(i32::MAX),
         }))
@@ -198,16 +113,16 @@ impl ConceptService for ConceptApi {
         super::limits::check_items(&request)?;
         let request = request.into_inner();
         let mut violations = Violations::default();
-        let id = convert::id(&request.id, "id", &mut violations);
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
-        let view = convert::view(request.view, View::Full, &mut violations);
+        let id = request::id(&request.id, "id", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
+        let view = request::view(request.view, View::Full, &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
-        let idx = convert::lookup(snapshot, &id)?;
+        let idx = request::lookup(snapshot, &id)?;
         Ok(Response::new(pb::GetConceptResponse {
             snapshot_version: snapshot.version().to_string(),
-            concept: Some(convert::concept(snapshot, idx, &lang, view)),
+            concept: Some(response::concept(snapshot, idx, &lang, view)),
         }))
     }
 
@@ -228,10 +143,10 @@ impl ConceptService for ConceptApi {
             .ids
             .iter()
             .enumerate()
-            .map(|(i, raw)| convert::id(raw, &format!("ids[{i}]"), &mut violations))
+            .map(|(i, raw)| request::id(raw, &format!("ids[{i}]"), &mut violations))
             .collect();
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
-        let view = convert::view(request.view, View::Full, &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
+        let view = request::view(request.view, View::Full, &mut violations);
         violations.check(())?;
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
@@ -243,7 +158,7 @@ impl ConceptService for ConceptApi {
             return Err(ApiError::NotFound(format!("concepts not found: {}{more}", shown.join(", "))).into());
         }
         let concepts =
-            ids.iter().filter_map(|id| snapshot.lookup(id)).map(|idx| convert::concept(snapshot, idx, &lang, view));
+            ids.iter().filter_map(|id| snapshot.lookup(id)).map(|idx| response::concept(snapshot, idx, &lang, view));
         Ok(Response::new(pb::BatchGetConceptsResponse {
             snapshot_version: snapshot.version().to_string(),
             concepts: concepts.collect(),
@@ -259,8 +174,8 @@ impl ConceptService for ConceptApi {
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
         let mut violations = Violations::default();
-        let id = convert::id(&request.id, "id", &mut violations);
-        let kind = convert::relation_kind_from_pb(request.kind, "kind", &mut violations);
+        let id = request::id(&request.id, "id", &mut violations);
+        let kind = request::relation_kind_from_pb(request.kind, "kind", &mut violations);
         let directions: &[Dir] = match pb::Direction::try_from(request.direction) {
             Ok(pb::Direction::Unspecified | pb::Direction::Outgoing) => &[Dir::Outgoing],
             Ok(pb::Direction::Incoming) => &[Dir::Incoming],
@@ -271,10 +186,10 @@ impl ConceptService for ConceptApi {
             }
         };
         let page_size = page_size(request.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, &mut violations);
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
         let offset = parse_page_token(&request.page_token, snapshot.version())?;
-        let idx = convert::lookup(snapshot, &id)?;
+        let idx = request::lookup(snapshot, &id)?;
 
         let all: Vec<(Dir, crate::ontology::RelationView)> = directions
             .iter()
@@ -286,12 +201,12 @@ impl ConceptService for ConceptApi {
             .unwrap_or_default()
             .iter()
             .map(|(dir, view)| pb::RelationEntry {
-                kind: convert::relation_kind_to_pb(view.relation.kind) as i32,
+                kind: response::relation_kind_to_pb(view.relation.kind) as i32,
                 direction: match dir {
                     Dir::Outgoing => pb::Direction::Outgoing,
                     Dir::Incoming => pb::Direction::Incoming,
                 } as i32,
-                concept: Some(convert::concept_ref(snapshot, view.other, &lang)),
+                concept: Some(response::concept_ref(snapshot, view.other, &lang)),
                 importance: view.relation.importance.map(|i| i.to_string()).unwrap_or_default(),
                 weight: view.relation.weight,
                 level: view.relation.level.map(Into::into),
@@ -316,7 +231,7 @@ impl ConceptService for ConceptApi {
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
         let mut violations = Violations::default();
-        let id = convert::id(&request.id, "id", &mut violations);
+        let id = request::id(&request.id, "id", &mut violations);
         let depth = match request.depth {
             0 => 1,
             d if d > MAX_DEPTH => {
@@ -333,15 +248,15 @@ impl ConceptService for ConceptApi {
             }
             n => n,
         };
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
-        let idx = convert::lookup(snapshot, &id)?;
+        let idx = request::lookup(snapshot, &id)?;
         let hierarchy = snapshot.hierarchy(idx, depth, max_nodes);
         let entries = |nodes: &[crate::ontology::HierarchyNode]| -> Vec<pb::HierarchyEntry> {
             nodes
                 .iter()
                 .map(|node| pb::HierarchyEntry {
-                    concept: Some(convert::concept_ref(snapshot, node.concept, &lang)),
+                    concept: Some(response::concept_ref(snapshot, node.concept, &lang)),
                     depth: node.depth,
                     via_id: snapshot.concept(node.via).id.to_string(),
                 })
@@ -349,7 +264,7 @@ impl ConceptService for ConceptApi {
         };
         Ok(Response::new(pb::GetHierarchyResponse {
             snapshot_version: snapshot.version().to_string(),
-            concept: Some(convert::concept_ref(snapshot, idx, &lang)),
+            concept: Some(response::concept_ref(snapshot, idx, &lang)),
             ancestors: entries(&hierarchy.ancestors),
             descendants: entries(&hierarchy.descendants),
             truncated: hierarchy.truncated,

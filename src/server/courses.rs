@@ -9,17 +9,15 @@ use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
-use super::concepts::{page_size, parse_page_token};
-use super::convert;
 use super::error::{ApiError, Violations, invalid};
-use super::funding::{cents, date, decision, scheme_refs};
-use super::matching::{profile_input, resolve};
+use super::request::{self, date, page_size, parse_page_token, person_facts, profile_input, resolve};
+use super::response::{self, cents, decision, scheme_refs};
 use crate::courses::facets::value_label;
 use crate::courses::index::{place_code, place_name};
-use crate::courses::{self, CourseError, CourseFilters, CourseHit, CourseQuery, FundableFilter, SortBy};
+use crate::courses::{self, CourseFilters, CourseHit, CourseQuery, FundableFilter, SortBy};
 use crate::engine::{Engines, LiveEngines};
 use crate::funding::{Decision, Outcome};
-use crate::model::{ConceptKind, CredentialKind, Date, Delivery, QualityMark, Schedule};
+use crate::model::{ConceptKind, CredentialKind, Date, Delivery, Lang, QualityMark, Schedule};
 use crate::ontology::ConceptIdx;
 use crate::proto::v1 as pb;
 use crate::proto::v1::course_service_server::CourseService;
@@ -66,7 +64,7 @@ fn values<T>(
         match parse(value) {
             Some(v) => out.push(v),
             None => violations
-                .add(format!("{field}[{i}]"), format!("`{}` is not one of: {expected}", convert::truncate(value))),
+                .add(format!("{field}[{i}]"), format!("`{}` is not one of: {expected}", request::truncate(value))),
         }
     }
     out
@@ -101,7 +99,7 @@ fn concept_of(
     kind: ConceptKind,
     violations: &mut Violations,
 ) -> Option<ConceptIdx> {
-    let id = convert::id(raw, field, violations)?;
+    let id = request::id(raw, field, violations)?;
     match snapshot.lookup(&id) {
         Some(idx) if snapshot.concept(idx).kind == kind => Some(idx),
         Some(idx) => {
@@ -123,7 +121,7 @@ fn scheme_of(
     violations: &mut Violations,
     unknown: &mut Vec<String>,
 ) -> Option<ConceptIdx> {
-    let id = convert::id(raw, field, violations)?;
+    let id = request::id(raw, field, violations)?;
     match snapshot.lookup(&id) {
         Some(idx) if snapshot.concept(idx).kind == ConceptKind::FundingScheme => Some(idx),
         Some(idx) => {
@@ -236,7 +234,7 @@ fn query(r: pb::SearchCoursesRequest, engines: &Engines) -> Result<CourseQuery, 
     let snapshot = &*engines.snapshot;
     let mut violations = Violations::default();
     let mut unknown_schemes = Vec::new();
-    let lang = convert::lang(&r.lang, "lang", &mut violations);
+    let lang = request::lang(&r.lang, "lang", &mut violations);
     let text = Some(r.query.trim().to_string()).filter(|q| !q.is_empty());
     if r.query.len() > MAX_QUERY_BYTES {
         violations.add("query", format!("at most {MAX_QUERY_BYTES} bytes, not {}", r.query.len()));
@@ -278,7 +276,7 @@ fn query(r: pb::SearchCoursesRequest, engines: &Engines) -> Result<CourseQuery, 
             scheme_of(snapshot, id, &format!("scheme_ids[{i}]"), &mut violations, &mut unknown_schemes)
         })
         .collect();
-    let person = super::funding::person_facts(r.person.unwrap_or_default(), reference, &mut violations);
+    let person = person_facts(r.person.unwrap_or_default(), reference, &mut violations);
     let sort = sort(r.sort, &mut violations);
     let limit = page_size(r.page_size, DEFAULT_PAGE, MAX_PAGE, &mut violations);
     let (reference, person) = match violations.check((reference, person))? {
@@ -317,19 +315,10 @@ fn query(r: pb::SearchCoursesRequest, engines: &Engines) -> Result<CourseQuery, 
     })
 }
 
-fn course_error(error: CourseError) -> Status {
-    match &error {
-        CourseError::NotAnOccupation(_) => invalid("target_occupation_id", error.to_string()).into(),
-        CourseError::SortNeedsSkills(_) => invalid("sort", error.to_string()).into(),
-        CourseError::Scheme(_) => invalid("scheme_ids", error.to_string()).into(),
-        CourseError::Search(_) => Status::internal(error.to_string()),
-    }
-}
-
 /// One hit on the wire.
-fn hit_pb(engines: &Engines, hit: &CourseHit, lang: &str) -> pb::CourseHit {
+fn hit_pb(engines: &Engines, hit: &CourseHit, lang: Lang) -> pb::CourseHit {
     let snapshot = &*engines.snapshot;
-    let r = |idx: ConceptIdx| convert::concept_ref(snapshot, idx, lang);
+    let r = |idx: ConceptIdx| response::concept_ref(snapshot, idx, &lang);
     let row = &engines.courses.rows()[hit.slot as usize];
     let funding = hit
         .funding
@@ -337,8 +326,8 @@ fn hit_pb(engines: &Engines, hit: &CourseHit, lang: &str) -> pb::CourseHit {
         .map(|f| {
             let e = &f.evaluation;
             let payer_ids = e.amounts.as_ref().map(|a| a.remainder_payers.clone()).unwrap_or_default();
-            let payers: Vec<String> = scheme_refs(snapshot, &payer_ids, lang).into_iter().map(|p| p.label).collect();
-            let label = snapshot.concept(f.scheme).pref_label(lang).to_string();
+            let payers: Vec<String> = scheme_refs(snapshot, &payer_ids, &lang).into_iter().map(|p| p.label).collect();
+            let label = snapshot.concept(f.scheme).pref_label(&lang).to_string();
             let reasons_of = match e.decision {
                 Decision::Eligible => None,
                 Decision::NotEligible => Some(Outcome::Failed),
@@ -404,10 +393,9 @@ impl CourseService for CourseApi {
         let engines = self.engines.current();
         let response = super::limits::blocking(limits, move |_| -> Result<pb::SearchCoursesResponse, Status> {
             let query = query(request.into_inner(), &engines)?;
-            let page = courses::search(&engines, &query).map_err(course_error)?;
+            let page = courses::search(&engines, &query).map_err(ApiError::from)?;
             let snapshot = &*engines.snapshot;
-            let lang = query.lang.as_str();
-            let english = lang == "en";
+            let lang = query.lang;
             let end = query.offset.saturating_add(page.hits.len());
             tracing::info!(
                 results = page.total,
@@ -431,7 +419,7 @@ impl CourseService for CourseApi {
                             .iter()
                             .map(|v| pb::CourseFacetValue {
                                 value: v.value.clone(),
-                                label: value_label(f.facet, &v.value, english),
+                                label: value_label(f.facet, &v.value, lang),
                                 count: v.count,
                                 selected: v.selected,
                             })
@@ -442,13 +430,13 @@ impl CourseService for CourseApi {
                     .skills_to_learn
                     .iter()
                     .map(|s| pb::SkillToLearn {
-                        skill: Some(convert::concept_ref(snapshot, s.skill, lang)),
+                        skill: Some(response::concept_ref(snapshot, s.skill, &lang)),
                         weight: s.weight,
                         held: s.held,
                     })
                     .collect(),
                 date: query.date.to_string(),
-                schemes: page.schemes.iter().map(|s| convert::concept_ref(snapshot, *s, lang)).collect(),
+                schemes: page.schemes.iter().map(|s| response::concept_ref(snapshot, *s, &lang)).collect(),
             })
         })
         .await?;

@@ -1,5 +1,9 @@
 //! The one mapping from request problems to gRPC status codes.
 //!
+//! The error table: every engine's error becomes an [`ApiError`] here (`From<XError>`), naming
+//! the request field it is about, and every `ApiError` one `tonic::Status`. Handlers only write
+//! `?` or `.map_err(ApiError::from)`.
+//!
 //! Handlers collect every bad field of a request in [`Violations`] (so a client learns about all of
 //! them at once) and return [`ApiError`]; this module turns those into `tonic::Status` with a
 //! `google.rpc.BadRequest` detail naming each field.
@@ -18,6 +22,8 @@ pub enum ApiError {
     /// (a page token from before a reload or from another replica, a required version): the
     /// client must start again or ask a replica that serves its version.
     SnapshotMismatch(SnapshotMismatch),
+    /// A fault of the server (an index that cannot be read): INTERNAL, never the client's.
+    Internal(String),
 }
 
 /// What a [`ApiError::SnapshotMismatch`] names: the field or header, and both versions.
@@ -65,6 +71,7 @@ impl From<ApiError> for Status {
             }
             ApiError::NotFound(message) => Status::not_found(message),
             ApiError::SnapshotMismatch(mismatch) => mismatch.into(),
+            ApiError::Internal(message) => Status::internal(message),
         }
     }
 }
@@ -87,4 +94,53 @@ impl Violations {
 /// A single-field INVALID_ARGUMENT.
 pub fn invalid(field: &str, description: impl Into<String>) -> ApiError {
     ApiError::InvalidArgument(vec![(field.to_string(), description.into())])
+}
+
+// The error table: engine errors → the request field they are about.
+
+impl From<crate::funding::FundingError> for ApiError {
+    fn from(error: crate::funding::FundingError) -> ApiError {
+        use crate::funding::FundingError as E;
+        match &error {
+            E::UnknownScheme(_) | E::UnknownCourse(_) => ApiError::NotFound(error.to_string()),
+            E::NotAScheme { .. } | E::NoRules(_) => invalid("scheme_id", error.to_string()),
+            E::NotACourse { .. } => invalid("course_id", error.to_string()),
+        }
+    }
+}
+
+impl From<crate::courses::CourseError> for ApiError {
+    fn from(error: crate::courses::CourseError) -> ApiError {
+        use crate::courses::CourseError as E;
+        match &error {
+            E::NotAnOccupation(_) => invalid("target_occupation_id", error.to_string()),
+            E::SortNeedsSkills(_) => invalid("sort", error.to_string()),
+            E::Scheme(_) => invalid("scheme_ids", error.to_string()),
+            E::Search(_) => ApiError::Internal(error.to_string()),
+        }
+    }
+}
+
+impl From<crate::planning::PlanError> for ApiError {
+    fn from(error: crate::planning::PlanError) -> ApiError {
+        match &error {
+            crate::planning::PlanError::NotAnOccupation(_) => invalid("target_occupation_id", error.to_string()),
+        }
+    }
+}
+
+impl From<crate::planning::stones::StonesError> for ApiError {
+    fn from(error: crate::planning::stones::StonesError) -> ApiError {
+        use crate::planning::stones::StonesError as E;
+        match &error {
+            E::NoStart => invalid("from_occupation_id", error.to_string()),
+            E::NotAnOccupation(_) => invalid("target_occupation_id", error.to_string()),
+        }
+    }
+}
+
+impl From<crate::search::index::IndexError> for ApiError {
+    fn from(error: crate::search::index::IndexError) -> ApiError {
+        ApiError::Internal(error.to_string())
+    }
 }

@@ -8,17 +8,16 @@ use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
-use super::concepts::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, bound_page, page_size, parse_bound_page_token};
-use super::convert;
 use super::error::{ApiError, Violations, invalid};
+use super::request::{
+    self, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, bound_page, date, page_size, parse_bound_page_token, person_facts,
+};
+use super::response::{self, cents, condition_result, decision, outcome, scheme_refs, source};
 use crate::engine::{Engines, LiveEngines};
 use crate::funding::rules::{Applicant, Condition, MAX_CENTS, Period};
-use crate::funding::{
-    Application, CheckRequest, CompartmentResult, Decision, FundingError, Outcome, PersonFacts, PersonInput,
-    StartOrigin, TraceEntry,
-};
-use crate::model::{Date, Details, PolicySource};
-use crate::ontology::{ConceptIdx, Snapshot};
+use crate::funding::{Application, CheckRequest, CompartmentResult, FundingError, StartOrigin};
+use crate::model::{Date, Details, Lang};
+use crate::ontology::ConceptIdx;
 use crate::proto::v1 as pb;
 use crate::proto::v1::funding_service_server::FundingService;
 
@@ -37,104 +36,11 @@ impl FundingApi {
     }
 }
 
-/// Parses a date field; empty is `None` (and a violation when `required`).
-pub(super) fn date(raw: &str, field: &str, required: bool, violations: &mut Violations) -> Option<Date> {
-    if raw.is_empty() {
-        if required {
-            violations.add(field, "required (YYYY-MM-DD)");
-        }
-        return None;
-    }
-    match raw.parse::<Date>() {
-        Ok(date) => Some(date),
-        Err(_) => {
-            violations.add(field, format!("`{}` is not a valid date (YYYY-MM-DD)", convert::truncate(raw)));
-            None
-        }
-    }
-}
-
-/// Validates the wire person facts for a date; every bad field is added to `violations`. Shared by
-/// every service that takes a person (funding checks, training paths).
-pub(crate) fn person_facts(
-    person: pb::PersonFacts,
-    on: Option<Date>,
-    violations: &mut Violations,
-) -> Option<PersonFacts> {
-    let input = PersonInput {
-        age: person.age.map(i64::from),
-        birth_date: person.birth_date,
-        labour_market_tie: person.labour_market_tie,
-        belastingplichtig: person.belastingplichtig,
-        volksverzekerd: person.volksverzekerd,
-        labour_status: person.labour_status,
-        highest_education: person.highest_education,
-        studiefinanciering_for_course: person.studiefinanciering_for_course,
-        lerarenbeurs_for_course: person.lerarenbeurs_for_course,
-        tegemoetkoming_for_course: person.tegemoetkoming_for_course,
-        already_granted_this_year_cents: person.already_granted_this_year_cents,
-    };
-    match PersonFacts::parse(&input, on, "person") {
-        Ok(person) => Some(person),
-        Err(problems) => {
-            for (field, reason) in problems {
-                violations.add(field, reason);
-            }
-            None
-        }
-    }
-}
-
-fn funding_error(error: FundingError) -> ApiError {
-    match &error {
-        FundingError::UnknownScheme(_) | FundingError::UnknownCourse(_) => ApiError::NotFound(error.to_string()),
-        FundingError::NotAScheme { .. } | FundingError::NoRules(_) => invalid("scheme_id", error.to_string()),
-        FundingError::NotACourse { .. } => invalid("course_id", error.to_string()),
-    }
-}
-
-fn source(s: &PolicySource) -> pb::PolicySource {
-    pb::PolicySource { document: s.document.clone(), date: s.date.to_string(), reference: s.reference.clone() }
-}
-
 fn text(date: Option<Date>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
 }
 
-pub(super) fn cents(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-fn outcome(outcome: Outcome) -> pb::ConditionOutcome {
-    match outcome {
-        Outcome::Passed => pb::ConditionOutcome::Passed,
-        Outcome::Failed => pb::ConditionOutcome::Failed,
-        Outcome::Unknown => pb::ConditionOutcome::Unknown,
-        Outcome::NotApplicable => pb::ConditionOutcome::NotApplicable,
-    }
-}
-
-pub(super) fn decision(decision: Decision) -> pb::EligibilityDecision {
-    match decision {
-        Decision::Eligible => pb::EligibilityDecision::Eligible,
-        Decision::NotEligible => pb::EligibilityDecision::NotEligible,
-        Decision::Unknown => pb::EligibilityDecision::Unknown,
-    }
-}
-
-fn condition_result(entry: &TraceEntry, lang: &str) -> pb::ConditionResult {
-    pb::ConditionResult {
-        condition_id: entry.condition_id.clone(),
-        kind: entry.kind.to_string(),
-        outcome: outcome(entry.outcome) as i32,
-        explanation: entry.explanation.get(lang).to_string(),
-        source: Some(source(&entry.source)),
-        pending: entry.pending,
-        missing_facts: entry.missing.iter().map(|f| f.to_string()).collect(),
-    }
-}
-
-fn compartment_result(c: &CompartmentResult, lang: &str) -> pb::CompartmentResult {
+fn compartment_result(c: &CompartmentResult, lang: Lang) -> pb::CompartmentResult {
     pb::CompartmentResult {
         id: c.id.clone(),
         label: c.label.get(lang).to_string(),
@@ -145,17 +51,12 @@ fn compartment_result(c: &CompartmentResult, lang: &str) -> pb::CompartmentResul
     }
 }
 
-/// References to schemes by full id, skipping ids the snapshot lacks (validation prevents that).
-pub(super) fn scheme_refs(snapshot: &Snapshot, ids: &[String], lang: &str) -> Vec<pb::ConceptRef> {
-    ids.iter().filter_map(|id| snapshot.lookup(id)).map(|idx| convert::concept_ref(snapshot, idx, lang)).collect()
-}
-
 fn summary(engines: &Engines, idx: ConceptIdx, lang: &str) -> pb::FundingSchemeSummary {
     let snapshot = &*engines.snapshot;
     let concept = snapshot.concept(idx);
     let details = engines.funding.details(idx);
     pb::FundingSchemeSummary {
-        scheme: Some(convert::concept_ref(snapshot, idx, lang)),
+        scheme: Some(response::concept_ref(snapshot, idx, lang)),
         scheme_level: details.map(|d| d.scheme_level.to_string()).unwrap_or_default(),
         instrument: details.map(|d| d.instrument.to_string()).unwrap_or_default(),
         valid_from: details.map(|d| d.validity.from.to_string()).unwrap_or_default(),
@@ -187,11 +88,11 @@ impl FundingService for FundingApi {
         super::limits::check_items(&request)?;
         let request = request.into_inner();
         let mut violations = Violations::default();
-        let scheme_id = convert::id(&request.scheme_id, "scheme_id", &mut violations);
+        let scheme_id = request::id(&request.scheme_id, "scheme_id", &mut violations);
         let course_id = if request.course_id.is_empty() {
             None
         } else {
-            convert::id(&request.course_id, "course_id", &mut violations)
+            request::id(&request.course_id, "course_id", &mut violations)
         };
         let application_date = date(&request.date, "date", true, &mut violations);
         let course_start_date = date(&request.course_start_date, "course_start_date", false, &mut violations);
@@ -228,7 +129,7 @@ impl FundingService for FundingApi {
             },
         };
         let person = person_facts(request.person.unwrap_or_default(), application_date, &mut violations);
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         let (scheme_id, application_date, person) = match violations.check((scheme_id, application_date, person))? {
             (Some(scheme_id), Some(date), Some(person)) => (scheme_id, date, person),
             // Every None above added a violation, so check() already returned.
@@ -252,7 +153,7 @@ impl FundingService for FundingApi {
             },
             person,
         };
-        let checked = engines.funding.check(&check).map_err(funding_error)?;
+        let checked = engines.funding.check(&check).map_err(ApiError::from)?;
         tracing::debug!(
             scheme = %snapshot.concept(checked.scheme).id,
             course = checked.course.map(|c| snapshot.concept(c).id.to_string()).unwrap_or_default(),
@@ -265,10 +166,10 @@ impl FundingService for FundingApi {
         let scheme_label = snapshot.concept(checked.scheme).pref_label(&lang).to_string();
         Ok(Response::new(pb::CheckEligibilityResponse {
             snapshot_version: snapshot.version().to_string(),
-            scheme: Some(convert::concept_ref(snapshot, checked.scheme, &lang)),
-            course: checked.course.map(|c| convert::concept_ref(snapshot, c, &lang)),
+            scheme: Some(response::concept_ref(snapshot, checked.scheme, &lang)),
+            course: checked.course.map(|c| response::concept_ref(snapshot, c, &lang)),
             decision: decision(e.decision) as i32,
-            summary: e.summary(&scheme_label, &payer_labels).get(&lang).to_string(),
+            summary: e.summary(&scheme_label, &payer_labels).get(lang).to_string(),
             date: e.date.to_string(),
             course_start_date: text(e.course_start),
             course_start_origin: match e.start_origin {
@@ -290,23 +191,23 @@ impl FundingService for FundingApi {
             }),
             paid_to: e.paid_to.to_string(),
             paid_to_source: Some(source(&e.paid_to_source)),
-            trace: e.trace.iter().map(|t| condition_result(t, &lang)).collect(),
+            trace: e.trace.iter().map(|t| condition_result(t, lang)).collect(),
             counterfactuals: e
                 .counterfactuals
                 .iter()
                 .map(|c| pb::Counterfactual {
                     fact: c.fact.to_string(),
                     condition_ids: c.condition_ids.clone(),
-                    explanation: c.explanation.get(&lang).to_string(),
+                    explanation: c.explanation.get(lang).to_string(),
                 })
                 .collect(),
-            compartments: e.compartments.iter().map(|c| compartment_result(c, &lang)).collect(),
+            compartments: e.compartments.iter().map(|c| compartment_result(c, lang)).collect(),
             notices: e
                 .notices
                 .iter()
                 .map(|n| pb::FundingNotice {
                     id: n.id.clone(),
-                    text: n.text.get(&lang).to_string(),
+                    text: n.text.get(lang).to_string(),
                     source: Some(source(&n.source)),
                 })
                 .collect(),
@@ -323,7 +224,7 @@ impl FundingService for FundingApi {
         let request = request.into_inner();
         let mut violations = Violations::default();
         let on = date(&request.date, "date", false, &mut violations);
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         let size = page_size(request.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, &mut violations);
         violations.check(())?;
         let current = self.engines.current();
@@ -348,15 +249,15 @@ impl FundingService for FundingApi {
         super::limits::check_items(&request)?;
         let request = request.into_inner();
         let mut violations = Violations::default();
-        let id = convert::id(&request.id, "id", &mut violations);
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let id = request::id(&request.id, "id", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
         let current = self.engines.current();
         let engines = &*current;
         let snapshot = &*engines.snapshot;
         let (idx, details) = engines.funding.scheme(&id).map_err(|e| match e {
             FundingError::NotAScheme { .. } => invalid("id", e.to_string()),
-            other => funding_error(other),
+            other => ApiError::from(other),
         })?;
         let rules = details.rules.as_deref().map(|r| pb::FundingSchemeRules {
             conditions: r.conditions.iter().map(rule_condition).collect(),
@@ -401,7 +302,7 @@ impl FundingService for FundingApi {
                 .iter()
                 .map(|c| pb::Compartment {
                     id: c.id.clone(),
-                    label: c.label.get(&lang).to_string(),
+                    label: c.label.get(lang).to_string(),
                     valid_from: text(c.applies.from),
                     valid_to: text(c.applies.to),
                     budget_cents: c.budget_cents.map(cents),
@@ -414,7 +315,7 @@ impl FundingService for FundingApi {
                 .iter()
                 .map(|n| pb::NoticeRule {
                     id: n.id.clone(),
-                    text: n.text.get(&lang).to_string(),
+                    text: n.text.get(lang).to_string(),
                     conditions: n.conditions.iter().map(rule_condition).collect(),
                     source: Some(source(&n.source)),
                     valid_from: text(n.applies.from),

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use super::concepts::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, bound_page, page_size, parse_bound_page_token};
-use super::convert;
 use super::error::{ApiError, Violations};
+use super::request::{self, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, bound_page, page_size, parse_bound_page_token};
+use super::response;
 use crate::engine::LiveEngines;
 use crate::history::{self, Change, ChangeKind, Digest, HistoryStore, Outcome};
 use crate::model::ConceptKind;
@@ -48,7 +48,7 @@ impl HistoryApi {
                 "{field}: version `{}` is not known to this server (it knows the {known} versions it served \
                  since it started, see ListVersions; compare other versions offline with `vaardig changes --from \
                  PATH --to PATH`)",
-                convert::truncate(version)
+                request::truncate(version)
             ))
             .into());
         }
@@ -80,7 +80,7 @@ fn change_to_pb(change: &Change, from: &str, to: &str) -> pb::ChangeEvent {
             ChangeKind::Replaced => pb::ChangeType::Replaced,
         } as i32,
         id: change.id.to_string(),
-        kind: convert::kind_to_pb(change.kind) as i32,
+        kind: response::kind_to_pb(change.kind) as i32,
         replaced_by: change.replaced_by.as_deref().unwrap_or_default().to_string(),
         resolved_id: change.resolved.as_deref().unwrap_or_default().to_string(),
         removed: change.removed,
@@ -122,9 +122,9 @@ impl HistoryService for HistoryApi {
             .ids
             .iter()
             .enumerate()
-            .map(|(i, raw)| convert::id(raw, &format!("ids[{i}]"), &mut violations))
+            .map(|(i, raw)| request::id(raw, &format!("ids[{i}]"), &mut violations))
             .collect();
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         violations.check(())?;
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
@@ -141,7 +141,7 @@ impl HistoryService for HistoryApi {
                     concept: resolution
                         .live
                         .and_then(|live| snapshot.lookup(&live))
-                        .map(|idx| convert::concept_ref(snapshot, idx, &lang)),
+                        .map(|idx| response::concept_ref(snapshot, idx, &lang)),
                 }
             })
             .collect();
@@ -167,7 +167,7 @@ impl HistoryService for HistoryApi {
             .kinds
             .iter()
             .enumerate()
-            .filter_map(|(i, k)| convert::kind_from_pb(*k, &format!("kinds[{i}]"), &mut violations))
+            .filter_map(|(i, k)| request::kind_from_pb(*k, &format!("kinds[{i}]"), &mut violations))
             .collect();
         violations.check(())?;
         // Subscribe before reading the current version, so no reload falls between the two.

@@ -9,17 +9,17 @@ use std::sync::Arc;
 
 use tonic::{Request, Response, Status, Streaming};
 
-use super::concepts::{page_size, parse_page_token};
-use super::convert;
 use super::error::{ApiError, Violations, invalid};
+use super::request::{self, page_size, parse_page_token, profile_input, resolve};
+use super::response::{self, evidence_to_pb};
 use crate::engine::LiveEngines;
 use crate::matching::candidates::{self, MAX_VACANCY_REQUIREMENTS, Ranker, Vacancy};
 use crate::matching::gap::{self, Evaluation, Outcome, Status as GapStatus};
 use crate::matching::kinship::HierarchyLink;
 use crate::matching::occupations::{self, OccupationFilter};
-use crate::matching::profile::{Basis, ClaimInput, Profile, ProfileInput};
+use crate::matching::profile::Basis;
 use crate::matching::{EvidenceLevel, MatchKind, MatchingIndex, transitions};
-use crate::model::{ConceptKind, Importance};
+use crate::model::{ConceptKind, Importance, Lang};
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::proto::v1 as pb;
 use crate::proto::v1::matching_service_server::MatchingService;
@@ -60,8 +60,8 @@ impl MatchingService for MatchingApi {
         let index = &engines.matching;
         let snapshot = index.snapshot();
         let mut violations = Violations::default();
-        let id = convert::id(&request.occupation_id, "occupation_id", &mut violations);
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let id = request::id(&request.occupation_id, "occupation_id", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         let profile = profile_input(request.profile.unwrap_or_default(), "profile", &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
         let (occupation, _) = occupation(index, &id, "occupation_id")?;
@@ -69,7 +69,7 @@ impl MatchingService for MatchingApi {
 
         let evaluation = gap::compute(index, &profile, occupation)
             .ok_or_else(|| invalid("occupation_id", format!("`{id}` is not an occupation")))?;
-        let row = |o: &Outcome| requirement_pb(snapshot, o, &lang);
+        let row = |o: &Outcome| requirement_pb(snapshot, o, lang);
         let by_contribution = |status: GapStatus| {
             let mut list: Vec<&Outcome> = evaluation.with_status(status).collect();
             list.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
@@ -77,7 +77,7 @@ impl MatchingService for MatchingApi {
         };
         Ok(Response::new(pb::ComputeSkillGapResponse {
             snapshot_version: snapshot.version().to_string(),
-            occupation: Some(convert::concept_ref(snapshot, occupation, &lang)),
+            occupation: Some(response::concept_ref(snapshot, occupation, &lang)),
             totals: Some(totals_pb(&evaluation)),
             covered: by_contribution(GapStatus::Covered),
             partly_covered: by_contribution(GapStatus::PartlyCovered),
@@ -99,7 +99,7 @@ impl MatchingService for MatchingApi {
         let filter = filter(request.filter.unwrap_or_default(), request.include_deprecated, "filter", &mut violations);
         let page_size = page_size(request.page_size, DEFAULT_MATCH_PAGE_SIZE, MAX_MATCH_PAGE_SIZE, &mut violations);
         let explain = explain_limit(request.explain_limit, &mut violations);
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         violations.check(())?;
         let offset = parse_page_token(&request.page_token, snapshot.version())?;
         let profile = resolve(snapshot, profile, "profile")?;
@@ -107,7 +107,7 @@ impl MatchingService for MatchingApi {
         let page = occupations::match_occupations(index, &profile, &filter, offset, page_size);
         let end = offset.saturating_add(page.results.len());
         let results =
-            page.results.iter().map(|r| occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, &lang));
+            page.results.iter().map(|r| occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang));
         Ok(Response::new(pb::MatchOccupationsResponse {
             snapshot_version: snapshot.version().to_string(),
             results: results.collect(),
@@ -126,7 +126,7 @@ impl MatchingService for MatchingApi {
         let index = &engines.matching;
         let snapshot = index.snapshot();
         let mut violations = Violations::default();
-        let id = convert::id(&request.occupation_id, "occupation_id", &mut violations);
+        let id = request::id(&request.occupation_id, "occupation_id", &mut violations);
         let limit = match request.limit {
             0 => DEFAULT_RELATED_LIMIT,
             n if n < 0 || n as usize > MAX_RELATED_LIMIT => {
@@ -137,7 +137,7 @@ impl MatchingService for MatchingApi {
         };
         let filter = filter(request.filter.unwrap_or_default(), request.include_deprecated, "filter", &mut violations);
         let explain = explain_limit(request.explain_limit, &mut violations);
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
         let (origin, slot) = occupation(index, &id, "occupation_id")?;
 
@@ -149,17 +149,17 @@ impl MatchingService for MatchingApi {
                 let r = &t.ranked;
                 let target = &index.occupations()[r.scored.slot];
                 pb::Transition {
-                    target: Some(occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, &lang)),
+                    target: Some(occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang)),
                     missing_essential: r.evaluation.count(Importance::Essential, GapStatus::Missing) as u32,
                     missing: r.evaluation.missing().count() as u32,
                     same_major_group: origin_major.is_some() && target.isco_major_group() == origin_major,
-                    ranking: Some(transition_ranking_pb(t, &lang)),
+                    ranking: Some(transition_ranking_pb(t, lang)),
                 }
             })
             .collect();
         Ok(Response::new(pb::RelatedOccupationsResponse {
             snapshot_version: snapshot.version().to_string(),
-            origin: Some(convert::concept_ref(snapshot, origin, &lang)),
+            origin: Some(response::concept_ref(snapshot, origin, &lang)),
             results,
         }))
     }
@@ -190,7 +190,7 @@ impl MatchingService for MatchingApi {
             }
             k => k,
         };
-        let lang = convert::lang(&first.lang, "lang", &mut violations);
+        let lang = request::lang(&first.lang, "lang", &mut violations);
         let vacancy = first.vacancy.unwrap_or_default();
         let (vacancy, occupation) = vacancy_domain(index, vacancy, &mut violations)?;
         violations.check(())?;
@@ -249,18 +249,13 @@ impl MatchingService for MatchingApi {
                 id: candidate.id.clone(),
                 rank: i as u32 + 1,
                 totals: Some(totals_pb(&candidate.evaluation)),
-                requirements: candidate
-                    .evaluation
-                    .outcomes
-                    .iter()
-                    .map(|o| requirement_pb(snapshot, o, &lang))
-                    .collect(),
+                requirements: candidate.evaluation.outcomes.iter().map(|o| requirement_pb(snapshot, o, lang)).collect(),
             })
             .collect();
         Ok(Response::new(pb::RankCandidatesResponse {
             snapshot_version: snapshot.version().to_string(),
             received: ranking.received as u32,
-            occupation: occupation.map(|idx| convert::concept_ref(snapshot, idx, &lang)),
+            occupation: occupation.map(|idx| response::concept_ref(snapshot, idx, &lang)),
             ranked,
         }))
     }
@@ -275,69 +270,6 @@ fn occupation(index: &MatchingIndex, id: &str, field: &str) -> Result<(ConceptId
         .occupation_slot(idx)
         .ok_or_else(|| invalid(field, format!("`{id}` is a {}, not an occupation", snapshot.concept(idx).kind)))?;
     Ok((idx, slot))
-}
-
-/// The wire profile as domain input; enum values are checked here, ids when resolving.
-pub(crate) fn profile_input(profile: pb::Profile, field: &str, violations: &mut Violations) -> ProfileInput {
-    let skills = profile
-        .skills
-        .into_iter()
-        .enumerate()
-        .map(|(i, claim)| ClaimInput {
-            evidence: evidence_from_pb(claim.evidence, || format!("{field}.skills[{i}].evidence"), violations),
-            skill_id: claim.skill_id,
-            proficiency: claim.proficiency,
-        })
-        .collect();
-    ProfileInput {
-        skills,
-        credentials: profile.credential_ids,
-        region: Some(profile.region).filter(|r| !r.is_empty()),
-        hours_per_week: profile.hours_per_week,
-    }
-}
-
-/// Resolves a profile against the snapshot; every problem becomes a violation under `field`.
-pub(crate) fn resolve(snapshot: &Snapshot, input: ProfileInput, field: &str) -> Result<Profile, ApiError> {
-    Profile::resolve(snapshot, input).map_err(|problems| {
-        ApiError::InvalidArgument(problems.into_iter().map(|p| (format!("{field}.{}", p.field), p.message)).collect())
-    })
-}
-
-/// `field` names the field only when it is wrong: formatting it for every skill of every profile
-/// was a `format!` per skill and request.
-fn evidence_from_pb(raw: i32, field: impl FnOnce() -> String, violations: &mut Violations) -> EvidenceLevel {
-    match pb::EvidenceLevel::try_from(raw) {
-        Ok(level) => evidence_level(level),
-        Err(_) => {
-            violations.add(&field(), format!("unknown evidence level {raw}"));
-            EvidenceLevel::Ungraded
-        }
-    }
-}
-
-fn evidence_level(level: pb::EvidenceLevel) -> EvidenceLevel {
-    match level {
-        pb::EvidenceLevel::Unspecified => EvidenceLevel::Ungraded,
-        pb::EvidenceLevel::SelfDeclared => EvidenceLevel::SelfDeclared,
-        pb::EvidenceLevel::Experience => EvidenceLevel::Experience,
-        pb::EvidenceLevel::Assessed => EvidenceLevel::Assessed,
-        pb::EvidenceLevel::Evc => EvidenceLevel::Evc,
-        pb::EvidenceLevel::Credential => EvidenceLevel::Credential,
-        pb::EvidenceLevel::Diploma => EvidenceLevel::Diploma,
-    }
-}
-
-pub fn evidence_to_pb(level: EvidenceLevel) -> pb::EvidenceLevel {
-    match level {
-        EvidenceLevel::Ungraded => pb::EvidenceLevel::Unspecified,
-        EvidenceLevel::SelfDeclared => pb::EvidenceLevel::SelfDeclared,
-        EvidenceLevel::Experience => pb::EvidenceLevel::Experience,
-        EvidenceLevel::Assessed => pb::EvidenceLevel::Assessed,
-        EvidenceLevel::Evc => pb::EvidenceLevel::Evc,
-        EvidenceLevel::Credential => pb::EvidenceLevel::Credential,
-        EvidenceLevel::Diploma => pb::EvidenceLevel::Diploma,
-    }
 }
 
 fn importance_to_pb(importance: Importance) -> pb::Importance {
@@ -373,7 +305,7 @@ fn filter(
     let prefix = raw.isco_prefix.trim();
     if !prefix.is_empty() && (prefix.len() > 4 || !prefix.bytes().all(|b| b.is_ascii_digit())) {
         violations
-            .add(format!("{field}.isco_prefix"), format!("`{}` is not 1 to 4 ISCO digits", convert::truncate(prefix)));
+            .add(format!("{field}.isco_prefix"), format!("`{}` is not 1 to 4 ISCO digits", request::truncate(prefix)));
     }
     if !(0.0..=1.0).contains(&raw.min_score) {
         violations.add(format!("{field}.min_score"), format!("must be between 0 and 1, not {}", raw.min_score));
@@ -410,7 +342,7 @@ fn vacancy_domain(
         return Ok((Vacancy { requirements: Vec::new() }, None));
     }
     if by_occupation {
-        let Some(id) = convert::id(&raw.occupation_id, "vacancy.occupation_id", violations) else {
+        let Some(id) = request::id(&raw.occupation_id, "vacancy.occupation_id", violations) else {
             return Ok((Vacancy { requirements: Vec::new() }, None));
         };
         let (idx, slot) = occupation(index, &id, "vacancy.occupation_id")?;
@@ -440,7 +372,7 @@ fn vacancy_domain(
         {
             violations.add(format!("{field}.weight"), format!("must be between 0 and 1, not {weight}"));
         }
-        let Some(id) = convert::id(&requirement.skill_id, &format!("{field}.skill_id"), violations) else { continue };
+        let Some(id) = request::id(&requirement.skill_id, &format!("{field}.skill_id"), violations) else { continue };
         match snapshot.lookup(&id) {
             None => violations.add(format!("{field}.skill_id"), format!("unknown skill `{id}`")),
             Some(idx) if snapshot.concept(idx).kind != ConceptKind::Skill => violations
@@ -480,12 +412,12 @@ fn occupation_match_pb(
     slot: usize,
     evaluation: &Evaluation,
     explain: usize,
-    lang: &str,
+    lang: Lang,
 ) -> pb::OccupationMatch {
     let snapshot = index.snapshot();
     let entry = &index.occupations()[slot];
     pb::OccupationMatch {
-        occupation: Some(convert::concept_ref(snapshot, entry.concept, lang)),
+        occupation: Some(response::concept_ref(snapshot, entry.concept, &lang)),
         isco_code: entry.isco.as_deref().unwrap_or_default().to_string(),
         kansberoep: entry.kansberoep,
         totals: Some(totals_pb(evaluation)),
@@ -500,10 +432,10 @@ fn occupation_match_pb(
 }
 
 /// One row of a breakdown, with the reason in words.
-fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> pb::RequirementCoverage {
+fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: Lang) -> pb::RequirementCoverage {
     let r = outcome.requirement;
     let mut row = pb::RequirementCoverage {
-        skill: Some(convert::concept_ref(snapshot, r.skill, lang)),
+        skill: Some(response::concept_ref(snapshot, r.skill, &lang)),
         importance: importance_to_pb(r.importance) as i32,
         idf: r.idf,
         explicit_weight: r.explicit_weight,
@@ -518,7 +450,7 @@ fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> pb::Req
         row.match_factor = credit.factor;
         row.held_weight = credit.basis.weight();
         row.credit = credit.value;
-        row.via_skill = Some(convert::concept_ref(snapshot, credit.source, lang));
+        row.via_skill = Some(response::concept_ref(snapshot, credit.source, &lang));
         match credit.basis {
             Basis::Claim(level) => row.evidence = evidence_to_pb(level) as i32,
             Basis::Certified { credential, level } => {
@@ -532,11 +464,11 @@ fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> pb::Req
 }
 
 /// "exact", "via smallere vaardigheid ‘X’", … with the evidence where the caller graded it.
-fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> String {
-    let english = lang.starts_with("en");
-    let pick = |nl: &'static str, en: &'static str| if english { en } else { nl };
+fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: Lang) -> String {
+    let english = lang.is_english();
+    let pick = |nl: &'static str, en: &'static str| lang.pick(nl, en);
     let Some(credit) = outcome.credit else { return pick("ontbreekt", "missing").to_string() };
-    let via = snapshot.concept(credit.source).pref_label(lang);
+    let via = snapshot.concept(credit.source).pref_label(&lang);
     let mut text = match credit.kind {
         MatchKind::Exact => pick("exact", "exact").to_string(),
         MatchKind::Narrower => format!("{} ‘{via}’", pick("via smallere vaardigheid", "via narrower skill")),
@@ -549,7 +481,7 @@ fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> String {
         Basis::Certified { credential, .. } => text.push_str(&format!(
             " ({} ‘{}’)",
             pick("gecertificeerd door", "certified by"),
-            snapshot.concept(credential).pref_label(lang)
+            snapshot.concept(credential).pref_label(&lang)
         )),
         Basis::Requirement(Importance::Optional) => {
             text.push_str(pick(" (optioneel in het huidige beroep)", " (optional in the current occupation)"))
@@ -560,9 +492,8 @@ fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: &str) -> String {
 }
 
 /// The evidence a transition is ranked by, with its reasons in words (strongest first).
-fn transition_ranking_pb(t: &transitions::Transition, lang: &str) -> pb::TransitionRanking {
-    let english = lang.starts_with("en");
-    let pick = |nl: &'static str, en: &'static str| if english { en } else { nl };
+fn transition_ranking_pb(t: &transitions::Transition, lang: Lang) -> pb::TransitionRanking {
+    let pick = |nl: &'static str, en: &'static str| lang.pick(nl, en);
     let e = &t.evidence;
     let percent = |x: f64| (x * 100.0).round() as u32;
     let mut reasons = vec![format!(

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
-use super::convert;
-use super::error::{Violations, invalid};
-use super::matching::{profile_input, resolve};
+use super::error::{ApiError, Violations, invalid};
+use super::request::{self, money, person_facts, profile_input, resolve};
+use super::response::{self, cents};
 use crate::engine::LiveEngines;
 use crate::model::{ConceptKind, Date, Delivery};
 use crate::ontology::{ConceptIdx, Snapshot};
@@ -44,13 +44,9 @@ pub fn kind_name(kind: Objective) -> &'static str {
     }
 }
 
-fn cents(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
 /// The occupation an id field names; a violation when it is missing, unknown or not an occupation.
 fn occupation(snapshot: &Snapshot, raw: &str, field: &str, violations: &mut Violations) -> Option<ConceptIdx> {
-    let id = convert::id(raw, field, violations)?;
+    let id = request::id(raw, field, violations)?;
     match snapshot.lookup(&id) {
         Some(idx) if snapshot.concept(idx).kind == ConceptKind::Occupation => Some(idx),
         Some(idx) => {
@@ -69,15 +65,6 @@ fn move_cost(cost: stones::Cost) -> pb::MoveCost {
     pb::MoveCost { estimated_cost_cents: cents(cost.cents), unteachable_essential: cost.unteachable }
 }
 
-fn money(raw: i64, field: &str, violations: &mut Violations) -> u64 {
-    if raw < 0 {
-        violations.add(field, format!("must be ≥ 0 cents, not {raw}"));
-        0
-    } else {
-        raw as u64
-    }
-}
-
 #[tonic::async_trait]
 impl PlanningService for PlanningApi {
     async fn suggest_training_path(
@@ -92,7 +79,7 @@ impl PlanningService for PlanningApi {
         let engines = &*current;
         let snapshot = &*engines.snapshot;
         let mut violations = Violations::default();
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         let target = occupation(snapshot, &request.target_occupation_id, "target_occupation_id", &mut violations);
         let start = if request.start_date.is_empty() {
             violations.add("start_date", "required (YYYY-MM-DD)");
@@ -103,7 +90,7 @@ impl PlanningService for PlanningApi {
                 Err(_) => {
                     violations.add(
                         "start_date",
-                        format!("`{}` is not a valid date (YYYY-MM-DD)", convert::truncate(&request.start_date)),
+                        format!("`{}` is not a valid date (YYYY-MM-DD)", request::truncate(&request.start_date)),
                     );
                     None
                 }
@@ -130,7 +117,7 @@ impl PlanningService for PlanningApi {
                 Some(m) => modes.push(m),
                 None => violations.add(
                     format!("constraints.modes[{i}]"),
-                    format!("`{}` is not online, klassikaal or blended", convert::truncate(mode)),
+                    format!("`{}` is not online, klassikaal or blended", request::truncate(mode)),
                 ),
             }
         }
@@ -140,7 +127,7 @@ impl PlanningService for PlanningApi {
         let own_budget =
             c.own_budget_per_year_cents.map(|v| money(v, "constraints.own_budget_per_year_cents", &mut violations));
         let employer_budget = money(c.employer_budget_cents, "constraints.employer_budget_cents", &mut violations);
-        let person = super::funding::person_facts(request.person.unwrap_or_default(), start, &mut violations);
+        let person = person_facts(request.person.unwrap_or_default(), start, &mut violations);
         let profile_raw = profile_input(request.profile.unwrap_or_default(), "profile", &mut violations);
         let (target, start, person) = match violations.check((target, start, person))? {
             (Some(target), Some(start), Some(person)) => (target, start, person),
@@ -162,7 +149,7 @@ impl PlanningService for PlanningApi {
         let plan_engines = current.clone();
         let plan = super::limits::blocking(limits, move |_| {
             planning::suggest_path(&plan_engines.matching, &plan_engines.funding, &plan_request)
-                .map_err(|e| Status::from(invalid("target_occupation_id", e.to_string())))
+                .map_err(|e| Status::from(ApiError::from(e)))
         })
         .await?;
         tracing::info!(
@@ -172,8 +159,7 @@ impl PlanningService for PlanningApi {
             "suggested training path"
         );
 
-        let english = lang == "en";
-        let r = |idx| convert::concept_ref(snapshot, idx, &lang);
+        let r = |idx| response::concept_ref(snapshot, idx, &lang);
         let scheme_ref = |id: &str| snapshot.lookup(id).map(r);
         let funding_line = |f: &planning::Funding| pb::StepFunding {
             scheme: scheme_ref(&f.scheme),
@@ -200,7 +186,7 @@ impl PlanningService for PlanningApi {
                         funding: s.funding.iter().map(funding_line).collect(),
                         own_contribution_cents: cents(s.own_contribution_cents),
                         hours: s.hours,
-                        why: planning::why(snapshot, s, english),
+                        why: planning::why(snapshot, s, lang),
                         possible_funding: s.possible_funding.iter().map(funding_line).collect(),
                         declined_funding: s
                             .declined_funding
@@ -208,7 +194,7 @@ impl PlanningService for PlanningApi {
                             .map(|d| pb::DeclinedFunding {
                                 scheme: scheme_ref(&d.scheme),
                                 application_date: d.application_date.to_string(),
-                                reason: d.reason.get(&lang).to_string(),
+                                reason: d.reason.get(lang).to_string(),
                             })
                             .collect(),
                     })
@@ -225,7 +211,7 @@ impl PlanningService for PlanningApi {
                     .map(|(skill, reason)| pb::OpenSkill {
                         skill: Some(r(*skill)),
                         reason: reason.as_str().to_string(),
-                        explanation: reason.text(english).to_string(),
+                        explanation: reason.text(lang).to_string(),
                     })
                     .collect(),
                 essential_coverage: o.essential_coverage,
@@ -267,7 +253,7 @@ impl PlanningService for PlanningApi {
         let engines = self.engines.current();
         let snapshot = &*engines.snapshot;
         let mut violations = Violations::default();
-        let lang = convert::lang(&request.lang, "lang", &mut violations);
+        let lang = request::lang(&request.lang, "lang", &mut violations);
         let target = occupation(snapshot, &request.target_occupation_id, "target_occupation_id", &mut violations);
         let from = if request.from_occupation_id.is_empty() {
             None
@@ -298,12 +284,8 @@ impl PlanningService for PlanningApi {
         let worker = engines.clone();
         let stones = super::limits::blocking(limits, move |_| {
             let graph = worker.stones.graph(&worker.matching);
-            stones::suggest(&worker.matching, graph, &profile, from, target, max_moves).map_err(|e| {
-                Status::from(match e {
-                    stones::StonesError::NoStart => invalid("from_occupation_id", e.to_string()),
-                    stones::StonesError::NotAnOccupation(_) => invalid("target_occupation_id", e.to_string()),
-                })
-            })
+            stones::suggest(&worker.matching, graph, &profile, from, target, max_moves)
+                .map_err(|e| Status::from(ApiError::from(e)))
         })
         .await?;
         tracing::info!(
@@ -312,7 +294,7 @@ impl PlanningService for PlanningApi {
             millis = started.elapsed().as_millis() as u64,
             "suggested stepping stones"
         );
-        let r = |idx| convert::concept_ref(snapshot, idx, &lang);
+        let r = |idx| response::concept_ref(snapshot, idx, &lang);
         let hop = |h: &stones::Hop| pb::SteppingStone {
             from: Some(r(h.from)),
             to: Some(r(h.to)),

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
-use super::concepts::{page_size, parse_page_token};
-use super::convert;
-use super::error::Violations;
+use super::error::{ApiError, Violations};
+use super::request::{self, page_size, parse_page_token};
+use super::response;
 use crate::engine::LiveEngines;
 use crate::model::{ConceptKind, SkillType};
 use crate::proto::v1 as pb;
@@ -42,7 +42,7 @@ impl SearchApi {
 
 /// Converts a repeated kind filter.
 fn kinds(raw: &[i32], violations: &mut Violations) -> Vec<ConceptKind> {
-    raw.iter().enumerate().filter_map(|(i, k)| convert::kind_from_pb(*k, &format!("kinds[{i}]"), violations)).collect()
+    raw.iter().enumerate().filter_map(|(i, k)| request::kind_from_pb(*k, &format!("kinds[{i}]"), violations)).collect()
 }
 
 fn reason_to_pb(reason: Reason) -> pb::MatchReason {
@@ -88,7 +88,7 @@ impl SearchService for SearchApi {
         let mut violations = Violations::default();
         text_field(&r.query, "query", MAX_QUERY_BYTES, &mut violations);
         let kinds = kinds(&r.kinds, &mut violations);
-        let lang = convert::lang(&r.lang, "lang", &mut violations);
+        let lang = request::lang(&r.lang, "lang", &mut violations);
         let isco_prefix = (!r.isco_prefix.is_empty()).then(|| r.isco_prefix.clone());
         if let Some(prefix) = &isco_prefix {
             if prefix.len() > 4 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
@@ -102,7 +102,7 @@ impl SearchService for SearchApi {
                 if parsed.is_none() {
                     violations.add(
                         "skill_type",
-                        format!("`{}` is not skill, knowledge or attitude", convert::truncate(name)),
+                        format!("`{}` is not skill, knowledge or attitude", request::truncate(name)),
                     );
                 }
                 parsed
@@ -123,7 +123,7 @@ impl SearchService for SearchApi {
         let request = SearchRequest {
             query: r.query.clone(),
             kinds,
-            lang: lang.clone(),
+            lang: lang.to_string(),
             filters: Filters { isco_prefix, skill_type, qualification_level, include_deprecated: r.include_deprecated },
             offset,
             limit,
@@ -131,14 +131,14 @@ impl SearchService for SearchApi {
         };
         let response = blocking(limits, move || {
             let snapshot = &*engines.snapshot;
-            let results = engines.search.search(snapshot, &request).map_err(|e| Status::internal(e.to_string()))?;
+            let results = engines.search.search(snapshot, &request).map_err(ApiError::from)?;
             let hits = results
                 .hits
                 .iter()
                 .map(|hit| {
                     let row = hit.row.map(|r| &engines.search.labels.rows[r as usize]);
                     pb::SearchHit {
-                        concept: Some(convert::concept_ref(snapshot, hit.concept, &lang)),
+                        concept: Some(response::concept_ref(snapshot, hit.concept, &lang)),
                         matched_label: row.map(|r| r.text.to_string()).unwrap_or_default(),
                         matched_lang: row.map(|r| r.lang.to_string()).unwrap_or_default(),
                         score: hit.score,
@@ -160,7 +160,7 @@ impl SearchService for SearchApi {
                     .facets
                     .iter()
                     .map(|(kind, count)| pb::KindFacet {
-                        kind: convert::kind_to_pb(*kind) as i32,
+                        kind: response::kind_to_pb(*kind) as i32,
                         count: *count as u32,
                     })
                     .collect(),
@@ -180,7 +180,7 @@ impl SearchService for SearchApi {
         if kinds.is_empty() {
             kinds = vec![ConceptKind::Occupation, ConceptKind::Skill];
         }
-        let lang = convert::lang(&r.lang, "lang", &mut violations);
+        let lang = request::lang(&r.lang, "lang", &mut violations);
         let limit = match r.limit as usize {
             0 => DEFAULT_SUGGESTIONS,
             n if n > MAX_SUGGESTIONS => {
@@ -200,7 +200,7 @@ impl SearchService for SearchApi {
             .map(|s| {
                 let row = &engines.search.labels.rows[s.row as usize];
                 pb::Suggestion {
-                    concept: Some(convert::concept_ref(snapshot, s.concept, &lang)),
+                    concept: Some(response::concept_ref(snapshot, s.concept, &lang)),
                     label: row.text.to_string(),
                     lang: row.lang.to_string(),
                     score: s.score,
@@ -221,7 +221,7 @@ impl SearchService for SearchApi {
         if r.text.len() > MAX_TEXT_BYTES {
             violations.add("text", format!("at most {MAX_TEXT_BYTES} bytes, not {}", r.text.len()));
         }
-        let lang = convert::lang(&r.lang, "lang", &mut violations);
+        let lang = request::lang(&r.lang, "lang", &mut violations);
         if !(0.0..=1.0).contains(&r.min_confidence) {
             violations.add("min_confidence", "must be between 0 and 1");
         }
@@ -239,7 +239,7 @@ impl SearchService for SearchApi {
                     r.include_deprecated || snapshot.concept(m.concept).status == crate::model::Status::Released
                 })
                 .map(|m| pb::ConceptMention {
-                    concept: Some(convert::concept_ref(snapshot, m.concept, &lang)),
+                    concept: Some(response::concept_ref(snapshot, m.concept, &lang)),
                     start: m.start as u32,
                     end: m.end as u32,
                     text: chars[m.start..m.end].iter().collect(),

@@ -459,7 +459,7 @@ fn measured(dom: &str) -> serde_json::Value {
 }
 
 fn euro(cents: i64) -> String {
-    vaardig::funding::wording::euro_nl(u64::try_from(cents).unwrap())
+    vaardig::model::Money::from_cents(cents).nl()
 }
 
 /// Writes the golden person's development plan into `dir`.

@@ -255,7 +255,7 @@ fn path_json_has_three_options_with_steps_and_funding_and_rejects_bad_input() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(text.status.success());
-    let header = |line: &str| line.split_whitespace().take(4).eq(["opleiding", "start", "prijs", "subsidie"]);
+    let header = |line: &str| line.split_whitespace().take(4).eq(["opleiding", "periode", "uren", "prijs"]);
     assert!(stdout.contains("MEEST VOLLEDIG") && stdout.lines().any(header), "{stdout}");
 
     let bad = vaardig()

@@ -21,9 +21,9 @@ use vaardig::model::{
     RelationKind, Schedule, expand_id,
 };
 use vaardig::ontology::{self, ConceptIdx, Dir, SourceSpec};
-use vaardig::planning::synth::{self, Rng};
 use vaardig::proto::v1 as pb;
 use vaardig::proto::v1::course_service_client::CourseServiceClient;
+use vaardig::synth::{self, Rng};
 
 use crate::errors::bad_fields;
 use crate::helpers::{embedded, spawn_server, spawn_server_thread};

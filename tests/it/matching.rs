@@ -533,7 +533,7 @@ async fn rank_candidates_streams_profiles_and_keeps_the_exact_top_k() {
             held.iter()
                 .map(|h| {
                     let level = match h.basis {
-                        Basis::Claim(level) => vaardig::server::matching::evidence_to_pb(level),
+                        Basis::Claim(level) => vaardig::server::response::evidence_to_pb(level),
                         _ => pb::EvidenceLevel::Unspecified,
                     };
                     claim(&snapshot.concept(h.skill).id, level)

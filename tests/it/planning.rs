@@ -286,7 +286,7 @@ fn planning_data_analyst_path_orders_prerequisites_and_pays_no_stap_after_it_end
     assert!(complete.essential_coverage > plan.essential_coverage_before);
     for step in &complete.steps {
         assert!(step.funding.iter().all(|f| !f.scheme.ends_with("stap-budget")), "STAP ended before 2024-08");
-        assert!(!planning::why(&engines.snapshot, step, false).is_empty(), "every step says why");
+        assert!(!planning::why(&engines.snapshot, step, vaardig::model::Lang::DUTCH).is_empty(), "every step says why");
     }
 }
 
@@ -426,7 +426,7 @@ mod grpc {
 #[test]
 fn planning_synthetic_register_is_deterministic_and_layers_on_the_default() {
     use vaardig::ontology::{self, SourceSpec};
-    use vaardig::planning::synth;
+    use vaardig::synth;
 
     let engines = embedded();
     let a = synth::generate(&engines.snapshot, 11, 300);
@@ -592,6 +592,29 @@ fn planning_path_json_of_the_cli_shows_the_stap_split_per_step() {
     }
 }
 
+/// One language per answer: a regional English tag (`en-GB`) words both the reason a scheme was
+/// declined and the "why" of the same step in English (the why was Dutch when only `en` counted).
+#[test]
+fn planning_path_in_en_gb_words_reasons_and_why_of_one_step_in_english() {
+    let (addr, _stop) = crate::helpers::spawn_server_thread(stap_split());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_vaardig"))
+        .args(["path", "--target", SPLIT_TARGET, "--start", "2024-02-01", "--age", "40", "--education", "mbo4"])
+        .args(["--labour-market-tie", "yes", "--no-other-public-finance", "--json", "--lang", "en-GB"])
+        .args(["--server", &format!("http://{addr}")])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json = serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap();
+    let steps = json["options"][0]["steps"].as_array().unwrap();
+    assert!(!steps.is_empty(), "{json}");
+    for step in steps {
+        let declined = &step["declined_funding"][0];
+        assert!(declined["reason"].as_str().unwrap().contains("ended on 2024-01-01"), "{declined}");
+        let why = step["why"].as_str().unwrap();
+        assert!(why.starts_with("Closes essential skills of the target occupation"), "{why}");
+    }
+}
+
 /// The bars of the issue on many random requests over the embedded ontology with a synthetic
 /// register (prerequisites, STAP register memberships and start dates of every kind): a yearly cap
 /// is never exceeded (STAP € 1,000, the own budget), a prerequisite is never violated, STAP is never
@@ -600,7 +623,7 @@ fn planning_path_json_of_the_cli_shows_the_stap_split_per_step() {
 #[test]
 fn planning_invariants_hold_for_random_requests_over_a_synthetic_register() {
     use vaardig::ontology::{self, SourceSpec};
-    use vaardig::planning::synth::{self, Rng as SynthRng};
+    use vaardig::synth::{self, Rng as SynthRng};
 
     let base = embedded();
     let register = synth::generate(&base.snapshot, 77, 1_500);
@@ -855,7 +878,7 @@ mod stepping_stones {
         let graph = engines.stones.graph(index);
         let occupations = index.occupations();
         let n = occupations.len();
-        let mut rng = vaardig::planning::synth::Rng::new(99);
+        let mut rng = vaardig::synth::Rng::new(99);
         let mut multi = 0;
         for _ in 0..12 {
             let a = rng.below(n);

@@ -5,27 +5,17 @@
 //! It shows the covered and missing skills as an inline SVG chart, the recommended path as a
 //! timeline per calendar year with a table per year (amounts in euro, funding per scheme), the
 //! money per source, the schemes checked on the advice date and the occupations that also fit.
+//!
+//! Built with `maud`: every label comes from bundle data, and the template escapes all text it
+//! writes, so no label can inject markup (before, each `write!` had to remember to call an escape).
 
-use std::fmt::Write;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{Advice, Counts, PathOption, decision_words, fact_words, kinds_words, long_date, percent, status_words};
-use crate::cli::output::Text;
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::{
+    Advice, Counts, PathOption, SchemeCheck, Step, decision_words, fact_words, funding_words, kinds_words, long_date,
+    status_words,
+};
+use crate::model::{Lang, Money, percent};
 
 const STYLE: &str = r#"
 :root { --covered: #2e7d32; --partly: #f0a500; --missing: #c62828; --ink: #1d1d1f; --muted: #5f6368; --line: #d9d9de; --accent: #0b5cad; }
@@ -67,139 +57,136 @@ footer { margin-top: 2rem; border-top: 1px solid var(--line); padding-top: .5rem
 
 /// Renders the whole plan as one HTML document.
 pub fn render_html(a: &Advice) -> String {
-    let t = a.text();
-    let mut out = String::new();
-    let title = format!("{} {}", t.pick("Ontwikkelplan: naar", "Development plan: towards"), a.target.label);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        if a.english() { "en" } else { "nl" },
-        escape(&title)
-    );
-    let current = match &a.current_occupation {
-        Some(c) => escape(&c.label),
-        None => t.pick("onbekend", "unknown").to_string(),
-    };
-    let _ = write!(
-        out,
-        "<header>\n<p class=\"eyebrow\">{}</p>\n<h1>{} {}</h1>\n<p class=\"meta\">{} {} · {} {current} · {} {}</p>\n</header>\n",
-        t.pick("Ontwikkelplan", "Development plan"),
-        t.pick("Naar", "Towards"),
-        escape(&a.target.label),
-        t.pick("Opgesteld op", "Drawn up on"),
-        escape(&long_date(&a.date, t)),
-        t.pick("huidig beroep:", "current occupation:"),
-        t.pick("vaardigheden in het profiel:", "skills in the profile:"),
-        a.profile.len(),
-    );
-    skills_section(a, &mut out);
-    match a.paths.options.first() {
-        Some(option) if !a.paths.dead_end() => path_section(a, option, &mut out),
-        _ => {
-            let later: Vec<String> = a
-                .paths
-                .later
-                .iter()
-                .map(|l| format!("<li>{} ({})</li>", escape(&l.course.label), l.next_start_words(t)))
-                .collect();
-            let later = if later.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "<p>{}</p>\n<ul>{}</ul>\n",
-                    t.pick("Zou passen als de opleiding later start:", "Would fit if the course started later:"),
-                    later.join("")
-                )
-            };
-            let _ = write!(
-                out,
-                "<section id=\"pad\">\n<h2>2. {}</h2>\n<p>{} {}.</p>\n{later}</section>\n",
-                t.pick("Het pad", "The path"),
-                t.pick(
-                    "Er is geen opleidingspad: geen passende opleiding start vóór",
-                    "No training path: no fitting course starts before"
-                ),
-                escape(&long_date(&a.paths.horizon_end, t)),
-            );
-        }
-    }
-    funding_section(a, &mut out);
-    alternatives_section(a, &mut out);
-    let _ = write!(
-        out,
-        "<footer>\n<p>{} {}. {}</p>\n</footer>\n</body>\n</html>\n",
-        t.pick("Gemaakt met vaardig op ontologie-snapshot", "Made with vaardig on ontology snapshot"),
-        escape(&a.snapshot_version),
-        t.pick(
-            "Het profiel van de persoon is alleen in het profielbestand van de adviseur bewaard, niet op een server. Bedragen zijn indicaties; de uitvoerder van een regeling beslist.",
-            "The person's profile is kept only in the advisor's profile file, not on a server. Amounts are indications; the executor of a scheme decides."
-        ),
-    );
-    out
+    page(a).into_string()
 }
 
-fn skills_section(a: &Advice, out: &mut String) {
+fn page(a: &Advice) -> Markup {
+    let t = a.text();
+    let title = format!("{} {}", t.pick("Ontwikkelplan: naar", "Development plan: towards"), a.target.label);
+    let current = match &a.current_occupation {
+        Some(c) => c.label.as_str(),
+        None => t.pick("onbekend", "unknown"),
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(if a.english() { "en" } else { "nl" }) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    p.eyebrow { (t.pick("Ontwikkelplan", "Development plan")) }
+                    h1 { (t.pick("Naar", "Towards")) " " (a.target.label) }
+                    p.meta {
+                        (t.pick("Opgesteld op", "Drawn up on")) " " (long_date(&a.date, t)) " · "
+                        (t.pick("huidig beroep:", "current occupation:")) " " (current) " · "
+                        (t.pick("vaardigheden in het profiel:", "skills in the profile:")) " " (a.profile.len())
+                    }
+                }
+                (skills_section(a))
+                @if let (Some(option), false) = (a.paths.options.first(), a.paths.dead_end()) {
+                    (path_section(a, option))
+                } @else {
+                    (no_path_section(a))
+                }
+                (funding_section(a))
+                (alternatives_section(a))
+                footer {
+                    p {
+                        (t.pick("Gemaakt met vaardig op ontologie-snapshot", "Made with vaardig on ontology snapshot"))
+                        " " (a.snapshot_version) ". "
+                        (t.pick(
+                            "Het profiel van de persoon is alleen in het profielbestand van de adviseur bewaard, niet op een server. Bedragen zijn indicaties; de uitvoerder van een regeling beslist.",
+                            "The person's profile is kept only in the advisor's profile file, not on a server. Amounts are indications; the executor of a scheme decides."
+                        ))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// No path within the horizon: when the fitting courses start.
+fn no_path_section(a: &Advice) -> Markup {
+    let t = a.text();
+    html! {
+        section #pad {
+            h2 { "2. " (t.pick("Het pad", "The path")) }
+            p {
+                (t.pick(
+                    "Er is geen opleidingspad: geen passende opleiding start vóór",
+                    "No training path: no fitting course starts before"
+                ))
+                " " (long_date(&a.paths.horizon_end, t)) "."
+            }
+            @if !a.paths.later.is_empty() {
+                p { (t.pick("Zou passen als de opleiding later start:", "Would fit if the course started later:")) }
+                ul {
+                    @for l in &a.paths.later {
+                        li { (l.course.label) " (" (l.next_start_words(t)) ")" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn skills_section(a: &Advice) -> Markup {
     let t = a.text();
     let g = &a.gap;
-    let _ = write!(
-        out,
-        "<section id=\"vaardigheden\">\n<h2>1. {}</h2>\n<p class=\"key\">{} <strong>{}</strong> {} {}; {} <strong>{}</strong> ({} {} {}).</p>\n",
-        t.pick("Vaardigheden", "Skills"),
-        t.pick("U dekt nu", "You now cover"),
-        percent(g.coverage),
-        t.pick("van wat het beroep", "of what"),
-        escape(&a.target.label),
-        t.pick("van de essentiële vaardigheden", "of the essential skills"),
-        percent(g.essential_coverage),
-        g.essential.covered,
-        t.pick("van", "of"),
-        g.essential.total,
-    );
-    let _ = write!(
-        out,
-        "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
-        skills_chart(g.essential, g.optional, t),
-        legend(t)
-    );
-    let list = |status: &[&str]| -> String {
-        let items: Vec<String> = g
-            .requirements
-            .iter()
-            .filter(|r| status.contains(&r.status))
-            .map(|r| {
-                let class = if r.status == "partly_covered" { "partly" } else { r.status };
-                let importance = if r.essential {
-                    format!(" <strong>({})</strong>", t.pick("essentieel", "essential"))
-                } else {
-                    String::new()
-                };
-                let explanation = if r.explanation.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — <span class=\"note\">{}</span>", escape(&r.explanation))
-                };
-                format!(
-                    "<li class=\"{class}\"><span class=\"{class}\">{}</span> {}{importance}{explanation}</li>",
-                    status_mark(r.status),
-                    escape(&r.skill.label)
-                )
-            })
-            .collect();
-        if items.is_empty() {
-            format!("<p class=\"note\">{}</p>", t.pick("Geen.", "None."))
-        } else {
-            format!("<ul class=\"skills\">{}</ul>", items.join("\n"))
+    let list = |status: &[&str]| -> Markup {
+        let rows: Vec<_> = g.requirements.iter().filter(|r| status.contains(&r.status)).collect();
+        html! {
+            @if rows.is_empty() {
+                p.note { (t.pick("Geen.", "None.")) }
+            } @else {
+                ul.skills {
+                    @for r in rows {
+                        @let class = if r.status == "partly_covered" { "partly" } else { r.status };
+                        li class=(class) {
+                            span class=(class) { (status_mark(r.status)) }
+                            " " (r.skill.label)
+                            @if r.essential {
+                                " " strong { "(" (t.pick("essentieel", "essential")) ")" }
+                            }
+                            @if !r.explanation.is_empty() {
+                                " — " span.note { (r.explanation) }
+                            }
+                        }
+                    }
+                }
+            }
         }
     };
-    let _ = write!(
-        out,
-        "<div class=\"cols\">\n<div id=\"al-gedekt\"><h3>{}</h3>\n{}\n</div>\n<div id=\"ontbreekt\"><h3>{}</h3>\n{}\n</div>\n</div>\n</section>\n",
-        t.pick("Dit kunt u al", "What you can already do"),
-        list(&["covered", "partly_covered"]),
-        t.pick("Dit ontbreekt nog", "What is still missing"),
-        list(&["missing"]),
-    );
+    html! {
+        section #vaardigheden {
+            h2 { "1. " (t.pick("Vaardigheden", "Skills")) }
+            p.key {
+                (t.pick("U dekt nu", "You now cover")) " " strong { (percent(g.coverage)) } " "
+                (t.pick("van wat het beroep", "of what")) " " (a.target.label) "; "
+                (t.pick("van de essentiële vaardigheden", "of the essential skills")) " "
+                strong { (percent(g.essential_coverage)) }
+                " (" (g.essential.covered) " " (t.pick("van", "of")) " " (g.essential.total) ")."
+            }
+            figure {
+                (skills_chart(g.essential, g.optional, t))
+                figcaption { (legend(t)) }
+            }
+            div.cols {
+                div #al-gedekt {
+                    h3 { (t.pick("Dit kunt u al", "What you can already do")) }
+                    (list(&["covered", "partly_covered"]))
+                }
+                div #ontbreekt {
+                    h3 { (t.pick("Dit ontbreekt nog", "What is still missing")) }
+                    (list(&["missing"]))
+                }
+            }
+        }
+    }
 }
 
 fn status_mark(status: &str) -> &'static str {
@@ -210,22 +197,21 @@ fn status_mark(status: &str) -> &'static str {
     }
 }
 
-fn legend(t: Text) -> String {
-    format!(
-        "<span class=\"swatch\" style=\"background:var(--covered)\"></span>{}<span class=\"swatch\" style=\"background:var(--partly)\"></span>{}<span class=\"swatch\" style=\"background:var(--missing)\"></span>{}",
-        status_words("covered", t),
-        status_words("partly_covered", t),
-        status_words("missing", t)
-    )
+fn legend(t: Lang) -> Markup {
+    html! {
+        @for (status, color) in [("covered", "covered"), ("partly_covered", "partly"), ("missing", "missing")] {
+            span.swatch style=(format!("background:var(--{color})")) {}
+            (status_words(status, t))
+        }
+    }
 }
 
 /// Two stacked bars (essential, optional): covered, partly covered and missing requirements, each
 /// segment as wide as its share and labelled with its count.
-fn skills_chart(essential: Counts, optional: Counts, t: Text) -> String {
+fn skills_chart(essential: Counts, optional: Counts, t: Lang) -> Markup {
     const WIDTH: f64 = 640.0;
     const LABEL: f64 = 110.0;
     const BAR: f64 = WIDTH - LABEL - 10.0;
-    let mut svg = String::new();
     let rows = [
         (t.pick("Essentieel", "Essential"), essential, "essential"),
         (t.pick("Optioneel", "Optional"), optional, "optional"),
@@ -245,185 +231,171 @@ fn skills_chart(essential: Counts, optional: Counts, t: Text) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ");
-    let _ = write!(
-        svg,
-        "<svg id=\"skills-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} 96\" role=\"img\" aria-labelledby=\"skills-chart-title\">\n<title id=\"skills-chart-title\">{}</title>\n",
-        escape(&description)
-    );
-    for (row, (name, counts, class)) in rows.iter().enumerate() {
-        let y = 8.0 + row as f64 * 44.0;
-        let _ = writeln!(
-            svg,
-            "<text x=\"0\" y=\"{}\" font-size=\"14\" font-weight=\"600\" fill=\"#1d1d1f\">{}</text>",
-            y + 20.0,
-            escape(name)
-        );
-        let total = counts.covered + counts.partly_covered + counts.missing;
-        if total == 0 {
-            let _ = write!(
-                svg,
-                "<rect x=\"{LABEL}\" y=\"{y}\" width=\"{BAR}\" height=\"30\" fill=\"#eeeeee\"/>\n<text x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#5f6368\">{}</text>\n",
-                LABEL + 8.0,
-                y + 20.0,
-                t.pick("geen", "none")
-            );
-            continue;
-        }
-        let mut x = LABEL;
-        for (count, status, color) in [
-            (counts.covered, "covered", "#2e7d32"),
-            (counts.partly_covered, "partly_covered", "#f0a500"),
-            (counts.missing, "missing", "#c62828"),
-        ] {
-            if count == 0 {
-                continue;
+    // SVG elements are always closed (`{}`): inside HTML, a `<rect>` left open would swallow the
+    // elements after it.
+    html! {
+        svg #skills-chart xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} 96")) role="img"
+            aria-labelledby="skills-chart-title" {
+            title #skills-chart-title { (description) }
+            @for (row, (name, counts, class)) in rows.iter().enumerate() {
+                @let y = 8.0 + row as f64 * 44.0;
+                @let total = counts.covered + counts.partly_covered + counts.missing;
+                text x="0" y=(y + 20.0) font-size="14" font-weight="600" fill="#1d1d1f" { (name) }
+                @if total == 0 {
+                    rect x=(LABEL) y=(y) width=(BAR) height="30" fill="#eeeeee" {}
+                    text x=(LABEL + 8.0) y=(y + 20.0) font-size="13" fill="#5f6368" { (t.pick("geen", "none")) }
+                } @else {
+                    @for segment in segments(*counts, total, LABEL, BAR) {
+                        @let (count, status, color, x, width) = segment;
+                        @let words = format!("{count} {}", status_words(status, t));
+                        rect class=(format!("bar {status} {class}")) data-count=(count) x=(format!("{x:.1}")) y=(y)
+                            width=(format!("{width:.1}")) height="30" fill=(color) {
+                            title { (words) }
+                        }
+                        // A count fits inside a segment of a few characters' width; narrower ones
+                        // keep it in the title.
+                        @if width >= 22.0 {
+                            text x=(format!("{:.1}", x + width / 2.0)) y=(y + 20.0) font-size="13" text-anchor="middle"
+                                fill=(if status == "partly_covered" { "#1d1d1f" } else { "#ffffff" }) {
+                                @if width >= 90.0 { (words) } @else { (count) }
+                            }
+                        }
+                    }
+                }
             }
-            let width = BAR * f64::from(count) / f64::from(total);
-            let words = format!("{count} {}", status_words(status, t));
-            let _ = writeln!(
-                svg,
-                "<rect class=\"bar {status} {class}\" data-count=\"{count}\" x=\"{x:.1}\" y=\"{y}\" width=\"{width:.1}\" height=\"30\" fill=\"{color}\"><title>{}</title></rect>",
-                escape(&words)
-            );
-            // A count fits inside a segment of a few characters' width; narrower ones keep it in the title.
-            if width >= 22.0 {
-                let label = if width >= 90.0 { words } else { count.to_string() };
-                let ink = if status == "partly_covered" { "#1d1d1f" } else { "#ffffff" };
-                let _ = writeln!(
-                    svg,
-                    "<text x=\"{:.1}\" y=\"{}\" font-size=\"13\" text-anchor=\"middle\" fill=\"{ink}\">{}</text>",
-                    x + width / 2.0,
-                    y + 20.0,
-                    escape(&label)
-                );
-            }
-            x += width;
         }
     }
-    svg.push_str("</svg>");
-    svg
 }
 
-fn path_section(a: &Advice, o: &PathOption, out: &mut String) {
+/// The non-empty segments of one bar: (count, status, colour, x, width).
+fn segments(counts: Counts, total: u32, left: f64, bar: f64) -> Vec<(u32, &'static str, &'static str, f64, f64)> {
+    let mut x = left;
+    let mut out = Vec::new();
+    for (count, status, color) in [
+        (counts.covered, "covered", "#2e7d32"),
+        (counts.partly_covered, "partly_covered", "#f0a500"),
+        (counts.missing, "missing", "#c62828"),
+    ] {
+        if count == 0 {
+            continue;
+        }
+        let width = bar * f64::from(count) / f64::from(total);
+        out.push((count, status, color, x, width));
+        x += width;
+    }
+    out
+}
+
+/// A table with its head: each column is its header and whether it holds numbers (right-aligned).
+fn table(id: Option<&str>, columns: &[(&str, bool)], body: Markup) -> Markup {
+    html! {
+        table id=[id] {
+            thead { tr { @for (header, numeric) in columns { th class=[numeric.then_some("num")] { (header) } } } }
+            tbody { (body) }
+        }
+    }
+}
+
+/// One step of a path as a table row.
+fn step_row(s: &Step, t: Lang) -> Markup {
+    let money = |cents: i64| Money::from_cents(cents).format(t);
+    html! {
+        tr.step {
+            td {
+                (s.course.label) @if s.evc { " (EVC)" }
+                @if let Some(c) = &s.credential {
+                    br; span.note { (t.pick("levert op:", "yields:")) " " (c.label) }
+                }
+            }
+            td { (long_date(&s.start_date, t)) " – " (long_date(&s.end_date, t)) }
+            td.num { (s.hours) }
+            td.num { (money(s.price_cents)) }
+            td {
+                @if s.funding.is_empty() { "–" }
+                @for (i, f) in s.funding.iter().enumerate() {
+                    @if i > 0 { br; }
+                    (funding_words(f, t))
+                }
+            }
+            td.num { (money(s.own_contribution_cents)) }
+            td { (s.closes.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(", ")) }
+        }
+    }
+}
+
+fn path_section(a: &Advice, o: &PathOption) -> Markup {
     let t = a.text();
-    let totals: Vec<String> = a
-        .totals(o)
-        .into_iter()
-        .map(|(caption, value)| format!("{caption} <strong>{}</strong>", escape(&value)))
-        .collect();
-    let _ = writeln!(
-        out,
-        "<section id=\"pad\">\n<h2>2. {}: {}</h2>\n<p class=\"key\">{}</p>",
-        t.pick("Het pad", "The path"),
-        escape(&kinds_words(&o.kinds, t)),
-        totals.join(" · "),
-    );
-    if o.steps.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", t.pick("Dit pad heeft geen opleidingen.", "This path has no courses."));
-    } else {
-        let _ = write!(
-            out,
-            "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
-            timeline(a, o),
-            t.pick("Tijdlijn per kalenderjaar", "Timeline per calendar year")
-        );
-    }
-    for (year, steps) in o.by_year() {
-        let _ = write!(
-            out,
-            "<h3>{year}</h3>\n{}",
-            table_head(
-                &format!(" class=\"steps\" data-year=\"{year}\""),
-                &[
-                    (t.pick("Opleiding", "Course"), false),
-                    (t.pick("Periode", "Period"), false),
-                    (t.pick("Uren", "Hours"), true),
-                    (t.pick("Prijs", "Price"), true),
-                    (t.pick("Financiering", "Funding"), false),
-                    (t.pick("Zelf", "Own"), true),
-                    (t.pick("Wat u leert", "What you learn"), false),
-                ],
-            )
-        );
-        for s in steps {
-            let funding: Vec<String> = s.funding.iter().map(|f| escape(&a.funding_words(f))).collect();
-            let credential = s
-                .credential
-                .as_ref()
-                .map(|c| {
-                    format!("<br><span class=\"note\">{} {}</span>", t.pick("levert op:", "yields:"), escape(&c.label))
-                })
-                .unwrap_or_default();
-            let evc = if s.evc { " (EVC)" } else { "" };
-            let _ = writeln!(
-                out,
-                "<tr class=\"step\"><td>{}{evc}{credential}</td><td>{} – {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-                escape(&s.course.label),
-                escape(&long_date(&s.start_date, t)),
-                escape(&long_date(&s.end_date, t)),
-                s.hours,
-                a.money(s.price_cents),
-                if funding.is_empty() { "–".to_string() } else { funding.join("<br>") },
-                a.money(s.own_contribution_cents),
-                escape(&s.closes.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(", ")),
-            );
+    html! {
+        section #pad {
+            h2 { "2. " (t.pick("Het pad", "The path")) ": " (kinds_words(&o.kinds, t)) }
+            p.key {
+                @for (i, (caption, value)) in a.totals(o).into_iter().enumerate() {
+                    @if i > 0 { " · " }
+                    (caption) " " strong { (value) }
+                }
+            }
+            @if o.steps.is_empty() {
+                p { (t.pick("Dit pad heeft geen opleidingen.", "This path has no courses.")) }
+            } @else {
+                figure {
+                    (timeline(a, o))
+                    figcaption { (t.pick("Tijdlijn per kalenderjaar", "Timeline per calendar year")) }
+                }
+            }
+            @for (year, steps) in o.by_year() {
+                h3 { (year) }
+                table.steps data-year=(year) {
+                    thead { tr {
+                        th { (t.pick("Opleiding", "Course")) }
+                        th { (t.pick("Periode", "Period")) }
+                        th.num { (t.pick("Uren", "Hours")) }
+                        th.num { (t.pick("Prijs", "Price")) }
+                        th { (t.pick("Financiering", "Funding")) }
+                        th.num { (t.pick("Zelf", "Own")) }
+                        th { (t.pick("Wat u leert", "What you learn")) }
+                    } }
+                    tbody { @for s in steps { (step_row(s, t)) } }
+                }
+            }
+            @if !o.still_open.is_empty() {
+                h3 { (t.pick("Blijft open", "Stays open")) }
+                ul.skills {
+                    @for s in &o.still_open {
+                        li { span.missing { "✗" } " " (s.skill.label) " — " span.note { (s.explanation) } }
+                    }
+                }
+            }
+            @if a.paths.options.len() > 1 {
+                h3 { (t.pick("Andere paden", "Other paths")) }
+                (table(
+                    Some("other-paths"),
+                    &[
+                        (t.pick("Pad", "Path"), false),
+                        (t.pick("Prijs", "Price"), true),
+                        (t.pick("Eigen bijdrage", "Own contribution"), true),
+                        (t.pick("Uren", "Hours"), true),
+                        (t.pick("Essentieel gedekt", "Essential covered"), true),
+                    ],
+                    html! {
+                        @for other in &a.paths.options[1..] {
+                            tr {
+                                td { (kinds_words(&other.kinds, t)) }
+                                td.num { (a.money(other.total_price_cents)) }
+                                td.num { (a.money(other.total_own_cents)) }
+                                td.num { (other.total_hours) }
+                                td.num { (percent(other.essential_coverage)) }
+                            }
+                        }
+                    },
+                ))
+            }
         }
-        out.push_str("</tbody>\n</table>\n");
     }
-    if !o.still_open.is_empty() {
-        let items: Vec<String> = o
-            .still_open
-            .iter()
-            .map(|s| {
-                format!(
-                    "<li><span class=\"missing\">✗</span> {} — <span class=\"note\">{}</span></li>",
-                    escape(&s.skill.label),
-                    escape(&s.explanation)
-                )
-            })
-            .collect();
-        let _ = write!(
-            out,
-            "<h3>{}</h3>\n<ul class=\"skills\">{}</ul>\n",
-            t.pick("Blijft open", "Stays open"),
-            items.join("\n")
-        );
-    }
-    if a.paths.options.len() > 1 {
-        let _ = write!(
-            out,
-            "<h3>{}</h3>\n{}",
-            t.pick("Andere paden", "Other paths"),
-            table_head(
-                " id=\"other-paths\"",
-                &[
-                    (t.pick("Pad", "Path"), false),
-                    (t.pick("Prijs", "Price"), true),
-                    (t.pick("Eigen bijdrage", "Own contribution"), true),
-                    (t.pick("Uren", "Hours"), true),
-                    (t.pick("Essentieel gedekt", "Essential covered"), true),
-                ],
-            )
-        );
-        for other in &a.paths.options[1..] {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                escape(&kinds_words(&other.kinds, t)),
-                a.money(other.total_price_cents),
-                a.money(other.total_own_cents),
-                other.total_hours,
-                percent(other.essential_coverage),
-            );
-        }
-        out.push_str("</tbody>\n</table>\n");
-    }
-    out.push_str("</section>\n");
 }
 
 /// The steps on a time axis of whole calendar years: one column per year, one bar per step from
 /// its start to its end.
-fn timeline(a: &Advice, o: &PathOption) -> String {
+fn timeline(a: &Advice, o: &PathOption) -> Markup {
     const WIDTH: f64 = 640.0;
     const ROW: f64 = 40.0;
     const TOP: f64 = 26.0;
@@ -443,56 +415,36 @@ fn timeline(a: &Advice, o: &PathOption) -> String {
     let span = (axis_end - axis_start).max(1) as f64;
     let x_of = |day: i64| ((day - axis_start) as f64 / span * WIDTH).clamp(0.0, WIDTH);
     let height = TOP + ROW * o.steps.len() as f64 + 8.0;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"timeline-title\">\n<title id=\"timeline-title\">{} {first_year}–{last_year}</title>\n",
-        t.pick("Tijdlijn van het pad", "Timeline of the path"),
-    );
-    for year in first_year..=last_year {
-        let x = x_of(year_start(year));
-        let next = x_of(year_start(year + 1));
-        let shade = if (year - first_year) % 2 == 0 { "#f3f5f9" } else { "#ffffff" };
-        let _ = write!(
-            svg,
-            "<rect class=\"year\" x=\"{x:.1}\" y=\"0\" width=\"{:.1}\" height=\"{height}\" fill=\"{shade}\"/>\n<text x=\"{:.1}\" y=\"17\" font-size=\"13\" font-weight=\"600\" fill=\"#0b5cad\">{year}</text>\n",
-            next - x,
-            x + 6.0
-        );
+    html! {
+        svg #timeline xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {height}")) role="img"
+            aria-labelledby="timeline-title" {
+            title #timeline-title { (t.pick("Tijdlijn van het pad", "Timeline of the path")) " " (first_year) "–" (last_year) }
+            @for year in first_year..=last_year {
+                @let x = x_of(year_start(year));
+                @let next = x_of(year_start(year + 1));
+                rect.year x=(format!("{x:.1}")) y="0" width=(format!("{:.1}", next - x)) height=(height)
+                    fill=(if (year - first_year) % 2 == 0 { "#f3f5f9" } else { "#ffffff" }) {}
+                text x=(format!("{:.1}", x + 6.0)) y="17" font-size="13" font-weight="600" fill="#0b5cad" { (year) }
+            }
+            @for (row, s) in o.steps.iter().enumerate() {
+                @if let (Some(start), Some(end)) = (days(&s.start_date), days(&s.end_date)) {
+                    @let y = TOP + ROW * row as f64;
+                    @let x = x_of(start);
+                    @let width = (x_of(end) - x).max(4.0);
+                    // The label starts at its bar but is moved left as far as needed to stay on
+                    // the chart (SVG text does not wrap; its width is estimated from the number of
+                    // characters).
+                    @let label = fit_label(&format!("{} ({})", s.course.label, a.money(s.price_cents)), WIDTH);
+                    @let label_x = x.min(WIDTH - label.chars().count() as f64 * CHAR_WIDTH).max(0.0);
+                    text x=(format!("{label_x:.1}")) y=(format!("{:.1}", y + 11.0)) font-size="12" fill="#1d1d1f" { (label) }
+                    rect.step-bar x=(format!("{x:.1}")) y=(format!("{:.1}", y + 16.0)) width=(format!("{width:.1}"))
+                        height="14" rx="3" fill="#0b5cad" {
+                        title { (s.course.label) ": " (s.start_date) " – " (s.end_date) }
+                    }
+                }
+            }
+        }
     }
-    for (row, s) in o.steps.iter().enumerate() {
-        let y = TOP + ROW * row as f64;
-        let (Some(start), Some(end)) = (days(&s.start_date), days(&s.end_date)) else { continue };
-        let x = x_of(start);
-        let width = (x_of(end) - x).max(4.0);
-        // The label starts at its bar but is moved left as far as needed to stay on the chart
-        // (SVG text does not wrap; its width is estimated from the number of characters).
-        let label = fit_label(&format!("{} ({})", s.course.label, a.money(s.price_cents)), WIDTH);
-        let label_x = x.min(WIDTH - label.chars().count() as f64 * CHAR_WIDTH).max(0.0);
-        let _ = write!(
-            svg,
-            "<text x=\"{label_x:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1d1d1f\">{}</text>\n<rect class=\"step-bar\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{width:.1}\" height=\"14\" rx=\"3\" fill=\"#0b5cad\"><title>{}</title></rect>\n",
-            y + 11.0,
-            escape(&label),
-            y + 16.0,
-            escape(&format!("{}: {} – {}", s.course.label, s.start_date, s.end_date)),
-        );
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-/// The opening of a table up to its body: `attributes` go into `<table…>`, each column is its
-/// header and whether it holds numbers (right-aligned).
-fn table_head(attributes: &str, columns: &[(&str, bool)]) -> String {
-    let cells: String = columns
-        .iter()
-        .map(|(header, numeric)| {
-            let class = if *numeric { " class=\"num\"" } else { "" };
-            format!("<th{class}>{}</th>", escape(header))
-        })
-        .collect();
-    format!("<table{attributes}>\n<thead><tr>{cells}</tr></thead>\n<tbody>\n")
 }
 
 /// A generous estimate of the width of one character of 12 px text.
@@ -509,185 +461,190 @@ fn fit_label(label: &str, width: f64) -> String {
     short
 }
 
-fn funding_section(a: &Advice, out: &mut String) {
+fn funding_section(a: &Advice) -> Markup {
     let t = a.text();
-    let _ = write!(out, "<section id=\"financiering\">\n<h2>3. {}</h2>\n", t.pick("Financiering", "Funding"));
-    if let Some(option) = a.paths.options.first() {
-        let _ = write!(
-            out,
-            "<h3>{}</h3>\n{}",
-            t.pick("Wie betaalt het pad", "Who pays for the path"),
-            table_head(
-                " id=\"funding-by-source\"",
-                &[
-                    (t.pick("Bron", "Source"), false),
-                    (t.pick("Bedrag", "Amount"), true),
-                    (t.pick("Mogelijk nog", "Possibly also"), true),
-                ],
-            )
-        );
-        for source in &option.funding_by_source {
-            let name = match &source.scheme {
-                Some(s) => escape(&s.label),
-                None => t.pick("Eigen bijdrage", "Own contribution").to_string(),
-            };
-            let possible = if source.possible_cents > 0 {
-                format!("{} {}", t.pick("hooguit", "at most"), a.money(source.possible_cents))
-            } else {
-                "–".to_string()
-            };
-            let _ = writeln!(
-                out,
-                "<tr class=\"source\"><td>{name}</td><td class=\"num\">{}</td><td class=\"num\">{possible}</td></tr>",
-                a.money(source.certain_cents)
-            );
-        }
-        let _ = write!(
-            out,
-            "<tr><th>{}</th><th class=\"num\">{}</th><th></th></tr>\n</tbody>\n</table>\n",
-            t.pick("Totaal", "Total"),
-            a.money(option.total_price_cents)
-        );
-        if option.funding_by_source.iter().any(|s| s.possible_cents > 0) {
-            let _ = writeln!(
-                out,
-                "<p class=\"note\">{}</p>",
-                t.pick(
-                    "‘Mogelijk nog’ hangt af van gegevens die nog ontbreken; komt het geld, dan daalt de eigen bijdrage met dat bedrag.",
-                    "‘Possibly also’ depends on facts still missing; if the money comes, the own contribution falls by that amount."
-                )
-            );
-        }
-    }
     let f = &a.funding;
-    let course = match &f.course {
-        Some(c) => format!(" ({} {})", t.pick("voor", "for"), escape(&c.label)),
-        None => String::new(),
-    };
-    let _ =
-        writeln!(out, "<h3>{} {}{course}</h3>", t.pick("Regelingen op", "Schemes on"), escape(&long_date(&f.date, t)));
-    if f.schemes.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p>{}</p>",
-            t.pick("Geen regelingen geldig op deze datum.", "No schemes valid on this date.")
-        );
-    } else {
-        out.push_str(&table_head(
-            " id=\"schemes\"",
-            &[
-                (t.pick("Regeling", "Scheme"), false),
-                (t.pick("Oordeel", "Decision"), false),
-                (t.pick("Bedrag", "Amount"), true),
-                (t.pick("Betaald aan", "Paid to"), false),
-                (t.pick("Waarom", "Why"), false),
-            ],
-        ));
-        for s in &f.schemes {
-            let amount = match s.amount_cents {
-                Some(cents) if s.upper_bound => format!("{} {}", t.pick("hooguit", "at most"), a.money(cents)),
-                Some(cents) => a.money(cents),
-                None => "–".to_string(),
-            };
-            let mut why: Vec<String> = Vec::new();
-            for c in s.failed.iter() {
-                why.push(format!("<span class=\"missing\">✗</span> {}", escape(&c.explanation)));
+    html! {
+        section #financiering {
+            h2 { "3. " (t.pick("Financiering", "Funding")) }
+            @if let Some(option) = a.paths.options.first() {
+                h3 { (t.pick("Wie betaalt het pad", "Who pays for the path")) }
+                table #funding-by-source {
+                    thead { tr {
+                        th { (t.pick("Bron", "Source")) }
+                        th.num { (t.pick("Bedrag", "Amount")) }
+                        th.num { (t.pick("Mogelijk nog", "Possibly also")) }
+                    } }
+                    tbody {
+                        @for source in &option.funding_by_source {
+                            tr.source {
+                                td {
+                                    @match &source.scheme {
+                                        Some(s) => (s.label),
+                                        None => (t.pick("Eigen bijdrage", "Own contribution")),
+                                    }
+                                }
+                                td.num { (a.money(source.certain_cents)) }
+                                td.num {
+                                    @if source.possible_cents > 0 {
+                                        (t.pick("hooguit", "at most")) " " (a.money(source.possible_cents))
+                                    } @else { "–" }
+                                }
+                            }
+                        }
+                        tr { th { (t.pick("Totaal", "Total")) } th.num { (a.money(option.total_price_cents)) } th {} }
+                    }
+                }
+                @if option.funding_by_source.iter().any(|s| s.possible_cents > 0) {
+                    p.note {
+                        (t.pick(
+                            "‘Mogelijk nog’ hangt af van gegevens die nog ontbreken; komt het geld, dan daalt de eigen bijdrage met dat bedrag.",
+                            "‘Possibly also’ depends on facts still missing; if the money comes, the own contribution falls by that amount."
+                        ))
+                    }
+                }
             }
-            for c in s.unknown.iter() {
-                why.push(format!("<span class=\"unknown\">?</span> {}", escape(&c.explanation)));
+            h3 {
+                (t.pick("Regelingen op", "Schemes on")) " " (long_date(&f.date, t))
+                @if let Some(c) = &f.course { " (" (t.pick("voor", "for")) " " (c.label) ")" }
             }
-            for change in &s.would_change {
-                why.push(format!("→ {}", escape(change)));
+            @if f.schemes.is_empty() {
+                p { (t.pick("Geen regelingen geldig op deze datum.", "No schemes valid on this date.")) }
+            } @else {
+                (table(
+                    Some("schemes"),
+                    &[
+                        (t.pick("Regeling", "Scheme"), false),
+                        (t.pick("Oordeel", "Decision"), false),
+                        (t.pick("Bedrag", "Amount"), true),
+                        (t.pick("Betaald aan", "Paid to"), false),
+                        (t.pick("Waarom", "Why"), false),
+                    ],
+                    html! { @for s in &f.schemes { (scheme_row(a, s)) } },
+                ))
             }
-            if !s.about_course.is_empty() {
-                why.push(format!(
-                    "… {} {}",
-                    t.pick(
-                        "gaat over de opleiding, te toetsen zodra die gekozen is:",
-                        "about the course, to check once one is chosen:"
-                    ),
-                    escape(&s.about_course.join(", "))
-                ));
-            }
-            if !s.missing_facts.is_empty() {
-                let facts: Vec<String> = s.missing_facts.iter().map(|f| fact_words(f, t)).collect();
-                why.push(format!(
-                    "<span class=\"note\">{} {}</span>",
-                    t.pick("Nog nodig:", "Still needed:"),
-                    escape(&facts.join(", "))
-                ));
-            }
-            if why.is_empty() {
-                why.push(escape(&s.summary));
-            }
-            if !s.source.is_empty() {
-                why.push(format!("<span class=\"note\">{} {}</span>", t.pick("Bron:", "Source:"), escape(&s.source)));
-            }
-            let _ = writeln!(
-                out,
-                "<tr class=\"scheme\"><td>{}</td><td><span class=\"decision {}\">{}</span></td><td class=\"num\">{amount}</td><td>{}</td><td>{}</td></tr>",
-                escape(&s.scheme.label),
-                s.decision,
-                decision_words(s.decision, t),
-                escape(&s.paid_to),
-                why.join("<br>"),
-            );
         }
-        out.push_str("</tbody>\n</table>\n");
     }
-    out.push_str("</section>\n");
 }
 
-fn alternatives_section(a: &Advice, out: &mut String) {
+/// One scheme checked on the advice date: decision, amount and why, line by line.
+fn scheme_row(a: &Advice, s: &SchemeCheck) -> Markup {
     let t = a.text();
-    let _ = write!(
-        out,
-        "<section id=\"alternatieven\">\n<h2>4. {}</h2>\n",
-        t.pick("Andere beroepen die bij u passen", "Other occupations that fit you")
-    );
-    if a.alternatives.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", t.pick("Geen andere beroepen gevonden.", "No other occupations found."));
-    } else {
-        out.push_str(&table_head(
-            "",
-            &[
-                (t.pick("Beroep", "Occupation"), false),
-                (t.pick("Dekking", "Coverage"), true),
-                (t.pick("Essentieel", "Essential"), true),
-                (t.pick("Kansberoep", "Shortage occupation"), false),
-                (t.pick("Vooral nog te leren", "Mainly still to learn"), false),
-            ],
-        ));
-        for alt in &a.alternatives {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&alt.occupation.label),
-                percent(alt.coverage),
-                percent(alt.essential_coverage),
-                if alt.kansberoep { t.pick("ja", "yes") } else { t.pick("nee", "no") },
-                escape(&alt.to_learn.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", ")),
-            );
-        }
-        out.push_str("</tbody>\n</table>\n");
+    let amount = match s.amount_cents {
+        Some(cents) if s.upper_bound => format!("{} {}", t.pick("hooguit", "at most"), a.money(cents)),
+        Some(cents) => a.money(cents),
+        None => "–".to_string(),
+    };
+    let mut why: Vec<Markup> = Vec::new();
+    for c in &s.failed {
+        why.push(html! { span.missing { "✗" } " " (c.explanation) });
     }
-    out.push_str("</section>\n");
+    for c in &s.unknown {
+        why.push(html! { span.unknown { "?" } " " (c.explanation) });
+    }
+    for change in &s.would_change {
+        why.push(html! { "→ " (change) });
+    }
+    if !s.about_course.is_empty() {
+        why.push(html! {
+            "… " (t.pick(
+                "gaat over de opleiding, te toetsen zodra die gekozen is:",
+                "about the course, to check once one is chosen:"
+            ))
+            " " (s.about_course.join(", "))
+        });
+    }
+    if !s.missing_facts.is_empty() {
+        let facts: Vec<String> = s.missing_facts.iter().map(|f| fact_words(f, t)).collect();
+        why.push(html! { span.note { (t.pick("Nog nodig:", "Still needed:")) " " (facts.join(", ")) } });
+    }
+    if why.is_empty() {
+        why.push(html! { (s.summary) });
+    }
+    if !s.source.is_empty() {
+        why.push(html! { span.note { (t.pick("Bron:", "Source:")) " " (s.source) } });
+    }
+    html! {
+        tr.scheme {
+            td { (s.scheme.label) }
+            td { span class=(format!("decision {}", s.decision)) { (decision_words(s.decision, t)) } }
+            td.num { (amount) }
+            td { (s.paid_to) }
+            td { @for (i, line) in why.iter().enumerate() { @if i > 0 { br; } (line) } }
+        }
+    }
+}
+
+fn alternatives_section(a: &Advice) -> Markup {
+    let t = a.text();
+    html! {
+        section #alternatieven {
+            h2 { "4. " (t.pick("Andere beroepen die bij u passen", "Other occupations that fit you")) }
+            @if a.alternatives.is_empty() {
+                p { (t.pick("Geen andere beroepen gevonden.", "No other occupations found.")) }
+            } @else {
+                (table(
+                    None,
+                    &[
+                        (t.pick("Beroep", "Occupation"), false),
+                        (t.pick("Dekking", "Coverage"), true),
+                        (t.pick("Essentieel", "Essential"), true),
+                        (t.pick("Kansberoep", "Shortage occupation"), false),
+                        (t.pick("Vooral nog te leren", "Mainly still to learn"), false),
+                    ],
+                    html! {
+                        @for alt in &a.alternatives {
+                            tr {
+                                td { (alt.occupation.label) }
+                                td.num { (percent(alt.coverage)) }
+                                td.num { (percent(alt.essential_coverage)) }
+                                td { (if alt.kansberoep { t.pick("ja", "yes") } else { t.pick("nee", "no") }) }
+                                td { (alt.to_learn.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", ")) }
+                            }
+                        }
+                    },
+                ))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::report::{FundingLine, Named};
 
     #[test]
-    fn text_is_escaped_for_html() {
-        assert_eq!(escape("<b>\"R&D\"</b> 'x'"), "&lt;b&gt;&quot;R&amp;D&quot;&lt;/b&gt; &#39;x&#39;");
+    fn labels_from_the_data_are_escaped() {
+        let named = |label: &str| Named { id: "x".into(), label: label.into() };
+        let step = Step {
+            course: named("<script>alert(1)</script> R&D \"Zorg\""),
+            year: 2024,
+            start_date: "2024-01-15".into(),
+            end_date: "2024-03-01".into(),
+            price_cents: 45_000,
+            funding: vec![FundingLine { scheme: named("<b>STAP</b>"), amount_cents: 10_000, certain: true }],
+            own_contribution_cents: 35_000,
+            hours: 40,
+            closes: vec![named("wond<verzorging>")],
+            credential: Some(named("<i>certificaat</i>")),
+            evc: false,
+            why: String::new(),
+        };
+        let row = step_row(&step, Lang::DUTCH).into_string();
+        assert!(row.contains("&lt;script&gt;alert(1)&lt;/script&gt; R&amp;D &quot;Zorg&quot;"), "{row}");
+        assert!(row.contains("&lt;b&gt;STAP&lt;/b&gt; € 100"), "{row}");
+        assert!(row.contains("wond&lt;verzorging&gt;") && row.contains("&lt;i&gt;certificaat&lt;/i&gt;"), "{row}");
+        for raw in ["<script", "<b>", "<i>", "<verzorging"] {
+            assert!(!row.contains(raw), "{raw} in {row}");
+        }
     }
 
     #[test]
     fn the_chart_draws_one_segment_per_status_in_proportion() {
         let essential = Counts { total: 12, covered: 3, partly_covered: 1, missing: 8 };
         let optional = Counts { total: 0, covered: 0, partly_covered: 0, missing: 0 };
-        let svg = skills_chart(essential, optional, Text::new("nl"));
+        let svg = skills_chart(essential, optional, Lang::DUTCH).into_string();
         assert!(
             svg.contains("class=\"bar covered essential\" data-count=\"3\" x=\"110.0\" y=\"8\" width=\"130.0\""),
             "{svg}"

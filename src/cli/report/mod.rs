@@ -11,10 +11,10 @@ pub mod text;
 
 use serde::Serialize;
 
-use super::output::{Text, month_name};
+use super::output::month_name;
 use crate::funding::PaidTo;
-use crate::funding::evaluate::paid_to_text;
-use crate::funding::wording::{euro_en, euro_nl};
+use crate::funding::paid_to_text;
+use crate::model::{Lang, Money, percent};
 use crate::proto::v1 as pb;
 
 /// A concept by id and label.
@@ -25,7 +25,7 @@ pub struct Named {
 }
 
 impl Named {
-    fn from_ref(c: &Option<pb::ConceptRef>) -> Named {
+    pub fn from_ref(c: &Option<pb::ConceptRef>) -> Named {
         let c = c.clone().unwrap_or_default();
         Named { id: c.id, label: c.label }
     }
@@ -36,7 +36,7 @@ impl Named {
 pub struct Advice {
     /// The ontology snapshot every answer came from.
     pub snapshot_version: String,
-    pub lang: String,
+    pub lang: Lang,
     /// The day of the advice: the plan starts then, the schemes are checked on it.
     pub date: String,
     pub target: Named,
@@ -109,6 +109,30 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// The report's view of a SuggestTrainingPath answer: what `vaardig path` prints, and part 3
+    /// of the advice.
+    pub fn from_response(r: &pb::SuggestTrainingPathResponse) -> Paths {
+        Paths::with_options(r, options(r))
+    }
+
+    fn with_options(r: &pb::SuggestTrainingPathResponse, options: Vec<PathOption>) -> Paths {
+        Paths {
+            candidates: r.candidates,
+            essential_coverage_before: r.essential_coverage_before,
+            options,
+            horizon_end: r.horizon_end.clone(),
+            later: r
+                .later
+                .iter()
+                .map(|l| LaterCourse {
+                    course: Named::from_ref(&l.course),
+                    next_start_date: l.next_start_date.clone(),
+                    closes: l.closes.iter().map(|c| Named { id: c.id.clone(), label: c.label.clone() }).collect(),
+                })
+                .collect(),
+        }
+    }
+
     /// Whether no option has a step: the report then says what is missing and what to do now.
     pub fn dead_end(&self) -> bool {
         self.options.iter().all(|o| o.steps.is_empty())
@@ -126,7 +150,7 @@ pub struct LaterCourse {
 
 impl LaterCourse {
     /// Its next start in words, or that none is planned.
-    pub fn next_start_words(&self, text: Text) -> String {
+    pub fn next_start_words(&self, text: Lang) -> String {
         if self.next_start_date.is_empty() {
             text.pick("geen start gepland", "no start planned").to_string()
         } else {
@@ -153,6 +177,15 @@ pub struct PathOption {
     pub still_open: Vec<OpenSkill>,
     /// The money per source over the whole path: schemes, then the person's own contribution.
     pub funding_by_source: Vec<SourceTotal>,
+    /// Public money the path does not claim, once per scheme and reason.
+    pub declined: Vec<DeclinedScheme>,
+}
+
+/// A scheme a path does not claim, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeclinedScheme {
+    pub scheme: Named,
+    pub reason: String,
 }
 
 impl PathOption {
@@ -257,7 +290,7 @@ pub struct Condition {
 /// The services' answers an advice is made of.
 pub struct Answers<'a> {
     pub date: &'a str,
-    pub lang: &'a str,
+    pub lang: Lang,
     pub profile: Vec<Named>,
     pub current_occupation: Option<Named>,
     pub gap: &'a pb::ComputeSkillGapResponse,
@@ -294,7 +327,7 @@ fn source_text(source: &Option<pb::PolicySource>) -> String {
 impl Advice {
     /// Lays the answers out as one advice.
     pub fn build(answers: Answers<'_>) -> Advice {
-        let text = Text::new(answers.lang);
+        let text = answers.lang;
         let options = options(answers.path);
         let gap = gap(answers.gap, options.first(), text);
         let excluded: Vec<&str> = std::iter::once(answers.gap.occupation.as_ref().map_or("", |c| c.id.as_str()))
@@ -321,72 +354,61 @@ impl Advice {
         let schemes = answers.checks.iter().map(|c| scheme_check(c, text)).collect();
         Advice {
             snapshot_version: answers.gap.snapshot_version.clone(),
-            lang: answers.lang.to_string(),
+            lang: answers.lang,
             date: answers.date.to_string(),
             target: Named::from_ref(&answers.gap.occupation),
             current_occupation: answers.current_occupation,
             profile: answers.profile,
             gap,
             alternatives,
-            paths: Paths {
-                candidates: answers.path.candidates,
-                essential_coverage_before: answers.path.essential_coverage_before,
-                options,
-                horizon_end: answers.path.horizon_end.clone(),
-                later: answers
-                    .path
-                    .later
-                    .iter()
-                    .map(|l| LaterCourse {
-                        course: Named::from_ref(&l.course),
-                        next_start_date: l.next_start_date.clone(),
-                        closes: l.closes.iter().map(|c| Named { id: c.id.clone(), label: c.label.clone() }).collect(),
-                    })
-                    .collect(),
-            },
+            paths: Paths::with_options(answers.path, options),
             funding: FundingCheck { date: answers.date.to_string(), course: answers.checked_course, schemes },
         }
     }
 
     /// Money in the report's language: `€ 1.350` or `€1,350`.
     pub fn money(&self, cents: i64) -> String {
-        let cents = u64::try_from(cents).unwrap_or(0);
-        if self.english() { euro_en(cents) } else { euro_nl(cents) }
+        Money::from_cents(cents).format(self.lang)
     }
 
-    /// A path's totals as (caption, value) pairs, in the order every renderer shows them.
+    /// A path's totals; see [`totals`].
     pub fn totals(&self, o: &PathOption) -> Vec<(&'static str, String)> {
-        let t = self.text();
-        let mut parts = vec![
-            (t.pick("prijs", "price"), self.money(o.total_price_cents)),
-            (t.pick("subsidie", "funding"), self.money(o.total_funding_cents)),
-            (t.pick("eigen bijdrage", "own contribution"), self.money(o.total_own_cents)),
-            (t.pick("uren", "hours"), o.total_hours.to_string()),
-            (t.pick("daarna essentieel gedekt", "essential covered afterwards"), percent(o.essential_coverage)),
-        ];
-        if !o.finish_date.is_empty() {
-            parts.push((t.pick("klaar op", "done on"), long_date(&o.finish_date, t)));
-        }
-        parts
-    }
-
-    /// One funding line in words: "STAP-budget € 1.000", or "STAP-budget hooguit € 425" when it
-    /// depends on facts still missing.
-    pub fn funding_words(&self, f: &FundingLine) -> String {
-        let at_most = if f.certain { "" } else { self.text().pick("hooguit ", "at most ") };
-        format!("{} {at_most}{}", f.scheme.label, self.money(f.amount_cents))
+        totals(o, self.lang)
     }
 
     pub fn english(&self) -> bool {
-        self.lang.starts_with("en")
+        self.lang.is_english()
     }
 
-    pub fn text(&self) -> Text {
-        Text::new(&self.lang)
+    pub fn text(&self) -> Lang {
+        self.lang
     }
 }
 
-fn gap(r: &pb::ComputeSkillGapResponse, first_option: Option<&PathOption>, text: Text) -> Gap {
+/// A path's totals as (caption, value) pairs, in the order every renderer shows them.
+pub fn totals(o: &PathOption, t: Lang) -> Vec<(&'static str, String)> {
+    let money = |cents: i64| Money::from_cents(cents).format(t);
+    let mut parts = vec![
+        (t.pick("prijs", "price"), money(o.total_price_cents)),
+        (t.pick("subsidie", "funding"), money(o.total_funding_cents)),
+        (t.pick("eigen bijdrage", "own contribution"), money(o.total_own_cents)),
+        (t.pick("uren", "hours"), o.total_hours.to_string()),
+        (t.pick("daarna essentieel gedekt", "essential covered afterwards"), percent(o.essential_coverage)),
+    ];
+    if !o.finish_date.is_empty() {
+        parts.push((t.pick("klaar op", "done on"), long_date(&o.finish_date, t)));
+    }
+    parts
+}
+
+/// One funding line in words: "STAP-budget € 1.000", or "STAP-budget hooguit € 425" when it
+/// depends on facts still missing.
+pub fn funding_words(f: &FundingLine, t: Lang) -> String {
+    let at_most = if f.certain { "" } else { t.pick("hooguit ", "at most ") };
+    format!("{} {at_most}{}", f.scheme.label, Money::from_cents(f.amount_cents).format(t))
+}
+
+fn gap(r: &pb::ComputeSkillGapResponse, first_option: Option<&PathOption>, text: Lang) -> Gap {
     let totals = r.totals.unwrap_or_default();
     // Where the recommended path teaches a missing skill, or why it leaves it open: the gap's
     // explanation for what is missing.
@@ -497,6 +519,13 @@ fn options(r: &pb::SuggestTrainingPathResponse) -> Vec<PathOption> {
             continue;
         }
         let funding_by_source = by_source(&steps);
+        let mut declined: Vec<DeclinedScheme> = Vec::new();
+        for d in o.steps.iter().flat_map(|s| &s.declined_funding) {
+            let scheme = Named::from_ref(&d.scheme);
+            if !declined.iter().any(|x| x.scheme.id == scheme.id && x.reason == d.reason) {
+                declined.push(DeclinedScheme { scheme, reason: d.reason.clone() });
+            }
+        }
         options.push(PathOption {
             kinds: vec![o.kind.clone()],
             total_price_cents: o.total_price_cents,
@@ -513,6 +542,7 @@ fn options(r: &pb::SuggestTrainingPathResponse) -> Vec<PathOption> {
                 .map(|m| OpenSkill { skill: Named::from_ref(&m.skill), explanation: m.explanation.clone() })
                 .collect(),
             funding_by_source,
+            declined,
         });
     }
     options
@@ -540,7 +570,7 @@ fn by_source(steps: &[Step]) -> Vec<SourceTotal> {
     totals
 }
 
-fn scheme_check(r: &pb::CheckEligibilityResponse, text: Text) -> SchemeCheck {
+fn scheme_check(r: &pb::CheckEligibilityResponse, text: Lang) -> SchemeCheck {
     let condition = |t: &pb::ConditionResult| Condition {
         id: t.condition_id.clone(),
         explanation: t.explanation.clone(),
@@ -587,7 +617,7 @@ fn scheme_check(r: &pb::CheckEligibilityResponse, text: Text) -> SchemeCheck {
 
 /// A missing fact (named as the request field that carries it) in words, with the `advise` flag
 /// that gives it where there is one.
-pub fn fact_words(fact: &str, text: Text) -> String {
+pub fn fact_words(fact: &str, text: Lang) -> String {
     let (nl, en, flag) = match fact {
         "person.age" => ("leeftijd", "age", "--age"),
         "person.birth_date" => ("geboortedatum", "birth date", "--birth-date"),
@@ -617,7 +647,7 @@ pub fn fact_words(fact: &str, text: Text) -> String {
 }
 
 /// `cheapest` → "goedkoopst voor de persoon"; several kinds joined ("goedkoopst … en snelst").
-pub fn kinds_words(kinds: &[String], text: Text) -> String {
+pub fn kinds_words(kinds: &[String], text: Lang) -> String {
     let words: Vec<&str> = kinds
         .iter()
         .map(|k| match k.as_str() {
@@ -634,13 +664,8 @@ pub fn kinds_words(kinds: &[String], text: Text) -> String {
     }
 }
 
-/// A share as a whole percentage.
-pub fn percent(value: f64) -> String {
-    format!("{:.0}%", value * 100.0)
-}
-
 /// `2023-03-01` → "1 maart 2023" / "1 March 2023"; other text unchanged.
-pub fn long_date(date: &str, text: Text) -> String {
+pub fn long_date(date: &str, text: Lang) -> String {
     match date.parse::<crate::model::Date>() {
         Ok(d) => {
             let name = month_name(d.month(), text);
@@ -651,7 +676,7 @@ pub fn long_date(date: &str, text: Text) -> String {
 }
 
 /// `2023-10-02` → "2 okt" (with `with_year`: "2 okt 2023"); other text unchanged.
-pub fn short_date(date: &str, with_year: bool, text: Text) -> String {
+pub fn short_date(date: &str, with_year: bool, text: Lang) -> String {
     const NL: [&str; 12] = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
     const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     match date.parse::<crate::model::Date>() {
@@ -665,7 +690,7 @@ pub fn short_date(date: &str, with_year: bool, text: Text) -> String {
 }
 
 /// The decision in words.
-pub fn decision_words(decision: &str, text: Text) -> &'static str {
+pub fn decision_words(decision: &str, text: Lang) -> &'static str {
     match decision {
         "eligible" => text.pick("in aanmerking", "eligible"),
         "not_eligible" => text.pick("niet in aanmerking", "not eligible"),
@@ -675,7 +700,7 @@ pub fn decision_words(decision: &str, text: Text) -> &'static str {
 }
 
 /// The status of a requirement in words.
-pub fn status_words(status: &str, text: Text) -> &'static str {
+pub fn status_words(status: &str, text: Lang) -> &'static str {
     match status {
         "covered" => text.pick("gedekt", "covered"),
         "partly_covered" => text.pick("deels", "partly"),
@@ -689,12 +714,12 @@ mod tests {
 
     #[test]
     fn dates_and_kinds_read_as_words() {
-        let nl = Text::new("nl");
+        let nl = Lang::DUTCH;
         assert_eq!(long_date("2023-03-01", nl), "1 maart 2023");
-        assert_eq!(long_date("2024-12-31", Text::new("en")), "31 December 2024");
+        assert_eq!(long_date("2024-12-31", Lang::ENGLISH), "31 December 2024");
         assert_eq!(long_date("", nl), "");
         assert_eq!(short_date("2023-10-02", false, nl), "2 okt");
-        assert_eq!(short_date("2027-08-30", true, Text::new("en")), "30 Aug 2027");
+        assert_eq!(short_date("2027-08-30", true, Lang::ENGLISH), "30 Aug 2027");
         assert_eq!(kinds_words(&["cheapest".into(), "fastest".into()], nl), "goedkoopst voor de persoon en snelst");
     }
 

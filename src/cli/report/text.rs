@@ -1,14 +1,15 @@
 //! The advice as a terminal report: four numbered sections with tables, in Dutch (or English),
-//! meant to be read together with the person.
+//! meant to be read together with the person. [`render_paths`] is its part 3 alone, for
+//! `vaardig path`: one report model, rendered here as text and in `html` as the printable plan.
 
 use std::fmt::Write;
 
 use super::table::{Column, render, wrap};
 use super::{
-    Advice, PathOption, decision_words, fact_words, kinds_words, long_date, percent, short_date, status_words,
+    Advice, Named, PathOption, Paths, decision_words, fact_words, funding_words, kinds_words, long_date, short_date,
+    status_words, totals,
 };
-use crate::cli::output::Text;
-use crate::model::compact_id;
+use crate::model::{Lang, Money, compact_id, percent};
 
 /// Renders the whole report.
 pub fn render_text(a: &Advice) -> String {
@@ -160,8 +161,72 @@ fn paths_section(a: &Advice, out: &mut String) {
         return;
     }
     for (n, option) in a.paths.options.iter().enumerate() {
-        option_text(a, n, option, out);
+        option_text(t, n, option, out);
     }
+}
+
+/// The training paths alone, as `vaardig path` prints them: the same model and the same option
+/// layout as part 3 of the advice.
+pub fn render_paths(p: &Paths, target: &Named, t: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}  ({}) · {} {} · {} {}",
+        t.pick("Opleidingspad naar", "Training path to"),
+        target.label,
+        compact_id(&target.id),
+        t.pick("nu essentieel gedekt", "essential covered now"),
+        percent(p.essential_coverage_before),
+        p.candidates,
+        t.pick("opleidingen gewogen", "courses weighed"),
+    );
+    for (n, option) in p.options.iter().enumerate() {
+        option_text(t, n, option, &mut out);
+    }
+    if !p.later.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {}:",
+            t.pick(
+                "Zou passen als de opleiding later start; geen start vóór",
+                "Would fit if the course started later; no start before"
+            ),
+            long_date(&p.horizon_end, t)
+        );
+        later_table(p, t, &mut out);
+        if p.dead_end() {
+            let _ = writeln!(
+                out,
+                "  {}",
+                t.pick(
+                    "Nu: vraag de aanbieders naar een start op aanvraag, of kijk verder vooruit met --horizon-years.",
+                    "Now: ask the providers for a start on request, or look further ahead with --horizon-years."
+                )
+            );
+        }
+    }
+    out
+}
+
+/// The courses that would fit if they started later, as a table.
+fn later_table(p: &Paths, t: Lang, out: &mut String) {
+    let columns = [
+        Column::left(t.pick("opleiding", "course"), 34),
+        Column::left(t.pick("volgende start", "next start"), 18),
+        Column::left(t.pick("leert", "teaches"), 40),
+    ];
+    let rows: Vec<Vec<String>> = p
+        .later
+        .iter()
+        .map(|l| {
+            vec![
+                l.course.label.clone(),
+                l.next_start_words(t),
+                l.closes.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(", "),
+            ]
+        })
+        .collect();
+    let _ = write!(out, "{}", render(&columns, &rows, "  "));
 }
 
 /// No path: what is missing, which courses would fit if they started later, and what the person
@@ -216,24 +281,7 @@ fn dead_end_text(a: &Advice, out: &mut String) {
 {}",
             t.pick("Zou passen als de opleiding later start:", "Would fit if the course started later:")
         );
-        let columns = [
-            Column::left(t.pick("opleiding", "course"), 34),
-            Column::left(t.pick("volgende start", "next start"), 18),
-            Column::left(t.pick("leert", "teaches"), 40),
-        ];
-        let rows: Vec<Vec<String>> = p
-            .later
-            .iter()
-            .map(|l| {
-                let next = l.next_start_words(t);
-                vec![
-                    l.course.label.clone(),
-                    next,
-                    l.closes.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(", "),
-                ]
-            })
-            .collect();
-        let _ = write!(out, "{}", render(&columns, &rows, "  "));
+        later_table(p, t, out);
     }
     let _ = writeln!(
         out,
@@ -276,12 +324,12 @@ fn dead_end_text(a: &Advice, out: &mut String) {
     }
 }
 
-fn option_text(a: &Advice, n: usize, o: &PathOption, out: &mut String) {
-    let t = a.text();
+fn option_text(t: Lang, n: usize, o: &PathOption, out: &mut String) {
+    let money = |cents: i64| Money::from_cents(cents).format(t);
     let letter = char::from(b'A' + (n % 26) as u8);
     let approx = if o.approximate { t.pick(" (benadering)", " (approximate)") } else { "" };
     let _ = writeln!(out, "\n{letter}. {}{approx}", kinds_words(&o.kinds, t).to_uppercase());
-    let totals: Vec<String> = a.totals(o).into_iter().map(|(caption, value)| format!("{caption} {value}")).collect();
+    let totals: Vec<String> = totals(o, t).into_iter().map(|(caption, value)| format!("{caption} {value}")).collect();
     let _ = writeln!(out, "   {}", totals.join(" · "));
     if o.steps.is_empty() {
         let _ = writeln!(out, "   {}", t.pick("(geen opleidingen in dit pad)", "(no courses in this path)"));
@@ -300,36 +348,41 @@ fn option_text(a: &Advice, n: usize, o: &PathOption, out: &mut String) {
         let rows: Vec<Vec<String>> = steps
             .iter()
             .map(|s| {
-                let funding: Vec<String> = s.funding.iter().map(|f| a.funding_words(f)).collect();
+                let funding: Vec<String> = s.funding.iter().map(|f| funding_words(f, t)).collect();
                 let evc = if s.evc { " (EVC)" } else { "" };
                 vec![
                     format!("{}{evc}", s.course.label),
                     short_period(&s.start_date, &s.end_date, year, t),
                     s.hours.to_string(),
-                    a.money(s.price_cents),
+                    money(s.price_cents),
                     if funding.is_empty() { "–".to_string() } else { funding.join("; ") },
-                    a.money(s.own_contribution_cents),
+                    money(s.own_contribution_cents),
                     s.closes.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(", "),
                 ]
             })
             .collect();
         let _ = write!(out, "{}", render(&columns, &rows, "     "));
+        // Why each course is in the path (what it closes, what it is needed before, what it
+        // yields), from the planner.
         for s in &steps {
-            if let Some(c) = &s.credential {
-                let line = format!("{} {} {}", s.course.label, t.pick("levert op:", "yields:"), c.label);
-                for (i, part) in wrap(&line, 100).iter().enumerate() {
-                    let _ = writeln!(out, "     {} {part}", if i == 0 { "↳" } else { " " });
-                }
+            if !s.why.is_empty() {
+                let line = format!("{}: {}", s.course.label, s.why);
+                marked(out, "     ", "↳", &line);
             }
+        }
+    }
+    if !o.declined.is_empty() {
+        let _ = writeln!(out, "   {}", t.pick("Geen subsidie uit:", "No funding from:"));
+        for d in &o.declined {
+            let line = format!("{}: {}", d.scheme.label, d.reason);
+            marked(out, "     ", "–", &line);
         }
     }
     if !o.still_open.is_empty() {
         let _ = writeln!(out, "   {}", t.pick("Blijft open:", "Stays open:"));
         for open in &o.still_open {
             let line = format!("{} — {}", open.skill.label, open.explanation);
-            for (i, part) in wrap(&line, 100).iter().enumerate() {
-                let _ = writeln!(out, "     {} {part}", if i == 0 { "✗" } else { " " });
-            }
+            marked(out, "     ", "✗", &line);
         }
     }
 }
@@ -443,13 +496,18 @@ fn funding_section(a: &Advice, out: &mut String) {
 }
 
 fn bullet(out: &mut String, mark: &str, text: &str) {
+    marked(out, "    ", mark, text);
+}
+
+/// `text` wrapped at 100 characters after `indent`, `mark` before its first line.
+fn marked(out: &mut String, indent: &str, mark: &str, text: &str) {
     for (i, part) in wrap(text, 100).iter().enumerate() {
-        let _ = writeln!(out, "    {} {part}", if i == 0 { mark } else { " " });
+        let _ = writeln!(out, "{indent}{} {part}", if i == 0 { mark } else { " " });
     }
 }
 
 /// `2 okt – 30 okt` within the row's year; with years when a date falls outside it.
-fn short_period(start: &str, end: &str, year: i32, t: Text) -> String {
+fn short_period(start: &str, end: &str, year: i32, t: Lang) -> String {
     let in_year = |date: &str| date.starts_with(&format!("{year}-"));
     let with_year = !(in_year(start) && in_year(end));
     format!("{} – {}", short_date(start, with_year, t), short_date(end, with_year, t))

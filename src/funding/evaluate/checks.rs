@@ -1,531 +1,23 @@
-//! The evaluator: one scheme's rules applied to the facts of one application.
-//!
-//! Every condition gives an outcome — passed, failed, unknown (a needed fact is missing) or not
-//! applicable (the rule is not in force on the date) — with an explanation in Dutch and English and
-//! the rule's source. The decision follows from the outcomes: any failure makes the person not
-//! eligible, else any unknown makes the answer unknown, else eligible. So a tijdvak whose budget
-//! ran out rejects an application whatever else holds, and money is never promised while a rule
-//! fails: no amount is computed for a "not eligible" answer.
-//!
-//! A counterfactual is a single fact that, changed, would make the answer "eligible". Candidates
-//! come from the blocking conditions; each is *checked* by evaluating again with the fact changed,
-//! so a counterfactual is only offered when that one change really suffices.
+//! The checks: one function per kind of condition, each giving an outcome with its explanation
+//! in Dutch and English (and the facts it missed).
 
-use super::aow;
-use super::person::PersonFacts;
-use super::rules::{AgeLimit, Applicant, Condition, PublicFinance, SchemeRules, Test, Text};
-use super::wording::*;
-use crate::model::vocab::named_enum;
-use crate::model::{
-    CredentialKind, Date, EducationLevel, EducationType, PolicySource, QualityMarkGrant, RegisterMembership, Sector,
-    Validity,
-};
+use crate::funding::aow;
+use crate::funding::person::PersonFacts;
+use crate::funding::rules::{AgeLimit, Applicant, Condition, PublicFinance, SchemeRules, Test, Text};
+use crate::funding::wording::*;
+use crate::model::{CredentialKind, Date, EducationLevel, Money, RegisterMembership, Validity};
 
-named_enum! {
-    /// The answer for one scheme.
-    pub enum Decision {
-        Eligible = "eligible",
-        NotEligible = "not_eligible",
-        /// A needed fact is missing; `missing_facts` says which.
-        Unknown = "unknown",
-    }
-}
-
-named_enum! {
-    /// The outcome of one condition.
-    pub enum Outcome {
-        Passed = "passed",
-        Failed = "failed",
-        /// A fact the condition needs is missing.
-        Unknown = "unknown",
-        /// The rule is not in force on the request date.
-        NotApplicable = "not_applicable",
-    }
-}
-
-named_enum! {
-    /// A fact a condition reads, named as the request field that carries it (or, for facts of the
-    /// course, the course data it comes from). Used for "missing facts" and counterfactuals.
-    pub enum Fact {
-        Age = "person.age",
-        BirthDate = "person.birth_date",
-        LabourMarketTie = "person.labour_market_tie",
-        LabourStatus = "person.labour_status",
-        Education = "person.highest_education",
-        Studiefinanciering = "person.studiefinanciering_for_course",
-        Lerarenbeurs = "person.lerarenbeurs_for_course",
-        Tegemoetkoming = "person.tegemoetkoming_for_course",
-        AlreadyGranted = "person.already_granted_this_year_cents",
-        Date = "date",
-        CourseStartDate = "course_start_date",
-        ProgrammeYear = "programme_year",
-        CourseGrants = "course_grants_so_far",
-        Approval = "approval",
-        /// Who submits the application (the person, the employer, a collective).
-        Applicant = "applicant",
-        /// The course itself: a scheme about a course was checked without one.
-        Course = "course_id",
-        CourseRegister = "course.registers",
-        ProviderQualityMarks = "course.provider.quality_marks",
-        CourseCredential = "course.leads_to",
-        CourseEducationType = "course.education_type",
-        CourseOntwikkelpad = "course.ontwikkelpaden",
-        CourseNlqfLevel = "course.nlqf_level",
-        Cost = "cost_cents",
-    }
-}
-
-/// The facts of an application besides the person's.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Application {
-    /// The date of the application: the scheme, its tijdvakken and the person's age are judged on
-    /// it, and the yearly cap is per its calendar year.
-    pub date: Date,
-    /// For a multi-year programme: which study year the application is for (1 = the first).
-    pub programme_year: Option<u32>,
-    /// How many grants of this scheme were already made for the course this year.
-    pub course_grants_so_far: Option<u32>,
-    /// Whether the deciding third party (employer, O&O fund, UWV) approved.
-    pub approval: Option<bool>,
-    /// Who submits the application; `None` = not said.
-    pub applicant: Option<Applicant>,
-}
-
-impl Application {
-    /// An application on `date` about which nothing else is known.
-    pub fn on(date: Date) -> Application {
-        Application { date, programme_year: None, course_grants_so_far: None, approval: None, applicant: None }
-    }
-}
-
-/// Where the course's start date came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StartOrigin {
-    /// The request gave it.
-    Given,
-    /// The course's first planned start date on or after the application date.
-    Planned,
-    /// Neither: the request gave none and the course plans none on or after the date.
-    Unknown,
-}
-
-/// The facts of the course that rules read, taken from the snapshot (and the request).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CourseFacts {
-    /// The cost to fund: the course price, or what the request says.
-    pub cost_cents: u64,
-    pub weeks: u32,
-    pub start: Option<Date>,
-    pub start_origin: StartOrigin,
-    pub registers: Vec<RegisterMembership>,
-    /// The quality marks of the course's provider.
-    pub provider_marks: Vec<QualityMarkGrant>,
-    /// The kinds of the credentials the course leads to.
-    pub credential_kinds: Vec<CredentialKind>,
-    pub education_type: Option<EducationType>,
-    /// The NLQF level of the credential the course leads to (or of its qualification).
-    pub nlqf_level: Option<u8>,
-    /// The sectors whose Ontwikkelpad lists the course.
-    pub ontwikkelpaden: Vec<Sector>,
-}
-
-/// Everything one evaluation reads about the application.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Facts {
-    pub person: PersonFacts,
-    pub application: Application,
-    pub course: Option<CourseFacts>,
-}
-
-/// A scheme as the evaluator sees it.
-#[derive(Debug, Clone, Copy)]
-pub struct Scheme<'a> {
-    pub validity: Validity,
-    pub rules: &'a SchemeRules,
-}
-
-/// One line of the trace.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TraceEntry {
-    pub condition_id: String,
-    pub kind: super::rules::ConditionKind,
-    pub outcome: Outcome,
-    pub explanation: Text,
-    pub source: PolicySource,
-    /// The condition fails because of a limitation the policy announced it would lift (EVC,
-    /// follow-up years in 2022): "pending" rather than a final no.
-    pub pending: bool,
-    /// For an unknown outcome: the facts that would decide it.
-    pub missing: Vec<Fact>,
-}
-
-/// One fact that, changed, makes the answer "eligible" (checked by evaluating again).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Counterfactual {
-    pub fact: Fact,
-    /// The blocking conditions the change resolves.
-    pub condition_ids: Vec<String>,
-    pub explanation: Text,
-}
-
-/// Whether the person may draw on a compartment's money.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompartmentResult {
-    pub id: String,
-    pub label: Text,
-    /// Passed: may use it; failed: may not; unknown: a fact is missing; not applicable: the
-    /// compartment does not exist on the date.
-    pub outcome: Outcome,
-    pub budget_cents: Option<u64>,
-    pub source: PolicySource,
-    pub trace: Vec<TraceEntry>,
-}
-
-/// A notice whose conditions all passed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoticeResult {
-    pub id: String,
-    pub text: Text,
-    pub source: PolicySource,
-}
-
-/// How the cost is split.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Amounts {
-    /// The cost considered.
-    pub cost_cents: u64,
-    /// What the scheme pays.
-    pub scheme_cents: u64,
-    /// What is left for others.
-    pub remainder_cents: u64,
-    pub share_percent: u32,
-    /// Room left under the yearly cap before this grant, where the scheme has one.
-    pub cap_left_this_year_cents: Option<u64>,
-    /// Schemes that may pay the remainder (full ids), when there is one.
-    pub remainder_payers: Vec<String>,
-    /// True when the amount is a maximum: the answer is unknown, or what was already granted this
-    /// year is unknown (it was taken as nothing).
-    pub upper_bound: bool,
-    pub source: PolicySource,
-}
-
-/// The full answer for one scheme and one application.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Evaluation {
-    pub decision: Decision,
-    pub date: Date,
-    pub course_start: Option<Date>,
-    pub start_origin: Option<StartOrigin>,
-    /// One entry per condition of the scheme, in the order of the rules.
-    pub trace: Vec<TraceEntry>,
-    /// Absent when not eligible (money is never promised while a rule fails) or when the scheme
-    /// pays no share of a cost.
-    pub amounts: Option<Amounts>,
-    pub paid_to: super::rules::PaidTo,
-    pub paid_to_source: PolicySource,
-    pub counterfactuals: Vec<Counterfactual>,
-    pub compartments: Vec<CompartmentResult>,
-    pub notices: Vec<NoticeResult>,
-    /// The facts whose absence made conditions unknown, in request-field terms.
-    pub missing_facts: Vec<Fact>,
-    /// The scheme is about a course and none was given: the conditions about the person and the
-    /// date are checked, those about the course are unknown (`course_id` missing).
-    pub needs_course: bool,
-}
-
-impl Evaluation {
-    /// One sentence with the decision and the amount, given the scheme's label and the labels of
-    /// the schemes that may pay the remainder.
-    pub fn summary(&self, scheme: &str, payers: &[String]) -> Text {
-        let (paid_nl, paid_en) = paid_to_text(self.paid_to);
-        match self.decision {
-            Decision::Eligible => match &self.amounts {
-                Some(a) => {
-                    let (rest_nl, rest_en) = if a.remainder_cents > 0 && !payers.is_empty() {
-                        (
-                            format!("; de rest ({}) kan komen van: {}", euro_nl(a.remainder_cents), payers.join(", ")),
-                            format!("; the rest ({}) may come from: {}", euro_en(a.remainder_cents), payers.join(", ")),
-                        )
-                    } else if a.remainder_cents > 0 {
-                        (
-                            format!("; de rest is {}", euro_nl(a.remainder_cents)),
-                            format!("; the rest is {}", euro_en(a.remainder_cents)),
-                        )
-                    } else {
-                        (String::new(), String::new())
-                    };
-                    Text::new(
-                        format!(
-                            "In aanmerking voor {scheme}: {} van {}, betaald aan {paid_nl}{rest_nl}.",
-                            euro_nl(a.scheme_cents),
-                            euro_nl(a.cost_cents)
-                        ),
-                        format!(
-                            "Eligible for {scheme}: {} of {}, paid to {paid_en}{rest_en}.",
-                            euro_en(a.scheme_cents),
-                            euro_en(a.cost_cents)
-                        ),
-                    )
-                }
-                None => Text::new(format!("In aanmerking voor {scheme}."), format!("Eligible for {scheme}.")),
-            },
-            Decision::NotEligible => {
-                let failed: Vec<&str> = self
-                    .trace
-                    .iter()
-                    .filter(|t| t.outcome == Outcome::Failed)
-                    .map(|t| t.condition_id.as_str())
-                    .collect();
-                Text::new(
-                    format!("Niet in aanmerking voor {scheme}: niet voldaan aan {}.", failed.join(", ")),
-                    format!("Not eligible for {scheme}: not met: {}.", failed.join(", ")),
-                )
-            }
-            Decision::Unknown if self.needs_course => {
-                let open: Vec<&str> = self
-                    .trace
-                    .iter()
-                    .filter(|t| t.outcome == Outcome::Unknown && !t.missing.contains(&Fact::Course))
-                    .map(|t| t.condition_id.as_str())
-                    .collect();
-                let (also_nl, also_en) = if open.is_empty() {
-                    (
-                        "aan de voorwaarden voor de persoon is voldaan".to_string(),
-                        "the conditions about the person are met".to_string(),
-                    )
-                } else {
-                    (format!("nog onbekend bij {}", open.join(", ")), format!("still unknown for {}", open.join(", ")))
-                };
-                Text::new(
-                    format!("{scheme} heeft een opleiding nodig om te toetsen; {also_nl}."),
-                    format!("{scheme} needs a course to be checked; {also_en}."),
-                )
-            }
-            Decision::Unknown => {
-                let open: Vec<&str> = self
-                    .trace
-                    .iter()
-                    .filter(|t| t.outcome == Outcome::Unknown)
-                    .map(|t| t.condition_id.as_str())
-                    .collect();
-                let (most_nl, most_en) = match &self.amounts {
-                    Some(a) => (
-                        format!("; hooguit {}", euro_nl(a.scheme_cents)),
-                        format!("; at most {}", euro_en(a.scheme_cents)),
-                    ),
-                    None => (String::new(), String::new()),
-                };
-                Text::new(
-                    format!("Nog niet te zeggen of {scheme} kan: onbekend bij {}{most_nl}.", open.join(", ")),
-                    format!("Cannot tell yet whether {scheme} applies: unknown for {}{most_en}.", open.join(", ")),
-                )
-            }
-        }
-    }
-}
-
-/// Who is paid, in Dutch and English.
-pub fn paid_to_text(paid_to: super::rules::PaidTo) -> (&'static str, &'static str) {
-    use super::rules::PaidTo;
-    match paid_to {
-        PaidTo::Provider => ("de opleider", "the training provider"),
-        PaidTo::Person => ("de persoon zelf", "the person"),
-        PaidTo::Employer => ("de werkgever", "the employer"),
-        PaidTo::Adviser => ("de loopbaanadviseur", "the career adviser"),
-    }
-}
-
-/// Splits `cost_cents` for `rules` on `date`, given what the scheme already granted the person in
-/// that calendar year. This is the amount function the training-path planner calls per course and
-/// per year. `None` when no amount rule is in force on `date`.
-///
-/// A scheme that pays a share by NLQF level is taken at its largest share: an upper bound, as
-/// without a course the level is unknown ([`amount_for_level`] knows it).
-pub fn amount_for(
-    rules: &SchemeRules,
-    date: Date,
-    cost_cents: u64,
-    already_granted_this_year_cents: u64,
-) -> Option<Amounts> {
-    amount_for_level(rules, date, cost_cents, already_granted_this_year_cents, None)
-}
-
-/// [`amount_for`] for a course at `nlqf_level` (`None`: unknown, the largest share applies).
-pub fn amount_for_level(
-    rules: &SchemeRules,
-    date: Date,
-    cost_cents: u64,
-    already_granted_this_year_cents: u64,
-    nlqf_level: Option<u8>,
-) -> Option<Amounts> {
-    let rule = rules.amount_on(date)?;
-    let share_percent = rule.share_for(nlqf_level);
-    let mut scheme_cents = (u128::from(cost_cents) * u128::from(share_percent) / 100) as u64;
-    if let Some(cap) = rule.cap_per_application_cents {
-        scheme_cents = scheme_cents.min(cap);
-    }
-    let cap_left_this_year_cents =
-        rule.cap_per_person_per_year_cents.map(|cap| cap.saturating_sub(already_granted_this_year_cents));
-    if let Some(left) = cap_left_this_year_cents {
-        scheme_cents = scheme_cents.min(left);
-    }
-    let remainder_cents = cost_cents - scheme_cents;
-    Some(Amounts {
-        cost_cents,
-        scheme_cents,
-        remainder_cents,
-        share_percent,
-        cap_left_this_year_cents,
-        remainder_payers: if remainder_cents > 0 { rules.combines_with.clone() } else { Vec::new() },
-        upper_bound: false,
-        source: rule.source.clone(),
-    })
-}
-
-/// Evaluates `scheme` for `facts`, with counterfactuals.
-pub fn evaluate(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
-    let mut evaluation = core(scheme, facts);
-    if evaluation.decision != Decision::Eligible {
-        evaluation.counterfactuals = super::counterfactual::counterfactuals(scheme, facts, &evaluation);
-    }
-    evaluation
-}
-
-/// The best decision any course could get from `scheme` for this person on `application.date`,
-/// judged on the conditions that read no fact of the course: NOT_ELIGIBLE when one of them fails,
-/// UNKNOWN when none fails but one is unknown, else ELIGIBLE (the course then decides). The
-/// training-path planner asks this once per application date instead of evaluating every course.
-pub fn best_decision_for_any_course(scheme: Scheme<'_>, person: &PersonFacts, application: &Application) -> Decision {
-    let facts = Facts { person: person.clone(), application: application.clone(), course: None };
-    let trace: Vec<TraceEntry> = scheme
-        .rules
-        .conditions
-        .iter()
-        .filter(|c| !reads_course_facts(&c.test))
-        .map(|c| entry(c, check(c, scheme, &facts)))
-        .collect();
-    decide(&trace)
-}
-
-/// Whether [`check`] reads the course's facts for `test`: every test it does not answer from the
-/// person, the date, the scheme or the application hands over to `course_check`.
-fn reads_course_facts(test: &Test) -> bool {
-    !matches!(
-        test,
-        Test::DateWithinValidity
-            | Test::AgeBetween { .. }
-            | Test::LabourMarketTie
-            | Test::LabourStatusAny(_)
-            | Test::MaxEducationLevel(_)
-            | Test::MinEducationLevel(_)
-            | Test::HasStartkwalificatie(_)
-            | Test::NotExcludedBy(_)
-            | Test::ApprovalBy(_)
-            | Test::ApplicantAny(_)
-            | Test::AnnualCapNotReached
-            | Test::ApplicationWindowOpen
-            | Test::MaxGrantsPerCourse(_)
-    )
-}
-
-/// Evaluates without counterfactuals: the decision, trace and amounts alone (the course finder
-/// decides many courses per request and needs no counterfactuals for them).
-pub fn core(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
-    let rules = scheme.rules;
-    let date = facts.application.date;
-    let trace: Vec<TraceEntry> = rules.conditions.iter().map(|c| entry(c, check(c, scheme, facts))).collect();
-    let decision = decide(&trace);
-    let mut missing_facts: Vec<Fact> = trace.iter().flat_map(|e| e.missing.iter().copied()).collect();
-    missing_facts.sort();
-    missing_facts.dedup();
-
-    let compartments = rules
-        .compartments
-        .iter()
-        .map(|c| {
-            if !c.applies.contains(date) {
-                return CompartmentResult {
-                    id: c.id.clone(),
-                    label: c.label.clone(),
-                    outcome: Outcome::NotApplicable,
-                    budget_cents: c.budget_cents,
-                    source: c.source.clone(),
-                    trace: Vec::new(),
-                };
-            }
-            let trace: Vec<TraceEntry> = c.conditions.iter().map(|k| entry(k, check(k, scheme, facts))).collect();
-            let outcome = match decide(&trace) {
-                Decision::Eligible => Outcome::Passed,
-                Decision::NotEligible => Outcome::Failed,
-                Decision::Unknown => Outcome::Unknown,
-            };
-            CompartmentResult {
-                id: c.id.clone(),
-                label: c.label.clone(),
-                outcome,
-                budget_cents: c.budget_cents,
-                source: c.source.clone(),
-                trace,
-            }
-        })
-        .collect();
-
-    let notices = rules
-        .notices
-        .iter()
-        .filter(|n| n.applies.contains(date))
-        .filter(|n| n.conditions.iter().all(|c| check(c, scheme, facts).outcome == Outcome::Passed))
-        .map(|n| NoticeResult { id: n.id.clone(), text: n.text.clone(), source: n.source.clone() })
-        .collect();
-
-    let amounts = match (&facts.course, decision) {
-        (Some(course), Decision::Eligible | Decision::Unknown) => {
-            let granted = facts.person.already_granted_this_year_cents;
-            amount_for_level(rules, date, course.cost_cents, granted.unwrap_or(0), course.nlqf_level).map(|mut a| {
-                a.upper_bound =
-                    decision == Decision::Unknown || (granted.is_none() && a.cap_left_this_year_cents.is_some());
-                a
-            })
-        }
-        _ => None,
-    };
-
-    Evaluation {
-        decision,
-        date,
-        course_start: facts.course.as_ref().and_then(|c| c.start),
-        start_origin: facts.course.as_ref().map(|c| c.start_origin),
-        trace,
-        amounts,
-        paid_to: rules.paid_to,
-        paid_to_source: rules.paid_to_source.clone(),
-        counterfactuals: Vec::new(),
-        compartments,
-        notices,
-        missing_facts,
-        needs_course: facts.course.is_none() && rules.needs_course(),
-    }
-}
-
-fn decide(trace: &[TraceEntry]) -> Decision {
-    if trace.iter().any(|e| e.outcome == Outcome::Failed) {
-        Decision::NotEligible
-    } else if trace.iter().any(|e| e.outcome == Outcome::Unknown) {
-        Decision::Unknown
-    } else {
-        Decision::Eligible
-    }
-}
+use super::result::*;
 
 /// The outcome of one condition before it becomes a trace entry.
-pub(super) struct Check {
-    pub(super) outcome: Outcome,
+pub(in crate::funding) struct Check {
+    pub(in crate::funding) outcome: Outcome,
     explanation: Text,
     pending: bool,
     missing: Vec<Fact>,
 }
 
-fn entry(condition: &Condition, check: Check) -> TraceEntry {
+pub(super) fn entry(condition: &Condition, check: Check) -> TraceEntry {
     TraceEntry {
         condition_id: condition.id.clone(),
         kind: condition.test.kind(),
@@ -550,7 +42,7 @@ fn unknown(missing: Vec<Fact>, nl: impl Into<String>, en: impl Into<String>) -> 
 }
 
 /// Evaluates one condition.
-fn check(condition: &Condition, scheme: Scheme<'_>, facts: &Facts) -> Check {
+pub(super) fn check(condition: &Condition, scheme: Scheme<'_>, facts: &Facts) -> Check {
     let date = facts.application.date;
     if !condition.applies.contains(date) {
         let (nl, en) = period_text(&condition.applies);
@@ -815,14 +307,19 @@ fn age_range(min_years: Option<u32>, below: Option<AgeLimit>, date: Date) -> (St
 
 /// The earliest birth date, for someone of `age` whole years on `date`, that has not reached the
 /// AOW age on `date` (the boundary inside the year of possible birth dates).
-pub(super) fn aow_threshold(age: u32, date: Date) -> Option<Date> {
+pub(in crate::funding) fn aow_threshold(age: u32, date: Date) -> Option<Date> {
     let (oldest, youngest) = aow::birth_range(age, date);
     (oldest.to_days()..=youngest.to_days())
         .map(Date::from_days)
         .find(|birth| aow::reached_by(*birth, date) == Some(false))
 }
 
-pub(super) fn age_check(min_years: Option<u32>, below: Option<AgeLimit>, person: &PersonFacts, date: Date) -> Check {
+pub(in crate::funding) fn age_check(
+    min_years: Option<u32>,
+    below: Option<AgeLimit>,
+    person: &PersonFacts,
+    date: Date,
+) -> Check {
     let (range_nl, range_en) = age_range(min_years, below, date);
     let Some(age) = person.age_on(date) else {
         return unknown(
@@ -963,7 +460,7 @@ fn education_check(education: Option<EducationLevel>, level: EducationLevel, at_
 }
 
 /// The request fact that carries an entitlement.
-pub(super) fn finance_fact(finance: PublicFinance) -> Fact {
+pub(in crate::funding) fn finance_fact(finance: PublicFinance) -> Fact {
     match finance {
         PublicFinance::Studiefinanciering => Fact::Studiefinanciering,
         PublicFinance::Lerarenbeurs => Fact::Lerarenbeurs,
@@ -972,7 +469,7 @@ pub(super) fn finance_fact(finance: PublicFinance) -> Fact {
 }
 
 /// Whether the person is entitled to `finance` for the course, and the fact that says so.
-pub(super) fn exclusion_fact(person: &PersonFacts, finance: PublicFinance) -> (Option<bool>, Fact) {
+pub(in crate::funding) fn exclusion_fact(person: &PersonFacts, finance: PublicFinance) -> (Option<bool>, Fact) {
     let value = match finance {
         PublicFinance::Studiefinanciering => person.studiefinanciering,
         PublicFinance::Lerarenbeurs => person.lerarenbeurs,
@@ -1040,38 +537,38 @@ fn annual_cap_check(rules: &SchemeRules, person: &PersonFacts, date: Date) -> Ch
             format!(
                 "Niet bekend hoeveel deze regeling in {year} al aan deze persoon heeft toegekend (maximum {} per \
                  persoon per kalenderjaar).",
-                euro_nl(cap)
+                Money::from(cap).nl()
             ),
             format!(
                 "Unknown how much this scheme already granted this person in {year} (maximum {} per person per \
                  calendar year).",
-                euro_en(cap)
+                Money::from(cap).en()
             ),
         ),
         Some(granted) if granted >= cap => failed(
             format!(
                 "In {year} is al {} toegekend; het maximum is {} per persoon per kalenderjaar.",
-                euro_nl(granted),
-                euro_nl(cap)
+                Money::from(granted).nl(),
+                Money::from(cap).nl()
             ),
             format!(
                 "{} was already granted in {year}; the maximum is {} per person per calendar year.",
-                euro_en(granted),
-                euro_en(cap)
+                Money::from(granted).en(),
+                Money::from(cap).en()
             ),
         ),
         Some(granted) => passed(
             format!(
                 "In {year} is {} toegekend; er is nog {} ruimte (maximum {} per persoon per kalenderjaar).",
-                euro_nl(granted),
-                euro_nl(cap - granted),
-                euro_nl(cap)
+                Money::from(granted).nl(),
+                Money::from(cap - granted).nl(),
+                Money::from(cap).nl()
             ),
             format!(
                 "{} granted in {year}; {} left (maximum {} per person per calendar year).",
-                euro_en(granted),
-                euro_en(cap - granted),
-                euro_en(cap)
+                Money::from(granted).en(),
+                Money::from(cap - granted).en(),
+                Money::from(cap).en()
             ),
         ),
     }
@@ -1092,8 +589,8 @@ fn window_check(rules: &SchemeRules, date: Date) -> Check {
         );
     };
     let last_day = Date::from_days(t.to.to_days() - 1);
-    let budget_nl = t.budget_cents.map(|b| format!(", budget {}", euro_nl(b))).unwrap_or_default();
-    let budget_en = t.budget_cents.map(|b| format!(", budget {}", euro_en(b))).unwrap_or_default();
+    let budget_nl = t.budget_cents.map(|b| format!(", budget {}", Money::from(b).nl())).unwrap_or_default();
+    let budget_en = t.budget_cents.map(|b| format!(", budget {}", Money::from(b).en())).unwrap_or_default();
     match t.exhausted_on {
         Some(day) if date > day => failed(
             format!(
@@ -1248,8 +745,13 @@ fn course_check(test: &Test, course: &CourseFacts, application: &Application) ->
             }
         },
         Test::CoursePriceAtLeast(min) => {
-            let nl = format!("Kosten {}; vereist is ten minste {}.", euro_nl(course.cost_cents), euro_nl(*min));
-            let en = format!("Cost {}; required: at least {}.", euro_en(course.cost_cents), euro_en(*min));
+            let nl = format!(
+                "Kosten {}; vereist is ten minste {}.",
+                Money::from(course.cost_cents).nl(),
+                Money::from(*min).nl()
+            );
+            let en =
+                format!("Cost {}; required: at least {}.", Money::from(course.cost_cents).en(), Money::from(*min).en());
             if course.cost_cents >= *min { passed(nl, en) } else { failed(nl, en) }
         }
         Test::EvcNotSupported => {
@@ -1330,17 +832,5 @@ fn course_check(test: &Test, course: &CourseFacts, application: &Application) ->
         },
         // Tests that read no course facts are decided in `check`.
         _ => unknown(Vec::new(), "", ""),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_aow_threshold_is_the_first_birth_date_below_the_aow_age() {
-        // 66 on 2022-09-05 (AOW age 66y7m in 2022): born 1955-09-06 … 1956-09-05; those born on or
-        // after 1956-02-06 are not yet 66y7m.
-        assert_eq!(aow_threshold(66, "2022-09-05".parse().unwrap()), Some("1956-02-06".parse().unwrap()));
     }
 }

@@ -1,51 +1,14 @@
-//! Conversions between domain types and the wire types of `vaardig.v1`, and validation of the
-//! request fields every service shares (ids, languages, enum values).
+//! The server's edge, outbound: domain values → wire types shared by several services.
+//!
+//! Concepts and concept references in a language, kinds, money, eligibility decisions and
+//! condition results; what only one service answers stays beside its handler.
 
-use super::error::{ApiError, Violations};
-use crate::model::{self, ConceptKind, Details, LabelForm, RelationKind, Status, parse_id};
+use super::request::View;
+use crate::funding::{Decision, Outcome, TraceEntry};
+use crate::matching::EvidenceLevel;
+use crate::model::{self, ConceptKind, Details, LabelForm, Lang, Money, PolicySource, RelationKind, Status};
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::proto::v1 as pb;
-
-/// The longest language code accepted (`nl`, `en`, `nl-BE`, …).
-const MAX_LANG_LEN: usize = 8;
-
-/// Validates a display language; empty means Dutch, the first language of the data.
-pub fn lang(raw: &str, field: &str, violations: &mut Violations) -> String {
-    if raw.is_empty() {
-        return "nl".to_string();
-    }
-    let valid = raw.len() <= MAX_LANG_LEN && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if !valid {
-        violations.add(field, format!("`{}` is not a language code such as `nl` or `en`", truncate(raw)));
-    }
-    raw.to_ascii_lowercase()
-}
-
-/// Validates a concept id field (full URI or compact form).
-pub fn id(raw: &str, field: &str, violations: &mut Violations) -> Option<String> {
-    match parse_id(raw) {
-        Ok(id) => Some(id),
-        Err(e) => {
-            violations.add(field, format!("`{}`: {e}", truncate(raw)));
-            None
-        }
-    }
-}
-
-/// Looks up an already validated id, NOT_FOUND naming it otherwise.
-pub fn lookup(snapshot: &Snapshot, id: &str) -> Result<ConceptIdx, ApiError> {
-    snapshot.lookup(id).ok_or_else(|| ApiError::NotFound(format!("concept `{id}` not found")))
-}
-
-/// Shortens user text quoted in an error message.
-pub fn truncate(text: &str) -> String {
-    const MAX: usize = 80;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(MAX).collect::<String>())
-    }
-}
 
 pub fn kind_to_pb(kind: ConceptKind) -> pb::ConceptKind {
     match kind {
@@ -58,18 +21,6 @@ pub fn kind_to_pb(kind: ConceptKind) -> pb::ConceptKind {
         ConceptKind::Course => pb::ConceptKind::Course,
         ConceptKind::Provider => pb::ConceptKind::Provider,
         ConceptKind::FundingScheme => pb::ConceptKind::FundingScheme,
-    }
-}
-
-/// A concept-kind filter: `None` for unspecified (any kind).
-pub fn kind_from_pb(raw: i32, field: &str, violations: &mut Violations) -> Option<ConceptKind> {
-    match pb::ConceptKind::try_from(raw) {
-        Ok(pb::ConceptKind::Unspecified) => None,
-        Ok(kind) => ConceptKind::ALL.iter().copied().find(|k| kind_to_pb(*k) == kind),
-        Err(_) => {
-            violations.add(field, format!("unknown concept kind {raw}"));
-            None
-        }
     }
 }
 
@@ -90,19 +41,7 @@ pub fn relation_kind_to_pb(kind: RelationKind) -> pb::RelationKind {
     }
 }
 
-/// A relation-kind filter: `None` for unspecified (any kind).
-pub fn relation_kind_from_pb(raw: i32, field: &str, violations: &mut Violations) -> Option<RelationKind> {
-    match pb::RelationKind::try_from(raw) {
-        Ok(pb::RelationKind::Unspecified) => None,
-        Ok(kind) => RelationKind::ALL.iter().copied().find(|k| relation_kind_to_pb(*k) == kind),
-        Err(_) => {
-            violations.add(field, format!("unknown relation kind {raw}"));
-            None
-        }
-    }
-}
-
-fn label_form_to_pb(form: LabelForm) -> pb::LabelForm {
+pub fn label_form_to_pb(form: LabelForm) -> pb::LabelForm {
     match form {
         LabelForm::Preferred => pb::LabelForm::Preferred,
         LabelForm::Alternative => pb::LabelForm::Alternative,
@@ -125,28 +64,8 @@ pub fn concept_ref(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Conc
     }
 }
 
-fn date_text(date: Option<model::Date>) -> String {
+pub fn date_text(date: Option<model::Date>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
-}
-
-/// How much of a concept to send (AIP-157): BASIC leaves out the labels and descriptions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    Basic,
-    Full,
-}
-
-/// The `view` field of a request; unspecified is `default`, an unknown value a violation.
-pub fn view(raw: i32, default: View, violations: &mut Violations) -> View {
-    match pb::ConceptView::try_from(raw) {
-        Ok(pb::ConceptView::Unspecified) => default,
-        Ok(pb::ConceptView::Basic) => View::Basic,
-        Ok(pb::ConceptView::Full) => View::Full,
-        Err(_) => {
-            violations.add("view", format!("unknown view {raw}: CONCEPT_VIEW_BASIC or CONCEPT_VIEW_FULL"));
-            default
-        }
-    }
 }
 
 /// A concept with kind-specific details and, in the FULL view, its labels (preferred first) and
@@ -272,7 +191,7 @@ pub fn concept(snapshot: &Snapshot, idx: ConceptIdx, lang: &str, view: View) -> 
 }
 
 /// A start pattern on the wire.
-fn start_pattern(p: &crate::model::StartPattern) -> pb::StartPattern {
+pub fn start_pattern(p: &crate::model::StartPattern) -> pb::StartPattern {
     use crate::model::Recurrence;
     let (months, day, lead_days) = match &p.rule {
         Recurrence::Yearly { months, day } => (months.iter().map(|m| u32::from(*m)).collect(), u32::from(*day), 0),
@@ -287,5 +206,60 @@ fn start_pattern(p: &crate::model::StartPattern) -> pb::StartPattern {
         lead_days,
         valid_from: date_text(p.from),
         valid_to: date_text(p.to),
+    }
+}
+
+/// Engine cents (unsigned) as the wire's signed cents.
+pub fn cents(value: u64) -> i64 {
+    Money::from(value).cents()
+}
+
+pub fn outcome(outcome: Outcome) -> pb::ConditionOutcome {
+    match outcome {
+        Outcome::Passed => pb::ConditionOutcome::Passed,
+        Outcome::Failed => pb::ConditionOutcome::Failed,
+        Outcome::Unknown => pb::ConditionOutcome::Unknown,
+        Outcome::NotApplicable => pb::ConditionOutcome::NotApplicable,
+    }
+}
+
+pub fn decision(decision: Decision) -> pb::EligibilityDecision {
+    match decision {
+        Decision::Eligible => pb::EligibilityDecision::Eligible,
+        Decision::NotEligible => pb::EligibilityDecision::NotEligible,
+        Decision::Unknown => pb::EligibilityDecision::Unknown,
+    }
+}
+
+pub fn condition_result(entry: &TraceEntry, lang: Lang) -> pb::ConditionResult {
+    pb::ConditionResult {
+        condition_id: entry.condition_id.clone(),
+        kind: entry.kind.to_string(),
+        outcome: outcome(entry.outcome) as i32,
+        explanation: entry.explanation.get(lang).to_string(),
+        source: Some(source(&entry.source)),
+        pending: entry.pending,
+        missing_facts: entry.missing.iter().map(|f| f.to_string()).collect(),
+    }
+}
+
+pub fn source(s: &PolicySource) -> pb::PolicySource {
+    pb::PolicySource { document: s.document.clone(), date: s.date.to_string(), reference: s.reference.clone() }
+}
+
+/// References to schemes by full id, skipping ids the snapshot lacks (validation prevents that).
+pub fn scheme_refs(snapshot: &Snapshot, ids: &[String], lang: &str) -> Vec<pb::ConceptRef> {
+    ids.iter().filter_map(|id| snapshot.lookup(id)).map(|idx| concept_ref(snapshot, idx, lang)).collect()
+}
+
+pub fn evidence_to_pb(level: EvidenceLevel) -> pb::EvidenceLevel {
+    match level {
+        EvidenceLevel::Ungraded => pb::EvidenceLevel::Unspecified,
+        EvidenceLevel::SelfDeclared => pb::EvidenceLevel::SelfDeclared,
+        EvidenceLevel::Experience => pb::EvidenceLevel::Experience,
+        EvidenceLevel::Assessed => pb::EvidenceLevel::Assessed,
+        EvidenceLevel::Evc => pb::EvidenceLevel::Evc,
+        EvidenceLevel::Credential => pb::EvidenceLevel::Credential,
+        EvidenceLevel::Diploma => pb::EvidenceLevel::Diploma,
     }
 }
