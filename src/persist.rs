@@ -116,11 +116,25 @@ pub fn read<T: DeserializeOwned>(path: &Path, snapshot: &str) -> Result<T, Rejec
 
 // ---- sharing ------------------------------------------------------------------------------------
 
-/// Per (de)serialization, per shared type: the values seen so far and their indices.
+/// Per (de)serialization, per shared type: the values seen so far and their indices. A list, not
+/// a map: there are two shared types (strings and tokens), and this is looked up per value.
 #[derive(Default)]
 struct Tables {
-    written: HashMap<TypeId, Box<dyn Any>>,
-    read: HashMap<TypeId, Box<dyn Any>>,
+    written: Vec<(TypeId, Box<dyn Any>)>,
+    read: Vec<(TypeId, Box<dyn Any>)>,
+}
+
+/// The table of type `T` in `tables`, made on first use.
+fn table<T: Default + 'static>(tables: &mut Vec<(TypeId, Box<dyn Any>)>) -> Option<&mut T> {
+    let id = TypeId::of::<T>();
+    let at = match tables.iter().position(|(t, _)| *t == id) {
+        Some(at) => at,
+        None => {
+            tables.push((id, Box::new(T::default())));
+            tables.len() - 1
+        }
+    };
+    tables[at].1.downcast_mut::<T>()
 }
 
 thread_local! {
@@ -139,12 +153,7 @@ fn with_tables<R>(f: impl FnOnce() -> R) -> R {
 fn written_before<K: Hash + Eq + Clone + 'static>(key: &K) -> Option<u32> {
     TABLES.with(|t| {
         let mut tables = t.borrow_mut();
-        let tables = tables.as_mut()?;
-        let seen = tables
-            .written
-            .entry(TypeId::of::<K>())
-            .or_insert_with(|| Box::new(HashMap::<K, u32>::new()))
-            .downcast_mut::<HashMap<K, u32>>()?;
+        let seen = table::<HashMap<K, u32>>(&mut tables.as_mut()?.written)?;
         if let Some(&i) = seen.get(key) {
             return Some(i);
         }
@@ -155,20 +164,13 @@ fn written_before<K: Hash + Eq + Clone + 'static>(key: &K) -> Option<u32> {
 }
 
 fn read_value<T: Clone + 'static>(i: u32) -> Option<T> {
-    TABLES.with(|t| {
-        let tables = t.borrow();
-        tables.as_ref()?.read.get(&TypeId::of::<T>())?.downcast_ref::<Vec<T>>()?.get(i as usize).cloned()
-    })
+    TABLES.with(|t| table::<Vec<T>>(&mut t.borrow_mut().as_mut()?.read)?.get(i as usize).cloned())
 }
 
 fn remember<T: Clone + 'static>(value: &T) {
     TABLES.with(|t| {
         if let Some(tables) = t.borrow_mut().as_mut()
-            && let Some(seen) = tables
-                .read
-                .entry(TypeId::of::<T>())
-                .or_insert_with(|| Box::new(Vec::<T>::new()))
-                .downcast_mut::<Vec<T>>()
+            && let Some(seen) = table::<Vec<T>>(&mut tables.read)
         {
             seen.push(value.clone());
         }

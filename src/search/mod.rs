@@ -129,9 +129,28 @@ impl SearchEngine {
     /// The engine's own structures are persisted beside the index ([`persisted`]) and read back
     /// instead of built when this binary starts again on the same snapshot.
     pub fn build_persisted(snapshot: &Snapshot, dir: &Path) -> Result<SearchEngine, IndexError> {
+        Self::build_persisted_from(snapshot, dir, None)
+    }
+
+    /// [`Self::build_persisted`], given what [`persisted::read_latest`] read while the snapshot was
+    /// still loading (used when it is of this snapshot, dropped otherwise).
+    pub fn build_persisted_from(
+        snapshot: &Snapshot,
+        dir: &Path,
+        early: Option<persisted::Early>,
+    ) -> Result<SearchEngine, IndexError> {
         let started = std::time::Instant::now();
         let version = snapshot.version();
-        if let Some(parts) = persisted::read(dir, version) {
+        let parts = match early {
+            Some(early) if early.version == version => Some(early.parts),
+            Some(early) => {
+                tracing::info!(read = %early.version, loaded = version, "the data changed since the last start");
+                drop(early);
+                persisted::read(dir, version)
+            }
+            None => persisted::read(dir, version),
+        };
+        if let Some(parts) = parts {
             let read = started.elapsed();
             let index = index::TantivyIndex::open_or_build(dir, version, &parts.labels, parts.content.clone())?;
             let persisted::Parts { labels, suggest, gazetteer, field, heads, content } = parts;

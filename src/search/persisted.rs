@@ -60,6 +60,39 @@ pub(super) fn read(dir: &Path, snapshot: &str) -> Option<Parts> {
     }
 }
 
+/// The parts of the snapshot served last, read before the sources are loaded: a restart usually
+/// serves the same data, and reading the file while the sources load takes the read off the
+/// start-up's critical path (the two take one core each).
+pub struct Early {
+    /// The snapshot version they were written for (the folder's name, checked by the header).
+    pub version: String,
+    pub(super) parts: Parts,
+}
+
+impl std::fmt::Debug for Early {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Early").field("version", &self.version).finish()
+    }
+}
+
+/// Reads the most recently written file under `dir` (any snapshot's), if one is usable.
+pub fn read_latest(dir: &Path) -> Option<Early> {
+    let newest = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|entry| {
+            let folder = entry.ok()?.path();
+            let written = folder.join(FILE).metadata().ok()?.modified().ok()?;
+            Some((written, folder))
+        })
+        .max_by_key(|(written, _)| *written)?
+        .1;
+    let version = newest.file_name()?.to_str()?.to_string();
+    let started = std::time::Instant::now();
+    let parts = read(dir, &version)?;
+    tracing::info!(snapshot = %version, millis = started.elapsed().as_millis() as u64, "persisted search engine read");
+    Some(Early { version, parts })
+}
+
 /// Writes the parts for `snapshot`; a failure is logged (the next start builds again), never fatal.
 pub(super) fn write(dir: &Path, snapshot: &str, parts: &PartsOut<'_>) {
     let path = dir.join(snapshot).join(FILE);
