@@ -23,6 +23,11 @@ COPY ontology ontology
 COPY src src
 COPY benches benches
 COPY tests tests
+# jemalloc, the server's allocator (Cargo feature `jemalloc`), is built from C: it needs make (the
+# image has gcc).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends make=4.3-4.1 \
+    && rm -rf /var/lib/apt/lists/*
 # The cache mounts keep the crates and the compiled dependencies between builds (BuildKit).
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \

@@ -6,6 +6,39 @@ use std::path::Path;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     compile_protos()?;
     embed_ontology()?;
+    code_hash()?;
+    Ok(())
+}
+
+/// `VAARDIG_CODE_HASH`: a hash of the sources and the lock file, which names the build that wrote
+/// a persisted engines file (`src/persist.rs`). Any change of code or dependency versions makes
+/// earlier files stale, so a new binary never serves structures an older one built.
+fn code_hash() -> Result<(), Box<dyn std::error::Error>> {
+    use std::hash::Hasher;
+    fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                files(&path, out)?;
+            } else {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    let mut paths = vec![Path::new("Cargo.lock").to_path_buf(), Path::new("build.rs").to_path_buf()];
+    files(Path::new("src"), &mut paths)?;
+    paths.sort();
+    // SipHash with fixed keys: the same inputs give the same hash on every machine.
+    #[allow(deprecated)]
+    let mut hasher = std::hash::SipHasher::new();
+    for path in &paths {
+        hasher.write(path.to_string_lossy().as_bytes());
+        hasher.write(&std::fs::read(path)?);
+    }
+    println!("cargo:rustc-env=VAARDIG_CODE_HASH={:016x}", hasher.finish());
     Ok(())
 }
 

@@ -60,10 +60,20 @@ impl Engines {
     /// Builds every engine on `snapshot`, persisting the search index under `index_dir` (reused when
     /// the same snapshot starts again).
     pub fn build_persisted(snapshot: Arc<Snapshot>, index_dir: &Path) -> Result<Engines, IndexError> {
+        Self::build_persisted_from(snapshot, index_dir, None)
+    }
+
+    /// [`Self::build_persisted`] with the search engine's persisted parts read early (see
+    /// [`crate::search::persisted::read_latest`]).
+    pub fn build_persisted_from(
+        snapshot: Arc<Snapshot>,
+        index_dir: &Path,
+        early: Option<crate::search::persisted::Early>,
+    ) -> Result<Engines, IndexError> {
         // The search index is the slow part; matching and funding build beside it on the other core.
         std::thread::scope(|scope| {
             let graph = scope.spawn(|| Self::build_graph_engines(&snapshot));
-            let search = SearchEngine::build_persisted(&snapshot, index_dir)?;
+            let search = SearchEngine::build_persisted_from(&snapshot, index_dir, early)?;
             let (matching, funding) = graph.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             let courses = CourseIndex::build(snapshot.clone());
             Ok(Engines {

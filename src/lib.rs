@@ -51,6 +51,8 @@
 //! - [`telemetry`] — logging setup; logs hold counts, timings and ontology ids only.
 //! - [`history`] — concept history: per-version digests, changes between versions, replaced-by
 //!   chains (JobTech's model).
+//! - [`persist`] — engines persisted in a versioned binary file beside the search index, so a
+//!   restart on the same data skips rebuilding them.
 //! - [`reload`] — hot reload: load, validate and build in the background, swap atomically.
 
 pub mod cli;
@@ -65,6 +67,7 @@ pub mod importers;
 pub mod matching;
 pub mod model;
 pub mod ontology;
+pub mod persist;
 pub mod planning;
 pub mod proto;
 pub mod reload;

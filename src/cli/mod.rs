@@ -404,7 +404,13 @@ fn load(raw: &[String]) -> Result<(ontology::Snapshot, ontology::Report), Failur
 /// when given (and reused for the same snapshot).
 pub(crate) fn load_engines(raw: &[String], index_dir: Option<&std::path::Path>) -> Result<Arc<Engines>, Failure> {
     let started = std::time::Instant::now();
+    // The search engine persisted at the last start is read on the other core while the sources load.
+    let early = index_dir.map(|dir| {
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || crate::search::persisted::read_latest(&dir))
+    });
     let (snapshot, report) = load(raw)?;
+    let early = early.and_then(|read| read.join().ok().flatten());
     for warning in report.warnings() {
         tracing::warn!(code = %warning.code, count = warning.count, "{}", warning.message);
     }
@@ -416,7 +422,7 @@ pub(crate) fn load_engines(raw: &[String], index_dir: Option<&std::path::Path>) 
     );
     let snapshot = Arc::new(snapshot);
     let engines = match index_dir {
-        Some(dir) => Engines::build_persisted(snapshot, dir)
+        Some(dir) => Engines::build_persisted_from(snapshot, dir, early)
             .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot build the search index: {e}")))?,
         None => Engines::build(snapshot),
     };
@@ -467,10 +473,12 @@ fn serve(settings: &crate::settings::Settings) -> Result<(), Failure> {
     let listen: SocketAddr = settings.server.listen.parse().map_err(|_| {
         Failure::new(EXIT_USAGE, format!("server.listen: not an address:port: {:?}", settings.server.listen))
     })?;
-    let engines = load_engines(&settings.server.ontology, Some(&settings.server.index_dir))?;
-    let settings = Arc::new(settings.clone());
+    // The runtime first: it sets the allocator up (see `server::runtime`) before the engines allocate.
     let runtime =
         crate::server::runtime().map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the runtime: {e}")))?;
+    let engines = load_engines(&settings.server.ontology, Some(&settings.server.index_dir))?;
+    crate::server::release_free_memory();
+    let settings = Arc::new(settings.clone());
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await

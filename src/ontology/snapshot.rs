@@ -13,7 +13,7 @@ use petgraph::visit::EdgeRef;
 use crate::model::{Concept, ConceptKind, Relation, RelationKind};
 
 /// Dense index of a concept inside one snapshot. Not stable across snapshots: use ids for that.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct ConceptIdx(pub u32);
 
 impl ConceptIdx {

@@ -246,7 +246,7 @@ impl Stemmers {
 }
 
 /// Dutch compound splitting with a dictionary of words seen in the ontology's labels.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Decompounder {
     /// Known words (normalized) with how often they occur in labels.
     words: HashMap<String, u32>,

@@ -56,7 +56,7 @@ pub struct Mention {
 }
 
 /// Label keys → label rows.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Gazetteer {
     ordered: HashMap<String, Vec<u32>>,
     unordered: HashMap<String, Vec<u32>>,

@@ -25,8 +25,9 @@ fn row_ranges(rows: &[LabelRow]) -> HashMap<ConceptIdx, std::ops::Range<usize>> 
 }
 
 /// Field words per occupation, as sorted ids of word keys.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FieldWords {
+    #[serde(with = "crate::persist::shared_keys")]
     ids: HashMap<Arc<str>, u32>,
     per_concept: HashMap<ConceptIdx, Vec<u32>>,
 }
@@ -89,8 +90,9 @@ impl FieldWords {
 /// modern languages. A title's modifier that is such a skill is explained by an occupation label
 /// that carries one of its broader words, at [`super::rank`]'s `BROADER` quality and with
 /// [`super::rank::Reason::Field`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct BroaderWords {
+    #[serde(with = "crate::persist::shared_lists")]
     per_word: HashMap<Arc<str>, Vec<Arc<str>>>,
 }
 

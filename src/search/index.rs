@@ -115,7 +115,7 @@ struct Marker {
 }
 
 /// The hash of what [`fill`] writes, computed from the label table.
-fn content_hash(table: &LabelTable) -> String {
+pub(super) fn content_hash(table: &LabelTable) -> String {
     let mut hasher = blake3::Hasher::new();
     for row in &table.rows {
         hasher.update(exact_text(&row.tokens).as_bytes());
@@ -141,14 +141,21 @@ impl TantivyIndex {
     }
 
     /// Opens the persisted index of `snapshot` under `dir`, or builds and persists it.
-    pub fn open_or_build(dir: &Path, snapshot: &str, table: &LabelTable) -> Result<TantivyIndex, IndexError> {
+    /// `content` is the table's [`content_hash`] (kept with a persisted table, so it is not
+    /// computed again on every start).
+    pub fn open_or_build(
+        dir: &Path,
+        snapshot: &str,
+        table: &LabelTable,
+        content: String,
+    ) -> Result<TantivyIndex, IndexError> {
         let path = dir.join(snapshot);
         let io = |source| IndexError::Io { path: path.display().to_string(), source };
         let expected = Marker {
             schema_version: SCHEMA_VERSION,
             snapshot: snapshot.to_string(),
             documents: expected_docs(table),
-            content: content_hash(table),
+            content,
         };
         if path.exists() {
             match Self::try_open(&path, &expected) {

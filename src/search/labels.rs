@@ -15,7 +15,7 @@ use crate::model::{ConceptKind, Details, LabelForm, RelationKind};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
 /// What kind of text a label row is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum LabelKind {
     Preferred,
     Alternative,
@@ -51,10 +51,30 @@ impl LabelKind {
     }
 }
 
-/// One analyzed word of a label. Strings are shared (`Arc`): the same word occurs in thousands of
-/// labels, and the table is analyzed once per word.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+/// One analyzed word of a label, shared: the same word occurs in thousands of labels and
+/// descriptions (some two million times in full ESCO), and the table is analyzed once per word, so
+/// a row holds a pointer to one analysis (8 bytes where the fields would take 72). Read its fields
+/// through `Deref` (`token.key`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Token(Arc<TokenData>);
+
+impl Token {
+    pub fn new(data: TokenData) -> Token {
+        Token(Arc::new(data))
+    }
+}
+
+impl std::ops::Deref for Token {
+    type Target = TokenData;
+
+    fn deref(&self) -> &TokenData {
+        &self.0
+    }
+}
+
+/// What a [`Token`] says about its word.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct TokenData {
     /// Normalized word.
     pub word: Arc<str>,
     /// Variant + stem key in the label's language.
@@ -68,7 +88,7 @@ pub struct Token {
 }
 
 /// One row of the label table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LabelRow {
     pub concept: ConceptIdx,
     pub kind: ConceptKind,
@@ -88,9 +108,11 @@ impl LabelRow {
 }
 
 /// All labels of a snapshot, analyzed, with document frequencies for weighting.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct LabelTable {
     pub rows: Vec<LabelRow>,
+    /// Made again on load (the stemmer tables are code, not data).
+    #[serde(skip)]
     pub stemmers: Stemmers,
     pub decompounder: Decompounder,
     /// In how many labels a key (word key or compound part) occurs.
@@ -109,7 +131,7 @@ pub struct LabelTable {
 }
 
 /// The analyzed description of a concept in one language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DescriptionRow {
     pub concept: ConceptIdx,
     pub kind: ConceptKind,
@@ -136,7 +158,7 @@ pub fn token(stemmers: &Stemmers, decompounder: &Decompounder, word: &str, lang:
     } else {
         analysis::deverbal(word).filter(|v| decompounder.is_known(v)).map(|v| Arc::from(stemmers.key(&v, Lang::Nl)))
     };
-    Token { word: word.into(), key: stemmers.key(word, lang).into(), parts, stop, verb }
+    Token::new(TokenData { word: word.into(), key: stemmers.key(word, lang).into(), parts, stop, verb })
 }
 
 impl LabelTable {
@@ -279,13 +301,13 @@ fn analyze_range(
             });
         }
         for code in codes(concept) {
-            let token = Token {
+            let token = Token::new(TokenData {
                 word: code.as_str().into(),
                 key: code.as_str().into(),
                 parts: Arc::new([]),
                 stop: false,
                 verb: None,
-            };
+            });
             rows.push(LabelRow {
                 concept: idx,
                 kind: concept.kind,

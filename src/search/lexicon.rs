@@ -23,7 +23,7 @@ const RUNNER_UP_SHARE: f32 = 0.7;
 const MAX_TRANSLATIONS: usize = 2;
 
 /// One English translation of a Dutch key.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Translation {
     /// The English word as labels write it most often, analyzed.
     pub token: Token,
@@ -32,8 +32,9 @@ pub struct Translation {
 }
 
 /// Dutch key → English translations, best first.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Lexicon {
+    #[serde(with = "crate::persist::shared_keys")]
     entries: HashMap<Arc<str>, Vec<Translation>>,
 }
 

@@ -12,6 +12,7 @@ pub mod field;
 pub mod index;
 pub mod labels;
 pub mod lexicon;
+pub mod persisted;
 pub mod rank;
 pub mod suggest;
 pub mod synonyms;
@@ -115,6 +116,8 @@ pub struct SearchEngine {
     gazetteer: extract::Gazetteer,
     field: field::FieldWords,
     heads: title::Heads,
+    /// True when the structures above were read from their persisted file rather than built.
+    restored: bool,
 }
 
 impl SearchEngine {
@@ -127,11 +130,53 @@ impl SearchEngine {
 
     /// Builds, persisting the tantivy index under `dir` keyed by the snapshot version (reused on
     /// the next start with the same snapshot).
+    ///
+    /// The engine's own structures are persisted beside the index ([`persisted`]) and read back
+    /// instead of built when this binary starts again on the same snapshot.
     pub fn build_persisted(snapshot: &Snapshot, dir: &Path) -> Result<SearchEngine, IndexError> {
+        Self::build_persisted_from(snapshot, dir, None)
+    }
+
+    /// [`Self::build_persisted`], given what [`persisted::read_latest`] read while the snapshot was
+    /// still loading (used when it is of this snapshot, dropped otherwise).
+    pub fn build_persisted_from(
+        snapshot: &Snapshot,
+        dir: &Path,
+        early: Option<persisted::Early>,
+    ) -> Result<SearchEngine, IndexError> {
         let started = std::time::Instant::now();
+        let version = snapshot.version();
+        let parts = match early {
+            Some(early) if early.version == version => Some(early.parts),
+            Some(early) => {
+                tracing::info!(read = %early.version, loaded = version, "the data changed since the last start");
+                drop(early);
+                persisted::read(dir, version)
+            }
+            None => persisted::read(dir, version),
+        };
+        if let Some(parts) = parts {
+            let read = started.elapsed();
+            let index = index::TantivyIndex::open_or_build(dir, version, &parts.labels, parts.content.clone())?;
+            let persisted::Parts { labels, suggest, gazetteer, field, heads, content } = parts;
+            let engine = SearchEngine { labels, index, suggest, gazetteer, field, heads, restored: true };
+            if !engine.index.reused {
+                // The index folder was rebuilt, and the file with it: write it again.
+                engine.persist(dir, version, &content);
+            }
+            tracing::info!(
+                labels = engine.labels.rows.len(),
+                read_ms = read.as_millis() as u64,
+                index_ms = (started.elapsed() - read).as_millis() as u64,
+                index_reused = engine.index.reused,
+                "search engine restored from its persisted file"
+            );
+            return Ok(engine);
+        }
         let labels = LabelTable::build(snapshot);
         let analysed = started.elapsed();
-        let index = index::TantivyIndex::open_or_build(dir, snapshot.version(), &labels)?;
+        let content = index::content_hash(&labels);
+        let index = index::TantivyIndex::open_or_build(dir, version, &labels, content.clone())?;
         tracing::info!(
             labels = labels.rows.len(),
             analysis_ms = analysed.as_millis() as u64,
@@ -139,7 +184,24 @@ impl SearchEngine {
             reused = index.reused,
             "search index ready"
         );
-        Ok(Self::assemble(snapshot, labels, index))
+        let engine = Self::assemble(snapshot, labels, index);
+        engine.persist(dir, version, &content);
+        Ok(engine)
+    }
+
+    /// Writes the structures to the index folder of `version` (see [`persisted`]).
+    fn persist(&self, dir: &Path, version: &str, content: &str) {
+        let started = std::time::Instant::now();
+        let parts = persisted::PartsOut {
+            labels: &self.labels,
+            suggest: &self.suggest,
+            gazetteer: &self.gazetteer,
+            field: &self.field,
+            heads: &self.heads,
+            content,
+        };
+        persisted::write(dir, version, &parts);
+        tracing::info!(millis = started.elapsed().as_millis() as u64, "search engine persisted");
     }
 
     fn assemble(snapshot: &Snapshot, labels: LabelTable, index: index::TantivyIndex) -> SearchEngine {
@@ -153,12 +215,17 @@ impl SearchEngine {
         });
         let heads = title::Heads::build(&labels.rows);
         tracing::info!(millis = started.elapsed().as_millis() as u64, "autocomplete, extraction and fields ready");
-        SearchEngine { labels, index, suggest, gazetteer, field, heads }
+        SearchEngine { labels, index, suggest, gazetteer, field, heads, restored: false }
     }
 
     /// True when the index was opened from disk rather than built.
     pub fn index_reused(&self) -> bool {
         self.index.reused
+    }
+
+    /// True when the engine was read from its persisted file rather than built.
+    pub fn restored(&self) -> bool {
+        self.restored
     }
 
     /// Ranks concepts for a query.
@@ -242,12 +309,14 @@ impl SearchEngine {
             .iter()
             .filter(|t| !t.stop)
             .flat_map(|t| self.labels.synonyms.of(&t.key).iter().chain(self.labels.broader.of(&t.key)))
-            .map(|key| labels::Token {
-                word: key.clone(),
-                key: key.clone(),
-                parts: std::sync::Arc::new([]),
-                stop: false,
-                verb: None,
+            .map(|key| {
+                labels::Token::new(labels::TokenData {
+                    word: key.clone(),
+                    key: key.clone(),
+                    parts: std::sync::Arc::new([]),
+                    stop: false,
+                    verb: None,
+                })
             })
             .collect();
         for t in en.iter().chain(&translated).chain(&alternatives) {

@@ -27,8 +27,9 @@ use crate::model::ConceptKind;
 use crate::ontology::ConceptIdx;
 
 /// One word of a label in the sorted list, with the parts of its score that depend on the word.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Entry {
+    #[serde(with = "crate::persist::shared")]
     word: Arc<str>,
     row: u32,
     /// Position of the word in the label.
@@ -40,7 +41,7 @@ struct Entry {
 }
 
 /// The parts of a label row's score that depend on the label alone.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct RowPrior {
     concept: ConceptIdx,
     kind: ConceptKind,
@@ -57,12 +58,12 @@ struct RowPrior {
 
 /// The precomputed answers of one common one-word prefix: per (kind, label language), the best
 /// concepts by their best entry's score, best first.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Heavy {
     lists: Vec<HeavyList>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct HeavyList {
     kind: ConceptKind,
     lang: u16,
@@ -71,7 +72,7 @@ struct HeavyList {
 }
 
 /// The sorted word list of one snapshot.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SuggestIndex {
     /// Sorted by word (then row, position).
     entries: Vec<Entry>,

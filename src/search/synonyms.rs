@@ -18,8 +18,9 @@ const MIN_CONCEPTS: u32 = 2;
 const MAX_SYNONYMS: usize = 4;
 
 /// Word key → keys of its synonyms, most often seen first.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Synonyms {
+    #[serde(with = "crate::persist::shared_lists")]
     entries: HashMap<Arc<str>, Vec<Arc<str>>>,
 }
 

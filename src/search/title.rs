@@ -67,8 +67,9 @@ pub fn readings(title: &str) -> Vec<(String, f32)> {
 /// (`Ervaren zelfstandig lasser`, `Docent Frans`, `Medewerker ontvangst hotel`); a label that does
 /// not name the head (or a synonym of it) names other work, however many modifiers it shares, and
 /// a skill that explains only a modifier ("Frans" for "Docent Frans") is not what the title asks.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Heads {
+    #[serde(with = "crate::persist::shared_seq")]
     keys: HashSet<Arc<str>>,
 }
 

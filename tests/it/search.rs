@@ -240,3 +240,75 @@ fn the_index_is_persisted_per_snapshot_and_a_corrupt_one_is_rebuilt() {
     assert!(!results.hits.is_empty());
     let _ = Arc::clone(&fourth.snapshot);
 }
+
+/// What an engine answers, to compare a restored engine with a built one.
+fn answers(engines: &vaardig::engine::Engines) -> Vec<String> {
+    let mut out = Vec::new();
+    for query in ["heftruck", "lasser", "verzorgende ig", "software ontwikkelaar", "kok"] {
+        let request = vaardig::search::SearchRequest {
+            query: query.into(),
+            kinds: vec![],
+            lang: "nl".into(),
+            filters: Default::default(),
+            offset: 0,
+            limit: 10,
+            facets: true,
+        };
+        let results = engines.search.search(&engines.snapshot, &request).unwrap();
+        out.push(format!("{query}: {:?} {:?}", results.facets, results.total));
+        out.extend(results.hits.iter().map(|h| format!("  {:?} {} {:?}", h.concept, h.score, h.reasons)));
+    }
+    for prefix in ["v", "ver", "heft", "zorg", "medewerker k"] {
+        let suggestions = engines.search.suggest(prefix, &[], "nl", 10, false);
+        out.extend(suggestions.iter().map(|s| format!("{prefix}: {:?} {} {}", s.concept, s.row, s.score)));
+    }
+    let text = "Ik heb als heftruckchauffeur gewerkt en kan lassen en koken.";
+    out.extend(engines.search.extract(text).iter().map(|m| format!("{m:?}")));
+    out
+}
+
+#[test]
+fn the_search_engine_is_persisted_beside_the_index_and_a_stale_or_corrupt_file_is_rebuilt() {
+    use vaardig::engine::Engines;
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = embedded().snapshot.clone();
+    let file = dir.path().join(snapshot.version()).join(vaardig::search::persisted::FILE);
+    let built = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
+    assert!(!built.search.restored());
+    assert!(file.exists(), "written after the build");
+    let expected = answers(&built);
+    assert!(expected.len() > 20, "the comparison covers real answers: {expected:?}");
+    drop(built);
+
+    let restored = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
+    assert!(restored.search.restored() && restored.search.index_reused(), "same binary, same snapshot: read back");
+    assert_eq!(answers(&restored), expected, "a restored engine answers as the built one");
+    drop(restored);
+
+    // Corrupt: one byte of the payload flipped.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x10;
+    std::fs::write(&file, &bytes).unwrap();
+    let rebuilt = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
+    assert!(!rebuilt.search.restored(), "a corrupt file is never read");
+    assert_eq!(answers(&rebuilt), expected);
+    drop(rebuilt);
+    let again = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
+    assert!(again.search.restored(), "the rebuild wrote the file again");
+    drop(again);
+
+    // Stale: a valid file, but written for another snapshot.
+    vaardig::persist::write(&file, "another-snapshot", &vec![1u32, 2, 3]).unwrap();
+    let stale = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
+    assert!(!stale.search.restored(), "a file of another snapshot is never read");
+    assert_eq!(answers(&stale), expected);
+    drop(stale);
+
+    // Truncated (a crash of whatever copied it): rebuilt too.
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() / 3]).unwrap();
+    let truncated = Engines::build_persisted(snapshot, dir.path()).unwrap();
+    assert!(!truncated.search.restored());
+    assert_eq!(answers(&truncated), expected);
+}

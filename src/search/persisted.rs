@@ -1,0 +1,149 @@
+//! The search engine's in-memory structures persisted beside its tantivy index.
+//!
+//! The label analysis, the autocomplete list, the extraction gazetteer, the field words and the
+//! title heads are most of a start-up (seconds on full ESCO) and depend only on the snapshot and the
+//! code. [`super::SearchEngine::build_persisted`] writes them to `<index dir>/<snapshot>/`[`FILE`]
+//! after a build and reads them back on the next start of the same binary on the same snapshot
+//! (format, checks and sharing: [`crate::persist`]). The file lives inside the index folder, so a
+//! stale or corrupt index, which is deleted and rebuilt, takes the file with it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::extract::Gazetteer;
+use super::field::FieldWords;
+use super::labels::{LabelTable, Token, TokenData};
+use super::suggest::SuggestIndex;
+use super::title::Heads;
+use crate::persist::{SharedIn, SharedOut, deserialize_shared, serialize_shared};
+
+/// The file name inside the index folder of a snapshot.
+pub const FILE: &str = "search-engine.bin";
+
+/// What is written (borrowed from the engine being built).
+#[derive(Serialize)]
+pub(super) struct PartsOut<'a> {
+    pub labels: &'a LabelTable,
+    pub suggest: &'a SuggestIndex,
+    pub gazetteer: &'a Gazetteer,
+    pub field: &'a FieldWords,
+    pub heads: &'a Heads,
+    /// The tantivy index's content hash for this table ([`super::index`]), so the index is checked
+    /// without hashing the table again.
+    pub content: &'a str,
+}
+
+/// What is read back: the same fields, owned.
+#[derive(Deserialize)]
+pub(super) struct Parts {
+    pub labels: LabelTable,
+    pub suggest: SuggestIndex,
+    pub gazetteer: Gazetteer,
+    pub field: FieldWords,
+    pub heads: Heads,
+    pub content: String,
+}
+
+/// Reads the parts persisted for `snapshot` in its index folder under `dir`; `None` (with the reason
+/// logged when there was a file) when they have to be built.
+pub(super) fn read(dir: &Path, snapshot: &str) -> Option<Parts> {
+    let path = dir.join(snapshot).join(FILE);
+    match crate::persist::read::<Parts>(&path, snapshot) {
+        Ok(parts) => Some(parts),
+        Err(crate::persist::Rejected::Missing) => None,
+        Err(reason) => {
+            tracing::warn!(path = %path.display(), %reason, "persisted search engine not used; rebuilding it");
+            None
+        }
+    }
+}
+
+/// The parts of the snapshot served last, read before the sources are loaded: a restart usually
+/// serves the same data, and reading the file while the sources load takes the read off the
+/// start-up's critical path (the two take one core each).
+pub struct Early {
+    /// The snapshot version they were written for (the folder's name, checked by the header).
+    pub version: String,
+    pub(super) parts: Parts,
+}
+
+impl std::fmt::Debug for Early {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Early").field("version", &self.version).finish()
+    }
+}
+
+/// Reads the most recently written file under `dir` (any snapshot's), if one is usable.
+pub fn read_latest(dir: &Path) -> Option<Early> {
+    let newest = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|entry| {
+            let folder = entry.ok()?.path();
+            let written = folder.join(FILE).metadata().ok()?.modified().ok()?;
+            Some((written, folder))
+        })
+        .max_by_key(|(written, _)| *written)?
+        .1;
+    let version = newest.file_name()?.to_str()?.to_string();
+    let started = std::time::Instant::now();
+    let parts = read(dir, &version)?;
+    tracing::info!(snapshot = %version, millis = started.elapsed().as_millis() as u64, "persisted search engine read");
+    Some(Early { version, parts })
+}
+
+/// Writes the parts for `snapshot`; a failure is logged (the next start builds again), never fatal.
+pub(super) fn write(dir: &Path, snapshot: &str, parts: &PartsOut<'_>) {
+    let path = dir.join(snapshot).join(FILE);
+    if let Err(e) = crate::persist::write(&path, snapshot, parts) {
+        tracing::warn!(path = %path.display(), error = %e, "cannot persist the search engine; the next start builds it again");
+    }
+}
+
+/// An analyzed word as written the first time.
+#[derive(Serialize)]
+struct TokenOut<'a> {
+    word: SharedOut<'a>,
+    key: SharedOut<'a>,
+    parts: Vec<SharedOut<'a>>,
+    stop: bool,
+    verb: Option<SharedOut<'a>>,
+}
+
+#[derive(Deserialize)]
+struct TokenIn {
+    word: SharedIn,
+    key: SharedIn,
+    parts: Vec<SharedIn>,
+    stop: bool,
+    verb: Option<SharedIn>,
+}
+
+/// Tokens are shared whole: the same analyzed word (with its parts) occurs in thousands of rows.
+impl Serialize for Token {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let fields = TokenOut {
+            word: SharedOut(&self.word),
+            key: SharedOut(&self.key),
+            parts: self.parts.iter().map(SharedOut).collect(),
+            stop: self.stop,
+            verb: self.verb.as_ref().map(SharedOut),
+        };
+        serialize_shared(self, &fields, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Token {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Token, D::Error> {
+        deserialize_shared(d, |t: TokenIn| {
+            Token::new(TokenData {
+                word: t.word.0,
+                key: t.key.0,
+                parts: t.parts.into_iter().map(|p| p.0).collect::<Arc<[Arc<str>]>>(),
+                stop: t.stop,
+                verb: t.verb.map(|v| v.0),
+            })
+        })
+    }
+}
