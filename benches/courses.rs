@@ -27,8 +27,7 @@ use vaardig::courses::index::place_code;
 use vaardig::courses::{self, CourseFilters, CourseQuery, FundableFilter, SortBy};
 use vaardig::engine::{Engines, LiveEngines};
 use vaardig::funding::PersonFacts;
-use vaardig::matching::profile::{Basis, Held};
-use vaardig::matching::{EvidenceLevel, Profile};
+use vaardig::matching::{Basis, EvidenceLevel, Held, Profile};
 use vaardig::model::{
     ARBEIDSMARKTREGIOS, ConceptKind, CredentialKind, Date, Delivery, EducationLevel, Importance, QualityMark, Schedule,
 };

@@ -20,10 +20,9 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use vaardig::engine::Engines;
-use vaardig::matching::candidates::{Ranker, Vacancy};
-use vaardig::matching::occupations::{self, OccupationFilter};
-use vaardig::matching::profile::{ClaimInput, Profile, ProfileInput};
-use vaardig::matching::{EvidenceLevel, MatchingIndex, gap, transitions};
+use vaardig::matching::{
+    self, ClaimInput, EvidenceLevel, MatchingIndex, OccupationFilter, Profile, ProfileInput, Ranker, Vacancy,
+};
 use vaardig::model::{ConceptKind, Importance};
 use vaardig::ontology::{self, SourceSpec};
 use vaardig::proto::v1 as pb;
@@ -139,7 +138,7 @@ fn latency(f: &Fixture) {
     for profile in &profiles {
         let target = occupations[rng.below(occupations.len())].concept;
         let t = Instant::now();
-        std::hint::black_box(gap::compute(index, profile, target));
+        std::hint::black_box(matching::compute_gap(index, profile, target));
         gap_times.push(t.elapsed());
     }
     report("ComputeSkillGap (engine)", gap_times);
@@ -148,7 +147,7 @@ fn latency(f: &Fixture) {
     let filter = OccupationFilter::default();
     for profile in &profiles {
         let t = Instant::now();
-        std::hint::black_box(occupations::match_occupations(index, profile, &filter, 0, 20));
+        std::hint::black_box(matching::match_occupations(index, profile, &filter, 0, 20));
         match_times.push(t.elapsed());
     }
     report("MatchOccupations, all 3,007, page of 20 explained", match_times);
@@ -157,7 +156,13 @@ fn latency(f: &Fixture) {
     for round in 0..4 {
         for slot in 0..occupations.len() {
             let t = Instant::now();
-            std::hint::black_box(transitions::related(index, (slot + round) % occupations.len(), &filter, false, 10));
+            std::hint::black_box(matching::related_occupations(
+                index,
+                (slot + round) % occupations.len(),
+                &filter,
+                false,
+                10,
+            ));
             related_times.push(t.elapsed());
         }
     }
@@ -366,7 +371,7 @@ fn quality(f: &Fixture) {
         evaluated += 1;
         base += candidates.iter().filter(|&&b| relevant(b)).count() as f64 / candidates.len() as f64;
 
-        let related = transitions::related(index, a, &OccupationFilter::default(), false, 50);
+        let related = matching::related_occupations(index, a, &OccupationFilter::default(), false, 50);
         let top: Vec<usize> =
             related.iter().map(|r| r.ranked.scored.slot).filter(|b| !codes[*b].is_empty()).take(10).collect();
         let denominator = top.len().max(1) as f64;
@@ -413,7 +418,9 @@ fn quality(f: &Fixture) {
         let Some(slot) = snapshot.lookup(id).and_then(|idx| index.occupation_slot(idx)) else { continue };
         let entry = &occupations[slot];
         println!("  {} [{}]", snapshot.concept(entry.concept).pref_label("en"), entry.isco.as_deref().unwrap_or(""));
-        for r in transitions::related(index, slot, &OccupationFilter::default(), false, 5).into_iter().map(|t| t.ranked)
+        for r in matching::related_occupations(index, slot, &OccupationFilter::default(), false, 5)
+            .into_iter()
+            .map(|t| t.ranked)
         {
             let target = &occupations[r.scored.slot];
             println!(
@@ -440,20 +447,24 @@ fn criterion_benches(f: &Fixture, from_args: bool) {
     group.bench_function("compute_skill_gap", |b| {
         b.iter(|| {
             i += 1;
-            gap::compute(index, &profiles[i % profiles.len()], occupations[(i * 7) % occupations.len()].concept)
+            matching::compute_gap(
+                index,
+                &profiles[i % profiles.len()],
+                occupations[(i * 7) % occupations.len()].concept,
+            )
         })
     });
     let filter = OccupationFilter::default();
     group.bench_function("match_occupations_page20", |b| {
         b.iter(|| {
             i += 1;
-            occupations::match_occupations(index, &profiles[i % profiles.len()], &filter, 0, 20)
+            matching::match_occupations(index, &profiles[i % profiles.len()], &filter, 0, 20)
         })
     });
     group.bench_function("related_occupations_limit10", |b| {
         b.iter(|| {
             i += 1;
-            transitions::related(index, i % occupations.len(), &filter, false, 10)
+            matching::related_occupations(index, i % occupations.len(), &filter, false, 10)
         })
     });
     group.bench_function("rank_candidates_1000_resolved", |b| {

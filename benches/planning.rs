@@ -20,8 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use vaardig::funding::{FundingEngine, PersonFacts};
-use vaardig::matching::profile::{Basis, Held};
-use vaardig::matching::{EvidenceLevel, MatchingIndex, Profile};
+use vaardig::matching::{Basis, EvidenceLevel, Held, MatchingIndex, Profile};
 use vaardig::model::{ConceptKind, Date, EducationLevel, Importance};
 use vaardig::ontology::{self, SourceSpec};
 use vaardig::planning::{self, Constraints, Objective, PlanRequest, stones};
@@ -85,7 +84,7 @@ fn request(index: &MatchingIndex, rng: &mut Rng, start: Date) -> PlanRequest {
 fn diagnose(index: &MatchingIndex, funding: &FundingEngine, request: &PlanRequest, took: Duration) {
     let Some(slot) = index.occupation_slot(request.target) else { return };
     let entry = &index.occupations()[slot];
-    let credits = vaardig::matching::credit::Credits::expand(index, &request.profile.held);
+    let credits = vaardig::matching::Credits::expand(index, &request.profile.held);
     let started = Instant::now();
     let found = planning::candidates::find(index, &entry.requirements, &credits, &request.constraints);
     let found_in = started.elapsed();

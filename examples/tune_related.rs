@@ -1,4 +1,4 @@
-//! Fits the weights of the career-transition ranking (`matching::transitions::RANKING`) on the
+//! Fits the weights of the career-transition ranking (`matching::RANKING`) on the
 //! O*NET-expert development set, cross-validated: the origins are split in two halves; the weights
 //! that score best on one half are measured on the other, and the weights in use are measured on
 //! both. The set is read from ../shared/data/eval to measure only: nothing of it enters the code but
@@ -10,9 +10,9 @@ use std::io::Read;
 use std::sync::Arc;
 
 use vaardig::eval::related::{RelatedJudged, read_related};
-use vaardig::matching::MatchingIndex;
-use vaardig::matching::credit::Credits;
-use vaardig::matching::transitions::{self, Candidate, RANKING, Ranking};
+use vaardig::matching::{
+    self, Credits, MatchingIndex, RANKING, TransitionCandidate as Candidate, TransitionRanking as Ranking,
+};
 use vaardig::ontology::{self, SourceSpec};
 
 fn main() {
@@ -31,8 +31,8 @@ fn main() {
         let Some(slot) = index.snapshot().lookup(&j.origin).and_then(|idx| index.occupation_slot(idx)) else {
             continue;
         };
-        let credits = Credits::expand(&index, &transitions::origin_profile(&index, slot).held);
-        let candidates = transitions::candidates(&index, slot, &credits, &RANKING)
+        let credits = Credits::expand(&index, &matching::origin_profile(&index, slot).held);
+        let candidates = matching::transition_candidates(&index, slot, &credits, &RANKING)
             .into_iter()
             .map(|c| {
                 let id = &index.snapshot().concept(index.occupations()[c.scored.slot].concept).id;

@@ -28,8 +28,7 @@ pub mod relevance;
 use std::cmp::Ordering;
 
 use crate::funding::{Decision, Evaluation, FundingEngine, PersonFacts};
-use crate::matching::credit::{Credits, FULL_CREDIT};
-use crate::matching::{MatchingIndex, Profile};
+use crate::matching::{Credits, FULL_CREDIT, MatchingIndex, Profile};
 use crate::model::{Date, Lang, QualityMark};
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::search::{IndexError, SearchEngine};

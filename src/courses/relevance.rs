@@ -15,10 +15,7 @@
 
 use std::collections::HashMap;
 
-use crate::matching::credit::Credits;
-use crate::matching::credit::FULL_CREDIT;
-use crate::matching::scoring::EXACT_FACTOR;
-use crate::matching::{EvidenceLevel, MatchingIndex};
+use crate::matching::{Credits, EXACT_FACTOR, EvidenceLevel, FULL_CREDIT, MatchingIndex};
 use crate::model::ConceptKind;
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::search::{Filters, IndexError, MAX_RESULTS, RESOLVE_MIN_SCORE, SearchEngine, SearchRequest};

@@ -17,16 +17,27 @@
 //! - [`transitions`] — RelatedOccupations: career transitions from one occupation.
 //! - [`candidates`] — RankCandidates: a bounded top-k over a stream of profiles.
 
-pub mod candidates;
-pub mod credit;
-pub mod gap;
-pub mod index;
-pub mod kinship;
-pub mod occupations;
-pub mod profile;
-pub mod scoring;
-pub mod transitions;
+mod candidates;
+mod credit;
+mod gap;
+mod index;
+mod kinship;
+mod occupations;
+mod profile;
+mod scoring;
+mod transitions;
 
-pub use index::MatchingIndex;
-pub use profile::{Profile, ProfileInput};
-pub use scoring::{EvidenceLevel, MatchKind};
+// The face: what the server, the other engines (planning, courses), tests, benches and the tuning
+// example may use. The rooms above stay private, so no one reaches into matching's internals.
+pub use candidates::{DEFAULT_TOP_K, MAX_CANDIDATES, MAX_TOP_K, MAX_VACANCY_REQUIREMENTS, Ranker, Vacancy};
+pub use credit::{Credits, FULL_CREDIT};
+pub use gap::{Evaluation, Outcome, Status as GapStatus, compute as compute_gap, explain as explain_gap};
+pub use index::{MatchingIndex, Requirement};
+pub use kinship::HierarchyLink;
+pub use occupations::{OccupationFilter, Scored, match_occupations, rank as rank_occupations, score_all};
+pub use profile::{Basis, ClaimInput, Held, Profile, ProfileInput};
+pub use scoring::{EXACT_FACTOR, EvidenceLevel, MatchKind, WEIGHT_QUANTUM, ratio};
+pub use transitions::{
+    Candidate as TransitionCandidate, RANKING, Ranking as TransitionRanking, Transition,
+    candidates as transition_candidates, origin_profile, related as related_occupations,
+};

@@ -18,19 +18,15 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
-use crate::matching::credit::Credits;
-use crate::matching::index::Requirement;
-use crate::matching::profile::Basis;
-use crate::matching::scoring::EXACT_FACTOR;
-use crate::matching::{EvidenceLevel, MatchingIndex};
+use crate::matching::{Basis, Credits, EXACT_FACTOR, EvidenceLevel, MatchingIndex, Requirement};
 use crate::model::{ConceptKind, CourseDetails, CredentialKind, Date, Details, RelationKind, Status};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
 use super::Constraints;
 use super::optimise::{Instance, Item};
-use crate::matching::scoring::WEIGHT_QUANTUM;
+use crate::matching::WEIGHT_QUANTUM;
 
-pub use crate::matching::credit::FULL_CREDIT;
+pub use crate::matching::FULL_CREDIT;
 
 /// One essential requirement the profile does not fully meet.
 #[derive(Debug, Clone, Copy)]

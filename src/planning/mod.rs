@@ -33,8 +33,7 @@ pub mod stones;
 use std::collections::BTreeSet;
 
 use crate::funding::{Decision, FundingEngine, PersonFacts};
-use crate::matching::credit::Credits;
-use crate::matching::{MatchingIndex, Profile};
+use crate::matching::{Credits, MatchingIndex, Profile};
 use crate::model::{ConceptKind, Date, Delivery, Lang, RelationKind};
 use crate::ontology::{ConceptIdx, Dir};
 
@@ -280,7 +279,7 @@ pub fn price_candidates(
     index: &MatchingIndex,
     asker: &mut FundingAsker<'_>,
     constraints: &Constraints,
-    requirements: &[crate::matching::index::Requirement],
+    requirements: &[crate::matching::Requirement],
     credits: &Credits,
 ) -> Priced {
     let snapshot = index.snapshot();
@@ -466,7 +465,7 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
             steps,
             covered_essential: covered,
             missing_essential: missing,
-            essential_coverage: crate::matching::scoring::ratio(after_weight, essential_weight),
+            essential_coverage: crate::matching::ratio(after_weight, essential_weight),
             bound: choice.bound,
         });
     }
@@ -498,7 +497,7 @@ pub fn suggest_path(index: &MatchingIndex, funding: &FundingEngine, request: &Pl
         target: request.target,
         options,
         candidates: found.list.len(),
-        essential_coverage_before: crate::matching::scoring::ratio(before, essential_weight),
+        essential_coverage_before: crate::matching::ratio(before, essential_weight),
         later,
         horizon_end: request.constraints.horizon_end(),
     })

@@ -28,11 +28,9 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::OnceLock;
 
-use crate::matching::credit::Credits;
-use crate::matching::gap;
-use crate::matching::occupations::{OccupationFilter, rank, score_all};
-use crate::matching::transitions::{origin_profile, related};
-use crate::matching::{MatchingIndex, Profile};
+use crate::matching::{
+    self, Credits, Evaluation, MatchingIndex, OccupationFilter, Profile, origin_profile, rank_occupations, score_all,
+};
 use crate::model::{ConceptKind, Details, Importance, RelationKind, Status};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
@@ -98,7 +96,7 @@ impl TransitionGraph {
         let filter = OccupationFilter { min_score: MIN_TRANSITION_SCORE, ..OccupationFilter::default() };
         let edges = (0..index.occupations().len())
             .map(|slot| {
-                related(index, slot, &filter, false, TRANSITIONS)
+                matching::related_occupations(index, slot, &filter, false, TRANSITIONS)
                     .into_iter()
                     .map(|t| Edge {
                         to: t.ranked.scored.slot as u32,
@@ -123,7 +121,7 @@ impl TransitionGraph {
     }
 
     /// The gap an evaluation of an occupation leaves: its essential requirements below full credit.
-    pub fn gap_of(&self, evaluation: &gap::Evaluation) -> Gap {
+    pub fn gap_of(&self, evaluation: &Evaluation) -> Gap {
         let mut gap = Gap { cost: Cost::default(), skills: Vec::new() };
         for outcome in &evaluation.outcomes {
             let requirement = &outcome.requirement;
@@ -244,13 +242,13 @@ pub fn suggest(
         }
         None => {
             let credits = Credits::expand(index, &profile.held);
-            let best = rank(score_all(index, &credits), 0.0, 1, |s| s.score > 0.0);
+            let best = rank_occupations(score_all(index, &credits), 0.0, 1, |s| s.score > 0.0);
             let best = best.first().ok_or(StonesError::NoStart)?;
             (best.slot, Start::BestFit { coverage: best.score }, credits)
         }
     };
     let person_hop = |slot: usize| {
-        let evaluation = gap::explain(index, &credits, slot);
+        let evaluation = matching::explain_gap(index, &credits, slot);
         Hop {
             from: occupations[start_slot].concept,
             to: occupations[slot].concept,

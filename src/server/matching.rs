@@ -13,12 +13,10 @@ use super::error::{ApiError, Violations, invalid};
 use super::request::{self, page_size, parse_page_token, profile_input, resolve};
 use super::response::{self, evidence_to_pb};
 use crate::engine::LiveEngines;
-use crate::matching::candidates::{self, MAX_VACANCY_REQUIREMENTS, Ranker, Vacancy};
-use crate::matching::gap::{self, Evaluation, Outcome, Status as GapStatus};
-use crate::matching::kinship::HierarchyLink;
-use crate::matching::occupations::{self, OccupationFilter};
-use crate::matching::profile::Basis;
-use crate::matching::{EvidenceLevel, MatchKind, MatchingIndex, transitions};
+use crate::matching::{
+    self, Basis, Evaluation, EvidenceLevel, GapStatus, HierarchyLink, MAX_VACANCY_REQUIREMENTS, MatchKind,
+    MatchingIndex, OccupationFilter, Outcome, Ranker, Transition, Vacancy,
+};
 use crate::model::{ConceptKind, Importance, Lang};
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::proto::v1 as pb;
@@ -67,7 +65,7 @@ impl MatchingService for MatchingApi {
         let (occupation, _) = occupation(index, &id, "occupation_id")?;
         let profile = resolve(snapshot, profile, "profile")?;
 
-        let evaluation = gap::compute(index, &profile, occupation)
+        let evaluation = matching::compute_gap(index, &profile, occupation)
             .ok_or_else(|| invalid("occupation_id", format!("`{id}` is not an occupation")))?;
         let row = |o: &Outcome| requirement_pb(snapshot, o, lang);
         let by_contribution = |status: GapStatus| {
@@ -104,7 +102,7 @@ impl MatchingService for MatchingApi {
         let offset = parse_page_token(&request.page_token, snapshot.version())?;
         let profile = resolve(snapshot, profile, "profile")?;
 
-        let page = occupations::match_occupations(index, &profile, &filter, offset, page_size);
+        let page = matching::match_occupations(index, &profile, &filter, offset, page_size);
         let end = offset.saturating_add(page.results.len());
         let results =
             page.results.iter().map(|r| occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang));
@@ -141,7 +139,7 @@ impl MatchingService for MatchingApi {
         let id = violations.check(id)?.unwrap_or_default();
         let (origin, slot) = occupation(index, &id, "occupation_id")?;
 
-        let ranked = transitions::related(index, slot, &filter, request.other_major_group_only, limit);
+        let ranked = matching::related_occupations(index, slot, &filter, request.other_major_group_only, limit);
         let origin_major = index.occupations()[slot].isco_major_group();
         let results = ranked
             .iter()
@@ -183,9 +181,9 @@ impl MatchingService for MatchingApi {
         super::limits::check_message(&first, "", max_items)?;
         let mut violations = Violations::default();
         let top_k = match first.top_k as usize {
-            0 => candidates::DEFAULT_TOP_K,
-            k if k > candidates::MAX_TOP_K => {
-                violations.add("top_k", format!("must be between 1 and {}, not {k}", candidates::MAX_TOP_K));
+            0 => matching::DEFAULT_TOP_K,
+            k if k > matching::MAX_TOP_K => {
+                violations.add("top_k", format!("must be between 1 and {}, not {k}", matching::MAX_TOP_K));
                 1
             }
             k => k,
@@ -214,7 +212,7 @@ impl MatchingService for MatchingApi {
                         "candidates",
                         format!(
                             "at most {} candidates per stream; split the candidates over several calls",
-                            candidates::MAX_CANDIDATES
+                            matching::MAX_CANDIDATES
                         ),
                     )
                 })?;
@@ -492,7 +490,7 @@ fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: Lang) -> String {
 }
 
 /// The evidence a transition is ranked by, with its reasons in words (strongest first).
-fn transition_ranking_pb(t: &transitions::Transition, lang: Lang) -> pb::TransitionRanking {
+fn transition_ranking_pb(t: &Transition, lang: Lang) -> pb::TransitionRanking {
     let pick = |nl: &'static str, en: &'static str| lang.pick(nl, en);
     let e = &t.evidence;
     let percent = |x: f64| (x * 100.0).round() as u32;

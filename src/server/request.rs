@@ -14,7 +14,7 @@ use super::error::{ApiError, SnapshotMismatch, Violations, invalid};
 use super::response::{kind_to_pb, relation_kind_to_pb};
 use crate::funding::{PersonFacts, PersonInput};
 use crate::matching::EvidenceLevel;
-use crate::matching::profile::{ClaimInput, Profile, ProfileInput};
+use crate::matching::{ClaimInput, Profile, ProfileInput};
 use crate::model::{self, ConceptKind, Date, RelationKind, parse_id};
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::proto::v1 as pb;

@@ -12,9 +12,7 @@ use vaardig::courses::fundable::{self, Fundability};
 use vaardig::courses::{self, CourseQuery, Facet, FundableFilter, SortBy};
 use vaardig::engine::Engines;
 use vaardig::funding::{Decision, PersonFacts};
-use vaardig::matching::EvidenceLevel;
-use vaardig::matching::Profile;
-use vaardig::matching::profile::{Basis, Held};
+use vaardig::matching::{Basis, EvidenceLevel, Held, Profile};
 use vaardig::model::starts;
 use vaardig::model::{
     ARBEIDSMARKTREGIOS, ConceptKind, CredentialKind, Date, Delivery, Details, EducationLevel, QualityMark,

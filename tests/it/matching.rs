@@ -6,10 +6,7 @@ use std::process::Command;
 
 use tonic::Code;
 use tonic_types::StatusExt;
-use vaardig::matching::credit::Credits;
-use vaardig::matching::occupations;
-use vaardig::matching::profile::{Basis, Held, Profile};
-use vaardig::matching::{EvidenceLevel, MatchingIndex, gap};
+use vaardig::matching::{self, Basis, Credits, EvidenceLevel, Held, MatchingIndex, Profile, Scored};
 use vaardig::model::{ConceptKind, Importance, expand_id};
 use vaardig::proto::v1 as pb;
 use vaardig::proto::v1::matching_service_client::MatchingServiceClient;
@@ -424,8 +421,8 @@ fn skills_of(index: &MatchingIndex) -> Vec<vaardig::ontology::ConceptIdx> {
     index.snapshot().concepts_of(ConceptKind::Skill).map(|(idx, _)| idx).collect()
 }
 
-fn all_scores(index: &MatchingIndex, held: &[Held]) -> Vec<occupations::Scored> {
-    occupations::score_all(index, &Credits::expand(index, held))
+fn all_scores(index: &MatchingIndex, held: &[Held]) -> Vec<Scored> {
+    matching::score_all(index, &Credits::expand(index, held))
 }
 
 #[test]
@@ -468,7 +465,7 @@ fn property_scores_are_exactly_their_explanations() {
             let profile = Profile::of(held);
             for _ in 0..10 {
                 let slot = rng.below(scores.len());
-                let evaluation = gap::compute(index, &profile, index.occupations()[slot].concept).unwrap();
+                let evaluation = matching::compute_gap(index, &profile, index.occupations()[slot].concept).unwrap();
                 assert_eq!(evaluation.coverage().to_bits(), scores[slot].score.to_bits());
                 let reversed: f64 = evaluation.outcomes.iter().rev().map(|o| o.contribution).sum();
                 let total: f64 = evaluation.outcomes.iter().rev().map(|o| o.requirement.weight).sum();
@@ -564,7 +561,7 @@ async fn rank_candidates_streams_profiles_and_keeps_the_exact_top_k() {
         .iter()
         .enumerate()
         .map(|(i, held)| {
-            let e = gap::compute(index, &Profile::of(held.clone()), lasser).unwrap();
+            let e = matching::compute_gap(index, &Profile::of(held.clone()), lasser).unwrap();
             (e.coverage(), e.essential_coverage(), i)
         })
         .collect();

@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use vaardig::engine::Engines;
 use vaardig::funding::PersonFacts;
-use vaardig::matching::profile::{Basis, Held};
-use vaardig::matching::{EvidenceLevel, Profile};
+use vaardig::matching::{Basis, EvidenceLevel, Held, Profile};
 use vaardig::model::{Date, EducationLevel};
 use vaardig::planning::optimise::{self, Instance, Item, Objective};
 use vaardig::planning::{self, Constraints, PlanRequest};
@@ -723,10 +722,7 @@ fn planning_invariants_hold_for_random_requests_over_a_synthetic_register() {
 
 mod stepping_stones {
     use vaardig::engine::Engines;
-    use vaardig::matching::credit::Credits;
-    use vaardig::matching::profile::{Basis, Held};
-    use vaardig::matching::transitions::origin_profile;
-    use vaardig::matching::{EvidenceLevel, Profile, gap};
+    use vaardig::matching::{self, Basis, Credits, EvidenceLevel, Held, Profile, origin_profile};
     use vaardig::planning::stones::{self, Cost, Edge, TransitionGraph};
 
     use super::{DATA_ANALIST, idx};
@@ -748,7 +744,7 @@ mod stepping_stones {
             let from = index.occupation_slot(hop.from).unwrap();
             let to = index.occupation_slot(hop.to).unwrap();
             let edge = graph.edges(from).iter().find(|e| e.to as usize == to).expect("every move is a transition");
-            let cost = if n == 0 { graph.gap_of(&gap::explain(index, first, to)).cost } else { edge.gap.cost };
+            let cost = if n == 0 { graph.gap_of(&matching::explain_gap(index, first, to)).cost } else { edge.gap.cost };
             assert_eq!(hop.gap.cost, cost, "move {n} is priced as its edge");
             total = total + cost;
             at = hop.to;
@@ -826,7 +822,7 @@ mod stepping_stones {
         let mut person = origin_profile(index, picker).held;
         person.extend(held);
         let person = Credits::expand(index, &person);
-        let first = |e: &Edge| graph.gap_of(&gap::explain(index, &person, e.to as usize)).cost;
+        let first = |e: &Edge| graph.gap_of(&matching::explain_gap(index, &person, e.to as usize)).cost;
         let best = within(graph, n, picker, stones::DEFAULT_MAX_MOVES, first);
         assert_eq!(Some(answer.total), best[cnc]);
         assert_chain_is_a_walk(&engines, graph, &answer, &person);
@@ -836,7 +832,7 @@ mod stepping_stones {
         );
         assert!(!answer.direct_is_transition);
         // The direct move is priced for the person too.
-        assert_eq!(answer.direct.gap.cost, graph.gap_of(&gap::explain(index, &person, cnc)).cost);
+        assert_eq!(answer.direct.gap.cost, graph.gap_of(&matching::explain_gap(index, &person, cnc)).cost);
         // One move is not enough.
         let one = stones::suggest(index, graph, &profile, from, to, 1).unwrap();
         assert!(one.chain.is_none());
