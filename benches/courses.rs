@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use tonic::Request;
-use vaardig::courses::index::place_code;
+use vaardig::courses::place_code;
 use vaardig::courses::{self, CourseFilters, CourseQuery, FundableFilter, SortBy};
 use vaardig::engine::{Engines, LiveEngines};
 use vaardig::funding::PersonFacts;
@@ -172,7 +172,7 @@ fn wire(engines: &Engines, q: &CourseQuery) -> pb::SearchCoursesRequest {
         filters: Some(pb::CourseFilters {
             credential_kinds: f.credential_kinds.iter().map(|k| k.map_or("none".into(), |k| k.to_string())).collect(),
             mbo_levels: f.mbo_levels.iter().map(|l| u32::from(*l)).collect(),
-            regions: f.places.iter().map(|p| vaardig::courses::index::place_name(*p).to_string()).collect(),
+            regions: f.places.iter().map(|p| vaardig::courses::place_name(*p).to_string()).collect(),
             deliveries: f.deliveries.iter().map(|d| d.to_string()).collect(),
             schedules: f.schedules.iter().map(|s| s.to_string()).collect(),
             max_price_cents: f.max_price_cents.map(|c| c as i64),

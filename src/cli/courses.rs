@@ -16,7 +16,7 @@ use super::profile_file::ProfileFile;
 use super::report::table::{Column, render};
 use super::{ClientArgs, Failure};
 use crate::courses::Facet;
-use crate::courses::facets::value_label;
+use crate::courses::value_label;
 use crate::model::Lang;
 use crate::model::Money;
 use crate::model::{Delivery, Schedule, compact_id};

@@ -148,7 +148,6 @@ pub struct Compiled {
     pub max_hours: Option<u32>,
     pub start_from: Date,
     pub start_until: Option<Date>,
-    pub fundable: Option<FundableFilter>,
 }
 
 impl Compiled {
@@ -174,7 +173,6 @@ impl Compiled {
             max_hours: filters.max_hours_per_week,
             start_from: filters.start_from.unwrap_or(date),
             start_until: filters.start_until,
-            fundable: filters.fundable,
         }
     }
 }

@@ -20,10 +20,10 @@
 //! Profiles and person facts arrive with the request and live only for it: never stored, never
 //! logged. The answer depends only on the snapshot and the request, so pages are stable.
 
-pub mod facets;
-pub mod fundable;
-pub mod index;
-pub mod relevance;
+mod facets;
+mod fundable;
+mod index;
+mod relevance;
 
 use std::cmp::Ordering;
 
@@ -33,12 +33,13 @@ use crate::model::{Date, Lang, QualityMark};
 use crate::ontology::{ConceptIdx, Snapshot};
 use crate::search::{IndexError, SearchEngine};
 
-pub use facets::{CourseFilters, Facet, FacetCounts, FacetValue, FundableFilter};
-pub use index::CourseIndex;
+// The face: the rooms above stay private; the server, the CLI, tests and benches use only these.
+pub use facets::{CourseFilters, Facet, FacetCounts, FacetValue, FundableFilter, value_label};
+pub use fundable::{Fundability, check_scheme, evaluate_course};
+pub use index::{CourseIndex, place_code, place_name};
 pub use relevance::{Closed, SkillToLearn};
 
 use facets::{Compiled, CourseValues, START_MONTHS, Tally, month_offset};
-use fundable::Fundability;
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

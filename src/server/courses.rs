@@ -12,9 +12,9 @@ use tonic::{Request, Response, Status};
 use super::error::{ApiError, Violations, invalid};
 use super::request::{self, date, page_size, parse_page_token, person_facts, profile_input, resolve};
 use super::response::{self, cents, decision, scheme_refs};
-use crate::courses::facets::value_label;
-use crate::courses::index::{place_code, place_name};
-use crate::courses::{self, CourseFilters, CourseHit, CourseQuery, FundableFilter, SortBy};
+use crate::courses::{
+    self, CourseFilters, CourseHit, CourseQuery, FundableFilter, SortBy, place_code, place_name, value_label,
+};
 use crate::engine::{Engines, LiveEngines};
 use crate::funding::{Decision, Outcome};
 use crate::model::{ConceptKind, CredentialKind, Date, Delivery, Lang, QualityMark, Schedule};
@@ -289,7 +289,7 @@ fn query(r: pb::SearchCoursesRequest, engines: &Engines) -> Result<CourseQuery, 
     let offset = parse_page_token(&r.page_token, snapshot.version())?;
     let profile = if profile_given { Some(resolve(snapshot, profile_raw, "profile")?) } else { None };
     let scheme_problem = |field: &str, scheme: ConceptIdx| {
-        courses::fundable::check_scheme(&engines.funding, snapshot, scheme).err().map(|e| (field.to_string(), e))
+        courses::check_scheme(&engines.funding, snapshot, scheme).err().map(|e| (field.to_string(), e))
     };
     let mut problems = Vec::new();
     problems.extend(filters.fundable.and_then(|f| scheme_problem("filters.fundable_by.scheme_id", f.scheme)));

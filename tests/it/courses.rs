@@ -8,8 +8,7 @@ use std::process::Command;
 use std::sync::{Arc, OnceLock};
 
 use tonic::Code;
-use vaardig::courses::fundable::{self, Fundability};
-use vaardig::courses::{self, CourseQuery, Facet, FundableFilter, SortBy};
+use vaardig::courses::{self, CourseQuery, Facet, Fundability, FundableFilter, SortBy};
 use vaardig::engine::Engines;
 use vaardig::funding::{Decision, PersonFacts};
 use vaardig::matching::{Basis, EvidenceLevel, Held, Profile};
@@ -218,7 +217,7 @@ fn full_decision(engines: &Engines, q: &CourseQuery, p: &Plain) -> Option<Decisi
     let start = window_start(p, q).or_else(|| starts::first_start(&p.starts, &p.patterns, q.date, None));
     let slot = engines.courses.slot(p.concept).unwrap();
     Some(
-        fundable::evaluate_course(&engines.courses, &engines.funding, f.scheme, slot, start, &q.person, q.date)?
+        courses::evaluate_course(&engines.courses, &engines.funding, f.scheme, slot, start, &q.person, q.date)?
             .decision,
     )
 }
@@ -233,7 +232,7 @@ fn passes(p: &Plain, facet: Facet, q: &CourseQuery, decision: Option<Decision>) 
         Facet::NlqfLevel => any(&f.nlqf_levels, p.nlqf),
         Facet::EqfLevel => any(&f.eqf_levels, p.eqf),
         Facet::Region => {
-            f.places.is_empty() || f.places.iter().any(|code| vaardig::courses::index::place_name(*code) == p.place)
+            f.places.is_empty() || f.places.iter().any(|code| vaardig::courses::place_name(*code) == p.place)
         }
         Facet::Delivery => f.deliveries.is_empty() || f.deliveries.contains(&p.delivery),
         Facet::Schedule => f.schedules.is_empty() || f.schedules.contains(&p.schedule),
@@ -300,7 +299,7 @@ fn random_query(engines: &Engines, rng: &mut Rng, courses: &[Plain]) -> CourseQu
     if rng.chance(0.3) {
         let mut places: Vec<&str> = ARBEIDSMARKTREGIOS.to_vec();
         places.extend(["online", "landelijk", "online"]);
-        f.places = pick(rng, &places, 3).into_iter().filter_map(|p| vaardig::courses::index::place_code(p)).collect();
+        f.places = pick(rng, &places, 3).into_iter().filter_map(|p| vaardig::courses::place_code(p)).collect();
     }
     if rng.chance(0.3) {
         f.deliveries = pick(rng, Delivery::ALL, 2).into_iter().copied().collect();
@@ -435,10 +434,9 @@ fn courses_signature_decisions_equal_full_evaluations() {
                 for slot in 0..index.len() as u32 {
                     let start = index.first_start(slot, date(on), None);
                     let fast = decider.decision(slot, start);
-                    let full =
-                        fundable::evaluate_course(index, &engines.funding, scheme, slot, start, person, date(on))
-                            .unwrap()
-                            .decision;
+                    let full = courses::evaluate_course(index, &engines.funding, scheme, slot, start, person, date(on))
+                        .unwrap()
+                        .decision;
                     assert_eq!(
                         fast,
                         full,
