@@ -23,7 +23,7 @@ use vaardig::funding::{FundingEngine, PersonFacts};
 use vaardig::matching::{Basis, EvidenceLevel, Held, MatchingIndex, Profile};
 use vaardig::model::{ConceptKind, Date, EducationLevel, Importance};
 use vaardig::ontology::{self, SourceSpec};
-use vaardig::planning::{self, Constraints, Objective, PlanRequest, stones};
+use vaardig::planning::{self, Constraints, Objective, PlanRequest};
 use vaardig::synth::{self, Rng};
 
 const SEED: u64 = 2026;
@@ -86,19 +86,19 @@ fn diagnose(index: &MatchingIndex, funding: &FundingEngine, request: &PlanReques
     let entry = &index.occupations()[slot];
     let credits = vaardig::matching::Credits::expand(index, &request.profile.held);
     let started = Instant::now();
-    let found = planning::candidates::find(index, &entry.requirements, &credits, &request.constraints);
+    let found = planning::find_candidates(index, &entry.requirements, &credits, &request.constraints);
     let found_in = started.elapsed();
     let started = Instant::now();
     let mut asker = planning::FundingAsker::new(funding, &request.person, request.constraints.start);
     let priced = planning::price_candidates(index, &mut asker, &request.constraints, &entry.requirements, &credits);
     let priced_in = started.elapsed();
     let instance = &priced.instance;
-    let target = planning::optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+    let target = planning::value_target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
     let mut parts = Vec::new();
     for objective in [Objective::Cheapest, Objective::Fastest, Objective::MostComplete] {
-        let reduced = planning::optimise::reduce(instance, objective).len();
+        let reduced = planning::reduce_dominated(instance, objective).len();
         let started = Instant::now();
-        let choice = planning::optimise::choose(instance, objective, target);
+        let choice = planning::choose_items(instance, objective, target);
         let approximate = if choice.bound.is_some() { ", approximate" } else { "" };
         parts.push(format!("{objective:?} {reduced} items {}{approximate}", ms(started.elapsed())));
     }
@@ -158,7 +158,7 @@ fn main() {
             slowest.push((took, request.clone()));
             slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
             slowest.truncate(3);
-            if plan.candidates <= planning::optimise::EXACT_LIMIT {
+            if plan.candidates <= planning::EXACT_LIMIT {
                 exact.push(took)
             } else {
                 greedy.push(took)
@@ -205,7 +205,7 @@ fn main() {
 /// fit of a profile holding half of an occupation's requirements.
 fn stepping_stones(index: &MatchingIndex, rng: &mut Rng) {
     let started = Instant::now();
-    let graph = stones::TransitionGraph::build(index);
+    let graph = planning::TransitionGraph::build(index);
     let built = started.elapsed();
     let occupations = index.occupations();
     let mut times = Vec::new();
@@ -225,7 +225,9 @@ fn stepping_stones(index: &MatchingIndex, rng: &mut Rng) {
             (Profile::of(Vec::new()), Some(origin.concept))
         };
         let started = Instant::now();
-        let Ok(answer) = stones::suggest(index, &graph, &profile, from, target, stones::DEFAULT_MAX_MOVES) else {
+        let Ok(answer) =
+            planning::suggest_stepping_stones(index, &graph, &profile, from, target, planning::DEFAULT_MAX_MOVES)
+        else {
             continue;
         };
         times.push(started.elapsed());

@@ -13,7 +13,7 @@ use crate::courses::CourseIndex;
 use crate::funding::FundingEngine;
 use crate::matching::MatchingIndex;
 use crate::ontology::Snapshot;
-use crate::planning::stones::SteppingStones;
+use crate::planning::SteppingStones;
 use crate::search::{IndexError, SearchEngine};
 
 /// A snapshot with every engine built on it.

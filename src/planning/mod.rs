@@ -25,10 +25,10 @@
 //! Everything is deterministic: the same request on the same snapshot gives the same plan. Person
 //! facts and profiles live only for the call and are never stored or logged.
 
-pub mod candidates;
-pub mod optimise;
-pub mod schedule;
-pub mod stones;
+mod candidates;
+mod optimise;
+mod schedule;
+mod stones;
 
 use std::collections::BTreeSet;
 
@@ -37,8 +37,19 @@ use crate::matching::{Credits, MatchingIndex, Profile};
 use crate::model::{ConceptKind, Date, Delivery, Lang, RelationKind};
 use crate::ontology::{ConceptIdx, Dir};
 
-pub use optimise::{Bound, Objective};
-pub use schedule::{Declined, Funding, FundingAsker, Unplaced};
+// The face: the rooms above stay private. Besides paths, it offers stepping stones (for the
+// server and the engine set) and the optimiser's pieces the property tests and the bench's
+// time breakdown measure one by one.
+pub use candidates::{course_details, find as find_candidates};
+pub use optimise::{
+    Bound, EXACT_LIMIT, Instance, Item, Objective, brute_force, choose as choose_items, exact as choose_exactly,
+    reduce as reduce_dominated, reduce_with_cost_bounds, target as value_target,
+};
+pub use schedule::{Declined, EMPLOYER_SCHEME, Funding, FundingAsker, Unplaced};
+pub use stones::{
+    Cost, DEFAULT_MAX_MOVES, Edge, Hop, MAX_MOVES, Start, SteppingStones, Stones, StonesError, TransitionGraph,
+    suggest as suggest_stepping_stones,
+};
 
 /// The longest horizon a plan may have.
 pub const MAX_HORIZON_YEARS: u32 = 10;

@@ -8,8 +8,8 @@
 //! best credit any chosen item gives it. A set is feasible when it holds every prerequisite of
 //! every member.
 //!
-//! Three objectives give the small Pareto set of the planner ([`Objective`]). [`choose_all`] works
-//! in two steps:
+//! Three objectives give the small Pareto set of the planner ([`Objective`]). [`choose`] finds
+//! each in two steps:
 //!
 //! 1. [`reduce`] drops *dominated* items: an item `A` goes when a set `D` of other items gains at
 //!    least as much on every requirement `A` gains on, costs at most as much in total and takes at
@@ -184,15 +184,6 @@ impl Instance {
 /// reachable value, rounded up.
 pub fn target(max_value: u64, share: f64) -> u64 {
     ((max_value as f64) * share.clamp(0.0, 1.0)).ceil() as u64
-}
-
-/// The best sets for every objective — Cheapest, Fastest and MostComplete, in that order; item
-/// positions refer to `instance`.
-pub fn choose_all(instance: &Instance, target: u64) -> Vec<(Objective, Choice)> {
-    [Objective::Cheapest, Objective::Fastest, Objective::MostComplete]
-        .into_iter()
-        .map(|objective| (objective, choose(instance, objective, target)))
-        .collect()
 }
 
 /// The best set for `objective`, reaching at least `target` value (ignored for MostComplete):
@@ -887,7 +878,7 @@ impl Search<'_> {
 /// per cost (Cheapest, MostComplete) or per week (Fastest); stop at the target (Cheapest, Fastest)
 /// or when nothing adds value (MostComplete, which therefore reaches the most reachable value).
 /// Then drop, most expensive first, every item the answer does not need. The answer carries no
-/// bound: [`choose_all`] certifies it.
+/// bound: [`choose`] certifies it.
 pub fn greedy(instance: &Instance, objective: Objective, target: u64) -> Choice {
     let n = instance.items.len();
     let mut chosen = vec![false; n];

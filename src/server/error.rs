@@ -129,9 +129,9 @@ impl From<crate::planning::PlanError> for ApiError {
     }
 }
 
-impl From<crate::planning::stones::StonesError> for ApiError {
-    fn from(error: crate::planning::stones::StonesError) -> ApiError {
-        use crate::planning::stones::StonesError as E;
+impl From<crate::planning::StonesError> for ApiError {
+    fn from(error: crate::planning::StonesError) -> ApiError {
+        use crate::planning::StonesError as E;
         match &error {
             E::NoStart => invalid("from_occupation_id", error.to_string()),
             E::NotAnOccupation(_) => invalid("target_occupation_id", error.to_string()),

@@ -3,7 +3,7 @@
 //! SuggestTrainingPath validates the request into a [`PlanRequest`] (collecting every bad field:
 //! unknown ids, negative budgets, a horizon over ten years), calls [`planning::suggest_path`] once
 //! on a blocking thread (tens of milliseconds on a large register) and converts the plan back. SuggestSteppingStones validates the occupations and the profile and
-//! calls [`stones::suggest`] on a blocking thread (the transition graph is built on first use).
+//! calls [`planning::suggest_stepping_stones`] on a blocking thread (the transition graph is built on first use).
 //! Profiles and person facts are never logged: only the target id and counts are.
 
 use std::sync::Arc;
@@ -16,7 +16,7 @@ use super::response::{self, cents};
 use crate::engine::LiveEngines;
 use crate::model::{ConceptKind, Date, Delivery};
 use crate::ontology::{ConceptIdx, Snapshot};
-use crate::planning::{self, Constraints, Objective, PlanRequest, stones};
+use crate::planning::{self, Constraints, Objective, PlanRequest};
 use crate::proto::v1 as pb;
 use crate::proto::v1::planning_service_server::PlanningService;
 
@@ -61,7 +61,7 @@ fn occupation(snapshot: &Snapshot, raw: &str, field: &str, violations: &mut Viol
 }
 
 /// The wire form of a move's cost.
-fn move_cost(cost: stones::Cost) -> pb::MoveCost {
+fn move_cost(cost: planning::Cost) -> pb::MoveCost {
     pb::MoveCost { estimated_cost_cents: cents(cost.cents), unteachable_essential: cost.unteachable }
 }
 
@@ -261,10 +261,10 @@ impl PlanningService for PlanningApi {
             occupation(snapshot, &request.from_occupation_id, "from_occupation_id", &mut violations)
         };
         let max_moves = match request.max_moves as usize {
-            0 => stones::DEFAULT_MAX_MOVES,
-            m if m > stones::MAX_MOVES => {
-                violations.add("max_moves", format!("at most {}, not {m}", stones::MAX_MOVES));
-                stones::DEFAULT_MAX_MOVES
+            0 => planning::DEFAULT_MAX_MOVES,
+            m if m > planning::MAX_MOVES => {
+                violations.add("max_moves", format!("at most {}, not {m}", planning::MAX_MOVES));
+                planning::DEFAULT_MAX_MOVES
             }
             m => m,
         };
@@ -284,7 +284,7 @@ impl PlanningService for PlanningApi {
         let worker = engines.clone();
         let stones = super::limits::blocking(limits, move |_| {
             let graph = worker.stones.graph(&worker.matching);
-            stones::suggest(&worker.matching, graph, &profile, from, target, max_moves)
+            planning::suggest_stepping_stones(&worker.matching, graph, &profile, from, target, max_moves)
                 .map_err(|e| Status::from(ApiError::from(e)))
         })
         .await?;
@@ -295,7 +295,7 @@ impl PlanningService for PlanningApi {
             "suggested stepping stones"
         );
         let r = |idx| response::concept_ref(snapshot, idx, &lang);
-        let hop = |h: &stones::Hop| pb::SteppingStone {
+        let hop = |h: &planning::Hop| pb::SteppingStone {
             from: Some(r(h.from)),
             to: Some(r(h.to)),
             transition_score: h.score,
@@ -303,8 +303,8 @@ impl PlanningService for PlanningApi {
             essential_to_learn: h.gap.skills.iter().map(|s| r(*s)).collect(),
         };
         let (start_basis, start_coverage) = match stones.start_basis {
-            stones::Start::Given => ("given", 0.0),
-            stones::Start::BestFit { coverage } => ("best_fit", coverage),
+            planning::Start::Given => ("given", 0.0),
+            planning::Start::BestFit { coverage } => ("best_fit", coverage),
         };
         Ok(Response::new(pb::SuggestSteppingStonesResponse {
             snapshot_version: snapshot.version().to_string(),

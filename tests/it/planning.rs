@@ -7,8 +7,7 @@ use vaardig::engine::Engines;
 use vaardig::funding::PersonFacts;
 use vaardig::matching::{Basis, EvidenceLevel, Held, Profile};
 use vaardig::model::{Date, EducationLevel};
-use vaardig::planning::optimise::{self, Instance, Item, Objective};
-use vaardig::planning::{self, Constraints, PlanRequest};
+use vaardig::planning::{self, Constraints, Instance, Item, Objective, PlanRequest};
 
 use crate::helpers::embedded;
 
@@ -53,13 +52,13 @@ fn planning_optimiser_agrees_with_brute_force_on_random_instances() {
     for round in 0..150 {
         let n = 1 + (round % 16);
         let instance = random_instance(&mut rng, n);
-        let target = optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+        let target = planning::value_target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
         for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
-            let brute = optimise::brute_force(&instance, objective, target);
+            let brute = planning::brute_force(&instance, objective, target);
             // The search alone, and the whole pipeline (reduction, then search).
-            let exact =
-                optimise::exact(&instance, objective, target).expect("small instances stay under the node limit");
-            let chosen = optimise::choose(&instance, objective, target);
+            let exact = planning::choose_exactly(&instance, objective, target)
+                .expect("small instances stay under the node limit");
+            let chosen = planning::choose_items(&instance, objective, target);
             for (name, choice) in [("exact", &exact), ("choose", &chosen)] {
                 assert!(choice.bound.is_none(), "{name} round {round} {objective:?}: not proven optimal");
                 assert_eq!(
@@ -83,21 +82,21 @@ fn planning_dominance_reduction_keeps_every_optimum() {
     let mut removed = 0;
     for round in 0..200 {
         let instance = random_instance(&mut rng, 4 + round % 13);
-        let target = optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+        let target = planning::value_target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
         for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
-            let keep = optimise::reduce(&instance, objective);
+            let keep = planning::reduce_dominated(&instance, objective);
             removed += instance.items.len() - keep.len();
             let reduced = instance.subset(&keep);
             assert_eq!(reduced.max_value(), instance.max_value());
             assert_eq!(
-                optimise::brute_force(&reduced, objective, target).key(objective),
-                optimise::brute_force(&instance, objective, target).key(objective),
+                planning::brute_force(&reduced, objective, target).key(objective),
+                planning::brute_force(&instance, objective, target).key(objective),
                 "round {round} {objective:?}: kept {keep:?} of {instance:?}"
             );
         }
         // Costs known only within [low, high]: `instance` carries the highest, the true ones lie between.
         let low: Vec<u64> = instance.items.iter().map(|i| i.cost - rng.below(i.cost + 1) / 2).collect();
-        let keep = optimise::reduce_with_cost_bounds(&instance, &low);
+        let keep = planning::reduce_with_cost_bounds(&instance, &low);
         let mut actual = instance.clone();
         for (item, low) in actual.items.iter_mut().zip(&low) {
             item.cost = low + rng.below(item.cost - low + 1);
@@ -105,8 +104,8 @@ fn planning_dominance_reduction_keeps_every_optimum() {
         let reduced = actual.subset(&keep);
         for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
             assert_eq!(
-                optimise::brute_force(&reduced, objective, target).key(objective),
-                optimise::brute_force(&actual, objective, target).key(objective),
+                planning::brute_force(&reduced, objective, target).key(objective),
+                planning::brute_force(&actual, objective, target).key(objective),
                 "round {round} {objective:?} with cost bounds"
             );
         }
@@ -119,30 +118,30 @@ fn planning_exact_handles_forty_candidates_and_large_instances_report_a_certifie
     let mut rng = Rng(42);
     for _ in 0..8 {
         let instance = random_instance(&mut rng, 40);
-        let target = optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+        let target = planning::value_target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
         for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
-            let choice = optimise::choose(&instance, objective, target);
+            let choice = planning::choose_items(&instance, objective, target);
             assert!(choice.bound.is_none(), "40 candidates are optimised exactly ({objective:?})");
             assert!(instance.feasible(&choice.items));
             // Checked against brute force whenever the reduction leaves few enough items.
-            let reduced = instance.subset(&optimise::reduce(&instance, objective));
+            let reduced = instance.subset(&planning::reduce_dominated(&instance, objective));
             if reduced.items.len() <= 18 {
                 assert_eq!(
                     choice.totals.key(objective),
-                    optimise::brute_force(&reduced, objective, target).key(objective)
+                    planning::brute_force(&reduced, objective, target).key(objective)
                 );
             }
         }
-        let complete = optimise::choose(&instance, Objective::MostComplete, 0);
+        let complete = planning::choose_items(&instance, Objective::MostComplete, 0);
         assert_eq!(complete.totals.value, instance.max_value());
     }
     // Beyond the exact limit: the greedy's (or a cut-off search's) answer with a bound that holds.
     let mut bounded = 0;
     for _ in 0..5 {
         let instance = wide_instance(&mut rng, 300);
-        let target = optimise::target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
+        let target = planning::value_target(instance.max_value(), planning::GOOD_ENOUGH_SHARE);
         for objective in [Objective::MostComplete, Objective::Cheapest, Objective::Fastest] {
-            let choice = optimise::choose(&instance, objective, target);
+            let choice = planning::choose_items(&instance, objective, target);
             assert!(instance.feasible(&choice.items));
             let Some(bound) = choice.bound else { continue };
             bounded += 1;
@@ -254,7 +253,7 @@ fn assert_invariants(engines: &Engines, plan: &planning::Plan) {
             }
             let funded: u64 = step.funding.iter().map(|f| f.amount_cents).sum();
             assert_eq!(funded + step.own_contribution_cents, step.price_cents);
-            let Some(details) = vaardig::planning::candidates::course_details(&engines.snapshot, step.course) else {
+            let Some(details) = vaardig::planning::course_details(&engines.snapshot, step.course) else {
                 panic!("a step is a course")
             };
             for f in step.funding.iter().chain(&step.possible_funding).filter(|f| f.scheme == stap) {
@@ -683,7 +682,7 @@ fn planning_invariants_hold_for_random_requests_over_a_synthetic_register() {
                 employer_paid += step
                     .funding
                     .iter()
-                    .filter(|f| f.scheme == planning::schedule::EMPLOYER_SCHEME)
+                    .filter(|f| f.scheme == planning::EMPLOYER_SCHEME)
                     .map(|f| f.amount_cents)
                     .sum::<u64>();
                 let stap: Vec<_> =
@@ -723,7 +722,7 @@ fn planning_invariants_hold_for_random_requests_over_a_synthetic_register() {
 mod stepping_stones {
     use vaardig::engine::Engines;
     use vaardig::matching::{self, Basis, Credits, EvidenceLevel, Held, Profile, origin_profile};
-    use vaardig::planning::stones::{self, Cost, Edge, TransitionGraph};
+    use vaardig::planning::{self, Cost, Edge, Stones, TransitionGraph};
 
     use super::{DATA_ANALIST, idx};
     use crate::helpers::{embedded, esco, spawn_server_thread};
@@ -734,7 +733,7 @@ mod stepping_stones {
 
     /// A returned chain is a walk along graph edges from the start to the target whose costs add up
     /// to the total; the first move is priced for `first` (the person's credits).
-    fn assert_chain_is_a_walk(engines: &Engines, graph: &TransitionGraph, answer: &stones::Stones, first: &Credits) {
+    fn assert_chain_is_a_walk(engines: &Engines, graph: &TransitionGraph, answer: &Stones, first: &Credits) {
         let index = &engines.matching;
         let Some(chain) = &answer.chain else { return };
         let mut at = answer.start;
@@ -788,13 +787,14 @@ mod stepping_stones {
         let occupations = index.occupations();
         let n = occupations.len();
         let (mut reachable, mut longer) = (0, 0);
-        for moves in [stones::DEFAULT_MAX_MOVES, stones::MAX_MOVES] {
+        for moves in [planning::DEFAULT_MAX_MOVES, planning::MAX_MOVES] {
             for a in 0..n {
                 let practitioner = Credits::expand(index, &origin_profile(index, a).held);
                 let best = within(graph, n, a, moves, |e| e.gap.cost);
                 for b in 0..n {
                     let (from, to) = (Some(occupations[a].concept), occupations[b].concept);
-                    let answer = stones::suggest(index, graph, &Profile::of(vec![]), from, to, moves).unwrap();
+                    let answer =
+                        planning::suggest_stepping_stones(index, graph, &Profile::of(vec![]), from, to, moves).unwrap();
                     assert_eq!(answer.chain.is_some(), best[b].is_some(), "{a} → {b} in {moves}: reachability");
                     if let Some(cost) = best[b] {
                         reachable += 1;
@@ -818,12 +818,13 @@ mod stepping_stones {
             held.into_iter().map(|h| Held { skill: h.skill, basis: Basis::Claim(EvidenceLevel::Ungraded) }).collect();
         let profile = Profile::of(held.clone());
         let (from, to) = (Some(occupations[picker].concept), occupations[cnc].concept);
-        let answer = stones::suggest(index, graph, &profile, from, to, stones::DEFAULT_MAX_MOVES).unwrap();
+        let answer =
+            planning::suggest_stepping_stones(index, graph, &profile, from, to, planning::DEFAULT_MAX_MOVES).unwrap();
         let mut person = origin_profile(index, picker).held;
         person.extend(held);
         let person = Credits::expand(index, &person);
         let first = |e: &Edge| graph.gap_of(&matching::explain_gap(index, &person, e.to as usize)).cost;
-        let best = within(graph, n, picker, stones::DEFAULT_MAX_MOVES, first);
+        let best = within(graph, n, picker, planning::DEFAULT_MAX_MOVES, first);
         assert_eq!(Some(answer.total), best[cnc]);
         assert_chain_is_a_walk(&engines, graph, &answer, &person);
         assert!(
@@ -834,7 +835,7 @@ mod stepping_stones {
         // The direct move is priced for the person too.
         assert_eq!(answer.direct.gap.cost, graph.gap_of(&matching::explain_gap(index, &person, cnc)).cost);
         // One move is not enough.
-        let one = stones::suggest(index, graph, &profile, from, to, 1).unwrap();
+        let one = planning::suggest_stepping_stones(index, graph, &profile, from, to, 1).unwrap();
         assert!(one.chain.is_none());
     }
 
@@ -878,7 +879,7 @@ mod stepping_stones {
         let mut multi = 0;
         for _ in 0..12 {
             let a = rng.below(n);
-            let d = within(graph, n, a, stones::DEFAULT_MAX_MOVES, |e| e.gap.cost);
+            let d = within(graph, n, a, planning::DEFAULT_MAX_MOVES, |e| e.gap.cost);
             let practitioner = Credits::expand(index, &origin_profile(index, a).held);
             // Two random targets (most lie in other fields, beyond four moves) and three that need
             // stepping stones.
@@ -892,8 +893,15 @@ mod stepping_stones {
             }
             for b in targets {
                 let (from, to) = (Some(occupations[a].concept), occupations[b].concept);
-                let answer =
-                    stones::suggest(index, graph, &Profile::of(vec![]), from, to, stones::DEFAULT_MAX_MOVES).unwrap();
+                let answer = planning::suggest_stepping_stones(
+                    index,
+                    graph,
+                    &Profile::of(vec![]),
+                    from,
+                    to,
+                    planning::DEFAULT_MAX_MOVES,
+                )
+                .unwrap();
                 assert_eq!(answer.chain.is_some(), d[b].is_some(), "{a} → {b}");
                 if let Some(best) = d[b] {
                     assert_eq!(answer.total, best, "{a} → {b}");
