@@ -19,7 +19,7 @@
 //! **Sharing.** The structures share strings and analyzed words through `Arc`s: the same word occurs
 //! in thousands of labels. Plain serde would write every occurrence and read back a separate
 //! allocation for each, multiplying memory. Values marked shared (see [`shared`], [`shared_seq`], [`shared_keys`] and
-//! the `Token` impls in [`crate::search::labels`]) are written once per file and then as the index of
+//! the `Token` impls in `search/labels.rs`) are written once per file and then as the index of
 //! their first occurrence; reading gives every occurrence the same `Arc`, sharing equal values even
 //! where the build had separate copies.
 

@@ -7,17 +7,17 @@
 
 pub mod analysis;
 pub mod crosswalk;
-pub mod extract;
-pub mod field;
+mod extract;
+mod field;
 pub mod index;
-pub mod labels;
-pub mod lexicon;
+mod labels;
+mod lexicon;
 pub mod persisted;
 pub mod rank;
-pub mod suggest;
-pub mod synonyms;
-pub mod title;
-pub mod verbs;
+mod suggest;
+mod synonyms;
+mod title;
+mod verbs;
 
 use std::collections::BTreeMap;
 
