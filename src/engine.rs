@@ -64,11 +64,11 @@ impl Engines {
     }
 
     /// [`Self::build_persisted`] with the search engine's persisted parts read early (see
-    /// [`crate::search::persisted::read_latest`]).
+    /// [`crate::search::read_latest`]).
     pub fn build_persisted_from(
         snapshot: Arc<Snapshot>,
         index_dir: &Path,
-        early: Option<crate::search::persisted::Early>,
+        early: Option<crate::search::Early>,
     ) -> Result<Engines, IndexError> {
         // The search index is the slow part; matching and funding build beside it on the other core.
         std::thread::scope(|scope| {

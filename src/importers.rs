@@ -27,7 +27,7 @@ pub struct ImportedBundle {
 }
 
 fn slug(text: &str) -> String {
-    let normalized = crate::search::analysis::normalize(text);
+    let normalized = crate::search::normalize(text);
     normalized.split_whitespace().collect::<Vec<_>>().join("-")
 }
 

@@ -18,9 +18,9 @@
 //!
 //! Data flows one way: sources → [`ontology::Snapshot`] (immutable, versioned by content hash) →
 //! engines → [`server`] / [`cli`]; a module imports only from the floors below it
-//! (`docs/architecture.md` has the floors and what may import what). The engines `funding`,
+//! (`docs/architecture.md` has the floors and what may import what). The engines `search`, `funding`,
 //! `matching`, `planning` and `courses` keep their rooms private behind a `pub use` face in their
-//! `mod.rs`, so no engine reaches into another's internals (`search` does so for most rooms).
+//! `mod.rs`, so no engine reaches into another's internals.
 //!
 //! - [`model`] — domain types: ids, concept kinds, concepts, relations, vocabularies, dates (today
 //!   is the Europe/Amsterdam day), the display language [`model::Lang`], money [`model::Money`],

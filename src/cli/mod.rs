@@ -407,7 +407,7 @@ pub(crate) fn load_engines(raw: &[String], index_dir: Option<&std::path::Path>) 
     // The search engine persisted at the last start is read on the other core while the sources load.
     let early = index_dir.map(|dir| {
         let dir = dir.to_path_buf();
-        std::thread::spawn(move || crate::search::persisted::read_latest(&dir))
+        std::thread::spawn(move || crate::search::read_latest(&dir))
     });
     let (snapshot, report) = load(raw)?;
     let early = early.and_then(|read| read.join().ok().flatten());

@@ -372,7 +372,7 @@ pub struct CrosswalkArgs {
 }
 
 pub fn crosswalk(args: &CrosswalkArgs) -> Result<(), Failure> {
-    use crate::search::crosswalk::{crosswalk, read_vocabulary};
+    use crate::search::{crosswalk, read_vocabulary};
     let fail = |m: String| Failure::new(EXIT_FAILURE, m);
     let kind = match ConceptKind::parse(&args.kind) {
         Some(k @ (ConceptKind::Occupation | ConceptKind::Skill)) => k,

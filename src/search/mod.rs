@@ -5,15 +5,15 @@
 //! word list and the extraction gazetteer. User text is never parsed as query syntax: queries are
 //! built from analyzed words, so tantivy's operators in user text are just characters.
 
-pub mod analysis;
-pub mod crosswalk;
+mod analysis;
+mod crosswalk;
 mod extract;
 mod field;
-pub mod index;
+mod index;
 mod labels;
 mod lexicon;
-pub mod persisted;
-pub mod rank;
+mod persisted;
+mod rank;
 mod suggest;
 mod synonyms;
 mod title;
@@ -26,13 +26,16 @@ use std::path::Path;
 
 use analysis::Lang;
 use labels::{LabelKind, LabelTable};
-use rank::Reason;
 
 use crate::model::{ConceptKind, Details, SkillType};
 use crate::ontology::{ConceptIdx, Snapshot};
 
+pub use analysis::normalize;
+pub use crosswalk::{ExternalConcept, MIN_CLOSE, Mapping, crosswalk, read_vocabulary};
 pub use extract::Mention;
 pub use index::IndexError;
+pub use persisted::{Early, FILE as PERSISTED_FILE, read_latest};
+pub use rank::Reason;
 pub use suggest::Suggestion;
 
 /// How many label candidates tantivy hands to the re-ranker.

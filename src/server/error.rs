@@ -139,8 +139,8 @@ impl From<crate::planning::StonesError> for ApiError {
     }
 }
 
-impl From<crate::search::index::IndexError> for ApiError {
-    fn from(error: crate::search::index::IndexError) -> ApiError {
+impl From<crate::search::IndexError> for ApiError {
+    fn from(error: crate::search::IndexError) -> ApiError {
         ApiError::Internal(error.to_string())
     }
 }

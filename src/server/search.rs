@@ -14,7 +14,7 @@ use crate::engine::LiveEngines;
 use crate::model::{ConceptKind, SkillType};
 use crate::proto::v1 as pb;
 use crate::proto::v1::search_service_server::SearchService;
-use crate::search::rank::Reason;
+use crate::search::Reason;
 use crate::search::{Filters, SearchRequest};
 
 /// Longest query accepted, in bytes.

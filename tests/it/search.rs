@@ -272,7 +272,7 @@ fn the_search_engine_is_persisted_beside_the_index_and_a_stale_or_corrupt_file_i
     use vaardig::engine::Engines;
     let dir = tempfile::tempdir().unwrap();
     let snapshot = embedded().snapshot.clone();
-    let file = dir.path().join(snapshot.version()).join(vaardig::search::persisted::FILE);
+    let file = dir.path().join(snapshot.version()).join(vaardig::search::PERSISTED_FILE);
     let built = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
     assert!(!built.search.restored());
     assert!(file.exists(), "written after the build");
