@@ -173,8 +173,8 @@ impl SuggestIndex {
                 let frequency = ((1.0 + df as f32).ln() / (1.0 + COMMON_WORD_DF).ln()).min(1.0);
                 let position = position.min(u16::MAX as usize) as u16;
                 // A label word is completed as itself: every label word is in the compound
-                // dictionary, so none is completed through its parts ("verpl" is the start of
-                // verpleegkundige, not of every compound with "verpleeg").
+                // dictionary, so none is completed through its parts ("schoenm" is the start of
+                // schoenmaker, not of every compound with "schoen").
                 let word = token.word.clone();
                 entries.push(Entry {
                     chars: word.chars().count().clamp(1, u16::MAX as usize) as u16,

@@ -111,6 +111,6 @@ pub fn paid_to_text(paid_to: crate::funding::rules::PaidTo) -> (&'static str, &'
         PaidTo::Provider => ("de opleider", "the training provider"),
         PaidTo::Person => ("de persoon zelf", "the person"),
         PaidTo::Employer => ("de werkgever", "the employer"),
-        PaidTo::Adviser => ("de loopbaanadviseur", "the career adviser"),
+        PaidTo::Adviser => ("de ontwikkeladviseur", "the career adviser"),
     }
 }
