@@ -237,12 +237,12 @@ impl SearchEngine {
         let mut facets = if request.facets { count_kinds(snapshot, &ranked) } else { BTreeMap::new() };
         // The kinds asked for count what the caller pages through; the others are counted from one
         // cheaper retrieval among them only (the query as written, fewer candidates).
-        let others: Vec<ConceptKind> = if request.kinds.is_empty() {
+        let others: Vec<ConceptKind> = if !request.facets || request.kinds.is_empty() {
             Vec::new()
         } else {
             ConceptKind::ALL.iter().copied().filter(|k| !request.kinds.contains(k)).collect()
         };
-        if request.facets && !others.is_empty() {
+        if !others.is_empty() {
             let other_hits = self.rank_reading(
                 snapshot,
                 &request.query,
