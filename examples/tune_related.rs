@@ -62,6 +62,7 @@ fn main() {
         coverage: 1.0,
         reverse_coverage: 0.0,
         field_similarity: 0.0,
+        description_similarity: 0.0,
         isco_digit: 0.0,
         level_gap: 0.0,
         parent_or_child: 0.0,
@@ -80,22 +81,25 @@ fn main() {
     for coverage in grid(&[0.0, 0.1, 0.2, 0.3]) {
         for reverse_coverage in grid(&[0.0, 0.1, 0.2, 0.3]) {
             for field_similarity in grid(&[0.3, 0.45, 0.6, 0.8]) {
-                for isco_digit in grid(&[0.0, 0.025, 0.05, 0.075]) {
-                    for level_gap in grid(&[0.0, 0.025, 0.05]) {
-                        for hierarchy in grid(&[0.0, 0.05, 0.1, 0.15]) {
-                            let w = Ranking {
-                                coverage,
-                                reverse_coverage,
-                                field_similarity,
-                                isco_digit,
-                                level_gap,
-                                parent_or_child: hierarchy,
-                                sibling: hierarchy,
-                            };
-                            for (h, half) in halves.iter().enumerate() {
-                                let p = p10(&w, half);
-                                if p > best[h].0 {
-                                    best[h] = (p, w);
+                for description_similarity in grid(&[0.0, 0.6, 1.0, 1.4]) {
+                    for isco_digit in grid(&[0.0, 0.025, 0.05, 0.075]) {
+                        for level_gap in grid(&[0.0, 0.025, 0.05]) {
+                            for hierarchy in grid(&[0.0, 0.05, 0.1, 0.15]) {
+                                let w = Ranking {
+                                    coverage,
+                                    reverse_coverage,
+                                    field_similarity,
+                                    description_similarity,
+                                    isco_digit,
+                                    level_gap,
+                                    parent_or_child: hierarchy,
+                                    sibling: hierarchy,
+                                };
+                                for (h, half) in halves.iter().enumerate() {
+                                    let p = p10(&w, half);
+                                    if p > best[h].0 {
+                                        best[h] = (p, w);
+                                    }
                                 }
                             }
                         }

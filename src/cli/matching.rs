@@ -398,6 +398,8 @@ pub fn related(args: &RelatedArgs) -> Result<(), Failure> {
                             "value": ranking.value,
                             "reverse_coverage": ranking.reverse_coverage,
                             "field_similarity": ranking.field_similarity,
+                            "description_similarity": ranking.description_similarity,
+                            "shared_words": ranking.shared_words,
                             "isco_shared_digits": ranking.isco_shared_digits,
                             "level_gap": ranking.level_gap,
                             "hierarchy": if ranking.hierarchy.is_empty() { None } else { Some(ranking.hierarchy) },

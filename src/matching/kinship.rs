@@ -9,6 +9,7 @@
 //! - a **field profile** per occupation: its requirement weights summed over the skill groups of
 //!   the ESCO skill hierarchy (the nearest group of each skill, and that group's parent at half
 //!   weight), L2-normalised, so two occupations compare by cosine;
+//! - a **word profile** per occupation: how it is described ([`super::described`]), also by cosine;
 //! - the **broader occupation** of each occupation (ESCO's occupation hierarchy);
 //! - the **ISCO skill level** of an occupation's major group (ILO, ISCO-08 Part I, table 1).
 
@@ -17,6 +18,7 @@ use std::collections::HashMap;
 use crate::model::{ConceptKind, RelationKind};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
+use super::described::word_profiles;
 use super::index::{Csr, OccupationEntry};
 
 /// Weight of a skill's nearest skill group in a field profile.
@@ -29,12 +31,48 @@ const MAX_SKILL_DEPTH: usize = 4;
 /// Kinship data of one snapshot's occupations (by slot of [`super::MatchingIndex::occupations`]).
 #[derive(Debug)]
 pub struct Kinship {
-    /// Per occupation slot: (field id, weight), L2-normalised.
-    profiles: Csr<(u32, f32)>,
-    /// Per field id: (occupation slot, weight) — the inverted profiles, for one-to-all cosines.
-    field_postings: Csr<(u32, f32)>,
+    /// Skill-group profiles.
+    fields: Profiles,
+    /// Word profiles of the labels and descriptions.
+    words: Profiles,
+    /// The words of [`Self::words`] by id.
+    vocabulary: Vec<Box<str>>,
     /// Per occupation slot: the slot of its broader occupation, or `u32::MAX`.
     parent: Vec<u32>,
+}
+
+/// Sparse, L2-normalised profiles of the occupations with their inverted lists, so that one
+/// occupation's cosine with every other is one pass over the postings of its own dimensions.
+#[derive(Debug)]
+struct Profiles {
+    /// Per occupation slot: (dimension, weight), sorted by dimension.
+    rows: Csr<(u32, f32)>,
+    /// Per dimension: (occupation slot, weight).
+    postings: Csr<(u32, f32)>,
+}
+
+impl Profiles {
+    fn from_rows(rows: Vec<Vec<(u32, f32)>>) -> Profiles {
+        let dimensions = rows.iter().flatten().map(|(d, _)| *d as usize + 1).max().unwrap_or(0);
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); dimensions];
+        for (slot, row) in rows.iter().enumerate() {
+            for &(dimension, weight) in row {
+                postings[dimension as usize].push((slot as u32, weight));
+            }
+        }
+        Profiles { rows: Csr::from_lists(rows), postings: Csr::from_lists(postings) }
+    }
+
+    /// The cosine of the profile of `slot` with that of every occupation (by slot).
+    fn cosines(&self, slot: usize, occupations: usize) -> Vec<f32> {
+        let mut out = vec![0.0f32; occupations];
+        for &(dimension, weight) in self.rows.get(slot) {
+            for &(other, other_weight) in self.postings.get(dimension as usize) {
+                out[other as usize] += weight * other_weight;
+            }
+        }
+        out
+    }
 }
 
 /// How two occupations stand in ESCO's occupation hierarchy.
@@ -70,12 +108,7 @@ impl Kinship {
             list.sort_unstable_by_key(|(f, _)| *f);
             profiles.push(list);
         }
-        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); field_ids.len()];
-        for (slot, profile) in profiles.iter().enumerate() {
-            for &(field, weight) in profile {
-                postings[field as usize].push((slot as u32, weight));
-            }
-        }
+        let described = word_profiles(snapshot, occupations);
         let parent = occupations
             .iter()
             .map(|entry| {
@@ -87,18 +120,42 @@ impl Kinship {
                     .unwrap_or(u32::MAX)
             })
             .collect();
-        Kinship { profiles: Csr::from_lists(profiles), field_postings: Csr::from_lists(postings), parent }
+        Kinship {
+            fields: Profiles::from_rows(profiles),
+            words: Profiles::from_rows(described.rows),
+            vocabulary: described.vocabulary,
+            parent,
+        }
     }
 
     /// The cosine of the field profile of `slot` with that of every occupation (by slot).
     pub fn field_similarities(&self, slot: usize, occupations: usize) -> Vec<f32> {
-        let mut out = vec![0.0f32; occupations];
-        for &(field, weight) in self.profiles.get(slot) {
-            for &(other, other_weight) in self.field_postings.get(field as usize) {
-                out[other as usize] += weight * other_weight;
+        self.fields.cosines(slot, occupations)
+    }
+
+    /// The cosine of the word profile of `slot` with that of every occupation (by slot).
+    pub fn description_similarities(&self, slot: usize, occupations: usize) -> Vec<f32> {
+        self.words.cosines(slot, occupations)
+    }
+
+    /// The words that make `a` and `b` alike in description, the most telling first, at most `limit`.
+    pub fn shared_words(&self, a: usize, b: usize, limit: usize) -> Vec<&str> {
+        let (row_a, row_b) = (self.words.rows.get(a), self.words.rows.get(b));
+        let mut shared: Vec<(f32, u32)> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < row_a.len() && j < row_b.len() {
+            match row_a[i].0.cmp(&row_b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared.push((row_a[i].1 * row_b[j].1, row_a[i].0));
+                    i += 1;
+                    j += 1;
+                }
             }
         }
-        out
+        shared.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        shared.into_iter().take(limit).map(|(_, id)| &*self.vocabulary[id as usize]).collect()
     }
 
     /// How `b` stands to `a` in the occupation hierarchy, if they are close in it.

@@ -19,6 +19,7 @@
 
 mod candidates;
 mod credit;
+mod described;
 mod gap;
 mod index;
 mod kinship;

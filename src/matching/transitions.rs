@@ -16,13 +16,16 @@
 //!   occupations that are mostly each other is closer than one into a much broader occupation);
 //! - the **field**: the cosine of their skill-group profiles ([`super::kinship`]), which sees a
 //!   welder and a pipefitter as close although they share few identical skills;
+//! - the **description**: the cosine of the TF-IDF word profiles of their labels and descriptions
+//!   ([`super::described`]), which sees the same line of work where their skills are named apart;
 //! - the **ISCO hierarchy**: how many leading digits their ISCO codes share;
 //! - the **level**: the gap between the ISCO skill levels of their major groups;
 //! - ESCO's **occupation hierarchy**: a broader, narrower or sibling occupation.
 //!
 //! The weights were fitted on one half of the O\*NET-expert development set and checked on the
-//! other (`cargo run --release --example tune_related`, BENCHMARKS.md); every component of a
-//! candidate's ranking value is returned with it, so the order stays explained.
+//! other, each way (`cargo run --release --example tune_related`, BENCHMARKS.md); the weights in
+//! use are the mean of the two fits. Every component of a candidate's ranking value is returned
+//! with it, so the order stays explained.
 
 use super::credit::Credits;
 use super::gap;
@@ -41,6 +44,8 @@ pub struct Evidence {
     pub reverse_coverage: f64,
     /// Cosine of the two occupations' skill-group profiles, in [0, 1].
     pub field_similarity: f64,
+    /// Cosine of the two occupations' word profiles (labels and descriptions), in [0, 1].
+    pub description_similarity: f64,
     /// Leading ISCO digits shared (0–4).
     pub isco_shared_digits: u8,
     /// Difference of the ISCO skill levels of the two major groups (0 when unknown).
@@ -54,6 +59,7 @@ pub struct Ranking {
     pub coverage: f64,
     pub reverse_coverage: f64,
     pub field_similarity: f64,
+    pub description_similarity: f64,
     /// Per shared ISCO digit.
     pub isco_digit: f64,
     /// Subtracted per level of difference.
@@ -63,15 +69,19 @@ pub struct Ranking {
     pub sibling: f64,
 }
 
-/// The ranking weights in use (fitted, see the module docs).
+/// The ranking weights in use: the mean of the weights fitted on each half of the development set
+/// (see the module docs). ESCO's occupation hierarchy got no weight on either half — experts'
+/// lists do not favour an occupation's broader or narrower one over its peers — so it stays
+/// evidence in the reasons without moving the order.
 pub const RANKING: Ranking = Ranking {
-    coverage: 0.25,
-    reverse_coverage: 0.1,
-    field_similarity: 0.7,
-    isco_digit: 0.0375,
-    level_gap: 0.025,
-    parent_or_child: 0.125,
-    sibling: 0.125,
+    coverage: 0.15,
+    reverse_coverage: 0.05,
+    field_similarity: 0.375,
+    description_similarity: 0.8,
+    isco_digit: 0.025,
+    level_gap: 0.05,
+    parent_or_child: 0.0,
+    sibling: 0.0,
 };
 
 impl Ranking {
@@ -85,6 +95,7 @@ impl Ranking {
         self.coverage * e.coverage
             + self.reverse_coverage * e.reverse_coverage
             + self.field_similarity * e.field_similarity
+            + self.description_similarity * e.description_similarity
             + self.isco_digit * f64::from(e.isco_shared_digits)
             - self.level_gap * f64::from(e.level_gap)
             + hierarchy
@@ -124,6 +135,7 @@ pub fn candidates(index: &MatchingIndex, slot: usize, credits: &Credits, ranking
         }
     }
     let fields = index.kinship().field_similarities(slot, occupations.len());
+    let described = index.kinship().description_similarities(slot, occupations.len());
     let origin_level = origin.isco_major_group().and_then(isco_skill_level);
     scores
         .into_iter()
@@ -142,6 +154,7 @@ pub fn candidates(index: &MatchingIndex, slot: usize, credits: &Credits, ranking
                     0.0
                 },
                 field_similarity: f64::from(fields[scored.slot]).clamp(0.0, 1.0),
+                description_similarity: f64::from(described[scored.slot]).clamp(0.0, 1.0),
                 isco_shared_digits: isco_shared_digits(origin.isco.as_deref(), target.isco.as_deref()) as u8,
                 level_gap,
                 hierarchy: index.kinship().hierarchy_link(slot, scored.slot),
@@ -157,7 +170,13 @@ pub struct Transition {
     pub ranked: Ranked,
     pub evidence: Evidence,
     pub value: f64,
+    /// The words that make the two descriptions alike, the most telling first (at most
+    /// [`SHARED_WORDS`]).
+    pub shared_words: Vec<Box<str>>,
 }
+
+/// How many shared words of the descriptions a transition names.
+pub const SHARED_WORDS: usize = 4;
 
 /// Transitions from the occupation at `slot`, best first, at most `limit`; occupations without any
 /// overlap are no transition and are left out. `filter.min_score` applies to the coverage score.
@@ -199,6 +218,12 @@ pub fn related(
             ranked: Ranked { scored: c.scored, evaluation: gap::explain(index, &credits, c.scored.slot) },
             evidence: c.evidence,
             value: c.value,
+            shared_words: index
+                .kinship()
+                .shared_words(slot, c.scored.slot, SHARED_WORDS)
+                .into_iter()
+                .map(Box::from)
+                .collect(),
         })
         .collect()
 }

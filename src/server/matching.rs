@@ -489,6 +489,9 @@ fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: Lang) -> String {
     text
 }
 
+/// From this cosine on, two descriptions count as alike enough to say so in the reasons.
+const DESCRIBED_ALIKE: f64 = 0.1;
+
 /// The evidence a transition is ranked by, with its reasons in words (strongest first).
 fn transition_ranking_pb(t: &Transition, lang: Lang) -> pb::TransitionRanking {
     let pick = |nl: &'static str, en: &'static str| lang.pick(nl, en);
@@ -511,6 +514,14 @@ fn transition_ranking_pb(t: &Transition, lang: Lang) -> pb::TransitionRanking {
             "{} {}%",
             pick("vakgebied (vaardigheidsgroepen) gelijk voor", "field of work (skill groups) alike for"),
             percent(e.field_similarity)
+        ));
+    }
+    if e.description_similarity >= DESCRIBED_ALIKE && !t.shared_words.is_empty() {
+        reasons.push(format!(
+            "{} {}% ({})",
+            pick("omschrijving gelijk voor", "description alike for"),
+            percent(e.description_similarity),
+            t.shared_words.join(", ")
         ));
     }
     reasons.push(
@@ -549,6 +560,8 @@ fn transition_ranking_pb(t: &Transition, lang: Lang) -> pb::TransitionRanking {
         value: t.value,
         reverse_coverage: e.reverse_coverage,
         field_similarity: e.field_similarity,
+        description_similarity: e.description_similarity,
+        shared_words: t.shared_words.iter().map(|w| w.to_string()).collect(),
         isco_shared_digits: u32::from(e.isco_shared_digits),
         level_gap: u32::from(e.level_gap),
         hierarchy: hierarchy.to_string(),

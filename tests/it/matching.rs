@@ -367,6 +367,16 @@ async fn flight_attendant_transitions_on_full_esco_cross_major_groups() {
     let same_group = related.results.iter().filter(|t| t.same_major_group).count();
     assert!(same_group >= 8, "service work first: {labels:?}");
     assert!(related.results.iter().all(|t| t.ranking.as_ref().is_some_and(|r| !r.reasons.is_empty())));
+    // How alike the two are described is evidence too, with the words that make them alike.
+    let manager = related
+        .results
+        .iter()
+        .find(|t| t.target.as_ref().unwrap().occupation.as_ref().unwrap().label == "cabin crew manager")
+        .and_then(|t| t.ranking.clone())
+        .unwrap();
+    assert!(manager.description_similarity > 0.1 && manager.description_similarity <= 1.0, "{manager:?}");
+    assert!(manager.shared_words.iter().any(|w| w == "cabin" || w == "crew"), "{manager:?}");
+    assert!(manager.reasons.iter().any(|r| r.starts_with("description alike for")), "{manager:?}");
     // The transition into care work that ESCO's skills support: first aid and stress in emergency care.
     let switches = client
         .related_occupations(pb::RelatedOccupationsRequest {
