@@ -4,8 +4,12 @@
 //! language) to its label rows. The text is cut into segments at sentence and list punctuation, and
 //! in each segment the longest run of content words that spells a label is a mention: in label order
 //! (`heftruck besturen`), or for short labels in any order (`besturen van een heftruck`) at a lower
-//! confidence. Overlapping mentions are resolved longest first, then by confidence. Stop words and
-//! filler never make a mention: a label needs a content word, and single common words are skipped.
+//! confidence. A verb may stand apart from its object (`ik reed elke dag heftruck`), and the verbs of
+//! working a machine stand for each other (`rijden`, `bedienen`, `besturen`: "ik reed heftruck" →
+//! heftrucks bedienen), as does a proof compound (`heftruckcertificaat`). Overlapping mentions are
+//! resolved longest first, then by confidence; a verb found apart from its objects may serve each
+//! of them ("heftruck en reachtruck"). Stop words and filler never make a mention: a label needs a
+//! content word, and single common words are skipped.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -35,6 +39,15 @@ const MAX_OCCUPATION_WORD_DF: u32 = 300;
 const MAX_SHORT_WORD: usize = 5;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
 const TRANSLATED_FACTOR: f32 = 0.9;
+/// Verbs by which people and labels say that someone works a machine or vehicle, each standing for
+/// the others: a label uses one (`heftrucks bedienen`, `vrachtwagen besturen`), a person another
+/// ("ik reed elke dag heftruck", "reachtruck rijden").
+const OPERATE_VERBS: &[&str] = &["bedienen", "besturen", "rijden", "gebruiken", "hanteren"];
+/// Endings of a compound that names a proof of being able to work its first part
+/// (`heftruckcertificaat`, `kraandiploma`): read as that part with an operating verb.
+const PROOF_ENDINGS: &[&str] = &["certificaat", "certificering", "diploma", "bewijs"];
+/// Confidence factor of a skill found through another operating verb or a proof compound.
+const OPERATE_FACTOR: f32 = 0.7;
 /// Mentions below this confidence are dropped.
 pub const MIN_CONFIDENCE: f32 = 0.45;
 
@@ -53,6 +66,10 @@ pub struct Mention {
     pub confidence: f32,
     /// Other concepts with the same label (an ambiguous mention).
     pub alternatives: Vec<ConceptIdx>,
+    /// The character span no other mention may overlap: the whole mention, or for a verb found
+    /// apart from its object only the object, so that one verb serves a list of objects ("ik reed
+    /// heftruck en reachtruck").
+    own: (usize, usize),
 }
 
 /// Label keys → label rows.
@@ -188,13 +205,66 @@ impl Gazetteer {
                             .then(|| mention(table, &rows, 2, GAP_FACTOR, first.start, last.end, &char_offset))
                             .flatten()
                         {
-                            candidates.push(mention);
+                            candidates.push(mention.owning(&content[o], &char_offset));
                         }
                     }
+                }
+                if lang == Lang::Nl && !translated {
+                    self.operated(table, &content, &keys, &char_offset, &mut candidates);
                 }
             }
         }
         resolve_overlaps(candidates)
+    }
+}
+
+impl Gazetteer {
+    /// Skills of working a machine or vehicle, said with another operating verb than the label's
+    /// ("ik reed heftruck" → `heftrucks bedienen`) or as a proof compound (`heftruckcertificaat`).
+    fn operated(
+        &self,
+        table: &LabelTable,
+        content: &[analysis::Word],
+        keys: &[String],
+        char_offset: &[usize],
+        candidates: &mut Vec<Mention>,
+    ) {
+        let key = |word: &str| token(&table.stemmers, &table.decompounder, word, Lang::Nl).key.to_string();
+        let operate_keys: Vec<(&str, String)> = OPERATE_VERBS.iter().map(|v| (*v, key(v))).collect();
+        let mut found =
+            |verb: &str, object: &str, object_word: &analysis::Word, first: &analysis::Word, last: &analysis::Word| {
+                for (_, other) in operate_keys.iter().filter(|(o, _)| *o != verb) {
+                    let Some(rows) = self.unordered.get(&unordered_key(&[other, object])) else { continue };
+                    let rows: Vec<u32> =
+                        rows.iter().copied().filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill).collect();
+                    if let Some(mention) = (!rows.is_empty())
+                        .then(|| mention(table, &rows, 2, OPERATE_FACTOR, first.start, last.end, char_offset))
+                        .flatten()
+                    {
+                        candidates.push(mention.owning(object_word, char_offset));
+                    }
+                }
+            };
+        for (v, word) in content.iter().enumerate() {
+            // As written, or a finite form the labels also know as another word (`reed`).
+            let verb = std::iter::once(word.text.clone())
+                .chain(verbs::infinitive_candidates(&word.text))
+                .find(|w| OPERATE_VERBS.contains(&w.as_str()));
+            if let Some(verb) = verb {
+                let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
+                for o in near.filter(|&o| o != v) {
+                    let (first, last) = (&content[v.min(o)], &content[v.max(o)]);
+                    found(&verb, &keys[o], &content[o], first, last);
+                }
+            }
+            let lower = word.text.to_lowercase();
+            let object = PROOF_ENDINGS.iter().find_map(|end| {
+                lower.strip_suffix(end).filter(|rest| rest.chars().count() >= 4 && table.decompounder.is_known(rest))
+            });
+            if let Some(object) = object {
+                found("", &key(object), word, word, word);
+            }
+        }
     }
 }
 
@@ -322,10 +392,20 @@ fn mention(
         row: best,
         confidence,
         alternatives: concepts.into_iter().filter(|c| *c != row.concept).collect(),
+        own: (char_offset[start_byte], char_offset[end_byte]),
     })
 }
 
-/// Keeps the longest mentions, then the most confident, dropping any that overlap a kept one.
+impl Mention {
+    /// The mention with only `word` (its object) as its own span (see [`Mention::own`]).
+    fn owning(self, word: &analysis::Word, char_offset: &[usize]) -> Mention {
+        Mention { own: (char_offset[word.start], char_offset[word.end]), ..self }
+    }
+}
+
+/// Keeps the longest mentions, then the most confident, dropping any whose own span overlaps a
+/// kept one's. Mentions never overlap in the answer: a verb-and-object mention that shares its verb
+/// with another (or reaches over another's words) is reported as its object alone.
 fn resolve_overlaps(mut candidates: Vec<Mention>) -> Vec<Mention> {
     candidates.sort_by(|a, b| {
         (b.end - b.start)
@@ -333,10 +413,25 @@ fn resolve_overlaps(mut candidates: Vec<Mention>) -> Vec<Mention> {
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.start.cmp(&b.start))
     });
+    let overlap = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
     let mut kept: Vec<Mention> = Vec::new();
     for candidate in candidates {
-        if kept.iter().all(|k| candidate.end <= k.start || candidate.start >= k.end) {
+        if kept.iter().all(|k| !overlap(candidate.own, k.own)) {
             kept.push(candidate);
+        }
+    }
+    // Own spans never overlap; a whole span that covers another mention's own words shrinks to
+    // its own, and of two whole spans that still overlap (a shared verb) the later one does.
+    let owns: Vec<(usize, usize)> = kept.iter().map(|m| m.own).collect();
+    for (i, m) in kept.iter_mut().enumerate() {
+        if owns.iter().enumerate().any(|(j, own)| j != i && overlap((m.start, m.end), *own)) {
+            (m.start, m.end) = m.own;
+        }
+    }
+    for i in 0..kept.len() {
+        let span = (kept[i].start, kept[i].end);
+        if kept[..i].iter().any(|k| overlap(span, (k.start, k.end))) {
+            (kept[i].start, kept[i].end) = kept[i].own;
         }
     }
     kept.sort_by_key(|m| m.start);

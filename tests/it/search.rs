@@ -187,6 +187,26 @@ async fn extraction_finds_skills_and_occupations_with_spans() {
     let forklift = response.mentions.iter().find(|m| m.text == "heftruckchauffeur").unwrap();
     assert_eq!(forklift.concept.as_ref().unwrap().id, FORKLIFT_OPERATOR);
 
+    // The verbs of working a machine stand for each other ("reed" for the label's "bedienen"), one
+    // verb serves a list of objects, and a proof compound names the skill it proves.
+    let text = "Daar reed ik elke dag heftruck en kraan. Ik heb een kraandiploma.";
+    let response = client
+        .extract_concepts(pb::ExtractConceptsRequest { text: text.into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    let labels: Vec<(&str, &str)> =
+        response.mentions.iter().map(|m| (m.text.as_str(), m.concept.as_ref().unwrap().label.as_str())).collect();
+    assert!(
+        labels.iter().any(|(text, label)| text.ends_with("heftruck") && *label == "heftrucks bedienen"),
+        "{labels:?}"
+    );
+    assert!(labels.contains(&("kraan", "kranen bedienen")), "{labels:?}");
+    assert!(labels.contains(&("kraandiploma", "kranen bedienen")), "{labels:?}");
+    for window in response.mentions.windows(2) {
+        assert!(window[0].end <= window[1].start, "mentions never overlap, a shared verb neither: {labels:?}");
+    }
+
     let filler = "de het een en van voor met en ook nog wel";
     let response = client
         .extract_concepts(pb::ExtractConceptsRequest { text: filler.into(), ..Default::default() })
