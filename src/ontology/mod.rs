@@ -9,6 +9,7 @@ pub mod builder;
 pub mod bundle;
 pub mod esco;
 pub mod listing;
+pub mod persisted;
 pub mod report;
 pub mod rules;
 pub mod snapshot;
