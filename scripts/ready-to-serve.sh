@@ -3,11 +3,18 @@
 # CPU time (user + system, all threads) by then — steadier than wall time on a shared machine — and
 # its resident memory 10 s later (after the start-up's background work), on the full ESCO export
 # (or the sources given as arguments).
-# Usage: scripts/ready-to-serve.sh [--ontology PATH]...
+# Usage: scripts/ready-to-serve.sh [--bin PATH] [serve flags: --ontology PATH... --index-dir DIR]
+# (default binary: target/release/vaardig, built first; give two builds separate --index-dir folders,
+# as each build's persisted files are stale for the other)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
 bin=target/release/vaardig
+if [ "${1:-}" = --bin ]; then
+  bin="$2"
+  shift 2
+else
+  cargo build --release --quiet
+fi
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--ontology ../shared/data/esco-v1.1.1)
 port=50999

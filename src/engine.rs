@@ -63,16 +63,18 @@ impl Engines {
         Self::build_persisted_from(snapshot, index_dir, None)
     }
 
-    /// [`Self::build_persisted`] with the search engine's persisted parts read early (see
-    /// [`crate::search::read_latest`]).
+    /// [`Self::build_persisted`] with the search engine's persisted parts being read early on
+    /// another thread (see [`crate::search::read_latest`]).
     pub fn build_persisted_from(
         snapshot: Arc<Snapshot>,
         index_dir: &Path,
-        early: Option<crate::search::Early>,
+        early: Option<std::thread::JoinHandle<Option<crate::search::Early>>>,
     ) -> Result<Engines, IndexError> {
-        // The search index is the slow part; matching and funding build beside it on the other core.
+        // The search engine is the slow part; matching and funding build beside it on the other
+        // core, beside the early read when there is one (it is waited for only now).
         std::thread::scope(|scope| {
             let graph = scope.spawn(|| Self::build_graph_engines(&snapshot));
+            let early = early.and_then(|read| read.join().ok().flatten());
             let search = SearchEngine::build_persisted_from(&snapshot, index_dir, early)?;
             let (matching, funding) = graph.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             let courses = CourseIndex::build(snapshot.clone());

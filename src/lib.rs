@@ -53,8 +53,9 @@
 //! - [`telemetry`] — logging setup; logs hold counts, timings and ontology ids only.
 //! - [`history`] — concept history: per-version digests, changes between versions, replaced-by
 //!   chains (JobTech's model).
-//! - [`persist`] — engines persisted in a versioned binary file beside the search index, so a
-//!   restart on the same data skips rebuilding them.
+//! - [`persist`] — engines (and the loaded snapshot, `ontology::persisted`) persisted in versioned,
+//!   checksummed binary files beside the search index, so a restart on the same data skips
+//!   rebuilding them.
 //! - [`reload`] — hot reload: load, validate and build in the background, swap atomically.
 
 pub mod cli;

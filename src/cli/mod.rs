@@ -394,10 +394,14 @@ fn source_specs(raw: &[String]) -> Vec<SourceSpec> {
 }
 
 fn load(raw: &[String]) -> Result<(ontology::Snapshot, ontology::Report), Failure> {
-    ontology::load(&source_specs(raw)).map_err(|e| match e {
+    ontology::load(&source_specs(raw)).map_err(load_failure)
+}
+
+fn load_failure(e: LoadError) -> Failure {
+    match e {
         LoadError::Invalid { report } => Failure::new(EXIT_FAILURE, format!("the ontology is invalid:\n{report}")),
         other => Failure::new(EXIT_FAILURE, other.to_string()),
-    })
+    }
 }
 
 /// Loads the sources and builds every engine; the search index is persisted under `index_dir`
@@ -409,21 +413,38 @@ pub(crate) fn load_engines(raw: &[String], index_dir: Option<&std::path::Path>) 
         let dir = dir.to_path_buf();
         std::thread::spawn(move || crate::search::read_latest(&dir))
     });
-    let (snapshot, report) = load(raw)?;
-    let early = early.and_then(|read| read.join().ok().flatten());
+    // With an index folder the snapshot itself may be persisted there too (read instead of the
+    // sources when they did not change).
+    let loaded = match index_dir {
+        Some(dir) => ontology::persisted::load(&source_specs(raw), dir).map_err(load_failure)?,
+        None => {
+            let (snapshot, report) = load(raw)?;
+            ontology::persisted::Loaded { snapshot, report, key: None, restored: false }
+        }
+    };
+    let ontology::persisted::Loaded { snapshot, report, key, restored } = loaded;
     for warning in report.warnings() {
         tracing::warn!(code = %warning.code, count = warning.count, "{}", warning.message);
     }
     tracing::info!(
         snapshot = snapshot.version(),
         concepts = snapshot.len(),
+        restored,
         millis = started.elapsed().as_millis() as u64,
         "ontology loaded"
     );
     let snapshot = Arc::new(snapshot);
     let engines = match index_dir {
-        Some(dir) => Engines::build_persisted_from(snapshot, dir, early)
-            .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot build the search index: {e}")))?,
+        Some(dir) => {
+            let engines = Engines::build_persisted_from(snapshot, dir, early)
+                .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot build the search index: {e}")))?;
+            // Written once the index folder exists; again when the folder was rebuilt (and the
+            // file deleted with it).
+            if let Some(key) = key.filter(|_| !restored || !engines.search.index_reused()) {
+                ontology::persisted::persist(dir, &key, &engines.snapshot, &report);
+            }
+            engines
+        }
         None => Engines::build(snapshot),
     };
     tracing::info!(

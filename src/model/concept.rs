@@ -11,7 +11,7 @@ use super::vocab::{
 };
 
 /// Preferred, alternative or hidden (search-only) label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum LabelForm {
     Preferred,
     Alternative,
@@ -29,7 +29,7 @@ impl LabelForm {
 }
 
 /// One label of a concept in one language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Label {
     /// BCP-47 language code as the source gives it (`nl`, `en`, …).
     pub lang: Box<str>,
@@ -38,7 +38,7 @@ pub struct Label {
 }
 
 /// A text in one language (descriptions).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizedText {
     pub lang: Box<str>,
     pub text: Box<str>,
@@ -46,7 +46,7 @@ pub struct LocalizedText {
 
 /// Whether a concept is current. Concepts are never deleted, only deprecated (JobTech's model), so
 /// that ids stored by client systems keep resolving.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     #[default]
     Released,
@@ -56,7 +56,7 @@ pub enum Status {
 }
 
 /// A node of the skills graph.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Concept {
     /// Full URI (see [`super::id`]).
     pub id: Box<str>,
@@ -71,7 +71,7 @@ pub struct Concept {
 
 /// Fields that only some kinds of concept have. Large variants are boxed so that the common kinds
 /// (skills, occupations) stay small in memory.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Details {
     Occupation(OccupationDetails),
     Skill(SkillDetails),
@@ -101,7 +101,7 @@ impl Details {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OccupationDetails {
     /// ISCO-08 unit group code (4 digits).
     pub isco_code: Option<Box<str>>,
@@ -114,13 +114,13 @@ pub struct OccupationDetails {
     pub regulated: Option<bool>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SkillDetails {
     pub skill_type: SkillType,
     pub reuse_level: Option<ReuseLevel>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct QualificationDetails {
     /// Code in the Centraal register beroepsopleidingen (5 digits).
     pub crebo: Box<str>,
@@ -131,7 +131,7 @@ pub struct QualificationDetails {
     pub leerwegen: Vec<Leerweg>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CredentialDetails {
     pub credential_kind: CredentialKind,
     pub issuer: Box<str>,
@@ -140,7 +140,7 @@ pub struct CredentialDetails {
     pub nlqf_level: Option<u8>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CourseDetails {
     /// Id of the provider concept.
     pub provider: Box<str>,
@@ -180,26 +180,26 @@ impl CourseDetails {
 }
 
 /// Membership of a course in a register (e.g. the STAP scholingsregister) for a period.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RegisterMembership {
     pub register: Register,
     pub validity: Validity,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ProviderDetails {
     pub quality_marks: Vec<QualityMarkGrant>,
     pub kvk: Option<Box<str>>,
 }
 
 /// A quality mark held by a provider for a period.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QualityMarkGrant {
     pub mark: QualityMark,
     pub validity: Validity,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FundingSchemeDetails {
     pub scheme_level: SchemeLevel,
     pub instrument: Instrument,

@@ -155,7 +155,7 @@ impl<'de> serde::Deserialize<'de> for Date {
 }
 
 /// A half-open validity period `[from, to)`; `to = None` means open-ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Validity {
     pub from: Date,
     pub to: Option<Date>,

@@ -11,7 +11,7 @@ use std::fmt;
 use super::lang::Lang;
 
 /// An amount in euro cents; negative for a shortfall or a refund.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Money {
     cents: i64,
 }

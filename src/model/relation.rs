@@ -4,7 +4,7 @@ use super::vocab::{Importance, RelationKind};
 
 /// The weight of an edge in the snapshot's graph. Attributes are optional because most relation
 /// kinds carry none; they are stored inline (no allocation) since there are ~150k edges in ESCO.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Relation {
     pub kind: RelationKind,
     /// essential / optional (requires, ESCO skill→skill relations).

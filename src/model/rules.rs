@@ -128,7 +128,7 @@ named_enum! {
 }
 
 /// A text in Dutch and English. Dutch is the first language of the data; English falls back to it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Text {
     pub nl: String,
     pub en: String,
@@ -147,7 +147,7 @@ impl Text {
 }
 
 /// A half-open period `[from, to)` in which a rule applies; either end may be open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Period {
     pub from: Option<Date>,
     pub to: Option<Date>,
@@ -166,7 +166,7 @@ impl Period {
 }
 
 /// The exclusive upper bound of an age rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AgeLimit {
     /// Younger than this many whole years ("tot 56 jaar").
     Years(u32),
@@ -176,7 +176,7 @@ pub enum AgeLimit {
 }
 
 /// What a condition tests, with its parameters. One variant per [`ConditionKind`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Test {
     DateWithinValidity,
     AgeBetween { min_years: Option<u32>, below: Option<AgeLimit> },
@@ -291,7 +291,7 @@ impl Test {
 
 /// One condition of a scheme: an id (stable, shown in the trace), what it tests, when it applies
 /// and where the rule comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
     /// Short slug, unique within the scheme (`leeftijd`, `scholingsregister`, …).
     pub id: String,
@@ -302,7 +302,7 @@ pub struct Condition {
 }
 
 /// How much a scheme pays: a share of the cost with caps, in force for a period.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AmountRule {
     pub applies: Period,
     /// Share of the cost paid, in whole percent (0–100); with `shares_by_nlqf_level`, the
@@ -319,7 +319,7 @@ pub struct AmountRule {
 }
 
 /// The share paid for courses at some NLQF levels.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LevelShare {
     /// NLQF levels 1–8 (an entry level, "NLQF 1", counts as 1).
     pub levels: Vec<u8>,
@@ -345,7 +345,7 @@ impl AmountRule {
 
 /// An application window (tijdvak) with its budget. Applications are handled in order of
 /// submission "totdat het beschikbare budget is uitgeput" (004 L307-308).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tijdvak {
     pub id: String,
     /// First day of the window.
@@ -362,7 +362,7 @@ pub struct Tijdvak {
 /// A target-group compartment: extra money that only some applicants may draw on (e.g. the 2023
 /// STAP compartment for people with at most an mbo-4 diploma, 001 L529-533). Compartments do not
 /// decide eligibility; they say which pots of money a person may use.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Compartment {
     pub id: String,
     pub label: Text,
@@ -375,7 +375,7 @@ pub struct Compartment {
 
 /// Advice shown with an answer when its conditions all pass: an alternative route, a pending
 /// policy change, a referral (e.g. "no startkwalificatie: also look at a praktijkverklaring").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Notice {
     pub id: String,
     /// When the notice holds (a dated fact such as a loan's interest rate); outside it, it is not
@@ -387,7 +387,7 @@ pub struct Notice {
 }
 
 /// The rules of one funding scheme, validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SchemeRules {
     /// All must pass for the person to be eligible.
     pub conditions: Vec<Condition>,

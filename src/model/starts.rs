@@ -13,7 +13,7 @@
 use super::date::Date;
 
 /// A recurring start, as a register publishes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StartPattern {
     pub rule: Recurrence,
     /// The first day the pattern holds (inclusive); `None` = always.
@@ -23,7 +23,7 @@ pub struct StartPattern {
 }
 
 /// How a pattern recurs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Recurrence {
     /// Every year on `day` of each of `months` (1–12) ("every September and February").
     Yearly { months: Vec<u8>, day: u8 },

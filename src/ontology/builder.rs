@@ -6,8 +6,6 @@
 
 use std::collections::HashMap;
 
-use petgraph::graph::{DiGraph, NodeIndex};
-
 use super::report::{Location, Report};
 use super::snapshot::{ConceptIdx, Snapshot, SourceInfo};
 use crate::model::{Concept, ConceptKind, Details, LabelForm, Relation, RelationKind, Status};
@@ -183,16 +181,10 @@ impl SnapshotBuilder {
             return Err(self.report);
         }
         self.dedup_edges();
-        let mut graph: DiGraph<(), Relation, u32> = DiGraph::with_capacity(self.concepts.len(), self.edges.len());
-        for _ in 0..self.concepts.len() {
-            graph.add_node(());
-        }
-        for (from, to, relation, _) in self.edges {
-            graph.add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), relation);
-        }
         let hash = self.hasher.finalize().to_hex();
         let version = format!("v{}", &hash.as_str()[..16]);
-        let snapshot = Snapshot::new(version, self.sources, self.concepts, self.index, graph);
+        let edges = self.edges.into_iter().map(|(from, to, relation, _)| (from, to, relation));
+        let snapshot = Snapshot::new(version, self.sources, self.concepts, self.index, edges);
         Ok((snapshot, self.report))
     }
 

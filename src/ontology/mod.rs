@@ -4,11 +4,14 @@
 //! Dutch register bundles. A later source may add labels and relations to concepts of an earlier
 //! one. Loading validates everything and returns either a snapshot with a report of tolerated data
 //! quirks (warnings with counts), or the report of what is wrong (file, line, field, reason).
+//! [`persisted`] keeps a loaded snapshot beside the search index for the next start on the same
+//! source files.
 
 pub mod builder;
 pub mod bundle;
 pub mod esco;
 pub mod listing;
+pub mod persisted;
 pub mod report;
 pub mod rules;
 pub mod snapshot;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// Where in the sources something was found.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// Source file (path as given, or `embedded:<name>` for the built-in default).
     pub file: String,
@@ -47,7 +47,7 @@ impl fmt::Display for Location {
 }
 
 /// One validation error.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     pub location: Location,
     pub reason: String,
@@ -60,7 +60,7 @@ impl fmt::Display for ValidationError {
 }
 
 /// A class of tolerated data quirk, with how often it occurred.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Warning {
     /// Stable machine-readable code (e.g. `esco.relation_to_unknown_concept`).
     pub code: String,
@@ -78,7 +78,7 @@ pub const MAX_EXAMPLES: usize = 3;
 pub const MAX_ERRORS: usize = 1000;
 
 /// Errors and warnings of one load.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub errors: Vec<ValidationError>,
     /// Errors beyond [`MAX_ERRORS`] that were counted but not kept.

@@ -23,7 +23,7 @@ impl ConceptIdx {
 }
 
 /// The format a source was read in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SourceFormat {
     /// The European Commission's ESCO CSV export.
     Esco,
@@ -41,7 +41,7 @@ impl SourceFormat {
 }
 
 /// What one loaded source was and what it contributed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SourceInfo {
     pub name: String,
     pub format: SourceFormat,
@@ -126,8 +126,15 @@ impl Snapshot {
         sources: Vec<SourceInfo>,
         concepts: Vec<Concept>,
         index: HashMap<Box<str>, u32>,
-        graph: DiGraph<(), Relation, u32>,
+        edges: impl ExactSizeIterator<Item = (u32, u32, Relation)>,
     ) -> Snapshot {
+        let mut graph: DiGraph<(), Relation, u32> = DiGraph::with_capacity(concepts.len(), edges.len());
+        for _ in 0..concepts.len() {
+            graph.add_node(());
+        }
+        for (from, to, relation) in edges {
+            graph.add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), relation);
+        }
         let mut stats = Stats::default();
         for kind in ConceptKind::ALL {
             stats.concepts.insert(*kind, 0);
@@ -142,6 +149,14 @@ impl Snapshot {
             *stats.relations.entry(edge.kind).or_default() += 1;
         }
         Snapshot { version, sources, concepts, index, graph, stats }
+    }
+
+    /// The concepts in index order and the relations in edge order, the parts [`Self::new`] takes
+    /// (what [`super::persisted`] writes).
+    pub(super) fn parts(&self) -> (&[Concept], impl Iterator<Item = (u32, u32, Relation)> + '_) {
+        let edges =
+            self.graph.raw_edges().iter().map(|e| (e.source().index() as u32, e.target().index() as u32, e.weight));
+        (&self.concepts, edges)
     }
 
     /// The content-hash version id; every API answer carries it.

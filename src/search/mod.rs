@@ -34,7 +34,7 @@ pub use analysis::normalize;
 pub use crosswalk::{ExternalConcept, MIN_CLOSE, Mapping, crosswalk, read_vocabulary};
 pub use extract::Mention;
 pub use index::IndexError;
-pub use persisted::{Early, FILE as PERSISTED_FILE, read_latest};
+pub use persisted::{Early, FILE as PERSISTED_FILE, LOOKUPS_FILE as PERSISTED_LOOKUPS_FILE, read_latest};
 pub use rank::Reason;
 pub use suggest::Suggestion;
 

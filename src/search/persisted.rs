@@ -4,7 +4,7 @@
 //! title heads are most of a start-up (seconds on full ESCO) and depend only on the snapshot and the
 //! code. [`super::SearchEngine::build_persisted`] writes them to `<index dir>/<snapshot>/`[`FILE`]
 //! after a build and reads them back on the next start of the same binary on the same snapshot
-//! (format, checks and sharing: [`crate::persist`]). The file lives inside the index folder, so a
+//! (format, checks and sharing: [`crate::persist`]; two files, [`FILE`] and [`LOOKUPS_FILE`], read on two threads). The file lives inside the index folder, so a
 //! stale or corrupt index, which is deleted and rebuilt, takes the file with it.
 
 use std::path::Path;
@@ -19,11 +19,16 @@ use super::suggest::SuggestIndex;
 use super::title::Heads;
 use crate::persist::{SharedIn, SharedOut, deserialize_shared, serialize_shared};
 
-/// The file name inside the index folder of a snapshot.
+/// The file name inside the index folder of a snapshot: the label table (with the tantivy content
+/// hash).
 pub const FILE: &str = "search-engine.bin";
+/// The second file: autocomplete, gazetteer, field words and heads. Two files, decoded on two
+/// threads at start-up: one file took half a restart's CPU on one core while the other idled. Each
+/// file shares its own strings; the autocomplete's words are therefore a second copy of the label
+/// table's (a few MB).
+pub const LOOKUPS_FILE: &str = "search-lookups.bin";
 
 /// What is written (borrowed from the engine being built).
-#[derive(Serialize)]
 pub(super) struct PartsOut<'a> {
     pub labels: &'a LabelTable,
     pub suggest: &'a SuggestIndex,
@@ -35,8 +40,35 @@ pub(super) struct PartsOut<'a> {
     pub content: &'a str,
 }
 
-/// What is read back: the same fields, owned.
+#[derive(Serialize)]
+struct LabelsOut<'a> {
+    labels: &'a LabelTable,
+    content: &'a str,
+}
+
+#[derive(Serialize)]
+struct LookupsOut<'a> {
+    suggest: &'a SuggestIndex,
+    gazetteer: &'a Gazetteer,
+    field: &'a FieldWords,
+    heads: &'a Heads,
+}
+
 #[derive(Deserialize)]
+struct LabelsIn {
+    labels: LabelTable,
+    content: String,
+}
+
+#[derive(Deserialize)]
+struct LookupsIn {
+    suggest: SuggestIndex,
+    gazetteer: Gazetteer,
+    field: FieldWords,
+    heads: Heads,
+}
+
+/// What is read back: the same fields, owned.
 pub(super) struct Parts {
     pub labels: LabelTable,
     pub suggest: SuggestIndex,
@@ -46,11 +78,21 @@ pub(super) struct Parts {
     pub content: String,
 }
 
-/// Reads the parts persisted for `snapshot` in its index folder under `dir`; `None` (with the reason
-/// logged when there was a file) when they have to be built.
+/// Reads the parts persisted for `snapshot` in its index folder under `dir` (both files at once, on
+/// two threads); `None` (with the reason logged when there was a file) when they have to be built.
 pub(super) fn read(dir: &Path, snapshot: &str) -> Option<Parts> {
-    let path = dir.join(snapshot).join(FILE);
-    match crate::persist::read::<Parts>(&path, snapshot) {
+    let folder = dir.join(snapshot);
+    let (labels, lookups) = std::thread::scope(|scope| {
+        let lookups = scope.spawn(|| read_one::<LookupsIn>(&folder.join(LOOKUPS_FILE), snapshot));
+        let labels = read_one::<LabelsIn>(&folder.join(FILE), snapshot);
+        (labels, lookups.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let (LabelsIn { labels, content }, LookupsIn { suggest, gazetteer, field, heads }) = (labels?, lookups?);
+    Some(Parts { labels, suggest, gazetteer, field, heads, content })
+}
+
+fn read_one<T: serde::de::DeserializeOwned>(path: &Path, snapshot: &str) -> Option<T> {
+    match crate::persist::read::<T>(path, snapshot) {
         Ok(parts) => Some(parts),
         Err(crate::persist::Rejected::Missing) => None,
         Err(reason) => {
@@ -95,9 +137,14 @@ pub fn read_latest(dir: &Path) -> Option<Early> {
 
 /// Writes the parts for `snapshot`; a failure is logged (the next start builds again), never fatal.
 pub(super) fn write(dir: &Path, snapshot: &str, parts: &PartsOut<'_>) {
-    let path = dir.join(snapshot).join(FILE);
-    if let Err(e) = crate::persist::write(&path, snapshot, parts) {
-        tracing::warn!(path = %path.display(), error = %e, "cannot persist the search engine; the next start builds it again");
+    let folder = dir.join(snapshot);
+    let labels = LabelsOut { labels: parts.labels, content: parts.content };
+    let lookups =
+        LookupsOut { suggest: parts.suggest, gazetteer: parts.gazetteer, field: parts.field, heads: parts.heads };
+    let written = crate::persist::write(&folder.join(FILE), snapshot, &labels)
+        .and_then(|()| crate::persist::write(&folder.join(LOOKUPS_FILE), snapshot, &lookups));
+    if let Err(e) = written {
+        tracing::warn!(path = %folder.display(), error = %e, "cannot persist the search engine; the next start builds it again");
     }
 }
 

@@ -164,3 +164,70 @@ async fn stats_report_the_exact_counts_and_the_attribution() {
     assert_eq!(stats.sources.len(), 1);
     assert!(stats.sources[0].attribution.contains("ESCO classification of the European Commission"));
 }
+
+/// Everything a snapshot serves, as text: its version, sources, statistics, every concept and every
+/// concept's relations (in their stable order), and the lookup of every id.
+fn served(snapshot: &vaardig::ontology::Snapshot) -> Vec<String> {
+    use vaardig::ontology::Dir;
+    let mut out =
+        vec![snapshot.version().to_string(), format!("{:?}", snapshot.sources()), format!("{:?}", snapshot.stats())];
+    for (idx, concept) in snapshot.concepts() {
+        out.push(format!("{concept:?}"));
+        out.push(format!("{:?}", snapshot.relations(idx, Dir::Outgoing, None)));
+        out.push(format!("{:?}", snapshot.relations(idx, Dir::Incoming, None)));
+        assert_eq!(snapshot.lookup(&concept.id), Some(idx));
+    }
+    out
+}
+
+#[test]
+fn a_restart_on_the_same_sources_restores_the_snapshot_and_a_stale_or_corrupt_file_is_read_again() {
+    use vaardig::ontology::SourceSpec;
+    use vaardig::ontology::persisted::{FILE, load, persist};
+    let dir = tempfile::tempdir().unwrap();
+    let sources = [SourceSpec::Path(crate::helpers::esco_dir()), SourceSpec::Embedded];
+    let first = load(&sources, dir.path()).unwrap();
+    assert!(!first.restored, "nothing persisted yet");
+    let key = first.key.clone().expect("the sources are hashed");
+    let expected = served(&first.snapshot);
+    assert!(expected.len() > 50_000, "the comparison covers full ESCO: {}", expected.len());
+    let folder = dir.path().join(first.snapshot.version());
+    let file = folder.join(FILE);
+    // The file is written into the snapshot's index folder once the engines made it.
+    std::fs::create_dir_all(&folder).unwrap();
+    persist(dir.path(), &key, &first.snapshot, &first.report);
+    assert!(file.exists());
+
+    let again = load(&sources, dir.path()).unwrap();
+    assert!(again.restored, "same build, same sources: read back");
+    assert_eq!(served(&again.snapshot), expected, "a restored snapshot serves what a loaded one does");
+    assert_eq!(again.report.to_string(), first.report.to_string(), "the load's warnings come along");
+    assert!(again.report.warning("esco.occupationSkillRelations.unknown_concept").is_some());
+
+    // Other sources (the embedded bundle alone): another key, so the file is not theirs.
+    let other = load(&[SourceSpec::Embedded], dir.path()).unwrap();
+    assert!(!other.restored);
+    assert_ne!(other.key, Some(key.clone()));
+
+    // Corrupt: one byte of the payload flipped.
+    let bytes = std::fs::read(&file).unwrap();
+    let mut flipped = bytes.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x10;
+    std::fs::write(&file, &flipped).unwrap();
+    let corrupt = load(&sources, dir.path()).unwrap();
+    assert!(!corrupt.restored, "a corrupt file is never read");
+    assert_eq!(served(&corrupt.snapshot), expected);
+
+    // Truncated.
+    std::fs::write(&file, &bytes[..bytes.len() / 3]).unwrap();
+    assert!(!load(&sources, dir.path()).unwrap().restored, "a truncated file is never read");
+
+    // A valid file, but written for other sources.
+    vaardig::persist::write(&file, "other-sources", &vec![1u32, 2, 3]).unwrap();
+    assert!(!load(&sources, dir.path()).unwrap().restored, "a file of other sources is never read");
+
+    // Written again, it is read again.
+    std::fs::write(&file, &bytes).unwrap();
+    assert!(load(&sources, dir.path()).unwrap().restored);
+}

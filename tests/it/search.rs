@@ -287,6 +287,14 @@ fn answers(engines: &vaardig::engine::Engines) -> Vec<String> {
     out
 }
 
+/// Flips one bit in the middle of a file (a damaged payload).
+fn flip_middle_byte(path: &std::path::Path) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x10;
+    std::fs::write(path, &bytes).unwrap();
+}
+
 #[test]
 fn the_search_engine_is_persisted_beside_the_index_and_a_stale_or_corrupt_file_is_rebuilt() {
     use vaardig::engine::Engines;
@@ -306,10 +314,7 @@ fn the_search_engine_is_persisted_beside_the_index_and_a_stale_or_corrupt_file_i
     drop(restored);
 
     // Corrupt: one byte of the payload flipped.
-    let mut bytes = std::fs::read(&file).unwrap();
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0x10;
-    std::fs::write(&file, &bytes).unwrap();
+    flip_middle_byte(&file);
     let rebuilt = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
     assert!(!rebuilt.search.restored(), "a corrupt file is never read");
     assert_eq!(answers(&rebuilt), expected);
@@ -324,6 +329,13 @@ fn the_search_engine_is_persisted_beside_the_index_and_a_stale_or_corrupt_file_i
     assert!(!stale.search.restored(), "a file of another snapshot is never read");
     assert_eq!(answers(&stale), expected);
     drop(stale);
+
+    // The second file (autocomplete, gazetteer, field words) corrupt: rebuilt as well.
+    flip_middle_byte(&file.with_file_name(vaardig::search::PERSISTED_LOOKUPS_FILE));
+    let rebuilt = Engines::build_persisted(snapshot.clone(), dir.path()).unwrap();
+    assert!(!rebuilt.search.restored(), "both files are needed");
+    assert_eq!(answers(&rebuilt), expected);
+    drop(rebuilt);
 
     // Truncated (a crash of whatever copied it): rebuilt too.
     let bytes = std::fs::read(&file).unwrap();
