@@ -122,28 +122,30 @@ impl Gazetteer {
     pub fn extract(&self, table: &LabelTable, text: &str) -> Vec<Mention> {
         let char_offset = char_offsets(text);
         let mut candidates: Vec<Mention> = Vec::new();
-        for segment in segments(text) {
+        // The verb of the clause an enumeration continues (see [`Segment::continues`]).
+        let mut carried: Option<analysis::Word> = None;
+        for Segment { range: segment, continues } in segments(text) {
             let words: Vec<analysis::Word> = analysis::words(&text[segment.clone()])
                 .into_iter()
                 .map(|w| analysis::Word { start: w.start + segment.start, end: w.end + segment.start, ..w })
                 .collect();
             let (content, verbs) = content_words(table, &words);
+            let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
+            let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
             // The clause read as Dutch, as English (loanwords, English text) and translated word by
             // word into English (to reach skills that only have English labels).
             for (lang, translated) in [(Lang::Nl, false), (Lang::En, false), (Lang::Nl, true)] {
-                let keys: Vec<String> = content
-                    .iter()
-                    .map(|w| {
-                        let t = token(&table.stemmers, &table.decompounder, &w.text, lang);
-                        if !translated {
-                            return t.key.to_string();
-                        }
-                        match table.lexicon.translate(&t.key).first() {
-                            Some(translation) => translation.token.key.to_string(),
-                            None => token(&table.stemmers, &table.decompounder, &w.text, Lang::En).key.to_string(),
-                        }
-                    })
-                    .collect();
+                let reading = |w: &analysis::Word| {
+                    let t = token(&table.stemmers, &table.decompounder, &w.text, lang);
+                    if !translated {
+                        return t.key.to_string();
+                    }
+                    match table.lexicon.translate(&t.key).first() {
+                        Some(translation) => translation.token.key.to_string(),
+                        None => token(&table.stemmers, &table.decompounder, &w.text, Lang::En).key.to_string(),
+                    }
+                };
+                let keys: Vec<String> = content.iter().map(reading).collect();
                 for start in 0..keys.len() {
                     for n in (1..=MAX_WORDS.min(keys.len() - start)).rev() {
                         let window: Vec<&str> = keys[start..start + n].iter().map(String::as_str).collect();
@@ -209,10 +211,29 @@ impl Gazetteer {
                         }
                     }
                 }
+                // The enumeration's verb from the clause before, for its first objects.
+                if let Some(verb) = &carried_verb {
+                    let verb_key = reading(verb);
+                    for o in 0..keys.len().min(MAX_GAP + 1) {
+                        let Some(rows) = self.unordered.get(&unordered_key(&[&verb_key, &keys[o]])) else { continue };
+                        let rows: Vec<u32> = rows
+                            .iter()
+                            .copied()
+                            .filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill)
+                            .collect();
+                        if let Some(mention) = (!rows.is_empty())
+                            .then(|| mention(table, &rows, 2, GAP_FACTOR, verb.start, content[o].end, &char_offset))
+                            .flatten()
+                        {
+                            candidates.push(mention.owning(&content[o], &char_offset));
+                        }
+                    }
+                }
                 if lang == Lang::Nl && !translated {
                     self.operated(table, &content, &keys, &char_offset, &mut candidates);
                 }
             }
+            carried = own_verb.or(carried_verb);
         }
         resolve_overlaps(candidates)
     }
@@ -453,22 +474,32 @@ fn char_offsets(text: &str) -> Vec<usize> {
 }
 
 /// Byte ranges of the text between sentence and list punctuation: a label never spans them.
-fn segments(text: &str) -> Vec<std::ops::Range<usize>> {
+fn segments(text: &str) -> Vec<Segment> {
     let mut out = Vec::new();
     let mut start = 0;
+    let mut after_comma = false;
     for (i, c) in text.char_indices() {
         if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '\n' | '\r' | '•' | '·' | '|' | '(' | ')' | '–' | '—' | '*')
         {
             if i > start {
-                out.push(start..i);
+                out.push(Segment { range: start..i, continues: after_comma });
             }
+            after_comma = c == ',';
             start = i + c.len_utf8();
         }
     }
     if start < text.len() {
-        out.push(start..text.len());
+        out.push(Segment { range: start..text.len(), continues: after_comma });
     }
     out
+}
+
+/// A clause or list item of a text.
+struct Segment {
+    range: std::ops::Range<usize>,
+    /// It follows a comma: an enumeration that may go on with the verb of the clause before
+    /// ("ik spreek Nederlands, Duits en Engels").
+    continues: bool,
 }
 
 #[cfg(test)]
@@ -478,8 +509,8 @@ mod tests {
     #[test]
     fn segments_split_at_list_and_sentence_marks() {
         let text = "lassen, heftruck rijden. Python";
-        let parts: Vec<&str> = segments(text).into_iter().map(|r| &text[r]).collect();
-        assert_eq!(parts, ["lassen", " heftruck rijden", " Python"]);
+        let parts: Vec<(&str, bool)> = segments(text).into_iter().map(|s| (&text[s.range], s.continues)).collect();
+        assert_eq!(parts, [("lassen", false), (" heftruck rijden", true), (" Python", false)]);
     }
 
     #[test]
