@@ -103,7 +103,10 @@ impl Gazetteer {
             // A single common word is filler (`werken`, `klant`), except an occupation's name,
             // which must then be written as a noun (see `names_occupation`).
             let filler = table.df(keys[0]) > MAX_SINGLE_WORD_DF && row.kind != ConceptKind::Occupation;
-            if keys.len() == 1 && (keys[0].chars().count() < 3 || filler) {
+            // A label of several words with one content word (`was doen`: `was` is a stop word)
+            // is not that word alone: "hij doet de triage" does no laundry.
+            let lost_words = keys.len() == 1 && row.tokens.len() > 1;
+            if keys.len() == 1 && (keys[0].chars().count() < 3 || filler || lost_words) {
                 continue;
             }
             g.ordered.entry(keys.join(" ")).or_default().push(i as u32);
