@@ -177,6 +177,11 @@ impl Gazetteer {
                                 if n == 1 && !one_word_names(table, text, &text_words[0], row) {
                                     return false;
                                 }
+                                // A short word is read as written, never through a translation
+                                // (`let` is no `Lets` = Latvian, `Den` no `Deens`).
+                                if n == 1 && translated && text_words[0].text.chars().count() <= MAX_SHORT_WORD {
+                                    return false;
+                                }
                                 row.kind != ConceptKind::Occupation
                                     || (!translated
                                         && order_factor == 1.0
