@@ -111,6 +111,8 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
                 profile: Some(profile.clone()),
                 occupation_id: target.id.clone(),
                 lang: lang.to_string(),
+                // The report explains each requirement with the service's reason.
+                view: pb::ExplanationView::Full as i32,
             })
             .await
             .map_err(|s| explain(s, &doing(text.pick("de vaardighedenkloof", "the skill gap")), text))?;
@@ -124,6 +126,8 @@ pub fn build(args: &AdviseArgs) -> Result<Advice, Failure> {
                 explain_limit: 3,
                 lang: lang.to_string(),
                 include_deprecated: false,
+                // Only the skills to learn are shown, not the reasons: the default BASIC view.
+                view: pb::ExplanationView::Basic as i32,
             })
             .await
             .map_err(|s| explain(s, text.pick("passende beroepen", "fitting occupations"), text))?;

@@ -196,6 +196,8 @@ pub fn gap(args: &GapArgs) -> Result<(), Failure> {
         profile: Some(args.person.profile(&args.client)?),
         occupation_id: args.target.clone(),
         lang: args.client.lang.to_string(),
+        // The rows are printed with their reasons.
+        view: pb::ExplanationView::Full as i32,
     };
     let response = block_on(async {
         let mut client = connect(&args.client).await?;
@@ -285,6 +287,8 @@ pub fn match_occupations(args: &MatchArgs) -> Result<(), Failure> {
         explain_limit: 3,
         lang: args.client.lang.to_string(),
         include_deprecated: args.include_deprecated,
+        // The contributions and the ranking are printed with their reasons.
+        view: pb::ExplanationView::Full as i32,
     };
     let response = block_on(async {
         let mut client = connect(&args.client).await?;
@@ -375,6 +379,8 @@ pub fn related(args: &RelatedArgs) -> Result<(), Failure> {
         explain_limit: 3,
         lang: args.client.lang.to_string(),
         include_deprecated: args.include_deprecated,
+        // The contributions and the ranking are printed with their reasons.
+        view: pb::ExplanationView::Full as i32,
     };
     let response = block_on(async {
         let services = super::services::Services::open(&args.client, &args.offline).await?;

@@ -9,8 +9,8 @@
 
 use super::aow;
 use super::evaluate::{
-    Counterfactual, Decision, Evaluation, Fact, Facts, Outcome, Scheme, age_check, aow_threshold, core, exclusion_fact,
-    finance_fact,
+    Counterfactual, Decision, Evaluation, Fact, Facts, Outcome, Scheme, age_check, aow_threshold, exclusion_fact,
+    finance_fact, outcomes,
 };
 use super::person::PersonFacts;
 use super::rules::{AgeLimit, Applicant, Condition, Party, PublicFinance, Test, Text};
@@ -410,17 +410,17 @@ pub(super) fn counterfactuals(scheme: Scheme<'_>, facts: &Facts, evaluation: &Ev
         for change in changes(condition, entry.outcome, scheme, facts) {
             let mut changed = facts.clone();
             change.apply(&mut changed);
-            let result = core(scheme, &changed);
+            let (decision, outcomes) = outcomes(scheme, &changed);
             // The next window counts when it makes the answer eligible, or when all that still
             // stands in the way is that window's own budget running out on its first day (the
             // explanation says so): that is still where an applicant should look.
             let only_window_left = matches!(change, Change::NextWindow { .. })
-                && result.decision == Decision::Unknown
-                && scheme.rules.conditions.iter().zip(&result.trace).all(|(c, e)| {
-                    matches!(e.outcome, Outcome::Passed | Outcome::NotApplicable)
+                && decision == Decision::Unknown
+                && scheme.rules.conditions.iter().zip(&outcomes).all(|(c, outcome)| {
+                    matches!(outcome, Outcome::Passed | Outcome::NotApplicable)
                         || matches!(c.test, Test::ApplicationWindowOpen)
                 });
-            if result.decision != Decision::Eligible && !only_window_left {
+            if decision != Decision::Eligible && !only_window_left {
                 continue;
             }
             let explanation = change.explanation(facts);
@@ -430,9 +430,8 @@ pub(super) fn counterfactuals(scheme: Scheme<'_>, facts: &Facts, evaluation: &Ev
             let condition_ids = evaluation
                 .trace
                 .iter()
-                .zip(&result.trace)
-                .filter(|(before, _)| matches!(before.outcome, Outcome::Failed | Outcome::Unknown))
-                .map(|(before, _)| before.condition_id.clone())
+                .filter(|before| matches!(before.outcome, Outcome::Failed | Outcome::Unknown))
+                .map(|before| before.condition_id.clone())
                 .collect();
             out.push(Counterfactual { fact: change.fact(), condition_ids, explanation });
         }

@@ -3,7 +3,7 @@
 //! candidate ranking, computes the very same maximum from the other side), so a score and its
 //! explanation always agree.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::ontology::ConceptIdx;
 
@@ -49,17 +49,19 @@ pub fn offer(slot: &mut Option<Credit>, candidate: Credit) {
     }
 }
 
-/// The best credit per reached skill.
+/// The best credit per reached skill. Keyed with FxHash: the keys are concept indexes of the
+/// snapshot, not text a caller chooses, and SipHash was most of the cost of filling the map.
 #[derive(Debug, Clone, Default)]
 pub struct Credits {
-    best: HashMap<ConceptIdx, Credit>,
+    best: FxHashMap<ConceptIdx, Credit>,
 }
 
 impl Credits {
     /// Spreads every held skill over the graph: exact credit to itself, partial credit to its
     /// neighbours.
     pub fn expand(index: &MatchingIndex, held: &[Held]) -> Credits {
-        let mut best: HashMap<ConceptIdx, Credit> = HashMap::with_capacity(held.len() * 8);
+        let mut best: FxHashMap<ConceptIdx, Credit> =
+            FxHashMap::with_capacity_and_hasher(held.len() * 8, Default::default());
         let mut put = |skill: ConceptIdx, candidate: Credit| {
             let slot = best.entry(skill).or_insert(candidate);
             if candidate.better_than(slot) {

@@ -70,13 +70,15 @@ pub(super) fn word_profiles(snapshot: &Snapshot, occupations: &[OccupationEntry]
                     (id, ((1.0 + f64::from(count).ln()) * idf) as f32)
                 })
                 .collect();
+            // Summed in word order, so the norm has the same last bits on every start (a map's
+            // order is random, and near-tied transitions would swap between starts).
+            weighted.sort_unstable_by_key(|(id, _)| *id);
             let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
             if norm > 0.0 {
                 weighted.iter_mut().for_each(|(_, w)| *w /= norm);
             } else {
                 weighted.clear();
             }
-            weighted.sort_unstable_by_key(|(id, _)| *id);
             weighted
         })
         .collect();

@@ -102,10 +102,16 @@ impl Kinship {
                     *profile.entry(field).or_default() += share * r.weight as f32;
                 }
             }
-            let norm = profile.values().map(|v| v * v).sum::<f32>().sqrt();
-            let mut list: Vec<(u32, f32)> =
-                profile.into_iter().filter(|_| norm > 0.0).map(|(f, v)| (f, v / norm)).collect();
+            // Summed in field order: over the map's (random) order the norm, and with it the ranking
+            // of near-tied transitions, differed in the last bits from one start to the next.
+            let mut list: Vec<(u32, f32)> = profile.into_iter().collect();
             list.sort_unstable_by_key(|(f, _)| *f);
+            let norm = list.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                list.iter_mut().for_each(|(_, v)| *v /= norm);
+            } else {
+                list.clear();
+            }
             profiles.push(list);
         }
         let described = word_profiles(snapshot, occupations);

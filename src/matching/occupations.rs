@@ -51,31 +51,49 @@ pub struct Scored {
 
 /// Σ contribution (all and essential) per occupation, through the inverted index.
 pub fn score_all(index: &MatchingIndex, credits: &Credits) -> Vec<Scored> {
-    let occupations = index.occupations();
-    let mut matched = vec![0.0f64; occupations.len()];
-    let mut essential = vec![0.0f64; occupations.len()];
-    for (skill, credit) in credits.iter() {
-        for posting in index.postings(skill) {
-            let slot = posting.occupation as usize;
-            let requirement = &occupations[slot].requirements[posting.requirement as usize];
-            let contribution = requirement.weight * credit.value;
-            matched[slot] += contribution;
-            if requirement.importance == Importance::Essential {
-                essential[slot] += contribution;
+    let sums = Sums::of(index, credits);
+    (0..index.occupations().len()).map(|slot| sums.scored(index, slot)).collect()
+}
+
+/// Σ contribution and Σ essential contribution per occupation slot, through the inverted index:
+/// only the occupations that require a skill the credits reach are touched.
+pub(super) struct Sums {
+    matched: Vec<f64>,
+    essential: Vec<f64>,
+}
+
+impl Sums {
+    pub(super) fn of(index: &MatchingIndex, credits: &Credits) -> Sums {
+        let n = index.occupations().len();
+        let (mut matched, mut essential) = (vec![0.0f64; n], vec![0.0f64; n]);
+        for (skill, credit) in credits.iter() {
+            for posting in index.postings(skill) {
+                let slot = posting.occupation as usize;
+                let contribution = posting.weight * credit.value;
+                matched[slot] += contribution;
+                if posting.importance == Importance::Essential {
+                    essential[slot] += contribution;
+                }
             }
         }
+        Sums { matched, essential }
     }
-    occupations
-        .iter()
-        .enumerate()
-        .map(|(slot, entry)| Scored {
+
+    /// Whether the occupation at `slot` earned any credit (its score is above 0).
+    pub(super) fn touched(&self, slot: usize) -> bool {
+        self.matched[slot] > 0.0
+    }
+
+    pub(super) fn scored(&self, index: &MatchingIndex, slot: usize) -> Scored {
+        let entry = &index.occupations()[slot];
+        Scored {
             slot,
-            score: ratio(matched[slot], entry.total_weight),
-            essential_coverage: ratio(essential[slot], entry.essential_weight),
-            matched_weight: matched[slot],
-            essential_matched_weight: essential[slot],
-        })
-        .collect()
+            score: ratio(self.matched[slot], entry.total_weight),
+            essential_coverage: ratio(self.essential[slot], entry.essential_weight),
+            matched_weight: self.matched[slot],
+            essential_matched_weight: self.essential[slot],
+        }
+    }
 }
 
 /// Best first: score, then essential coverage, then load order (stable across calls).

@@ -31,7 +31,7 @@ use super::credit::Credits;
 use super::gap;
 use super::index::MatchingIndex;
 use super::kinship::{HierarchyLink, isco_shared_digits, isco_skill_level};
-use super::occupations::{OccupationFilter, Ranked, Scored, score_all};
+use super::occupations::{OccupationFilter, Ranked, Scored, Sums};
 use super::profile::{Basis, Held, Profile};
 use super::scoring::origin_held_weight;
 
@@ -121,47 +121,82 @@ pub struct Candidate {
 }
 
 /// Every occupation that shares anything with the origin at `slot` (by coverage), with its
-/// evidence, unordered. The origin itself is left out.
+/// evidence, in slot order. The origin itself is left out.
 pub fn candidates(index: &MatchingIndex, slot: usize, credits: &Credits, ranking: &Ranking) -> Vec<Candidate> {
-    let occupations = index.occupations();
-    let origin = &occupations[slot];
-    let scores = score_all(index, credits);
-    // Identical skills of the origin that each target requires, as a share of the origin.
-    let mut reverse = vec![0.0f64; occupations.len()];
-    for r in &origin.requirements {
-        for posting in index.postings(r.skill) {
-            let target = &occupations[posting.occupation as usize].requirements[posting.requirement as usize];
-            reverse[posting.occupation as usize] += r.weight * origin_held_weight(target.importance);
-        }
-    }
-    let fields = index.kinship().field_similarities(slot, occupations.len());
-    let described = index.kinship().description_similarities(slot, occupations.len());
-    let origin_level = origin.isco_major_group().and_then(isco_skill_level);
-    scores
-        .into_iter()
-        .filter(|s| s.slot != slot && s.score > 0.0)
+    let origin = Origin::new(index, slot, credits);
+    origin
+        .targets()
         .map(|scored| {
-            let target = &occupations[scored.slot];
-            let level_gap = match (origin_level, target.isco_major_group().and_then(isco_skill_level)) {
-                (Some(a), Some(b)) => a.abs_diff(b),
-                _ => 0,
-            };
-            let evidence = Evidence {
-                coverage: scored.score,
-                reverse_coverage: if origin.total_weight > 0.0 {
-                    reverse[scored.slot] / origin.total_weight
-                } else {
-                    0.0
-                },
-                field_similarity: f64::from(fields[scored.slot]).clamp(0.0, 1.0),
-                description_similarity: f64::from(described[scored.slot]).clamp(0.0, 1.0),
-                isco_shared_digits: isco_shared_digits(origin.isco.as_deref(), target.isco.as_deref()) as u8,
-                level_gap,
-                hierarchy: index.kinship().hierarchy_link(slot, scored.slot),
-            };
+            let evidence = origin.evidence(&scored);
             Candidate { scored, evidence, value: ranking.value(&evidence) }
         })
         .collect()
+}
+
+/// What the evidence of every target is computed from, once per origin.
+struct Origin<'a> {
+    index: &'a MatchingIndex,
+    slot: usize,
+    /// Σ contribution per target: the coverage of each target by the origin.
+    sums: Sums,
+    /// Σ over the origin's requirements that each target requires too (identical skills).
+    reverse: Vec<f64>,
+    /// Cosine of the field profiles per target.
+    fields: Vec<f32>,
+    /// Cosine of the word profiles per target.
+    described: Vec<f32>,
+    level: Option<u8>,
+}
+
+impl<'a> Origin<'a> {
+    fn new(index: &'a MatchingIndex, slot: usize, credits: &Credits) -> Origin<'a> {
+        let occupations = index.occupations();
+        let origin = &occupations[slot];
+        let mut reverse = vec![0.0f64; occupations.len()];
+        for r in &origin.requirements {
+            for posting in index.postings(r.skill) {
+                reverse[posting.occupation as usize] += r.weight * origin_held_weight(posting.importance);
+            }
+        }
+        Origin {
+            index,
+            slot,
+            sums: Sums::of(index, credits),
+            reverse,
+            fields: index.kinship().field_similarities(slot, occupations.len()),
+            described: index.kinship().description_similarities(slot, occupations.len()),
+            level: origin.isco_major_group().and_then(isco_skill_level),
+        }
+    }
+
+    /// Every target with a coverage above 0 (the origin itself left out), in slot order.
+    fn targets(&self) -> impl Iterator<Item = Scored> + '_ {
+        (0..self.index.occupations().len())
+            .filter(|&target| target != self.slot && self.sums.touched(target))
+            .map(|target| self.sums.scored(self.index, target))
+    }
+
+    fn evidence(&self, scored: &Scored) -> Evidence {
+        let occupations = self.index.occupations();
+        let (origin, target) = (&occupations[self.slot], &occupations[scored.slot]);
+        let level_gap = match (self.level, target.isco_major_group().and_then(isco_skill_level)) {
+            (Some(a), Some(b)) => a.abs_diff(b),
+            _ => 0,
+        };
+        Evidence {
+            coverage: scored.score,
+            reverse_coverage: if origin.total_weight > 0.0 {
+                self.reverse[scored.slot] / origin.total_weight
+            } else {
+                0.0
+            },
+            field_similarity: f64::from(self.fields[scored.slot]).clamp(0.0, 1.0),
+            description_similarity: f64::from(self.described[scored.slot]).clamp(0.0, 1.0),
+            isco_shared_digits: isco_shared_digits(origin.isco.as_deref(), target.isco.as_deref()) as u8,
+            level_gap,
+            hierarchy: self.index.kinship().hierarchy_link(self.slot, scored.slot),
+        }
+    }
 }
 
 /// One ranked transition with its explanation and the evidence of its rank.
@@ -178,6 +213,15 @@ pub struct Transition {
 /// How many shared words of the descriptions a transition names.
 pub const SHARED_WORDS: usize = 4;
 
+/// What a candidate is ordered by: thousands of them per call, so only these are kept, and the
+/// evidence of the few returned is computed again (the same function of the same numbers).
+#[derive(Debug, Clone, Copy)]
+struct RankKey {
+    value: f64,
+    score: f64,
+    slot: usize,
+}
+
 /// Transitions from the occupation at `slot`, best first, at most `limit`; occupations without any
 /// overlap are no transition and are left out. `filter.min_score` applies to the coverage score.
 /// With `other_major_group_only`, only occupations in another ISCO major group than the origin's.
@@ -189,41 +233,48 @@ pub fn related(
     limit: usize,
 ) -> Vec<Transition> {
     let occupations = index.occupations();
-    let origin = &occupations[slot];
+    let origin_major = occupations[slot].isco_major_group();
     let credits = Credits::expand(index, &origin_profile(index, slot).held);
-    let mut candidates: Vec<Candidate> = candidates(index, slot, &credits, &RANKING)
-        .into_iter()
-        .filter(|c| {
-            let entry = &occupations[c.scored.slot];
-            c.scored.score >= filter.min_score
+    let origin = Origin::new(index, slot, &credits);
+    let mut keys: Vec<RankKey> = origin
+        .targets()
+        .filter(|scored| {
+            let entry = &occupations[scored.slot];
+            scored.score >= filter.min_score
                 && filter.accepts(entry)
-                && (!other_major_group_only || entry.isco_major_group() != origin.isco_major_group())
+                && (!other_major_group_only || entry.isco_major_group() != origin_major)
+        })
+        .map(|scored| RankKey {
+            value: RANKING.value(&origin.evidence(&scored)),
+            score: scored.score,
+            slot: scored.slot,
         })
         .collect();
-    let order = |a: &Candidate, b: &Candidate| {
-        b.value
-            .total_cmp(&a.value)
-            .then(b.scored.score.total_cmp(&a.scored.score))
-            .then(a.scored.slot.cmp(&b.scored.slot))
+    let order = |a: &RankKey, b: &RankKey| {
+        b.value.total_cmp(&a.value).then(b.score.total_cmp(&a.score)).then(a.slot.cmp(&b.slot))
     };
-    if limit < candidates.len() && limit > 0 {
-        candidates.select_nth_unstable_by(limit - 1, order);
-        candidates.truncate(limit);
+    if limit < keys.len() && limit > 0 {
+        keys.select_nth_unstable_by(limit - 1, order);
+        keys.truncate(limit);
     }
-    candidates.sort_by(order);
-    candidates
-        .into_iter()
+    keys.sort_by(order);
+    keys.into_iter()
         .take(limit)
-        .map(|c| Transition {
-            ranked: Ranked { scored: c.scored, evaluation: gap::explain(index, &credits, c.scored.slot) },
-            evidence: c.evidence,
-            value: c.value,
-            shared_words: index
-                .kinship()
-                .shared_words(slot, c.scored.slot, SHARED_WORDS)
-                .into_iter()
-                .map(Box::from)
-                .collect(),
+        .map(|key| {
+            let scored = origin.sums.scored(index, key.slot);
+            let evidence = origin.evidence(&scored);
+            debug_assert_eq!(RANKING.value(&evidence).to_bits(), key.value.to_bits());
+            Transition {
+                ranked: Ranked { scored, evaluation: gap::explain(index, &credits, scored.slot) },
+                evidence,
+                value: key.value,
+                shared_words: index
+                    .kinship()
+                    .shared_words(slot, scored.slot, SHARED_WORDS)
+                    .into_iter()
+                    .map(Box::from)
+                    .collect(),
+            }
         })
         .collect()
 }

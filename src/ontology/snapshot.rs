@@ -4,6 +4,7 @@
 //! plain vectors; relations are the edges of a petgraph graph whose node `i` is concept `i`. A
 //! snapshot never changes after it is built: a new ontology is a new snapshot with a new version.
 
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use petgraph::Direction;
@@ -115,10 +116,21 @@ pub struct Snapshot {
     version: String,
     sources: Vec<SourceInfo>,
     concepts: Vec<Concept>,
-    index: HashMap<Box<str>, u32>,
+    /// Id → position. FxHash: every request resolves its ids here (a skill gap up to 2,000), and
+    /// SipHash was a tenth of a ComputeSkillGap; the table is built from the data, so a caller's
+    /// ids cannot lengthen its probe sequences.
+    index: FxHashMap<Box<str>, u32>,
     graph: DiGraph<(), Relation, u32>,
     stats: Stats,
+    /// Per concept: where in its `labels` the display label in Dutch and in English is (what
+    /// [`Concept::pref_label`] answers for `nl` and `en`; `u32::MAX` for the id). Answers name
+    /// dozens of concepts each, and finding the label scanned the labels comparing language tags,
+    /// a cache miss per tag.
+    display: Vec<[u32; 2]>,
 }
+
+/// The languages [`Snapshot::pref_label`] has precomputed, in the order of its table.
+const DISPLAY_LANGS: [&str; 2] = ["nl", "en"];
 
 impl Snapshot {
     pub(super) fn new(
@@ -148,7 +160,32 @@ impl Snapshot {
         for edge in graph.edge_weights() {
             *stats.relations.entry(edge.kind).or_default() += 1;
         }
-        Snapshot { version, sources, concepts, index, graph, stats }
+        let index: FxHashMap<Box<str>, u32> = index.into_iter().collect();
+        let display = concepts
+            .iter()
+            .map(|concept| {
+                DISPLAY_LANGS.map(|lang| {
+                    let text = concept.pref_label(lang);
+                    concept
+                        .labels
+                        .iter()
+                        .position(|label| std::ptr::eq(&*label.text, text))
+                        .map_or(u32::MAX, |i| i as u32)
+                })
+            })
+            .collect();
+        Snapshot { version, sources, concepts, index, graph, stats, display }
+    }
+
+    /// The concept's preferred label in `lang`, exactly as [`Concept::pref_label`] answers it, from
+    /// a table for Dutch and English.
+    pub fn pref_label(&self, idx: ConceptIdx, lang: &str) -> &str {
+        let concept = self.concept(idx);
+        let Some(column) = DISPLAY_LANGS.iter().position(|l| *l == lang) else { return concept.pref_label(lang) };
+        match self.display[idx.0 as usize][column] {
+            u32::MAX => &concept.id,
+            i => &concept.labels[i as usize].text,
+        }
     }
 
     /// The concepts in index order and the relations in edge order, the parts [`Self::new`] takes

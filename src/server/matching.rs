@@ -60,6 +60,7 @@ impl MatchingService for MatchingApi {
         let mut violations = Violations::default();
         let id = request::id(&request.occupation_id, "occupation_id", &mut violations);
         let lang = request::lang(&request.lang, "lang", &mut violations);
+        let view = explanation_view(request.view, &mut violations);
         let profile = profile_input(request.profile.unwrap_or_default(), "profile", &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
         let (occupation, _) = occupation(index, &id, "occupation_id")?;
@@ -67,7 +68,7 @@ impl MatchingService for MatchingApi {
 
         let evaluation = matching::compute_gap(index, &profile, occupation)
             .ok_or_else(|| invalid("occupation_id", format!("`{id}` is not an occupation")))?;
-        let row = |o: &Outcome| requirement_pb(snapshot, o, lang);
+        let row = |o: &Outcome| requirement_pb(snapshot, o, lang, view);
         let by_contribution = |status: GapStatus| {
             let mut list: Vec<&Outcome> = evaluation.with_status(status).collect();
             list.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
@@ -98,6 +99,7 @@ impl MatchingService for MatchingApi {
         let page_size = page_size(request.page_size, DEFAULT_MATCH_PAGE_SIZE, MAX_MATCH_PAGE_SIZE, &mut violations);
         let explain = explain_limit(request.explain_limit, &mut violations);
         let lang = request::lang(&request.lang, "lang", &mut violations);
+        let view = explanation_view(request.view, &mut violations);
         violations.check(())?;
         let offset = parse_page_token(&request.page_token, snapshot.version())?;
         let profile = resolve(snapshot, profile, "profile")?;
@@ -105,7 +107,7 @@ impl MatchingService for MatchingApi {
         let page = matching::match_occupations(index, &profile, &filter, offset, page_size);
         let end = offset.saturating_add(page.results.len());
         let results =
-            page.results.iter().map(|r| occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang));
+            page.results.iter().map(|r| occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang, view));
         Ok(Response::new(pb::MatchOccupationsResponse {
             snapshot_version: snapshot.version().to_string(),
             results: results.collect(),
@@ -136,6 +138,7 @@ impl MatchingService for MatchingApi {
         let filter = filter(request.filter.unwrap_or_default(), request.include_deprecated, "filter", &mut violations);
         let explain = explain_limit(request.explain_limit, &mut violations);
         let lang = request::lang(&request.lang, "lang", &mut violations);
+        let view = explanation_view(request.view, &mut violations);
         let id = violations.check(id)?.unwrap_or_default();
         let (origin, slot) = occupation(index, &id, "occupation_id")?;
 
@@ -147,11 +150,11 @@ impl MatchingService for MatchingApi {
                 let r = &t.ranked;
                 let target = &index.occupations()[r.scored.slot];
                 pb::Transition {
-                    target: Some(occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang)),
+                    target: Some(occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang, view)),
                     missing_essential: r.evaluation.count(Importance::Essential, GapStatus::Missing) as u32,
                     missing: r.evaluation.missing().count() as u32,
                     same_major_group: origin_major.is_some() && target.isco_major_group() == origin_major,
-                    ranking: Some(transition_ranking_pb(t, lang)),
+                    ranking: Some(transition_ranking_pb(t, lang, view)),
                 }
             })
             .collect();
@@ -247,7 +250,12 @@ impl MatchingService for MatchingApi {
                 id: candidate.id.clone(),
                 rank: i as u32 + 1,
                 totals: Some(totals_pb(&candidate.evaluation)),
-                requirements: candidate.evaluation.outcomes.iter().map(|o| requirement_pb(snapshot, o, lang)).collect(),
+                requirements: candidate
+                    .evaluation
+                    .outcomes
+                    .iter()
+                    .map(|o| requirement_pb(snapshot, o, lang, ExplanationView::Full))
+                    .collect(),
             })
             .collect();
         Ok(Response::new(pb::RankCandidatesResponse {
@@ -313,6 +321,26 @@ fn filter(
         kansberoep_only: raw.kansberoep_only,
         min_score: if raw.min_score.is_finite() { raw.min_score.clamp(0.0, 1.0) } else { 0.0 },
         include_deprecated,
+    }
+}
+
+/// How much of each requirement row's explanation an answer carries (`ExplanationView` in the
+/// proto; AIP-157): BASIC, the default for these list-shaped answers, leaves out the words and the
+/// held skill or credential that earned a credit; FULL has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExplanationView {
+    Basic,
+    Full,
+}
+
+fn explanation_view(raw: i32, violations: &mut Violations) -> ExplanationView {
+    match pb::ExplanationView::try_from(raw) {
+        Ok(pb::ExplanationView::Unspecified | pb::ExplanationView::Basic) => ExplanationView::Basic,
+        Ok(pb::ExplanationView::Full) => ExplanationView::Full,
+        Err(_) => {
+            violations.add("view", format!("unknown view {raw}: EXPLANATION_VIEW_BASIC or EXPLANATION_VIEW_FULL"));
+            ExplanationView::Basic
+        }
     }
 }
 
@@ -411,6 +439,7 @@ fn occupation_match_pb(
     evaluation: &Evaluation,
     explain: usize,
     lang: Lang,
+    view: ExplanationView,
 ) -> pb::OccupationMatch {
     let snapshot = index.snapshot();
     let entry = &index.occupations()[slot];
@@ -423,15 +452,22 @@ fn occupation_match_pb(
             .contributions()
             .into_iter()
             .take(explain)
-            .map(|o| requirement_pb(snapshot, o, lang))
+            .map(|o| requirement_pb(snapshot, o, lang, view))
             .collect(),
-        top_missing: evaluation.missing().take(explain).map(|o| requirement_pb(snapshot, o, lang)).collect(),
+        top_missing: evaluation.missing().take(explain).map(|o| requirement_pb(snapshot, o, lang, view)).collect(),
     }
 }
 
-/// One row of a breakdown, with the reason in words.
-fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: Lang) -> pb::RequirementCoverage {
+/// One row of a breakdown: its numbers, and in the FULL view the reason in words and what earned
+/// the credit.
+fn requirement_pb(
+    snapshot: &Snapshot,
+    outcome: &Outcome,
+    lang: Lang,
+    view: ExplanationView,
+) -> pb::RequirementCoverage {
     let r = outcome.requirement;
+    let full = view == ExplanationView::Full;
     let mut row = pb::RequirementCoverage {
         skill: Some(response::concept_ref(snapshot, r.skill, &lang)),
         importance: importance_to_pb(r.importance) as i32,
@@ -440,7 +476,7 @@ fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: Lang) -> pb::Req
         weight: r.weight,
         status: status_to_pb(outcome.status()) as i32,
         contribution: outcome.contribution,
-        reason: reason(snapshot, outcome, lang),
+        reason: if full { reason(snapshot, outcome, lang) } else { String::new() },
         ..Default::default()
     };
     if let Some(credit) = outcome.credit {
@@ -448,12 +484,16 @@ fn requirement_pb(snapshot: &Snapshot, outcome: &Outcome, lang: Lang) -> pb::Req
         row.match_factor = credit.factor;
         row.held_weight = credit.basis.weight();
         row.credit = credit.value;
-        row.via_skill = Some(response::concept_ref(snapshot, credit.source, &lang));
+        if full {
+            row.via_skill = Some(response::concept_ref(snapshot, credit.source, &lang));
+        }
         match credit.basis {
             Basis::Claim(level) => row.evidence = evidence_to_pb(level) as i32,
             Basis::Certified { credential, level } => {
                 row.evidence = evidence_to_pb(level) as i32;
-                row.via_credential_id = snapshot.concept(credential).id.to_string();
+                if full {
+                    row.via_credential_id = snapshot.concept(credential).id.to_string();
+                }
             }
             Basis::Requirement(importance) => row.origin_importance = importance_to_pb(importance) as i32,
         }
@@ -492,8 +532,32 @@ fn reason(snapshot: &Snapshot, outcome: &Outcome, lang: Lang) -> String {
 /// From this cosine on, two descriptions count as alike enough to say so in the reasons.
 const DESCRIBED_ALIKE: f64 = 0.1;
 
-/// The evidence a transition is ranked by, with its reasons in words (strongest first).
-fn transition_ranking_pb(t: &Transition, lang: Lang) -> pb::TransitionRanking {
+/// The evidence a transition is ranked by, with (in the FULL view) its reasons in words and the
+/// words that make the two descriptions alike.
+fn transition_ranking_pb(t: &Transition, lang: Lang, view: ExplanationView) -> pb::TransitionRanking {
+    let e = &t.evidence;
+    let hierarchy = match e.hierarchy {
+        Some(HierarchyLink::Broader) => "broader",
+        Some(HierarchyLink::Narrower) => "narrower",
+        Some(HierarchyLink::Sibling) => "sibling",
+        None => "",
+    };
+    let full = view == ExplanationView::Full;
+    pb::TransitionRanking {
+        value: t.value,
+        reverse_coverage: e.reverse_coverage,
+        field_similarity: e.field_similarity,
+        description_similarity: e.description_similarity,
+        shared_words: if full { t.shared_words.iter().map(|w| w.to_string()).collect() } else { Vec::new() },
+        isco_shared_digits: u32::from(e.isco_shared_digits),
+        level_gap: u32::from(e.level_gap),
+        hierarchy: hierarchy.to_string(),
+        reasons: if full { ranking_reasons(t, lang) } else { Vec::new() },
+    }
+}
+
+/// The evidence of a transition's rank in words, strongest first.
+fn ranking_reasons(t: &Transition, lang: Lang) -> Vec<String> {
     let pick = |nl: &'static str, en: &'static str| lang.pick(nl, en);
     let e = &t.evidence;
     let percent = |x: f64| (x * 100.0).round() as u32;
@@ -541,32 +605,17 @@ fn transition_ranking_pb(t: &Transition, lang: Lang) -> pb::TransitionRanking {
             e.level_gap
         ));
     }
-    let hierarchy = match e.hierarchy {
-        Some(HierarchyLink::Broader) => {
-            reasons.push(pick("breder beroep", "broader occupation").to_string());
-            "broader"
-        }
+    match e.hierarchy {
+        Some(HierarchyLink::Broader) => reasons.push(pick("breder beroep", "broader occupation").to_string()),
         Some(HierarchyLink::Narrower) => {
-            reasons.push(pick("specialisatie van het beroep", "specialisation of the occupation").to_string());
-            "narrower"
+            reasons.push(pick("specialisatie van het beroep", "specialisation of the occupation").to_string())
         }
         Some(HierarchyLink::Sibling) => {
-            reasons.push(pick("zelfde bredere beroep", "same broader occupation").to_string());
-            "sibling"
+            reasons.push(pick("zelfde bredere beroep", "same broader occupation").to_string())
         }
-        None => "",
-    };
-    pb::TransitionRanking {
-        value: t.value,
-        reverse_coverage: e.reverse_coverage,
-        field_similarity: e.field_similarity,
-        description_similarity: e.description_similarity,
-        shared_words: t.shared_words.iter().map(|w| w.to_string()).collect(),
-        isco_shared_digits: u32::from(e.isco_shared_digits),
-        level_gap: u32::from(e.level_gap),
-        hierarchy: hierarchy.to_string(),
-        reasons,
+        None => {}
     }
+    reasons
 }
 
 fn evidence_words(level: EvidenceLevel, english: bool) -> &'static str {

@@ -55,7 +55,7 @@ pub fn concept_ref(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::Conc
     pb::ConceptRef {
         id: concept.id.to_string(),
         kind: kind_to_pb(concept.kind) as i32,
-        label: concept.pref_label(lang).to_string(),
+        label: snapshot.pref_label(idx, lang).to_string(),
         deprecated: concept.status != Status::Released,
         replaced_by: match &concept.status {
             Status::Deprecated { replaced_by: Some(next) } => next.to_string(),

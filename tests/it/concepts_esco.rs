@@ -42,6 +42,22 @@ fn dutch_labels_are_merged_by_uri() {
     assert_eq!(with_nl, 6939, "every skill with a Dutch label in derived/ has one");
 }
 
+#[test]
+fn the_display_label_table_answers_as_the_labels_do() {
+    // `Snapshot::pref_label` reads a table for nl and en; every concept and language must get the
+    // label `Concept::pref_label` finds by scanning, the fallbacks (and the id) included.
+    let engines = esco();
+    let snapshot = &*engines.snapshot;
+    let mut without_dutch = 0;
+    for (idx, concept) in snapshot.concepts() {
+        for lang in ["nl", "en", "en-gb", "de"] {
+            assert_eq!(snapshot.pref_label(idx, lang), concept.pref_label(lang), "{} {lang}", concept.id);
+        }
+        without_dutch += usize::from(!concept.labels.iter().any(|l| &*l.lang == "nl"));
+    }
+    assert!(without_dutch > 0, "the fallback to English is exercised");
+}
+
 #[tokio::test]
 async fn known_occupation_lists_its_essential_skills_through_the_api() {
     let server = spawn_server(esco()).await;

@@ -40,7 +40,13 @@ fn profile(claims: Vec<pb::SkillClaim>) -> pb::Profile {
 }
 
 fn gap_request(occupation: &str, profile: pb::Profile) -> pb::ComputeSkillGapRequest {
-    pb::ComputeSkillGapRequest { profile: Some(profile), occupation_id: occupation.to_string(), lang: String::new() }
+    // FULL: these tests read the reasons.
+    pb::ComputeSkillGapRequest {
+        profile: Some(profile),
+        occupation_id: occupation.to_string(),
+        view: pb::ExplanationView::Full as i32,
+        ..Default::default()
+    }
 }
 
 /// The fields named in a status's google.rpc.BadRequest detail.
@@ -68,15 +74,20 @@ fn row<'a>(rows: &'a [pb::RequirementCoverage], skill: &str) -> &'a pb::Requirem
     rows.iter().find(|r| r.skill.as_ref().is_some_and(|s| s.id == id)).unwrap_or_else(|| panic!("no row for {skill}"))
 }
 
+/// A welder's profile: a narrower skill of two requirements, one self-declared, one ungraded.
+fn welder() -> pb::Profile {
+    profile(vec![
+        claim(MIG_LASSEN, pb::EvidenceLevel::Experience),
+        claim(VEILIG_WERKEN, pb::EvidenceLevel::SelfDeclared),
+        claim(KENNIS_LASPROCESSEN, pb::EvidenceLevel::Unspecified),
+    ])
+}
+
 #[tokio::test]
 async fn skill_gap_explains_every_requirement_and_the_score_recomputes_exactly() {
     let server = spawn_server(embedded()).await;
     let mut client = client(&server).await;
-    let person = profile(vec![
-        claim(MIG_LASSEN, pb::EvidenceLevel::Experience),
-        claim(VEILIG_WERKEN, pb::EvidenceLevel::SelfDeclared),
-        claim(KENNIS_LASPROCESSEN, pb::EvidenceLevel::Unspecified),
-    ]);
+    let person = welder();
     let gap = client.compute_skill_gap(gap_request(LASSER, person)).await.unwrap().into_inner();
     let totals = gap.totals.unwrap();
 
@@ -232,6 +243,110 @@ async fn bad_profiles_are_invalid_argument_naming_the_field() {
     assert_eq!(bad_fields(&status), vec!["limit"]);
 }
 
+/// A row with its words and what earned the credit left out, as the BASIC view sends it.
+fn basic_row(row: &pb::RequirementCoverage) -> pb::RequirementCoverage {
+    pb::RequirementCoverage { reason: String::new(), via_skill: None, via_credential_id: String::new(), ..row.clone() }
+}
+
+#[tokio::test]
+async fn the_basic_view_is_the_default_and_leaves_out_only_the_words() {
+    let server = spawn_server(embedded()).await;
+    let mut client = client(&server).await;
+    let person = welder();
+    let mut with_diploma = person.clone();
+    with_diploma.credential_ids.push(DIPLOMA_VIG.to_string());
+    for (occupation, person) in [(LASSER, person), (VERZORGENDE_IG, with_diploma)] {
+        let full = client.compute_skill_gap(gap_request(occupation, person.clone())).await.unwrap().into_inner();
+        let mut request = gap_request(occupation, person.clone());
+        request.view = pb::ExplanationView::Unspecified as i32;
+        let default = client.compute_skill_gap(request.clone()).await.unwrap().into_inner();
+        request.view = pb::ExplanationView::Basic as i32;
+        let basic = client.compute_skill_gap(request).await.unwrap().into_inner();
+        assert_eq!(default, basic, "BASIC is the default");
+        // FULL has the words and what earned each credit; BASIC the same rows, numbers and order.
+        let rows = |g: &pb::ComputeSkillGapResponse| {
+            g.covered.iter().chain(&g.partly_covered).chain(&g.missing).cloned().collect::<Vec<_>>()
+        };
+        assert!(rows(&full).iter().all(|r| !r.reason.is_empty()), "{occupation}");
+        assert!(full.covered.iter().all(|r| r.via_skill.is_some()), "{occupation}");
+        assert!(
+            rows(&basic).iter().all(|r| r.reason.is_empty() && r.via_skill.is_none() && r.via_credential_id.is_empty())
+        );
+        assert_eq!(rows(&basic), rows(&full).iter().map(basic_row).collect::<Vec<_>>(), "{occupation}");
+        assert_eq!((&basic.totals, &basic.occupation), (&full.totals, &full.occupation));
+        assert_eq!(recompute(rows(&basic).iter()), basic.totals.as_ref().unwrap().score, "scores recompute from BASIC");
+    }
+    // The certifying credential is part of the words: FULL only.
+    let mut diploma =
+        gap_request(VERZORGENDE_IG, pb::Profile { credential_ids: vec![DIPLOMA_VIG.into()], ..Default::default() });
+    let full = client.compute_skill_gap(diploma.clone()).await.unwrap().into_inner();
+    assert!(full.covered.iter().any(|r| r.via_credential_id == expand_id(DIPLOMA_VIG)));
+    diploma.view = pb::ExplanationView::Basic as i32;
+    let basic = client.compute_skill_gap(diploma).await.unwrap().into_inner();
+    assert!(!basic.covered.is_empty() && basic.covered.iter().all(|r| r.via_credential_id.is_empty()));
+
+    // Transitions: the same results and numbers; the ranking's and the rows' words only in FULL.
+    let related = |view: pb::ExplanationView| pb::RelatedOccupationsRequest {
+        occupation_id: LASSER.into(),
+        view: view as i32,
+        ..Default::default()
+    };
+    let full = client.related_occupations(related(pb::ExplanationView::Full)).await.unwrap().into_inner();
+    let basic = client.related_occupations(related(pb::ExplanationView::Unspecified)).await.unwrap().into_inner();
+    assert!(!full.results.is_empty());
+    assert_eq!(full.results.len(), basic.results.len());
+    for (f, b) in full.results.iter().zip(&basic.results) {
+        let (fr, br) = (f.ranking.as_ref().unwrap(), b.ranking.as_ref().unwrap());
+        assert!(!fr.reasons.is_empty() && br.reasons.is_empty());
+        assert!(br.shared_words.is_empty());
+        assert_eq!(pb::TransitionRanking { reasons: Vec::new(), shared_words: Vec::new(), ..fr.clone() }, *br);
+        let (ft, bt) = (f.target.as_ref().unwrap(), b.target.as_ref().unwrap());
+        assert_eq!((&ft.occupation, &ft.totals), (&bt.occupation, &bt.totals));
+        assert!(ft.top_contributions.iter().chain(&ft.top_missing).all(|r| !r.reason.is_empty()));
+        assert_eq!(bt.top_contributions, ft.top_contributions.iter().map(basic_row).collect::<Vec<_>>());
+        assert_eq!(bt.top_missing, ft.top_missing.iter().map(basic_row).collect::<Vec<_>>());
+    }
+
+    // Matching: the same page, the listed rows without words by default.
+    let matches = |view: pb::ExplanationView| pb::MatchOccupationsRequest {
+        profile: Some(profile(vec![claim(MIG_LASSEN, pb::EvidenceLevel::Experience)])),
+        view: view as i32,
+        ..Default::default()
+    };
+    let full = client.match_occupations(matches(pb::ExplanationView::Full)).await.unwrap().into_inner();
+    let basic = client.match_occupations(matches(pb::ExplanationView::Unspecified)).await.unwrap().into_inner();
+    assert!(full.results.iter().any(|r| !r.top_contributions.is_empty()));
+    for (f, b) in full.results.iter().zip(&basic.results) {
+        assert_eq!(b.top_contributions, f.top_contributions.iter().map(basic_row).collect::<Vec<_>>());
+        assert!(f.top_contributions.iter().all(|r| !r.reason.is_empty()));
+    }
+    assert_eq!(full.results.len(), basic.results.len());
+}
+
+#[tokio::test]
+async fn an_unknown_view_is_invalid_argument_naming_the_field() {
+    let server = spawn_server(embedded()).await;
+    let mut client = client(&server).await;
+    let mut gap = gap_request(LASSER, pb::Profile::default());
+    gap.view = 7;
+    let status = client.compute_skill_gap(gap).await.unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(bad_fields(&status), vec!["view"]);
+    assert!(status.message().contains("EXPLANATION_VIEW_FULL"), "{}", status.message());
+    let status = client
+        .related_occupations(pb::RelatedOccupationsRequest {
+            occupation_id: LASSER.into(),
+            view: -1,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!((status.code(), bad_fields(&status)), (Code::InvalidArgument, vec!["view".to_string()]));
+    let status =
+        client.match_occupations(pb::MatchOccupationsRequest { view: 3, ..Default::default() }).await.unwrap_err();
+    assert_eq!((status.code(), bad_fields(&status)), (Code::InvalidArgument, vec!["view".to_string()]));
+}
+
 #[tokio::test]
 async fn match_occupations_ranks_filters_and_pages() {
     let engines = embedded();
@@ -253,6 +368,7 @@ async fn match_occupations_ranks_filters_and_pages() {
         explain_limit: 3,
         lang: String::new(),
         include_deprecated: false,
+        view: pb::ExplanationView::Unspecified as i32,
     };
     let all = client.match_occupations(request(40, String::new(), Default::default())).await.unwrap().into_inner();
     let best = &all.results[0];
@@ -353,6 +469,7 @@ async fn flight_attendant_transitions_on_full_esco_cross_major_groups() {
         .related_occupations(pb::RelatedOccupationsRequest {
             occupation_id: FLIGHT_ATTENDANT.into(),
             lang: "en".into(),
+            view: pb::ExplanationView::Full as i32,
             ..Default::default()
         })
         .await

@@ -113,7 +113,7 @@ async fn profiles_and_person_facts_never_reach_the_log() {
         .compute_skill_gap(pb::ComputeSkillGapRequest {
             profile: Some(profile.clone()),
             occupation_id: DATA_ANALIST.into(),
-            lang: String::new(),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -179,7 +179,7 @@ async fn profiles_and_person_facts_never_reach_the_log() {
                 ..Default::default()
             }),
             occupation_id: DATA_ANALIST.into(),
-            lang: String::new(),
+            ..Default::default()
         })
         .await
         .unwrap_err();

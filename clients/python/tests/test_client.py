@@ -42,6 +42,8 @@ def test_gap_counts_the_persons_skills(vaardig):
     assert 0 < half.essential_coverage < everything.essential_coverage == pytest.approx(1.0)
     assert {r.skill.id for r in everything.covered} >= set(essential)
     assert all(r.importance != "essential" for r in everything.missing)
+    # The helper asks the FULL view: every requirement comes with its reason in words.
+    assert all(r.reason for r in everything.covered + nothing.missing)
 
 
 def test_path_offers_priced_options(vaardig):

@@ -285,9 +285,10 @@ class Client:
     # --- matching, planning, funding, courses ---
 
     def gap(self, occupation: str, *, skills: Sequence[str], credentials: Sequence[str] = ()) -> Gap:
-        """What a person covers and misses of an occupation."""
+        """What a person covers and misses of an occupation, each requirement with its reason."""
+        # FULL: the default (BASIC) view leaves the reasons out, and `Requirement.reason` carries them.
         request = matching_pb2.ComputeSkillGapRequest(occupation_id=occupation, profile=_profile(skills, credentials),
-                                                      lang=self.lang)
+                                                      lang=self.lang, view=matching_pb2.EXPLANATION_VIEW_FULL)
         r = self._call("MatchingService", "ComputeSkillGap", request)
 
         def requirement(x) -> Requirement:

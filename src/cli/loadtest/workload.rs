@@ -232,10 +232,12 @@ impl Workload {
             // Half the gaps are for the person's own occupation, half for another one.
             let target =
                 if rng.random_bool(0.5) { origin.clone() } else { origins.choose(&mut rng).expect("").0.clone() };
+            // As a default caller asks (the BASIC view for gaps, matches and transitions).
             workload.gap.push(pb::ComputeSkillGapRequest {
                 profile: Some(person_profile.clone()),
                 occupation_id: target.clone(),
                 lang: lang.clone(),
+                ..Default::default()
             });
             workload.matches.push(pb::MatchOccupationsRequest {
                 profile: Some(person_profile.clone()),
