@@ -39,10 +39,20 @@ const MAX_OCCUPATION_WORD_DF: u32 = 300;
 const MAX_SHORT_WORD: usize = 5;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
 const TRANSLATED_FACTOR: f32 = 0.9;
-/// Verbs by which people and labels say that someone works a machine or vehicle, each standing for
-/// the others: a label uses one (`heftrucks bedienen`, `vrachtwagen besturen`), a person another
-/// ("ik reed elke dag heftruck", "reachtruck rijden").
-const OPERATE_VERBS: &[&str] = &["bedienen", "besturen", "rijden", "gebruiken", "hanteren"];
+/// Verbs that stand for each other within a class: a label uses one, a person another.
+///
+/// - working a machine or vehicle: `heftrucks bedienen`, `vrachtwagen besturen` — "ik reed elke dag
+///   heftruck", "reachtruck rijden";
+/// - making a thing: `jaarrekeningen opstellen`, `desserts bereiden` — "ik maak jaarrekeningen".
+///
+/// (Carrying out a task — `doen`, `uitvoeren`, `verrichten` — changed nothing on our texts and is
+/// left out.)
+const VERB_CLASSES: &[&[&str]] = &[
+    &["bedienen", "besturen", "rijden", "gebruiken", "hanteren"],
+    &["maken", "opstellen", "bereiden", "vervaardigen"],
+];
+/// The class of [`VERB_CLASSES`] a proof compound is read with (working a machine).
+const OPERATE_CLASS: usize = 0;
 /// Endings of a compound that names a proof of being able to work its first part
 /// (`heftruckcertificaat`, `kraandiploma`): read as that part with an operating verb.
 const PROOF_ENDINGS: &[&str] = &["certificaat", "certificering", "diploma", "bewijs"];
@@ -248,8 +258,8 @@ impl Gazetteer {
 }
 
 impl Gazetteer {
-    /// Skills of working a machine or vehicle, said with another operating verb than the label's
-    /// ("ik reed heftruck" → `heftrucks bedienen`) or as a proof compound (`heftruckcertificaat`).
+    /// Skills said with another verb of the label's class ([`VERB_CLASSES`]: "ik reed heftruck" →
+    /// `heftrucks bedienen`) or as a proof compound (`heftruckcertificaat`).
     fn operated(
         &self,
         table: &LabelTable,
@@ -259,31 +269,37 @@ impl Gazetteer {
         candidates: &mut Vec<Mention>,
     ) {
         let key = |word: &str| token(&table.stemmers, &table.decompounder, word, Lang::Nl).key.to_string();
-        let operate_keys: Vec<(&str, String)> = OPERATE_VERBS.iter().map(|v| (*v, key(v))).collect();
-        let mut found =
-            |verb: &str, object: &str, object_word: &analysis::Word, first: &analysis::Word, last: &analysis::Word| {
-                for (_, other) in operate_keys.iter().filter(|(o, _)| *o != verb) {
-                    let Some(rows) = self.unordered.get(&unordered_key(&[other, object])) else { continue };
-                    let rows: Vec<u32> =
-                        rows.iter().copied().filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill).collect();
-                    if let Some(mention) = (!rows.is_empty())
-                        .then(|| mention(table, &rows, 2, OPERATE_FACTOR, first.start, last.end, char_offset))
-                        .flatten()
-                    {
-                        candidates.push(mention.owning(object_word, char_offset));
-                    }
+        let class_keys: Vec<Vec<(&str, String)>> =
+            VERB_CLASSES.iter().map(|class| class.iter().map(|v| (*v, key(v))).collect()).collect();
+        let mut found = |class: usize,
+                         verb: &str,
+                         object: &str,
+                         object_word: &analysis::Word,
+                         first: &analysis::Word,
+                         last: &analysis::Word| {
+            for (_, other) in class_keys[class].iter().filter(|(o, _)| *o != verb) {
+                let Some(rows) = self.unordered.get(&unordered_key(&[other, object])) else { continue };
+                let rows: Vec<u32> =
+                    rows.iter().copied().filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill).collect();
+                if let Some(mention) = (!rows.is_empty())
+                    .then(|| mention(table, &rows, 2, OPERATE_FACTOR, first.start, last.end, char_offset))
+                    .flatten()
+                {
+                    candidates.push(mention.owning(object_word, char_offset));
                 }
-            };
+            }
+        };
         for (v, word) in content.iter().enumerate() {
             // As written, or a finite form the labels also know as another word (`reed`).
-            let verb = std::iter::once(word.text.clone())
-                .chain(verbs::infinitive_candidates(&word.text))
-                .find(|w| OPERATE_VERBS.contains(&w.as_str()));
-            if let Some(verb) = verb {
+            let verb =
+                std::iter::once(word.text.clone()).chain(verbs::infinitive_candidates(&word.text)).find_map(|w| {
+                    VERB_CLASSES.iter().position(|class| class.contains(&w.as_str())).map(|class| (class, w))
+                });
+            if let Some((class, verb)) = verb {
                 let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
                 for o in near.filter(|&o| o != v) {
                     let (first, last) = (&content[v.min(o)], &content[v.max(o)]);
-                    found(&verb, &keys[o], &content[o], first, last);
+                    found(class, &verb, &keys[o], &content[o], first, last);
                 }
             }
             let lower = word.text.to_lowercase();
@@ -291,7 +307,7 @@ impl Gazetteer {
                 lower.strip_suffix(end).filter(|rest| rest.chars().count() >= 4 && table.decompounder.is_known(rest))
             });
             if let Some(object) = object {
-                found("", &key(object), word, word, word);
+                found(OPERATE_CLASS, "", &key(object), word, word, word);
             }
         }
     }
