@@ -8,7 +8,7 @@
 //! working a machine stand for each other (`rijden`, `bedienen`, `besturen`: "ik reed heftruck" →
 //! heftrucks bedienen), as does a proof compound (`heftruckcertificaat`). Overlapping mentions are
 //! resolved longest first, then by confidence; a verb found apart from its objects may serve each
-//! of them ("heftruck en reachtruck"). Stop words and filler never make a mention: a label needs a
+//! of them ("heftruck en kraan"). Stop words and filler never make a mention: a label needs a
 //! content word, and single common words are skipped.
 
 use rustc_hash::FxHashMap as HashMap;
@@ -42,7 +42,7 @@ const TRANSLATED_FACTOR: f32 = 0.9;
 /// Verbs that stand for each other within a class: a label uses one, a person another.
 ///
 /// - working a machine or vehicle: `heftrucks bedienen`, `vrachtwagen besturen` — "ik reed elke dag
-///   heftruck", "reachtruck rijden";
+///   heftruck", "kraan rijden";
 /// - making a thing: `jaarrekeningen opstellen`, `desserts bereiden` — "ik maak jaarrekeningen".
 ///
 /// (Carrying out a task — `doen`, `uitvoeren`, `verrichten` — changed nothing on our texts and is
@@ -78,7 +78,7 @@ pub struct Mention {
     pub alternatives: Vec<ConceptIdx>,
     /// The character span no other mention may overlap: the whole mention, or for a verb found
     /// apart from its object only the object, so that one verb serves a list of objects ("ik reed
-    /// heftruck en reachtruck").
+    /// heftruck en kraan").
     own: (usize, usize),
 }
 
@@ -522,7 +522,7 @@ fn segments(text: &str) -> Vec<Segment> {
 struct Segment {
     range: std::ops::Range<usize>,
     /// It follows a comma: an enumeration that may go on with the verb of the clause before
-    /// ("ik spreek Nederlands, Duits en Engels").
+    /// ("ik spreek Nederlands, Duits en Frans").
     continues: bool,
 }
 
