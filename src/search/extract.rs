@@ -135,6 +135,16 @@ impl Gazetteer {
     pub fn extract(&self, table: &LabelTable, text: &str) -> Vec<Mention> {
         let char_offset = char_offsets(text);
         let mut candidates: Vec<Mention> = Vec::new();
+        // The analyzed keys of the verb classes, once per text (analysis is not free).
+        let class_keys: Vec<Vec<(&str, String)>> = VERB_CLASSES
+            .iter()
+            .map(|class| {
+                class
+                    .iter()
+                    .map(|v| (*v, token(&table.stemmers, &table.decompounder, v, Lang::Nl).key.to_string()))
+                    .collect()
+            })
+            .collect();
         // The verb of the clause an enumeration continues (see [`Segment::continues`]).
         let mut carried: Option<analysis::Word> = None;
         for Segment { range: segment, continues } in segments(text) {
@@ -248,7 +258,7 @@ impl Gazetteer {
                     }
                 }
                 if lang == Lang::Nl && !translated {
-                    self.operated(table, &content, &keys, &char_offset, &mut candidates);
+                    self.operated(table, &class_keys, &content, &keys, &char_offset, &mut candidates);
                 }
             }
             carried = own_verb.or(carried_verb);
@@ -263,14 +273,13 @@ impl Gazetteer {
     fn operated(
         &self,
         table: &LabelTable,
+        class_keys: &[Vec<(&str, String)>],
         content: &[analysis::Word],
         keys: &[String],
         char_offset: &[usize],
         candidates: &mut Vec<Mention>,
     ) {
         let key = |word: &str| token(&table.stemmers, &table.decompounder, word, Lang::Nl).key.to_string();
-        let class_keys: Vec<Vec<(&str, String)>> =
-            VERB_CLASSES.iter().map(|class| class.iter().map(|v| (*v, key(v))).collect()).collect();
         let mut found = |class: usize,
                          verb: &str,
                          object: &str,

@@ -227,6 +227,11 @@ impl TantivyIndex {
         let term = |field: Field, text: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
         };
+        // A word that some reading of the query knows (a label word, or a compound of label words)
+        // is no typo, whatever its other readings make of it (a Dutch word read as English).
+        let known =
+            |t: &Token| table.df(&t.key) > 0 || (!t.parts.is_empty() && t.parts.iter().all(|p| table.df(p) > 0));
+        let known_words: Vec<&str> = query.iter().filter(|t| known(t)).map(|t| &*t.word).collect();
         for t in query.iter().filter(|t| !t.stop) {
             should.push((Occur::Should, Box::new(BoostQuery::new(term(f.exact, &t.word), 2.0))));
             should.push((Occur::Should, Box::new(BoostQuery::new(term(f.keys, &t.key), 1.5))));
@@ -238,8 +243,7 @@ impl TantivyIndex {
             // Typo tolerance for a word no label has, unless it reads as a compound of known words
             // (the Levenshtein walk over the term dictionary is the costliest clause); a word read
             // by its head alone may be a typo in its modifier (`heftruk…`).
-            let known_compound = !t.parts.is_empty() && t.parts.iter().all(|p| table.df(p) > 0);
-            if fuzzy && len >= 4 && table.df(&t.key) == 0 && !known_compound {
+            if fuzzy && len >= 4 && !known_words.contains(&&*t.word) {
                 let distance = if len >= 8 { 2 } else { 1 };
                 let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.exact, &t.word), distance, true);
                 should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.5))));
