@@ -213,13 +213,15 @@ impl TantivyIndex {
     }
 
     /// The label rows (ids into the table; description docs are `rows.len() + i`) best matching the
-    /// analyzed query, restricted to `kinds` (empty = all), at most `limit`.
+    /// analyzed query, restricted to `kinds` (empty = all), at most `limit`; descriptions are
+    /// searched only with `descriptions`.
     pub fn candidates(
         &self,
         table: &LabelTable,
         query: &[Token],
         kinds: &[ConceptKind],
         fuzzy: bool,
+        descriptions: bool,
         limit: usize,
     ) -> Result<Vec<u32>, IndexError> {
         let f = self.fields;
@@ -238,7 +240,9 @@ impl TantivyIndex {
             for part in t.parts.iter().chain(t.verb.as_ref()) {
                 should.push((Occur::Should, term(f.keys, part)));
             }
-            should.push((Occur::Should, Box::new(BoostQuery::new(term(f.desc, &t.key), 0.2))));
+            if descriptions {
+                should.push((Occur::Should, Box::new(BoostQuery::new(term(f.desc, &t.key), 0.2))));
+            }
             let len = t.word.chars().count();
             // Typo tolerance for a word no label has, unless it reads as a compound of known words
             // (the Levenshtein walk over the term dictionary is the costliest clause); a word read

@@ -327,7 +327,12 @@ impl SearchEngine {
                 retrieval.push(t.clone());
             }
         }
-        let rows = self.index.candidates(&self.labels, &retrieval, kinds, true, candidates)?;
+        // A title search (occupations, ISCO groups) is matched on labels: descriptions changed no
+        // answer on 1,607 real titles and cost a fifth of its time (BENCHMARKS.md). Other kinds
+        // (a skill described in other words) search them.
+        let descriptions =
+            kinds.is_empty() || kinds.iter().any(|k| !matches!(k, ConceptKind::Occupation | ConceptKind::IscoGroup));
+        let rows = self.index.candidates(&self.labels, &retrieval, kinds, true, descriptions, candidates)?;
         let nl_synonyms = rank::query_alternatives(&self.labels, &nl);
         let preferred = Lang::from_code(lang);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
