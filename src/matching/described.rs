@@ -24,7 +24,8 @@ use super::index::OccupationEntry;
 /// Words in more than this share of the occupations are left out of the profiles.
 const MAX_DOCUMENT_SHARE: f64 = 0.25;
 
-/// Word profiles of the occupations (by slot), L2-normalised, and the words by id.
+/// Word profiles of the occupations (by slot; TF-IDF weights, normalised by
+/// [`super::kinship`]) and the words by id.
 pub(super) struct WordProfiles {
     pub rows: Vec<Vec<(u32, f32)>>,
     pub vocabulary: Vec<Box<str>>,
@@ -62,24 +63,13 @@ pub(super) fn word_profiles(snapshot: &Snapshot, occupations: &[OccupationEntry]
     let rows = counts
         .into_iter()
         .map(|row| {
-            let mut weighted: Vec<(u32, f32)> = row
-                .into_iter()
+            row.into_iter()
                 .filter(|(id, _)| f64::from(document_frequency[*id as usize]) <= MAX_DOCUMENT_SHARE * n)
                 .map(|(id, count)| {
                     let idf = (n / f64::from(document_frequency[id as usize])).ln();
                     (id, ((1.0 + f64::from(count).ln()) * idf) as f32)
                 })
-                .collect();
-            // Summed in word order, so the norm has the same last bits on every start (a map's
-            // order is random, and near-tied transitions would swap between starts).
-            weighted.sort_unstable_by_key(|(id, _)| *id);
-            let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                weighted.iter_mut().for_each(|(_, w)| *w /= norm);
-            } else {
-                weighted.clear();
-            }
-            weighted
+                .collect()
         })
         .collect();
     WordProfiles { rows, vocabulary }

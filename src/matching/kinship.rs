@@ -51,8 +51,24 @@ struct Profiles {
     postings: Csr<(u32, f32)>,
 }
 
+/// A profile sorted by dimension and scaled to length 1 (empty when it has no weight). Summed in
+/// dimension order: over a map's (random) order the norm, and with it the ranking of near-tied
+/// transitions, differed in the last bits from one start to the next.
+fn normalized(mut profile: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
+    profile.sort_unstable_by_key(|(dimension, _)| *dimension);
+    let norm = profile.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        profile.iter_mut().for_each(|(_, w)| *w /= norm);
+    } else {
+        profile.clear();
+    }
+    profile
+}
+
 impl Profiles {
+    /// Profiles from raw weights per occupation slot, each [`normalized`].
     fn from_rows(rows: Vec<Vec<(u32, f32)>>) -> Profiles {
+        let rows: Vec<Vec<(u32, f32)>> = rows.into_iter().map(normalized).collect();
         let dimensions = rows.iter().flatten().map(|(d, _)| *d as usize + 1).max().unwrap_or(0);
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); dimensions];
         for (slot, row) in rows.iter().enumerate() {
@@ -102,17 +118,7 @@ impl Kinship {
                     *profile.entry(field).or_default() += share * r.weight as f32;
                 }
             }
-            // Summed in field order: over the map's (random) order the norm, and with it the ranking
-            // of near-tied transitions, differed in the last bits from one start to the next.
-            let mut list: Vec<(u32, f32)> = profile.into_iter().collect();
-            list.sort_unstable_by_key(|(f, _)| *f);
-            let norm = list.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                list.iter_mut().for_each(|(_, v)| *v /= norm);
-            } else {
-                list.clear();
-            }
-            profiles.push(list);
+            profiles.push(profile.into_iter().collect());
         }
         let described = word_profiles(snapshot, occupations);
         let parent = occupations

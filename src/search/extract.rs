@@ -224,37 +224,30 @@ impl Gazetteer {
                 for v in (0..keys.len()).filter(|&i| verbs[i]) {
                     let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
                     for o in near.filter(|&o| o.abs_diff(v) > 1) {
-                        let Some(rows) = self.unordered.get(&unordered_key(&[&keys[v], &keys[o]])) else { continue };
-                        let rows: Vec<u32> = rows
-                            .iter()
-                            .copied()
-                            .filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill)
-                            .collect();
-                        let (first, last) = (&content[v.min(o)], &content[v.max(o)]);
-                        if let Some(mention) = (!rows.is_empty())
-                            .then(|| mention(table, &rows, 2, GAP_FACTOR, first.start, last.end, &char_offset))
-                            .flatten()
-                        {
-                            candidates.push(mention.owning(&content[o], &char_offset));
-                        }
+                        let span = (content[v.min(o)].start, content[v.max(o)].end);
+                        candidates.extend(self.verb_object(
+                            table,
+                            (&keys[v], &keys[o]),
+                            GAP_FACTOR,
+                            span,
+                            &content[o],
+                            &char_offset,
+                        ));
                     }
                 }
                 // The enumeration's verb from the clause before, for its first objects.
                 if let Some(verb) = &carried_verb {
                     let verb_key = reading(verb);
                     for o in 0..keys.len().min(MAX_GAP + 1) {
-                        let Some(rows) = self.unordered.get(&unordered_key(&[&verb_key, &keys[o]])) else { continue };
-                        let rows: Vec<u32> = rows
-                            .iter()
-                            .copied()
-                            .filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill)
-                            .collect();
-                        if let Some(mention) = (!rows.is_empty())
-                            .then(|| mention(table, &rows, 2, GAP_FACTOR, verb.start, content[o].end, &char_offset))
-                            .flatten()
-                        {
-                            candidates.push(mention.owning(&content[o], &char_offset));
-                        }
+                        let span = (verb.start, content[o].end);
+                        candidates.extend(self.verb_object(
+                            table,
+                            (&verb_key, &keys[o]),
+                            GAP_FACTOR,
+                            span,
+                            &content[o],
+                            &char_offset,
+                        ));
                     }
                 }
                 if lang == Lang::Nl && !translated {
@@ -265,9 +258,27 @@ impl Gazetteer {
         }
         resolve_overlaps(candidates)
     }
-}
 
-impl Gazetteer {
+    /// The skill of a two-word label spelled by a verb and an object found apart in the text
+    /// (analyzed keys), as a mention over `span` (bytes) that owns only the object's word.
+    fn verb_object(
+        &self,
+        table: &LabelTable,
+        (verb, object): (&str, &str),
+        factor: f32,
+        span: (usize, usize),
+        object_word: &analysis::Word,
+        char_offset: &[usize],
+    ) -> Option<Mention> {
+        let rows = self.unordered.get(&unordered_key(&[verb, object]))?;
+        let rows: Vec<u32> =
+            rows.iter().copied().filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill).collect();
+        if rows.is_empty() {
+            return None;
+        }
+        mention(table, &rows, 2, factor, span.0, span.1, char_offset).map(|m| m.owning(object_word, char_offset))
+    }
+
     /// Skills said with another verb of the label's class ([`VERB_CLASSES`]: "ik reed heftruck" →
     /// `heftrucks bedienen`) or as a proof compound (`heftruckcertificaat`).
     fn operated(
@@ -287,15 +298,15 @@ impl Gazetteer {
                          first: &analysis::Word,
                          last: &analysis::Word| {
             for (_, other) in class_keys[class].iter().filter(|(o, _)| *o != verb) {
-                let Some(rows) = self.unordered.get(&unordered_key(&[other, object])) else { continue };
-                let rows: Vec<u32> =
-                    rows.iter().copied().filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill).collect();
-                if let Some(mention) = (!rows.is_empty())
-                    .then(|| mention(table, &rows, 2, OPERATE_FACTOR, first.start, last.end, char_offset))
-                    .flatten()
-                {
-                    candidates.push(mention.owning(object_word, char_offset));
-                }
+                let span = (first.start, last.end);
+                candidates.extend(self.verb_object(
+                    table,
+                    (other, object),
+                    OPERATE_FACTOR,
+                    span,
+                    object_word,
+                    char_offset,
+                ));
             }
         };
         for (v, word) in content.iter().enumerate() {

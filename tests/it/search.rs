@@ -161,16 +161,24 @@ async fn suggest_completes_prefixes_per_keystroke() {
     assert_eq!(response.suggestions[0].concept.as_ref().unwrap().kind, pb::ConceptKind::Occupation as i32);
 }
 
+/// The mentions the server extracts from `text`.
+async fn extract(
+    client: &mut SearchServiceClient<tonic::transport::Channel>,
+    text: &str,
+) -> pb::ExtractConceptsResponse {
+    client
+        .extract_concepts(pb::ExtractConceptsRequest { text: text.into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
 #[tokio::test]
 async fn extraction_finds_skills_and_occupations_with_spans() {
     let server = spawn_server(esco()).await;
     let mut client = SearchServiceClient::new(server.channel().await);
     let text = "Werkervaring: 5 jaar als heftruckchauffeur. Ervaring met lassen en Python. Ik spreek Engels.";
-    let response = client
-        .extract_concepts(pb::ExtractConceptsRequest { text: text.into(), ..Default::default() })
-        .await
-        .unwrap()
-        .into_inner();
+    let response = extract(&mut client, text).await;
     let chars: Vec<char> = text.chars().collect();
     let found: Vec<String> = response.mentions.iter().map(|m| m.text.clone()).collect();
     for expected in ["heftruckchauffeur", "lassen", "Python"] {
@@ -190,11 +198,7 @@ async fn extraction_finds_skills_and_occupations_with_spans() {
     // The verbs of working a machine stand for each other ("reed" for the label's "bedienen"), one
     // verb serves a list of objects, and a proof compound names the skill it proves.
     let text = "Daar reed ik elke dag heftruck en kraan. Ik heb een kraandiploma. Ik spreek Nederlands, Duits en Frans. Ik doe de triage.";
-    let response = client
-        .extract_concepts(pb::ExtractConceptsRequest { text: text.into(), ..Default::default() })
-        .await
-        .unwrap()
-        .into_inner();
+    let response = extract(&mut client, text).await;
     let labels: Vec<(&str, &str)> =
         response.mentions.iter().map(|m| (m.text.as_str(), m.concept.as_ref().unwrap().label.as_str())).collect();
     assert!(
@@ -219,11 +223,7 @@ async fn extraction_finds_skills_and_occupations_with_spans() {
     }
 
     let filler = "de het een en van voor met en ook nog wel";
-    let response = client
-        .extract_concepts(pb::ExtractConceptsRequest { text: filler.into(), ..Default::default() })
-        .await
-        .unwrap()
-        .into_inner();
+    let response = extract(&mut client, filler).await;
     assert!(response.mentions.is_empty(), "stop words never make a mention: {:?}", response.mentions);
 }
 
