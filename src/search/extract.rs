@@ -43,13 +43,16 @@ const TRANSLATED_FACTOR: f32 = 0.9;
 ///
 /// - working a machine or vehicle: `heftrucks bedienen`, `vrachtwagen besturen` — "ik reed elke dag
 ///   heftruck", "kraan rijden";
-/// - making a thing: `jaarrekeningen opstellen`, `desserts bereiden` — "ik maak jaarrekeningen".
+/// - making a thing: `jaarrekeningen opstellen`, `desserts bereiden` — "ik maak jaarrekeningen";
+/// - putting a thing in place: `laminaatvloeren plaatsen`, `stopcontacten installeren` — "ik leg
+///   laminaatvloeren", "ik sluit stopcontacten aan".
 ///
 /// (Carrying out a task — `doen`, `uitvoeren`, `verrichten` — changed nothing on our texts and is
 /// left out.)
 const VERB_CLASSES: &[&[&str]] = &[
     &["bedienen", "besturen", "rijden", "gebruiken", "hanteren"],
     &["maken", "opstellen", "bereiden", "vervaardigen"],
+    &["installeren", "plaatsen", "aanleggen", "leggen", "aansluiten", "monteren"],
 ];
 /// The class of [`VERB_CLASSES`] a proof compound is read with (working a machine).
 const OPERATE_CLASS: usize = 0;

@@ -66,6 +66,31 @@ async fn a_title_naming_a_subject_finds_the_teacher_of_its_group() {
 }
 
 #[tokio::test]
+async fn a_title_search_puts_the_occupation_before_its_isco_group() {
+    let server = spawn_server(esco()).await;
+    let mut client = SearchServiceClient::new(server.channel().await);
+    // "Kappers" spells the ISCO group's label exactly and the occupation's in the plural: a title
+    // search names an occupation, the group is the broader fallback and stays in the answer.
+    let request = pb::SearchRequest { query: "Kappers".into(), kinds: occupation_kinds(), ..Default::default() };
+    let hits = client.search(request).await.unwrap().into_inner().hits;
+    let kinds: Vec<(i32, &str)> =
+        hits.iter().take(2).map(|h| h.concept.as_ref().map(|c| (c.kind, c.label.as_str())).unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [(pb::ConceptKind::Occupation as i32, "kapper"), (pb::ConceptKind::IscoGroup as i32, "Kappers")],
+        "{hits:?}"
+    );
+    // Asked for ISCO groups alone, the group is the answer.
+    let request = pb::SearchRequest {
+        query: "Kappers".into(),
+        kinds: vec![pb::ConceptKind::IscoGroup as i32],
+        ..Default::default()
+    };
+    let hits = client.search(request).await.unwrap().into_inner().hits;
+    assert_eq!(hits[0].concept.as_ref().unwrap().label, "Kappers", "{hits:?}");
+}
+
+#[tokio::test]
 async fn an_exact_match_outranks_fuzzy_and_reasons_are_given() {
     let server = spawn_server(esco()).await;
     let mut client = SearchServiceClient::new(server.channel().await);
@@ -221,6 +246,18 @@ async fn extraction_finds_skills_and_occupations_with_spans() {
     for window in response.mentions.windows(2) {
         assert!(window[0].end <= window[1].start, "mentions never overlap, a shared verb neither: {labels:?}");
     }
+
+    // So do the verbs of putting a thing in place: the label says "plaatsen", the person "leggen".
+    let response = extract(&mut client, "Vorig jaar legde ik laminaatvloeren in een kantoor.").await;
+    assert!(
+        response
+            .mentions
+            .iter()
+            .any(|m| m.text.ends_with("laminaatvloeren")
+                && m.concept.as_ref().unwrap().label == "laminaatvloeren plaatsen"),
+        "{:?}",
+        response.mentions
+    );
 
     let filler = "de het een en van voor met en ook nog wel";
     let response = extract(&mut client, filler).await;
