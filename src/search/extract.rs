@@ -45,7 +45,11 @@ const TRANSLATED_FACTOR: f32 = 0.9;
 ///   heftruck", "kraan rijden";
 /// - making a thing: `jaarrekeningen opstellen`, `desserts bereiden` — "ik maak jaarrekeningen";
 /// - putting a thing in place: `laminaatvloeren plaatsen`, `stopcontacten installeren` — "ik leg
-///   laminaatvloeren", "ik sluit stopcontacten aan".
+///   laminaatvloeren", "ik sluit stopcontacten aan";
+/// - putting a thing up: `steiger bouwen` — "ik zet de steigers op";
+/// - arranging: `afspraken beheren`, `activiteiten organiseren` — "ik plan afspraken", "ik regel de
+///   afspraken";
+/// - receiving people: `gasten begroeten` — "ik ontvang gasten".
 ///
 /// (Carrying out a task — `doen`, `uitvoeren`, `verrichten` — changed nothing on our texts and is
 /// left out.)
@@ -53,6 +57,9 @@ const VERB_CLASSES: &[&[&str]] = &[
     &["bedienen", "besturen", "rijden", "gebruiken", "hanteren"],
     &["maken", "opstellen", "bereiden", "vervaardigen"],
     &["installeren", "plaatsen", "aanleggen", "leggen", "aansluiten", "monteren"],
+    &["opzetten", "opbouwen", "bouwen"],
+    &["beheren", "plannen", "inplannen", "regelen", "organiseren"],
+    &["ontvangen", "begroeten", "verwelkomen"],
 ];
 /// The class of [`VERB_CLASSES`] a proof compound is read with (working a machine).
 const OPERATE_CLASS: usize = 0;
@@ -254,7 +261,7 @@ impl Gazetteer {
                     }
                 }
                 if lang == Lang::Nl && !translated {
-                    self.operated(table, &class_keys, &content, &keys, &char_offset, &mut candidates);
+                    self.operated(table, &class_keys, (&content, &verbs), &keys, &char_offset, &mut candidates);
                 }
             }
             carried = own_verb.or(carried_verb);
@@ -288,7 +295,7 @@ impl Gazetteer {
         &self,
         table: &LabelTable,
         class_keys: &[Vec<(&str, String)>],
-        content: &[analysis::Word],
+        (content, verbs): (&[analysis::Word], &[bool]),
         keys: &[String],
         char_offset: &[usize],
         candidates: &mut Vec<Mention>,
@@ -320,7 +327,8 @@ impl Gazetteer {
                 });
             if let Some((class, verb)) = verb {
                 let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
-                for o in near.filter(|&o| o != v) {
+                // The object is a noun: another verb of the clause ("… en zorgt voor") is none.
+                for o in near.filter(|&o| o != v && !verbs[o]) {
                     let (first, last) = (&content[v.min(o)], &content[v.max(o)]);
                     found(class, &verb, &keys[o], &content[o], first, last);
                 }

@@ -247,17 +247,20 @@ async fn extraction_finds_skills_and_occupations_with_spans() {
         assert!(window[0].end <= window[1].start, "mentions never overlap, a shared verb neither: {labels:?}");
     }
 
-    // So do the verbs of putting a thing in place: the label says "plaatsen", the person "leggen".
-    let response = extract(&mut client, "Vorig jaar legde ik laminaatvloeren in een kantoor.").await;
-    assert!(
-        response
-            .mentions
-            .iter()
-            .any(|m| m.text.ends_with("laminaatvloeren")
-                && m.concept.as_ref().unwrap().label == "laminaatvloeren plaatsen"),
-        "{:?}",
-        response.mentions
-    );
+    // So do the verbs of putting a thing in place ("plaatsen" / "leggen"), of putting it up
+    // ("bouwen" / "opzetten") and of arranging ("beheren" / "inplannen").
+    for (text, object, label) in [
+        ("Vorig jaar legde ik laminaatvloeren in een kantoor.", "laminaatvloeren", "laminaatvloeren plaatsen"),
+        ("Samen met mijn ploeg zette ik de steigers op.", "steigers", "steiger bouwen"),
+        ("Op de polikliniek plande ik afspraken in.", "afspraken", "afspraken beheren"),
+    ] {
+        let response = extract(&mut client, text).await;
+        assert!(
+            response.mentions.iter().any(|m| m.text.ends_with(object) && m.concept.as_ref().unwrap().label == label),
+            "{text}: {:?}",
+            response.mentions
+        );
+    }
 
     let filler = "de het een en van voor met en ook nog wel";
     let response = extract(&mut client, filler).await;
