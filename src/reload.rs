@@ -74,7 +74,9 @@ impl Reloader {
             .map_err(|e| ReloadError::Failed(format!("the reload task failed: {e}")))?;
         let result = match prepared {
             Ok(Prepared { outcome, engines: Some((engines, digest)) }) => {
-                self.live.replace(engines);
+                self.live.replace(engines.clone());
+                // As at start (server/mod.rs): the new snapshot's career transitions, in the background.
+                tokio::task::spawn_blocking(move || crate::matching::prepare_transitions(&engines.matching));
                 self.history.record(digest);
                 Ok(outcome)
             }
