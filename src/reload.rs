@@ -74,7 +74,9 @@ impl Reloader {
             .map_err(|e| ReloadError::Failed(format!("the reload task failed: {e}")))?;
         let result = match prepared {
             Ok(Prepared { outcome, engines: Some((engines, digest)) }) => {
-                self.live.replace(engines);
+                self.live.replace(engines.clone());
+                // As at start (server/mod.rs): the new snapshot's career transitions, in the background.
+                tokio::task::spawn_blocking(move || crate::matching::prepare_transitions(&engines.matching));
                 self.history.record(digest);
                 Ok(outcome)
             }
@@ -100,10 +102,13 @@ fn prepare(
 ) -> Result<Prepared, ReloadError> {
     let started = Instant::now();
     let before = history.ensure(&current.snapshot);
-    let (snapshot, report) = ontology::load(sources).map_err(|e| match e {
-        LoadError::Invalid { report } => ReloadError::Invalid { report },
-        other => ReloadError::Failed(other.to_string()),
-    })?;
+    // As at start (cli::load_engines): from the snapshot persisted for these sources when there is
+    // one, and persisted once its index folder exists, so that the next start reads it.
+    let ontology::persisted::Loaded { snapshot, report, key, restored } = ontology::persisted::load(sources, index_dir)
+        .map_err(|e| match e {
+            LoadError::Invalid { report } => ReloadError::Invalid { report },
+            other => ReloadError::Failed(other.to_string()),
+        })?;
     let load_millis = started.elapsed().as_millis() as u64;
     let stats = snapshot.stats();
     let mut outcome = ReloadOutcome {
@@ -124,6 +129,9 @@ fn prepare(
     let built = Instant::now();
     let engines = Engines::build_persisted(Arc::new(snapshot), index_dir)
         .map_err(|e| ReloadError::Failed(format!("cannot build the search index: {e}")))?;
+    if let Some(key) = key.filter(|_| !restored || !engines.search.index_reused()) {
+        ontology::persisted::persist(index_dir, &key, &engines.snapshot, &report);
+    }
     let digest = Arc::new(Digest::of(&engines.snapshot));
     outcome.build_millis = built.elapsed().as_millis() as u64;
     outcome.changes = ChangeSummary::of(&diff(&before, &digest));

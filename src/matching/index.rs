@@ -15,6 +15,7 @@ use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
 use super::kinship::Kinship;
 use super::scoring::{self, BROADER_FACTOR, MatchKind, NARROWER_FACTOR, RELATED_FACTOR, RELATED_OPTIONAL_FACTOR};
+use super::transitions::Heads;
 
 /// One requirement of an occupation or a vacancy, with its weight in the coverage formula.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,6 +95,8 @@ pub struct MatchingIndex {
     creditors: Csr<Link>,
     /// Fields and hierarchy of the occupations, for ranking career transitions.
     kinship: Kinship,
+    /// Each origin's best career transitions, computed on first use.
+    transition_heads: Heads,
 }
 
 impl MatchingIndex {
@@ -175,6 +178,7 @@ impl MatchingIndex {
 
         let (neighbours, creditors) = build_links(&snapshot);
         let kinship = Kinship::build(&snapshot, &occupations, &occupation_slot);
+        let transition_heads = Heads::new(occupations.len(), super::transitions::HEAD);
         MatchingIndex {
             snapshot,
             occupations,
@@ -185,12 +189,25 @@ impl MatchingIndex {
             neighbours,
             creditors,
             kinship,
+            transition_heads,
         }
     }
 
     /// Fields and hierarchy of the occupations (see [`super::kinship`]).
     pub fn kinship(&self) -> &Kinship {
         &self.kinship
+    }
+
+    /// The same index with heads of `size` transitions (tests reach the fallback with small ones).
+    #[cfg(test)]
+    pub(super) fn with_transition_head(mut self, size: usize) -> MatchingIndex {
+        self.transition_heads = Heads::new(self.occupations.len(), size);
+        self
+    }
+
+    /// Each origin's best career transitions (see [`super::transitions`]).
+    pub(super) fn transition_heads(&self) -> &Heads {
+        &self.transition_heads
     }
 
     pub fn snapshot(&self) -> &Snapshot {

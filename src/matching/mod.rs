@@ -40,5 +40,6 @@ pub use profile::{Basis, ClaimInput, Held, Profile, ProfileInput};
 pub use scoring::{EXACT_FACTOR, EvidenceLevel, MatchKind, WEIGHT_QUANTUM, ratio};
 pub use transitions::{
     Candidate as TransitionCandidate, RANKING, Ranking as TransitionRanking, Transition,
-    candidates as transition_candidates, origin_profile, related as related_occupations,
+    candidates as transition_candidates, origin_profile, prepare as prepare_transitions,
+    related as related_occupations,
 };

@@ -85,13 +85,20 @@ impl Sums {
     }
 
     pub(super) fn scored(&self, index: &MatchingIndex, slot: usize) -> Scored {
+        Scored::of_sums(index, slot, self.matched[slot], self.essential[slot])
+    }
+}
+
+impl Scored {
+    /// The score of the occupation at `slot` from its Σ contribution and Σ essential contribution.
+    pub(super) fn of_sums(index: &MatchingIndex, slot: usize, matched: f64, essential: f64) -> Scored {
         let entry = &index.occupations()[slot];
         Scored {
             slot,
-            score: ratio(self.matched[slot], entry.total_weight),
-            essential_coverage: ratio(self.essential[slot], entry.essential_weight),
-            matched_weight: self.matched[slot],
-            essential_matched_weight: self.essential[slot],
+            score: ratio(matched, entry.total_weight),
+            essential_coverage: ratio(essential, entry.essential_weight),
+            matched_weight: matched,
+            essential_matched_weight: essential,
         }
     }
 }

@@ -154,7 +154,7 @@ impl MatchingService for MatchingApi {
                     missing_essential: r.evaluation.count(Importance::Essential, GapStatus::Missing) as u32,
                     missing: r.evaluation.missing().count() as u32,
                     same_major_group: origin_major.is_some() && target.isco_major_group() == origin_major,
-                    ranking: Some(transition_ranking_pb(t, lang, view)),
+                    ranking: Some(transition_ranking_pb(index, t, lang, view)),
                 }
             })
             .collect();
@@ -534,7 +534,12 @@ const DESCRIBED_ALIKE: f64 = 0.1;
 
 /// The evidence a transition is ranked by, with (in the FULL view) its reasons in words and the
 /// words that make the two descriptions alike.
-fn transition_ranking_pb(t: &Transition, lang: Lang, view: ExplanationView) -> pb::TransitionRanking {
+fn transition_ranking_pb(
+    index: &MatchingIndex,
+    t: &Transition,
+    lang: Lang,
+    view: ExplanationView,
+) -> pb::TransitionRanking {
     let e = &t.evidence;
     let hierarchy = match e.hierarchy {
         Some(HierarchyLink::Broader) => "broader",
@@ -543,21 +548,22 @@ fn transition_ranking_pb(t: &Transition, lang: Lang, view: ExplanationView) -> p
         None => "",
     };
     let full = view == ExplanationView::Full;
+    let words = if full { t.shared_words(index) } else { Vec::new() };
     pb::TransitionRanking {
         value: t.value,
         reverse_coverage: e.reverse_coverage,
         field_similarity: e.field_similarity,
         description_similarity: e.description_similarity,
-        shared_words: if full { t.shared_words.iter().map(|w| w.to_string()).collect() } else { Vec::new() },
+        shared_words: words.iter().map(|w| w.to_string()).collect(),
         isco_shared_digits: u32::from(e.isco_shared_digits),
         level_gap: u32::from(e.level_gap),
         hierarchy: hierarchy.to_string(),
-        reasons: if full { ranking_reasons(t, lang) } else { Vec::new() },
+        reasons: if full { ranking_reasons(t, &words, lang) } else { Vec::new() },
     }
 }
 
 /// The evidence of a transition's rank in words, strongest first.
-fn ranking_reasons(t: &Transition, lang: Lang) -> Vec<String> {
+fn ranking_reasons(t: &Transition, shared_words: &[&str], lang: Lang) -> Vec<String> {
     let pick = |nl: &'static str, en: &'static str| lang.pick(nl, en);
     let e = &t.evidence;
     let percent = |x: f64| (x * 100.0).round() as u32;
@@ -580,12 +586,12 @@ fn ranking_reasons(t: &Transition, lang: Lang) -> Vec<String> {
             percent(e.field_similarity)
         ));
     }
-    if e.description_similarity >= DESCRIBED_ALIKE && !t.shared_words.is_empty() {
+    if e.description_similarity >= DESCRIBED_ALIKE && !shared_words.is_empty() {
         reasons.push(format!(
             "{} {}% ({})",
             pick("omschrijving gelijk voor", "description alike for"),
             percent(e.description_similarity),
-            t.shared_words.join(", ")
+            shared_words.join(", ")
         ));
     }
     reasons.push(

@@ -39,6 +39,8 @@ pub fn deploy(version: &str, dir: &Path) {
 pub struct ReloadableServer {
     pub server: TestServer,
     pub data: PathBuf,
+    /// The server's index folder.
+    pub index: PathBuf,
     _dirs: (tempfile::TempDir, tempfile::TempDir),
 }
 
@@ -54,7 +56,7 @@ pub async fn reloadable_server(version: &str) -> ReloadableServer {
     let (snapshot, _) = ontology::load(&[SourceSpec::Embedded, SourceSpec::Path(data.clone())]).unwrap();
     let live = LiveEngines::new(Arc::new(Engines::build(Arc::new(snapshot))));
     let server = spawn_server_live(live, settings).await;
-    ReloadableServer { server, data, _dirs: (data_dir, index_dir) }
+    ReloadableServer { server, data, index: index_dir.path().to_path_buf(), _dirs: (data_dir, index_dir) }
 }
 
 /// A request carrying `key` as its bearer token.
@@ -181,12 +183,18 @@ async fn a_corrupt_data_change_is_rejected_with_its_report_and_the_old_snapshot_
     };
     assert!(!concepts.get_concept(request).await.unwrap().into_inner().concept.unwrap().deprecated);
 
-    // Fixed data loads.
+    // Fixed data loads, and its snapshot is persisted for the next start, as a start persists it.
     deploy("v2", &s.data);
     let outcome = reload(&s.server).await.unwrap();
     assert!(outcome.swapped);
     assert_eq!((outcome.created, outcome.updated, outcome.deprecated_since, outcome.replaced), (1, 2, 1, 2));
     assert_eq!(version(&s.server).await, outcome.snapshot_version);
+    let persisted = s.index.join(&outcome.snapshot_version).join(ontology::persisted::FILE);
+    assert!(persisted.is_file(), "{} was not written", persisted.display());
+    let sources = [SourceSpec::Embedded, SourceSpec::Path(s.data.clone())];
+    let restored = ontology::persisted::load(&sources, &s.index).unwrap();
+    assert!(restored.restored, "the next start reads the persisted snapshot");
+    assert_eq!(restored.snapshot.version(), outcome.snapshot_version);
 
     // The same data again: nothing to swap.
     let again = reload(&s.server).await.unwrap();
