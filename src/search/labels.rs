@@ -201,7 +201,7 @@ impl LabelTable {
             }
         }
         let lexicon = Lexicon::learn(&rows);
-        let synonyms = Synonyms::learn(&rows);
+        let synonyms = Synonyms::learn(&rows, |word| token(&stemmers, &decompounder, word, Lang::Nl).key.clone());
         let broader = super::field::BroaderWords::build(snapshot, &rows);
         let degrees: Vec<f32> = (0..snapshot.len()).map(|i| snapshot.degree(ConceptIdx(i as u32)) as f32).collect();
         let max_degree = degrees.iter().copied().fold(1.0f32, f32::max);

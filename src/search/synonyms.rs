@@ -16,6 +16,61 @@ use super::labels::{LabelKind, LabelRow};
 const MIN_CONCEPTS: u32 = 2;
 /// Most synonyms kept per word (the most often seen).
 const MAX_SYNONYMS: usize = 4;
+/// Belgian Dutch words of work and their counterparts in the Netherlands Dutch that most labels
+/// use. Flemish job titles and competences (VDAB) write `magazijnier`, `zaakvoerder`, `kinesist`,
+/// `stalen afnemen`; labels say `magazijnmedewerker`, `bedrijfsleider`, `fysiotherapeut`, `monsters
+/// afnemen`. Written by us from the Belgian entries of the Dutch dictionaries (Van Dale marks them
+/// "Belgisch-Nederlands"); only one-word pairs whose meaning is the same in the world of work (not
+/// `bestuurder`, a director in Flanders and a driver in the Netherlands). Each pair counts both ways.
+const BELGIAN_DUTCH: &[(&str, &str)] = &[
+    ("bediende", "medewerker"),
+    ("magazijnier", "magazijnmedewerker"),
+    ("zaakvoerder", "bedrijfsleider"),
+    ("uitbater", "exploitant"),
+    ("beenhouwer", "slager"),
+    ("kinesist", "fysiotherapeut"),
+    ("kinesitherapeut", "fysiotherapeut"),
+    ("verpleger", "verpleegkundige"),
+    ("zorgkundige", "verzorgende"),
+    ("vroedvrouw", "verloskundige"),
+    ("opvoeder", "begeleider"),
+    ("onthaal", "receptie"),
+    ("onthaalmedewerker", "receptionist"),
+    ("kuisen", "schoonmaken"),
+    ("kuisvrouw", "schoonmaakster"),
+    ("poetsvrouw", "schoonmaakster"),
+    ("dienster", "serveerster"),
+    ("kelner", "ober"),
+    ("garagist", "garagehouder"),
+    ("schrijnwerker", "timmerman"),
+    ("metser", "metselaar"),
+    ("plafonneerder", "stukadoor"),
+    ("dakwerker", "dakdekker"),
+    ("vloerder", "vloerlegger"),
+    ("werfleider", "uitvoerder"),
+    ("meestergast", "voorman"),
+    ("werf", "bouwplaats"),
+    ("technieker", "technicus"),
+    ("camion", "vrachtwagen"),
+    ("tuinier", "hovenier"),
+    ("onderwijzer", "leraar"),
+    ("secundair", "voortgezet"),
+    ("labo", "laboratorium"),
+    ("staal", "monster"),
+    ("stalen", "monsters"),
+    ("noden", "behoeften"),
+    ("opvolgen", "bewaken"),
+    ("opvolging", "bewaking"),
+    ("aankoop", "inkoop"),
+    ("aankopen", "inkopen"),
+    ("aankoper", "inkoper"),
+    ("facturatie", "facturering"),
+    ("attest", "certificaat"),
+    ("uurrooster", "rooster"),
+    ("herstellen", "repareren"),
+    ("herstelling", "reparatie"),
+    ("diensthoofd", "afdelingshoofd"),
+];
 
 /// Word key → keys of its synonyms, most often seen first.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -25,8 +80,9 @@ pub struct Synonyms {
 }
 
 impl Synonyms {
-    /// Learns from the Dutch labels of each concept (rows of a concept are contiguous).
-    pub fn learn(rows: &[LabelRow]) -> Synonyms {
+    /// Learns from the Dutch labels of each concept (rows of a concept are contiguous), and adds
+    /// [`BELGIAN_DUTCH`] (as analyzed by `key`) first.
+    pub fn learn(rows: &[LabelRow], key: impl Fn(&str) -> Arc<str>) -> Synonyms {
         let mut counts: HashMap<(Arc<str>, Arc<str>), u32> = HashMap::default();
         let mut start = 0;
         while start < rows.len() {
@@ -76,18 +132,41 @@ impl Synonyms {
                 entries.entry(a).or_default().push((b, n));
             }
         }
-        let entries = entries
+        let mut entries: HashMap<Arc<str>, Vec<Arc<str>>> = entries
             .into_iter()
             .map(|(word, mut list)| {
                 list.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
                 (word, list.into_iter().take(MAX_SYNONYMS).map(|(k, _)| k).collect())
             })
             .collect();
+        for (belgian, dutch) in BELGIAN_DUTCH {
+            let (belgian, dutch) = (key(belgian), key(dutch));
+            for (a, b) in [(&belgian, &dutch), (&dutch, &belgian)] {
+                let list = entries.entry(a.clone()).or_default();
+                if !list.contains(b) {
+                    list.insert(0, b.clone());
+                    list.truncate(MAX_SYNONYMS);
+                }
+            }
+        }
         Synonyms { entries }
     }
 
     /// The synonyms of a word key (empty when none was learned).
     pub fn of(&self, key: &str) -> &[Arc<str>] {
         self.entries.get(key).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn belgian_dutch_words_stand_for_their_netherlands_counterparts_both_ways() {
+        let synonyms = Synonyms::learn(&[], |word: &str| Arc::from(word));
+        assert_eq!(synonyms.of("zaakvoerder"), [Arc::<str>::from("bedrijfsleider")]);
+        assert_eq!(synonyms.of("bedrijfsleider"), [Arc::<str>::from("zaakvoerder")]);
+        assert!(synonyms.of("bestuurder").is_empty(), "a director in Flanders, a driver in the Netherlands");
     }
 }
