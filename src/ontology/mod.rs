@@ -10,7 +10,6 @@
 pub mod builder;
 pub mod bundle;
 pub mod esco;
-mod id_index;
 pub mod listing;
 pub mod persisted;
 pub mod report;

@@ -4,7 +4,7 @@
 //! plain vectors; relations are the edges of a petgraph graph whose node `i` is concept `i`. A
 //! snapshot never changes after it is built: a new ontology is a new snapshot with a new version.
 
-use super::id_index::IdIndex;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use petgraph::Direction;
@@ -116,10 +116,10 @@ pub struct Snapshot {
     version: String,
     sources: Vec<SourceInfo>,
     concepts: Vec<Concept>,
-    /// Id → position. Every request resolves its ids here (a skill gap up to 2,000): SipHash was a
-    /// tenth of a ComputeSkillGap, and then the boxed keys' cache misses (see [`IdIndex`]); the
-    /// table is built from the data, so a caller's ids cannot lengthen its probe sequences.
-    index: IdIndex,
+    /// Id → position. FxHash: every request resolves its ids here (a skill gap up to 2,000), and
+    /// SipHash was a tenth of a ComputeSkillGap; the table is built from the data, so a caller's
+    /// ids cannot lengthen its probe sequences.
+    index: FxHashMap<Box<str>, u32>,
     graph: DiGraph<(), Relation, u32>,
     stats: Stats,
     /// Per concept: where in its `labels` the display label in Dutch and in English is (what
@@ -160,7 +160,7 @@ impl Snapshot {
         for edge in graph.edge_weights() {
             *stats.relations.entry(edge.kind).or_default() += 1;
         }
-        let index = IdIndex::build(index);
+        let index: FxHashMap<Box<str>, u32> = index.into_iter().collect();
         let display = concepts
             .iter()
             .map(|concept| {
@@ -219,7 +219,7 @@ impl Snapshot {
 
     /// Looks up a concept by its full id (expand compact ids first, see [`crate::model::parse_id`]).
     pub fn lookup(&self, id: &str) -> Option<ConceptIdx> {
-        self.index.get(id).map(ConceptIdx)
+        self.index.get(id).map(|&i| ConceptIdx(i))
     }
 
     pub fn concept(&self, idx: ConceptIdx) -> &Concept {
