@@ -61,6 +61,9 @@ fn compile_protos() -> Result<(), Box<dyn std::error::Error>> {
         .build_server(true)
         // The CLI prints answers as JSON; deriving Serialize on the wire types keeps that generic.
         .type_attribute(".vaardig.v1", "#[derive(serde::Serialize)]")
+        // Written by hand (src/proto/concept_ref.rs), with the same fields and wire format, so that
+        // the server can send a reference encoded once per snapshot instead of copying its strings.
+        .extern_path(".vaardig.v1.ConceptRef", "crate::proto::ConceptRef")
         .compile_fds(descriptors)?;
 
     // The OTLP trace export (a subset of OpenTelemetry's protos): a client to export spans, a

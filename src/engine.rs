@@ -15,6 +15,7 @@ use crate::matching::MatchingIndex;
 use crate::ontology::Snapshot;
 use crate::planning::SteppingStones;
 use crate::search::{IndexError, SearchEngine};
+use crate::server::refs::EncodedRefs;
 
 /// A snapshot with every engine built on it.
 #[derive(Debug)]
@@ -30,6 +31,9 @@ pub struct Engines {
     pub courses: CourseIndex,
     /// The career-transition graph for stepping stones, built on first use.
     pub stones: SteppingStones,
+    /// The server's concept references, encoded once per concept and display language (filled on
+    /// first use; part of the snapshot's engines so that a reload starts afresh).
+    pub refs: EncodedRefs,
 }
 
 /// The engines the course finder reads, out of the engines of one snapshot.
@@ -54,7 +58,8 @@ impl Engines {
         let (matching, funding) = Self::build_graph_engines(&snapshot);
         let search = SearchEngine::build(&snapshot).expect("an in-memory search index always builds");
         let courses = CourseIndex::build(snapshot.clone());
-        Engines { snapshot, search, matching, funding, courses, stones: SteppingStones::default() }
+        let refs = EncodedRefs::new(snapshot.len());
+        Engines { snapshot, search, matching, funding, courses, stones: SteppingStones::default(), refs }
     }
 
     /// Builds every engine on `snapshot`, persisting the search index under `index_dir` (reused when
@@ -85,6 +90,7 @@ impl Engines {
                 funding,
                 courses,
                 stones: SteppingStones::default(),
+                refs: EncodedRefs::new(snapshot.len()),
             })
         })
     }

@@ -12,6 +12,7 @@
 //! Latency is measured per request from the moment it is sent; in open loop the schedule's lag (how
 //! late the generator sent) is reported apart, so a saturated client is visible rather than hidden.
 
+mod raw;
 mod workload;
 
 use std::collections::BTreeMap;
@@ -178,6 +179,13 @@ pub struct LoadtestArgs {
     /// Candidates in one RankCandidates call.
     #[arg(long, default_value_t = 100)]
     pub candidates: usize,
+    /// Send each request as bytes encoded once before the run and read the answers without decoding
+    /// them (as h2load with a pre-encoded body): the generator's own CPU per request drops to about
+    /// the no-op's, so on a machine it shares with the server the shares measure the server more
+    /// than the generator. Status, latency and the snapshot header are measured as without it;
+    /// rank-candidates (a client stream) stays typed.
+    #[arg(long)]
+    pub raw: bool,
     /// Open loop: most requests outstanding at once; beyond it the generator drops (and counts)
     /// requests instead of queueing them without bound.
     #[arg(long, default_value_t = 20_000)]
@@ -266,14 +274,35 @@ impl Clients {
             Rpc::Scheme => self.funding.get_funding_scheme(pick(&workload.scheme, i)).await.map(served),
             Rpc::Resolve => self.history.resolve_ids(pick(&workload.resolve, i)).await.map(served),
             Rpc::Versions => self.history.list_versions(pb::ListVersionsRequest::default()).await.map(served),
-            Rpc::ListConcepts => {
-                let request = pb::ListConceptsRequest {
-                    kind: pb::ConceptKind::Occupation as i32,
-                    page_size: 100,
-                    ..Default::default()
-                };
-                self.concepts.list_concepts(request).await.map(served)
-            }
+            Rpc::ListConcepts => self.concepts.list_concepts(list_concepts_request()).await.map(served),
+        }
+    }
+}
+
+/// `list-concepts`: the first page of occupations, BASIC view.
+fn list_concepts_request() -> pb::ListConceptsRequest {
+    pb::ListConceptsRequest { kind: pb::ConceptKind::Occupation as i32, page_size: 100, ..Default::default() }
+}
+
+/// One worker's way of sending requests of one RPC: typed, or pre-encoded (`--raw`).
+#[derive(Clone)]
+enum Sender {
+    Typed(Clients),
+    Raw(raw::RawClient, Arc<Vec<prost::bytes::Bytes>>),
+}
+
+impl Sender {
+    fn new(channel: Channel, rpc: Rpc, raw_pool: &Option<Arc<Vec<prost::bytes::Bytes>>>) -> Sender {
+        match raw_pool {
+            Some(pool) => Sender::Raw(raw::RawClient::new(channel, rpc), pool.clone()),
+            None => Sender::Typed(Clients::new(channel)),
+        }
+    }
+
+    async fn call(&mut self, workload: &Workload, rpc: Rpc, i: usize) -> Result<Option<String>, tonic::Status> {
+        match self {
+            Sender::Typed(clients) => clients.call(workload, rpc, i).await,
+            Sender::Raw(client, pool) => client.call(pool[i % pool.len()].clone()).await,
         }
     }
 }
@@ -464,9 +493,10 @@ pub fn loadtest(args: &LoadtestArgs) -> Result<(), Failure> {
                     format!("{}: the server's ontology has nothing to build these requests from", rpc.name()),
                 ));
             }
+            let raw_pool = if args.raw { raw::encoded_pool(&workload, rpc).map(Arc::new) } else { None };
             let result = match args.rate {
-                None => closed_loop(args, &channels, &workload, rpc).await,
-                Some(rate) => open_loop(args, &channels, &workload, rpc, rate).await,
+                None => closed_loop(args, &channels, &workload, rpc, &raw_pool).await,
+                Some(rate) => open_loop(args, &channels, &workload, rpc, rate, &raw_pool).await,
             };
             if !args.client.json {
                 eprintln!("loadtest: {} done: {:.0} requests/s", rpc.name(), result.throughput);
@@ -535,12 +565,18 @@ async fn connect(args: &LoadtestArgs) -> Result<Vec<Channel>, Failure> {
 }
 
 /// `--concurrency` workers, each with its next request as soon as the last is answered.
-async fn closed_loop(args: &LoadtestArgs, channels: &[Channel], workload: &Arc<Workload>, rpc: Rpc) -> RpcResult {
+async fn closed_loop(
+    args: &LoadtestArgs,
+    channels: &[Channel],
+    workload: &Arc<Workload>,
+    rpc: Rpc,
+    raw_pool: &Option<Arc<Vec<prost::bytes::Bytes>>>,
+) -> RpcResult {
     let measure_from = Instant::now() + args.warmup;
     let end = measure_from + args.duration;
     let mut workers = Vec::new();
     for worker in 0..args.concurrency {
-        let mut clients = Clients::new(channels[worker % channels.len()].clone());
+        let mut clients = Sender::new(channels[worker % channels.len()].clone(), rpc, raw_pool);
         let workload = workload.clone();
         let mut rng = StdRng::seed_from_u64(args.seed.wrapping_mul(1_000_003).wrapping_add(worker as u64));
         workers.push(tokio::spawn(async move {
@@ -574,13 +610,14 @@ async fn open_loop(
     workload: &Arc<Workload>,
     rpc: Rpc,
     rate: f64,
+    raw_pool: &Option<Arc<Vec<prost::bytes::Bytes>>>,
 ) -> RpcResult {
     let start = Instant::now();
     let measure_from = start + args.warmup;
     let end = measure_from + args.duration;
     let recorder = Arc::new(Mutex::new(Recorder::new()));
     let outstanding = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let clients: Vec<Clients> = channels.iter().cloned().map(Clients::new).collect();
+    let clients: Vec<Sender> = channels.iter().map(|c| Sender::new(c.clone(), rpc, raw_pool)).collect();
     let mut rng = StdRng::seed_from_u64(args.seed);
     let (mut sent, mut sent_measured, mut dropped) = (0u64, 0u64, 0u64);
     let mut tasks = tokio::task::JoinSet::new();
@@ -661,6 +698,7 @@ fn report_json(args: &LoadtestArgs, results: &[RpcResult]) -> serde_json::Value 
         "duration_s": args.duration.as_secs_f64(),
         "warmup_s": args.warmup.as_secs_f64(),
         "seed": args.seed,
+        "raw": args.raw,
         "results": results,
     })
 }
@@ -674,12 +712,13 @@ fn report_text(args: &LoadtestArgs, results: &[RpcResult]) -> String {
     };
     let _ = writeln!(
         out,
-        "{} · {} connections · {mode} · {:.1} s each after {:.1} s warm-up · seed {}",
+        "{} · {} connections · {mode} · {:.1} s each after {:.1} s warm-up · seed {}{}",
         args.client.server,
         args.connections,
         args.duration.as_secs_f64(),
         args.warmup.as_secs_f64(),
-        args.seed
+        args.seed,
+        if args.raw { " · raw (pre-encoded requests, answers not decoded)" } else { "" }
     );
     let _ = writeln!(
         out,

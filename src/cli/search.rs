@@ -74,21 +74,28 @@ impl Backend {
 
     async fn search(&self, request: pb::SearchRequest) -> Result<pb::SearchResponse, tonic::Status> {
         match self {
-            Backend::Local(api) => api.search(Request::new(request)).await.map(|r| r.into_inner()),
+            Backend::Local(api) => {
+                api.search(Request::new(request)).await.and_then(|r| super::services::as_received(r.into_inner()))
+            }
             Backend::Remote(client) => client.clone().search(request).await.map(|r| r.into_inner()),
         }
     }
 
     async fn suggest(&self, request: pb::SuggestRequest) -> Result<pb::SuggestResponse, tonic::Status> {
         match self {
-            Backend::Local(api) => api.suggest(Request::new(request)).await.map(|r| r.into_inner()),
+            Backend::Local(api) => {
+                api.suggest(Request::new(request)).await.and_then(|r| super::services::as_received(r.into_inner()))
+            }
             Backend::Remote(client) => client.clone().suggest(request).await.map(|r| r.into_inner()),
         }
     }
 
     async fn extract(&self, request: pb::ExtractConceptsRequest) -> Result<pb::ExtractConceptsResponse, tonic::Status> {
         match self {
-            Backend::Local(api) => api.extract_concepts(Request::new(request)).await.map(|r| r.into_inner()),
+            Backend::Local(api) => api
+                .extract_concepts(Request::new(request))
+                .await
+                .and_then(|r| super::services::as_received(r.into_inner())),
             Backend::Remote(client) => client.clone().extract_concepts(request).await.map(|r| r.into_inner()),
         }
     }

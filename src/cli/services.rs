@@ -61,15 +61,26 @@ pub struct Local {
     courses: CourseApi,
 }
 
+/// A local service's answer as a client receives it: encoded and decoded, as over the wire. The
+/// service implementations put concept references into their answers as bytes encoded once per
+/// snapshot (`server::refs`), whose fields only a decode fills in.
+pub fn as_received<M: prost::Message + Default>(answer: M) -> Result<M, Status> {
+    M::decode(answer.encode_to_vec().as_slice())
+        .map_err(|e| Status::internal(format!("the answer does not decode: {e}")))
+}
+
 /// One RPC, answered by the server or by the local service implementation of the same name.
 macro_rules! rpc {
     ($method:ident, $service:ident, $client:ident, $request:ty, $response:ty) => {
         pub async fn $method(&self, request: $request) -> Result<$response, Status> {
             match self {
-                Services::Local(local) => local.$service.$method(Request::new(request)).await,
-                Services::Remote(channel) => $client::new(channel.clone()).$method(request).await,
+                Services::Local(local) => {
+                    local.$service.$method(Request::new(request)).await.and_then(|r| as_received(r.into_inner()))
+                }
+                Services::Remote(channel) => {
+                    $client::new(channel.clone()).$method(request).await.map(Response::into_inner)
+                }
             }
-            .map(Response::into_inner)
         }
     };
 }

@@ -166,8 +166,8 @@ impl FundingService for FundingApi {
         let scheme_label = snapshot.concept(checked.scheme).pref_label(&lang).to_string();
         Ok(Response::new(pb::CheckEligibilityResponse {
             snapshot_version: snapshot.version().to_string(),
-            scheme: Some(response::concept_ref(snapshot, checked.scheme, &lang)),
-            course: checked.course.map(|c| response::concept_ref(snapshot, c, &lang)),
+            scheme: Some(engines.refs.get(snapshot, checked.scheme, &lang)),
+            course: checked.course.map(|c| engines.refs.get(snapshot, c, &lang)),
             decision: decision(e.decision) as i32,
             summary: e.summary(&scheme_label, &payer_labels).get(lang).to_string(),
             date: e.date.to_string(),

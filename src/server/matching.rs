@@ -10,8 +10,9 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::error::{ApiError, Violations, invalid};
+use super::refs::EncodedRefs;
 use super::request::{self, page_size, parse_page_token, profile_input, resolve};
-use super::response::{self, evidence_to_pb};
+use super::response::evidence_to_pb;
 use crate::engine::LiveEngines;
 use crate::matching::{
     self, Basis, Evaluation, EvidenceLevel, GapStatus, HierarchyLink, MAX_VACANCY_REQUIREMENTS, MatchKind,
@@ -68,7 +69,8 @@ impl MatchingService for MatchingApi {
 
         let evaluation = matching::compute_gap(index, &profile, occupation)
             .ok_or_else(|| invalid("occupation_id", format!("`{id}` is not an occupation")))?;
-        let row = |o: &Outcome| requirement_pb(snapshot, o, lang, view);
+        let refs = &engines.refs;
+        let row = |o: &Outcome| requirement_pb(refs, snapshot, o, lang, view);
         let by_contribution = |status: GapStatus| {
             let mut list: Vec<&Outcome> = evaluation.with_status(status).collect();
             list.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
@@ -76,7 +78,7 @@ impl MatchingService for MatchingApi {
         };
         Ok(Response::new(pb::ComputeSkillGapResponse {
             snapshot_version: snapshot.version().to_string(),
-            occupation: Some(response::concept_ref(snapshot, occupation, &lang)),
+            occupation: Some(refs.get(snapshot, occupation, &lang)),
             totals: Some(totals_pb(&evaluation)),
             covered: by_contribution(GapStatus::Covered),
             partly_covered: by_contribution(GapStatus::PartlyCovered),
@@ -106,8 +108,11 @@ impl MatchingService for MatchingApi {
 
         let page = matching::match_occupations(index, &profile, &filter, offset, page_size);
         let end = offset.saturating_add(page.results.len());
-        let results =
-            page.results.iter().map(|r| occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang, view));
+        let refs = &engines.refs;
+        let results = page
+            .results
+            .iter()
+            .map(|r| occupation_match_pb(refs, index, r.scored.slot, &r.evaluation, explain, lang, view));
         Ok(Response::new(pb::MatchOccupationsResponse {
             snapshot_version: snapshot.version().to_string(),
             results: results.collect(),
@@ -150,7 +155,15 @@ impl MatchingService for MatchingApi {
                 let r = &t.ranked;
                 let target = &index.occupations()[r.scored.slot];
                 pb::Transition {
-                    target: Some(occupation_match_pb(index, r.scored.slot, &r.evaluation, explain, lang, view)),
+                    target: Some(occupation_match_pb(
+                        &engines.refs,
+                        index,
+                        r.scored.slot,
+                        &r.evaluation,
+                        explain,
+                        lang,
+                        view,
+                    )),
                     missing_essential: r.evaluation.count(Importance::Essential, GapStatus::Missing) as u32,
                     missing: r.evaluation.missing().count() as u32,
                     same_major_group: origin_major.is_some() && target.isco_major_group() == origin_major,
@@ -160,7 +173,7 @@ impl MatchingService for MatchingApi {
             .collect();
         Ok(Response::new(pb::RelatedOccupationsResponse {
             snapshot_version: snapshot.version().to_string(),
-            origin: Some(response::concept_ref(snapshot, origin, &lang)),
+            origin: Some(engines.refs.get(snapshot, origin, &lang)),
             results,
         }))
     }
@@ -254,14 +267,14 @@ impl MatchingService for MatchingApi {
                     .evaluation
                     .outcomes
                     .iter()
-                    .map(|o| requirement_pb(snapshot, o, lang, ExplanationView::Full))
+                    .map(|o| requirement_pb(&engines.refs, snapshot, o, lang, ExplanationView::Full))
                     .collect(),
             })
             .collect();
         Ok(Response::new(pb::RankCandidatesResponse {
             snapshot_version: snapshot.version().to_string(),
             received: ranking.received as u32,
-            occupation: occupation.map(|idx| response::concept_ref(snapshot, idx, &lang)),
+            occupation: occupation.map(|idx| engines.refs.get(snapshot, idx, &lang)),
             ranked,
         }))
     }
@@ -434,6 +447,7 @@ fn totals_pb(evaluation: &Evaluation) -> pb::ScoreTotals {
 }
 
 fn occupation_match_pb(
+    refs: &EncodedRefs,
     index: &MatchingIndex,
     slot: usize,
     evaluation: &Evaluation,
@@ -444,7 +458,7 @@ fn occupation_match_pb(
     let snapshot = index.snapshot();
     let entry = &index.occupations()[slot];
     pb::OccupationMatch {
-        occupation: Some(response::concept_ref(snapshot, entry.concept, &lang)),
+        occupation: Some(refs.get(snapshot, entry.concept, &lang)),
         isco_code: entry.isco.as_deref().unwrap_or_default().to_string(),
         kansberoep: entry.kansberoep,
         totals: Some(totals_pb(evaluation)),
@@ -452,15 +466,20 @@ fn occupation_match_pb(
             .contributions()
             .into_iter()
             .take(explain)
-            .map(|o| requirement_pb(snapshot, o, lang, view))
+            .map(|o| requirement_pb(refs, snapshot, o, lang, view))
             .collect(),
-        top_missing: evaluation.missing().take(explain).map(|o| requirement_pb(snapshot, o, lang, view)).collect(),
+        top_missing: evaluation
+            .missing()
+            .take(explain)
+            .map(|o| requirement_pb(refs, snapshot, o, lang, view))
+            .collect(),
     }
 }
 
 /// One row of a breakdown: its numbers, and in the FULL view the reason in words and what earned
-/// the credit.
+/// the credit. The concept references come from the snapshot's encoded references.
 fn requirement_pb(
+    refs: &EncodedRefs,
     snapshot: &Snapshot,
     outcome: &Outcome,
     lang: Lang,
@@ -469,7 +488,7 @@ fn requirement_pb(
     let r = outcome.requirement;
     let full = view == ExplanationView::Full;
     let mut row = pb::RequirementCoverage {
-        skill: Some(response::concept_ref(snapshot, r.skill, &lang)),
+        skill: Some(refs.get(snapshot, r.skill, &lang)),
         importance: importance_to_pb(r.importance) as i32,
         idf: r.idf,
         explicit_weight: r.explicit_weight,
@@ -485,7 +504,7 @@ fn requirement_pb(
         row.held_weight = credit.basis.weight();
         row.credit = credit.value;
         if full {
-            row.via_skill = Some(response::concept_ref(snapshot, credit.source, &lang));
+            row.via_skill = Some(refs.get(snapshot, credit.source, &lang));
         }
         match credit.basis {
             Basis::Claim(level) => row.evidence = evidence_to_pb(level) as i32,

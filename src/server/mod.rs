@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod observe;
 pub mod planning;
 pub mod protocol;
+pub mod refs;
 pub mod request;
 pub mod response;
 pub mod search;

@@ -52,16 +52,16 @@ pub fn label_form_to_pb(form: LabelForm) -> pb::LabelForm {
 /// A reference to a concept with its display label.
 pub fn concept_ref(snapshot: &Snapshot, idx: ConceptIdx, lang: &str) -> pb::ConceptRef {
     let concept = snapshot.concept(idx);
-    pb::ConceptRef {
-        id: concept.id.to_string(),
-        kind: kind_to_pb(concept.kind) as i32,
-        label: snapshot.pref_label(idx, lang).to_string(),
-        deprecated: concept.status != Status::Released,
-        replaced_by: match &concept.status {
-            Status::Deprecated { replaced_by: Some(next) } => next.to_string(),
-            _ => String::new(),
-        },
+    // Field by field: the hand-written type (src/proto/concept_ref.rs) keeps its cache private.
+    let mut reference = pb::ConceptRef::default();
+    reference.id = concept.id.to_string();
+    reference.kind = kind_to_pb(concept.kind) as i32;
+    reference.label = snapshot.pref_label(idx, lang).to_string();
+    reference.deprecated = concept.status != Status::Released;
+    if let Status::Deprecated { replaced_by: Some(next) } = &concept.status {
+        reference.replaced_by = next.to_string();
     }
+    reference
 }
 
 pub fn date_text(date: Option<model::Date>) -> String {

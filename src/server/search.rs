@@ -200,7 +200,7 @@ impl SearchService for SearchApi {
             .map(|s| {
                 let row = &engines.search.labels.rows[s.row as usize];
                 pb::Suggestion {
-                    concept: Some(response::concept_ref(snapshot, s.concept, &lang)),
+                    concept: Some(engines.refs.get(snapshot, s.concept, &lang)),
                     label: row.text.to_string(),
                     lang: row.lang.to_string(),
                     score: s.score,

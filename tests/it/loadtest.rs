@@ -64,6 +64,28 @@ fn every_rpc_is_driven_with_valid_requests() {
 }
 
 #[test]
+fn raw_mode_sends_pre_encoded_requests_that_the_server_answers_ok() {
+    let (addr, _stop) = spawn_server_thread(embedded());
+    let rpcs = "health,gap,eligibility,suggest,rank-candidates,list-concepts";
+    for mode in [&["--concurrency", "4"][..], &["--rate", "100"][..]] {
+        let mut args = vec!["--raw", "--rpc", rpcs, "--duration", "300ms", "--warmup", "0s"];
+        args.extend_from_slice(mode);
+        let report = loadtest(addr, &args);
+        assert_eq!(report["raw"], true);
+        let results = report["results"].as_array().unwrap();
+        assert_eq!(results.len(), 6);
+        for result in results {
+            let requests = result["requests"].as_u64().unwrap();
+            assert!(requests > 0, "{result}");
+            // A request the server could not decode would be INVALID_ARGUMENT (protocol layer).
+            assert_eq!(result["codes"], serde_json::json!({ "OK": requests }), "{result}");
+            // The snapshot header is still read from every answer.
+            assert_eq!(result["versions"].as_object().unwrap().values().next(), Some(&requests.into()), "{result}");
+        }
+    }
+}
+
+#[test]
 fn open_loop_keeps_to_its_rate() {
     let (addr, _stop) = spawn_server_thread(embedded());
     let report = loadtest(addr, &["--rpc", "search", "--rate", "200", "--duration", "1s", "--warmup", "0s"]);

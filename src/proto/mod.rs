@@ -5,8 +5,12 @@
 /// Package `vaardig.v1`.
 #[allow(clippy::all, missing_docs)]
 pub mod v1 {
+    pub use super::ConceptRef;
     tonic::include_proto!("vaardig.v1");
 }
+
+mod concept_ref;
+pub use concept_ref::{ConceptRef, EncodedRef};
 
 /// The OTLP trace export protocol (a subset of OpenTelemetry's `opentelemetry.proto.*`), for
 /// `telemetry.otlp_endpoint`; nested like its packages, which the generated code refers to.
