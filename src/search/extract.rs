@@ -399,6 +399,13 @@ fn one_word_names(table: &LabelTable, text: &str, word: &analysis::Word, row: &s
     if label.word.chars().count() <= MAX_SHORT_WORD && *label.word != *word.text {
         return false;
     }
+    // A one-word Dutch skill that is a verb (`rekenen`, `koken`) is named by that verb, which the
+    // clause's finite form has become (`ik reken` → `rekenen`), not by a noun of the same stem
+    // ("ik houd rekening met" does no arithmetic).
+    let verb_label = row.kind == ConceptKind::Skill && &*row.lang == "nl" && label.word.ends_with("en");
+    if verb_label && label.word.chars().count() > MAX_SHORT_WORD && *label.word != *word.text {
+        return false;
+    }
     row.kind != ConceptKind::Occupation || table.df(&label.key) <= MAX_OCCUPATION_WORD_DF
 }
 

@@ -262,6 +262,14 @@ async fn extraction_finds_skills_and_occupations_with_spans() {
         );
     }
 
+    // A one-word skill that is a verb is named by the verb, not by a noun of the same stem.
+    let response = extract(&mut client, "Wij houden rekening met ieders wensen.").await;
+    assert!(
+        response.mentions.iter().all(|m| m.concept.as_ref().unwrap().label != "rekenen"),
+        "{:?}",
+        response.mentions
+    );
+
     let filler = "de het een en van voor met en ook nog wel";
     let response = extract(&mut client, filler).await;
     assert!(response.mentions.is_empty(), "stop words never make a mention: {:?}", response.mentions);
