@@ -339,6 +339,11 @@ impl SearchEngine {
             kinds.is_empty() || kinds.iter().any(|k| !matches!(k, ConceptKind::Occupation | ConceptKind::IscoGroup));
         let rows = self.index.candidates(&self.labels, &retrieval, kinds, true, descriptions, candidates)?;
         let nl_synonyms = rank::query_alternatives(&self.labels, &nl);
+        let (nl_query, en_query, translated_query) = (
+            rank::ScoredQuery::new(&self.labels, &nl),
+            rank::ScoredQuery::new(&self.labels, &en),
+            rank::ScoredQuery::new(&self.labels, &translated),
+        );
         let preferred = Lang::from_code(lang);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
         let head = self.heads.of(&nl);
@@ -348,14 +353,14 @@ impl SearchEngine {
             let (concept, score, row, reasons) = if row_id < n_rows {
                 let row = &self.labels.rows[row_id as usize];
                 let row_lang = Lang::from_code(&row.lang);
-                let tokens = if row_lang == Lang::En { &en } else { &nl };
+                let tokens = if row_lang == Lang::En { &en_query } else { &nl_query };
                 let synonyms: &[rank::WordAlternatives] = if row_lang == Lang::En { &[] } else { &nl_synonyms };
                 let direct = rank::score_row(&self.labels, tokens, row, false, synonyms);
                 // An English label also answers the query's translation, a little below a direct
                 // match (not worth scoring when the direct match is already nearly complete).
                 let direct_strong = direct.as_ref().is_some_and(|d| d.score >= STRONG_DIRECT);
                 let via_translation = (row_lang == Lang::En && !translated.is_empty() && !direct_strong)
-                    .then(|| rank::score_row(&self.labels, &translated, row, false, &[]))
+                    .then(|| rank::score_row(&self.labels, &translated_query, row, false, &[]))
                     .flatten()
                     .map(|mut s| {
                         s.score *= TRANSLATION_FACTOR;
