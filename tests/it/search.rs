@@ -88,6 +88,15 @@ async fn a_title_search_puts_the_occupation_before_its_isco_group() {
     };
     let hits = client.search(request).await.unwrap().into_inner().hits;
     assert_eq!(hits[0].concept.as_ref().unwrap().label, "Kappers", "{hits:?}");
+    // One title kind alone is still filtered (the title fields hold both kinds' labels).
+    assert!(hits.iter().all(|h| h.concept.as_ref().unwrap().kind == pb::ConceptKind::IscoGroup as i32), "{hits:?}");
+    let request = pb::SearchRequest {
+        query: "Kappers".into(),
+        kinds: vec![pb::ConceptKind::Occupation as i32],
+        ..Default::default()
+    };
+    let hits = client.search(request).await.unwrap().into_inner().hits;
+    assert!(hits.iter().all(|h| h.concept.as_ref().unwrap().kind == pb::ConceptKind::Occupation as i32), "{hits:?}");
 }
 
 #[tokio::test]
