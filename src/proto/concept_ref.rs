@@ -224,7 +224,7 @@ mod tests {
         ConceptRef {
             id: "http://data.europa.eu/esco/skill/0005c151-5b5a-4a66-8aac-60e734beb1ab".into(),
             kind: 2,
-            label: "verpleegkundige zorg verlenen".into(),
+            label: "heftrucks bedienen".into(),
             deprecated: true,
             replaced_by: "http://data.europa.eu/esco/skill/1".into(),
             encoded: None,
