@@ -130,6 +130,10 @@ pub fn gains(index: &CourseIndex, matching: &MatchingIndex, learn: &[SkillToLear
             }
         }
     }
+    // Summed in a fixed order (course, then skill): a sum in the map's random order differs in the
+    // last bits from one call to the next, and courses of equal share then swap places.
+    let mut best: Vec<((u32, u32), Closed)> = best.into_iter().collect();
+    best.sort_unstable_by_key(|(key, _)| *key);
     let mut by_course: HashMap<u32, CourseGain> = HashMap::new();
     for ((slot, _), closed) in best {
         let entry = by_course.entry(slot).or_default();
