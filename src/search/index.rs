@@ -90,6 +90,12 @@ fn is_title_kind(kind: ConceptKind) -> bool {
     matches!(kind, ConceptKind::Occupation | ConceptKind::IscoGroup)
 }
 
+/// True for a search among occupations and ISCO groups only (a job title): it reads the title
+/// fields, and no descriptions.
+pub(super) fn is_title_search(kinds: &[ConceptKind]) -> bool {
+    !kinds.is_empty() && kinds.iter().all(|k| is_title_kind(*k))
+}
+
 /// The number of the kind in the `kind` field.
 pub fn kind_code(kind: ConceptKind) -> u64 {
     ConceptKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u64
@@ -239,7 +245,7 @@ impl TantivyIndex {
         // A search among occupations and ISCO groups only reads the title fields, which hold their
         // labels alone: a plain union of the query's words, not one intersected with the kind
         // filter (that intersection was a fifth of a title search's time).
-        let titles = !kinds.is_empty() && kinds.iter().all(|k| is_title_kind(*k));
+        let titles = is_title_search(kinds);
         let (exact_field, keys_field) = if titles { (f.title_exact, f.title_keys) } else { (f.exact, f.keys) };
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let term = |field: Field, text: &str| -> Box<dyn Query> {
@@ -256,7 +262,7 @@ impl TantivyIndex {
             for part in t.parts.iter().chain(t.verb.as_ref()) {
                 should.push((Occur::Should, term(keys_field, part)));
             }
-            if descriptions && !titles {
+            if descriptions {
                 should.push((Occur::Should, Box::new(BoostQuery::new(term(f.desc, &t.key), 0.2))));
             }
             let len = t.word.chars().count();

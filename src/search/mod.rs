@@ -335,8 +335,7 @@ impl SearchEngine {
         // A title search (occupations, ISCO groups) is matched on labels: descriptions changed no
         // answer on 1,607 real titles and cost a fifth of its time (BENCHMARKS.md). Other kinds
         // (a skill described in other words) search them.
-        let descriptions =
-            kinds.is_empty() || kinds.iter().any(|k| !matches!(k, ConceptKind::Occupation | ConceptKind::IscoGroup));
+        let descriptions = !index::is_title_search(kinds);
         let rows = self.index.candidates(&self.labels, &retrieval, kinds, true, descriptions, candidates)?;
         let nl_synonyms = rank::query_alternatives(&self.labels, &nl);
         let (nl_query, en_query, translated_query) = (

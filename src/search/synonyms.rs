@@ -18,9 +18,10 @@ const MIN_CONCEPTS: u32 = 2;
 const MAX_SYNONYMS: usize = 4;
 /// Belgian Dutch words of work and their counterparts in the Netherlands Dutch that most labels
 /// use. Flemish job titles and competences (VDAB) write `zaakvoerder`, `kinesist`, `stalen
-/// afnemen`; labels say `bedrijfsleider`, `fysiotherapeut`, `monsters afnemen`. Written by us from the Belgian entries of the Dutch dictionaries (Van Dale marks them
-/// "Belgisch-Nederlands"); only one-word pairs whose meaning is the same in the world of work (not
-/// `bestuurder`, a director in Flanders and a driver in the Netherlands). Each pair counts both ways.
+/// afnemen`; labels say `bedrijfsleider`, `fysiotherapeut`, `monsters afnemen`. Written by us from
+/// the Belgian entries of the Dutch dictionaries (Van Dale marks them "Belgisch-Nederlands"); only
+/// one-word pairs whose meaning is the same in the world of work (not `bestuurder`, a director in
+/// Flanders and a driver in the Netherlands). Each pair counts both ways.
 const BELGIAN_DUTCH: &[(&str, &str)] = &[
     ("bediende", "medewerker"),
     ("zaakvoerder", "bedrijfsleider"),
