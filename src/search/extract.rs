@@ -37,6 +37,8 @@ const MAX_OCCUPATION_WORD_DF: u32 = 300;
 /// A one-word label of at most this many characters must be written as it is, not as a variant or
 /// stem (`Den` is not `Deens`, `let` is not `Lets`).
 const MAX_SHORT_WORD: usize = 5;
+/// Fewest letters of a Dutch infinitive.
+const MIN_INFINITIVE: usize = 4;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
 const TRANSLATED_FACTOR: f32 = 0.9;
 /// Verbs that stand for each other within a class: a label uses one, a person another.
@@ -122,7 +124,10 @@ impl Gazetteer {
             }
             // A single common word is filler (`werken`, `klant`), except an occupation's name,
             // which must then be written as a noun (see `names_occupation`).
-            let filler = table.df(keys[0]) > MAX_SINGLE_WORD_DF && row.kind != ConceptKind::Occupation;
+            // An acronym is no filler: it is found only where the text writes it in capitals (`SQL`,
+            // whose key many labels share: `MySQL`, `SQL Server`).
+            let filler =
+                table.df(keys[0]) > MAX_SINGLE_WORD_DF && row.kind != ConceptKind::Occupation && !is_acronym(&row.text);
             // A label of several words with one content word (`was doen`: `was` is a stop word)
             // is not that word alone: "hij doet de triage" does no laundry.
             let lost_words = keys.len() == 1 && row.tokens.len() > 1;
@@ -350,7 +355,10 @@ impl Gazetteer {
 /// The second list tells which words are verbs (turned into an infinitive).
 fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis::Word>, Vec<bool>) {
     let known = |w: &str| table.decompounder.is_known(w);
-    let infinitive = |w: &str| verbs::infinitive_candidates(w).into_iter().find(|c| known(c));
+    // A Dutch infinitive has at least four letters (`gaan`, `doen`): a shorter "infinitive" is
+    // another language's word (`nu` is no `nun`).
+    let infinitive =
+        |w: &str| verbs::infinitive_candidates(w).into_iter().find(|c| c.chars().count() >= MIN_INFINITIVE && known(c));
     // A particle closes the clause: the last word, or the word before a conjunction.
     let particle_at = |i: usize| {
         verbs::PARTICLES.contains(&words[i].text.as_str())
@@ -392,8 +400,7 @@ fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis:
 /// it is not a head many labels share.
 fn one_word_names(table: &LabelTable, text: &str, word: &analysis::Word, row: &super::labels::LabelRow) -> bool {
     let Some(label) = row.tokens.iter().find(|t| !t.stop) else { return false };
-    let acronym = row.text.chars().count() >= 2 && row.text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
-    if acronym && !text[word.start..word.end].chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
+    if is_acronym(&row.text) && !is_acronym(&text[word.start..word.end]) {
         return false;
     }
     if label.word.chars().count() <= MAX_SHORT_WORD && *label.word != *word.text {
@@ -407,6 +414,11 @@ fn one_word_names(table: &LabelTable, text: &str, word: &analysis::Word, row: &s
         return false;
     }
     row.kind != ConceptKind::Occupation || table.df(&label.key) <= MAX_OCCUPATION_WORD_DF
+}
+
+/// True for a word written in capitals (digits and marks aside), of two letters or more.
+fn is_acronym(text: &str) -> bool {
+    text.chars().count() >= 2 && text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
 }
 
 /// True when the text words spell the occupation label's content words as nouns: the same word,

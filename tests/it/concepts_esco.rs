@@ -247,3 +247,31 @@ fn a_restart_on_the_same_sources_restores_the_snapshot_and_a_stale_or_corrupt_fi
     std::fs::write(&file, &bytes).unwrap();
     assert!(load(&sources, dir.path()).unwrap().restored);
 }
+
+#[test]
+fn extraction_on_full_esco_reads_short_words_and_acronyms_as_written() {
+    let engines = esco();
+    let snapshot = &*engines.snapshot;
+    let found = |text: &str| -> Vec<(String, String)> {
+        engines
+            .search
+            .extract(text)
+            .iter()
+            .map(|m| {
+                let c = snapshot.concept(m.concept);
+                (text.chars().skip(m.start).take(m.end - m.start).collect(), c.pref_label("en").to_string())
+            })
+            .collect()
+    };
+    // `nu` (now) is no finite verb of an English word: once it was read as "nun" (`monnik/non`).
+    for text in ["Nu wil ik graag verder.", "Ik werk nu in de zorg."] {
+        let mentions = found(text);
+        assert!(mentions.iter().all(|(_, label)| label != "monk/nun"), "{text}: {mentions:?}");
+    }
+    // An acronym in capitals names its skill even when its key is part of many labels (`MySQL`,
+    // `SQL Server`); written in lower case it names nothing.
+    let mentions = found("Ik haal data uit de bronnen met SQL.");
+    assert!(mentions.contains(&("SQL".to_string(), "SQL".to_string())), "{mentions:?}");
+    let mentions = found("Ik haal data uit de bronnen met sql.");
+    assert!(mentions.iter().all(|(_, label)| label != "SQL"), "{mentions:?}");
+}
