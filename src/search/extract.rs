@@ -37,6 +37,8 @@ const MAX_OCCUPATION_WORD_DF: u32 = 300;
 /// A one-word label of at most this many characters must be written as it is, not as a variant or
 /// stem (`Den` is not `Deens`, `let` is not `Lets`).
 const MAX_SHORT_WORD: usize = 5;
+/// The word that makes the noun after it a role rather than an object ("ik werk als kok").
+const ROLE_MARK: &str = "als";
 /// Fewest letters of a Dutch infinitive.
 const MIN_INFINITIVE: usize = 4;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
@@ -271,6 +273,14 @@ impl Gazetteer {
             }
             carried = own_verb.or(carried_verb);
         }
+        // "Ik werk als verpleegkundige": `als` names a role, so the words around it are no verb and
+        // object (`work with nurses`), unless the label says `als` too (`als tolk optreden`).
+        let roles: Vec<usize> =
+            analysis::words(text).into_iter().filter(|w| w.text == ROLE_MARK).map(|w| char_offset[w.start]).collect();
+        candidates.retain(|m| {
+            !roles.iter().any(|r| (m.start..m.end).contains(r))
+                || table.rows[m.row as usize].tokens.iter().any(|t| &*t.word == ROLE_MARK)
+        });
         resolve_overlaps(candidates)
     }
 

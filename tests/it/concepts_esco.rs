@@ -250,7 +250,7 @@ fn a_restart_on_the_same_sources_restores_the_snapshot_and_a_stale_or_corrupt_fi
 
 #[test]
 fn extraction_on_full_esco_reads_short_words_and_acronyms_as_written() {
-    let engines = esco();
+    let engines = crate::helpers::esco_and_embedded();
     let snapshot = &*engines.snapshot;
     let found = |text: &str| -> Vec<(String, String)> {
         engines
@@ -274,4 +274,12 @@ fn extraction_on_full_esco_reads_short_words_and_acronyms_as_written() {
     assert!(mentions.contains(&("SQL".to_string(), "SQL".to_string())), "{mentions:?}");
     let mentions = found("Ik haal data uit de bronnen met sql.");
     assert!(mentions.iter().all(|(_, label)| label != "SQL"), "{mentions:?}");
+    // `als` makes the noun after it a role: the nurse is an occupation, not an object of `werken`
+    // (once "work with nurses", a skill, took the whole span).
+    let mentions = found("Ik werk als verpleegkundige en kan wonden verzorgen.");
+    assert!(
+        mentions.contains(&("verpleegkundige".to_string(), "nurse responsible for general care".to_string())),
+        "{mentions:?}"
+    );
+    assert!(mentions.iter().all(|(_, label)| label != "work with nursing staff"), "{mentions:?}");
 }

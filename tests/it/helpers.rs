@@ -44,6 +44,19 @@ pub fn esco() -> Arc<Engines> {
     esco_loaded().0.clone()
 }
 
+/// Full ESCO v1.1.1 with the embedded Dutch bundle layered on it (the service's usual sources),
+/// built once per test binary.
+pub fn esco_and_embedded() -> Arc<Engines> {
+    static ENGINES: OnceLock<Arc<Engines>> = OnceLock::new();
+    ENGINES
+        .get_or_init(|| {
+            let sources = [SourceSpec::Path(esco_dir()), SourceSpec::Embedded];
+            let snapshot = ontology::load(&sources).expect("ESCO and the embedded bundle load").0;
+            Arc::new(Engines::build(Arc::new(snapshot)))
+        })
+        .clone()
+}
+
 /// The load report of [`esco`].
 pub fn esco_report() -> &'static ontology::Report {
     &esco_loaded().1
