@@ -53,10 +53,13 @@ const TRANSLATED_FACTOR: f32 = 0.9;
 /// - putting a thing up: `steiger bouwen` — "ik zet de steigers op";
 /// - arranging: `afspraken beheren`, `activiteiten organiseren` — "ik plan afspraken", "ik regel de
 ///   afspraken";
-/// - receiving people: `gasten begroeten` — "ik ontvang gasten".
+/// - receiving people: `gasten begroeten` — "ik ontvang gasten";
+/// - giving: `eerste hulp bieden` — "ik geef eerste hulp" (an object of two words right after the
+///   verb counts too).
 ///
 /// (Carrying out a task — `doen`, `uitvoeren`, `verrichten` — changed nothing on our texts and is
-/// left out.)
+/// left out; so is helping — `helpen`, `ondersteunen`, `verzorgen`: "je verzorgt lessen in klas 4"
+/// supports no teacher.)
 const VERB_CLASSES: &[&[&str]] = &[
     &["bedienen", "besturen", "rijden", "gebruiken", "hanteren"],
     &["maken", "opstellen", "bereiden", "vervaardigen"],
@@ -64,6 +67,7 @@ const VERB_CLASSES: &[&[&str]] = &[
     &["opzetten", "opbouwen", "bouwen"],
     &["beheren", "plannen", "inplannen", "regelen", "organiseren"],
     &["ontvangen", "begroeten", "verwelkomen"],
+    &["geven", "bieden", "verlenen", "verstrekken"],
 ];
 /// The class of [`VERB_CLASSES`] a proof compound is read with (working a machine).
 const OPERATE_CLASS: usize = 0;
@@ -295,13 +299,29 @@ impl Gazetteer {
         object_word: &analysis::Word,
         char_offset: &[usize],
     ) -> Option<Mention> {
-        let rows = self.unordered.get(&unordered_key(&[verb, object]))?;
+        self.verb_phrase(table, &[verb, object], factor, span, (object_word.start, object_word.end), char_offset)
+    }
+
+    /// The skill of a label spelled by a verb and the words of its object (one or two: `eerste
+    /// hulp bieden`), keys in any order, as a mention over `span` that owns only the object's
+    /// bytes `own`.
+    fn verb_phrase(
+        &self,
+        table: &LabelTable,
+        keys: &[&str],
+        factor: f32,
+        span: (usize, usize),
+        own: (usize, usize),
+        char_offset: &[usize],
+    ) -> Option<Mention> {
+        let rows = self.unordered.get(&unordered_key(keys))?;
         let rows: Vec<u32> =
             rows.iter().copied().filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill).collect();
         if rows.is_empty() {
             return None;
         }
-        mention(table, &rows, 2, factor, span.0, span.1, char_offset).map(|m| m.owning(object_word, char_offset))
+        let own = analysis::Word { text: String::new(), start: own.0, end: own.1 };
+        mention(table, &rows, keys.len(), factor, span.0, span.1, char_offset).map(|m| m.owning(&own, char_offset))
     }
 
     /// Skills said with another verb of the label's class ([`VERB_CLASSES`]: "ik reed heftruck" →
@@ -334,6 +354,7 @@ impl Gazetteer {
                 ));
             }
         };
+        let mut phrases: Vec<Mention> = Vec::new();
         for (v, word) in content.iter().enumerate() {
             // As written, or a finite form the labels also know as another word (`reed`).
             let verb =
@@ -343,9 +364,25 @@ impl Gazetteer {
             if let Some((class, verb)) = verb {
                 let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
                 // The object is a noun: another verb of the clause ("… en zorgt voor") is none.
-                for o in near.filter(|&o| o != v && !verbs[o]) {
+                for o in near.clone().filter(|&o| o != v && !verbs[o]) {
                     let (first, last) = (&content[v.min(o)], &content[v.max(o)]);
                     found(class, &verb, &keys[o], &content[o], first, last);
+                }
+                // An object of two words right after the verb ("ik geef eerste hulp" → `eerste
+                // hulp bieden`).
+                if v + 2 < keys.len() && !verbs[v + 1] && !verbs[v + 2] {
+                    let (object, last) = (&content[v + 1], &content[v + 2]);
+                    for (_, other) in class_keys[class].iter().filter(|(o, _)| **o != *verb) {
+                        let phrase = [other.as_str(), keys[v + 1].as_str(), keys[v + 2].as_str()];
+                        phrases.extend(self.verb_phrase(
+                            table,
+                            &phrase,
+                            OPERATE_FACTOR,
+                            (word.start, last.end),
+                            (object.start, last.end),
+                            char_offset,
+                        ));
+                    }
                 }
             }
             let lower = word.text.to_lowercase();
@@ -356,6 +393,7 @@ impl Gazetteer {
                 found(OPERATE_CLASS, "", &key(object), word, word, word);
             }
         }
+        candidates.extend(phrases);
     }
 }
 

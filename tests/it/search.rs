@@ -258,11 +258,13 @@ async fn extraction_finds_skills_and_occupations_with_spans() {
     }
 
     // So do the verbs of putting a thing in place ("plaatsen" / "leggen"), of putting it up
-    // ("bouwen" / "opzetten") and of arranging ("beheren" / "inplannen").
+    // ("bouwen" / "opzetten"), of arranging ("beheren" / "inplannen") and of giving.
     for (text, object, label) in [
         ("Vorig jaar legde ik laminaatvloeren in een kantoor.", "laminaatvloeren", "laminaatvloeren plaatsen"),
         ("Samen met mijn ploeg zette ik de steigers op.", "steigers", "steiger bouwen"),
         ("Op de polikliniek plande ik afspraken in.", "afspraken", "afspraken beheren"),
+        // Giving ("geven" / "bieden"), with an object of two words.
+        ("Op de camping geef ik eerste hulp bij kleine ongelukken.", "eerste hulp", "eerste hulp bieden"),
     ] {
         let response = extract(&mut client, text).await;
         assert!(
