@@ -285,6 +285,9 @@ impl Gazetteer {
             !roles.iter().any(|r| (m.start..m.end).contains(r))
                 || table.rows[m.row as usize].tokens.iter().any(|t| &*t.word == ROLE_MARK)
         });
+        // An occupation counts where the text names a role, not a colleague (see `role_positions`).
+        let roles = role_positions(text, &char_offset);
+        candidates.retain(|m| table.rows[m.row as usize].kind != ConceptKind::Occupation || roles.contains(&m.start));
         resolve_overlaps(candidates)
     }
 
@@ -546,6 +549,71 @@ impl Mention {
     }
 }
 
+/// Words that make the occupation named within a few words after them the writer's role (or the
+/// role a vacancy offers): "ik ben kok", "werkte als kok", "wij zoeken een kok", "kok gezocht",
+/// "omscholen tot kok", "diploma kok"; and in English text "I am a cook", "worked as a cook", "we
+/// are looking for a cook".
+const ROLE_CUES: &[&str] = &[
+    "ben",
+    "bent",
+    "is",
+    "was",
+    "als",
+    "zoeken",
+    "zoekt",
+    "zoek",
+    "gezocht",
+    "tot",
+    "functie",
+    "vacature",
+    "diploma",
+    "certificaat",
+    "am",
+    "as",
+    "looking",
+    "hiring",
+    "seeking",
+    "wanted",
+    "became",
+];
+/// How many words before an occupation a role cue may stand ("wij zoeken een enthousiaste
+/// logistiek medewerker").
+const ROLE_CUE_REACH: usize = 4;
+/// Words of a CV line that may stand before the role it names ("- 2019-heden Heftruckchauffeur",
+/// "- Mbo-4 Verpleegkundige").
+const LINE_PREFIX_WORDS: &[&str] = &["mbo", "hbo", "wo", "niveau", "heden", "sinds", "nu"];
+
+/// Marks that open a line of a CV's list.
+const BULLETS: &[char] = &['-', '•', '*', '–'];
+
+/// The character offsets of the words where an occupation names a role: the first word of a
+/// sentence, line or field (after `:`), a word after only dates and levels, any word of a CV's
+/// list line (its roles: "- Zelfstandig webdeveloper en grafisch ontwerpster"), or a word within
+/// [`ROLE_CUE_REACH`] words after a role cue of its sentence. Elsewhere an occupation is
+/// someone the writer works with ("samen met de fysiotherapeut", "ik help de koks"): no part of
+/// their profile.
+fn role_positions(text: &str, char_offset: &[usize]) -> Vec<usize> {
+    let words = analysis::words(text);
+    let mut out = Vec::new();
+    let mut sentence = 0;
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 && text[words[i - 1].end..word.start].contains(['.', '!', '?', '\n', ':', ';']) {
+            sentence = i;
+        }
+        let before = &words[sentence..i];
+        let line_start = before
+            .iter()
+            .all(|w| w.text.chars().any(|c| c.is_ascii_digit()) || LINE_PREFIX_WORDS.contains(&w.text.as_str()));
+        let cued = before.iter().rev().take(ROLE_CUE_REACH).any(|w| ROLE_CUES.contains(&w.text.as_str()));
+        let line = &text[text[..word.start].rfind('\n').map_or(0, |n| n + 1)..word.start];
+        let bullet = line.trim_start().starts_with(BULLETS);
+        if line_start || cued || bullet {
+            out.push(char_offset[word.start]);
+        }
+    }
+    out
+}
+
 /// Keeps the longest mentions, then the most confident, dropping any whose own span overlaps a
 /// kept one's. Mentions never overlap in the answer: a verb-and-object mention that shares its verb
 /// with another (or reaches over another's words) is reported as its object alone.
@@ -627,6 +695,32 @@ struct Segment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_occupation_names_a_role_after_a_cue_at_a_start_or_on_a_list_line() {
+        let roles = |text: &str| -> Vec<String> {
+            let offsets = char_offsets(text);
+            let starts = role_positions(text, &offsets);
+            let chars: Vec<char> = text.chars().collect();
+            analysis::words(text)
+                .into_iter()
+                .filter(|w| starts.contains(&offsets[w.start]))
+                .map(|w| chars[offsets[w.start]..offsets[w.end]].iter().collect())
+                .collect()
+        };
+        let text = "Ik ben verpleegkundige. Daarnaast werk ik samen met de fysiotherapeut.";
+        assert_eq!(roles(text), ["Ik", "verpleegkundige", "Daarnaast"]);
+        let text = "Wij zoeken een enthousiaste logistiek medewerker. Je helpt de koks.";
+        assert!(roles(text).contains(&"logistiek".to_string()), "{:?}", roles(text));
+        assert!(!roles(text).contains(&"koks".to_string()), "{:?}", roles(text));
+        let text =
+            "- 2019-heden Heftruckchauffeur bij een bouwmarkt\n- Zelfstandig webdeveloper en grafisch ontwerpster";
+        for role in ["Heftruckchauffeur", "grafisch"] {
+            assert!(roles(text).contains(&role.to_string()), "{role}: {:?}", roles(text));
+        }
+        assert!(roles("Werkervaring: 5 jaar als heftruckchauffeur").contains(&"heftruckchauffeur".to_string()));
+        assert!(roles("I worked as a nurse for ten years").contains(&"nurse".to_string()));
+    }
 
     #[test]
     fn segments_split_at_list_and_sentence_marks() {
