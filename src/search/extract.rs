@@ -39,6 +39,8 @@ const MAX_OCCUPATION_WORD_DF: u32 = 300;
 const MAX_SHORT_WORD: usize = 5;
 /// The word that makes the noun after it a role rather than an object ("ik werk als kok").
 const ROLE_MARK: &str = "als";
+/// Confidence factor of a mention that names one of a label's two coordinated objects.
+const PARTIAL_FACTOR: f32 = 0.85;
 /// Fewest letters of a Dutch infinitive.
 const MIN_INFINITIVE: usize = 4;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
@@ -105,6 +107,30 @@ pub struct Mention {
 pub struct Gazetteer {
     ordered: HashMap<String, Vec<u32>>,
     unordered: HashMap<String, Vec<u32>>,
+    /// Each object alone of a Dutch skill label with two coordinated objects (`sauzen en soepen
+    /// bereiden` → `sauzen bereiden`, `soepen bereiden`), keys in any order.
+    partial: HashMap<String, Vec<u32>>,
+}
+
+/// The labels within a Dutch skill label that names two objects joined by `en` / `of` before
+/// the rest (`sauzen en soepen bereiden`): each object with the rest, as content keys. A text
+/// often names one of them ("ik maak sauzen").
+fn coordinated_parts(row: &super::labels::LabelRow) -> Vec<Vec<&str>> {
+    let t = &row.tokens;
+    let coordinated = row.kind == ConceptKind::Skill
+        && &*row.lang == "nl"
+        && t.len() >= 4
+        && !t[0].stop
+        && matches!(&*t[1].word, "en" | "of")
+        && !t[2].stop;
+    let rest = if coordinated { content_keys(&t[3..]) } else { Vec::new() };
+    if rest.is_empty() || rest.len() + 1 > MAX_UNORDERED {
+        return Vec::new();
+    }
+    [&t[0], &t[2]]
+        .into_iter()
+        .map(|object| std::iter::once(&*object.key).chain(rest.iter().copied()).collect())
+        .collect()
 }
 
 fn content_keys(tokens: &[super::labels::Token]) -> Vec<&str> {
@@ -144,8 +170,11 @@ impl Gazetteer {
             if (2..=MAX_UNORDERED).contains(&keys.len()) {
                 g.unordered.entry(unordered_key(&keys)).or_default().push(i as u32);
             }
+            for part in coordinated_parts(row) {
+                g.partial.entry(unordered_key(&part)).or_default().push(i as u32);
+            }
         }
-        for rows in g.ordered.values_mut().chain(g.unordered.values_mut()) {
+        for rows in g.ordered.values_mut().chain(g.unordered.values_mut()).chain(g.partial.values_mut()) {
             rows.sort_unstable();
             rows.dedup();
         }
@@ -196,9 +225,11 @@ impl Gazetteer {
                         let (rows, mut order_factor) = match self.ordered.get(&window.join(" ")) {
                             Some(rows) => (rows, 1.0),
                             None if (2..=MAX_UNORDERED).contains(&n) => {
-                                match self.unordered.get(&unordered_key(&window)) {
-                                    Some(rows) => (rows, 0.85),
-                                    None => continue,
+                                let key = unordered_key(&window);
+                                match (self.unordered.get(&key), self.partial.get(&key)) {
+                                    (Some(rows), _) => (rows, 0.85),
+                                    (None, Some(rows)) => (rows, PARTIAL_FACTOR),
+                                    (None, None) => continue,
                                 }
                             }
                             None => continue,
@@ -259,16 +290,31 @@ impl Gazetteer {
                 // The enumeration's verb from the clause before, for its first objects.
                 if let Some(verb) = &carried_verb {
                     let verb_key = reading(verb);
-                    for o in 0..keys.len().min(MAX_GAP + 1) {
-                        let span = (verb.start, content[o].end);
-                        candidates.extend(self.verb_object(
-                            table,
-                            (&verb_key, &keys[o]),
-                            GAP_FACTOR,
-                            span,
-                            &content[o],
-                            &char_offset,
-                        ));
+                    // And the other verbs of its class ("ik maakte pasta, sauzen en desserts" →
+                    // `desserts bereiden`), read in Dutch.
+                    let class = VERB_CLASSES.iter().position(|class| class.contains(&verb.text.as_str()));
+                    let others: Vec<&str> = match class {
+                        Some(class) if lang == Lang::Nl && !translated => class_keys[class]
+                            .iter()
+                            .filter(|(v, _)| *v != verb.text)
+                            .map(|(_, key)| key.as_str())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    let verbs = std::iter::once((verb_key.as_str(), GAP_FACTOR))
+                        .chain(others.into_iter().map(|key| (key, OPERATE_FACTOR)));
+                    for (verb_key, factor) in verbs {
+                        for o in 0..keys.len().min(MAX_GAP + 1) {
+                            let span = (verb.start, content[o].end);
+                            candidates.extend(self.verb_object(
+                                table,
+                                (verb_key, &keys[o]),
+                                factor,
+                                span,
+                                &content[o],
+                                &char_offset,
+                            ));
+                        }
                     }
                 }
                 if lang == Lang::Nl && !translated {
@@ -317,7 +363,12 @@ impl Gazetteer {
         own: (usize, usize),
         char_offset: &[usize],
     ) -> Option<Mention> {
-        let rows = self.unordered.get(&unordered_key(keys))?;
+        let key = unordered_key(keys);
+        let (rows, factor) = match (self.unordered.get(&key), self.partial.get(&key)) {
+            (Some(rows), _) => (rows, factor),
+            (None, Some(rows)) => (rows, factor * PARTIAL_FACTOR),
+            (None, None) => return None,
+        };
         let rows: Vec<u32> =
             rows.iter().copied().filter(|r| table.rows[*r as usize].kind == ConceptKind::Skill).collect();
         if rows.is_empty() {

@@ -249,7 +249,7 @@ fn a_restart_on_the_same_sources_restores_the_snapshot_and_a_stale_or_corrupt_fi
 }
 
 #[test]
-fn extraction_on_full_esco_reads_short_words_and_acronyms_as_written() {
+fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_objects() {
     let engines = crate::helpers::esco_and_embedded();
     let snapshot = &*engines.snapshot;
     let found = |text: &str| -> Vec<(String, String)> {
@@ -282,4 +282,10 @@ fn extraction_on_full_esco_reads_short_words_and_acronyms_as_written() {
         "{mentions:?}"
     );
     assert!(mentions.iter().all(|(_, label)| label != "work with nursing staff"), "{mentions:?}");
+    // A text names one of a label's two coordinated objects (`sauzen en soepen bereiden`), and an
+    // enumeration carries its verb's class too ("maakte … desserts" → `desserts bereiden`).
+    let mentions = found("Ik maakte verse pasta, sauzen en desserts.");
+    let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
+    assert!(labels.contains(&"cook sauce products"), "{mentions:?}");
+    assert!(labels.contains(&"prepare desserts"), "{mentions:?}");
 }
