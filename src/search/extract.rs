@@ -202,7 +202,7 @@ impl Gazetteer {
                 .into_iter()
                 .map(|w| analysis::Word { start: w.start + segment.start, end: w.end + segment.start, ..w })
                 .collect();
-            let (content, verbs) = content_words(table, &words);
+            let (content, verbs, verb_readings) = content_words(table, &words);
             let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
             let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
             // The clause read as Dutch, as English (loanwords, English text) and translated word by
@@ -285,6 +285,26 @@ impl Gazetteer {
                             &content[o],
                             &char_offset,
                         ));
+                    }
+                }
+                // A word the labels know as it is, read as the finite verb it also is ("ik doe
+                // boodschappen" → `boodschappen doen`), next to its object too.
+                if lang == Lang::Nl && !translated {
+                    for (v, reading) in verb_readings.iter().enumerate() {
+                        let Some(reading) = reading else { continue };
+                        let verb_key = token(&table.stemmers, &table.decompounder, reading, Lang::Nl).key.to_string();
+                        let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
+                        for o in near.filter(|&o| o != v && !verbs[o]) {
+                            let span = (content[v.min(o)].start, content[v.max(o)].end);
+                            candidates.extend(self.verb_object(
+                                table,
+                                (&verb_key, &keys[o]),
+                                GAP_FACTOR,
+                                span,
+                                &content[o],
+                                &char_offset,
+                            ));
+                        }
                     }
                 }
                 // The enumeration's verb from the clause before, for its first objects.
@@ -454,8 +474,13 @@ impl Gazetteer {
 /// The content words of a clause as labels write them: stop words dropped, finite verbs turned
 /// into the infinitive the label vocabulary knows, and a separable particle at the end of the
 /// clause joined to its verb ("ik dien medicatie toe" → `toedienen`, `medicatie`).
-/// The second list tells which words are verbs (turned into an infinitive).
-fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis::Word>, Vec<bool>) {
+/// The second list tells which words are verbs (turned into an infinitive); the third gives a word
+/// the labels know as it is (`doe`, `oogst`: a noun too) its reading as a finite verb, if it has
+/// one (`doen`, `oogsten`), for verb–object labels only.
+fn content_words(
+    table: &LabelTable,
+    words: &[analysis::Word],
+) -> (Vec<analysis::Word>, Vec<bool>, Vec<Option<String>>) {
     let known = |w: &str| table.decompounder.is_known(w);
     // A Dutch infinitive has at least four letters (`gaan`, `doen`): a shorter "infinitive" is
     // another language's word (`nu` is no `nun`).
@@ -469,6 +494,7 @@ fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis:
     let particles: Vec<usize> = (0..words.len()).filter(|&i| particle_at(i)).collect();
     let mut out: Vec<analysis::Word> = Vec::new();
     let mut verbs: Vec<bool> = Vec::new();
+    let mut verb_readings: Vec<Option<String>> = Vec::new();
     let mut used_particles: Vec<usize> = Vec::new();
     for (i, word) in words.iter().enumerate() {
         if particles.contains(&i) || analysis::is_stop_word(&word.text) {
@@ -491,10 +517,12 @@ fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis:
             None if !known(&word.text) => infinitive(&word.text).unwrap_or_else(|| word.text.clone()),
             None => word.text.clone(),
         };
-        verbs.push(text != word.text);
+        let is_verb = text != word.text;
+        verbs.push(is_verb);
+        verb_readings.push((!is_verb).then(|| infinitive(&word.text)).flatten().filter(|v| *v != word.text));
         out.push(analysis::Word { text, ..word.clone() });
     }
-    (out, verbs)
+    (out, verbs, verb_readings)
 }
 
 /// True when one text word may stand for a one-word label: an acronym written in capitals as the
