@@ -290,8 +290,9 @@ impl Gazetteer {
                 // A word the labels know as it is, read as the finite verb it also is ("ik doe
                 // boodschappen" → `boodschappen doen`), next to its object too.
                 if lang == Lang::Nl && !translated {
-                    for (v, reading) in verb_readings.iter().enumerate() {
-                        let Some(reading) = reading else { continue };
+                    for (v, reading) in
+                        verb_readings.iter().enumerate().flat_map(|(v, r)| r.iter().map(move |r| (v, r)))
+                    {
                         let verb_key = token(&table.stemmers, &table.decompounder, reading, Lang::Nl).key.to_string();
                         let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
                         for o in near.filter(|&o| o != v && !verbs[o]) {
@@ -475,17 +476,19 @@ impl Gazetteer {
 /// into the infinitive the label vocabulary knows, and a separable particle at the end of the
 /// clause joined to its verb ("ik dien medicatie toe" → `toedienen`, `medicatie`).
 /// The second list tells which words are verbs (turned into an infinitive); the third gives a word
-/// the labels know as it is (`doe`, `oogst`: a noun too) its reading as a finite verb, if it has
-/// one (`doen`, `oogsten`), for verb–object labels only.
-fn content_words(
-    table: &LabelTable,
-    words: &[analysis::Word],
-) -> (Vec<analysis::Word>, Vec<bool>, Vec<Option<String>>) {
+/// the labels know as it is (`doe`, `oogst`, `las`: a noun too) its readings as a finite verb
+/// (`doen`, `oogsten`, `lassen` and `lezen`), for verb–object labels only.
+fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis::Word>, Vec<bool>, Vec<Vec<String>>) {
     let known = |w: &str| table.decompounder.is_known(w);
     // A Dutch infinitive has at least four letters (`gaan`, `doen`): a shorter "infinitive" is
     // another language's word (`nu` is no `nun`).
-    let infinitive =
-        |w: &str| verbs::infinitive_candidates(w).into_iter().find(|c| c.chars().count() >= MIN_INFINITIVE && known(c));
+    let infinitives = |w: &str| -> Vec<String> {
+        let mut found = verbs::infinitive_candidates(w);
+        found.retain(|c| c.chars().count() >= MIN_INFINITIVE && known(c));
+        found.dedup();
+        found
+    };
+    let infinitive = |w: &str| infinitives(w).into_iter().next();
     // A particle closes the clause: the last word, or the word before a conjunction.
     let particle_at = |i: usize| {
         verbs::PARTICLES.contains(&words[i].text.as_str())
@@ -494,7 +497,7 @@ fn content_words(
     let particles: Vec<usize> = (0..words.len()).filter(|&i| particle_at(i)).collect();
     let mut out: Vec<analysis::Word> = Vec::new();
     let mut verbs: Vec<bool> = Vec::new();
-    let mut verb_readings: Vec<Option<String>> = Vec::new();
+    let mut verb_readings: Vec<Vec<String>> = Vec::new();
     let mut used_particles: Vec<usize> = Vec::new();
     for (i, word) in words.iter().enumerate() {
         if particles.contains(&i) || analysis::is_stop_word(&word.text) {
@@ -519,7 +522,8 @@ fn content_words(
         };
         let is_verb = text != word.text;
         verbs.push(is_verb);
-        verb_readings.push((!is_verb).then(|| infinitive(&word.text)).flatten().filter(|v| *v != word.text));
+        let readings = if is_verb { Vec::new() } else { infinitives(&word.text) };
+        verb_readings.push(readings.into_iter().filter(|v| *v != word.text).collect());
         out.push(analysis::Word { text, ..word.clone() });
     }
     (out, verbs, verb_readings)

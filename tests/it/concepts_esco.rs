@@ -291,4 +291,9 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     // A word the labels know as a noun (`doe`) is also read as the finite verb it is.
     let mentions = found("Voor mijn buurvrouw doe ik boodschappen.");
     assert!(mentions.iter().any(|(_, label)| label == "buy groceries"), "{mentions:?}");
+    // With every reading of such a word: `las` is a weld, and a form of both `lassen` and `lezen`.
+    let mentions = found("Ik las voornamelijk MIG en TIG op staal.");
+    let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
+    let welding = ["perform metal inert gas welding", "perform tungsten inert gas welding"];
+    assert!(welding.iter().all(|w| labels.contains(w)), "{mentions:?}");
 }
