@@ -119,6 +119,40 @@ fn push_word(out: &mut Vec<Word>, text: &str, start: usize, end: usize) {
     }
 }
 
+/// The known word that an unknown `word` of at least `min_len` letters is a typo of, when one
+/// edit of the kinds people make most finds exactly one: a letter too many (`kneeden`), a
+/// consonant written single that is double (`bestelingen`, `stresbestendig`), or two letters
+/// swapped (`vepleegkundige`). Substitutions are left out: they turn a word into another too often.
+pub fn typo_correction(word: &str, min_len: usize, known: impl Fn(&str) -> bool) -> Option<String> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < min_len || !chars.iter().all(|c| c.is_alphabetic()) {
+        return None;
+    }
+    let mut found: Vec<String> = Vec::new();
+    let mut consider = |candidate: String| {
+        if !found.contains(&candidate) && known(&candidate) {
+            found.push(candidate);
+        }
+    };
+    for i in 0..chars.len() {
+        let mut deleted = chars.clone();
+        deleted.remove(i);
+        consider(deleted.into_iter().collect());
+        let mut doubled = chars.clone();
+        doubled.insert(i, chars[i]);
+        consider(doubled.into_iter().collect());
+        if i + 1 < chars.len() && chars[i] != chars[i + 1] {
+            let mut swapped = chars.clone();
+            swapped.swap(i, i + 1);
+            consider(swapped.into_iter().collect());
+        }
+    }
+    match &found[..] {
+        [only] => Some(only.clone()),
+        _ => None,
+    }
+}
+
 /// Removes `m/v`, `v/m`, `m/v/x`, `m/w` sequences that vacancy titles carry.
 fn drop_gender_markers(words: &mut Vec<Word>) {
     let mut i = 0;
@@ -397,6 +431,19 @@ impl Decompounder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typo_is_read_as_the_one_known_word_one_common_edit_away() {
+        let known =
+            |w: &str| ["kneden", "bestellingen", "stressbestendig", "verpleegkundige", "lassen", "lasser"].contains(&w);
+        assert_eq!(typo_correction("kneeden", 7, known).as_deref(), Some("kneden"));
+        assert_eq!(typo_correction("bestelingen", 7, known).as_deref(), Some("bestellingen"));
+        assert_eq!(typo_correction("stresbestendig", 7, known).as_deref(), Some("stressbestendig"));
+        assert_eq!(typo_correction("vepleegkundige", 7, known), None, "a missing letter other than a double one");
+        assert_eq!(typo_correction("verplegekundige", 7, known).as_deref(), Some("verpleegkundige"));
+        assert_eq!(typo_correction("lasers", 7, known), None, "short words are left alone");
+        assert_eq!(typo_correction("lasserr", 7, known).as_deref(), Some("lasser"));
+    }
 
     #[test]
     fn normalize_folds_case_and_diacritics() {

@@ -41,6 +41,8 @@ const MAX_SHORT_WORD: usize = 5;
 const ROLE_MARK: &str = "als";
 /// Confidence factor of a mention that names one of a label's two coordinated objects.
 const PARTIAL_FACTOR: f32 = 0.85;
+/// Fewest letters of a word read as a typo of a known word (shorter words make other words).
+const MIN_TYPO_WORD: usize = 7;
 /// Fewest letters of a Dutch infinitive.
 const MIN_INFINITIVE: usize = 4;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
@@ -516,8 +518,11 @@ fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis:
                 used_particles.push(p);
                 compound
             }
-            // A word the labels do not know may be a finite verb they know as an infinitive.
-            None if !known(&word.text) => infinitive(&word.text).unwrap_or_else(|| word.text.clone()),
+            // A word the labels do not know may be a finite verb they know as an infinitive, or
+            // a typo of a word they know.
+            None if !known(&word.text) => infinitive(&word.text)
+                .or_else(|| analysis::typo_correction(&word.text, MIN_TYPO_WORD, known))
+                .unwrap_or_else(|| word.text.clone()),
             None => word.text.clone(),
         };
         let is_verb = text != word.text;
