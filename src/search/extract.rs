@@ -114,6 +114,28 @@ pub struct Gazetteer {
     partial: HashMap<String, Vec<u32>>,
 }
 
+/// Analyzed keys of a text's words, per language, each computed once (stemming and compound
+/// splitting are most of an extraction's time, and a text repeats its words).
+struct KeyCache<'a> {
+    table: &'a LabelTable,
+    keys: std::cell::RefCell<HashMap<(String, Lang), String>>,
+}
+
+impl<'a> KeyCache<'a> {
+    fn new(table: &'a LabelTable) -> KeyCache<'a> {
+        KeyCache { table, keys: std::cell::RefCell::new(HashMap::default()) }
+    }
+
+    fn key(&self, word: &str, lang: Lang) -> String {
+        if let Some(key) = self.keys.borrow().get(&(word.to_string(), lang)) {
+            return key.clone();
+        }
+        let key = token(&self.table.stemmers, &self.table.decompounder, word, lang).key.to_string();
+        self.keys.borrow_mut().insert((word.to_string(), lang), key.clone());
+        key
+    }
+}
+
 /// The labels within a Dutch skill label that names two objects joined by `en` / `of` before
 /// the rest (`sauzen en soepen bereiden`): each object with the rest, as content keys. A text
 /// often names one of them ("ik maak sauzen").
@@ -140,9 +162,25 @@ fn content_keys(tokens: &[super::labels::Token]) -> Vec<&str> {
 }
 
 fn unordered_key(keys: &[&str]) -> String {
-    let mut sorted = keys.to_vec();
+    // Sorted on the stack for the short windows it serves (one allocation fewer per lookup).
+    let mut buffer = [""; MAX_UNORDERED];
+    let mut heap = Vec::new();
+    let sorted: &mut [&str] = if keys.len() <= MAX_UNORDERED {
+        buffer[..keys.len()].copy_from_slice(keys);
+        &mut buffer[..keys.len()]
+    } else {
+        heap.extend_from_slice(keys);
+        &mut heap
+    };
     sorted.sort_unstable();
-    sorted.join(" ")
+    let mut key = String::with_capacity(sorted.iter().map(|k| k.len() + 1).sum());
+    for (i, k) in sorted.iter().enumerate() {
+        if i > 0 {
+            key.push(' ');
+        }
+        key.push_str(k);
+    }
+    key
 }
 
 impl Gazetteer {
@@ -197,6 +235,8 @@ impl Gazetteer {
                     .collect()
             })
             .collect();
+        // Each word's key, analyzed once per language however often the text uses it.
+        let keys_of = KeyCache::new(table);
         // The verb of the clause an enumeration continues (see [`Segment::continues`]).
         let mut carried: Option<analysis::Word> = None;
         for Segment { range: segment, continues } in segments(text) {
@@ -211,22 +251,33 @@ impl Gazetteer {
             // word into English (to reach skills that only have English labels).
             for (lang, translated) in [(Lang::Nl, false), (Lang::En, false), (Lang::Nl, true)] {
                 let reading = |w: &analysis::Word| {
-                    let t = token(&table.stemmers, &table.decompounder, &w.text, lang);
+                    let key = keys_of.key(&w.text, lang);
                     if !translated {
-                        return t.key.to_string();
+                        return key;
                     }
-                    match table.lexicon.translate(&t.key).first() {
+                    match table.lexicon.translate(&key).first() {
                         Some(translation) => translation.token.key.to_string(),
-                        None => token(&table.stemmers, &table.decompounder, &w.text, Lang::En).key.to_string(),
+                        None => keys_of.key(&w.text, Lang::En),
                     }
                 };
                 let keys: Vec<String> = content.iter().map(reading).collect();
                 for start in 0..keys.len() {
-                    for n in (1..=MAX_WORDS.min(keys.len() - start)).rev() {
-                        let window: Vec<&str> = keys[start..start + n].iter().map(String::as_str).collect();
-                        let (rows, mut order_factor) = match self.ordered.get(&window.join(" ")) {
+                    let longest = MAX_WORDS.min(keys.len() - start);
+                    // The windows from `start`, joined once: window n is `joined[..ends[n - 1]]`.
+                    let mut joined = String::new();
+                    let mut ends = Vec::with_capacity(longest);
+                    for key in &keys[start..start + longest] {
+                        if !joined.is_empty() {
+                            joined.push(' ');
+                        }
+                        joined.push_str(key);
+                        ends.push(joined.len());
+                    }
+                    for n in (1..=longest).rev() {
+                        let (rows, mut order_factor) = match self.ordered.get(&joined[..ends[n - 1]]) {
                             Some(rows) => (rows, 1.0),
                             None if (2..=MAX_UNORDERED).contains(&n) => {
+                                let window: Vec<&str> = keys[start..start + n].iter().map(String::as_str).collect();
                                 let key = unordered_key(&window);
                                 match (self.unordered.get(&key), self.partial.get(&key)) {
                                     (Some(rows), _) => (rows, 0.85),
@@ -295,7 +346,7 @@ impl Gazetteer {
                     for (v, reading) in
                         verb_readings.iter().enumerate().flat_map(|(v, r)| r.iter().map(move |r| (v, r)))
                     {
-                        let verb_key = token(&table.stemmers, &table.decompounder, reading, Lang::Nl).key.to_string();
+                        let verb_key = keys_of.key(reading, Lang::Nl);
                         let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
                         for o in near.filter(|&o| o != v && !verbs[o]) {
                             let span = (content[v.min(o)].start, content[v.max(o)].end);
@@ -348,15 +399,18 @@ impl Gazetteer {
         }
         // "Ik werk als verpleegkundige": `als` names a role, so the words around it are no verb and
         // object (`work with nurses`), unless the label says `als` too (`als tolk optreden`).
-        let roles: Vec<usize> =
-            analysis::words(text).into_iter().filter(|w| w.text == ROLE_MARK).map(|w| char_offset[w.start]).collect();
+        let all_words = analysis::words(text);
+        let marks: Vec<usize> =
+            all_words.iter().filter(|w| w.text == ROLE_MARK).map(|w| char_offset[w.start]).collect();
         candidates.retain(|m| {
-            !roles.iter().any(|r| (m.start..m.end).contains(r))
+            !marks.iter().any(|r| (m.start..m.end).contains(r))
                 || table.rows[m.row as usize].tokens.iter().any(|t| &*t.word == ROLE_MARK)
         });
         // An occupation counts where the text names a role, not a colleague (see `role_positions`).
-        let roles = role_positions(text, &char_offset);
-        candidates.retain(|m| table.rows[m.row as usize].kind != ConceptKind::Occupation || roles.contains(&m.start));
+        let roles = role_positions(text, &all_words, &char_offset);
+        candidates.retain(|m| {
+            table.rows[m.row as usize].kind != ConceptKind::Occupation || roles.binary_search(&m.start).is_ok()
+        });
         resolve_overlaps(candidates)
     }
 
@@ -462,9 +516,11 @@ impl Gazetteer {
                     }
                 }
             }
-            let lower = word.text.to_lowercase();
+            // (The word is normalized: in lower case already.)
             let object = PROOF_ENDINGS.iter().find_map(|end| {
-                lower.strip_suffix(end).filter(|rest| rest.chars().count() >= 4 && table.decompounder.is_known(rest))
+                word.text
+                    .strip_suffix(end)
+                    .filter(|rest| rest.chars().count() >= 4 && table.decompounder.is_known(rest))
             });
             if let Some(object) = object {
                 found(OPERATE_CLASS, "", &key(object), word, word, word);
@@ -680,22 +736,25 @@ const BULLETS: &[char] = &['-', '•', '*', '–'];
 /// [`ROLE_CUE_REACH`] words after a role cue of its sentence. Elsewhere an occupation is
 /// someone the writer works with ("samen met de fysiotherapeut", "ik help de koks"): no part of
 /// their profile.
-fn role_positions(text: &str, char_offset: &[usize]) -> Vec<usize> {
-    let words = analysis::words(text);
+fn role_positions(text: &str, words: &[analysis::Word], char_offset: &[usize]) -> Vec<usize> {
     let mut out = Vec::new();
     let mut sentence = 0;
+    let mut line_start = 0;
     for (i, word) in words.iter().enumerate() {
-        if i > 0 && text[words[i - 1].end..word.start].contains(['.', '!', '?', '\n', ':', ';']) {
+        let gap = &text[if i > 0 { words[i - 1].end } else { 0 }..word.start];
+        if i > 0 && gap.contains(['.', '!', '?', '\n', ':', ';']) {
             sentence = i;
         }
+        if let Some(n) = gap.rfind('\n') {
+            line_start = word.start - gap.len() + n + 1;
+        }
         let before = &words[sentence..i];
-        let line_start = before
+        let starts = before
             .iter()
             .all(|w| w.text.chars().any(|c| c.is_ascii_digit()) || LINE_PREFIX_WORDS.contains(&w.text.as_str()));
         let cued = before.iter().rev().take(ROLE_CUE_REACH).any(|w| ROLE_CUES.contains(&w.text.as_str()));
-        let line = &text[text[..word.start].rfind('\n').map_or(0, |n| n + 1)..word.start];
-        let bullet = line.trim_start().starts_with(BULLETS);
-        if line_start || cued || bullet {
+        let bullet = text[line_start..word.start].trim_start().starts_with(BULLETS);
+        if starts || cued || bullet {
             out.push(char_offset[word.start]);
         }
     }
@@ -788,7 +847,7 @@ mod tests {
     fn an_occupation_names_a_role_after_a_cue_at_a_start_or_on_a_list_line() {
         let roles = |text: &str| -> Vec<String> {
             let offsets = char_offsets(text);
-            let starts = role_positions(text, &offsets);
+            let starts = role_positions(text, &analysis::words(text), &offsets);
             let chars: Vec<char> = text.chars().collect();
             analysis::words(text)
                 .into_iter()
