@@ -403,9 +403,15 @@ impl SearchEngine {
             if score < MIN_SCORE || !passes(snapshot, concept, filters) {
                 continue;
             }
-            let entry = best.entry(concept).or_insert(Hit { concept, score, row, reasons: reasons.clone() });
-            if score > entry.score {
-                *entry = Hit { concept, score, row, reasons };
+            match best.entry(concept) {
+                std::collections::hash_map::Entry::Occupied(mut kept) => {
+                    if score > kept.get().score {
+                        kept.insert(Hit { concept, score, row, reasons });
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(Hit { concept, score, row, reasons });
+                }
             }
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
