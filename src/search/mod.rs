@@ -1,8 +1,9 @@
 //! Concept search: Dutch-grade, typo-tolerant search, autocomplete and extraction from free text.
 //!
 //! Built once per snapshot: the analyzed [`labels::LabelTable`], a tantivy index over it for
-//! candidate retrieval (persisted per snapshot version when a folder is given), the autocomplete
-//! word list and the extraction gazetteer. User text is never parsed as query syntax: queries are
+//! candidate retrieval (persisted per snapshot version when a folder is given), postings of the
+//! table's keys in memory for the cheaper retrieval behind the facet counts, the autocomplete word
+//! list and the extraction gazetteer. User text is never parsed as query syntax: queries are
 //! built from analyzed words, so tantivy's operators in user text are just characters.
 
 mod analysis;
