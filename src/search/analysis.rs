@@ -32,6 +32,14 @@ pub enum Lang {
 
 impl Lang {
     pub fn from_code(code: &str) -> Lang {
+        // The plain codes first (and a code row's empty one): search reads the language of every
+        // candidate label.
+        match code {
+            "nl" => return Lang::Nl,
+            "en" => return Lang::En,
+            "" => return Lang::Other,
+            _ => {}
+        }
         match code.split('-').next().unwrap_or_default() {
             "nl" => Lang::Nl,
             "en" => Lang::En,

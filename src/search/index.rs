@@ -96,6 +96,22 @@ pub(super) fn is_title_search(kinds: &[ConceptKind]) -> bool {
     !kinds.is_empty() && kinds.iter().all(|k| is_title_kind(*k))
 }
 
+/// The content words of an analyzed query that get typo tolerance: words of four letters or more
+/// that no reading of the query knows. A word that some reading knows (a label word, or a compound
+/// of label words) is no typo, whatever its other readings make of it (a Dutch word read as
+/// English); the Levenshtein walk over the term dictionary is the costliest clause. A word read by
+/// its head alone may be a typo in its modifier (`heftruk…`).
+pub(super) fn typo_candidates<'a>(table: &LabelTable, query: &'a [Token]) -> Vec<&'a Token> {
+    let known = |t: &Token| table.df(&t.key) > 0 || (!t.parts.is_empty() && t.parts.iter().all(|p| table.df(p) > 0));
+    let known_words: Vec<&str> = query.iter().filter(|t| known(t)).map(|t| &*t.word).collect();
+    query.iter().filter(|t| !t.stop && t.word.chars().count() >= 4 && !known_words.contains(&&*t.word)).collect()
+}
+
+/// The edit distance tantivy's typo walk allows for a word.
+pub(super) fn typo_distance(word: &str) -> u8 {
+    if word.chars().count() >= 8 { 2 } else { 1 }
+}
+
 /// The number of the kind in the `kind` field.
 pub fn kind_code(kind: ConceptKind) -> u64 {
     ConceptKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u64
@@ -251,11 +267,7 @@ impl TantivyIndex {
         let term = |field: Field, text: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
         };
-        // A word that some reading of the query knows (a label word, or a compound of label words)
-        // is no typo, whatever its other readings make of it (a Dutch word read as English).
-        let known =
-            |t: &Token| table.df(&t.key) > 0 || (!t.parts.is_empty() && t.parts.iter().all(|p| table.df(p) > 0));
-        let known_words: Vec<&str> = query.iter().filter(|t| known(t)).map(|t| &*t.word).collect();
+        let typos = typo_candidates(table, query);
         for t in query.iter().filter(|t| !t.stop) {
             should.push((Occur::Should, Box::new(BoostQuery::new(term(exact_field, &t.word), 2.0))));
             should.push((Occur::Should, Box::new(BoostQuery::new(term(keys_field, &t.key), 1.5))));
@@ -265,12 +277,8 @@ impl TantivyIndex {
             if descriptions {
                 should.push((Occur::Should, Box::new(BoostQuery::new(term(f.desc, &t.key), 0.2))));
             }
-            let len = t.word.chars().count();
-            // Typo tolerance for a word no label has, unless it reads as a compound of known words
-            // (the Levenshtein walk over the term dictionary is the costliest clause); a word read
-            // by its head alone may be a typo in its modifier (`heftruk…`).
-            if fuzzy && len >= 4 && !known_words.contains(&&*t.word) {
-                let distance = if len >= 8 { 2 } else { 1 };
+            if fuzzy && typos.iter().any(|typo| typo.word == t.word) {
+                let distance = typo_distance(&t.word);
                 let fuzzy = FuzzyTermQuery::new(Term::from_field_text(exact_field, &t.word), distance, true);
                 should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.5))));
             }

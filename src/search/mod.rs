@@ -1,8 +1,9 @@
 //! Concept search: Dutch-grade, typo-tolerant search, autocomplete and extraction from free text.
 //!
 //! Built once per snapshot: the analyzed [`labels::LabelTable`], a tantivy index over it for
-//! candidate retrieval (persisted per snapshot version when a folder is given), the autocomplete
-//! word list and the extraction gazetteer. User text is never parsed as query syntax: queries are
+//! candidate retrieval (persisted per snapshot version when a folder is given), postings of the
+//! table's keys in memory for the cheaper retrieval behind the facet counts, the autocomplete word
+//! list and the extraction gazetteer. User text is never parsed as query syntax: queries are
 //! built from analyzed words, so tantivy's operators in user text are just characters.
 
 mod analysis;
@@ -13,6 +14,7 @@ mod index;
 mod labels;
 mod lexicon;
 mod persisted;
+mod postings;
 mod rank;
 mod suggest;
 mod synonyms;
@@ -124,6 +126,8 @@ pub struct SearchEngine {
     gazetteer: extract::Gazetteer,
     field: field::FieldWords,
     heads: title::Heads,
+    /// The label table's keys in memory, for the cheap retrieval of the facet counts.
+    postings: postings::Postings,
     /// True when the structures above were read from their persisted file rather than built.
     restored: bool,
 }
@@ -166,8 +170,8 @@ impl SearchEngine {
         if let Some(parts) = parts {
             let read = started.elapsed();
             let index = index::TantivyIndex::open_or_build(dir, version, &parts.labels, parts.content.clone())?;
-            let persisted::Parts { labels, suggest, gazetteer, field, heads, content } = parts;
-            let engine = SearchEngine { labels, index, suggest, gazetteer, field, heads, restored: true };
+            let persisted::Parts { labels, suggest, gazetteer, field, heads, postings, content } = parts;
+            let engine = SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, restored: true };
             if !engine.index.reused {
                 // The index folder was rebuilt, and the file with it: write it again.
                 engine.persist(dir, version, &content);
@@ -206,6 +210,7 @@ impl SearchEngine {
             gazetteer: &self.gazetteer,
             field: &self.field,
             heads: &self.heads,
+            postings: &self.postings,
             content,
         };
         persisted::write(dir, version, &parts);
@@ -222,8 +227,13 @@ impl SearchEngine {
             (suggest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), (gazetteer, field))
         });
         let heads = title::Heads::build(&labels.rows);
-        tracing::info!(millis = started.elapsed().as_millis() as u64, "autocomplete, extraction and fields ready");
-        SearchEngine { labels, index, suggest, gazetteer, field, heads, restored: false }
+        let postings = postings::Postings::build(&labels);
+        tracing::info!(
+            millis = started.elapsed().as_millis() as u64,
+            postings_bytes = postings.heap_bytes(),
+            "autocomplete, extraction, fields and postings ready"
+        );
+        SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, restored: false }
     }
 
     /// True when the index was opened from disk rather than built.
@@ -248,14 +258,7 @@ impl SearchEngine {
             ConceptKind::ALL.iter().copied().filter(|k| !request.kinds.contains(k)).collect()
         };
         if !others.is_empty() {
-            let other_hits = self.rank_reading(
-                snapshot,
-                &request.query,
-                &others,
-                &request.lang,
-                &request.filters,
-                FACET_CANDIDATES,
-            )?;
+            let other_hits = self.rank_others(snapshot, &request.query, &others, &request.lang, &request.filters)?;
             facets.extend(count_kinds(snapshot, &other_hits));
         }
         let total = ranked.len();
@@ -307,6 +310,38 @@ impl SearchEngine {
         filters: &Filters,
         candidates: usize,
     ) -> Result<Vec<Hit>, IndexError> {
+        let reading = self.analyze_reading(query);
+        // A title search (occupations, ISCO groups) is matched on labels: descriptions changed no
+        // answer on 1,607 real titles and cost a fifth of its time (BENCHMARKS.md). Other kinds
+        // (a skill described in other words) search them.
+        let descriptions = !index::is_title_search(kinds);
+        let rows = self.index.candidates(&self.labels, &reading.retrieval, kinds, true, descriptions, candidates)?;
+        Ok(self.score_rows(snapshot, &reading, kinds, lang, filters, rows))
+    }
+
+    /// The hits among the kinds a search did not ask for, to count them (its facets): what one
+    /// retrieval of [`FACET_CANDIDATES`] documents among them finds, from [`postings::Postings`]
+    /// (tantivy's union over the long lists of its large fields, and its typo walk over their
+    /// term dictionary, were more than half of a title search; the counts differ a little, see
+    /// BENCHMARKS.md "Search speed, session 8").
+    fn rank_others(
+        &self,
+        snapshot: &Snapshot,
+        query: &str,
+        others: &[ConceptKind],
+        lang: &str,
+        filters: &Filters,
+    ) -> Result<Vec<Hit>, IndexError> {
+        let reading = self.analyze_reading(query);
+        let descriptions = !index::is_title_search(others);
+        let typos = index::typo_candidates(&self.labels, &reading.retrieval);
+        let rows = self.postings.top(&reading.retrieval, &typos, others, descriptions, FACET_CANDIDATES);
+        Ok(self.score_rows(snapshot, &reading, others, lang, filters, rows))
+    }
+
+    /// A query analyzed for retrieval and scoring: in Dutch, in English, translated, and the words
+    /// retrieval looks for (all three, the learned synonyms and the groups of one-word skills).
+    fn analyze_reading(&self, query: &str) -> Reading {
         let nl = self.labels.analyze(query, Lang::Nl);
         let en = self.labels.analyze(query, Lang::En);
         let translated = self.labels.translate(&nl, &en);
@@ -332,11 +367,21 @@ impl SearchEngine {
                 retrieval.push(t.clone());
             }
         }
-        // A title search (occupations, ISCO groups) is matched on labels: descriptions changed no
-        // answer on 1,607 real titles and cost a fifth of its time (BENCHMARKS.md). Other kinds
-        // (a skill described in other words) search them.
-        let descriptions = !index::is_title_search(kinds);
-        let rows = self.index.candidates(&self.labels, &retrieval, kinds, true, descriptions, candidates)?;
+        Reading { nl, en, translated, retrieval }
+    }
+
+    /// Scores the candidate `rows` (label rows, then descriptions as `rows.len() + i`) against a
+    /// reading: the best per concept, best first, filtered.
+    fn score_rows(
+        &self,
+        snapshot: &Snapshot,
+        reading: &Reading,
+        kinds: &[ConceptKind],
+        lang: &str,
+        filters: &Filters,
+        rows: Vec<u32>,
+    ) -> Vec<Hit> {
+        let Reading { nl, en, translated, .. } = reading;
         let nl_synonyms = rank::query_alternatives(&self.labels, &nl);
         let (nl_query, en_query, translated_query) = (
             rank::ScoredQuery::new(&self.labels, &nl),
@@ -403,15 +448,21 @@ impl SearchEngine {
             if score < MIN_SCORE || !passes(snapshot, concept, filters) {
                 continue;
             }
-            let entry = best.entry(concept).or_insert(Hit { concept, score, row, reasons: reasons.clone() });
-            if score > entry.score {
-                *entry = Hit { concept, score, row, reasons };
+            match best.entry(concept) {
+                std::collections::hash_map::Entry::Occupied(mut kept) => {
+                    if score > kept.get().score {
+                        kept.insert(Hit { concept, score, row, reasons });
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(Hit { concept, score, row, reasons });
+                }
             }
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
         sort_hits(snapshot, &mut hits);
         hits.truncate(MAX_RESULTS);
-        Ok(hits)
+        hits
     }
 
     /// True when a label row names the head of a title: the word, a compound ending in it
@@ -467,6 +518,16 @@ impl SearchEngine {
     pub fn extract(&self, text: &str) -> Vec<Mention> {
         self.gazetteer.extract(&self.labels, text)
     }
+}
+
+/// A query analyzed once for retrieval and scoring ([`SearchEngine::analyze_reading`]).
+struct Reading {
+    nl: Vec<labels::Token>,
+    en: Vec<labels::Token>,
+    /// The Dutch reading's learned English translation.
+    translated: Vec<labels::Token>,
+    /// What retrieval looks for: the words of all three and their alternatives.
+    retrieval: Vec<labels::Token>,
 }
 
 /// Best first; on equal scores occupations before ISCO groups before skills, then by concept.

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::extract::Gazetteer;
 use super::field::FieldWords;
 use super::labels::{LabelTable, Token, TokenData};
+use super::postings::Postings;
 use super::suggest::SuggestIndex;
 use super::title::Heads;
 use crate::persist::{SharedIn, SharedOut, deserialize_shared, serialize_shared};
@@ -35,6 +36,7 @@ pub(super) struct PartsOut<'a> {
     pub gazetteer: &'a Gazetteer,
     pub field: &'a FieldWords,
     pub heads: &'a Heads,
+    pub postings: &'a Postings,
     /// The tantivy index's content hash for this table ([`super::index`]), so the index is checked
     /// without hashing the table again.
     pub content: &'a str,
@@ -52,6 +54,7 @@ struct LookupsOut<'a> {
     gazetteer: &'a Gazetteer,
     field: &'a FieldWords,
     heads: &'a Heads,
+    postings: &'a Postings,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +69,7 @@ struct LookupsIn {
     gazetteer: Gazetteer,
     field: FieldWords,
     heads: Heads,
+    postings: Postings,
 }
 
 /// What is read back: the same fields, owned.
@@ -75,6 +79,7 @@ pub(super) struct Parts {
     pub gazetteer: Gazetteer,
     pub field: FieldWords,
     pub heads: Heads,
+    pub postings: Postings,
     pub content: String,
 }
 
@@ -87,8 +92,8 @@ pub(super) fn read(dir: &Path, snapshot: &str) -> Option<Parts> {
         let labels = read_one::<LabelsIn>(&folder.join(FILE), snapshot);
         (labels, lookups.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
-    let (LabelsIn { labels, content }, LookupsIn { suggest, gazetteer, field, heads }) = (labels?, lookups?);
-    Some(Parts { labels, suggest, gazetteer, field, heads, content })
+    let (LabelsIn { labels, content }, LookupsIn { suggest, gazetteer, field, heads, postings }) = (labels?, lookups?);
+    Some(Parts { labels, suggest, gazetteer, field, heads, postings, content })
 }
 
 fn read_one<T: serde::de::DeserializeOwned>(path: &Path, snapshot: &str) -> Option<T> {
@@ -139,8 +144,13 @@ pub fn read_latest(dir: &Path) -> Option<Early> {
 pub(super) fn write(dir: &Path, snapshot: &str, parts: &PartsOut<'_>) {
     let folder = dir.join(snapshot);
     let labels = LabelsOut { labels: parts.labels, content: parts.content };
-    let lookups =
-        LookupsOut { suggest: parts.suggest, gazetteer: parts.gazetteer, field: parts.field, heads: parts.heads };
+    let lookups = LookupsOut {
+        suggest: parts.suggest,
+        gazetteer: parts.gazetteer,
+        field: parts.field,
+        heads: parts.heads,
+        postings: parts.postings,
+    };
     let written = crate::persist::write(&folder.join(FILE), snapshot, &labels)
         .and_then(|()| crate::persist::write(&folder.join(LOOKUPS_FILE), snapshot, &lookups));
     if let Err(e) = written {

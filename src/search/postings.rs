@@ -1,0 +1,318 @@
+//! Postings in memory: for each key of the label table, the label rows and descriptions that hold
+//! it, for a candidate retrieval that costs a fraction of tantivy's.
+//!
+//! The facet counts of a search among occupations (the kinds it did not ask for) took a retrieval
+//! among every other label and description: tantivy's union over long posting lists of common words
+//! (`medewerker`, `beheer`) in the large fields was more than half of a title search's time
+//! (BENCHMARKS.md, "Search speed, session 8"). These lists hold the same terms as the index's
+//! `keys` and `desc` fields ([`super::index`]), and [`Postings::top`] ranks them with the same BM25
+//! weighting and boosts, accumulated score-at-a-time in a dense array. Two things are simplified: a
+//! word's key stands for the exact-word field (its boost added to the key's), and the typo walk
+//! over the term dictionary becomes a walk over the keys that start with the same two letters (a typo
+//! in the first two letters finds nothing here).
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::index::kind_code;
+use super::labels::{LabelTable, Token};
+use crate::model::ConceptKind;
+
+/// BM25's term-frequency saturation and length normalization, as tantivy uses them.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// Boosts of a query word's key, its compound parts and verb, and its key in a description, as
+/// the tantivy query of [`super::index::TantivyIndex::candidates`] weighs them.
+const KEY_BOOST: f32 = 3.5;
+const PART_BOOST: f32 = 1.0;
+const DESCRIPTION_BOOST: f32 = 0.2;
+/// Letters a typo's key shares with the keys it may stand for: a walk over every key of the same
+/// first letter was a fifth of the slowest searches (`v…`, `s…` hold thousands of keys).
+const PREFIX: usize = 2;
+/// What a typo-tolerant match adds: tantivy scores every document its fuzzy clause finds alike.
+const FUZZY_SCORE: f32 = 0.5;
+
+/// The documents of each key. Documents are numbered as in the tantivy index: label rows, then
+/// descriptions as `rows.len() + i`.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Postings {
+    /// Per key: where its documents are in `docs` (start, label documents, description documents).
+    #[serde(with = "crate::persist::shared_keys")]
+    lists: HashMap<Arc<str>, (u32, u32, u32)>,
+    /// The documents of every key, ascending per key (label rows first).
+    docs: Vec<u32>,
+    /// Every key, sorted: the keys a typo may stand for are those with its first letters.
+    #[serde(with = "crate::persist::shared_seq")]
+    sorted: Vec<Arc<str>>,
+    /// Per document: how many keys it holds (BM25's length), at most 255.
+    lens: Vec<u8>,
+    /// Per document: its concept's kind ([`kind_code`]).
+    kinds: Vec<u8>,
+    /// The IDF of each kind's term: tantivy adds it to every document matching the kind filter,
+    /// which ranks the documents of a rare kind a little higher.
+    kind_idf: Vec<f32>,
+    /// Average length of a label row's keys and of a description's, over all documents (as
+    /// tantivy's field statistics count them: a field a document lacks has length 0).
+    average: [f32; 2],
+}
+
+thread_local! {
+    /// Per thread: a score per document and the documents touched, reused between queries.
+    static SCRATCH: RefCell<(Vec<f32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// The keys a document is found by: each content word's key, compound parts and verb (the
+/// index's `keys_text`).
+fn doc_keys(tokens: &[Token]) -> Vec<&Arc<str>> {
+    let mut keys: Vec<&Arc<str>> = Vec::new();
+    for t in tokens.iter().filter(|t| !t.stop) {
+        for k in std::iter::once(&t.key).chain(t.parts.iter()).chain(t.verb.as_ref()) {
+            keys.push(k);
+        }
+    }
+    keys
+}
+
+impl Postings {
+    pub fn build(table: &LabelTable) -> Postings {
+        let mut per_key: HashMap<&Arc<str>, (Vec<u32>, u32)> = HashMap::default();
+        let n = table.rows.len() + table.descriptions.len();
+        let (mut lens, mut kinds) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut totals = [0u64; 2];
+        let documents = table
+            .rows
+            .iter()
+            .map(|r| (&r.tokens, r.kind, 0usize))
+            .chain(table.descriptions.iter().map(|d| (&d.tokens, d.kind, 1usize)));
+        for (doc, (tokens, kind, side)) in documents.enumerate() {
+            let mut keys = doc_keys(tokens);
+            lens.push(keys.len().min(255) as u8);
+            kinds.push(kind_code(kind) as u8);
+            totals[side] += keys.len() as u64;
+            keys.sort_unstable();
+            keys.dedup();
+            for key in keys {
+                let entry = per_key.entry(key).or_default();
+                entry.0.push(doc as u32);
+                if side == 0 {
+                    entry.1 += 1;
+                }
+            }
+        }
+        let mut lists = HashMap::default();
+        lists.reserve(per_key.len());
+        let mut docs = Vec::with_capacity(per_key.values().map(|(d, _)| d.len()).sum());
+        let mut sorted: Vec<Arc<str>> = per_key.keys().map(|k| Arc::clone(k)).collect();
+        sorted.sort_unstable();
+        for (key, (list, labels)) in per_key {
+            let start = docs.len() as u32;
+            lists.insert(key.clone(), (start, labels, list.len() as u32 - labels));
+            docs.extend(list);
+        }
+        let all = n.max(1) as f32;
+        let kind_idf = ConceptKind::ALL
+            .iter()
+            .map(|k| {
+                let df = kinds.iter().filter(|c| u64::from(**c) == kind_code(*k)).count() as f32;
+                idf(all, df)
+            })
+            .collect();
+        let average =
+            [(totals[0] as f32 / all).max(f32::MIN_POSITIVE), (totals[1] as f32 / all).max(f32::MIN_POSITIVE)];
+        Postings { lists, docs, sorted, lens, kinds, kind_idf, average }
+    }
+
+    /// Up to `limit` documents of `kinds` best matching the analyzed query by BM25 over their
+    /// keys, best first; descriptions only with `descriptions`. The `typos` (words no label knows,
+    /// [`super::index::typo_candidates`]) also find the labels with a key within their edit
+    /// distance.
+    pub fn top(
+        &self,
+        query: &[Token],
+        typos: &[&Token],
+        kinds: &[ConceptKind],
+        descriptions: bool,
+        limit: usize,
+    ) -> Vec<u32> {
+        let mut wanted = [false; 16];
+        for k in kinds {
+            wanted[kind_code(*k) as usize % 16] = true;
+        }
+        let n = self.lens.len();
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let (scores, touched) = &mut *scratch;
+            if scores.len() != n {
+                *scores = vec![0.0; n];
+            }
+            for t in query.iter().filter(|t| !t.stop) {
+                self.add(&t.key, KEY_BOOST, descriptions.then_some(DESCRIPTION_BOOST), scores, touched);
+                for part in t.parts.iter().chain(t.verb.as_ref()) {
+                    self.add(part, PART_BOOST, None, scores, touched);
+                }
+            }
+            for typo in typos {
+                for key in self.near(&typo.key, super::index::typo_distance(&typo.word)) {
+                    let Some(&(start, labels, _)) = self.lists.get(key) else { continue };
+                    for &doc in &self.docs[start as usize..(start + labels) as usize] {
+                        let score = &mut scores[doc as usize];
+                        if *score == 0.0 {
+                            touched.push(doc);
+                        }
+                        *score += FUZZY_SCORE;
+                    }
+                }
+            }
+            let mut found: Vec<(f32, u32)> = Vec::with_capacity(touched.len());
+            for &doc in touched.iter() {
+                let kind = self.kinds[doc as usize] as usize;
+                if wanted[kind % 16] {
+                    found.push((scores[doc as usize] + self.kind_idf[kind], doc));
+                }
+                scores[doc as usize] = 0.0;
+            }
+            touched.clear();
+            let best_first = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+            if found.len() > limit {
+                found.select_nth_unstable_by(limit, best_first);
+                found.truncate(limit);
+            }
+            found.sort_unstable_by(best_first);
+            found.into_iter().map(|(_, doc)| doc).collect()
+        })
+    }
+
+    /// The keys within `distance` edits of `key` that start with its first [`PREFIX`] letters.
+    fn near<'a>(&'a self, key: &'a str, distance: u8) -> impl Iterator<Item = &'a Arc<str>> + 'a {
+        let first = key.char_indices().nth(PREFIX).map_or(key.len(), |(at, _)| at);
+        let initial = &key[..first];
+        let start = self.sorted.partition_point(|k| &**k < initial);
+        self.sorted[start..]
+            .iter()
+            .take_while(move |k| !initial.is_empty() && k.starts_with(initial))
+            .filter(move |k| super::rank::edit_distance(key, k, usize::from(distance)).is_some())
+    }
+
+    /// Adds the BM25 weight of `key` to the label rows holding it (times `boost`) and, with a
+    /// `description_boost`, to the descriptions holding it.
+    fn add(&self, key: &str, boost: f32, description_boost: Option<f32>, scores: &mut [f32], touched: &mut Vec<u32>) {
+        let Some(&(start, labels, descs)) = self.lists.get(key) else { return };
+        let (start, labels, descs) = (start as usize, labels as usize, descs as usize);
+        let n = self.lens.len() as f32;
+        let mut side = |docs: &[u32], boost: f32, average: f32| {
+            let idf = idf(n, docs.len() as f32);
+            for &doc in docs {
+                let len = f32::from(self.lens[doc as usize]);
+                let score = &mut scores[doc as usize];
+                if *score == 0.0 {
+                    touched.push(doc);
+                }
+                *score += boost * idf * (K1 + 1.0) / (1.0 + K1 * (1.0 - B + B * len / average));
+            }
+        };
+        side(&self.docs[start..start + labels], boost, self.average[0]);
+        if let Some(boost) = description_boost {
+            side(&self.docs[start + labels..start + labels + descs], boost, self.average[1]);
+        }
+    }
+
+    /// The memory the lists hold, in bytes (approximate).
+    pub fn heap_bytes(&self) -> usize {
+        self.docs.capacity() * 4
+            + self.lens.capacity()
+            + self.kinds.capacity()
+            + self.lists.capacity() * 40
+            + self.sorted.capacity() * 16
+    }
+}
+
+/// BM25's inverse document frequency of a term in `df` of `n` documents.
+fn idf(n: f32, df: f32) -> f32 {
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ontology::{self, SourceSpec};
+    use crate::search::analysis::Lang;
+    use crate::search::index::{TantivyIndex, typo_candidates};
+
+    /// The kinds a title search counts as its facets' others.
+    fn others() -> Vec<ConceptKind> {
+        ConceptKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| !matches!(k, ConceptKind::Occupation | ConceptKind::IscoGroup))
+            .collect()
+    }
+
+    fn kind_of(table: &LabelTable, doc: u32) -> ConceptKind {
+        match table.rows.get(doc as usize) {
+            Some(row) => row.kind,
+            None => table.descriptions[doc as usize - table.rows.len()].kind,
+        }
+    }
+
+    /// On the default ontology, every Dutch label of the other kinds, searched as a query, finds its
+    /// own row and (nearly) all of the ten documents tantivy ranks first, among the kinds asked for
+    /// only.
+    #[test]
+    fn finds_what_tantivy_ranks_first() {
+        let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let table = LabelTable::build(&snapshot);
+        let index = TantivyIndex::build_in_ram(&table).expect("index builds");
+        let postings = Postings::build(&table);
+        let kinds = others();
+        let (mut queries, mut tantivy_top, mut shared) = (0, 0, 0);
+        for (i, row) in table.rows.iter().enumerate() {
+            if &*row.lang != "nl" || !kinds.contains(&row.kind) || row.tokens.iter().all(|t| t.stop) {
+                continue;
+            }
+            let query = table.analyze(&row.text, Lang::Nl);
+            let found = postings.top(&query, &[], &kinds, true, 200);
+            assert!(found.contains(&(i as u32)), "{:?} does not find its own row", row.text);
+            assert!(found.iter().all(|doc| kinds.contains(&kind_of(&table, *doc))));
+            let expected = index.candidates(&table, &query, &kinds, false, true, 10).expect("tantivy answers");
+            tantivy_top += expected.len();
+            shared += expected.iter().filter(|doc| found.contains(doc)).count();
+            queries += 1;
+        }
+        assert!(queries > 100, "only {queries} labels searched");
+        assert!(shared as f64 >= 0.95 * tantivy_top as f64, "{shared} of tantivy's {tantivy_top} first found");
+    }
+
+    /// A typo in a word no label has (after its first two letters) finds the labels of the word.
+    #[test]
+    fn a_typo_finds_the_word_it_stands_for() {
+        let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let table = LabelTable::build(&snapshot);
+        let postings = Postings::build(&table);
+        let kinds = others();
+        let (at, word) = table
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                &*r.lang == "nl" && kinds.contains(&r.kind) && r.tokens.len() == 1 && r.tokens[0].parts.is_empty()
+            })
+            .find_map(|(i, r)| {
+                (r.tokens[0].word.len() >= 9 && r.tokens[0].word.is_ascii()).then(|| (i, r.tokens[0].word.to_string()))
+            })
+            .expect("a one-word label of nine letters");
+        // Swap two letters in the middle: one edit (a transposition).
+        let mut letters: Vec<char> = word.chars().collect();
+        letters.swap(4, 5);
+        let typo: String = letters.into_iter().collect();
+        let query = table.analyze(&typo, Lang::Nl);
+        let typos = typo_candidates(&table, &query);
+        assert_eq!(typos.len(), 1, "{typo:?} is no unknown word");
+        let found = postings.top(&query, &typos, &kinds, true, 200);
+        assert!(found.contains(&(at as u32)), "{typo:?} does not find {word:?}");
+        if query[0].parts.is_empty() {
+            assert!(postings.top(&query, &[], &kinds, true, 200).is_empty(), "{typo:?} found without typo tolerance");
+        }
+    }
+}
