@@ -43,6 +43,8 @@ const ROLE_MARK: &str = "als";
 const PARTIAL_FACTOR: f32 = 0.85;
 /// Fewest letters of a word read as a typo of a known word (shorter words make other words).
 const MIN_TYPO_WORD: usize = 7;
+/// Most bytes of a known word also read as a finite verb (`vertaal`, `oogst`, `doe`).
+const MAX_FINITE_VERB: usize = 8;
 /// Fewest letters of a Dutch infinitive.
 const MIN_INFINITIVE: usize = 4;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
@@ -118,20 +120,26 @@ pub struct Gazetteer {
 /// splitting are most of an extraction's time, and a text repeats its words).
 struct KeyCache<'a> {
     table: &'a LabelTable,
-    keys: std::cell::RefCell<HashMap<(String, Lang), String>>,
+    /// Word → key, for Dutch, English and other (normalized only) readings.
+    keys: [std::cell::RefCell<HashMap<String, String>>; 3],
 }
 
 impl<'a> KeyCache<'a> {
     fn new(table: &'a LabelTable) -> KeyCache<'a> {
-        KeyCache { table, keys: std::cell::RefCell::new(HashMap::default()) }
+        KeyCache { table, keys: Default::default() }
     }
 
     fn key(&self, word: &str, lang: Lang) -> String {
-        if let Some(key) = self.keys.borrow().get(&(word.to_string(), lang)) {
+        let keys = &self.keys[match lang {
+            Lang::Nl => 0,
+            Lang::En => 1,
+            Lang::Other => 2,
+        }];
+        if let Some(key) = keys.borrow().get(word) {
             return key.clone();
         }
         let key = token(&self.table.stemmers, &self.table.decompounder, word, lang).key.to_string();
-        self.keys.borrow_mut().insert((word.to_string(), lang), key.clone());
+        keys.borrow_mut().insert(word.to_string(), key.clone());
         key
     }
 }
@@ -583,7 +591,8 @@ fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis:
         };
         let is_verb = text != word.text;
         verbs.push(is_verb);
-        let readings = if is_verb { Vec::new() } else { infinitives(&word.text) };
+        // (A finite form is short: a long known word is a noun, and not worth the guessing.)
+        let readings = if is_verb || word.text.len() > MAX_FINITE_VERB { Vec::new() } else { infinitives(&word.text) };
         verb_readings.push(readings.into_iter().filter(|v| *v != word.text).collect());
         out.push(analysis::Word { text, ..word.clone() });
     }
