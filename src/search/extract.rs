@@ -459,8 +459,7 @@ impl Gazetteer {
         if rows.is_empty() {
             return None;
         }
-        let own = analysis::Word { text: String::new(), start: own.0, end: own.1 };
-        mention(table, &rows, keys.len(), factor, span.0, span.1, char_offset).map(|m| m.owning(&own, char_offset))
+        mention(table, &rows, keys.len(), factor, span.0, span.1, char_offset).map(|m| m.owning(own, char_offset))
     }
 
     /// Skills said with another verb of the label's class ([`VERB_CLASSES`]: "ik reed heftruck" →
@@ -696,9 +695,9 @@ fn mention(
 }
 
 impl Mention {
-    /// The mention with only `word` (its object) as its own span (see [`Mention::own`]).
-    fn owning(self, word: &analysis::Word, char_offset: &[usize]) -> Mention {
-        Mention { own: (char_offset[word.start], char_offset[word.end]), ..self }
+    /// The mention with only the bytes `own` (its object) as its own span (see [`Mention::own`]).
+    fn owning(self, (start, end): (usize, usize), char_offset: &[usize]) -> Mention {
+        Mention { own: (char_offset[start], char_offset[end]), ..self }
     }
 }
 
