@@ -45,6 +45,8 @@ const PARTIAL_FACTOR: f32 = 0.85;
 const MIN_TYPO_WORD: usize = 7;
 /// Most bytes of a known word also read as a finite verb (`vertaal`, `oogst`, `doe`).
 const MAX_FINITE_VERB: usize = 8;
+/// Prepositions that open a phrase after a separable verb's particle ("voor op", "toe aan", "vast in").
+const AFTER_PARTICLE: &[&str] = &["op", "aan", "in", "met", "bij", "naar", "voor", "van", "tot"];
 /// Fewest letters of a Dutch infinitive.
 const MIN_INFINITIVE: usize = 4;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
@@ -554,10 +556,14 @@ fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis:
         found
     };
     let infinitive = |w: &str| infinitives(w).into_iter().next();
-    // A particle closes the clause: the last word, or the word before a conjunction.
+    // A particle closes the clause: the last word, or the word before a conjunction or before the
+    // preposition of a phrase after the verb ("ik bereid patiënten voor op de operatie").
     let particle_at = |i: usize| {
         verbs::PARTICLES.contains(&words[i].text.as_str())
-            && words.get(i + 1).is_none_or(|next| matches!(next.text.as_str(), "en" | "of" | "maar" | "want"))
+            && words.get(i + 1).is_none_or(|next| {
+                matches!(next.text.as_str(), "en" | "of" | "maar" | "want")
+                    || AFTER_PARTICLE.contains(&next.text.as_str())
+            })
     };
     let particles: Vec<usize> = (0..words.len()).filter(|&i| particle_at(i)).collect();
     let mut out: Vec<analysis::Word> = Vec::new();

@@ -291,6 +291,12 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     // A word the labels know as a noun (`doe`) is also read as the finite verb it is.
     let mentions = found("Voor mijn buurvrouw doe ik boodschappen.");
     assert!(mentions.iter().any(|(_, label)| label == "buy groceries"), "{mentions:?}");
+    // A particle before a preposition closes its verb: "rekent af aan tafel" settles the bill (no
+    // arithmetic), "werkt samen met collega's" cooperates.
+    let mentions = found("Je rekent af aan tafel en werkt nauw samen met collega's.");
+    let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
+    assert!(!labels.contains(&"apply numeracy skills"), "{mentions:?}");
+    assert!(labels.contains(&"cooperate with colleagues"), "{mentions:?}");
     // With every reading of such a word: `las` is a weld, and a form of both `lassen` and `lezen`.
     let mentions = found("Ik las voornamelijk MIG en TIG op staal.");
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
