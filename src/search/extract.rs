@@ -47,8 +47,6 @@ const MIN_TYPO_WORD: usize = 7;
 const MAX_FINITE_VERB: usize = 8;
 /// Prepositions that open a phrase after a separable verb's particle ("voor op", "toe aan", "vast in").
 const AFTER_PARTICLE: &[&str] = &["op", "aan", "in", "met", "bij", "naar", "voor", "van", "tot"];
-/// Fewest letters of a Dutch infinitive.
-const MIN_INFINITIVE: usize = 4;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
 const TRANSLATED_FACTOR: f32 = 0.9;
 /// Verbs that stand for each other within a class: a label uses one, a person another.
@@ -335,40 +333,29 @@ impl Gazetteer {
                     }
                 }
                 // A verb and its object apart in the clause ("ik reed elke dag heftruck"): a
-                // two-word skill label in any order, up to MAX_GAP words between them.
-                for v in (0..keys.len()).filter(|&i| verbs[i]) {
+                // two-word skill label in any order, up to MAX_GAP words between them (next to
+                // each other the windows above found it). In Dutch also a word the labels know as
+                // it is, read as the finite verb it also is ("ik las MIG" → `MIG-lassen`), next to
+                // its object too.
+                let finite = verbs.iter().enumerate().filter(|(_, is)| **is).map(|(v, _)| (v, keys[v].clone(), 2));
+                let known_as_verbs = verb_readings
+                    .iter()
+                    .enumerate()
+                    .filter(|_| lang == Lang::Nl && !translated)
+                    .flat_map(|(v, readings)| readings.iter().map(move |r| (v, r)))
+                    .map(|(v, reading)| (v, keys_of.key(reading, Lang::Nl), 1));
+                for (v, verb_key, min_distance) in finite.chain(known_as_verbs) {
                     let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
-                    for o in near.filter(|&o| o.abs_diff(v) > 1) {
+                    for o in near.filter(|&o| o.abs_diff(v) >= min_distance && !verbs[o]) {
                         let span = (content[v.min(o)].start, content[v.max(o)].end);
                         candidates.extend(self.verb_object(
                             table,
-                            (&keys[v], &keys[o]),
+                            (&verb_key, &keys[o]),
                             GAP_FACTOR,
                             span,
                             &content[o],
                             &char_offset,
                         ));
-                    }
-                }
-                // A word the labels know as it is, read as the finite verb it also is ("ik las MIG"
-                // → `MIG-lassen`), next to its object too.
-                if lang == Lang::Nl && !translated {
-                    for (v, reading) in
-                        verb_readings.iter().enumerate().flat_map(|(v, r)| r.iter().map(move |r| (v, r)))
-                    {
-                        let verb_key = keys_of.key(reading, Lang::Nl);
-                        let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
-                        for o in near.filter(|&o| o != v && !verbs[o]) {
-                            let span = (content[v.min(o)].start, content[v.max(o)].end);
-                            candidates.extend(self.verb_object(
-                                table,
-                                (&verb_key, &keys[o]),
-                                GAP_FACTOR,
-                                span,
-                                &content[o],
-                                &char_offset,
-                            ));
-                        }
                     }
                 }
                 // The enumeration's verb from the clause before, for its first objects.
@@ -547,11 +534,9 @@ impl Gazetteer {
 /// (`doen`, `oogsten`, `lassen` and `lezen`), for verb–object labels only.
 fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis::Word>, Vec<bool>, Vec<Vec<String>>) {
     let known = |w: &str| table.decompounder.is_known(w);
-    // A Dutch infinitive has at least four letters (`gaan`, `doen`): a shorter "infinitive" is
-    // another language's word (`nu` is no `nun`).
     let infinitives = |w: &str| -> Vec<String> {
         let mut found = verbs::infinitive_candidates(w);
-        found.retain(|c| c.chars().count() >= MIN_INFINITIVE && known(c));
+        found.retain(|c| known(c));
         found.dedup();
         found
     };

@@ -127,9 +127,15 @@ pub fn infinitive_candidates(word: &str) -> Vec<String> {
     if let Some(stem) = word.strip_suffix('t').filter(|s| s.chars().count() >= 2) {
         out.extend(present_stem_infinitives(stem));
     }
+    // A Dutch infinitive has at least four letters (`gaan`, `doen`): a shorter guess is another
+    // language's word (`nu` is no `nun`).
+    out.retain(|c| c.chars().count() >= MIN_INFINITIVE);
     out.dedup();
     out
 }
+
+/// Fewest letters of a Dutch infinitive.
+const MIN_INFINITIVE: usize = 4;
 
 /// Infinitives of a present-tense stem: `werk` → `werken`; `stel` → `stellen` (short vowel, the
 /// consonant doubles); `maak` → `maken` (long vowel written single in an open syllable); `geef` →
@@ -180,6 +186,12 @@ mod tests {
 
     fn first_known(word: &str, known: &[&str]) -> Option<String> {
         infinitive_candidates(word).into_iter().find(|c| known.contains(&c.as_str()))
+    }
+
+    #[test]
+    fn no_guess_is_shorter_than_a_dutch_infinitive() {
+        assert!(!infinitive_candidates("nu").contains(&"nun".to_string()), "`nu` is no verb");
+        assert!(infinitive_candidates("doe").contains(&"doen".to_string()));
     }
 
     #[test]
