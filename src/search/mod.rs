@@ -248,7 +248,7 @@ impl SearchEngine {
 
     /// Ranks concepts for a query.
     pub fn search(&self, snapshot: &Snapshot, request: &SearchRequest) -> Result<SearchResults, IndexError> {
-        let ranked = self.rank(snapshot, &request.query, &request.kinds, &request.lang, &request.filters)?;
+        let (ranked, query) = self.rank(snapshot, &request.query, &request.kinds, &request.lang, &request.filters)?;
         let mut facets = if request.facets { count_kinds(snapshot, &ranked) } else { BTreeMap::new() };
         // The kinds asked for count what the caller pages through; the others are counted from one
         // cheaper retrieval among them only (the query as written, fewer candidates).
@@ -258,7 +258,7 @@ impl SearchEngine {
             ConceptKind::ALL.iter().copied().filter(|k| !request.kinds.contains(k)).collect()
         };
         if !others.is_empty() {
-            let other_hits = self.rank_others(snapshot, &request.query, &others, &request.lang, &request.filters)?;
+            let other_hits = self.rank_others(snapshot, &query, &others, &request.lang, &request.filters);
             facets.extend(count_kinds(snapshot, &other_hits));
         }
         let total = ranked.len();
@@ -267,7 +267,7 @@ impl SearchEngine {
     }
 
     /// All hits for a query, best first, filtered: the best of the query's readings (see
-    /// [`title::readings`]) per concept.
+    /// [`title::readings`]) per concept; and the query as written, analyzed (for the facet counts).
     fn rank(
         &self,
         snapshot: &Snapshot,
@@ -275,16 +275,20 @@ impl SearchEngine {
         kinds: &[ConceptKind],
         lang: &str,
         filters: &Filters,
-    ) -> Result<Vec<Hit>, IndexError> {
+    ) -> Result<(Vec<Hit>, Reading), IndexError> {
         let readings = title::readings(query);
+        // The first reading is the query as written.
+        let written = self.analyze_reading(query);
         if readings.len() == 1 {
-            return self.rank_reading(snapshot, query, kinds, lang, filters, CANDIDATES);
+            return Ok((self.rank_reading(snapshot, &written, kinds, lang, filters, CANDIDATES)?, written));
         }
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
-        for (i, (reading, factor)) in readings.into_iter().enumerate() {
+        for (i, (text, factor)) in readings.into_iter().enumerate() {
             // A derived reading is shorter and more specific: fewer candidates serve it.
-            let candidates = if i == 0 { CANDIDATES } else { DERIVED_CANDIDATES };
-            for mut hit in self.rank_reading(snapshot, &reading, kinds, lang, filters, candidates)? {
+            let (reading, candidates) =
+                if i == 0 { (None, CANDIDATES) } else { (Some(self.analyze_reading(&text)), DERIVED_CANDIDATES) };
+            let reading = reading.as_ref().unwrap_or(&written);
+            for mut hit in self.rank_reading(snapshot, reading, kinds, lang, filters, candidates)? {
                 hit.score *= factor;
                 match best.get(&hit.concept) {
                     Some(kept) if kept.score >= hit.score => {}
@@ -297,26 +301,26 @@ impl SearchEngine {
         let mut hits: Vec<Hit> = best.into_values().collect();
         sort_hits(snapshot, &mut hits);
         hits.truncate(MAX_RESULTS);
-        Ok(hits)
+        Ok((hits, written))
     }
 
-    /// All hits for one reading of a query, best first, filtered, from `candidates` label rows.
+    /// All hits for one analyzed reading of a query, best first, filtered, from `candidates` label
+    /// rows.
     fn rank_reading(
         &self,
         snapshot: &Snapshot,
-        query: &str,
+        reading: &Reading,
         kinds: &[ConceptKind],
         lang: &str,
         filters: &Filters,
         candidates: usize,
     ) -> Result<Vec<Hit>, IndexError> {
-        let reading = self.analyze_reading(query);
         // A title search (occupations, ISCO groups) is matched on labels: descriptions changed no
         // answer on 1,607 real titles and cost a fifth of its time (BENCHMARKS.md). Other kinds
         // (a skill described in other words) search them.
         let descriptions = !index::is_title_search(kinds);
         let rows = self.index.candidates(&self.labels, &reading.retrieval, kinds, true, descriptions, candidates)?;
-        Ok(self.score_rows(snapshot, &reading, kinds, lang, filters, rows))
+        Ok(self.score_rows(snapshot, reading, kinds, lang, filters, rows))
     }
 
     /// The hits among the kinds a search did not ask for, to count them (its facets): what one
@@ -327,16 +331,15 @@ impl SearchEngine {
     fn rank_others(
         &self,
         snapshot: &Snapshot,
-        query: &str,
+        reading: &Reading,
         others: &[ConceptKind],
         lang: &str,
         filters: &Filters,
-    ) -> Result<Vec<Hit>, IndexError> {
-        let reading = self.analyze_reading(query);
+    ) -> Vec<Hit> {
         let descriptions = !index::is_title_search(others);
         let typos = index::typo_candidates(&self.labels, &reading.retrieval);
         let rows = self.postings.top(&reading.retrieval, &typos, others, descriptions, FACET_CANDIDATES);
-        Ok(self.score_rows(snapshot, &reading, others, lang, filters, rows))
+        self.score_rows(snapshot, reading, others, lang, filters, rows)
     }
 
     /// A query analyzed for retrieval and scoring: in Dutch, in English, translated, and the words
