@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use super::analysis::{self, Decompounder, Lang, Stemmers};
 use super::lexicon::Lexicon;
+use super::similarity::Trigrams;
 use super::synonyms::Synonyms;
 use crate::model::{ConceptKind, Details, LabelForm, RelationKind};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
@@ -128,6 +129,8 @@ pub struct LabelTable {
     pub synonyms: Synonyms,
     /// The groups of one-word skills, for titles that name a subject ([`super::field::BroaderWords`]).
     pub broader: super::field::BroaderWords,
+    /// Character-trigram weights and row norms, for the spelling similarity of a query and a label.
+    pub trigrams: Trigrams,
 }
 
 /// The analyzed description of a concept in one language.
@@ -206,7 +209,19 @@ impl LabelTable {
         let degrees: Vec<f32> = (0..snapshot.len()).map(|i| snapshot.degree(ConceptIdx(i as u32)) as f32).collect();
         let max_degree = degrees.iter().copied().fold(1.0f32, f32::max);
         let popularity = degrees.iter().map(|d| (1.0 + d).ln() / (1.0 + max_degree).ln()).collect();
-        LabelTable { rows, stemmers, decompounder, key_df, descriptions, popularity, lexicon, synonyms, broader }
+        let trigrams = Trigrams::learn(&rows);
+        LabelTable {
+            rows,
+            stemmers,
+            decompounder,
+            key_df,
+            descriptions,
+            popularity,
+            lexicon,
+            synonyms,
+            broader,
+            trigrams,
+        }
     }
 
     /// Inverse document frequency of a key over labels: rare words decide a match, common ones

@@ -16,6 +16,7 @@ mod lexicon;
 mod persisted;
 mod postings;
 mod rank;
+mod similarity;
 mod suggest;
 mod synonyms;
 mod title;
@@ -55,6 +56,10 @@ const STRONG_DIRECT: f32 = 0.9;
 /// A match through the learned translation counts this much of a direct match: the lexicon is
 /// statistical and may pick a near-synonym.
 const TRANSLATION_FACTOR: f32 = 0.9;
+/// Weight of a concept's best spelling similarity ([`similarity`], a cosine in [0, 1]) added to
+/// its word-match score in searches other than titles: 0.15–1.0 all gained on the Flemish
+/// competence labels, 0.3 most (BENCHMARKS.md, sixth round of issue 12).
+const SPELLING_WEIGHT: f32 = 0.3;
 /// A hit of another kind than occupations that misses the head of a title asking for an occupation
 /// ([`title::Heads`]) counts this much: "Frans" does not answer "Docent Frans".
 const HEADLESS_FACTOR: f32 = 0.75;
@@ -370,7 +375,8 @@ impl SearchEngine {
                 retrieval.push(t.clone());
             }
         }
-        Reading { nl, en, translated, retrieval }
+        let trigrams = self.labels.trigrams.query(&nl);
+        Reading { nl, en, translated, retrieval, trigrams }
     }
 
     /// Scores the candidate `rows` (label rows, then descriptions as `rows.len() + i`) against a
@@ -384,7 +390,7 @@ impl SearchEngine {
         filters: &Filters,
         rows: Vec<u32>,
     ) -> Vec<Hit> {
-        let Reading { nl, en, translated, .. } = reading;
+        let Reading { nl, en, translated, trigrams, .. } = reading;
         let nl_synonyms = rank::query_alternatives(&self.labels, &nl);
         let (nl_query, en_query, translated_query) = (
             rank::ScoredQuery::new(&self.labels, &nl),
@@ -395,6 +401,12 @@ impl SearchEngine {
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
         let head = self.heads.of(&nl);
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
+        // The best spelling similarity of each concept's candidate labels, when no occupations
+        // are asked for: it pulls a title towards the shortest similar label (a specialist's
+        // compound title towards the general occupation, `Docent Frans` towards the skill Frans;
+        // BENCHMARKS.md, sixth round of issue 12).
+        let spelling = !asks_occupations && !index::is_title_search(kinds) && !trigrams.is_empty();
+        let mut similar: HashMap<ConceptIdx, f32> = HashMap::default();
         let n_rows = self.labels.rows.len() as u32;
         for row_id in rows {
             let (concept, score, row, reasons) = if row_id < n_rows {
@@ -420,6 +432,11 @@ impl SearchEngine {
                     (None, Some(t)) => t,
                     (None, None) => continue,
                 };
+                if spelling {
+                    let cos = self.labels.trigrams.cosine(trigrams, row_id as usize, row);
+                    let kept = similar.entry(row.concept).or_insert(0.0);
+                    *kept = kept.max(cos);
+                }
                 if row.kind == ConceptKind::Occupation && !s.unmatched.is_empty() {
                     let lexicon = &self.labels.lexicon;
                     s.credit_field(row.label_kind.weight(), |key| {
@@ -463,6 +480,11 @@ impl SearchEngine {
             }
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
+        if spelling {
+            for h in &mut hits {
+                h.score += SPELLING_WEIGHT * similar.get(&h.concept).copied().unwrap_or(0.0);
+            }
+        }
         sort_hits(snapshot, &mut hits);
         hits.truncate(MAX_RESULTS);
         hits
@@ -531,6 +553,8 @@ struct Reading {
     translated: Vec<labels::Token>,
     /// What retrieval looks for: the words of all three and their alternatives.
     retrieval: Vec<labels::Token>,
+    /// The query's character trigrams, for the spelling similarity of each candidate label.
+    trigrams: similarity::TrigramQuery,
 }
 
 /// Best first; on equal scores occupations before ISCO groups before skills, then by concept.

@@ -2,6 +2,7 @@
 
 use vaardig::model::{ConceptKind, RelationKind};
 use vaardig::proto::v1 as pb;
+use vaardig::search::SearchRequest;
 
 use crate::helpers::{esco, esco_report, spawn_server};
 
@@ -302,4 +303,30 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
     let welding = ["perform metal inert gas welding", "perform tungsten inert gas welding"];
     assert!(welding.iter().all(|w| labels.contains(w)), "{mentions:?}");
+}
+
+#[test]
+fn a_skill_search_weighs_shared_stretches_of_letters_where_no_word_matches_whole() {
+    let engines = crate::helpers::esco_and_embedded();
+    let snapshot = &*engines.snapshot;
+    let first = |query: &str, kinds: Vec<ConceptKind>| -> String {
+        let request = SearchRequest {
+            query: query.into(),
+            kinds,
+            lang: "nl".into(),
+            filters: Default::default(),
+            offset: 0,
+            limit: 3,
+            facets: false,
+        };
+        let results = engines.search.search(snapshot, &request).unwrap();
+        let hit = results.hits.first().unwrap_or_else(|| panic!("{query}: no hit"));
+        snapshot.concept(hit.concept).pref_label("nl").to_string()
+    };
+    // `telecom…` is the start of `telecommunicatie…`, a stretch no other label with `techniek` has;
+    // by words alone each `…techniek` label matched the head as well.
+    assert_eq!(first("telecomtechniek", vec![ConceptKind::Skill]), "telecommunicatietechniek");
+    // Where occupations are asked for, the similarity stays out: a title's shortest similar label
+    // is no better answer (`Docent Frans` is a teacher, not the skill Frans).
+    assert!(first("Docent Frans", vec![]).starts_with("docent"), "a teacher first");
 }
