@@ -232,6 +232,12 @@ impl LabelTable {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
+    /// The indexes of a concept's label rows (rows are in concept order).
+    pub fn rows_of(&self, concept: ConceptIdx) -> std::ops::Range<usize> {
+        let start = self.rows.partition_point(|r| r.concept < concept);
+        start..start + self.rows[start..].partition_point(|r| r.concept == concept)
+    }
+
     pub fn df(&self, key: &str) -> u32 {
         self.key_df.get(key).copied().unwrap_or(0)
     }

@@ -60,6 +60,8 @@ const TRANSLATION_FACTOR: f32 = 0.9;
 /// its word-match score in searches other than titles: 0.15–1.0 all gained on the Flemish
 /// competence labels, 0.3 most (BENCHMARKS.md, sixth round of issue 12).
 const SPELLING_WEIGHT: f32 = 0.3;
+/// How many of the best word matches the spelling similarity re-ranks.
+const SPELLING_DEPTH: usize = 50;
 /// A hit of another kind than occupations that misses the head of a title asking for an occupation
 /// ([`title::Heads`]) counts this much: "Frans" does not answer "Docent Frans".
 const HEADLESS_FACTOR: f32 = 0.75;
@@ -390,7 +392,7 @@ impl SearchEngine {
         filters: &Filters,
         rows: Vec<u32>,
     ) -> Vec<Hit> {
-        let Reading { nl, en, translated, trigrams, .. } = reading;
+        let Reading { nl, en, translated, .. } = reading;
         let nl_synonyms = rank::query_alternatives(&self.labels, &nl);
         let (nl_query, en_query, translated_query) = (
             rank::ScoredQuery::new(&self.labels, &nl),
@@ -401,12 +403,6 @@ impl SearchEngine {
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
         let head = self.heads.of(&nl);
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
-        // The best spelling similarity of each concept's candidate labels, when no occupations
-        // are asked for: it pulls a title towards the shortest similar label (a specialist's
-        // compound title towards the general occupation, `Docent Frans` towards the skill Frans;
-        // BENCHMARKS.md, sixth round of issue 12).
-        let spelling = !asks_occupations && !index::is_title_search(kinds) && !trigrams.is_empty();
-        let mut similar: HashMap<ConceptIdx, f32> = HashMap::default();
         let n_rows = self.labels.rows.len() as u32;
         for row_id in rows {
             let (concept, score, row, reasons) = if row_id < n_rows {
@@ -432,11 +428,6 @@ impl SearchEngine {
                     (None, Some(t)) => t,
                     (None, None) => continue,
                 };
-                if spelling {
-                    let cos = self.labels.trigrams.cosine(trigrams, row_id as usize, row);
-                    let kept = similar.entry(row.concept).or_insert(0.0);
-                    *kept = kept.max(cos);
-                }
                 if row.kind == ConceptKind::Occupation && !s.unmatched.is_empty() {
                     let lexicon = &self.labels.lexicon;
                     s.credit_field(row.label_kind.weight(), |key| {
@@ -480,12 +471,23 @@ impl SearchEngine {
             }
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
-        if spelling {
-            for h in &mut hits {
-                h.score += SPELLING_WEIGHT * similar.get(&h.concept).copied().unwrap_or(0.0);
-            }
-        }
         sort_hits(snapshot, &mut hits);
+        // Where no occupations are asked for, the best words are re-ranked with the spelling
+        // similarity of each one's closest label (any of its labels, not only the candidates that
+        // matched words). Not for titles: it pulls a title towards the shortest similar label (a
+        // specialist's compound title towards the general occupation, `Docent Frans` towards the
+        // skill Frans; BENCHMARKS.md, sixth round of issue 12).
+        if !asks_occupations && !index::is_title_search(kinds) && !reading.trigrams.is_empty() {
+            for h in hits.iter_mut().take(SPELLING_DEPTH) {
+                let closest = self
+                    .labels
+                    .rows_of(h.concept)
+                    .map(|i| self.labels.trigrams.cosine(&reading.trigrams, i, &self.labels.rows[i]))
+                    .fold(0.0f32, f32::max);
+                h.score += SPELLING_WEIGHT * closest;
+            }
+            sort_hits(snapshot, &mut hits);
+        }
         hits.truncate(MAX_RESULTS);
         hits
     }
