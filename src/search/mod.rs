@@ -327,7 +327,32 @@ impl SearchEngine {
         // (a skill described in other words) search them.
         let descriptions = !index::is_title_search(kinds);
         let rows = self.index.candidates(&self.labels, &reading.retrieval, kinds, true, descriptions, candidates)?;
-        Ok(self.score_rows(snapshot, reading, kinds, lang, filters, rows))
+        let mut hits = self.score_rows(snapshot, reading, kinds, lang, filters, rows);
+        let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
+        if !asks_occupations && !index::is_title_search(kinds) {
+            self.rerank_by_spelling(snapshot, reading, &mut hits);
+        }
+        Ok(hits)
+    }
+
+    /// Re-ranks the best word matches with the spelling similarity of each one's closest label
+    /// (any of its labels, not only the candidates that matched words). Only where no
+    /// occupations are asked for: it pulls a title towards the shortest similar label (a
+    /// specialist's compound title towards the general occupation, `Docent Frans` towards the
+    /// skill Frans; BENCHMARKS.md, sixth round of issue 12). Facet counts do not need it.
+    fn rerank_by_spelling(&self, snapshot: &Snapshot, reading: &Reading, hits: &mut [Hit]) {
+        if reading.trigrams.is_empty() {
+            return;
+        }
+        for h in hits.iter_mut().take(SPELLING_DEPTH) {
+            let closest = self
+                .labels
+                .rows_of(h.concept)
+                .map(|i| self.labels.trigrams.cosine(&reading.trigrams, i, &self.labels.rows[i]))
+                .fold(0.0f32, f32::max);
+            h.score += SPELLING_WEIGHT * closest;
+        }
+        sort_hits(snapshot, hits);
     }
 
     /// The hits among the kinds a search did not ask for, to count them (its facets): what one
@@ -472,22 +497,6 @@ impl SearchEngine {
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
         sort_hits(snapshot, &mut hits);
-        // Where no occupations are asked for, the best words are re-ranked with the spelling
-        // similarity of each one's closest label (any of its labels, not only the candidates that
-        // matched words). Not for titles: it pulls a title towards the shortest similar label (a
-        // specialist's compound title towards the general occupation, `Docent Frans` towards the
-        // skill Frans; BENCHMARKS.md, sixth round of issue 12).
-        if !asks_occupations && !index::is_title_search(kinds) && !reading.trigrams.is_empty() {
-            for h in hits.iter_mut().take(SPELLING_DEPTH) {
-                let closest = self
-                    .labels
-                    .rows_of(h.concept)
-                    .map(|i| self.labels.trigrams.cosine(&reading.trigrams, i, &self.labels.rows[i]))
-                    .fold(0.0f32, f32::max);
-                h.score += SPELLING_WEIGHT * closest;
-            }
-            sort_hits(snapshot, &mut hits);
-        }
         hits.truncate(MAX_RESULTS);
         hits
     }
