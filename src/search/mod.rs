@@ -47,11 +47,10 @@ const CANDIDATES: usize = 400;
 const MIN_SCORE: f32 = 0.08;
 /// The lowest search score at which a phrase without an exact mention is taken to name a concept.
 pub const RESOLVE_MIN_SCORE: f32 = 0.6;
-/// Candidate label rows for a derived reading of a title ([`title::readings`]): a reading is
-/// one alternative of the title, and its best labels are near the top. 100 answers the title sets
-/// as 150 did (60 lost 0.015 on the UWV titles) and takes a third off each extra reading, which is
-/// the tail of title search (BENCHMARKS.md "Search speed, session 9").
-const DERIVED_CANDIDATES: usize = 100;
+/// Candidate label rows for a derived reading of a title ([`title::readings`]). 100 answered the
+/// title sets as well and was faster, but lost the language teacher of a graded title (a row
+/// naming the subject's group ranks below 100 by BM25; BENCHMARKS.md "Search speed, session 9").
+const DERIVED_CANDIDATES: usize = 150;
 /// Candidate label rows for counting the kinds a search did not ask for (its facets).
 const FACET_CANDIDATES: usize = 200;
 /// A direct match at least this good is not also scored through the translation.
