@@ -3,7 +3,8 @@
 //! the bars are p99 latencies: every call is timed and the percentiles are printed.
 //!
 //! `cargo bench --bench search` (numbers in BENCHMARKS.md); `cargo bench --bench search -- suggest`
-//! times autocomplete alone, `-- extract` extraction alone. Suggest is timed twice per call: on the
+//! times autocomplete alone, `-- extract` extraction alone, `-- search` the searches alone (titles
+//! with facets, all kinds, skill phrases). Suggest is timed twice per call: on the
 //! wall clock, and in the thread's CPU time, which a shared machine's other work does not inflate (a
 //! wall-clock p99 of microsecond calls on a busy machine measures the scheduler's time slices).
 
@@ -22,13 +23,24 @@ fn data() -> PathBuf {
 
 /// Realistic Dutch job titles: the alternative labels of ESCO's Dutch occupations.
 fn titles(limit: usize) -> Vec<String> {
-    let file = std::fs::File::open(data().join("esco-v1.1.1/nl/occupations_nl.csv.gz")).expect("ESCO nl");
+    alternative_labels("esco-v1.1.1/nl/occupations_nl.csv.gz", "altLabels", limit)
+}
+
+/// Dutch skill phrases: the alternative labels of ESCO's skills that have Dutch ones (that file
+/// separates them with `|`).
+fn skill_phrases(limit: usize) -> Vec<String> {
+    alternative_labels("esco-v1.1.1/derived/skills_en_nl_labels.csv.gz", "altLabels_nl", limit)
+}
+
+/// The first `limit` labels of a newline-separated label column of an ESCO file.
+fn alternative_labels(path: &str, column: &str, limit: usize) -> Vec<String> {
+    let file = std::fs::File::open(data().join(path)).expect("ESCO file");
     let mut reader = csv::Reader::from_reader(flate2::read::GzDecoder::new(file));
     let headers = reader.headers().expect("header").clone();
-    let alt = headers.iter().position(|h| h == "altLabels").expect("altLabels column");
+    let alt = headers.iter().position(|h| h == column).expect("label column");
     let mut out = Vec::new();
     for record in reader.records().flatten() {
-        for label in record.get(alt).unwrap_or_default().split('\n').filter(|l| !l.trim().is_empty()) {
+        for label in record.get(alt).unwrap_or_default().split(['\n', '|']).filter(|l| !l.trim().is_empty()) {
             out.push(label.trim().to_string());
             if out.len() == limit {
                 return out;
@@ -130,7 +142,7 @@ fn main() {
     }
     // Wall clock, and the thread's CPU time as the best of three runs of the same query: on a shared
     // machine other work inflates both, and the best of three is the steadier figure for a change.
-    let timed = |name: &str, request: &dyn Fn(&str) -> SearchRequest| {
+    let timed = |name: &str, queries: &[String], request: &dyn Fn(&str) -> SearchRequest| {
         let (mut samples, mut cpu) = (Vec::new(), Vec::new());
         for q in queries.iter().take(3000) {
             let mut best = Duration::MAX;
@@ -151,8 +163,14 @@ fn main() {
         let slowest: Vec<String> = slowest.iter().take(6).map(|(t, q)| format!("{q:?} {t:.1?}")).collect();
         println!("  slowest (CPU): {}", slowest.join(", "));
     };
-    timed("Search (occupation+isco, facets)", &request);
-    timed("Search (all kinds)", &|q| SearchRequest { kinds: vec![], ..request(q) });
+    timed("Search (occupation+isco, facets)", &queries, &request);
+    timed("Search (all kinds)", &queries, &|q| SearchRequest { kinds: vec![], ..request(q) });
+    let phrases = skill_phrases(3000);
+    timed("Search (skills)", &phrases, &|q| SearchRequest {
+        kinds: vec![ConceptKind::Skill],
+        facets: false,
+        ..request(q)
+    });
     if only_search {
         return;
     }

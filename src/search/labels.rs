@@ -112,6 +112,9 @@ impl LabelRow {
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct LabelTable {
     pub rows: Vec<LabelRow>,
+    /// Per concept index, its first row (rows are in concept order), and the row count last: a
+    /// concept's rows without a search over the table (whose rows are large and far apart).
+    row_starts: Vec<u32>,
     /// Made again on load (the stemmer tables are code, not data).
     #[serde(skip)]
     pub stemmers: Stemmers,
@@ -210,8 +213,11 @@ impl LabelTable {
         let max_degree = degrees.iter().copied().fold(1.0f32, f32::max);
         let popularity = degrees.iter().map(|d| (1.0 + d).ln() / (1.0 + max_degree).ln()).collect();
         let trigrams = Trigrams::learn(&rows);
+        let row_starts =
+            (0..=snapshot.len() as u32).map(|c| rows.partition_point(|r| r.concept.0 < c) as u32).collect();
         LabelTable {
             rows,
+            row_starts,
             stemmers,
             decompounder,
             key_df,
@@ -232,10 +238,10 @@ impl LabelTable {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
-    /// The indexes of a concept's label rows (rows are in concept order).
+    /// The indexes of a concept's label rows.
     pub fn rows_of(&self, concept: ConceptIdx) -> std::ops::Range<usize> {
-        let start = self.rows.partition_point(|r| r.concept < concept);
-        start..start + self.rows[start..].partition_point(|r| r.concept == concept)
+        let at = |c: usize| self.row_starts.get(c).map_or(self.rows.len(), |s| *s as usize);
+        at(concept.0 as usize)..at(concept.0 as usize + 1)
     }
 
     pub fn df(&self, key: &str) -> u32 {

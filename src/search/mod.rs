@@ -64,6 +64,11 @@ const TRANSLATION_FACTOR: f32 = 0.9;
 const SPELLING_WEIGHT: f32 = 0.3;
 /// How many of the best word matches the spelling similarity re-ranks.
 const SPELLING_DEPTH: usize = 50;
+/// Shortest word of a query that the spelling similarity reads (see `rank_by_spelling`).
+const SPELLING_MIN_WORD: usize = 7;
+/// How many of the concepts closest in spelling join the hits when no word found them (at their
+/// similarity, which ranks them among the word matches: 10–20 gained most, BENCHMARKS.md).
+const SPELLING_ONLY: usize = 20;
 /// A hit of another kind than occupations that misses the head of a title asking for an occupation
 /// ([`title::Heads`]) counts this much: "Frans" does not answer "Docent Frans".
 const HEADLESS_FACTOR: f32 = 0.75;
@@ -332,29 +337,56 @@ impl SearchEngine {
         let mut hits = self.score_rows(snapshot, reading, kinds, lang, filters, rows);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
         if !asks_occupations && !index::is_title_search(kinds) {
-            self.rerank_by_spelling(snapshot, reading, &mut hits);
+            self.rank_by_spelling(snapshot, reading, kinds, filters, &mut hits);
         }
         Ok(hits)
     }
 
     /// Re-ranks the best word matches with the spelling similarity of each one's closest label
-    /// (any of its labels, not only the candidates that matched words). Only where no
-    /// occupations are asked for: it pulls a title towards the shortest similar label (a
+    /// (any of its labels, not only the candidates that matched words), and adds the concepts
+    /// closest in spelling that no word found (reason SPELLING). Only where no occupations are
+    /// asked for: it pulls a title towards the shortest similar label (a
     /// specialist's compound title towards the general occupation, `Docent Frans` towards the
     /// skill Frans; BENCHMARKS.md, sixth round of issue 12). Facet counts do not need it.
-    fn rerank_by_spelling(&self, snapshot: &Snapshot, reading: &Reading, hits: &mut [Hit]) {
-        if reading.trigrams.is_empty() {
+    fn rank_by_spelling(
+        &self,
+        snapshot: &Snapshot,
+        reading: &Reading,
+        kinds: &[ConceptKind],
+        filters: &Filters,
+        hits: &mut Vec<Hit>,
+    ) {
+        // A short fragment (`verpl`, typed while looking) is similar to every short label that
+        // contains it: spelling speaks for a word long enough to be a compound or a derivation.
+        let long_word = reading.nl.iter().any(|t| !t.stop && t.word.chars().count() >= SPELLING_MIN_WORD);
+        if reading.trigrams.is_empty() || !long_word {
             return;
         }
         for h in hits.iter_mut().take(SPELLING_DEPTH) {
-            let closest = self
-                .labels
-                .rows_of(h.concept)
-                .map(|i| self.labels.trigrams.cosine(&reading.trigrams, i, &self.labels.rows[i]))
-                .fold(0.0f32, f32::max);
+            let (_, closest) = self.closest_label(reading, h.concept);
             h.score += SPELLING_WEIGHT * closest;
         }
+        // The concepts closest in spelling join at their similarity when no word found them.
+        let wanted = |c: ConceptIdx| {
+            (kinds.is_empty() || kinds.contains(&snapshot.concept(c).kind)) && passes(snapshot, c, filters)
+        };
+        let closest = self.labels.trigrams.closest_concepts(&reading.trigrams, SPELLING_ONLY, wanted);
+        let present: rustc_hash::FxHashSet<ConceptIdx> = hits.iter().map(|h| h.concept).collect();
+        for concept in closest.into_iter().filter(|c| !present.contains(c)) {
+            let (row, score) = self.closest_label(reading, concept);
+            if score >= MIN_SCORE {
+                hits.push(Hit { concept, score, row, reasons: vec![Reason::Spelling] });
+            }
+        }
         sort_hits(snapshot, hits);
+    }
+
+    /// A concept's label row closest to the query in spelling, and its cosine.
+    fn closest_label(&self, reading: &Reading, concept: ConceptIdx) -> (Option<u32>, f32) {
+        self.labels
+            .rows_of(concept)
+            .map(|i| (Some(i as u32), self.labels.trigrams.cosine(&reading.trigrams, i, &self.labels.rows[i])))
+            .fold((None, 0.0f32), |best, this| if this.1 > best.1 { this } else { best })
     }
 
     /// The hits among the kinds a search did not ask for, to count them (its facets): what one

@@ -40,6 +40,9 @@ pub enum Reason {
     Synonym,
     /// Matched through typo tolerance.
     Fuzzy,
+    /// No word matched whole: the label shares its rarer stretches of letters with the query
+    /// (`telecomtechniek` / `telecommunicatietechniek`; see [`super::similarity`]).
+    Spelling,
     /// The last query word is the start of a label word.
     Prefix,
 }

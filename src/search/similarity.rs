@@ -1,24 +1,26 @@
 //! Spelling similarity of a query and a label: the cosine of their character-trigram TF-IDF vectors.
 //!
 //! Word matching ([`super::rank`]) sees a Dutch compound or derivation only through keys it knows:
-//! `kostprijsberekening` meets `kostprijs` only when the compound splits, `logopedische` meets
-//! `logopedie` only when the stems agree, `telecomtechnologieën` never meets
-//! `telecommunicatietechniek`. Shared stretches of letters see all of these, and weigh a rare
-//! stretch (`logop`) far above a common one (`ren`), where a matched common verb (`bepalen`) can
-//! outweigh an unmatched rare object in word matching. In the published title-normalization
-//! results character n-grams beat word BM25; on our development sets trigram TF-IDF alone came
-//! close to the whole word scorer, and the two together beat either (BENCHMARKS.md, sixth round of
-//! issue 12).
+//! `orthopedisch` meets `orthopedie` only when the stems agree, `archivistiek` never meets
+//! `archieven`, `telecomtechniek` never meets `telecommunicatietechniek`. Shared stretches of
+//! letters see all of these, and weigh a rare stretch (`orthop`) far above a common one (`ren`),
+//! where a matched common verb (`bepalen`) can outweigh an unmatched rare object in word matching.
+//! In the published title-normalization results character n-grams beat word BM25; on our
+//! development sets trigram TF-IDF alone came close to the whole word scorer, and the two together
+//! beat either (BENCHMARKS.md, sixth round of issue 12).
 //!
 //! The vectors follow the usual character-n-gram TF-IDF: each word padded with a space on both
 //! sides (` kas `), its three-character windows counted, a count `c` weighted `(1 + ln c)` times
-//! the trigram's smoothed IDF over all label rows, and the vector normalized to unit length. Only
-//! the IDF table and each row's norm are stored (a few hundred kB); a row's trigrams are read from
-//! its words when it is scored, against the handful of the query's.
+//! the trigram's smoothed IDF over all label rows, and the vector normalized to unit length. The
+//! IDF table and each row's norm are stored; a row's trigrams are read from its words when it is
+//! scored, against the handful of the query's. For the concepts that no word of a query finds,
+//! trigram → concept lists give a first cut ([`Trigrams::closest_concepts`]).
 
 use rustc_hash::FxHashMap as HashMap;
 
 use super::labels::{LabelKind, LabelRow, Token};
+use crate::model::ConceptKind;
+use crate::ontology::ConceptIdx;
 
 /// One trigram: three characters packed into 21 bits each.
 type Gram = u64;
@@ -30,6 +32,11 @@ pub struct Trigrams {
     /// Per label row (same index as the label table's rows): the norm of its TF-IDF vector, 0 for
     /// rows that are never compared (codes).
     norms: Vec<f32>,
+    /// Per trigram, the concepts (ascending) whose labels have it: the concepts a query's spelling
+    /// finds when no word of it matches theirs. Only kinds searched by spelling ([`spelled`]).
+    concepts: HashMap<Gram, Vec<u32>>,
+    /// Per concept index, the norm of its set of trigrams weighted by IDF (0 when not indexed).
+    concept_norms: Vec<f32>,
 }
 
 /// A query's trigram vector, normalized, sorted by trigram.
@@ -85,7 +92,56 @@ impl Trigrams {
                     .sqrt()
             })
             .collect();
-        Trigrams { idf, norms }
+        let (concepts, concept_norms) = concept_index(rows, &idf);
+        Trigrams { idf, norms, concepts, concept_norms }
+    }
+
+    /// The `k` concepts whose trigram sets are closest to the query's (cosine of IDF-weighted
+    /// sets), best first, among those `wanted` keeps. A first cut: the caller ranks them by their
+    /// closest label ([`Trigrams::cosine`]).
+    pub fn closest_concepts(
+        &self,
+        query: &TrigramQuery,
+        k: usize,
+        wanted: impl Fn(ConceptIdx) -> bool,
+    ) -> Vec<ConceptIdx> {
+        // Dense sums over the concept indexes (one add per posting); the concepts touched listed once.
+        let mut sums = vec![0.0f32; self.concept_norms.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for (g, w) in &query.grams {
+            let Some(list) = self.concepts.get(g) else { continue };
+            let weight = w * self.idf.get(g).copied().unwrap_or(0.0);
+            for &c in list {
+                let sum = &mut sums[c as usize];
+                if *sum == 0.0 {
+                    touched.push(c);
+                }
+                *sum += weight;
+            }
+        }
+        let mut scored: Vec<(f32, u32)> = touched
+            .into_iter()
+            .filter_map(|c| {
+                let norm = self.concept_norms[c as usize];
+                (norm > 0.0).then(|| (sums[c as usize] / norm, c))
+            })
+            .collect();
+        // Best first, asking `wanted` (which reads the concept) only from the top down: the best
+        // few hundred are sorted first, the rest only when too few of those are wanted.
+        let by_score = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let head = (k * 8).min(scored.len());
+        if head < scored.len() && head > 0 {
+            scored.select_nth_unstable_by(head - 1, by_score);
+        }
+        scored[..head].sort_by(by_score);
+        let mut found: Vec<ConceptIdx> =
+            scored[..head].iter().map(|(_, c)| ConceptIdx(*c)).filter(|c| wanted(*c)).take(k).collect();
+        if found.len() < k && head < scored.len() {
+            let mut rest = scored.split_off(head);
+            rest.sort_by(by_score);
+            found.extend(rest.into_iter().map(|(_, c)| ConceptIdx(c)).filter(|c| wanted(*c)).take(k - found.len()));
+        }
+        found
     }
 
     /// The query's vector. Trigrams no label has are left out, as a TF-IDF vocabulary leaves them.
@@ -150,6 +206,46 @@ fn filter_bit(g: Gram) -> usize {
 /// spelt like the labels of its member occupations that it carries.
 fn compared(row: &LabelRow) -> bool {
     !matches!(row.label_kind, LabelKind::Code | LabelKind::Member)
+}
+
+/// A trigram that more concepts have (`en `, ` ve`, `ren`) finds none of them: it weighs little
+/// in any cosine, and its lists were half the work of finding the closest concepts (BENCHMARKS.md,
+/// sixth round of issue 12; the same answers on the skill set at 2,000 and without a limit).
+const MAX_CONCEPTS_PER_TRIGRAM: usize = 2_000;
+
+/// Concepts found by spelling alone: not occupations and ISCO groups, which titles search and
+/// where spelling is not used (see `SearchEngine::rank_reading`).
+fn spelled(row: &LabelRow) -> bool {
+    compared(row) && !matches!(row.kind, ConceptKind::Occupation | ConceptKind::IscoGroup)
+}
+
+/// The trigram → concepts lists and each concept's norm (rows are in concept order).
+fn concept_index(rows: &[LabelRow], idf: &HashMap<Gram, f32>) -> (HashMap<Gram, Vec<u32>>, Vec<f32>) {
+    let mut concepts: HashMap<Gram, Vec<u32>> = HashMap::default();
+    let n_concepts = rows.last().map_or(0, |r| r.concept.0 as usize + 1);
+    let mut norms = vec![0.0f32; n_concepts];
+    let mut grams = Vec::new();
+    for run in rows.chunk_by(|a, b| a.concept == b.concept) {
+        grams.clear();
+        for row in run.iter().filter(|r| spelled(r)) {
+            push_grams(&row.tokens, &mut grams);
+        }
+        if grams.is_empty() {
+            continue;
+        }
+        grams.sort_unstable();
+        grams.dedup();
+        let concept = run[0].concept.0;
+        for g in &grams {
+            concepts.entry(*g).or_default().push(concept);
+        }
+        norms[concept as usize] = grams.iter().map(|g| idf.get(g).copied().unwrap_or(0.0).powi(2)).sum::<f32>().sqrt();
+    }
+    concepts.retain(|_, list| list.len() <= MAX_CONCEPTS_PER_TRIGRAM);
+    for list in concepts.values_mut() {
+        list.shrink_to_fit();
+    }
+    (concepts, norms)
 }
 
 /// The weight of a count: the second occurrence of a trigram adds less than the first.
@@ -218,15 +314,31 @@ mod tests {
     #[test]
     fn a_shared_rare_stretch_outweighs_a_shared_common_word() {
         let rows: Vec<LabelRow> =
-            ["logopedie", "kleuren bepalen", "prijzen bepalen", "afstanden bepalen", "kosten bepalen"]
+            ["orthopedie", "kleuren bepalen", "prijzen bepalen", "afstanden bepalen", "kosten bepalen"]
                 .into_iter()
                 .map(row)
                 .collect();
         let t = Trigrams::learn(&rows);
-        let q = t.query(&tokens("de logopedische stoornis bepalen"));
+        let q = t.query(&tokens("de orthopedische klacht bepalen"));
         let therapy = t.cosine(&q, 0, &rows[0]);
         let colours = t.cosine(&q, 1, &rows[1]);
-        assert!(therapy > colours, "logopedie {therapy} should beat kleuren bepalen {colours}");
+        assert!(therapy > colours, "orthopedie {therapy} should beat kleuren bepalen {colours}");
+    }
+
+    #[test]
+    fn the_closest_concepts_are_found_by_spelling_alone() {
+        let mut rows: Vec<LabelRow> =
+            ["orthopedie", "kleuren bepalen", "telecommunicatietechniek"].into_iter().map(row).collect();
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.concept = crate::ontology::ConceptIdx(i as u32);
+        }
+        let t = Trigrams::learn(&rows);
+        let q = t.query(&tokens("telecomtechniek"));
+        assert_eq!(t.closest_concepts(&q, 1, |_| true), vec![ConceptIdx(2)]);
+        assert!(
+            t.closest_concepts(&q, 3, |c| c != ConceptIdx(2)).iter().all(|c| *c != ConceptIdx(2)),
+            "only wanted concepts"
+        );
     }
 
     #[test]

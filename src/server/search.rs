@@ -59,6 +59,7 @@ fn reason_to_pb(reason: Reason) -> pb::MatchReason {
         Reason::Translated => pb::MatchReason::Translated,
         Reason::Field => pb::MatchReason::Field,
         Reason::Synonym => pb::MatchReason::Synonym,
+        Reason::Spelling => pb::MatchReason::Spelling,
         Reason::Prefix => pb::MatchReason::Prefix,
     }
 }
