@@ -112,9 +112,18 @@ fn hit_json(hit: &pb::SearchHit) -> serde_json::Value {
         "label": concept.label,
         "matched_label": hit.matched_label,
         "score": hit.score,
+        "reasons": hit.reasons.iter().map(|r| reason_name(*r)).collect::<Vec<_>>(),
         "deprecated": concept.deprecated,
         "replaced_by": concept.replaced_by,
     })
+}
+
+/// A match reason as JSON names it: the proto name without its prefix, in lower case (`exact`,
+/// `alternative_label`, `spelling`); an unknown number (a newer server) as the number.
+fn reason_name(raw: i32) -> String {
+    pb::MatchReason::try_from(raw)
+        .map(|r| r.as_str_name().trim_start_matches("MATCH_REASON_").to_ascii_lowercase())
+        .unwrap_or_else(|_| raw.to_string())
 }
 
 /// `  (vervallen → esco:…)` after a deprecated concept, so that it is never taken for a live one.
