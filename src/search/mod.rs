@@ -359,21 +359,26 @@ impl SearchEngine {
         // A short fragment (`verpl`, typed while looking) is similar to every short label that
         // contains it: spelling speaks for a word long enough to be a compound or a derivation.
         let long_word = reading.nl.iter().any(|t| !t.stop && t.word.chars().count() >= SPELLING_MIN_WORD);
-        if reading.trigrams.is_empty() || !long_word {
+        if !long_word {
+            return;
+        }
+        // Made here, not with the reading: titles and searches over every kind never need it.
+        let mut trigrams = self.labels.trigrams.query(&reading.nl);
+        if trigrams.is_empty() {
             return;
         }
         for h in hits.iter_mut().take(SPELLING_DEPTH) {
-            let (_, closest) = self.closest_label(reading, h.concept);
+            let (_, closest) = self.closest_label(&mut trigrams, h.concept);
             h.score += SPELLING_WEIGHT * closest;
         }
         // The concepts closest in spelling join at their similarity when no word found them.
         let wanted = |c: ConceptIdx| {
             (kinds.is_empty() || kinds.contains(&snapshot.concept(c).kind)) && passes(snapshot, c, filters)
         };
-        let closest = self.labels.trigrams.closest_concepts(&reading.trigrams, SPELLING_ONLY, wanted);
+        let closest = self.labels.trigrams.closest_concepts(&trigrams, SPELLING_ONLY, wanted);
         let present: rustc_hash::FxHashSet<ConceptIdx> = hits.iter().map(|h| h.concept).collect();
         for concept in closest.into_iter().filter(|c| !present.contains(c)) {
-            let (row, score) = self.closest_label(reading, concept);
+            let (row, score) = self.closest_label(&mut trigrams, concept);
             if score >= MIN_SCORE {
                 hits.push(Hit { concept, score, row, reasons: vec![Reason::Spelling] });
             }
@@ -381,11 +386,11 @@ impl SearchEngine {
         sort_hits(snapshot, hits);
     }
 
-    /// A concept's label row closest to the query in spelling, and its cosine.
-    fn closest_label(&self, reading: &Reading, concept: ConceptIdx) -> (Option<u32>, f32) {
+    /// A concept's label row closest in spelling to a query's trigrams, and its cosine.
+    fn closest_label(&self, trigrams: &mut similarity::TrigramQuery, concept: ConceptIdx) -> (Option<u32>, f32) {
         self.labels
             .rows_of(concept)
-            .map(|i| (Some(i as u32), self.labels.trigrams.cosine(&reading.trigrams, i, &self.labels.rows[i])))
+            .map(|i| (Some(i as u32), self.labels.trigrams.cosine(trigrams, i, &self.labels.rows[i])))
             .fold((None, 0.0f32), |best, this| if this.1 > best.1 { this } else { best })
     }
 
@@ -436,8 +441,7 @@ impl SearchEngine {
                 retrieval.push(t.clone());
             }
         }
-        let trigrams = self.labels.trigrams.query(&nl);
-        Reading { nl, en, translated, retrieval, trigrams }
+        Reading { nl, en, translated, retrieval }
     }
 
     /// Scores the candidate `rows` (label rows, then descriptions as `rows.len() + i`) against a
@@ -598,8 +602,6 @@ struct Reading {
     translated: Vec<labels::Token>,
     /// What retrieval looks for: the words of all three and their alternatives.
     retrieval: Vec<labels::Token>,
-    /// The query's character trigrams, for the spelling similarity of each candidate label.
-    trigrams: similarity::TrigramQuery,
 }
 
 /// Best first; on equal scores occupations before ISCO groups before skills, then by concept.

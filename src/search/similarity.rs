@@ -39,7 +39,8 @@ pub struct Trigrams {
     concept_norms: Vec<f32>,
 }
 
-/// A query's trigram vector, normalized, sorted by trigram.
+/// A query's trigram vector, normalized, sorted by trigram; each weight already multiplied by the
+/// trigram's IDF, which is all that a dot product with a row or a concept needs of it.
 #[derive(Debug, Default)]
 pub struct TrigramQuery {
     grams: Vec<(Gram, f32)>,
@@ -48,7 +49,7 @@ pub struct TrigramQuery {
     filter: [u64; FILTER_WORDS],
     /// Per query trigram, how often the row being compared has it: one buffer per query rather
     /// than an allocation per candidate row.
-    in_row: std::cell::RefCell<Vec<u32>>,
+    in_row: Vec<u32>,
 }
 
 impl TrigramQuery {
@@ -110,13 +111,12 @@ impl Trigrams {
         let mut touched: Vec<u32> = Vec::new();
         for (g, w) in &query.grams {
             let Some(list) = self.concepts.get(g) else { continue };
-            let weight = w * self.idf.get(g).copied().unwrap_or(0.0);
             for &c in list {
                 let sum = &mut sums[c as usize];
                 if *sum == 0.0 {
                     touched.push(c);
                 }
-                *sum += weight;
+                *sum += w;
             }
         }
         let mut scored: Vec<(f32, u32)> = touched
@@ -149,15 +149,12 @@ impl Trigrams {
         let mut grams = Vec::new();
         push_grams(tokens, &mut grams);
         grams.sort_unstable();
-        let mut weighted: Vec<(Gram, f32)> =
-            counts(&grams).filter_map(|(g, c)| self.idf.get(&g).map(|idf| (g, sublinear(c) * idf))).collect();
-        let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            for (_, w) in &mut weighted {
-                *w /= norm;
-            }
-        }
-        let in_row = std::cell::RefCell::new(vec![0; weighted.len()]);
+        let tf_idf: Vec<(Gram, f32, f32)> = counts(&grams)
+            .filter_map(|(g, c)| self.idf.get(&g).map(|idf| (g, sublinear(c) * idf, *idf)))
+            .collect();
+        let norm = tf_idf.iter().map(|(_, w, _)| w * w).sum::<f32>().sqrt();
+        let weighted: Vec<(Gram, f32)> = tf_idf.into_iter().map(|(g, w, idf)| (g, w / norm * idf)).collect();
+        let in_row = vec![0; weighted.len()];
         let mut filter = [0u64; FILTER_WORDS];
         for (g, _) in &weighted {
             let bit = filter_bit(*g);
@@ -167,29 +164,24 @@ impl Trigrams {
     }
 
     /// The cosine of the query's vector and label row `row_id`'s, in [0, 1].
-    pub fn cosine(&self, query: &TrigramQuery, row_id: usize, row: &LabelRow) -> f32 {
+    pub fn cosine(&self, query: &mut TrigramQuery, row_id: usize, row: &LabelRow) -> f32 {
         let norm = self.norms.get(row_id).copied().unwrap_or(0.0);
         if query.is_empty() || norm <= 0.0 {
             return 0.0;
         }
-        let mut in_row = query.in_row.borrow_mut();
+        let TrigramQuery { grams, filter, in_row } = query;
         in_row.iter_mut().for_each(|c| *c = 0);
         for_each_gram(&row.tokens, |g| {
             let bit = filter_bit(g);
-            if query.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            if filter[bit / 64] & (1 << (bit % 64)) == 0 {
                 return;
             }
-            if let Ok(i) = query.grams.binary_search_by_key(&g, |(q, _)| *q) {
+            if let Ok(i) = grams.binary_search_by_key(&g, |(q, _)| *q) {
                 in_row[i] += 1;
             }
         });
-        let dot: f32 = query
-            .grams
-            .iter()
-            .zip(in_row.iter())
-            .filter(|(_, c)| **c > 0)
-            .map(|((g, w), c)| w * sublinear(*c) * self.idf.get(g).copied().unwrap_or(0.0))
-            .sum();
+        let dot: f32 =
+            grams.iter().zip(in_row.iter()).filter(|(_, c)| **c > 0).map(|((_, w), c)| w * sublinear(*c)).sum();
         (dot / norm).min(1.0)
     }
 }
@@ -319,9 +311,9 @@ mod tests {
                 .map(row)
                 .collect();
         let t = Trigrams::learn(&rows);
-        let q = t.query(&tokens("de orthopedische klacht bepalen"));
-        let therapy = t.cosine(&q, 0, &rows[0]);
-        let colours = t.cosine(&q, 1, &rows[1]);
+        let mut q = t.query(&tokens("de orthopedische klacht bepalen"));
+        let therapy = t.cosine(&mut q, 0, &rows[0]);
+        let colours = t.cosine(&mut q, 1, &rows[1]);
         assert!(therapy > colours, "orthopedie {therapy} should beat kleuren bepalen {colours}");
     }
 
@@ -333,7 +325,7 @@ mod tests {
             r.concept = crate::ontology::ConceptIdx(i as u32);
         }
         let t = Trigrams::learn(&rows);
-        let q = t.query(&tokens("telecomtechniek"));
+        let mut q = t.query(&tokens("telecomtechniek"));
         assert_eq!(t.closest_concepts(&q, 1, |_| true), vec![ConceptIdx(2)]);
         assert!(
             t.closest_concepts(&q, 3, |c| c != ConceptIdx(2)).iter().all(|c| *c != ConceptIdx(2)),
@@ -345,9 +337,9 @@ mod tests {
     fn a_label_is_most_similar_to_itself() {
         let rows: Vec<LabelRow> = ["kassa bedienen", "kaas maken"].into_iter().map(row).collect();
         let t = Trigrams::learn(&rows);
-        let q = t.query(&tokens("kassa bedienen"));
-        assert!((t.cosine(&q, 0, &rows[0]) - 1.0).abs() < 1e-4);
-        assert!(t.cosine(&q, 1, &rows[1]) < 0.5);
-        assert_eq!(t.cosine(&t.query(&tokens("")), 0, &rows[0]), 0.0, "an empty query is similar to nothing");
+        let mut q = t.query(&tokens("kassa bedienen"));
+        assert!((t.cosine(&mut q, 0, &rows[0]) - 1.0).abs() < 1e-4);
+        assert!(t.cosine(&mut q, 1, &rows[1]) < 0.5);
+        assert_eq!(t.cosine(&mut t.query(&tokens("")), 0, &rows[0]), 0.0, "an empty query is similar to nothing");
     }
 }
