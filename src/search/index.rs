@@ -10,12 +10,14 @@
 //! count disagrees, is deleted and rebuilt — never served.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::labels::{LabelTable, Token};
 use crate::model::ConceptKind;
@@ -49,7 +51,11 @@ struct Fields {
 
 /// The opened index.
 pub struct TantivyIndex {
-    reader: IndexReader,
+    /// The one searcher of the index: it is never reloaded (a snapshot's index does not change),
+    /// so its segments, and the `row` column of each, are opened once rather than per search
+    /// (opening the columns was 3 % of a search's instructions).
+    searcher: Searcher,
+    row_columns: Vec<Column<u64>>,
     fields: Fields,
     /// Where it lives on disk; `None` in memory.
     pub path: Option<PathBuf>,
@@ -107,7 +113,21 @@ pub(super) fn typo_candidates<'a>(table: &LabelTable, query: &'a [Token]) -> Vec
     query.iter().filter(|t| !t.stop && t.word.chars().count() >= 4 && !known_words.contains(&&*t.word)).collect()
 }
 
-/// The edit distance tantivy's typo walk allows for a word.
+/// A word of a query that no label knows, with the label keys within its edit distance that share
+/// its first letters ([`super::postings::Postings::near`]). Retrieval asks for those keys rather
+/// than running tantivy's Levenshtein automaton over the term dictionary, which was a sixth of the
+/// instructions of a search over all kinds (BENCHMARKS.md, "Search speed, session 10"); a typo in a
+/// word's first two letters is no longer retrieved by that word.
+pub(super) struct Typo<'a> {
+    pub word: &'a Token,
+    pub near: Vec<&'a Arc<str>>,
+}
+
+/// What a label found through a typo scores in retrieval: every such label alike, as tantivy's
+/// fuzzy clause scored them (and [`super::postings`] does).
+const TYPO_SCORE: f32 = 0.5;
+
+/// The edit distance a typo may be from the word it stands for.
 pub(super) fn typo_distance(word: &str) -> u8 {
     if word.chars().count() >= 8 { 2 } else { 1 }
 }
@@ -232,7 +252,7 @@ impl TantivyIndex {
         }
         register_tokenizer(&index);
         let opened = Self::open_reader(index, fields, Some(path.to_path_buf()), true).ok()?;
-        (opened.reader.searcher().num_docs() == expected.documents).then_some(opened)
+        (opened.searcher.num_docs() == expected.documents).then_some(opened)
     }
 
     fn open_reader(
@@ -241,8 +261,14 @@ impl TantivyIndex {
         path: Option<PathBuf>,
         reused: bool,
     ) -> Result<TantivyIndex, IndexError> {
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(TantivyIndex { reader, fields, path, reused })
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let searcher = reader.searcher();
+        let row_columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().u64("row"))
+            .collect::<Result<_, _>>()?;
+        Ok(TantivyIndex { searcher, row_columns, fields, path, reused })
     }
 
     /// The label rows (ids into the table; description docs are `rows.len() + i`) best matching the
@@ -250,10 +276,9 @@ impl TantivyIndex {
     /// searched only with `descriptions`.
     pub fn candidates(
         &self,
-        table: &LabelTable,
         query: &[Token],
         kinds: &[ConceptKind],
-        fuzzy: bool,
+        typos: &[Typo<'_>],
         descriptions: bool,
         limit: usize,
     ) -> Result<Vec<u32>, IndexError> {
@@ -267,7 +292,6 @@ impl TantivyIndex {
         let term = |field: Field, text: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
         };
-        let typos = typo_candidates(table, query);
         for t in query.iter().filter(|t| !t.stop) {
             should.push((Occur::Should, Box::new(BoostQuery::new(term(exact_field, &t.word), 2.0))));
             should.push((Occur::Should, Box::new(BoostQuery::new(term(keys_field, &t.key), 1.5))));
@@ -277,10 +301,14 @@ impl TantivyIndex {
             if descriptions {
                 should.push((Occur::Should, Box::new(BoostQuery::new(term(f.desc, &t.key), 0.2))));
             }
-            if fuzzy && typos.iter().any(|typo| typo.word == t.word) {
-                let distance = typo_distance(&t.word);
-                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(exact_field, &t.word), distance, true);
-                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.5))));
+            if let Some(typo) = typos.iter().find(|typo| typo.word.word == t.word) {
+                // Every label with a key the typo may stand for, scored alike.
+                let near: Vec<(Occur, Box<dyn Query>)> =
+                    typo.near.iter().map(|key| (Occur::Should, term(keys_field, key))).collect();
+                if !near.is_empty() {
+                    let near = Box::new(BooleanQuery::new(near));
+                    should.push((Occur::Should, Box::new(ConstScoreQuery::new(near, TYPO_SCORE))));
+                }
             }
         }
         if should.is_empty() {
@@ -299,15 +327,11 @@ impl TantivyIndex {
                 .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(kind_clauses))));
         }
-        let searcher = self.reader.searcher();
-        let hits = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit).order_by_score())?;
+        let hits = self.searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit).order_by_score())?;
         let mut rows = Vec::with_capacity(hits.len());
-        let mut columns = Vec::new();
-        for segment in searcher.segment_readers() {
-            columns.push(segment.fast_fields().u64("row")?);
-        }
         for (_, address) in hits {
-            if let Some(row) = columns.get(address.segment_ord as usize).and_then(|c| c.first(address.doc_id)) {
+            if let Some(row) = self.row_columns.get(address.segment_ord as usize).and_then(|c| c.first(address.doc_id))
+            {
                 rows.push(row as u32);
             }
         }

@@ -97,6 +97,9 @@ pub struct LabelRow {
     /// The concept is deprecated: Suggest leaves it out unless asked.
     pub deprecated: bool,
     pub lang: Box<str>,
+    /// `lang` as the analyzers read it: scoring asks it of every candidate row, and reading it
+    /// here spares a visit to the code's own allocation (2.5 % of a search over all kinds).
+    pub language: Lang,
     pub text: Box<str>,
     pub tokens: Vec<Token>,
 }
@@ -233,8 +236,18 @@ impl LabelTable {
     /// Inverse document frequency of a key over labels: rare words decide a match, common ones
     /// (`medewerker`, `manager`) much less.
     pub fn idf(&self, key: &str) -> f32 {
+        self.idf_of_df(self.df(key))
+    }
+
+    /// The IDF of a key that some label has, `None` for one that none has: one lookup where
+    /// scoring asked [`Self::df`] and then [`Self::idf`] of every label word of every candidate.
+    pub fn idf_if_known(&self, key: &str) -> Option<f32> {
+        self.key_df.get(key).filter(|df| **df > 0).map(|df| self.idf_of_df(*df))
+    }
+
+    fn idf_of_df(&self, df: u32) -> f32 {
         let n = self.rows.len().max(1) as f32;
-        let df = self.key_df.get(key).copied().unwrap_or(0) as f32;
+        let df = df as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
@@ -323,6 +336,7 @@ fn analyze_range(
                 label_kind: LabelKind::from_form(label.form),
                 deprecated: concept.status != crate::model::Status::Released,
                 lang: label.lang.clone(),
+                language: lang,
                 text: label.text.clone(),
                 tokens: analyze_cached(&label.text, lang),
             });
@@ -341,6 +355,7 @@ fn analyze_range(
                 label_kind: LabelKind::Code,
                 deprecated: concept.status != crate::model::Status::Released,
                 lang: "".into(),
+                language: Lang::Other,
                 text: code.into(),
                 tokens: vec![token],
             });
@@ -391,6 +406,7 @@ fn member_rows(
                 label_kind: LabelKind::Member,
                 deprecated: snapshot.concept(group).status != crate::model::Status::Released,
                 lang: label.lang.clone(),
+                language: lang,
                 text: label.text.clone(),
                 tokens: analyze(&label.text, lang),
             });

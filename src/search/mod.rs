@@ -333,7 +333,14 @@ impl SearchEngine {
         // answer on 1,607 real titles and cost a fifth of its time (BENCHMARKS.md). Other kinds
         // (a skill described in other words) search them.
         let descriptions = !index::is_title_search(kinds);
-        let rows = self.index.candidates(&self.labels, &reading.retrieval, kinds, true, descriptions, candidates)?;
+        let typos: Vec<index::Typo> = index::typo_candidates(&self.labels, &reading.retrieval)
+            .into_iter()
+            .map(|word| index::Typo {
+                word,
+                near: self.postings.near(&word.key, index::typo_distance(&word.word)).collect(),
+            })
+            .collect();
+        let rows = self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?;
         let mut hits = self.score_rows(snapshot, reading, kinds, lang, filters, rows);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
         if !asks_occupations && !index::is_title_search(kinds) {
@@ -470,7 +477,7 @@ impl SearchEngine {
         for row_id in rows {
             let (concept, score, row, reasons) = if row_id < n_rows {
                 let row = &self.labels.rows[row_id as usize];
-                let row_lang = Lang::from_code(&row.lang);
+                let row_lang = row.language;
                 let tokens = if row_lang == Lang::En { &en_query } else { &nl_query };
                 let synonyms: &[rank::WordAlternatives] = if row_lang == Lang::En { &[] } else { &nl_synonyms };
                 let direct = rank::score_row(&self.labels, tokens, row, false, synonyms);
@@ -545,7 +552,7 @@ impl SearchEngine {
         let is_head = |key: &str| {
             row.tokens.iter().any(|t| !t.stop && (&*t.key == key || t.parts.last().is_some_and(|p| &**p == key)))
         };
-        if &*row.lang == "en" {
+        if row.language == Lang::En {
             return self.labels.lexicon.translate(head).iter().any(|t| is_head(&t.token.key));
         }
         is_head(head) || self.labels.synonyms.of(head).iter().any(|s| is_head(s))

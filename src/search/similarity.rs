@@ -149,9 +149,8 @@ impl Trigrams {
         let mut grams = Vec::new();
         push_grams(tokens, &mut grams);
         grams.sort_unstable();
-        let tf_idf: Vec<(Gram, f32, f32)> = counts(&grams)
-            .filter_map(|(g, c)| self.idf.get(&g).map(|idf| (g, sublinear(c) * idf, *idf)))
-            .collect();
+        let tf_idf: Vec<(Gram, f32, f32)> =
+            counts(&grams).filter_map(|(g, c)| self.idf.get(&g).map(|idf| (g, sublinear(c) * idf, *idf))).collect();
         let norm = tf_idf.iter().map(|(_, w, _)| w * w).sum::<f32>().sqrt();
         let weighted: Vec<(Gram, f32)> = tf_idf.into_iter().map(|(g, w, idf)| (g, w / norm * idf)).collect();
         let in_row = vec![0; weighted.len()];
@@ -285,6 +284,7 @@ mod tests {
             label_kind: LabelKind::Preferred,
             deprecated: false,
             lang: "nl".into(),
+            language: Lang::Nl,
             text: text.into(),
             tokens: analyze(&Stemmers::default(), &Decompounder::default(), text, Lang::Nl),
         }
