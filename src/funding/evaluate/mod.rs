@@ -19,7 +19,7 @@ pub mod result;
 pub mod summary;
 
 pub(super) use checks::{age_check, aow_threshold, exclusion_fact, finance_fact};
-use checks::{check, entry};
+use checks::{check, entry, outcomes_only};
 pub use result::*;
 pub use summary::paid_to_text;
 
@@ -89,14 +89,16 @@ pub fn evaluate(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
 /// training-path planner asks this once per application date instead of evaluating every course.
 pub fn best_decision_for_any_course(scheme: Scheme<'_>, person: &PersonFacts, application: &Application) -> Decision {
     let facts = Facts { person: person.clone(), application: application.clone(), course: None };
-    let trace: Vec<TraceEntry> = scheme
-        .rules
-        .conditions
-        .iter()
-        .filter(|c| !reads_course_facts(&c.test))
-        .map(|c| entry(c, check(c, scheme, &facts)))
-        .collect();
-    decide(&trace)
+    outcomes_only(|| {
+        decide_outcomes(
+            scheme
+                .rules
+                .conditions
+                .iter()
+                .filter(|c| !reads_course_facts(&c.test))
+                .map(|c| check(c, scheme, &facts).outcome),
+        )
+    })
 }
 
 /// Whether [`check`] reads the course's facts for `test`: every test it does not answer from the
@@ -166,7 +168,7 @@ pub fn core(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
         .notices
         .iter()
         .filter(|n| n.applies.contains(date))
-        .filter(|n| n.conditions.iter().all(|c| check(c, scheme, facts).outcome == Outcome::Passed))
+        .filter(|n| outcomes_only(|| n.conditions.iter().all(|c| check(c, scheme, facts).outcome == Outcome::Passed)))
         .map(|n| NoticeResult { id: n.id.clone(), text: n.text.clone(), source: n.source.clone() })
         .collect();
 
@@ -204,7 +206,8 @@ pub fn core(scheme: Scheme<'_>, facts: &Facts) -> Evaluation {
 /// (their ids and sources copied), compartments, notices or amounts, which were most of the cost
 /// of checking counterfactuals.
 pub(in crate::funding) fn outcomes(scheme: Scheme<'_>, facts: &Facts) -> (Decision, Vec<Outcome>) {
-    let outcomes: Vec<Outcome> = scheme.rules.conditions.iter().map(|c| check(c, scheme, facts).outcome).collect();
+    let outcomes: Vec<Outcome> =
+        outcomes_only(|| scheme.rules.conditions.iter().map(|c| check(c, scheme, facts).outcome).collect());
     (decide_outcomes(outcomes.iter().copied()), outcomes)
 }
 
