@@ -283,8 +283,14 @@ impl SuggestIndex {
         start..end
     }
 
-    fn lang_factor(&self, row: &RowPrior, lang: &str) -> f32 {
-        if *self.langs[row.lang as usize] == *lang { 1.0 } else { OTHER_LANG_FACTOR }
+    /// The index of `lang` among the labels' languages, looked up once per request: the scan
+    /// compares it with every entry's row (a string compare per entry before).
+    fn lang_index(&self, lang: &str) -> Option<u16> {
+        self.langs.iter().position(|l| **l == *lang).map(|i| i as u16)
+    }
+
+    fn lang_factor(lang: u16, asked: Option<u16>) -> f32 {
+        if Some(lang) == asked { 1.0 } else { OTHER_LANG_FACTOR }
     }
 
     /// The best `limit` concepts for the typed `text`, of the given kinds (empty = all), live ones
@@ -341,12 +347,13 @@ impl SuggestIndex {
         include_deprecated: bool,
     ) -> Vec<Suggestion> {
         let typed = content[driver].chars().count();
+        let asked = self.lang_index(lang);
         let mut page = Page::new(limit);
         let wanted = |kind: ConceptKind| kinds.is_empty() || kinds.contains(&kind);
         if content.len() > 1 && range.len() > self.heavy_entries {
             if let Some(heavy) = self.heavy.get(content[driver]) {
                 for list in heavy.lists.iter().filter(|l| wanted(l.kind)) {
-                    let factor = if *self.langs[list.lang as usize] == *lang { 1.0 } else { OTHER_LANG_FACTOR };
+                    let factor = Self::lang_factor(list.lang, asked);
                     for &(score, at) in list.best.iter() {
                         let row = self.entries[at as usize].row;
                         if others_match(table, content, driver, row) {
@@ -363,7 +370,7 @@ impl SuggestIndex {
             if !wanted(row.kind) || (row.deprecated && !include_deprecated) {
                 continue;
             }
-            let score = self.lang_factor(row, lang) * static_score(row, entry, typed);
+            let score = Self::lang_factor(row.lang, asked) * static_score(row, entry, typed);
             if score < page.floor() {
                 continue;
             }
@@ -388,6 +395,7 @@ impl SuggestIndex {
         limit: usize,
     ) -> Vec<Suggestion> {
         let typed = content[driver].chars().count();
+        let asked = self.lang_index(lang);
         let mut best: HashMap<ConceptIdx, Suggestion> = HashMap::default();
         for entry in &self.entries[self.range(content[driver])] {
             let row = &self.rows[entry.row as usize];
@@ -397,7 +405,7 @@ impl SuggestIndex {
             if content.len() > 1 && !others_match(table, content, driver, entry.row) {
                 continue;
             }
-            let score = self.lang_factor(row, lang) * static_score(row, entry, typed);
+            let score = Self::lang_factor(row.lang, asked) * static_score(row, entry, typed);
             let found = Suggestion { concept: row.concept, row: entry.row, score };
             let kept = best.entry(row.concept).or_insert_with(|| found.clone());
             if score > kept.score {
@@ -412,9 +420,10 @@ impl SuggestIndex {
 
     /// The answer of a precomputed prefix: the lists of the asked kinds, with the language factor.
     fn from_heavy(&self, heavy: &Heavy, kinds: &[ConceptKind], lang: &str, limit: usize) -> Vec<Suggestion> {
+        let asked = self.lang_index(lang);
         let mut candidates: Vec<(Suggestion, u32)> = Vec::new();
         for list in heavy.lists.iter().filter(|l| kinds.is_empty() || kinds.contains(&l.kind)) {
-            let factor = if *self.langs[list.lang as usize] == *lang { 1.0 } else { OTHER_LANG_FACTOR };
+            let factor = Self::lang_factor(list.lang, asked);
             for &(score, at) in list.best.iter() {
                 let row = self.entries[at as usize].row;
                 let concept = self.rows[row as usize].concept;
