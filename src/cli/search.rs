@@ -235,14 +235,21 @@ pub fn suggest(client: &ClientArgs, args: &SearchArgs, prefix: &str, limit: u32)
                 "version": response.snapshot_version,
                 "suggestions": response.suggestions.iter().map(|s| {
                     let c = s.concept.clone().unwrap_or_default();
-                    serde_json::json!({"id": c.id, "kind": kind_name(c.kind), "label": s.label, "score": s.score, "deprecated": c.deprecated, "replaced_by": c.replaced_by})
+                    serde_json::json!({"id": c.id, "kind": kind_name(c.kind), "label": s.label, "preferred_label": c.label, "score": s.score, "deprecated": c.deprecated, "replaced_by": c.replaced_by})
                 }).collect::<Vec<_>>(),
             }));
         } else {
             for s in &response.suggestions {
                 let c = s.concept.clone().unwrap_or_default();
                 let note = deprecated_note(&c, client.lang);
-                println!("{}  [{}]  {}{note}", s.label, kind_name(c.kind), compact_id(&c.id));
+                // The completed label may be an alternative one that several concepts share
+                // ("lasser"): the preferred label tells them apart.
+                let preferred = if c.label.is_empty() || c.label.eq_ignore_ascii_case(&s.label) {
+                    String::new()
+                } else {
+                    format!("  ({})", c.label)
+                };
+                println!("{}{preferred}  [{}]  {}{note}", s.label, kind_name(c.kind), compact_id(&c.id));
             }
         }
         Ok(())

@@ -115,6 +115,10 @@ const COMMON_WORD_DF: f32 = 200.0;
 const FREQUENCY_WEIGHT: f32 = 0.2;
 /// Factor of kinds other than occupations among suggestions of equal form.
 const OTHER_KIND_FACTOR: f32 = 0.95;
+/// Factor of an alternative label that is another concept's preferred label of the same kind
+/// (ESCO gives `lasser` as an alternative label of a welding inspector and of an art metal
+/// worker; typed out, it means the welder first): below any unshadowed label of the same form.
+const SHADOWED_FACTOR: f32 = 0.85;
 /// Factor of labels in another language than the one asked for.
 const OTHER_LANG_FACTOR: f32 = 0.9;
 
@@ -134,6 +138,16 @@ impl SuggestIndex {
     /// Builds with another threshold for precomputed prefixes (tests use a small one, to check
     /// the precomputed answers against scoring every entry on a small ontology).
     pub fn build_with(table: &LabelTable, heavy_entries: usize) -> SuggestIndex {
+        // The concept each preferred label names, per kind and language: an alternative label
+        // that is another concept's preferred label of the same kind is shadowed by it.
+        let mut preferred: HashMap<(ConceptKind, &str, String), ConceptIdx> = HashMap::default();
+        for row in table.rows.iter().filter(|r| r.label_kind == LabelKind::Preferred) {
+            preferred.insert((row.kind, &*row.lang, row.exact()), row.concept);
+        }
+        let shadowed = |row: &super::labels::LabelRow| {
+            matches!(row.label_kind, LabelKind::Alternative | LabelKind::Hidden)
+                && preferred.get(&(row.kind, &*row.lang, row.exact())).is_some_and(|c| *c != row.concept)
+        };
         let mut langs: Vec<Box<str>> = Vec::new();
         let rows: Vec<RowPrior> = table
             .rows
@@ -152,7 +166,7 @@ impl SuggestIndex {
                     concept: row.concept,
                     kind: row.kind,
                     lang: lang.min(u16::MAX as usize) as u16,
-                    kind_weight: kind * row.label_kind.weight(),
+                    kind_weight: kind * row.label_kind.weight() * if shadowed(row) { SHADOWED_FACTOR } else { 1.0 },
                     popularity: table.popularity.get(row.concept.0 as usize).copied().unwrap_or(0.0),
                     length: 1.0 + 0.08 * (words_in_label - 1.0).max(0.0),
                     deprecated: row.deprecated,

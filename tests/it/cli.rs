@@ -139,6 +139,23 @@ fn suggest_and_extract_work_offline() {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(!json["suggestions"].as_array().unwrap().is_empty());
 
+    // A completed alternative label shows the concept's preferred label beside it: several
+    // concepts can share an alternative label.
+    let output = vaardig()
+        .args(["suggest", "intern tr", "--kind", "skill", "--ontology", "embedded", "--index-dir"])
+        .arg(index.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.lines()
+            .next()
+            .unwrap_or_default()
+            .starts_with("intern transport  (intern transportmaterieel bedienen)  [skill]"),
+        "{text}"
+    );
+
     let dir = tempfile::tempdir().unwrap();
     let cv = dir.path().join("cv.txt");
     std::fs::write(&cv, "Ik werkte als heftruckchauffeur en vrachtwagenchauffeur.").unwrap();

@@ -339,3 +339,28 @@ fn a_skill_search_weighs_shared_stretches_of_letters_where_no_word_matches_whole
     let hits = ask("Docent Frans", vec![]);
     assert!(hits[0].0.starts_with("docent"), "a teacher first: {hits:?}");
 }
+
+#[test]
+fn an_alternative_label_that_names_another_occupation_first_is_suggested_after_it() {
+    let engines = esco();
+    let suggestions = engines.search.suggest("lass", &[ConceptKind::Occupation, ConceptKind::Skill], "nl", 10, false);
+    let labels: Vec<(String, &str)> = suggestions
+        .iter()
+        .map(|s| {
+            let concept = engines.snapshot.concept(s.concept);
+            (concept.pref_label("nl").to_string(), &*engines.search.labels.rows[s.row as usize].text)
+        })
+        .collect();
+    assert_eq!(labels[0], ("lasser".to_string(), "lasser"), "{labels:?}");
+    // The occupations that have `lasser` only as an alternative label come after the skill
+    // `lassen`, whose label is its own.
+    let skill = labels.iter().position(|(pref, _)| pref == "lassen").expect("the skill is suggested");
+    let shadowed: Vec<usize> = labels
+        .iter()
+        .enumerate()
+        .filter(|(_, (pref, text))| *text == "lasser" && pref != "lasser")
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!shadowed.is_empty(), "{labels:?}");
+    assert!(shadowed.iter().all(|i| *i > skill), "{labels:?}");
+}
