@@ -10,16 +10,16 @@
 //! count disagrees, is deleted and rebuilt — never served.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::labels::{LabelTable, Token};
+use super::typo::FirstLetterFuzzy;
 use crate::model::ConceptKind;
 
 /// Bump when the schema or the analysis changes: older persisted indexes are then rebuilt.
@@ -113,19 +113,9 @@ pub(super) fn typo_candidates<'a>(table: &LabelTable, query: &'a [Token]) -> Vec
     query.iter().filter(|t| !t.stop && t.word.chars().count() >= 4 && !known_words.contains(&&*t.word)).collect()
 }
 
-/// A word of a query that no label knows, with the label keys within its edit distance that share
-/// its first letters ([`super::postings::Postings::near`]). Retrieval asks for those keys rather
-/// than running tantivy's Levenshtein automaton over the term dictionary, which was a sixth of the
-/// instructions of a search over all kinds (BENCHMARKS.md, "Search speed, session 10"); a typo in a
-/// word's first two letters is no longer retrieved by that word.
-pub(super) struct Typo<'a> {
-    pub word: &'a Token,
-    pub near: Vec<&'a Arc<str>>,
-}
-
-/// What a label found through a typo scores in retrieval: every such label alike, as tantivy's
-/// fuzzy clause scored them (and [`super::postings`] does).
-const TYPO_SCORE: f32 = 0.5;
+/// What a label found through a typo scores in retrieval: every such label alike (half an exact
+/// word's boost of 1).
+const TYPO_BOOST: f32 = 0.5;
 
 /// The edit distance a typo may be from the word it stands for.
 pub(super) fn typo_distance(word: &str) -> u8 {
@@ -278,7 +268,7 @@ impl TantivyIndex {
         &self,
         query: &[Token],
         kinds: &[ConceptKind],
-        typos: &[Typo<'_>],
+        typos: &[&Token],
         descriptions: bool,
         limit: usize,
     ) -> Result<Vec<u32>, IndexError> {
@@ -301,13 +291,13 @@ impl TantivyIndex {
             if descriptions {
                 should.push((Occur::Should, Box::new(BoostQuery::new(term(f.desc, &t.key), 0.2))));
             }
-            if let Some(typo) = typos.iter().find(|typo| typo.word.word == t.word) {
-                // Every label with a key the typo may stand for, scored alike.
-                let near: Vec<(Occur, Box<dyn Query>)> =
-                    typo.near.iter().map(|key| (Occur::Should, term(keys_field, key))).collect();
-                if !near.is_empty() {
-                    let near = Box::new(BooleanQuery::new(near));
-                    should.push((Occur::Should, Box::new(ConstScoreQuery::new(near, TYPO_SCORE))));
+            if typos.iter().any(|typo| typo.word == t.word) {
+                // The label words the typo may stand for (see `search::typo`), scored alike.
+                let distance = typo_distance(&t.word);
+                let near = FirstLetterFuzzy::new(exact_field, &t.word, distance);
+                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(near), TYPO_BOOST))));
+                if let Some(swapped) = FirstLetterFuzzy::swapped(exact_field, &t.word, distance) {
+                    should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(swapped), TYPO_BOOST))));
                 }
             }
         }

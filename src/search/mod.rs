@@ -20,6 +20,7 @@ mod similarity;
 mod suggest;
 mod synonyms;
 mod title;
+mod typo;
 mod verbs;
 
 use std::collections::BTreeMap;
@@ -333,13 +334,7 @@ impl SearchEngine {
         // answer on 1,607 real titles and cost a fifth of its time (BENCHMARKS.md). Other kinds
         // (a skill described in other words) search them.
         let descriptions = !index::is_title_search(kinds);
-        let typos: Vec<index::Typo> = index::typo_candidates(&self.labels, &reading.retrieval)
-            .into_iter()
-            .map(|word| index::Typo {
-                word,
-                near: self.postings.near(&word.key, index::typo_distance(&word.word)).collect(),
-            })
-            .collect();
+        let typos = index::typo_candidates(&self.labels, &reading.retrieval);
         let rows = self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?;
         let mut hits = self.score_rows(snapshot, reading, kinds, lang, filters, rows);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);

@@ -8,6 +8,7 @@ use crate::helpers::{embedded, esco, spawn_server};
 
 const FORKLIFT_OPERATOR: &str = "http://data.europa.eu/esco/occupation/eeac6251-1974-42f5-91ed-513c6c883755";
 const TRUCK_DRIVER: &str = "http://data.europa.eu/esco/occupation/45037d43-a8f5-4f46-b332-b2935bc305f4";
+const WELDER: &str = "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b";
 
 fn occupation_kinds() -> Vec<i32> {
     vec![pb::ConceptKind::Occupation as i32, pb::ConceptKind::IscoGroup as i32]
@@ -27,6 +28,9 @@ async fn dutch_variants_compounds_typos_and_english_find_the_occupation() {
         ("heftruckchauffeur", FORKLIFT_OPERATOR),
         ("Heftruckchauffeurs", FORKLIFT_OPERATOR),
         ("heftrukchauffeur", FORKLIFT_OPERATOR),
+        // The first two letters swapped: retrieval walks the keys of the swapped start too (the
+        // word has no other part to be found by).
+        ("alsser", WELDER),
         ("forklift driver", FORKLIFT_OPERATOR),
         ("vrachtwagenchauffeur", TRUCK_DRIVER),
         ("chauffeur vrachtwagen", TRUCK_DRIVER),
