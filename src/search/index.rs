@@ -113,8 +113,8 @@ pub(super) fn typo_candidates<'a>(table: &LabelTable, query: &'a [Token]) -> Vec
     query.iter().filter(|t| !t.stop && t.word.chars().count() >= 4 && !known_words.contains(&&*t.word)).collect()
 }
 
-/// What a label found through a typo scores in retrieval: every such label alike (half an exact
-/// word's boost of 1).
+/// What a label found through a typo adds in retrieval: every such label alike, as tantivy's fuzzy
+/// clause scored them (an exact word adds its BM25 weight × 2).
 const TYPO_BOOST: f32 = 0.5;
 
 /// The edit distance a typo may be from the word it stands for.
