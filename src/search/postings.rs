@@ -154,7 +154,7 @@ impl Postings {
                 }
             }
             for typo in typos {
-                for key in self.typo_keys(&typo.key, super::index::typo_distance(&typo.word)) {
+                for key in self.near(&typo.key, super::index::typo_distance(&typo.word)) {
                     let Some(&(start, labels, _)) = self.lists.get(key) else { continue };
                     for &doc in &self.docs[start as usize..(start + labels) as usize] {
                         let score = &mut scores[doc as usize];
@@ -184,24 +184,8 @@ impl Postings {
         })
     }
 
-    /// The keys a typo's `key` may stand for: those within `distance` edits that start with its
-    /// first [`PREFIX`] letters, and those near it with its first two letters swapped (`evrpleeg…`,
-    /// a common slip of fast typing, which the shared first letters would otherwise miss).
-    fn typo_keys<'a>(&'a self, key: &str, distance: u8) -> Vec<&'a Arc<str>> {
-        let mut keys: Vec<&Arc<str>> = self.near(key, distance).collect();
-        let mut chars = key.chars();
-        if let (Some(first), Some(second)) = (chars.next(), chars.next())
-            && first != second
-        {
-            let swapped: String = [second, first].into_iter().chain(chars).collect();
-            let more: Vec<&'a Arc<str>> = self.near(&swapped, distance).collect();
-            keys.extend(more);
-        }
-        keys
-    }
-
     /// The keys within `distance` edits of `key` that start with its first [`PREFIX`] letters.
-    fn near<'a: 'k, 'k>(&'a self, key: &'k str, distance: u8) -> impl Iterator<Item = &'a Arc<str>> + 'k {
+    fn near<'a>(&'a self, key: &'a str, distance: u8) -> impl Iterator<Item = &'a Arc<str>> + 'a {
         let first = key.char_indices().nth(PREFIX).map_or(key.len(), |(at, _)| at);
         let initial = &key[..first];
         let start = self.sorted.partition_point(|k| &**k < initial);

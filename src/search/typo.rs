@@ -48,13 +48,18 @@ fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
     BUILDERS[distance as usize].get_or_init(|| LevenshteinAutomatonBuilder::new(distance, true))
 }
 
-impl Query for FirstLetterFuzzy {
-    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+impl FirstLetterFuzzy {
+    /// The word's first letter as written, then the rest within the distance.
+    fn automaton(&self) -> FirstThenFuzzy {
         let first_len = self.word.chars().next().map_or(0, char::len_utf8);
         let (first, rest) = self.word.split_at(first_len);
-        let automaton =
-            FirstThenFuzzy { first: first.as_bytes().to_vec(), rest: builder(self.distance).build_dfa(rest) };
-        Ok(Box::new(AutomatonWeight::<FirstThenFuzzy>::new(self.field, Arc::new(automaton))))
+        FirstThenFuzzy { first: first.as_bytes().to_vec(), rest: builder(self.distance).build_dfa(rest) }
+    }
+}
+
+impl Query for FirstLetterFuzzy {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(AutomatonWeight::<FirstThenFuzzy>::new(self.field, Arc::new(self.automaton()))))
     }
 }
 
@@ -97,10 +102,7 @@ mod tests {
     use tantivy_fst::Automaton;
 
     fn accepts(query: &FirstLetterFuzzy, word: &str) -> bool {
-        let first_len = query.word.chars().next().map_or(0, char::len_utf8);
-        let (first, rest) = query.word.split_at(first_len);
-        let automaton =
-            FirstThenFuzzy { first: first.as_bytes().to_vec(), rest: builder(query.distance).build_dfa(rest) };
+        let automaton = query.automaton();
         let mut state = automaton.start();
         for byte in word.bytes() {
             state = automaton.accept(&state, byte);
