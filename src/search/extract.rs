@@ -6,7 +6,8 @@
 //! (`heftruck besturen`), or for short labels in any order (`besturen van een heftruck`) at a lower
 //! confidence. A verb may stand apart from its object (`ik reed elke dag heftruck`), and the verbs of
 //! working a machine stand for each other (`rijden`, `bedienen`, `besturen`: "ik reed heftruck" →
-//! heftrucks bedienen), as does a proof compound (`heftruckcertificaat`). Overlapping mentions are
+//! heftrucks bedienen), as does a proof compound (`heftruckcertificaat`); a compound also stands for
+//! its head in a skill label of several words (`tweeploegendienst` → werken in ploegendienst). Overlapping mentions are
 //! resolved longest first, then by confidence; a verb found apart from its objects may serve each
 //! of them ("heftruck en kraan"). Stop words and filler never make a mention: a label needs a
 //! content word, and single common words are skipped.
@@ -47,6 +48,9 @@ const MIN_TYPO_WORD: usize = 7;
 const MAX_FINITE_VERB: usize = 8;
 /// Prepositions that open a phrase after a separable verb's particle ("voor op", "toe aan", "vast in").
 const AFTER_PARTICLE: &[&str] = &["op", "aan", "in", "met", "bij", "naar", "voor", "van", "tot"];
+/// Confidence factor of a mention found through a compound's head (`tweeploegendienst` for
+/// `ploegendienst`).
+const COMPOUND_HEAD_FACTOR: f32 = 0.85;
 /// Confidence factor of a mention found through the learned Dutch–English lexicon.
 const TRANSLATED_FACTOR: f32 = 0.9;
 /// Verbs that stand for each other within a class: a label uses one, a person another.
@@ -122,11 +126,22 @@ struct KeyCache<'a> {
     table: &'a LabelTable,
     /// Word → key, for Dutch, English and other (normalized only) readings.
     keys: [std::cell::RefCell<HashMap<String, String>>; 3],
+    /// Word → the key of its compound head, if any.
+    heads: std::cell::RefCell<HashMap<String, Option<String>>>,
 }
 
 impl<'a> KeyCache<'a> {
     fn new(table: &'a LabelTable) -> KeyCache<'a> {
-        KeyCache { table, keys: Default::default() }
+        KeyCache { table, keys: Default::default(), heads: Default::default() }
+    }
+
+    /// The key of the last part of a compound word (`tweeploegendienst` → `ploegendienst`), when it
+    /// splits into known words and the last has four letters or more.
+    fn head(&self, word: &str) -> Option<String> {
+        if !self.heads.borrow().contains_key(word) {
+            self.key(word, Lang::Nl);
+        }
+        self.heads.borrow().get(word).cloned().flatten()
     }
 
     fn key(&self, word: &str, lang: Lang) -> String {
@@ -138,7 +153,16 @@ impl<'a> KeyCache<'a> {
         if let Some(key) = keys.borrow().get(word) {
             return key.clone();
         }
-        let key = token(&self.table.stemmers, &self.table.decompounder, word, lang).key.to_string();
+        let token = token(&self.table.stemmers, &self.table.decompounder, word, lang);
+        if lang == Lang::Nl {
+            // The compound's parts come with its Dutch analysis (as keys).
+            let head = match &token.parts[..] {
+                [_, .., last] if last.chars().count() >= 4 => Some(last.to_string()),
+                _ => None,
+            };
+            self.heads.borrow_mut().insert(word.to_string(), head);
+        }
+        let key = token.key.to_string();
         keys.borrow_mut().insert(word.to_string(), key.clone());
         key
     }
@@ -255,10 +279,26 @@ impl Gazetteer {
             let (content, verbs, verb_readings) = content_words(table, &words);
             let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
             let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
-            // The clause read as Dutch, as English (loanwords, English text) and translated word by
-            // word into English (to reach skills that only have English labels).
-            for (lang, translated) in [(Lang::Nl, false), (Lang::En, false), (Lang::Nl, true)] {
+            // The clause read as Dutch, as English (loanwords, English text), translated word by
+            // word into English (to reach skills that only have English labels), and in Dutch with
+            // each compound noun read as its head.
+            for (lang, translated, heads) in
+                [(Lang::Nl, false, false), (Lang::En, false, false), (Lang::Nl, true, false), (Lang::Nl, false, true)]
+            {
+                // Which words this reading changes: in the head reading only the compound nouns;
+                // windows and objects without one were read in Dutch already.
+                let changed: Vec<bool> = if heads {
+                    content.iter().zip(&verbs).map(|(w, is_verb)| !is_verb && keys_of.head(&w.text).is_some()).collect()
+                } else {
+                    vec![true; content.len()]
+                };
+                if !changed.contains(&true) {
+                    continue;
+                }
                 let reading = |w: &analysis::Word| {
+                    if heads {
+                        return keys_of.head(&w.text).unwrap_or_else(|| keys_of.key(&w.text, Lang::Nl));
+                    }
                     let key = keys_of.key(&w.text, lang);
                     if !translated {
                         return key;
@@ -282,6 +322,10 @@ impl Gazetteer {
                         ends.push(joined.len());
                     }
                     for n in (1..=longest).rev() {
+                        // (A compound's head alone is no mention: `inkoopfacturen` names no `facturen`.)
+                        if !changed[start..start + n].contains(&true) || (heads && n == 1) {
+                            continue;
+                        }
                         let (rows, mut order_factor) = match self.ordered.get(&joined[..ends[n - 1]]) {
                             Some(rows) => (rows, 1.0),
                             None if (2..=MAX_UNORDERED).contains(&n) => {
@@ -298,6 +342,9 @@ impl Gazetteer {
                         // A translated reading finds skills only, a little less surely.
                         if translated {
                             order_factor *= TRANSLATED_FACTOR;
+                        }
+                        if heads {
+                            order_factor *= COMPOUND_HEAD_FACTOR;
                         }
                         // An occupation is named by a noun, never by a verb that shares its stem
                         // ("ik verzorg" is no "verzorgende"): its words must be written as the label's.
@@ -317,6 +364,7 @@ impl Gazetteer {
                                 }
                                 row.kind != ConceptKind::Occupation
                                     || (!translated
+                                        && !heads
                                         && order_factor == 1.0
                                         && names_occupation(text_words, &row.tokens, lang))
                             })
@@ -346,7 +394,7 @@ impl Gazetteer {
                     .map(|(v, reading)| (v, keys_of.key(reading, Lang::Nl), 1));
                 for (v, verb_key, min_distance) in finite.chain(known_as_verbs) {
                     let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
-                    for o in near.filter(|&o| o.abs_diff(v) >= min_distance && !verbs[o]) {
+                    for o in near.filter(|&o| o.abs_diff(v) >= min_distance && !verbs[o] && changed[o]) {
                         let span = (content[v.min(o)].start, content[v.max(o)].end);
                         candidates.extend(self.verb_object(
                             table,
@@ -375,7 +423,7 @@ impl Gazetteer {
                     let verbs = std::iter::once((verb_key.as_str(), GAP_FACTOR))
                         .chain(others.into_iter().map(|key| (key, OPERATE_FACTOR)));
                     for (verb_key, factor) in verbs {
-                        for o in 0..keys.len().min(MAX_GAP + 1) {
+                        for o in (0..keys.len().min(MAX_GAP + 1)).filter(|&o| changed[o]) {
                             let span = (verb.start, content[o].end);
                             candidates.extend(self.verb_object(
                                 table,
@@ -388,7 +436,7 @@ impl Gazetteer {
                         }
                     }
                 }
-                if lang == Lang::Nl && !translated {
+                if lang == Lang::Nl && !translated && !heads {
                     self.operated(table, &class_keys, (&content, &verbs), &keys, &char_offset, &mut candidates);
                 }
             }

@@ -6,7 +6,8 @@
 //! compound part 0.75–0.9 > fuzzy ≤ 0.7 > prefix 0.6); the label's score combines how much of the
 //! query it explains and how much of the label the query explains, both weighted by the words'
 //! IDF, times the weight of the label form (preferred > alternative > hidden > member occupation).
-//! An exact label match gets a bonus no partial match can reach.
+//! An exact label match gets a bonus no partial match can reach (a general mark such as `algemeen`
+//! in the label may be left out).
 
 use std::sync::Arc;
 
@@ -276,6 +277,14 @@ pub fn query_alternatives<'a>(table: &'a LabelTable, query: &[Token]) -> Vec<Wor
         .collect()
 }
 
+/// Words that mark an occupation label as the general variant of its head (`algemeen directeur`,
+/// `allround monteur`): a title that names the head alone means that variant.
+const GENERAL_MARKS: &[&str] = &["algemeen", "algemene", "allround"];
+
+fn is_general_mark(t: &Token) -> bool {
+    GENERAL_MARKS.contains(&&*t.word)
+}
+
 /// The score of one label for one analyzed query, with the reasons; `None` when nothing matches.
 pub struct LabelScore {
     pub score: f32,
@@ -406,10 +415,15 @@ pub fn score_row(
     let sum = QUERY_SHARE * query_coverage + (1.0 - QUERY_SHARE) * label_coverage;
     let geometric = query_coverage.powf(QUERY_SHARE) * label_coverage.max(f32::MIN_POSITIVE).powf(1.0 - QUERY_SHARE);
     let mut score = row.label_kind.weight() * (GEOMETRIC_SHARE * geometric + (1.0 - GEOMETRIC_SHARE) * sum);
-    let exact = content.len() == row.tokens.iter().filter(|t| !t.stop).count()
-        && content.iter().zip(row.tokens.iter().filter(|t| !t.stop)).all(|(q, l)| q.word == l.word);
+    // The query is the label word for word, but for a general mark the label has and the query
+    // leaves out (`directeur` for `algemeen directeur`).
+    let says_general = content.iter().any(|q| is_general_mark(q));
+    let label_content = || row.tokens.iter().filter(|t| !t.stop && (says_general || !is_general_mark(t)));
+    let exact =
+        content.len() == label_content().count() && content.iter().zip(label_content()).all(|(q, l)| q.word == l.word);
     if exact {
-        score += EXACT_BONUS;
+        // (Both coverages are whole: a general mark the query leaves out counts as said.)
+        score = score.max(row.label_kind.weight()) + EXACT_BONUS;
         reasons.clear();
         reasons.push(Reason::Exact);
     }

@@ -303,6 +303,13 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
     let welding = ["perform metal inert gas welding", "perform tungsten inert gas welding"];
     assert!(welding.iter().all(|w| labels.contains(w)), "{mentions:?}");
+    // A compound is also read as its head, a little less surely: a `tweeploegendienst` is a
+    // `ploegendienst` (`werken in ploegendienst`, the bundle's Dutch label of *work in shifts*).
+    let mentions = found("Je werkt graag in een tweeploegendienst.");
+    assert!(
+        mentions.iter().any(|(text, label)| label == "work in shifts" && text.ends_with("tweeploegendienst")),
+        "{mentions:?}"
+    );
 }
 
 #[test]
@@ -338,6 +345,27 @@ fn a_skill_search_weighs_shared_stretches_of_letters_where_no_word_matches_whole
     // is no better answer (`Docent Frans` is a teacher, not the skill Frans).
     let hits = ask("Docent Frans", vec![]);
     assert!(hits[0].0.starts_with("docent"), "a teacher first: {hits:?}");
+}
+
+#[test]
+fn a_title_without_its_general_mark_names_the_general_occupation_exactly() {
+    let engines = crate::helpers::esco_and_embedded();
+    let snapshot = &*engines.snapshot;
+    let request = SearchRequest {
+        query: "directeur vliegveld".into(),
+        kinds: vec![ConceptKind::Occupation],
+        lang: "nl".into(),
+        filters: Default::default(),
+        offset: 0,
+        limit: 3,
+        facets: false,
+    };
+    let hits = engines.search.search(snapshot, &request).unwrap().hits;
+    let labels: Vec<&str> = hits.iter().map(|h| snapshot.concept(h.concept).pref_label("nl")).collect();
+    // ESCO's preferred label says `algemeen directeur vliegveld`; another occupation has the words
+    // of the title as an alternative label. The preferred label of the general variant comes first.
+    assert_eq!(labels[0], "algemeen directeur vliegveld", "{labels:?}");
+    assert_eq!(hits[0].reasons, vec![vaardig::search::Reason::Exact], "{hits:?}");
 }
 
 #[test]
