@@ -128,11 +128,13 @@ struct KeyCache<'a> {
     keys: [std::cell::RefCell<HashMap<String, String>>; 3],
     /// Word → the key of its compound head, if any.
     heads: std::cell::RefCell<HashMap<String, Option<String>>>,
+    /// Word → the infinitives the labels know that it may be a finite form of.
+    infinitives: std::cell::RefCell<HashMap<String, Vec<String>>>,
 }
 
 impl<'a> KeyCache<'a> {
     fn new(table: &'a LabelTable) -> KeyCache<'a> {
-        KeyCache { table, keys: Default::default(), heads: Default::default() }
+        KeyCache { table, keys: Default::default(), heads: Default::default(), infinitives: Default::default() }
     }
 
     /// The key of the last part of a compound word (`tweeploegendienst` → `ploegendienst`), when it
@@ -153,16 +155,16 @@ impl<'a> KeyCache<'a> {
         if let Some(key) = keys.borrow().get(word) {
             return key.clone();
         }
-        let token = token(&self.table.stemmers, &self.table.decompounder, word, lang);
+        // (As `labels::token` analyzes a word, less what extraction does not use.)
+        let key = self.table.stemmers.key(word, lang);
         if lang == Lang::Nl {
-            // The compound's parts come with its Dutch analysis (as keys).
-            let head = match &token.parts[..] {
-                [_, .., last] if last.chars().count() >= 4 => Some(last.to_string()),
+            let parts = if analysis::is_stop_word(word) { Vec::new() } else { self.table.decompounder.split(word) };
+            let head = match &parts[..] {
+                [_, .., last] => Some(self.table.stemmers.key(last, Lang::Nl)).filter(|k| k.chars().count() >= 4),
                 _ => None,
             };
             self.heads.borrow_mut().insert(word.to_string(), head);
         }
-        let key = token.key.to_string();
         keys.borrow_mut().insert(word.to_string(), key.clone());
         key
     }
@@ -276,7 +278,7 @@ impl Gazetteer {
                 .into_iter()
                 .map(|w| analysis::Word { start: w.start + segment.start, end: w.end + segment.start, ..w })
                 .collect();
-            let (content, verbs, verb_readings) = content_words(table, &words);
+            let (content, verbs, verb_readings) = content_words(table, &keys_of, &words);
             let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
             let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
             // The clause read as Dutch, as English (loanwords, English text), translated word by
@@ -312,7 +314,8 @@ impl Gazetteer {
                 for start in 0..keys.len() {
                     let longest = MAX_WORDS.min(keys.len() - start);
                     // The windows from `start`, joined once: window n is `joined[..ends[n - 1]]`.
-                    let mut joined = String::new();
+                    let mut joined =
+                        String::with_capacity(keys[start..start + longest].iter().map(|k| k.len() + 1).sum());
                     let mut ends = Vec::with_capacity(longest);
                     for key in &keys[start..start + longest] {
                         if !joined.is_empty() {
@@ -580,12 +583,20 @@ impl Gazetteer {
 /// The second list tells which words are verbs (turned into an infinitive); the third gives a word
 /// the labels know as it is (`doe`, `oogst`, `las`: a noun too) its readings as a finite verb
 /// (`doen`, `oogsten`, `lassen` and `lezen`), for verb–object labels only.
-fn content_words(table: &LabelTable, words: &[analysis::Word]) -> (Vec<analysis::Word>, Vec<bool>, Vec<Vec<String>>) {
+fn content_words(
+    table: &LabelTable,
+    keys_of: &KeyCache,
+    words: &[analysis::Word],
+) -> (Vec<analysis::Word>, Vec<bool>, Vec<Vec<String>>) {
     let known = |w: &str| table.decompounder.is_known(w);
     let infinitives = |w: &str| -> Vec<String> {
+        if let Some(found) = keys_of.infinitives.borrow().get(w) {
+            return found.clone();
+        }
         let mut found = verbs::infinitive_candidates(w);
         found.retain(|c| known(c));
         found.dedup();
+        keys_of.infinitives.borrow_mut().insert(w.to_string(), found.clone());
         found
     };
     let infinitive = |w: &str| infinitives(w).into_iter().next();
