@@ -280,7 +280,8 @@ pub fn query_alternatives<'a>(table: &'a LabelTable, query: &[Token]) -> Vec<Wor
 /// Words that mark an occupation label as the general variant of its head (`algemeen directeur`,
 /// `allround monteur`, Flemish `polyvalent`): a title that names the head alone means that variant.
 const GENERAL_MARKS: &[&str] = &["algemeen", "algemene", "allround", "polyvalent", "polyvalente"];
-/// The share of its IDF weight a general mark keeps in a query (BENCHMARKS.md, eighth round).
+/// The share of its IDF weight a general mark keeps in the query's and the label's coverage
+/// (BENCHMARKS.md, eighth round).
 const GENERAL_MARK_WEIGHT: f32 = 0.2;
 
 fn is_general_mark(t: &Token) -> bool {
@@ -319,8 +320,12 @@ fn key_weight(table: &LabelTable, key: &str) -> f32 {
     table.idf_if_known(key).unwrap_or(6.0)
 }
 
+/// The weight of a query's or a label's word in its coverage: its IDF, or for a general mark
+/// (`allround`, Flemish `polyvalent`), which says little about which occupation is meant, a fifth
+/// of it.
 fn weight(table: &LabelTable, t: &Token) -> f32 {
-    key_weight(table, &t.key)
+    let idf = key_weight(table, &t.key);
+    if is_general_mark(t) { GENERAL_MARK_WEIGHT * idf } else { idf }
 }
 
 /// A query's content words with what scoring needs of each, looked up once per query rather than
@@ -338,12 +343,7 @@ pub struct ScoredQuery<'a> {
 impl<'a> ScoredQuery<'a> {
     pub fn new(table: &LabelTable, tokens: &'a [Token]) -> ScoredQuery<'a> {
         let content: Vec<&Token> = tokens.iter().filter(|t| !t.stop).collect();
-        // A general mark in a title (`allround`, Flemish `polyvalent`) says little about which
-        // occupation it is: it counts with a fifth of its weight.
-        let weights = content
-            .iter()
-            .map(|t| if is_general_mark(t) { GENERAL_MARK_WEIGHT * weight(table, t) } else { weight(table, t) })
-            .collect();
+        let weights = content.iter().map(|t| weight(table, t)).collect();
         let unknown = content.iter().map(|t| table.df(&t.key) == 0).collect();
         ScoredQuery { tokens, content, weights, unknown }
     }
@@ -388,7 +388,7 @@ pub fn score_row(
     let query_coverage = q_matched / q_total;
     let (mut l_total, mut l_matched) = (0.0f32, 0.0f32);
     for l in row.tokens.iter().filter(|l| !l.stop) {
-        let w = if is_general_mark(l) { GENERAL_MARK_WEIGHT * weight(table, l) } else { weight(table, l) };
+        let w = weight(table, l);
         l_total += w;
         // A label word is explained by one query word, or (a compound) by its parts spread over
         // several query words.
