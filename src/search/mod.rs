@@ -52,6 +52,9 @@ pub const RESOLVE_MIN_SCORE: f32 = 0.6;
 /// title sets as well and was faster, but lost the language teacher of a graded title (a row
 /// naming the subject's group ranks below 100 by BM25; BENCHMARKS.md "Search speed, session 9").
 const DERIVED_CANDIDATES: usize = 150;
+/// Label rows holding every word of a reading that join its candidates ([`postings::Postings::all_words`];
+/// 20, 50, 100 and 200 gave the same answers on the title and skill sets, BENCHMARKS.md).
+const ALL_WORDS_CANDIDATES: usize = 50;
 /// Candidate label rows for counting the kinds a search did not ask for (its facets).
 const FACET_CANDIDATES: usize = 200;
 /// A direct match at least this good is not also scored through the translation.
@@ -335,7 +338,12 @@ impl SearchEngine {
         // (a skill described in other words) search them.
         let descriptions = !index::is_title_search(kinds);
         let typos = index::typo_candidates(&self.labels, &reading.retrieval);
-        let rows = self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?;
+        let mut rows = self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?;
+        // The rows that hold every word of the query join them: the union ranks a row by the sum
+        // of its words' weights, and one common word can crowd them out.
+        let present: rustc_hash::FxHashSet<u32> = rows.iter().copied().collect();
+        let whole = self.postings.all_words(&reading.nl, kinds, ALL_WORDS_CANDIDATES);
+        rows.extend(whole.into_iter().filter(|row| !present.contains(row)));
         let mut hits = self.score_rows(snapshot, reading, kinds, lang, filters, rows);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
         if !asks_occupations && !index::is_title_search(kinds) {

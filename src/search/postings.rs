@@ -184,6 +184,55 @@ impl Postings {
         })
     }
 
+    /// Up to `limit` label rows of `kinds` that hold every content word of `query` (its key, a
+    /// noun of action's verb, or one of a compound's parts), shortest first: the rows that can
+    /// cover the whole query. The union of [`Postings::top`] and tantivy ranks a row by the sum of
+    /// its words' weights, so a query with one common word (`medewerker toilet`) fills its
+    /// candidates with the thousands of rows that hold that word, and `toiletmedewerker` may not
+    /// be among them.
+    pub fn all_words(&self, query: &[Token], kinds: &[ConceptKind], limit: usize) -> Vec<u32> {
+        // No kinds asked: every kind.
+        let mut wanted = [kinds.is_empty(); 16];
+        for k in kinds {
+            wanted[kind_code(*k) as usize % 16] = true;
+        }
+        let label_docs = |key: &str| -> &[u32] {
+            self.lists.get(key).map_or(&[], |&(start, labels, _)| &self.docs[start as usize..(start + labels) as usize])
+        };
+        // Per content word, the sorted lists that hold it.
+        let mut words: Vec<Vec<&[u32]>> = Vec::new();
+        for t in query.iter().filter(|t| !t.stop) {
+            let mut lists: Vec<&[u32]> = vec![label_docs(&t.key)];
+            if let Some(v) = t.verb.as_ref().filter(|v| **v != t.key) {
+                lists.push(label_docs(v));
+            }
+            lists.extend(t.parts.iter().map(|p| label_docs(p)));
+            if lists.iter().all(|l| l.is_empty()) {
+                // A word no label holds: no row holds every word.
+                return Vec::new();
+            }
+            words.push(lists);
+        }
+        if words.len() < 2 {
+            return Vec::new();
+        }
+        words.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
+        let (rarest, others) = words.split_first().expect("two words or more");
+        let mut found: Vec<u32> = rarest.iter().flat_map(|list| list.iter().copied()).collect();
+        found.sort_unstable();
+        found.dedup();
+        found.retain(|&doc| {
+            wanted[self.kinds[doc as usize] as usize % 16]
+                && others.iter().all(|lists| lists.iter().any(|list| list.binary_search(&doc).is_ok()))
+        });
+        if found.len() > limit {
+            found.select_nth_unstable_by_key(limit, |&doc| (self.lens[doc as usize], doc));
+            found.truncate(limit);
+        }
+        found.sort_unstable_by_key(|&doc| (self.lens[doc as usize], doc));
+        found
+    }
+
     /// The keys within `distance` edits of `key` that start with its first [`PREFIX`] letters.
     fn near<'a>(&'a self, key: &'a str, distance: u8) -> impl Iterator<Item = &'a Arc<str>> + 'a {
         let first = key.char_indices().nth(PREFIX).map_or(key.len(), |(at, _)| at);
@@ -282,6 +331,49 @@ mod tests {
         }
         assert!(queries > 100, "only {queries} labels searched");
         assert!(shared as f64 >= 0.95 * tantivy_top as f64, "{shared} of tantivy's {tantivy_top} first found");
+    }
+
+    /// On the default ontology, every Dutch label of two words or more finds its own row among the
+    /// rows that hold all its words, every row found holds each word, and a word no label holds
+    /// finds nothing.
+    #[test]
+    fn the_rows_holding_every_word_of_a_query() {
+        let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let table = LabelTable::build(&snapshot);
+        let postings = Postings::build(&table);
+        let holds = |doc: u32, word: &Token| {
+            doc_keys(&table.rows[doc as usize].tokens)
+                .iter()
+                .any(|k| **k == word.key || word.verb.as_ref() == Some(*k) || word.parts.iter().any(|p| p == *k))
+        };
+        let mut queries = 0;
+        for (i, row) in table.rows.iter().enumerate() {
+            let content = row.tokens.iter().filter(|t| !t.stop).count();
+            if &*row.lang != "nl" || content < 2 {
+                continue;
+            }
+            let query = table.analyze(&row.text, Lang::Nl);
+            let found = postings.all_words(&query, &[row.kind], 10_000);
+            assert!(found.contains(&(i as u32)), "{:?} does not find its own row", row.text);
+            for doc in &found {
+                assert_eq!(table.rows[*doc as usize].kind, row.kind);
+                assert!(
+                    query.iter().filter(|t| !t.stop).all(|t| holds(*doc, t)),
+                    "{:?}",
+                    table.rows[*doc as usize].text
+                );
+            }
+            let mut unknown = query.clone();
+            unknown.extend(table.analyze("qqxqzz", Lang::Nl));
+            assert!(postings.all_words(&unknown, &[row.kind], 10_000).is_empty());
+            queries += 1;
+        }
+        assert!(queries > 100, "only {queries} labels searched");
+        // One word is no conjunction: the union serves it.
+        assert!(postings.all_words(&table.analyze("medewerker", Lang::Nl), &[ConceptKind::Occupation], 10).is_empty());
+        // No kinds asked: every kind.
+        let both = table.analyze("medewerker helpdesk", Lang::Nl);
+        assert!(!postings.all_words(&both, &[], 10).is_empty());
     }
 
     /// A typo in a word no label has (after its first two letters) finds the labels of the word.

@@ -245,19 +245,31 @@ fn best_match(
 }
 
 /// True when one of `synonyms` (of a query word) is a word of the label, or the head of one of
-/// its compounds.
-fn synonym_match(synonyms: &[Arc<str>], label: &[Token]) -> bool {
+/// its compounds, that `free` allows (given the label word and whether the synonym is its head
+/// alone).
+fn synonym_match(synonyms: &[Arc<str>], label: &[Token], free: impl Fn(&Token, bool) -> bool) -> bool {
     !synonyms.is_empty()
-        && label
-            .iter()
-            .filter(|l| !l.stop)
-            .any(|l| synonyms.iter().any(|s| *s == l.key || l.parts.last().is_some_and(|head| head == s)))
+        && label.iter().filter(|l| !l.stop).any(|l| {
+            synonyms.iter().any(|s| {
+                if *s == l.key { free(l, false) } else { l.parts.last().is_some_and(|head| head == s) && free(l, true) }
+            })
+        })
 }
 
-/// True when one of `groups` (the broader words of a query word) is a whole word of the label: a
-/// compound that ends in it names something narrower (a `moedertaal` is no `talen`).
-fn names_group(groups: &[Arc<str>], label: &[Token]) -> bool {
-    !groups.is_empty() && label.iter().filter(|l| !l.stop).any(|l| groups.iter().any(|g| *g == l.key))
+/// The share of a compound's weight its head carries (its parts weighed by IDF).
+fn head_share(table: &LabelTable, l: &Token) -> f32 {
+    let total: f32 = l.parts.iter().map(|p| key_weight(table, p)).sum();
+    match l.parts.last() {
+        Some(head) if total > 0.0 => key_weight(table, head) / total,
+        _ => 1.0,
+    }
+}
+
+/// True when one of `groups` (the broader words of a query word) is a whole word of the label,
+/// among the label words `free` allows: a compound that ends in it names something narrower (a
+/// `moedertaal` is no `talen`).
+fn names_group(groups: &[Arc<str>], label: &[Token], free: impl Fn(&Token, bool) -> bool) -> bool {
+    !groups.is_empty() && label.iter().filter(|l| !l.stop).any(|l| groups.iter().any(|g| *g == l.key) && free(l, false))
 }
 
 /// Other words that stand for one content word of a query: its learned synonyms and, for a
@@ -370,9 +382,24 @@ pub fn score_row(
         q_total += w;
         let prefix_ok = prefix_last && i + 1 == content.len();
         let of_q = alternatives.get(i).copied().unwrap_or_default();
+        // A synonym or a group stands for a label word that no other query word names itself:
+        // "medewerker bediening" is not `medewerker` twice because `bediener` and `medewerker`
+        // are synonyms.
+        // Of a compound, only its head is taken by the synonym: another query word may name its
+        // modifier ("assistent bediening" is a `bedieningsmedewerker`).
+        let free = |l: &Token, head_only: bool| {
+            !content.iter().enumerate().any(|(j, other)| {
+                j != i
+                    && if head_only {
+                        other.key == l.key || l.parts.last() == Some(&other.key)
+                    } else {
+                        word_match(other, l, false, false).is_some()
+                    }
+            })
+        };
         let found = best_match(table, q, &row.tokens, prefix_ok, query.unknown[i])
-            .or_else(|| synonym_match(of_q.synonyms, &row.tokens).then_some((SYNONYM, Reason::Synonym)))
-            .or_else(|| names_group(of_q.broader, &row.tokens).then_some((BROADER, Reason::Field)));
+            .or_else(|| synonym_match(of_q.synonyms, &row.tokens, free).then_some((SYNONYM, Reason::Synonym)))
+            .or_else(|| names_group(of_q.broader, &row.tokens, free).then_some((BROADER, Reason::Field)));
         if let Some((quality, reason)) = found {
             q_matched += w * quality;
             if reason != Reason::Exact && !reasons.contains(&reason) {
@@ -403,9 +430,13 @@ pub fn score_row(
         let by_synonym = alternatives
             .iter()
             .map(|of_q| {
-                if synonym_match(of_q.synonyms, this) {
+                if of_q.synonyms.contains(&l.key) {
                     SYNONYM
-                } else if names_group(of_q.broader, this) {
+                } else if synonym_match(of_q.synonyms, this, |_, _| true) {
+                    // The synonym is the compound's head: the modifier stays unexplained, as a
+                    // compound's parts count with their weights.
+                    SYNONYM * head_share(table, l)
+                } else if names_group(of_q.broader, this, |_, _| true) {
                     BROADER
                 } else {
                     0.0

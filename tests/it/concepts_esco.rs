@@ -379,6 +379,35 @@ fn a_title_without_its_general_mark_names_the_general_occupation_exactly() {
 }
 
 #[test]
+fn a_label_holding_every_word_of_a_title_is_found_among_the_many_that_hold_its_commonest_word() {
+    let engines = crate::helpers::esco_and_embedded();
+    let snapshot = &*engines.snapshot;
+    let first_three = |query: &str| -> Vec<String> {
+        let request = SearchRequest {
+            query: query.into(),
+            kinds: vec![ConceptKind::Occupation, ConceptKind::IscoGroup],
+            lang: "nl".into(),
+            filters: Default::default(),
+            offset: 0,
+            limit: 3,
+            facets: false,
+        };
+        let hits = engines.search.search(snapshot, &request).unwrap().hits;
+        hits.iter().map(|h| snapshot.concept(h.concept).pref_label("nl").to_string()).collect()
+    };
+    // Thousands of labels hold `medewerker`; the one compound that holds both words was not among
+    // the candidates (before: a spa employee and an ICT technician via `IT-medewerker`).
+    assert_eq!(first_three("medewerker toilet")[0], "toiletmedewerker");
+    assert_eq!(first_three("medewerker kleedkamer")[0], "kleedkamerbediende");
+    // `bediening` shares its key with `bedienen`, whose learned synonym `beheren` is the head of
+    // `bosbeheer`: a synonym of a compound's head explains only the head's share of it, and the
+    // waiter's `bedieningsmedewerker` is a candidate (before: a forester and a recycling worker).
+    let hits = first_three("medewerker bediening");
+    assert!(hits.contains(&"ober/serveerster".to_string()), "{hits:?}");
+    assert!(!hits.contains(&"bosbouwer".to_string()), "{hits:?}");
+}
+
+#[test]
 fn an_alternative_label_that_names_another_occupation_first_is_suggested_after_it() {
     let engines = esco();
     let suggestions = engines.search.suggest("lass", &[ConceptKind::Occupation, ConceptKind::Skill], "nl", 10, false);
