@@ -200,6 +200,41 @@ pub fn deverbal(word: &str) -> Option<String> {
     None
 }
 
+/// The nouns a Dutch adjective of a field may be made from, most likely first, by the regular
+/// patterns: `-ief` (administratief → administratie), `-isch` (technisch → techniek, elektronisch →
+/// elektronica), `-ieel` (commercieel → commercie, financieel → financiën), `-kundig` (bouwkundig →
+/// bouwkunde); an inflected `-e` (administratieve, commerciële) first dropped, but for `-kundige`, a
+/// person. Titles and competences
+/// name a field either way ("administratief medewerker verkoop" / `verkoopadministratie`). Only
+/// guesses: callers keep the first the vocabulary knows.
+pub fn adjective_nouns(word: &str) -> Vec<String> {
+    let base = match word.strip_suffix("ële") {
+        Some(stem) => format!("{stem}eel"),
+        None => match word.strip_suffix('e') {
+            Some(stem) if stem.ends_with("iev") => format!("{}f", &stem[..stem.len() - 1]),
+            // (Not `-kundige`: that is a person, `taalkundige`.)
+            Some(stem) if stem.ends_with("isch") || stem.ends_with("ief") => stem.to_string(),
+            _ => word.to_string(),
+        },
+    };
+    if base.chars().count() < 7 {
+        return Vec::new();
+    }
+    if let Some(stem) = base.strip_suffix("ief") {
+        return vec![format!("{stem}ie")];
+    }
+    if let Some(stem) = base.strip_suffix("isch") {
+        return vec![format!("{stem}iek"), format!("{stem}ie"), format!("{stem}ica")];
+    }
+    if let Some(stem) = base.strip_suffix("ieel") {
+        return vec![format!("{stem}ie"), format!("{stem}iën")];
+    }
+    if let Some(stem) = base.strip_suffix("kundig") {
+        return vec![format!("{stem}kunde")];
+    }
+    Vec::new()
+}
+
 /// Maps a Dutch word to the base form of its gender/agent variants. Rules are ordered: the first
 /// that applies wins; words too short to carry a suffix are left alone.
 pub fn dutch_variant(word: &str) -> String {
@@ -519,6 +554,14 @@ mod tests {
         assert_eq!(deverbal("registratie").as_deref(), Some("registreren"));
         // Too short to be one (`ring`, `ding`), or no such ending.
         assert_eq!(deverbal("ring"), None);
+        assert_eq!(adjective_nouns("administratief"), vec!["administratie"]);
+        assert_eq!(adjective_nouns("administratieve"), vec!["administratie"]);
+        assert_eq!(adjective_nouns("technische")[0], "techniek");
+        assert_eq!(adjective_nouns("commerciële"), vec!["commercie", "commerciën"]);
+        assert_eq!(adjective_nouns("financieel")[1], "financiën");
+        assert_eq!(adjective_nouns("bouwkundig"), vec!["bouwkunde"]);
+        assert!(adjective_nouns("taalkundige").is_empty());
+        assert!(adjective_nouns("lief").is_empty() && adjective_nouns("fris").is_empty());
         assert_eq!(deverbal("lassen"), None);
     }
 

@@ -165,7 +165,10 @@ pub fn token(stemmers: &Stemmers, decompounder: &Decompounder, word: &str, lang:
     let verb = if lang == Lang::En || stop {
         None
     } else {
-        analysis::deverbal(word).filter(|v| decompounder.is_known(v)).map(|v| Arc::from(stemmers.key(&v, Lang::Nl)))
+        analysis::deverbal(word)
+            .filter(|v| decompounder.is_known(v))
+            .or_else(|| analysis::adjective_nouns(word).into_iter().find(|n| decompounder.is_known(n)))
+            .map(|v| Arc::from(stemmers.key(&v, Lang::Nl)))
     };
     Token::new(TokenData { word: word.into(), key: stemmers.key(word, lang).into(), parts, stop, verb })
 }
