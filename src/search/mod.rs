@@ -55,6 +55,9 @@ const DERIVED_CANDIDATES: usize = 150;
 /// Label rows holding every word of a reading that join its candidates ([`postings::Postings::all_words`];
 /// 20, 50, 100 and 200 gave the same answers on the title and skill sets, BENCHMARKS.md).
 const ALL_WORDS_CANDIDATES: usize = 50;
+/// Label rows holding all words of a reading but one, per word left out (5: melo-bel 0.6202, 10
+/// and 30: 0.6214; BENCHMARKS.md, ninth round).
+const ALL_BUT_ONE_CANDIDATES: usize = 10;
 /// Candidate label rows for counting the kinds a search did not ask for (its facets).
 const FACET_CANDIDATES: usize = 200;
 /// A direct match at least this good is not also scored through the translation.
@@ -341,9 +344,19 @@ impl SearchEngine {
         let mut rows = self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?;
         // The rows that hold every word of the query join them: the union ranks a row by the sum
         // of its words' weights, and one common word can crowd them out.
-        let present: rustc_hash::FxHashSet<u32> = rows.iter().copied().collect();
-        let whole = self.postings.all_words(&reading.nl, kinds, ALL_WORDS_CANDIDATES);
-        rows.extend(whole.into_iter().filter(|row| !present.contains(row)));
+        let mut present: rustc_hash::FxHashSet<u32> = rows.iter().copied().collect();
+        let whole = self.postings.all_words(&reading.nl, None, kinds, ALL_WORDS_CANDIDATES);
+        rows.extend(whole.into_iter().filter(|row| present.insert(*row)));
+        // A title of three words or more is seldom one label word for word: the rows holding all
+        // its words but one join too (the rows holding a title's two telling words, which the
+        // rows of its `medewerker` crowd out).
+        let content = reading.nl.iter().filter(|t| !t.stop).count();
+        if content >= 3 {
+            for skip in 0..content {
+                let some = self.postings.all_words(&reading.nl, Some(skip), kinds, ALL_BUT_ONE_CANDIDATES);
+                rows.extend(some.into_iter().filter(|row| present.insert(*row)));
+            }
+        }
         let mut hits = self.score_rows(snapshot, reading, kinds, lang, filters, rows);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
         if !asks_occupations && !index::is_title_search(kinds) {

@@ -190,7 +190,9 @@ impl Postings {
     /// its words' weights, so a query with one common word (`medewerker toilet`) fills its
     /// candidates with the thousands of rows that hold that word, and `toiletmedewerker` may not
     /// be among them.
-    pub fn all_words(&self, query: &[Token], kinds: &[ConceptKind], limit: usize) -> Vec<u32> {
+    ///
+    /// With `skip`, the content word at that place (counting content words only) is left out.
+    pub fn all_words(&self, query: &[Token], skip: Option<usize>, kinds: &[ConceptKind], limit: usize) -> Vec<u32> {
         // No kinds asked: every kind.
         let mut wanted = [kinds.is_empty(); 16];
         for k in kinds {
@@ -201,7 +203,8 @@ impl Postings {
         };
         // Per content word, the sorted lists that hold it.
         let mut words: Vec<Vec<&[u32]>> = Vec::new();
-        for t in query.iter().filter(|t| !t.stop) {
+        let content = query.iter().filter(|t| !t.stop).enumerate();
+        for (_, t) in content.filter(|(i, _)| Some(*i) != skip) {
             let mut lists: Vec<&[u32]> = vec![label_docs(&t.key)];
             if let Some(v) = t.verb.as_ref().filter(|v| **v != t.key) {
                 lists.push(label_docs(v));
@@ -353,7 +356,7 @@ mod tests {
                 continue;
             }
             let query = table.analyze(&row.text, Lang::Nl);
-            let found = postings.all_words(&query, &[row.kind], 10_000);
+            let found = postings.all_words(&query, None, &[row.kind], 10_000);
             assert!(found.contains(&(i as u32)), "{:?} does not find its own row", row.text);
             for doc in &found {
                 assert_eq!(table.rows[*doc as usize].kind, row.kind);
@@ -365,15 +368,22 @@ mod tests {
             }
             let mut unknown = query.clone();
             unknown.extend(table.analyze("qqxqzz", Lang::Nl));
-            assert!(postings.all_words(&unknown, &[row.kind], 10_000).is_empty());
+            assert!(postings.all_words(&unknown, None, &[row.kind], 10_000).is_empty());
             queries += 1;
         }
         assert!(queries > 100, "only {queries} labels searched");
         // One word is no conjunction: the union serves it.
-        assert!(postings.all_words(&table.analyze("medewerker", Lang::Nl), &[ConceptKind::Occupation], 10).is_empty());
+        assert!(
+            postings.all_words(&table.analyze("medewerker", Lang::Nl), None, &[ConceptKind::Occupation], 10).is_empty()
+        );
         // No kinds asked: every kind.
         let both = table.analyze("medewerker helpdesk", Lang::Nl);
-        assert!(!postings.all_words(&both, &[], 10).is_empty());
+        assert!(!postings.all_words(&both, None, &[], 10).is_empty());
+        // Leaving out a word no label holds finds the rows of the others.
+        let mut three = both.clone();
+        three.extend(table.analyze("qqxqzz", Lang::Nl));
+        assert!(postings.all_words(&three, None, &[], 10).is_empty());
+        assert_eq!(postings.all_words(&three, Some(2), &[], 10), postings.all_words(&both, None, &[], 10));
     }
 
     /// A typo in a word no label has (after its first two letters) finds the labels of the word.
