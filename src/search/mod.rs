@@ -345,15 +345,18 @@ impl SearchEngine {
         // The rows that hold every word of the query join them: the union ranks a row by the sum
         // of its words' weights, and one common word can crowd them out.
         let mut present: rustc_hash::FxHashSet<u32> = rows.iter().copied().collect();
-        let whole = self.postings.all_words(&reading.nl, None, kinds, ALL_WORDS_CANDIDATES);
+        let whole = self.postings.all_words(&reading.nl, None, kinds, ALL_WORDS_CANDIDATES, |_| &[]);
         rows.extend(whole.into_iter().filter(|row| present.insert(*row)));
         // A title of three words or more is seldom one label word for word: the rows holding all
         // its words but one join too (the rows holding a title's two telling words, which the
-        // rows of its `medewerker` crowd out).
+        // rows of its `medewerker` crowd out), a word also held by its learned synonyms
+        // (`bedrijfsleider` by `manager`).
         let content = reading.nl.iter().filter(|t| !t.stop).count();
         if content >= 3 {
             for skip in 0..content {
-                let some = self.postings.all_words(&reading.nl, Some(skip), kinds, ALL_BUT_ONE_CANDIDATES);
+                let some = self.postings.all_words(&reading.nl, Some(skip), kinds, ALL_BUT_ONE_CANDIDATES, |key| {
+                    self.labels.synonyms.of(key)
+                });
                 rows.extend(some.into_iter().filter(|row| present.insert(*row)));
             }
         }

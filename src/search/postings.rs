@@ -191,8 +191,16 @@ impl Postings {
     /// candidates with the thousands of rows that hold that word, and `toiletmedewerker` may not
     /// be among them.
     ///
-    /// With `skip`, the content word at that place (counting content words only) is left out.
-    pub fn all_words(&self, query: &[Token], skip: Option<usize>, kinds: &[ConceptKind], limit: usize) -> Vec<u32> {
+    /// With `skip`, the content word at that place (counting content words only) is left out;
+    /// `synonyms` gives the other keys that hold a word.
+    pub fn all_words<'s>(
+        &self,
+        query: &[Token],
+        skip: Option<usize>,
+        kinds: &[ConceptKind],
+        limit: usize,
+        synonyms: impl Fn(&str) -> &'s [Arc<str>],
+    ) -> Vec<u32> {
         // No kinds asked: every kind.
         let mut wanted = [kinds.is_empty(); 16];
         for k in kinds {
@@ -210,6 +218,7 @@ impl Postings {
                 lists.push(label_docs(v));
             }
             lists.extend(t.parts.iter().map(|p| label_docs(p)));
+            lists.extend(synonyms(&t.key).iter().map(|p| label_docs(p)));
             if lists.iter().all(|l| l.is_empty()) {
                 // A word no label holds: no row holds every word.
                 return Vec::new();
@@ -356,7 +365,7 @@ mod tests {
                 continue;
             }
             let query = table.analyze(&row.text, Lang::Nl);
-            let found = postings.all_words(&query, None, &[row.kind], 10_000);
+            let found = postings.all_words(&query, None, &[row.kind], 10_000, |_| &[]);
             assert!(found.contains(&(i as u32)), "{:?} does not find its own row", row.text);
             for doc in &found {
                 assert_eq!(table.rows[*doc as usize].kind, row.kind);
@@ -368,22 +377,37 @@ mod tests {
             }
             let mut unknown = query.clone();
             unknown.extend(table.analyze("qqxqzz", Lang::Nl));
-            assert!(postings.all_words(&unknown, None, &[row.kind], 10_000).is_empty());
+            assert!(postings.all_words(&unknown, None, &[row.kind], 10_000, |_| &[]).is_empty());
             queries += 1;
         }
         assert!(queries > 100, "only {queries} labels searched");
         // One word is no conjunction: the union serves it.
         assert!(
-            postings.all_words(&table.analyze("medewerker", Lang::Nl), None, &[ConceptKind::Occupation], 10).is_empty()
+            postings
+                .all_words(&table.analyze("medewerker", Lang::Nl), None, &[ConceptKind::Occupation], 10, |_| &[])
+                .is_empty()
         );
         // No kinds asked: every kind.
         let both = table.analyze("medewerker helpdesk", Lang::Nl);
-        assert!(!postings.all_words(&both, None, &[], 10).is_empty());
+        assert!(!postings.all_words(&both, None, &[], 10, |_| &[]).is_empty());
         // Leaving out a word no label holds finds the rows of the others.
         let mut three = both.clone();
         three.extend(table.analyze("qqxqzz", Lang::Nl));
-        assert!(postings.all_words(&three, None, &[], 10).is_empty());
-        assert_eq!(postings.all_words(&three, Some(2), &[], 10), postings.all_words(&both, None, &[], 10));
+        assert!(postings.all_words(&three, None, &[], 10, |_| &[]).is_empty());
+        assert_eq!(
+            postings.all_words(&three, Some(2), &[], 10, |_| &[]),
+            postings.all_words(&both, None, &[], 10, |_| &[])
+        );
+        // A word no label holds is held by its synonyms' rows.
+        let helpdesk: [Arc<str>; 1] = [both[1].key.clone()];
+        let mut stand_in = both.clone();
+        stand_in[1] = table.analyze("qqxqzz", Lang::Nl).remove(0);
+        let unknown_key = stand_in[1].key.clone();
+        let with = |key: &str| -> &[Arc<str>] { if key == &*unknown_key { &helpdesk } else { &[] } };
+        assert!(postings.all_words(&stand_in, None, &[], 10, |_| &[]).is_empty());
+        let by_synonym = postings.all_words(&stand_in, None, &[], 10, with);
+        let by_word = postings.all_words(&both, None, &[], 10, |_| &[]);
+        assert!(!by_synonym.is_empty() && by_synonym.iter().all(|row| by_word.contains(row)), "{by_synonym:?}");
     }
 
     /// A typo in a word no label has (after its first two letters) finds the labels of the word.
