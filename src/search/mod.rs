@@ -62,6 +62,10 @@ const ALL_WORDS_CANDIDATES: usize = 50;
 /// Label rows holding all words of a reading but one, per word left out (5: melo-bel 0.6202, 10
 /// and 30: 0.6214; BENCHMARKS.md, ninth round).
 const ALL_BUT_ONE_CANDIDATES: usize = 10;
+/// Most content words a reading may have for the rows holding all its words but one: each word
+/// left out is an intersection of the others, and a long phrase (a competence sentence, an
+/// enumeration) paid for a dozen of them in the slowest searches.
+const ALL_BUT_ONE_MAX_WORDS: usize = 6;
 /// Candidate label rows for counting the kinds a search did not ask for (its facets).
 const FACET_CANDIDATES: usize = 200;
 /// A direct match at least this good is not also scored through the translation.
@@ -357,7 +361,7 @@ impl SearchEngine {
         // rows of its `medewerker` crowd out), a word also held by its learned synonyms
         // (`bedrijfsleider` by `manager`).
         let content = reading.nl.iter().filter(|t| !t.stop).count();
-        if content >= 3 {
+        if (3..=ALL_BUT_ONE_MAX_WORDS).contains(&content) {
             for skip in 0..content {
                 let some = self.postings.all_words(&reading.nl, Some(skip), kinds, ALL_BUT_ONE_CANDIDATES, |key| {
                     self.labels.synonyms.of(key)
