@@ -208,29 +208,25 @@ pub fn deverbal(word: &str) -> Option<String> {
 /// name a field either way ("administratief medewerker verkoop" / `verkoopadministratie`). Only
 /// guesses: callers keep the first the vocabulary knows.
 pub fn adjective_nouns(word: &str) -> Vec<String> {
-    let base = match word.strip_suffix("ële") {
-        Some(stem) => format!("{stem}eel"),
-        None => match word.strip_suffix('e') {
-            Some(stem) if stem.ends_with("iev") => format!("{}f", &stem[..stem.len() - 1]),
-            // (Not `-kundige`: that is a person, `taalkundige`.)
-            Some(stem) if stem.ends_with("isch") || stem.ends_with("ief") => stem.to_string(),
-            _ => word.to_string(),
-        },
-    };
-    if base.chars().count() < 7 {
-        return Vec::new();
-    }
-    if let Some(stem) = base.strip_suffix("ief") {
-        return vec![format!("{stem}ie")];
-    }
-    if let Some(stem) = base.strip_suffix("isch") {
-        return vec![format!("{stem}iek"), format!("{stem}ie"), format!("{stem}ica")];
-    }
-    if let Some(stem) = base.strip_suffix("ieel") {
-        return vec![format!("{stem}ie"), format!("{stem}iën")];
-    }
-    if let Some(stem) = base.strip_suffix("kundig") {
-        return vec![format!("{stem}kunde")];
+    // (adjective ending, its letters uninflected, the noun endings it may stand for). Not
+    // `-kundige`: that is a person, `taalkundige`.
+    const FIELD_ADJECTIVES: &[(&str, usize, &[&str])] = &[
+        ("ieve", 3, &["ie"]),
+        ("ief", 3, &["ie"]),
+        ("ische", 4, &["iek", "ie", "ica"]),
+        ("isch", 4, &["iek", "ie", "ica"]),
+        ("iële", 4, &["ie", "iën"]),
+        ("ieel", 4, &["ie", "iën"]),
+        ("kundig", 6, &["kunde"]),
+    ];
+    for (ending, uninflected, nouns) in FIELD_ADJECTIVES {
+        if let Some(stem) = word.strip_suffix(ending) {
+            // Seven letters or more uninflected (`actief`, `lief` are left alone).
+            if stem.chars().count() + uninflected < 7 {
+                return Vec::new();
+            }
+            return nouns.iter().map(|noun| format!("{stem}{noun}")).collect();
+        }
     }
     Vec::new()
 }

@@ -383,10 +383,9 @@ pub fn score_row(
         let prefix_ok = prefix_last && i + 1 == content.len();
         let of_q = alternatives.get(i).copied().unwrap_or_default();
         // A synonym or a group stands for a label word that no other query word names itself:
-        // "medewerker bediening" is not `medewerker` twice because `bediener` and `medewerker`
-        // are synonyms.
-        // Of a compound, only its head is taken by the synonym: another query word may name its
-        // modifier ("assistent bediening" is a `bedieningsmedewerker`).
+        // "assistent medewerker" does not match a label's `medewerker` twice because `assistent`
+        // and `medewerker` are synonyms. Of a compound, the synonym takes only the head: another
+        // query word may name its modifier ("assistent bediening" is a `bedieningsmedewerker`).
         let free = |l: &Token, head_only: bool| {
             !content.iter().enumerate().any(|(j, other)| {
                 j != i
@@ -426,17 +425,16 @@ pub fn score_row(
             .map(|(quality, _)| quality)
             .fold(0.0f32, f32::max);
         let by_parts = best_match(table, l, query.tokens, false, false).map_or(0.0, |(quality, _)| quality);
-        let this = std::slice::from_ref(l);
         let by_synonym = alternatives
             .iter()
             .map(|of_q| {
                 if of_q.synonyms.contains(&l.key) {
                     SYNONYM
-                } else if synonym_match(of_q.synonyms, this, |_, _| true) {
+                } else if l.parts.last().is_some_and(|head| of_q.synonyms.contains(head)) {
                     // The synonym is the compound's head: the modifier stays unexplained, as a
                     // compound's parts count with their weights.
                     SYNONYM * head_share(table, l)
-                } else if names_group(of_q.broader, this, |_, _| true) {
+                } else if of_q.broader.contains(&l.key) {
                     BROADER
                 } else {
                     0.0
