@@ -137,6 +137,10 @@ pub struct LabelTable {
     pub broader: super::field::BroaderWords,
     /// Character-trigram weights and row norms, for the spelling similarity of a query and a label.
     pub trigrams: Trigrams,
+    /// The verbs of Dutch skill labels ([`learn_label_verbs`]), to credit a skill phrase whose
+    /// object a label names with another verb ([`super::rank`]).
+    #[serde(with = "crate::persist::shared_seq")]
+    pub label_verbs: rustc_hash::FxHashSet<Arc<str>>,
 }
 
 /// The analyzed description of a concept in one language.
@@ -171,6 +175,37 @@ pub fn token(stemmers: &Stemmers, decompounder: &Decompounder, word: &str, lang:
             .map(|v| Arc::from(stemmers.key(&v, Lang::Nl)))
     };
     Token::new(TokenData { word: word.into(), key: stemmers.key(word, lang).into(), parts, stop, verb })
+}
+
+/// Fewest Dutch skill labels of two or more words a word must end before it counts as a verb.
+const MIN_VERB_LABELS: u32 = 6;
+/// A verb ends labels at least this many times as often as it stands elsewhere in them: plural
+/// nouns also end in `-en` and end some labels (`soorten schepen`), but they lead others too.
+const VERB_LAST_SHARE: u32 = 4;
+
+/// The verbs of Dutch skill labels, learned from where the words stand: ESCO writes a Dutch skill
+/// as its object and then its verb in the infinitive (`voorraad beheren`, `kamers schoonmaken`),
+/// so a word in `-en` that ends many labels of several words, and seldom stands elsewhere, is a
+/// verb (`controleren`, `bedienen`, `onderhouden`).
+fn learn_label_verbs(rows: &[LabelRow]) -> rustc_hash::FxHashSet<Arc<str>> {
+    // Key → (labels it ends, other places it stands).
+    let mut places: HashMap<Arc<str>, (u32, u32)> = HashMap::default();
+    for row in rows.iter().filter(|r| r.kind == ConceptKind::Skill && &*r.lang == "nl") {
+        let content: Vec<&Token> = row.tokens.iter().filter(|t| !t.stop).collect();
+        for (i, t) in content.iter().enumerate() {
+            let counts = places.entry(t.key.clone()).or_default();
+            if i + 1 == content.len() && content.len() >= 2 && t.word.ends_with("en") {
+                counts.0 += 1;
+            } else {
+                counts.1 += 1;
+            }
+        }
+    }
+    places
+        .into_iter()
+        .filter(|(_, (last, elsewhere))| *last >= MIN_VERB_LABELS && *last >= VERB_LAST_SHARE * *elsewhere)
+        .map(|(key, _)| key)
+        .collect()
 }
 
 impl LabelTable {
@@ -219,6 +254,7 @@ impl LabelTable {
         let max_degree = degrees.iter().copied().fold(1.0f32, f32::max);
         let popularity = degrees.iter().map(|d| (1.0 + d).ln() / (1.0 + max_degree).ln()).collect();
         let trigrams = Trigrams::learn(&rows);
+        let label_verbs = learn_label_verbs(&rows);
         let row_starts =
             (0..=snapshot.len() as u32).map(|c| rows.partition_point(|r| r.concept.0 < c) as u32).collect();
         LabelTable {
@@ -233,6 +269,7 @@ impl LabelTable {
             synonyms,
             broader,
             trigrams,
+            label_verbs,
         }
     }
 

@@ -46,6 +46,9 @@ pub enum Reason {
     Spelling,
     /// The last query word is the start of a label word.
     Prefix,
+    /// The label names the phrase's object with another verb (`kamers reinigen` /
+    /// `kamers schoonmaken`): the verbs count a little.
+    OtherVerb,
 }
 
 /// Qualities of a word match.
@@ -65,6 +68,9 @@ const SYNONYM: f32 = 0.8;
 /// Quality of a title's one-word skill matched by a label word naming its group (`Frans` by
 /// `talen`): the label is right about the field but names no subject.
 const BROADER: f32 = 0.6;
+/// Quality of a query verb met by another verb of a label that names the same object (0.3–0.6
+/// gave the skill phrases the same gain, 0.4 the most; BENCHMARKS.md, tenth round).
+const OTHER_VERB: f32 = 0.4;
 /// Quality of a title's modifier found in the occupation's field rather than its label.
 const FIELD: f32 = 0.5;
 /// Share of the score from query coverage (the rest: label coverage).
@@ -256,6 +262,17 @@ fn synonym_match(synonyms: &[Arc<str>], label: &[Token], free: impl Fn(&Token, b
         })
 }
 
+/// True when `q`, a verb of the query ([`ScoredQuery::verbs`]) that no label word matches, faces a verb of the label that
+/// no query word matches: the label names the phrase's object with another verb. A skill phrase is
+/// about its object, and the verbs people and labels use for one task vary (`controleren`,
+/// `testen`, `inspecteren`, `onderhouden`; BENCHMARKS.md, tenth round).
+fn other_verb(table: &LabelTable, q: &Token, label: &[Token], query: &[&Token]) -> bool {
+    !label.iter().any(|l| word_match(q, l, false, false).is_some())
+        && label.iter().filter(|l| !l.stop).any(|l| {
+            table.label_verbs.contains(&l.key) && !query.iter().any(|o| word_match(o, l, false, false).is_some())
+        })
+}
+
 /// The share of a compound's weight its head carries (its parts weighed by IDF).
 fn head_share(table: &LabelTable, l: &Token) -> f32 {
     let total: f32 = l.parts.iter().map(|p| key_weight(table, p)).sum();
@@ -350,6 +367,10 @@ pub struct ScoredQuery<'a> {
     weights: Vec<f32>,
     /// True for a content word no label has (typo tolerance applies to it alone).
     unknown: Vec<bool>,
+    /// True for a content word that is a verb of the skill labels ([`LabelTable::label_verbs`]).
+    verbs: Vec<bool>,
+    /// True when any content word is such a verb: most titles have none, and skip the check.
+    has_verb: bool,
 }
 
 impl<'a> ScoredQuery<'a> {
@@ -357,7 +378,9 @@ impl<'a> ScoredQuery<'a> {
         let content: Vec<&Token> = tokens.iter().filter(|t| !t.stop).collect();
         let weights = content.iter().map(|t| weight(table, t)).collect();
         let unknown = content.iter().map(|t| table.df(&t.key) == 0).collect();
-        ScoredQuery { tokens, content, weights, unknown }
+        let verbs: Vec<bool> = content.iter().map(|t| table.label_verbs.contains(&t.key)).collect();
+        let has_verb = verbs.contains(&true);
+        ScoredQuery { tokens, content, weights, unknown, verbs, has_verb }
     }
 }
 
@@ -398,7 +421,11 @@ pub fn score_row(
         };
         let found = best_match(table, q, &row.tokens, prefix_ok, query.unknown[i])
             .or_else(|| synonym_match(of_q.synonyms, &row.tokens, free).then_some((SYNONYM, Reason::Synonym)))
-            .or_else(|| names_group(of_q.broader, &row.tokens, free).then_some((BROADER, Reason::Field)));
+            .or_else(|| names_group(of_q.broader, &row.tokens, free).then_some((BROADER, Reason::Field)))
+            .or_else(|| {
+                (query.verbs[i] && other_verb(table, q, &row.tokens, content))
+                    .then_some((OTHER_VERB, Reason::OtherVerb))
+            });
         if let Some((quality, reason)) = found {
             q_matched += w * quality;
             if reason != Reason::Exact && !reasons.contains(&reason) {
@@ -441,7 +468,20 @@ pub fn score_row(
                 }
             })
             .fold(0.0f32, f32::max);
-        let quality = by_word.max(by_parts).max(by_synonym);
+        // A label verb no query word names, facing a query verb no label word names.
+        let by_other_verb = if query.has_verb
+            && by_word == 0.0
+            && table.label_verbs.contains(&l.key)
+            && content
+                .iter()
+                .zip(&query.verbs)
+                .any(|(q, is_verb)| *is_verb && other_verb(table, q, &row.tokens, content))
+        {
+            OTHER_VERB
+        } else {
+            0.0
+        };
+        let quality = by_word.max(by_parts).max(by_synonym).max(by_other_verb);
         l_matched += w * quality;
     }
     let label_coverage = if l_total > 0.0 { l_matched / l_total } else { 0.0 };

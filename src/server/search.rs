@@ -61,6 +61,7 @@ fn reason_to_pb(reason: Reason) -> pb::MatchReason {
         Reason::Synonym => pb::MatchReason::Synonym,
         Reason::Spelling => pb::MatchReason::Spelling,
         Reason::Prefix => pb::MatchReason::Prefix,
+        Reason::OtherVerb => pb::MatchReason::OtherVerb,
     }
 }
 
