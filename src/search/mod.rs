@@ -84,6 +84,12 @@ const SPELLING_MIN_WORD: usize = 7;
 /// How many of the concepts closest in spelling join the hits when no word found them (at their
 /// similarity, which ranks them among the word matches: 10–20 gained most, BENCHMARKS.md).
 const SPELLING_ONLY: usize = 20;
+/// How many occupations (and ISCO groups) closest in spelling answer a title that no word of any
+/// label matches (`rank_titles_by_spelling`).
+const TITLE_SPELLING_ONLY: usize = 10;
+/// The least spelling similarity of such an answer: below it the closest labels share only common
+/// stretches of letters.
+const TITLE_SPELLING_MIN: f32 = 0.5;
 /// A hit of another kind than occupations that misses the head of a title asking for an occupation
 /// ([`title::Heads`]) counts this much: "Frans" does not answer "Docent Frans".
 const HEADLESS_FACTOR: f32 = 0.75;
@@ -310,7 +316,11 @@ impl SearchEngine {
         // The first reading is the query as written.
         let written = self.analyze_reading(query);
         if readings.len() == 1 {
-            return Ok((self.rank_reading(snapshot, &written, kinds, lang, filters, candidates)?, written));
+            let mut hits = self.rank_reading(snapshot, &written, kinds, lang, filters, candidates)?;
+            if hits.is_empty() {
+                hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters);
+            }
+            return Ok((hits, written));
         }
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
         for (i, (text, factor)) in readings.into_iter().enumerate() {
@@ -329,6 +339,9 @@ impl SearchEngine {
             }
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
+        if hits.is_empty() {
+            hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters);
+        }
         sort_hits(snapshot, &mut hits);
         hits.truncate(MAX_RESULTS);
         Ok((hits, written))
@@ -410,7 +423,8 @@ impl SearchEngine {
         let wanted = |c: ConceptIdx| {
             (kinds.is_empty() || kinds.contains(&snapshot.concept(c).kind)) && passes(snapshot, c, filters)
         };
-        let closest = self.labels.trigrams.closest_concepts(&trigrams, SPELLING_ONLY, wanted);
+        let closest =
+            self.labels.trigrams.closest_concepts(&trigrams, similarity::Among::Others, SPELLING_ONLY, wanted);
         let present: rustc_hash::FxHashSet<ConceptIdx> = hits.iter().map(|h| h.concept).collect();
         for concept in closest.into_iter().filter(|c| !present.contains(c)) {
             let (row, score) = self.closest_label(&mut trigrams, concept);
@@ -419,6 +433,50 @@ impl SearchEngine {
             }
         }
         sort_hits(snapshot, hits);
+    }
+
+    /// The occupations and ISCO groups closest in spelling to a title that no label word matches
+    /// (`Kaasboertje`: a diminutive no label has and no rule reads), with reason
+    /// SPELLING: an answer that says it only looks alike, rather than none. Only where occupations
+    /// or ISCO groups are asked for, and only for a word long enough to be read by its letters
+    /// ([`SPELLING_MIN_WORD`]).
+    fn rank_titles_by_spelling(
+        &self,
+        snapshot: &Snapshot,
+        reading: &Reading,
+        kinds: &[ConceptKind],
+        filters: &Filters,
+    ) -> Vec<Hit> {
+        let title_kinds: Vec<ConceptKind> = [ConceptKind::Occupation, ConceptKind::IscoGroup]
+            .into_iter()
+            .filter(|k| kinds.is_empty() || kinds.contains(k))
+            .collect();
+        let long_word = reading.nl.iter().any(|t| !t.stop && t.word.chars().count() >= SPELLING_MIN_WORD);
+        if title_kinds.is_empty() || !long_word {
+            return Vec::new();
+        }
+        let mut trigrams = self.labels.trigrams.query(&reading.nl);
+        if trigrams.is_empty() {
+            return Vec::new();
+        }
+        let wanted = |c: ConceptIdx| title_kinds.contains(&snapshot.concept(c).kind) && passes(snapshot, c, filters);
+        // The first cut by concept, then each ranked by its closest label.
+        let closest = self.labels.trigrams.closest_concepts(
+            &trigrams,
+            similarity::Among::Titles,
+            2 * TITLE_SPELLING_ONLY,
+            wanted,
+        );
+        let mut hits: Vec<Hit> = closest
+            .into_iter()
+            .filter_map(|concept| {
+                let (row, score) = self.closest_label(&mut trigrams, concept);
+                (score >= TITLE_SPELLING_MIN).then(|| Hit { concept, score, row, reasons: vec![Reason::Spelling] })
+            })
+            .collect();
+        sort_hits(snapshot, &mut hits);
+        hits.truncate(TITLE_SPELLING_ONLY);
+        hits
     }
 
     /// A concept's label row closest in spelling to a query's trigrams, and its cosine.

@@ -35,8 +35,21 @@ pub struct Trigrams {
     /// Per trigram, the concepts (ascending) whose labels have it: the concepts a query's spelling
     /// finds when no word of it matches theirs. Only kinds searched by spelling ([`spelled`]).
     concepts: HashMap<Gram, Vec<u32>>,
+    /// The same for occupations and ISCO groups, kept apart: a title is answered by spelling only
+    /// when no label word matches it ([`Trigrams::closest_concepts`]), and the other searches need
+    /// not walk past them.
+    titles: HashMap<Gram, Vec<u32>>,
     /// Per concept index, the norm of its set of trigrams weighted by IDF (0 when not indexed).
     concept_norms: Vec<f32>,
+}
+
+/// Which concepts [`Trigrams::closest_concepts`] looks among.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Among {
+    /// Occupations and ISCO groups.
+    Titles,
+    /// Every other kind.
+    Others,
 }
 
 /// A query's trigram vector, normalized, sorted by trigram; each weight already multiplied by the
@@ -93,24 +106,30 @@ impl Trigrams {
                     .sqrt()
             })
             .collect();
-        let (concepts, concept_norms) = concept_index(rows, &idf);
-        Trigrams { idf, norms, concepts, concept_norms }
+        let (concepts, titles, concept_norms) = concept_index(rows, &idf);
+        Trigrams { idf, norms, concepts, titles, concept_norms }
     }
 
     /// The `k` concepts whose trigram sets are closest to the query's (cosine of IDF-weighted
-    /// sets), best first, among those `wanted` keeps. A first cut: the caller ranks them by their
-    /// closest label ([`Trigrams::cosine`]).
+    /// sets), best first, among those `wanted` keeps, of titles (occupations and ISCO groups) or of
+    /// the other kinds. A first cut: the caller ranks them by their closest label
+    /// ([`Trigrams::cosine`]).
     pub fn closest_concepts(
         &self,
         query: &TrigramQuery,
+        among: Among,
         k: usize,
         wanted: impl Fn(ConceptIdx) -> bool,
     ) -> Vec<ConceptIdx> {
+        let lists = match among {
+            Among::Titles => &self.titles,
+            Among::Others => &self.concepts,
+        };
         // Dense sums over the concept indexes (one add per posting); the concepts touched listed once.
         let mut sums = vec![0.0f32; self.concept_norms.len()];
         let mut touched: Vec<u32> = Vec::new();
         for (g, w) in &query.grams {
-            let Some(list) = self.concepts.get(g) else { continue };
+            let Some(list) = lists.get(g) else { continue };
             for &c in list {
                 let sum = &mut sums[c as usize];
                 if *sum == 0.0 {
@@ -204,21 +223,29 @@ fn compared(row: &LabelRow) -> bool {
 /// sixth round of issue 12; the same answers on the skill set at 2,000 and without a limit).
 const MAX_CONCEPTS_PER_TRIGRAM: usize = 2_000;
 
-/// Concepts found by spelling alone: not occupations and ISCO groups, which titles search and
-/// where spelling is not used (see `SearchEngine::rank_reading`).
-fn spelled(row: &LabelRow) -> bool {
-    compared(row) && !matches!(row.kind, ConceptKind::Occupation | ConceptKind::IscoGroup)
+/// The same limit for the lists of titles: of 3,600 occupations and ISCO groups, a trigram that
+/// 300 have (`ker`, `man`, ` me`) tells none apart, and the lists stay small (0.4 MB).
+const MAX_TITLES_PER_TRIGRAM: usize = 300;
+
+/// Titles: occupations and ISCO groups, which title searches look for by words, and by spelling
+/// only when no word matches (see `SearchEngine::rank_titles_by_spelling`).
+fn is_title(row: &LabelRow) -> bool {
+    matches!(row.kind, ConceptKind::Occupation | ConceptKind::IscoGroup)
 }
 
-/// The trigram → concepts lists and each concept's norm (rows are in concept order).
-fn concept_index(rows: &[LabelRow], idf: &HashMap<Gram, f32>) -> (HashMap<Gram, Vec<u32>>, Vec<f32>) {
+/// The trigram → concepts lists of the other kinds and of titles ([`is_title`]), and each
+/// concept's norm (rows are in concept order; a concept is one kind, so one norm serves both).
+type ConceptIndex = (HashMap<Gram, Vec<u32>>, HashMap<Gram, Vec<u32>>, Vec<f32>);
+
+fn concept_index(rows: &[LabelRow], idf: &HashMap<Gram, f32>) -> ConceptIndex {
     let mut concepts: HashMap<Gram, Vec<u32>> = HashMap::default();
+    let mut titles: HashMap<Gram, Vec<u32>> = HashMap::default();
     let n_concepts = rows.last().map_or(0, |r| r.concept.0 as usize + 1);
     let mut norms = vec![0.0f32; n_concepts];
     let mut grams = Vec::new();
     for run in rows.chunk_by(|a, b| a.concept == b.concept) {
         grams.clear();
-        for row in run.iter().filter(|r| spelled(r)) {
+        for row in run.iter().filter(|r| compared(r)) {
             push_grams(&row.tokens, &mut grams);
         }
         if grams.is_empty() {
@@ -227,16 +254,19 @@ fn concept_index(rows: &[LabelRow], idf: &HashMap<Gram, f32>) -> (HashMap<Gram, 
         grams.sort_unstable();
         grams.dedup();
         let concept = run[0].concept.0;
+        let lists = if is_title(&run[0]) { &mut titles } else { &mut concepts };
         for g in &grams {
-            concepts.entry(*g).or_default().push(concept);
+            lists.entry(*g).or_default().push(concept);
         }
         norms[concept as usize] = grams.iter().map(|g| idf.get(g).copied().unwrap_or(0.0).powi(2)).sum::<f32>().sqrt();
     }
-    concepts.retain(|_, list| list.len() <= MAX_CONCEPTS_PER_TRIGRAM);
-    for list in concepts.values_mut() {
-        list.shrink_to_fit();
+    for (lists, max) in [(&mut concepts, MAX_CONCEPTS_PER_TRIGRAM), (&mut titles, MAX_TITLES_PER_TRIGRAM)] {
+        lists.retain(|_, list| list.len() <= max);
+        for list in lists.values_mut() {
+            list.shrink_to_fit();
+        }
     }
-    (concepts, norms)
+    (concepts, titles, norms)
 }
 
 /// The weight of a count: the second occurrence of a trigram adds less than the first.
@@ -326,9 +356,9 @@ mod tests {
         }
         let t = Trigrams::learn(&rows);
         let mut q = t.query(&tokens("telecomtechniek"));
-        assert_eq!(t.closest_concepts(&q, 1, |_| true), vec![ConceptIdx(2)]);
+        assert_eq!(t.closest_concepts(&q, Among::Others, 1, |_| true), vec![ConceptIdx(2)]);
         assert!(
-            t.closest_concepts(&q, 3, |c| c != ConceptIdx(2)).iter().all(|c| *c != ConceptIdx(2)),
+            t.closest_concepts(&q, Among::Others, 3, |c| c != ConceptIdx(2)).iter().all(|c| *c != ConceptIdx(2)),
             "only wanted concepts"
         );
     }

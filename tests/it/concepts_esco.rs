@@ -357,6 +357,17 @@ fn a_skill_phrase_is_about_its_object_more_than_its_verb() {
 }
 
 #[test]
+fn a_title_no_label_word_matches_is_answered_by_spelling_and_says_so() {
+    // A diminutive no label has and no rule reads: the occupation whose label looks most alike,
+    // with reason SPELLING, rather than no answer.
+    let hits = top_three_with_reasons("Kaasboertje", vec![ConceptKind::Occupation, ConceptKind::IscoGroup]);
+    assert_eq!(hits[0], ("zuivelbereider".to_string(), vec![vaardig::search::Reason::Spelling]), "{hits:?}");
+    // A title that some label word matches keeps its word matches only.
+    let hits = top_three_with_reasons("kaasboer", vec![ConceptKind::Occupation]);
+    assert!(hits.iter().all(|(_, reasons)| !reasons.contains(&vaardig::search::Reason::Spelling)), "{hits:?}");
+}
+
+#[test]
 fn a_title_without_its_general_mark_names_the_general_occupation_exactly() {
     let engines = crate::helpers::esco_and_embedded();
     let snapshot = &*engines.snapshot;
