@@ -262,10 +262,10 @@ fn synonym_match(synonyms: &[Arc<str>], label: &[Token], free: impl Fn(&Token, b
         })
 }
 
-/// True when `q`, a verb of the query ([`ScoredQuery::verbs`]) that no label word matches, faces a verb of the label that
-/// no query word matches: the label names the phrase's object with another verb. A skill phrase is
-/// about its object, and the verbs people and labels use for one task vary (`controleren`,
-/// `testen`, `inspecteren`, `onderhouden`; BENCHMARKS.md, tenth round).
+/// True when `q`, a verb of the query ([`ScoredQuery::verbs`]) that no label word matches, faces a
+/// verb of the label that no query word matches: the label names the phrase's object with another
+/// verb. A skill phrase is about its object, and the verbs people and labels use for one task vary
+/// (`controleren`, `testen`, `inspecteren`, `onderhouden`; BENCHMARKS.md, tenth round).
 fn other_verb(table: &LabelTable, q: &Token, label: &[Token], query: &[&Token]) -> bool {
     !label.iter().any(|l| word_match(q, l, false, false).is_some())
         && label.iter().filter(|l| !l.stop).any(|l| {

@@ -33,7 +33,7 @@ pub struct Trigrams {
     /// rows that are never compared (codes).
     norms: Vec<f32>,
     /// Per trigram, the concepts (ascending) whose labels have it: the concepts a query's spelling
-    /// finds when no word of it matches theirs. Only kinds searched by spelling ([`spelled`]).
+    /// finds when no word of it matches theirs. Every kind but the titles ([`is_title`]).
     concepts: HashMap<Gram, Vec<u32>>,
     /// The same for occupations and ISCO groups, kept apart: a title is answered by spelling only
     /// when no label word matches it ([`Trigrams::closest_concepts`]), and the other searches need
@@ -361,6 +361,22 @@ mod tests {
             t.closest_concepts(&q, Among::Others, 3, |c| c != ConceptIdx(2)).iter().all(|c| *c != ConceptIdx(2)),
             "only wanted concepts"
         );
+        assert!(t.closest_concepts(&q, Among::Titles, 3, |_| true).is_empty(), "no occupation among them");
+    }
+
+    #[test]
+    fn occupations_are_found_by_spelling_among_titles_only() {
+        let mut rows: Vec<LabelRow> = ["pizzaiolo", "glazenwasser", "glas bewerken"].into_iter().map(row).collect();
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.concept = crate::ontology::ConceptIdx(i as u32);
+            if i < 2 {
+                r.kind = ConceptKind::Occupation;
+            }
+        }
+        let t = Trigrams::learn(&rows);
+        let q = t.query(&tokens("glazenwassertje"));
+        assert_eq!(t.closest_concepts(&q, Among::Titles, 1, |_| true), vec![ConceptIdx(1)]);
+        assert_eq!(t.closest_concepts(&q, Among::Others, 3, |_| true), vec![ConceptIdx(2)]);
     }
 
     #[test]
