@@ -454,3 +454,40 @@ fn member_rows(
     }
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skill(text: &str) -> LabelRow {
+        LabelRow {
+            concept: ConceptIdx(0),
+            kind: ConceptKind::Skill,
+            label_kind: LabelKind::Preferred,
+            deprecated: false,
+            lang: "nl".into(),
+            language: Lang::Nl,
+            text: text.into(),
+            tokens: analyze(&Stemmers::default(), &Decompounder::default(), text, Lang::Nl),
+        }
+    }
+
+    #[test]
+    fn a_word_that_ends_many_skill_labels_and_seldom_stands_elsewhere_is_a_verb() {
+        let mut texts: Vec<String> = ["kamers", "ramen", "vloeren", "tapijten", "auto's", "boten"]
+            .iter()
+            .map(|o| format!("{o} schoonmaken"))
+            .collect();
+        // A plural noun that ends labels too, but leads as many.
+        texts.extend(["soorten schepen", "soorten boten", "schepen besturen", "schepen bouwen"].map(String::from));
+        // A verb that ends fewer labels than it takes.
+        texts.extend(["gasten begroeten", "klanten begroeten"].map(String::from));
+        let rows: Vec<LabelRow> = texts.iter().map(|t| skill(t)).collect();
+        let verbs = learn_label_verbs(&rows);
+        let key = |w: &str| token(&Stemmers::default(), &Decompounder::default(), w, Lang::Nl).key.clone();
+        assert!(verbs.contains(&key("schoonmaken")), "{verbs:?}");
+        assert!(!verbs.contains(&key("schepen")), "{verbs:?}");
+        assert!(!verbs.contains(&key("begroeten")), "{verbs:?}");
+        assert!(!verbs.contains(&key("kamers")), "{verbs:?}");
+    }
+}

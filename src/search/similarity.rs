@@ -355,7 +355,7 @@ mod tests {
             r.concept = crate::ontology::ConceptIdx(i as u32);
         }
         let t = Trigrams::learn(&rows);
-        let mut q = t.query(&tokens("telecomtechniek"));
+        let q = t.query(&tokens("telecomtechniek"));
         assert_eq!(t.closest_concepts(&q, Among::Others, 1, |_| true), vec![ConceptIdx(2)]);
         assert!(
             t.closest_concepts(&q, Among::Others, 3, |c| c != ConceptIdx(2)).iter().all(|c| *c != ConceptIdx(2)),
