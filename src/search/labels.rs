@@ -455,22 +455,25 @@ fn member_rows(
     rows
 }
 
+/// A Dutch preferred skill label of concept 0, analyzed without a compound dictionary: rows for the
+/// unit tests of what is learned from labels.
+#[cfg(test)]
+pub(super) fn test_skill_row(text: &str) -> LabelRow {
+    LabelRow {
+        concept: ConceptIdx(0),
+        kind: ConceptKind::Skill,
+        label_kind: LabelKind::Preferred,
+        deprecated: false,
+        lang: "nl".into(),
+        language: Lang::Nl,
+        text: text.into(),
+        tokens: analyze(&Stemmers::default(), &Decompounder::default(), text, Lang::Nl),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn skill(text: &str) -> LabelRow {
-        LabelRow {
-            concept: ConceptIdx(0),
-            kind: ConceptKind::Skill,
-            label_kind: LabelKind::Preferred,
-            deprecated: false,
-            lang: "nl".into(),
-            language: Lang::Nl,
-            text: text.into(),
-            tokens: analyze(&Stemmers::default(), &Decompounder::default(), text, Lang::Nl),
-        }
-    }
 
     #[test]
     fn a_word_that_ends_many_skill_labels_and_seldom_stands_elsewhere_is_a_verb() {
@@ -482,7 +485,7 @@ mod tests {
         texts.extend(["soorten schepen", "soorten boten", "schepen besturen", "schepen bouwen"].map(String::from));
         // A verb that ends fewer labels than it takes.
         texts.extend(["gasten begroeten", "klanten begroeten"].map(String::from));
-        let rows: Vec<LabelRow> = texts.iter().map(|t| skill(t)).collect();
+        let rows: Vec<LabelRow> = texts.iter().map(|t| test_skill_row(t)).collect();
         let verbs = learn_label_verbs(&rows);
         let key = |w: &str| token(&Stemmers::default(), &Decompounder::default(), w, Lang::Nl).key.clone();
         assert!(verbs.contains(&key("schoonmaken")), "{verbs:?}");

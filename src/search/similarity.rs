@@ -307,18 +307,7 @@ mod tests {
     use crate::search::analysis::{Decompounder, Lang, Stemmers};
     use crate::search::labels::analyze;
 
-    fn row(text: &str) -> LabelRow {
-        LabelRow {
-            concept: crate::ontology::ConceptIdx(0),
-            kind: crate::model::ConceptKind::Skill,
-            label_kind: LabelKind::Preferred,
-            deprecated: false,
-            lang: "nl".into(),
-            language: Lang::Nl,
-            text: text.into(),
-            tokens: analyze(&Stemmers::default(), &Decompounder::default(), text, Lang::Nl),
-        }
-    }
+    use crate::search::labels::test_skill_row as row;
 
     fn tokens(text: &str) -> Vec<Token> {
         analyze(&Stemmers::default(), &Decompounder::default(), text, Lang::Nl)
