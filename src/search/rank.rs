@@ -262,14 +262,24 @@ fn synonym_match(synonyms: &[Arc<str>], label: &[Token], free: impl Fn(&Token, b
         })
 }
 
-/// True when `q`, a verb of the query ([`ScoredQuery::verbs`]) that no label word matches, faces a
-/// verb of the label that no query word matches: the label names the phrase's object with another
+/// True when the query has a verb ([`ScoredQuery::verbs`]) that no word of the label matches, and
+/// the label a verb that no query word matches: then the label names the phrase's object with another
 /// verb. A skill phrase is about its object, and the verbs people and labels use for one task vary
-/// (`controleren`, `testen`, `inspecteren`, `onderhouden`; BENCHMARKS.md, tenth round).
-fn other_verb(table: &LabelTable, q: &Token, label: &[Token], query: &[&Token]) -> bool {
-    !label.iter().any(|l| word_match(q, l, false, false).is_some())
+/// (`controleren`, `testen`, `inspecteren`, `onderhouden`; BENCHMARKS.md, tenth round). Once per
+/// label row, and only for a query with a verb.
+fn verbs_differ(table: &LabelTable, query: &ScoredQuery, label: &[Token]) -> bool {
+    if !query.has_verb {
+        return false;
+    }
+    let query_verb = query
+        .content
+        .iter()
+        .zip(&query.verbs)
+        .any(|(q, is_verb)| *is_verb && !label.iter().any(|l| word_match(q, l, false, false).is_some()));
+    query_verb
         && label.iter().filter(|l| !l.stop).any(|l| {
-            table.label_verbs.contains(&l.key) && !query.iter().any(|o| word_match(o, l, false, false).is_some())
+            table.label_verbs.contains(&l.key)
+                && !query.content.iter().any(|o| word_match(o, l, false, false).is_some())
         })
 }
 
@@ -397,6 +407,8 @@ pub fn score_row(
     if content.is_empty() {
         return None;
     }
+    // Both sides have a verb the other does not name: the verbs meet at OTHER_VERB.
+    let other_verbs = verbs_differ(table, query, &row.tokens);
     let mut reasons = Vec::new();
     let mut unmatched = Vec::new();
     let (mut q_total, mut q_matched) = (0.0f32, 0.0f32);
@@ -422,10 +434,8 @@ pub fn score_row(
         let found = best_match(table, q, &row.tokens, prefix_ok, query.unknown[i])
             .or_else(|| synonym_match(of_q.synonyms, &row.tokens, free).then_some((SYNONYM, Reason::Synonym)))
             .or_else(|| names_group(of_q.broader, &row.tokens, free).then_some((BROADER, Reason::Field)))
-            .or_else(|| {
-                (query.verbs[i] && other_verb(table, q, &row.tokens, content))
-                    .then_some((OTHER_VERB, Reason::OtherVerb))
-            });
+            // (A query word that reaches this point is matched by no label word.)
+            .or_else(|| (query.verbs[i] && other_verbs).then_some((OTHER_VERB, Reason::OtherVerb)));
         if let Some((quality, reason)) = found {
             q_matched += w * quality;
             if reason != Reason::Exact && !reasons.contains(&reason) {
@@ -469,18 +479,8 @@ pub fn score_row(
             })
             .fold(0.0f32, f32::max);
         // A label verb no query word names, facing a query verb no label word names.
-        let by_other_verb = if query.has_verb
-            && by_word == 0.0
-            && table.label_verbs.contains(&l.key)
-            && content
-                .iter()
-                .zip(&query.verbs)
-                .any(|(q, is_verb)| *is_verb && other_verb(table, q, &row.tokens, content))
-        {
-            OTHER_VERB
-        } else {
-            0.0
-        };
+        let by_other_verb =
+            if other_verbs && by_word == 0.0 && table.label_verbs.contains(&l.key) { OTHER_VERB } else { 0.0 };
         let quality = by_word.max(by_parts).max(by_synonym).max(by_other_verb);
         l_matched += w * quality;
     }
