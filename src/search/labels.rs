@@ -122,8 +122,9 @@ pub struct LabelTable {
     #[serde(skip)]
     pub stemmers: Stemmers,
     pub decompounder: Decompounder,
-    /// In how many labels a key (word key or compound part) occurs.
-    key_df: HashMap<Box<str>, u32>,
+    /// In how many labels a key (word key or compound part) occurs, and whether it is a frame word
+    /// of the skill labels ([`learn_frame_words`]): one lookup answers both for every label word.
+    key_df: HashMap<Box<str>, KeyCount>,
     /// Descriptions, matched with a low weight.
     pub descriptions: Vec<DescriptionRow>,
     /// Per concept, in [0, 1]: how central it is in the graph (log of its relation count), used to
@@ -141,6 +142,13 @@ pub struct LabelTable {
     /// object a label names with another verb ([`super::rank`]).
     #[serde(with = "crate::persist::shared_seq")]
     pub label_verbs: rustc_hash::FxHashSet<Arc<str>>,
+}
+
+/// What the table knows of a key: its label count, and whether it is a frame word.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+struct KeyCount {
+    df: u32,
+    frame: bool,
 }
 
 /// The analyzed description of a concept in one language.
@@ -208,6 +216,42 @@ fn learn_label_verbs(rows: &[LabelRow]) -> rustc_hash::FxHashSet<Arc<str>> {
         .collect()
 }
 
+/// Prepositions that follow a frame word (`eigenschappen van`, `principles of`).
+const FRAME_PREPOSITIONS: &[&str] = &["van", "voor", "op", "met", "aan", "bij", "over", "of", "for", "on", "with"];
+/// Fewest skill labels a frame word must open (5–15 gave the skill phrases the same gain;
+/// BENCHMARKS.md, eleventh round).
+const MIN_FRAME_LABELS: u32 = 8;
+/// The share of the skill labels with a word that it opens before a preposition, at least, for
+/// it to be a frame word (0.2–0.5 gave the same gain).
+const FRAME_OPEN_SHARE: f32 = 0.3;
+
+/// The frame words of skill labels, learned from where the words stand: a word that opens many
+/// labels before a preposition (`eigenschappen van X`, `technieken voor X`, `toezien op X`,
+/// `principles of X`) says what kind of skill or knowledge a label is, not what it is about, and
+/// a phrase that shares only its frame with a label is about something else.
+fn learn_frame_words(rows: &[LabelRow]) -> rustc_hash::FxHashSet<Arc<str>> {
+    // Key → (labels it opens before a preposition, labels it stands in).
+    let mut places: HashMap<Arc<str>, (u32, u32)> = HashMap::default();
+    for row in rows.iter().filter(|r| r.kind == ConceptKind::Skill) {
+        let opens_frame = row.tokens.len() >= 3 && FRAME_PREPOSITIONS.contains(&&*row.tokens[1].word);
+        let mut seen: Vec<&str> = Vec::new();
+        for (i, t) in row.tokens.iter().enumerate() {
+            if t.stop || seen.contains(&&*t.key) {
+                continue;
+            }
+            seen.push(&t.key);
+            let counts = places.entry(t.key.clone()).or_default();
+            counts.0 += u32::from(i == 0 && opens_frame);
+            counts.1 += 1;
+        }
+    }
+    places
+        .into_iter()
+        .filter(|(_, (opens, all))| *opens >= MIN_FRAME_LABELS && *opens as f32 >= FRAME_OPEN_SHARE * *all as f32)
+        .map(|(key, _)| key)
+        .collect()
+}
+
 impl LabelTable {
     pub fn build(snapshot: &Snapshot) -> LabelTable {
         let stemmers = Stemmers::default();
@@ -233,7 +277,7 @@ impl LabelTable {
         let (mut rows, mut descriptions) = first;
         rows.extend(second.0);
         descriptions.extend(second.1);
-        let mut key_df: HashMap<Box<str>, u32> = HashMap::default();
+        let mut key_df: HashMap<Box<str>, KeyCount> = HashMap::default();
         for row in &rows {
             let mut seen: Vec<&str> = Vec::new();
             for t in &row.tokens {
@@ -244,7 +288,7 @@ impl LabelTable {
                 }
             }
             for k in seen {
-                *key_df.entry(k.into()).or_default() += 1;
+                key_df.entry(k.into()).or_default().df += 1;
             }
         }
         let lexicon = Lexicon::learn(&rows);
@@ -255,6 +299,11 @@ impl LabelTable {
         let popularity = degrees.iter().map(|d| (1.0 + d).ln() / (1.0 + max_degree).ln()).collect();
         let trigrams = Trigrams::learn(&rows);
         let label_verbs = learn_label_verbs(&rows);
+        for frame in learn_frame_words(&rows) {
+            if let Some(count) = key_df.get_mut(&*frame) {
+                count.frame = true;
+            }
+        }
         let row_starts =
             (0..=snapshot.len() as u32).map(|c| rows.partition_point(|r| r.concept.0 < c) as u32).collect();
         LabelTable {
@@ -282,7 +331,13 @@ impl LabelTable {
     /// The IDF of a key that some label has, `None` for one that none has: one lookup where
     /// scoring asked [`Self::df`] and then [`Self::idf`] of every label word of every candidate.
     pub fn idf_if_known(&self, key: &str) -> Option<f32> {
-        self.key_df.get(key).filter(|df| **df > 0).map(|df| self.idf_of_df(*df))
+        self.idf_and_frame(key).map(|(idf, _)| idf)
+    }
+
+    /// [`Self::idf_if_known`], and whether the key is a frame word of the skill labels
+    /// (`eigenschappen`, `technieken`; [`learn_frame_words`]).
+    pub fn idf_and_frame(&self, key: &str) -> Option<(f32, bool)> {
+        self.key_df.get(key).filter(|count| count.df > 0).map(|count| (self.idf_of_df(count.df), count.frame))
     }
 
     fn idf_of_df(&self, df: u32) -> f32 {
@@ -298,7 +353,7 @@ impl LabelTable {
     }
 
     pub fn df(&self, key: &str) -> u32 {
-        self.key_df.get(key).copied().unwrap_or(0)
+        self.key_df.get(key).map_or(0, |count| count.df)
     }
 
     /// Rewrites Dutch finite verbs in third person (`Voert verkoopgesprekken`, `Maakt
@@ -492,5 +547,24 @@ mod tests {
         assert!(!verbs.contains(&key("schepen")), "{verbs:?}");
         assert!(!verbs.contains(&key("begroeten")), "{verbs:?}");
         assert!(!verbs.contains(&key("kamers")), "{verbs:?}");
+    }
+
+    #[test]
+    fn a_word_that_opens_many_skill_labels_before_a_preposition_is_a_frame_word() {
+        let objects = ["hout", "glas", "metalen", "kunststoffen", "textiel", "papier", "leer", "steen"];
+        let mut texts: Vec<String> = objects.iter().map(|o| format!("eigenschappen van {o}")).collect();
+        // Too few labels to be a frame.
+        texts.extend(["soorten hout", "soorten glas"].map(String::from));
+        // Opens labels before a preposition, but stands in many more.
+        texts.extend(objects.iter().map(|o| format!("{o} bewerken")));
+        texts.extend(objects.iter().map(|o| format!("{o} verkopen")));
+        texts.extend(["bewerken van hout", "bewerken van glas"].map(String::from));
+        let rows: Vec<LabelRow> = texts.iter().map(|t| test_skill_row(t)).collect();
+        let frames = learn_frame_words(&rows);
+        let key = |w: &str| token(&Stemmers::default(), &Decompounder::default(), w, Lang::Nl).key.clone();
+        assert!(frames.contains(&key("eigenschappen")), "{frames:?}");
+        assert!(!frames.contains(&key("soorten")), "{frames:?}");
+        assert!(!frames.contains(&key("bewerken")), "{frames:?}");
+        assert!(!frames.contains(&key("hout")), "{frames:?}");
     }
 }

@@ -73,6 +73,9 @@ const BROADER: f32 = 0.6;
 const OTHER_VERB: f32 = 0.4;
 /// Quality of a title's modifier found in the occupation's field rather than its label.
 const FIELD: f32 = 0.5;
+/// The share of its weight a frame word of the skill labels keeps against them (0.3–0.7 gave the
+/// skill phrases the same gain; BENCHMARKS.md, eleventh round).
+const FRAME_WEIGHT: f32 = 0.5;
 /// Share of the score from query coverage (the rest: label coverage).
 const QUERY_SHARE: f32 = 0.65;
 /// Share of the geometric mean in a label's score (the rest: the weighted sum); measured on the
@@ -356,15 +359,34 @@ impl LabelScore {
 /// typo, the unknown modifier of a word read by its head) a typical weight, so that it neither
 /// dominates nor vanishes.
 fn key_weight(table: &LabelTable, key: &str) -> f32 {
-    table.idf_if_known(key).unwrap_or(6.0)
+    table.idf_if_known(key).unwrap_or(UNKNOWN_WEIGHT)
 }
+
+/// The weight of a word no label has ([`key_weight`]).
+const UNKNOWN_WEIGHT: f32 = 6.0;
 
 /// The weight of a query's or a label's word in its coverage: its IDF, or for a general mark
 /// (`allround`, Flemish `polyvalent`), which says little about which occupation is meant, a fifth
 /// of it.
 fn weight(table: &LabelTable, t: &Token) -> f32 {
-    let idf = key_weight(table, &t.key);
-    if is_general_mark(t) { GENERAL_MARK_WEIGHT * idf } else { idf }
+    weights(table, t).0
+}
+
+/// The weight of a word in its coverage against a skill label: [`weight`], but half of it for a
+/// frame word of the skill labels (`eigenschappen van`, `technieken voor`; see
+/// [`LabelTable::idf_and_frame`]), so that a label sharing only the frame does not outrank one
+/// naming what the phrase is about. Titles keep the whole weight: in `civiele techniek` the word
+/// names a field.
+fn skill_weight(table: &LabelTable, t: &Token) -> f32 {
+    weights(table, t).1
+}
+
+/// [`weight`] and [`skill_weight`] of a word, from one lookup.
+fn weights(table: &LabelTable, t: &Token) -> (f32, f32) {
+    // A word no label has gets a typical weight (see `key_weight`), and is no frame word.
+    let (idf, frame) = table.idf_and_frame(&t.key).unwrap_or((UNKNOWN_WEIGHT, false));
+    let w = if is_general_mark(t) { GENERAL_MARK_WEIGHT * idf } else { idf };
+    (w, if frame { FRAME_WEIGHT * w } else { w })
 }
 
 /// A query's content words with what scoring needs of each, looked up once per query rather than
@@ -373,8 +395,10 @@ pub struct ScoredQuery<'a> {
     /// Every analyzed word, stop words too (a label's compound may be spread over them).
     tokens: &'a [Token],
     content: Vec<&'a Token>,
-    /// IDF weight of each content word ([`key_weight`]).
+    /// IDF weight of each content word ([`weight`]).
     weights: Vec<f32>,
+    /// The same against skill labels ([`skill_weight`]).
+    skill_weights: Vec<f32>,
     /// True for a content word no label has (typo tolerance applies to it alone).
     unknown: Vec<bool>,
     /// True for a content word that is a verb of the skill labels ([`LabelTable::label_verbs`]).
@@ -386,11 +410,11 @@ pub struct ScoredQuery<'a> {
 impl<'a> ScoredQuery<'a> {
     pub fn new(table: &LabelTable, tokens: &'a [Token]) -> ScoredQuery<'a> {
         let content: Vec<&Token> = tokens.iter().filter(|t| !t.stop).collect();
-        let weights = content.iter().map(|t| weight(table, t)).collect();
+        let (weights, skill_weights) = content.iter().map(|t| weights(table, t)).unzip();
         let unknown = content.iter().map(|t| table.df(&t.key) == 0).collect();
         let verbs: Vec<bool> = content.iter().map(|t| table.label_verbs.contains(&t.key)).collect();
         let has_verb = verbs.contains(&true);
-        ScoredQuery { tokens, content, weights, unknown, verbs, has_verb }
+        ScoredQuery { tokens, content, weights, skill_weights, unknown, verbs, has_verb }
     }
 }
 
@@ -409,11 +433,14 @@ pub fn score_row(
     }
     // Both sides have a verb the other does not name: the verbs meet at OTHER_VERB.
     let other_verbs = verbs_differ(table, query, &row.tokens);
+    let is_skill = row.kind == crate::model::ConceptKind::Skill;
+    let (weights, label_weight): (&[f32], fn(&LabelTable, &Token) -> f32) =
+        if is_skill { (&query.skill_weights, skill_weight) } else { (&query.weights, weight) };
     let mut reasons = Vec::new();
     let mut unmatched = Vec::new();
     let (mut q_total, mut q_matched) = (0.0f32, 0.0f32);
     for (i, q) in content.iter().enumerate() {
-        let w = query.weights[i];
+        let w = weights[i];
         q_total += w;
         let prefix_ok = prefix_last && i + 1 == content.len();
         let of_q = alternatives.get(i).copied().unwrap_or_default();
@@ -451,7 +478,7 @@ pub fn score_row(
     let query_coverage = q_matched / q_total;
     let (mut l_total, mut l_matched) = (0.0f32, 0.0f32);
     for l in row.tokens.iter().filter(|l| !l.stop) {
-        let w = weight(table, l);
+        let w = label_weight(table, l);
         l_total += w;
         // A label word is explained by one query word, or (a compound) by its parts spread over
         // several query words.

@@ -357,6 +357,20 @@ fn a_skill_phrase_is_about_its_object_more_than_its_verb() {
 }
 
 #[test]
+fn a_skill_phrase_that_shares_only_its_frame_with_a_label_is_about_something_else() {
+    // `eigenschappen van …` and `technieken voor …` open many skill labels: a phrase is about what
+    // follows them. By words alone, every `eigenschappen van X` label came before any about wood,
+    // and the ICT labels with `technieken voor` came second and third for welding.
+    let hits = top_three_with_reasons("eigenschappen van hout", vec![ConceptKind::Skill]);
+    assert!(!hits[0].0.starts_with("eigenschappen van"), "{hits:?}");
+    let hits = top_three_with_reasons("technieken voor het lassen", vec![ConceptKind::Skill]);
+    assert!(hits.iter().all(|(label, _)| label.to_lowercase().contains("lassen")), "{hits:?}");
+    // A label that names the same thing keeps its place.
+    let hits = top_three_with_reasons("eigenschappen van textiel", vec![ConceptKind::Skill]);
+    assert_eq!(hits[0].0, "eigenschappen van textiel evalueren", "{hits:?}");
+}
+
+#[test]
 fn a_title_no_label_word_matches_is_answered_by_spelling_and_says_so() {
     // A diminutive no label has and no rule reads: the occupation whose label looks most alike,
     // with reason SPELLING, rather than no answer.
