@@ -291,6 +291,7 @@ impl LabelTable {
                 key_df.entry(k.into()).or_default().df += 1;
             }
         }
+        debug_assert!(descriptions.is_sorted_by_key(|d| d.concept), "descriptions in concept order");
         let lexicon = Lexicon::learn(&rows);
         let synonyms = Synonyms::learn(&rows, |word| token(&stemmers, &decompounder, word, Lang::Nl).key.clone());
         let broader = super::field::BroaderWords::build(snapshot, &rows);
@@ -344,6 +345,14 @@ impl LabelTable {
         let n = self.rows.len().max(1) as f32;
         let df = df as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The analyzed descriptions of a concept (one per language it has), found by halving: they
+    /// are in concept order, as the rows are.
+    pub fn descriptions_of(&self, concept: ConceptIdx) -> &[DescriptionRow] {
+        let start = self.descriptions.partition_point(|d| d.concept < concept);
+        let len = self.descriptions[start..].iter().take_while(|d| d.concept == concept).count();
+        &self.descriptions[start..start + len]
     }
 
     /// The indexes of a concept's label rows.

@@ -559,6 +559,8 @@ impl SearchEngine {
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
         let head = self.heads.of(&nl);
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
+        // Whether a skill's description names a query word (by the key's address: the query's keys).
+        let mut described: HashMap<(ConceptIdx, usize), bool> = HashMap::default();
         let n_rows = self.labels.rows.len() as u32;
         for row_id in rows {
             let (concept, score, row, reasons) = if row_id < n_rows {
@@ -584,6 +586,16 @@ impl SearchEngine {
                     (None, Some(t)) => t,
                     (None, None) => continue,
                 };
+                if row.kind == ConceptKind::Skill && !s.unmatched.is_empty() {
+                    // A word the skill's label misses may be in what the skill is: its description,
+                    // in Dutch or (most skills have only an English one) translated.
+                    let concept = row.concept;
+                    s.credit_description(row.label_kind.weight(), |key| {
+                        // (A concept's other label rows ask again for the same query words.)
+                        let asked = (concept, key.as_ptr() as usize);
+                        *described.entry(asked).or_insert_with(|| self.describes(concept, key))
+                    });
+                }
                 if row.kind == ConceptKind::Occupation && !s.unmatched.is_empty() {
                     let lexicon = &self.labels.lexicon;
                     s.credit_field(row.label_kind.weight(), |key| {
@@ -630,6 +642,17 @@ impl SearchEngine {
         sort_hits(snapshot, &mut hits);
         hits.truncate(MAX_RESULTS);
         hits
+    }
+
+    /// True when a description of `concept` names the word `key`, or (through the learned
+    /// lexicon) one of its English translations.
+    fn describes(&self, concept: ConceptIdx, key: &str) -> bool {
+        let translations = self.labels.lexicon.translate(key);
+        self.labels
+            .descriptions_of(concept)
+            .iter()
+            .flat_map(|d| d.tokens.iter())
+            .any(|t| !t.stop && (&*t.key == key || translations.iter().any(|tr| tr.token.key == t.key)))
     }
 
     /// True when a label row names the head of a title: the word, a compound ending in it

@@ -30,7 +30,8 @@ pub enum Reason {
     MemberOccupation,
     /// Matched a code (ISCO, crebo, ESCO code).
     Code,
-    /// Matched the description only.
+    /// Matched the description only, or the description names query words that the matched label
+    /// does not (a skill).
     Description,
     /// Matched an English label through the learned Dutch–English lexicon.
     Translated,
@@ -73,6 +74,10 @@ const BROADER: f32 = 0.6;
 const OTHER_VERB: f32 = 0.4;
 /// Quality of a title's modifier found in the occupation's field rather than its label.
 const FIELD: f32 = 0.5;
+/// Quality of a word of a skill phrase that the skill's label misses and its description names
+/// (0.6–1.0 gave the skill phrases about the same gain, 0.8 the most; BENCHMARKS.md, eleventh
+/// round).
+const DESCRIBED: f32 = 0.8;
 /// The share of its weight a frame word of the skill labels keeps against them (0.3–0.7 gave the
 /// skill phrases the same gain; BENCHMARKS.md, eleventh round).
 const FRAME_WEIGHT: f32 = 0.5;
@@ -336,21 +341,40 @@ pub struct LabelScore {
     pub reasons: Vec<Reason>,
     /// How much of the query the label explains, in [0, 1].
     pub query_coverage: f32,
-    /// The query's content words the label does not match at all, with their weights.
-    pub unmatched: Vec<(std::sync::Arc<str>, f32)>,
+    /// The query's content words the label does not match, or matches only as another verb
+    /// ([`Reason::OtherVerb`]), with their weights and the quality of that match (0 for none).
+    pub unmatched: Vec<(std::sync::Arc<str>, f32, f32)>,
     /// The total weight of the query's content words.
     pub query_weight: f32,
 }
 
 impl LabelScore {
     /// Credits unmatched query words that `found` in the concept's field (see
-    /// [`super::field`]): each earns [`FIELD`] of its weight in the query coverage.
+    /// [`super::field`]): each earns [`FIELD`] of its weight in the query coverage (less what it
+    /// had).
     pub fn credit_field(&mut self, label_weight: f32, found: impl Fn(&str) -> bool) {
-        let credited: f32 = self.unmatched.iter().filter(|(key, _)| found(key)).map(|(_, w)| w * FIELD).sum();
+        self.credit(label_weight, FIELD, Reason::Field, found);
+    }
+
+    /// Credits unmatched query words that `found` in the skill's own description: each earns
+    /// [`DESCRIBED`] of its weight in the query coverage (less what it had: a verb the label says
+    /// otherwise, `reinigen` for *kamers schoonmaken*, is credited too when the description says
+    /// it).
+    pub fn credit_description(&mut self, label_weight: f32, found: impl FnMut(&str) -> bool) {
+        self.credit(label_weight, DESCRIBED, Reason::Description, found);
+    }
+
+    fn credit(&mut self, label_weight: f32, quality: f32, reason: Reason, mut found: impl FnMut(&str) -> bool) {
+        let credited: f32 = self
+            .unmatched
+            .iter()
+            .filter(|(key, _, had)| *had < quality && found(key))
+            .map(|(_, w, had)| w * (quality - had))
+            .sum();
         if credited > 0.0 && self.query_weight > 0.0 {
             self.score += label_weight * QUERY_SHARE * credited / self.query_weight;
             self.query_coverage += credited / self.query_weight;
-            self.reasons.push(Reason::Field);
+            self.reasons.push(reason);
         }
     }
 }
@@ -468,8 +492,11 @@ pub fn score_row(
             if reason != Reason::Exact && !reasons.contains(&reason) {
                 reasons.push(reason);
             }
+            if reason == Reason::OtherVerb {
+                unmatched.push((q.key.clone(), w, quality));
+            }
         } else {
-            unmatched.push((q.key.clone(), w));
+            unmatched.push((q.key.clone(), w, 0.0));
         }
     }
     if q_matched <= 0.0 {

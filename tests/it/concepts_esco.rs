@@ -371,6 +371,17 @@ fn a_skill_phrase_that_shares_only_its_frame_with_a_label_is_about_something_els
 }
 
 #[test]
+fn a_skill_whose_description_names_what_its_label_misses_ranks_up_and_says_so() {
+    // The skill of assessing students matches `toetsen` through an alternative label (`toetsen
+    // afnemen`), and its description speaks of students (`leerlingen`, through the lexicon). By
+    // labels alone a label with `toetsen` and nothing about students came first (*bouwprojecten
+    // toetsen*).
+    let hits = top_three_with_reasons("leerlingen toetsen", vec![ConceptKind::Skill]);
+    assert_eq!(hits[0].0, "studenten beoordelen", "{hits:?}");
+    assert!(hits[0].1.contains(&vaardig::search::Reason::Description), "{hits:?}");
+}
+
+#[test]
 fn a_title_no_label_word_matches_is_answered_by_spelling_and_says_so() {
     // A diminutive no label has and no rule reads: the occupation whose label looks most alike,
     // with reason SPELLING, rather than no answer.
