@@ -221,13 +221,14 @@ fn word_match(q: &Token, l: &Token, prefix_ok: bool, fuzzy_ok: bool) -> Option<(
 }
 
 /// The best quality with which `q` is matched anywhere in `label`, including its compound parts
-/// being spread over several label words.
+/// being spread over several label words (weighed as against a skill label with `frames`).
 fn best_match(
     table: &LabelTable,
     q: &Token,
     label: &[Token],
     prefix_ok: bool,
     fuzzy_ok: bool,
+    frames: bool,
 ) -> Option<(f32, Reason)> {
     let mut best: Option<(f32, Reason)> = None;
     for l in label.iter().filter(|l| !l.stop) {
@@ -242,7 +243,7 @@ fn best_match(
         // with a label is matched much less than one that shares its telling part.
         let (mut covered, mut total) = (0.0f32, 0.0f32);
         for p in q.parts.iter() {
-            let w = key_weight(table, p);
+            let w = if frames { skill_part_weight(table, p) } else { key_weight(table, p) };
             total += w;
             if label.iter().any(|l| !l.stop && (&l.key == p || l.parts.contains(p))) {
                 covered += w;
@@ -386,6 +387,18 @@ fn key_weight(table: &LabelTable, key: &str) -> f32 {
     table.idf_if_known(key).unwrap_or(UNKNOWN_WEIGHT)
 }
 
+/// The weight of a compound's part against a skill label: [`key_weight`], halved for a frame word
+/// of the skill labels, as whole words are ([`skill_weight`]). A compound that shares only its
+/// frame head with a label (any `…technieken` with *lastechnieken*) is matched less than one that
+/// shares its modifier.
+fn skill_part_weight(table: &LabelTable, key: &str) -> f32 {
+    match table.idf_and_frame(key) {
+        Some((idf, true)) => FRAME_WEIGHT * idf,
+        Some((idf, false)) => idf,
+        None => UNKNOWN_WEIGHT,
+    }
+}
+
 /// The weight of a word no label has ([`key_weight`]).
 const UNKNOWN_WEIGHT: f32 = 6.0;
 
@@ -482,7 +495,7 @@ pub fn score_row(
                     }
             })
         };
-        let found = best_match(table, q, &row.tokens, prefix_ok, query.unknown[i])
+        let found = best_match(table, q, &row.tokens, prefix_ok, query.unknown[i], is_skill)
             .or_else(|| synonym_match(of_q.synonyms, &row.tokens, free).then_some((SYNONYM, Reason::Synonym)))
             .or_else(|| names_group(of_q.broader, &row.tokens, free).then_some((BROADER, Reason::Field)))
             // (A query word that reaches this point is matched by no label word.)
@@ -515,7 +528,7 @@ pub fn score_row(
             .filter_map(|(q, unknown)| word_match(l, q, false, *unknown))
             .map(|(quality, _)| quality)
             .fold(0.0f32, f32::max);
-        let by_parts = best_match(table, l, query.tokens, false, false).map_or(0.0, |(quality, _)| quality);
+        let by_parts = best_match(table, l, query.tokens, false, false, is_skill).map_or(0.0, |(quality, _)| quality);
         let by_synonym = alternatives
             .iter()
             .map(|of_q| {

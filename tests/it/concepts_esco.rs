@@ -368,6 +368,13 @@ fn a_skill_phrase_that_shares_only_its_frame_with_a_label_is_about_something_els
     // A label that names the same thing keeps its place.
     let hits = top_three_with_reasons("eigenschappen van textiel", vec![ConceptKind::Skill]);
     assert_eq!(hits[0].0, "eigenschappen van textiel evalueren", "{hits:?}");
+    // A compound's frame head weighs half as well: milling before every label ending in
+    // `…technieken` (all three were such labels by IDF alone), baking before `systeemtheorie`
+    // (through its label `algemene principes`).
+    let hits = top_three_with_reasons("freestechnieken", vec![ConceptKind::Skill]);
+    assert!(hits[0].0.contains("frees"), "{hits:?}");
+    let hits = top_three_with_reasons("bakprincipes", vec![ConceptKind::Skill]);
+    assert!(hits[0].0.contains("bak"), "{hits:?}");
 }
 
 #[test]
