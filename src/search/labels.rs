@@ -123,7 +123,8 @@ pub struct LabelTable {
     pub stemmers: Stemmers,
     pub decompounder: Decompounder,
     /// In how many labels a key (word key or compound part) occurs, and whether it is a frame word
-    /// of the skill labels ([`learn_frame_words`]): one lookup answers both for every label word.
+    /// ([`learn_frame_words`]) or a verb ([`learn_label_verbs`]) of the skill labels: one lookup
+    /// answers all three for every label word.
     key_df: HashMap<Box<str>, KeyCount>,
     /// Descriptions, matched with a low weight.
     pub descriptions: Vec<DescriptionRow>,
@@ -138,17 +139,27 @@ pub struct LabelTable {
     pub broader: super::field::BroaderWords,
     /// Character-trigram weights and row norms, for the spelling similarity of a query and a label.
     pub trigrams: Trigrams,
-    /// The verbs of Dutch skill labels ([`learn_label_verbs`]), to credit a skill phrase whose
-    /// object a label names with another verb ([`super::rank`]).
-    #[serde(with = "crate::persist::shared_seq")]
-    pub label_verbs: rustc_hash::FxHashSet<Arc<str>>,
 }
 
-/// What the table knows of a key: its label count, and whether it is a frame word.
+/// What the table knows of a key: its label count, and whether it is a frame word or a verb of the
+/// skill labels.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct KeyCount {
     df: u32,
     frame: bool,
+    verb: bool,
+}
+
+/// What scoring needs of a word that some label has ([`LabelTable::word_stats`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WordStats {
+    /// Inverse document frequency over the labels.
+    pub idf: f32,
+    /// A frame word of the skill labels (`eigenschappen`, `technieken`; [`learn_frame_words`]).
+    pub frame: bool,
+    /// A verb of the Dutch skill labels (`controleren`, `bedienen`; [`learn_label_verbs`]), whose
+    /// object says more than it does, and which a label may name with another verb.
+    pub verb: bool,
 }
 
 /// The analyzed description of a concept in one language.
@@ -299,10 +310,14 @@ impl LabelTable {
         let max_degree = degrees.iter().copied().fold(1.0f32, f32::max);
         let popularity = degrees.iter().map(|d| (1.0 + d).ln() / (1.0 + max_degree).ln()).collect();
         let trigrams = Trigrams::learn(&rows);
-        let label_verbs = learn_label_verbs(&rows);
         for frame in learn_frame_words(&rows) {
             if let Some(count) = key_df.get_mut(&*frame) {
                 count.frame = true;
+            }
+        }
+        for verb in learn_label_verbs(&rows) {
+            if let Some(count) = key_df.get_mut(&*verb) {
+                count.verb = true;
             }
         }
         let row_starts =
@@ -319,7 +334,6 @@ impl LabelTable {
             synonyms,
             broader,
             trigrams,
-            label_verbs,
         }
     }
 
@@ -332,13 +346,21 @@ impl LabelTable {
     /// The IDF of a key that some label has, `None` for one that none has: one lookup where
     /// scoring asked [`Self::df`] and then [`Self::idf`] of every label word of every candidate.
     pub fn idf_if_known(&self, key: &str) -> Option<f32> {
-        self.idf_and_frame(key).map(|(idf, _)| idf)
+        self.word_stats(key).map(|stats| stats.idf)
     }
 
-    /// [`Self::idf_if_known`], and whether the key is a frame word of the skill labels
-    /// (`eigenschappen`, `technieken`; [`learn_frame_words`]).
-    pub fn idf_and_frame(&self, key: &str) -> Option<(f32, bool)> {
-        self.key_df.get(key).filter(|count| count.df > 0).map(|count| (self.idf_of_df(count.df), count.frame))
+    /// [`Self::idf_if_known`], and what else the labels teach of the key, from one lookup.
+    pub fn word_stats(&self, key: &str) -> Option<WordStats> {
+        self.key_df.get(key).filter(|count| count.df > 0).map(|count| WordStats {
+            idf: self.idf_of_df(count.df),
+            frame: count.frame,
+            verb: count.verb,
+        })
+    }
+
+    /// True for a verb of the Dutch skill labels ([`learn_label_verbs`]).
+    pub fn is_label_verb(&self, key: &str) -> bool {
+        self.key_df.get(key).is_some_and(|count| count.verb)
     }
 
     fn idf_of_df(&self, df: u32) -> f32 {

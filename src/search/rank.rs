@@ -81,6 +81,10 @@ const DESCRIBED: f32 = 0.8;
 /// The share of its weight a frame word of the skill labels keeps against them (0.3–0.7 gave the
 /// skill phrases the same gain; BENCHMARKS.md, eleventh round).
 const FRAME_WEIGHT: f32 = 0.5;
+/// The share of its weight a verb of the skill labels keeps against them: a skill phrase is about
+/// its object (0.5–0.9 gave the skill phrases about the same gain, 0.8 the most; BENCHMARKS.md,
+/// eleventh round).
+const VERB_WEIGHT: f32 = 0.8;
 /// Share of the score from query coverage (the rest: label coverage).
 const QUERY_SHARE: f32 = 0.65;
 /// Share of the geometric mean in a label's score (the rest: the weighted sum); measured on the
@@ -287,8 +291,7 @@ fn verbs_differ(table: &LabelTable, query: &ScoredQuery, label: &[Token]) -> boo
         .any(|(q, is_verb)| *is_verb && !label.iter().any(|l| word_match(q, l, false, false).is_some()));
     query_verb
         && label.iter().filter(|l| !l.stop).any(|l| {
-            table.label_verbs.contains(&l.key)
-                && !query.content.iter().any(|o| word_match(o, l, false, false).is_some())
+            table.is_label_verb(&l.key) && !query.content.iter().any(|o| word_match(o, l, false, false).is_some())
         })
 }
 
@@ -392,9 +395,9 @@ fn key_weight(table: &LabelTable, key: &str) -> f32 {
 /// frame head with a label (any `…technieken` with *lastechnieken*) is matched less than one that
 /// shares its modifier.
 fn skill_part_weight(table: &LabelTable, key: &str) -> f32 {
-    match table.idf_and_frame(key) {
-        Some((idf, true)) => FRAME_WEIGHT * idf,
-        Some((idf, false)) => idf,
+    match table.word_stats(key) {
+        Some(stats) if stats.frame => FRAME_WEIGHT * stats.idf,
+        Some(stats) => stats.idf,
         None => UNKNOWN_WEIGHT,
     }
 }
@@ -410,20 +413,29 @@ fn weight(table: &LabelTable, t: &Token) -> f32 {
 }
 
 /// The weight of a word in its coverage against a skill label: [`weight`], but half of it for a
-/// frame word of the skill labels (`eigenschappen van`, `technieken voor`; see
-/// [`LabelTable::idf_and_frame`]), so that a label sharing only the frame does not outrank one
-/// naming what the phrase is about. Titles keep the whole weight: in `civiele techniek` the word
-/// names a field.
+/// frame word of the skill labels (`eigenschappen van`, `technieken voor`), so that a label sharing
+/// only the frame does not outrank one naming what the phrase is about, and [`VERB_WEIGHT`] of it
+/// for a verb of the skill labels: a skill phrase is about its object (see
+/// [`LabelTable::word_stats`]). Titles keep the whole weight: in `civiele techniek` the word names a
+/// field.
 fn skill_weight(table: &LabelTable, t: &Token) -> f32 {
     weights(table, t).1
 }
 
 /// [`weight`] and [`skill_weight`] of a word, from one lookup.
 fn weights(table: &LabelTable, t: &Token) -> (f32, f32) {
-    // A word no label has gets a typical weight (see `key_weight`), and is no frame word.
-    let (idf, frame) = table.idf_and_frame(&t.key).unwrap_or((UNKNOWN_WEIGHT, false));
+    // A word no label has gets a typical weight (see `key_weight`), and is no frame word or verb.
+    let stats = table.word_stats(&t.key);
+    let idf = stats.map_or(UNKNOWN_WEIGHT, |s| s.idf);
     let w = if is_general_mark(t) { GENERAL_MARK_WEIGHT * idf } else { idf };
-    (w, if frame { FRAME_WEIGHT * w } else { w })
+    let mut skill = w;
+    if stats.is_some_and(|s| s.frame) {
+        skill *= FRAME_WEIGHT;
+    }
+    if stats.is_some_and(|s| s.verb) {
+        skill *= VERB_WEIGHT;
+    }
+    (w, skill)
 }
 
 /// A query's content words with what scoring needs of each, looked up once per query rather than
@@ -438,7 +450,7 @@ pub struct ScoredQuery<'a> {
     skill_weights: Vec<f32>,
     /// True for a content word no label has (typo tolerance applies to it alone).
     unknown: Vec<bool>,
-    /// True for a content word that is a verb of the skill labels ([`LabelTable::label_verbs`]).
+    /// True for a content word that is a verb of the skill labels ([`LabelTable::is_label_verb`]).
     verbs: Vec<bool>,
     /// True when any content word is such a verb: most titles have none, and skip the check.
     has_verb: bool,
@@ -449,7 +461,7 @@ impl<'a> ScoredQuery<'a> {
         let content: Vec<&Token> = tokens.iter().filter(|t| !t.stop).collect();
         let (weights, skill_weights) = content.iter().map(|t| weights(table, t)).unzip();
         let unknown = content.iter().map(|t| table.df(&t.key) == 0).collect();
-        let verbs: Vec<bool> = content.iter().map(|t| table.label_verbs.contains(&t.key)).collect();
+        let verbs: Vec<bool> = content.iter().map(|t| table.is_label_verb(&t.key)).collect();
         let has_verb = verbs.contains(&true);
         ScoredQuery { tokens, content, weights, skill_weights, unknown, verbs, has_verb }
     }
@@ -546,8 +558,7 @@ pub fn score_row(
             })
             .fold(0.0f32, f32::max);
         // A label verb no query word names, facing a query verb no label word names.
-        let by_other_verb =
-            if other_verbs && by_word == 0.0 && table.label_verbs.contains(&l.key) { OTHER_VERB } else { 0.0 };
+        let by_other_verb = if other_verbs && by_word == 0.0 && table.is_label_verb(&l.key) { OTHER_VERB } else { 0.0 };
         let quality = by_word.max(by_parts).max(by_synonym).max(by_other_verb);
         l_matched += w * quality;
     }

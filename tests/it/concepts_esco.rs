@@ -354,6 +354,10 @@ fn a_skill_phrase_is_about_its_object_more_than_its_verb() {
     // hit says why.
     assert_eq!(hits[0].0, "kamers schoonmaken", "{hits:?}");
     assert!(hits[0].1.contains(&vaardig::search::Reason::OtherVerb), "{hits:?}");
+    // The verb weighs less than the object against skill labels: with the verb's whole weight,
+    // *systeemprestaties bewaken* (the verb alone) came before every label about cold stores.
+    let hits = top_three_with_reasons("de temperatuur van koelcellen bewaken", vec![ConceptKind::Skill]);
+    assert!(hits[0].0.contains("koel"), "{hits:?}");
 }
 
 #[test]
