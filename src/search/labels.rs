@@ -429,6 +429,14 @@ impl LabelTable {
     }
 }
 
+/// True for an alternative label that opens with a conjunction: the tail of a label split at a
+/// line break in the source (ESCO's `and procedures`, `or tactile clocks.`), which names nothing
+/// and would match any query with its one word.
+fn is_fragment(form: LabelForm, text: &str) -> bool {
+    form == LabelForm::Alternative
+        && analysis::words(text).first().is_some_and(|w| ["and", "or"].contains(&w.text.as_str()))
+}
+
 /// Analyzes the labels, codes and descriptions of the concepts in `range`.
 fn analyze_range(
     snapshot: &Snapshot,
@@ -454,7 +462,7 @@ fn analyze_range(
     for i in range {
         let idx = ConceptIdx(i as u32);
         let concept = snapshot.concept(idx);
-        for label in &concept.labels {
+        for label in concept.labels.iter().filter(|l| !is_fragment(l.form, &l.text)) {
             let lang = Lang::from_code(&label.lang);
             rows.push(LabelRow {
                 concept: idx,
@@ -597,5 +605,14 @@ mod tests {
         assert!(!frames.contains(&key("soorten")), "{frames:?}");
         assert!(!frames.contains(&key("bewerken")), "{frames:?}");
         assert!(!frames.contains(&key("hout")), "{frames:?}");
+    }
+
+    #[test]
+    fn an_alternative_label_that_opens_with_a_conjunction_is_a_fragment() {
+        assert!(is_fragment(LabelForm::Alternative, "and procedures"));
+        assert!(is_fragment(LabelForm::Alternative, "Or tactile clocks."));
+        assert!(!is_fragment(LabelForm::Preferred, "and procedures"));
+        assert!(!is_fragment(LabelForm::Alternative, "android-ontwikkelaar"));
+        assert!(!is_fragment(LabelForm::Alternative, "order picker"));
     }
 }
