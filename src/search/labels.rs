@@ -569,6 +569,16 @@ pub(super) fn test_skill_row(text: &str) -> LabelRow {
 mod tests {
     use super::*;
 
+    /// Whether `learn` learns a word from Dutch skill labels with these texts.
+    fn learned_from(
+        texts: &[String],
+        learn: fn(&[LabelRow]) -> rustc_hash::FxHashSet<Arc<str>>,
+    ) -> impl Fn(&str) -> bool {
+        let rows: Vec<LabelRow> = texts.iter().map(|t| test_skill_row(t)).collect();
+        let words = learn(&rows);
+        move |word| words.contains(&token(&Stemmers::default(), &Decompounder::default(), word, Lang::Nl).key)
+    }
+
     #[test]
     fn a_word_that_ends_many_skill_labels_and_seldom_stands_elsewhere_is_a_verb() {
         let mut texts: Vec<String> = ["kamers", "ramen", "vloeren", "tapijten", "auto's", "boten"]
@@ -579,13 +589,11 @@ mod tests {
         texts.extend(["soorten schepen", "soorten boten", "schepen besturen", "schepen bouwen"].map(String::from));
         // A verb that ends fewer labels than it takes.
         texts.extend(["gasten begroeten", "klanten begroeten"].map(String::from));
-        let rows: Vec<LabelRow> = texts.iter().map(|t| test_skill_row(t)).collect();
-        let verbs = learn_label_verbs(&rows);
-        let key = |w: &str| token(&Stemmers::default(), &Decompounder::default(), w, Lang::Nl).key.clone();
-        assert!(verbs.contains(&key("schoonmaken")), "{verbs:?}");
-        assert!(!verbs.contains(&key("schepen")), "{verbs:?}");
-        assert!(!verbs.contains(&key("begroeten")), "{verbs:?}");
-        assert!(!verbs.contains(&key("kamers")), "{verbs:?}");
+        let is_verb = learned_from(&texts, learn_label_verbs);
+        assert!(is_verb("schoonmaken"));
+        assert!(!is_verb("schepen"));
+        assert!(!is_verb("begroeten"));
+        assert!(!is_verb("kamers"));
     }
 
     #[test]
@@ -598,13 +606,11 @@ mod tests {
         texts.extend(objects.iter().map(|o| format!("{o} bewerken")));
         texts.extend(objects.iter().map(|o| format!("{o} verkopen")));
         texts.extend(["bewerken van hout", "bewerken van glas"].map(String::from));
-        let rows: Vec<LabelRow> = texts.iter().map(|t| test_skill_row(t)).collect();
-        let frames = learn_frame_words(&rows);
-        let key = |w: &str| token(&Stemmers::default(), &Decompounder::default(), w, Lang::Nl).key.clone();
-        assert!(frames.contains(&key("eigenschappen")), "{frames:?}");
-        assert!(!frames.contains(&key("soorten")), "{frames:?}");
-        assert!(!frames.contains(&key("bewerken")), "{frames:?}");
-        assert!(!frames.contains(&key("hout")), "{frames:?}");
+        let is_frame = learned_from(&texts, learn_frame_words);
+        assert!(is_frame("eigenschappen"));
+        assert!(!is_frame("soorten"));
+        assert!(!is_frame("bewerken"));
+        assert!(!is_frame("hout"));
     }
 
     #[test]
