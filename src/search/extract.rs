@@ -46,8 +46,12 @@ const PARTIAL_FACTOR: f32 = 0.85;
 const MIN_TYPO_WORD: usize = 7;
 /// Most bytes of a known word also read as a finite verb (`vertaal`, `oogst`, `doe`).
 const MAX_FINITE_VERB: usize = 8;
-/// Prepositions that open a phrase after a separable verb's particle ("voor op", "toe aan", "vast in").
-const AFTER_PARTICLE: &[&str] = &["op", "aan", "in", "met", "bij", "naar", "voor", "van", "tot"];
+/// Prepositions that open a phrase after a separable verb's particle ("voor op", "toe aan", "vast
+/// in", "toe volgens").
+const AFTER_PARTICLE: &[&str] = &[
+    "op", "aan", "in", "met", "bij", "naar", "voor", "van", "tot", "volgens", "tijdens", "zonder", "sinds", "via",
+    "per", "tussen",
+];
 /// Confidence factor of a mention found through a compound's head (`tweeploegendienst` for
 /// `ploegendienst`).
 const COMPOUND_HEAD_FACTOR: f32 = 0.85;
@@ -605,8 +609,10 @@ fn content_words(
     let particle_at = |i: usize| {
         verbs::PARTICLES.contains(&words[i].text.as_str())
             && words.get(i + 1).is_none_or(|next| {
-                matches!(next.text.as_str(), "en" | "of" | "maar" | "want")
-                    || AFTER_PARTICLE.contains(&next.text.as_str())
+                matches!(
+                    next.text.as_str(),
+                    "en" | "of" | "maar" | "want" | "zodat" | "omdat" | "als" | "wanneer" | "terwijl"
+                ) || AFTER_PARTICLE.contains(&next.text.as_str())
             })
     };
     let particles: Vec<usize> = (0..words.len()).filter(|&i| particle_at(i)).collect();

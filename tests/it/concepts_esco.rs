@@ -298,6 +298,10 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
     assert!(!labels.contains(&"apply numeracy skills"), "{mentions:?}");
     assert!(labels.contains(&"cooperate with colleagues"), "{mentions:?}");
+    // As before a preposition or conjunction that opens the next phrase ("dien … toe volgens het
+    // schema", "los … op als er iets misgaat").
+    let mentions = found("In de nachtdienst dien ik de medicatie toe volgens het schema.");
+    assert!(mentions.iter().any(|(_, label)| label == "administer prescribed medication"), "{mentions:?}");
     // With every reading of such a word: `las` is a weld, and a form of both `lassen` and `lezen`.
     let mentions = found("Ik las voornamelijk MIG en TIG op staal.");
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
