@@ -364,6 +364,9 @@ impl Gazetteer {
                                 if n == 1 && !one_word_names(table, text, &text_words[0], row) {
                                     return false;
                                 }
+                                if n == 1 && is_attribute(text, &words, &text_words[0], row) {
+                                    return false;
+                                }
                                 // A short word is read as written, never through a translation
                                 // (`let` is no `Lets` = Latvian, `Den` no `Deens`).
                                 if n == 1 && translated && text_words[0].text.chars().count() <= MAX_SHORT_WORD {
@@ -674,6 +677,42 @@ fn one_word_names(table: &LabelTable, text: &str, word: &analysis::Word, row: &s
     }
     row.kind != ConceptKind::Occupation || table.df(&label.key) <= MAX_OCCUPATION_WORD_DF
 }
+
+/// True when a word that names a one-word skill written with a capital, as a language is
+/// (`Italiaans`, `Frans`, `Arabisch`), stands in the text as the adjective of a noun: inflected
+/// ("Franse gerechten", "een Engelse klant") or after `een` before a noun ("een Italiaans
+/// restaurant"). That names a nationality, not a language someone speaks ("de Nederlandse taal"
+/// excepted).
+fn is_attribute(text: &str, words: &[analysis::Word], word: &analysis::Word, row: &super::labels::LabelRow) -> bool {
+    let capitalized = |s: &str| s.chars().next().is_some_and(char::is_uppercase);
+    if row.kind != ConceptKind::Skill || row.tokens.len() != 1 || !capitalized(&row.text) || is_acronym(&row.text) {
+        return false;
+    }
+    let written = &text[word.start..word.end];
+    if !capitalized(written) || is_acronym(written) {
+        return false;
+    }
+    let at = words.iter().position(|w| w.start == word.start);
+    let (before, next) = match at {
+        Some(i) => (i.checked_sub(1).map(|b| &words[b]), words.get(i + 1)),
+        None => (None, None),
+    };
+    // The next word is a noun's: in lower case, no stop word, and nothing but space between.
+    let noun_follows = next.is_some_and(|next| {
+        !analysis::is_stop_word(&next.text)
+            && !LANGUAGE_NOUNS.contains(&next.text.as_str())
+            && text[next.start..next.end].chars().next().is_some_and(char::is_lowercase)
+            && text[word.end..next.start].trim().is_empty()
+    });
+    // (As written: a content word may have been read as the known word it resembles.)
+    let written = written.to_lowercase();
+    let inflected = written.ends_with("se") || written.ends_with("sche");
+    let after_een = before.is_some_and(|b| b.text == "een") && (written.ends_with('s') || written.ends_with("sch"));
+    noun_follows && (inflected || after_een)
+}
+
+/// Nouns that a language's adjective names the language with ("de Nederlandse taal").
+const LANGUAGE_NOUNS: &[&str] = &["taal", "talen"];
 
 /// True for a word written in capitals (digits and marks aside), of two letters or more.
 fn is_acronym(text: &str) -> bool {

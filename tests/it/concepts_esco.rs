@@ -302,6 +302,13 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     // schema", "los … op als er iets misgaat").
     let mentions = found("In de nachtdienst dien ik de medicatie toe volgens het schema.");
     assert!(mentions.iter().any(|(_, label)| label == "administer prescribed medication"), "{mentions:?}");
+    // A language's name before a noun is a nationality ("een Italiaans restaurant", "Franse
+    // gerechten"); in a list of languages, or with `taal`, it is the language.
+    let mentions = found("Ik werkte in een Italiaans restaurant en kook graag Franse gerechten.");
+    assert!(mentions.iter().all(|(_, label)| label != "Italian" && label != "French"), "{mentions:?}");
+    let mentions = found("Talen: Italiaans, Frans. Ik beheers de Duitse taal.");
+    let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
+    assert!(["Italian", "French", "German"].iter().all(|l| labels.contains(l)), "{mentions:?}");
     // With every reading of such a word: `las` is a weld, and a form of both `lassen` and `lezen`.
     let mentions = found("Ik las voornamelijk MIG en TIG op staal.");
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
