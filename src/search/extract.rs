@@ -112,6 +112,8 @@ pub struct Mention {
     /// apart from its object only the object, so that one verb serves a list of objects ("ik reed
     /// heftruck en kraan").
     own: (usize, usize),
+    /// Found through the learned translation of the text's words.
+    translated: bool,
 }
 
 /// Label keys → label rows.
@@ -291,6 +293,7 @@ impl Gazetteer {
             for (lang, translated, heads) in
                 [(Lang::Nl, false, false), (Lang::En, false, false), (Lang::Nl, true, false), (Lang::Nl, false, true)]
             {
+                let first_of_reading = candidates.len();
                 // Which words this reading changes: in the head reading only the compound nouns;
                 // windows and objects without one were read in Dutch already.
                 let changed: Vec<bool> = if heads {
@@ -449,6 +452,9 @@ impl Gazetteer {
                 if lang == Lang::Nl && !translated && !heads {
                     self.operated(table, &class_keys, (&content, &verbs), &keys, &char_offset, &mut candidates);
                 }
+                for m in &mut candidates[first_of_reading..] {
+                    m.translated = translated;
+                }
             }
             carried = own_verb.or(carried_verb);
         }
@@ -466,6 +472,15 @@ impl Gazetteer {
         candidates.retain(|m| {
             table.rows[m.row as usize].kind != ConceptKind::Occupation || roles.binary_search(&m.start).is_ok()
         });
+        // A word that names the writer's role is no word of a skill found only through the
+        // translation ("als kleermaker naai ik jurken" names no *dressmaking*): the lexicon
+        // is statistical, the role is written as it is.
+        let roles_named: Vec<(usize, usize)> = candidates
+            .iter()
+            .filter(|m| table.rows[m.row as usize].kind == ConceptKind::Occupation)
+            .map(|m| (m.start, m.end))
+            .collect();
+        candidates.retain(|m| !m.translated || !roles_named.iter().any(|r| overlaps(*r, (m.start, m.end))));
         resolve_overlaps(candidates)
     }
 
@@ -786,6 +801,7 @@ fn mention(
         confidence,
         alternatives: concepts.into_iter().filter(|c| *c != row.concept).collect(),
         own: (char_offset[start_byte], char_offset[end_byte]),
+        translated: false,
     })
 }
 
@@ -874,7 +890,7 @@ fn resolve_overlaps(mut candidates: Vec<Mention>) -> Vec<Mention> {
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.start.cmp(&b.start))
     });
-    let overlap = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
+    let overlap = overlaps;
     let mut kept: Vec<Mention> = Vec::new();
     for candidate in candidates {
         if kept.iter().all(|k| !overlap(candidate.own, k.own)) {
@@ -897,6 +913,11 @@ fn resolve_overlaps(mut candidates: Vec<Mention>) -> Vec<Mention> {
     }
     kept.sort_by_key(|m| m.start);
     kept
+}
+
+/// True when two spans (end exclusive) share a position.
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
 }
 
 /// Byte offset → character offset, for every byte boundary of `text` (and its end).

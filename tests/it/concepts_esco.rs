@@ -309,6 +309,11 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     let mentions = found("Talen: Italiaans, Frans. Ik beheers de Duitse taal.");
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
     assert!(["Italian", "French", "German"].iter().all(|l| labels.contains(l)), "{mentions:?}");
+    // A role written as it is outweighs a skill that only the learned translation reads into its
+    // word (`kleermaker` → *dressmaking*).
+    let mentions = found("Als kleermaker naai ik jurken.");
+    assert!(mentions.iter().all(|(_, label)| label != "dressmaking"), "{mentions:?}");
+    assert!(mentions.iter().any(|(text, label)| text == "kleermaker" && label == "dressmaker"), "{mentions:?}");
     // With every reading of such a word: `las` is a weld, and a form of both `lassen` and `lezen`.
     let mentions = found("Ik las voornamelijk MIG en TIG op staal.");
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
