@@ -191,9 +191,15 @@ fn coordinated_parts(row: &super::labels::LabelRow) -> Vec<Vec<&str>> {
     if rest.is_empty() || rest.len() + 1 > MAX_UNORDERED {
         return Vec::new();
     }
-    [&t[0], &t[2]]
+    // A compound's part written with a hyphen (`veiligheids- en bewakingsapparatuur`, `cloudgegevens
+    // en -opslag`) is not a word of its own: `opslag beheren` is not *cloudopslag beheren*.
+    let text = row.text.to_lowercase();
+    let first_cut = text.contains("- en ") || text.contains("- of ");
+    let second_cut = text.contains(" en -") || text.contains(" of -");
+    [(&t[0], first_cut), (&t[2], second_cut)]
         .into_iter()
-        .map(|object| std::iter::once(&*object.key).chain(rest.iter().copied()).collect())
+        .filter(|(_, cut)| !cut)
+        .map(|(object, _)| std::iter::once(&*object.key).chain(rest.iter().copied()).collect())
         .collect()
 }
 
@@ -284,7 +290,7 @@ impl Gazetteer {
                 .into_iter()
                 .map(|w| analysis::Word { start: w.start + segment.start, end: w.end + segment.start, ..w })
                 .collect();
-            let (content, verbs, verb_readings) = content_words(table, &keys_of, &words);
+            let (content, verbs, verb_readings, attributive) = content_words(table, &keys_of, &words);
             let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
             let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
             // The clause read as Dutch, as English (loanwords, English text), translated word by
@@ -407,7 +413,9 @@ impl Gazetteer {
                     .map(|(v, reading)| (v, keys_of.key(reading, Lang::Nl), 1));
                 for (v, verb_key, min_distance) in finite.chain(known_as_verbs) {
                     let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
-                    for o in near.filter(|&o| o.abs_diff(v) >= min_distance && !verbs[o] && changed[o]) {
+                    for o in
+                        near.filter(|&o| o.abs_diff(v) >= min_distance && !verbs[o] && !attributive[o] && changed[o])
+                    {
                         let span = (content[v.min(o)].start, content[v.max(o)].end);
                         candidates.extend(self.verb_object(
                             table,
@@ -436,7 +444,7 @@ impl Gazetteer {
                     let verbs = std::iter::once((verb_key.as_str(), GAP_FACTOR))
                         .chain(others.into_iter().map(|key| (key, OPERATE_FACTOR)));
                     for (verb_key, factor) in verbs {
-                        for o in (0..keys.len().min(MAX_GAP + 1)).filter(|&o| changed[o]) {
+                        for o in (0..keys.len().min(MAX_GAP + 1)).filter(|&o| changed[o] && !attributive[o]) {
                             let span = (verb.start, content[o].end);
                             candidates.extend(self.verb_object(
                                 table,
@@ -450,7 +458,14 @@ impl Gazetteer {
                     }
                 }
                 if lang == Lang::Nl && !translated && !heads {
-                    self.operated(table, &class_keys, (&content, &verbs), &keys, &char_offset, &mut candidates);
+                    self.operated(
+                        table,
+                        &class_keys,
+                        (&content, &verbs, &attributive),
+                        &keys,
+                        &char_offset,
+                        &mut candidates,
+                    );
                 }
                 for m in &mut candidates[first_of_reading..] {
                     m.translated = translated;
@@ -530,7 +545,7 @@ impl Gazetteer {
         &self,
         table: &LabelTable,
         class_keys: &[Vec<(&str, String)>],
-        (content, verbs): (&[analysis::Word], &[bool]),
+        (content, verbs, attributive): (&[analysis::Word], &[bool], &[bool]),
         keys: &[String],
         char_offset: &[usize],
         candidates: &mut Vec<Mention>,
@@ -564,7 +579,7 @@ impl Gazetteer {
             if let Some((class, verb)) = verb {
                 let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
                 // The object is a noun: another verb of the clause ("… en zorgt voor") is none.
-                for o in near.clone().filter(|&o| o != v && !verbs[o]) {
+                for o in near.clone().filter(|&o| o != v && !verbs[o] && !attributive[o]) {
                     let (first, last) = (&content[v.min(o)], &content[v.max(o)]);
                     found(class, &verb, &keys[o], &content[o], first, last);
                 }
@@ -609,7 +624,7 @@ fn content_words(
     table: &LabelTable,
     keys_of: &KeyCache,
     words: &[analysis::Word],
-) -> (Vec<analysis::Word>, Vec<bool>, Vec<Vec<String>>) {
+) -> (Vec<analysis::Word>, Vec<bool>, Vec<Vec<String>>, Vec<bool>) {
     let known = |w: &str| table.decompounder.is_known(w);
     let infinitives = |w: &str| -> Vec<String> {
         if let Some(found) = keys_of.infinitives.borrow().get(w) {
@@ -637,6 +652,7 @@ fn content_words(
     let mut out: Vec<analysis::Word> = Vec::new();
     let mut verbs: Vec<bool> = Vec::new();
     let mut verb_readings: Vec<Vec<String>> = Vec::new();
+    let mut attributive: Vec<bool> = Vec::new();
     let mut used_particles: Vec<usize> = Vec::new();
     for (i, word) in words.iter().enumerate() {
         if particles.contains(&i) || analysis::is_stop_word(&word.text) {
@@ -667,9 +683,25 @@ fn content_words(
         // (A finite form is short: a long known word is a noun, and not worth the guessing.)
         let readings = if is_verb || word.text.len() > MAX_FINITE_VERB { Vec::new() } else { infinitives(&word.text) };
         verb_readings.push(readings.into_iter().filter(|v| *v != word.text).collect());
+        attributive.push(!is_verb && is_attributive(words, i, known));
         out.push(analysis::Word { text, ..word.clone() });
     }
-    (out, verbs, verb_readings)
+    (out, verbs, verb_readings, attributive)
+}
+
+/// True when the word at `i` is an inflected adjective before its noun ("een veilige omgeving",
+/// "goede pijnbestrijding"): it ends in `-e` after a known word, and a content word follows it
+/// with only a space between. Such a word is no verb's object; the noun after it is.
+fn is_attributive(words: &[analysis::Word], i: usize, known: impl Fn(&str) -> bool) -> bool {
+    let word = &words[i];
+    let Some(stem) = word.text.strip_suffix('e') else { return false };
+    stem.chars().count() >= 3
+        && known(stem)
+        && words.get(i + 1).is_some_and(|next| {
+            next.start == word.end + 1
+                && !analysis::is_stop_word(&next.text)
+                && !verbs::PARTICLES.contains(&next.text.as_str())
+        })
 }
 
 /// True when one text word may stand for a one-word label: an acronym written in capitals as the

@@ -314,6 +314,14 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     let mentions = found("Als kleermaker naai ik jurken.");
     assert!(mentions.iter().all(|(_, label)| label != "dressmaking"), "{mentions:?}");
     assert!(mentions.iter().any(|(text, label)| text == "kleermaker" && label == "dressmaker"), "{mentions:?}");
+    // An inflected adjective before its noun is no verb's object ("zorgt voor een veilige
+    // speelplek" manages no health and safety), and a compound's part written with a hyphen is no
+    // word of its own (`cloudgegevens en -opslag beheren` is not `opslag beheren`).
+    let mentions = found("Je organiseert spelactiviteiten en zorgt voor een veilige speelplek.");
+    assert!(mentions.iter().all(|(_, label)| label != "manage health and safety"), "{mentions:?}");
+    let mentions = found("Hij beheert de opslag van de voorraad.");
+    let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
+    assert!(!labels.contains(&"manage cloud data and storage"), "{mentions:?}");
     // With every reading of such a word: `las` is a weld, and a form of both `lassen` and `lezen`.
     let mentions = found("Ik las voornamelijk MIG en TIG op staal.");
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
