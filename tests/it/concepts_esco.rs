@@ -322,6 +322,12 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     let mentions = found("Hij beheert de opslag van de voorraad.");
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
     assert!(!labels.contains(&"manage cloud data and storage"), "{mentions:?}");
+    // A finite verb read as its infinitive names no occupation (`sorteert` → `sorteren` is no
+    // *sorter*), and one word alone needs a strong translation (`object` is no *texture*).
+    let mentions = found("Sorteert onderdelen in volgorde van montage.");
+    assert!(mentions.iter().all(|(_, label)| !label.contains("sorter")), "{mentions:?}");
+    let mentions = found("Richt de werkplek in en bereidt het object voor op de montage.");
+    assert!(mentions.iter().all(|(_, label)| label != "design principles"), "{mentions:?}");
     // With every reading of such a word: `las` is a weld, and a form of both `lassen` and `lezen`.
     let mentions = found("Ik las voornamelijk MIG en TIG op staal.");
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
