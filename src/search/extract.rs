@@ -670,8 +670,15 @@ fn content_words(
     let mut verb_readings: Vec<Vec<String>> = Vec::new();
     let mut attributive: Vec<bool> = Vec::new();
     let mut used_particles: Vec<usize> = Vec::new();
+    // The noun of a fixed expression whose verb the clause has ("houdt rekening met", "draagt zorg
+    // voor") is part of that verb, not an object.
+    let idiom_noun = |w: &str| {
+        IDIOMS
+            .iter()
+            .any(|(noun, verb_forms)| *noun == w && words.iter().any(|v| verb_forms.contains(&v.text.as_str())))
+    };
     for (i, word) in words.iter().enumerate() {
-        if particles.contains(&i) || analysis::is_stop_word(&word.text) {
+        if particles.contains(&i) || analysis::is_stop_word(&word.text) || idiom_noun(&word.text) {
             continue;
         }
         let joined = particles.iter().filter(|&&p| p > i && !used_particles.contains(&p)).find_map(|&p| {
@@ -704,6 +711,13 @@ fn content_words(
     }
     (out, verbs, verb_readings, attributive)
 }
+
+/// Fixed expressions of a verb and a noun that say one thing (`rekening houden met` = to take
+/// into account, `zorg dragen voor` = to see to): the noun and the verb's forms.
+const IDIOMS: &[(&str, &[&str])] = &[
+    ("rekening", &["houd", "houdt", "houden", "hield", "hielden", "gehouden"]),
+    ("zorg", &["draag", "draagt", "dragen", "droeg", "droegen", "gedragen"]),
+];
 
 /// True when the word at `i` is an inflected adjective before its noun ("een veilige omgeving",
 /// "goede pijnbestrijding"): it ends in `-e` after a known word, and a content word follows it

@@ -328,6 +328,14 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     assert!(mentions.iter().all(|(_, label)| !label.contains("sorter")), "{mentions:?}");
     let mentions = found("Richt de werkplek in en bereidt het object voor op de montage.");
     assert!(mentions.iter().all(|(_, label)| label != "design principles"), "{mentions:?}");
+    // The noun of a fixed expression is no object: "houdt rekening met" takes something into
+    // account (no invoices), "draagt zorg voor" sees to it (no nursing care).
+    let mentions =
+        found("Hij houdt rekening met de opstellingen. Stelt een plan op en draagt zorg voor de realisatie.");
+    assert!(
+        mentions.iter().all(|(_, label)| label != "allocate bills" && label != "plan nursing care"),
+        "{mentions:?}"
+    );
     // With every reading of such a word: `las` is a weld, and a form of both `lassen` and `lezen`.
     let mentions = found("Ik las voornamelijk MIG en TIG op staal.");
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
