@@ -294,7 +294,7 @@ impl Gazetteer {
                 .into_iter()
                 .map(|w| analysis::Word { start: w.start + segment.start, end: w.end + segment.start, ..w })
                 .collect();
-            let (content, verbs, verb_readings, attributive) = content_words(table, &keys_of, &words);
+            let (content, verbs, verb_readings, attributive, articled) = content_words(table, &keys_of, &words);
             let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
             let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
             // The clause read as Dutch, as English (loanwords, English text), translated word by
@@ -477,7 +477,7 @@ impl Gazetteer {
                     self.operated(
                         table,
                         &class_keys,
-                        (&content, &verbs, &attributive),
+                        (&content, &verbs, &attributive, &articled),
                         &keys,
                         &char_offset,
                         &mut candidates,
@@ -561,7 +561,7 @@ impl Gazetteer {
         &self,
         table: &LabelTable,
         class_keys: &[Vec<(&str, String)>],
-        (content, verbs, attributive): (&[analysis::Word], &[bool], &[bool]),
+        (content, verbs, attributive, articled): (&[analysis::Word], &[bool], &[bool], &[bool]),
         keys: &[String],
         char_offset: &[usize],
         candidates: &mut Vec<Mention>,
@@ -588,8 +588,11 @@ impl Gazetteer {
         let mut phrases: Vec<Mention> = Vec::new();
         for (v, word) in content.iter().enumerate() {
             // As written, or a finite form the labels also know as another word (`reed`).
-            let verb =
-                std::iter::once(word.text.clone()).chain(verbs::infinitive_candidates(&word.text)).find_map(|w| {
+            // (A word after an article may be a verb's infinitive as a noun, "het plannen van",
+            // but not a finite form: "het gebruik" is no `gebruiken`.)
+            let verb = std::iter::once(word.text.clone())
+                .chain(verbs::infinitive_candidates(&word.text).into_iter().filter(|_| !articled[v]))
+                .find_map(|w| {
                     VERB_CLASSES.iter().position(|class| class.contains(&w.as_str())).map(|class| (class, w))
                 });
             if let Some((class, verb)) = verb {
@@ -640,7 +643,7 @@ fn content_words(
     table: &LabelTable,
     keys_of: &KeyCache,
     words: &[analysis::Word],
-) -> (Vec<analysis::Word>, Vec<bool>, Vec<Vec<String>>, Vec<bool>) {
+) -> (Vec<analysis::Word>, Vec<bool>, Vec<Vec<String>>, Vec<bool>, Vec<bool>) {
     let known = |w: &str| table.decompounder.is_known(w);
     let infinitives = |w: &str| -> Vec<String> {
         if let Some(found) = keys_of.infinitives.borrow().get(w) {
@@ -669,6 +672,7 @@ fn content_words(
     let mut verbs: Vec<bool> = Vec::new();
     let mut verb_readings: Vec<Vec<String>> = Vec::new();
     let mut attributive: Vec<bool> = Vec::new();
+    let mut articled: Vec<bool> = Vec::new();
     let mut used_particles: Vec<usize> = Vec::new();
     // The noun of a fixed expression whose verb the clause has ("houdt rekening met", "draagt zorg
     // voor") is part of that verb, not an object.
@@ -704,13 +708,24 @@ fn content_words(
         let is_verb = text != word.text;
         verbs.push(is_verb);
         // (A finite form is short: a long known word is a noun, and not worth the guessing.)
-        let readings = if is_verb || word.text.len() > MAX_FINITE_VERB { Vec::new() } else { infinitives(&word.text) };
+        // A word right after an article is a noun ("het gebruik", "de planning"), no finite verb.
+        let after_article =
+            i > 0 && ARTICLES.contains(&words[i - 1].text.as_str()) && words[i - 1].end + 1 == word.start;
+        articled.push(after_article);
+        let readings = if is_verb || after_article || word.text.len() > MAX_FINITE_VERB {
+            Vec::new()
+        } else {
+            infinitives(&word.text)
+        };
         verb_readings.push(readings.into_iter().filter(|v| *v != word.text).collect());
         attributive.push(!is_verb && is_attributive(words, i, known));
         out.push(analysis::Word { text, ..word.clone() });
     }
-    (out, verbs, verb_readings, attributive)
+    (out, verbs, verb_readings, attributive, articled)
 }
+
+/// Words after which a word is a noun: articles and possessives.
+const ARTICLES: &[&str] = &["de", "het", "een", "deze", "dit", "mijn", "onze", "ons", "hun", "haar"];
 
 /// Fixed expressions of a verb and a noun that say one thing (`rekening houden met` = to take
 /// into account, `zorg dragen voor` = to see to): the noun and the verb's forms.

@@ -336,6 +336,10 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
         mentions.iter().all(|(_, label)| label != "allocate bills" && label != "plan nursing care"),
         "{mentions:?}"
     );
+    // A word after an article is a noun, not a finite verb: "het gebruik" is no `gebruiken`, so no
+    // other verb of working a machine (`rijden`) meets `veiligheid`.
+    let mentions = found("Voor de hoogwerker gelden regels voor het gebruik en de veiligheid.");
+    assert!(mentions.iter().all(|(_, label)| label != "perform defensive driving"), "{mentions:?}");
     // With every reading of such a word: `las` is a weld, and a form of both `lassen` and `lezen`.
     let mentions = found("Ik las voornamelijk MIG en TIG op staal.");
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
