@@ -11,6 +11,12 @@
 //! resolved longest first, then by confidence; a verb found apart from its objects may serve each
 //! of them ("heftruck en kraan"). Stop words and filler never make a mention: a label needs a
 //! content word, and single common words are skipped.
+//!
+//! Dutch grammar keeps words in their role: a word right after an article is a noun ("het
+//! gebruik"), an inflected adjective before its noun is no object ("een veilige speelplek"), a
+//! language's name before a noun is a nationality ("een Italiaans restaurant"), and the noun of a
+//! fixed expression belongs to its verb ("houdt rekening met"). A role written as it is ("als
+//! kleermaker") outweighs a skill that only the learned translation reads into its word.
 
 use rustc_hash::FxHashMap as HashMap;
 
