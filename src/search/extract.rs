@@ -300,7 +300,8 @@ impl Gazetteer {
                 .into_iter()
                 .map(|w| analysis::Word { start: w.start + segment.start, end: w.end + segment.start, ..w })
                 .collect();
-            let (content, verbs, verb_readings, attributive, articled) = content_words(table, &keys_of, &words);
+            let clause = content_words(table, &keys_of, &words);
+            let ContentWords { words: content, verbs, verb_readings, attributive, .. } = &clause;
             let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
             let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
             // The clause read as Dutch, as English (loanwords, English text), translated word by
@@ -313,7 +314,7 @@ impl Gazetteer {
                 // Which words this reading changes: in the head reading only the compound nouns;
                 // windows and objects without one were read in Dutch already.
                 let changed: Vec<bool> = if heads {
-                    content.iter().zip(&verbs).map(|(w, is_verb)| !is_verb && keys_of.head(&w.text).is_some()).collect()
+                    content.iter().zip(verbs).map(|(w, is_verb)| !is_verb && keys_of.head(&w.text).is_some()).collect()
                 } else {
                     vec![true; content.len()]
                 };
@@ -383,7 +384,7 @@ impl Gazetteer {
                                 if n == 1 && !one_word_names(table, text, &text_words[0], row) {
                                     return false;
                                 }
-                                if n == 1 && is_attribute(text, &words, &text_words[0], row) {
+                                if n == 1 && names_nationality(text, &words, &text_words[0], row) {
                                     return false;
                                 }
                                 // A short word is read as written, never through a translation
@@ -480,14 +481,7 @@ impl Gazetteer {
                     }
                 }
                 if lang == Lang::Nl && !translated && !heads {
-                    self.operated(
-                        table,
-                        &class_keys,
-                        (&content, &verbs, &attributive, &articled),
-                        &keys,
-                        &char_offset,
-                        &mut candidates,
-                    );
+                    self.operated(table, &class_keys, &clause, &keys, &char_offset, &mut candidates);
                 }
                 for m in &mut candidates[first_of_reading..] {
                     m.translated = translated;
@@ -567,11 +561,12 @@ impl Gazetteer {
         &self,
         table: &LabelTable,
         class_keys: &[Vec<(&str, String)>],
-        (content, verbs, attributive, articled): (&[analysis::Word], &[bool], &[bool], &[bool]),
+        clause: &ContentWords,
         keys: &[String],
         char_offset: &[usize],
         candidates: &mut Vec<Mention>,
     ) {
+        let ContentWords { words: content, verbs, attributive, articled, .. } = clause;
         let key = |word: &str| token(&table.stemmers, &table.decompounder, word, Lang::Nl).key.to_string();
         let mut found = |class: usize,
                          verb: &str,
@@ -639,17 +634,27 @@ impl Gazetteer {
     }
 }
 
-/// The content words of a clause as labels write them: stop words dropped, finite verbs turned
-/// into the infinitive the label vocabulary knows, and a separable particle at the end of the
-/// clause joined to its verb ("ik dien medicatie toe" → `toedienen`, `medicatie`).
-/// The second list tells which words are verbs (turned into an infinitive); the third gives a word
-/// the labels know as it is (`doe`, `oogst`, `las`: a noun too) its readings as a finite verb
-/// (`doen`, `oogsten`, `lassen` and `lezen`), for verb–object labels only.
-fn content_words(
-    table: &LabelTable,
-    keys_of: &KeyCache,
-    words: &[analysis::Word],
-) -> (Vec<analysis::Word>, Vec<bool>, Vec<Vec<String>>, Vec<bool>, Vec<bool>) {
+/// The content words of a clause and what each is, index by index.
+struct ContentWords {
+    /// The words as labels write them: stop words dropped, finite verbs turned into the infinitive
+    /// the label vocabulary knows, a separable particle joined to its verb.
+    words: Vec<analysis::Word>,
+    /// Which words are verbs (turned into an infinitive).
+    verbs: Vec<bool>,
+    /// For a word the labels know as it is (`doe`, `oogst`, `las`: a noun too), its readings as a
+    /// finite verb (`doen`, `oogsten`, `lassen` and `lezen`), for verb–object labels only.
+    verb_readings: Vec<Vec<String>>,
+    /// An inflected adjective before its noun ([`is_attributive`]): no verb's object.
+    attributive: Vec<bool>,
+    /// Right after an article or possessive: a noun, no finite verb.
+    articled: Vec<bool>,
+}
+
+/// The content words of a clause as labels write them: stop words and the nouns of fixed
+/// expressions dropped, finite verbs turned into the infinitive the label vocabulary knows, and a
+/// separable particle at the end of the clause joined to its verb ("ik dien medicatie toe" →
+/// `toedienen`, `medicatie`).
+fn content_words(table: &LabelTable, keys_of: &KeyCache, words: &[analysis::Word]) -> ContentWords {
     let known = |w: &str| table.decompounder.is_known(w);
     let infinitives = |w: &str| -> Vec<String> {
         if let Some(found) = keys_of.infinitives.borrow().get(w) {
@@ -727,7 +732,7 @@ fn content_words(
         attributive.push(!is_verb && is_attributive(words, i, known));
         out.push(analysis::Word { text, ..word.clone() });
     }
-    (out, verbs, verb_readings, attributive, articled)
+    ContentWords { words: out, verbs, verb_readings, attributive, articled }
 }
 
 /// Words after which a word is a noun: articles and possessives.
@@ -781,7 +786,12 @@ fn one_word_names(table: &LabelTable, text: &str, word: &analysis::Word, row: &s
 /// ("Franse gerechten", "een Engelse klant") or after `een` before a noun ("een Italiaans
 /// restaurant"). That names a nationality, not a language someone speaks ("de Nederlandse taal"
 /// excepted).
-fn is_attribute(text: &str, words: &[analysis::Word], word: &analysis::Word, row: &super::labels::LabelRow) -> bool {
+fn names_nationality(
+    text: &str,
+    words: &[analysis::Word],
+    word: &analysis::Word,
+    row: &super::labels::LabelRow,
+) -> bool {
     let capitalized = |s: &str| s.chars().next().is_some_and(char::is_uppercase);
     if row.kind != ConceptKind::Skill || row.tokens.len() != 1 || !capitalized(&row.text) || is_acronym(&row.text) {
         return false;
@@ -973,10 +983,9 @@ fn resolve_overlaps(mut candidates: Vec<Mention>) -> Vec<Mention> {
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.start.cmp(&b.start))
     });
-    let overlap = overlaps;
     let mut kept: Vec<Mention> = Vec::new();
     for candidate in candidates {
-        if kept.iter().all(|k| !overlap(candidate.own, k.own)) {
+        if kept.iter().all(|k| !overlaps(candidate.own, k.own)) {
             kept.push(candidate);
         }
     }
@@ -984,13 +993,13 @@ fn resolve_overlaps(mut candidates: Vec<Mention>) -> Vec<Mention> {
     // its own, and of two whole spans that still overlap (a shared verb) the later one does.
     let owns: Vec<(usize, usize)> = kept.iter().map(|m| m.own).collect();
     for (i, m) in kept.iter_mut().enumerate() {
-        if owns.iter().enumerate().any(|(j, own)| j != i && overlap((m.start, m.end), *own)) {
+        if owns.iter().enumerate().any(|(j, own)| j != i && overlaps((m.start, m.end), *own)) {
             (m.start, m.end) = m.own;
         }
     }
     for i in 0..kept.len() {
         let span = (kept[i].start, kept[i].end);
-        if kept[..i].iter().any(|k| overlap(span, (k.start, k.end))) {
+        if kept[..i].iter().any(|k| overlaps(span, (k.start, k.end))) {
             (kept[i].start, kept[i].end) = kept[i].own;
         }
     }
