@@ -225,12 +225,12 @@ fn extraction(engines: &Engines) {
     let mut cpu = Vec::new();
     for _ in 0..200 {
         let t = Instant::now();
-        let _ = engines.search.extract(&cv);
+        let _ = engines.search.extract_concepts(&engines.snapshot, &cv, 0.0, false);
         samples.push(t.elapsed());
         let best = (0..3)
             .map(|_| {
                 let c = thread_cpu();
-                let _ = engines.search.extract(&cv);
+                let _ = engines.search.extract_concepts(&engines.snapshot, &cv, 0.0, false);
                 thread_cpu() - c
             })
             .min()

@@ -295,11 +295,13 @@ impl<'a> Session<'a> {
             include_deprecated: false,
         };
         let doing = t.pick("herkennen van vaardigheden in de tekst", "recognising skills in the text");
-        let mentions = self.services.extract_concepts(request).await.map_err(|s| explain(s, doing, t))?.mentions;
+        let found = self.services.extract_concepts(request).await.map_err(|s| explain(s, doing, t))?;
+        let (mentions, credentials) = (found.mentions, found.credentials);
         let skill_kind = crate::server::response::kind_to_pb(ConceptKind::Skill) as i32;
         let occupation_kind = crate::server::response::kind_to_pb(ConceptKind::Occupation) as i32;
-        let mut report = format!("{} ({}):\n", t.pick("Herkend in de tekst", "Recognised in the text"), mentions.len());
-        if mentions.is_empty() {
+        let recognised = mentions.len() + credentials.len();
+        let mut report = format!("{} ({recognised}):\n", t.pick("Herkend in de tekst", "Recognised in the text"));
+        if recognised == 0 {
             report.push_str(t.pick("  (niets herkend)\n", "  (nothing recognised)\n"));
         }
         let mut rows = Vec::new();
@@ -329,6 +331,23 @@ impl<'a> Session<'a> {
                 format!("{:.0}%", m.confidence * 100.0),
                 compact_id(&concept.id),
             ]);
+        }
+        // A credential the story names: the skills it certifies join as skills, shown with it.
+        for c in &credentials {
+            let used = t.pick("via certificaat", "via credential");
+            for skill in &c.certifies {
+                if self.profile.add_skill(&skill.id, &skill.label) {
+                    added += 1;
+                }
+                rows.push(vec![
+                    format!("{}–{}", c.start, c.end),
+                    format!("“{}”", c.text),
+                    skill.label.clone(),
+                    used.to_string(),
+                    "-".to_string(),
+                    compact_id(&skill.id),
+                ]);
+            }
         }
         if !rows.is_empty() {
             let columns = [

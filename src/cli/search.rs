@@ -282,6 +282,12 @@ pub fn extract(client: &ClientArgs, args: &SearchArgs, file: &str) -> Result<(),
                     serde_json::json!({"id": c.id, "kind": kind_name(c.kind), "label": c.label, "start": m.start, "end": m.end,
                         "text": m.text, "matched_label": m.matched_label, "confidence": m.confidence, "alternatives": m.alternative_ids})
                 }).collect::<Vec<_>>(),
+                "credentials": response.credentials.iter().map(|c| {
+                    let credential = c.credential.clone().unwrap_or_default();
+                    serde_json::json!({"id": credential.id, "label": credential.label, "start": c.start, "end": c.end,
+                        "text": c.text, "matched_label": c.matched_label,
+                        "certifies": c.certifies.iter().map(|s| serde_json::json!({"id": s.id, "label": s.label})).collect::<Vec<_>>()})
+                }).collect::<Vec<_>>(),
             }));
         } else {
             for m in &response.mentions {
@@ -296,6 +302,20 @@ pub fn extract(client: &ClientArgs, args: &SearchArgs, file: &str) -> Result<(),
                     m.confidence,
                     compact_id(&c.id)
                 );
+            }
+            for c in &response.credentials {
+                let credential = c.credential.clone().unwrap_or_default();
+                println!(
+                    "{:>5}–{:<5} “{}” → {}  [credential]  {}",
+                    c.start,
+                    c.end,
+                    c.text,
+                    credential.label,
+                    compact_id(&credential.id)
+                );
+                for skill in &c.certifies {
+                    println!("{:13}certifies: {}  {}", "", skill.label, compact_id(&skill.id));
+                }
             }
         }
         Ok(())

@@ -17,6 +17,10 @@
 //! language's name before a noun is a nationality ("een Italiaans restaurant"), and the noun of a
 //! fixed expression belongs to its verb ("houdt rekening met"). A role written as it is ("als
 //! kleermaker") outweighs a skill that only the learned translation reads into its word.
+//!
+//! In the same pass the credentials the text names are found by their labels (`BHV-diploma`,
+//! `Kinder-EHBO`), beside the mentions and never instead of one: what a credential certifies is
+//! what its holder can be taken to do, though the text may not name it.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -134,6 +138,22 @@ pub struct Gazetteer {
     /// Each object alone of a Dutch skill label with two coordinated objects (`sauzen en soepen
     /// bereiden` → `sauzen bereiden`, `soepen bereiden`), keys in any order.
     partial: HashMap<String, Vec<u32>>,
+    /// The content keys of every credential label, in order (`bhv diploma`, `heftruckcertificaat`):
+    /// a credential the text names certifies skills the text may not name ([`CredentialMention`]).
+    credentials: HashMap<String, Vec<u32>>,
+}
+
+/// A credential the text names (`BHV-diploma`, `heftruckcertificaat`, `Kinder-EHBO`). It is found
+/// beside the mentions, never instead of one: the skills it certifies are what its holder can be
+/// taken to do, though the text may not name them, and its words may name a skill as well (`EHBO`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CredentialMention {
+    /// Character (Unicode scalar) offsets in the text, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    pub concept: ConceptIdx,
+    /// The label row it matched.
+    pub row: u32,
 }
 
 /// Analyzed keys of a text's words, per language, each computed once (stemming and compound
@@ -270,16 +290,96 @@ impl Gazetteer {
                 g.partial.entry(unordered_key(&part)).or_default().push(i as u32);
             }
         }
-        for rows in g.ordered.values_mut().chain(g.unordered.values_mut()).chain(g.partial.values_mut()) {
+        for (i, row) in table.rows.iter().enumerate() {
+            if row.kind != ConceptKind::Credential || matches!(row.label_kind, LabelKind::Member | LabelKind::Code) {
+                continue;
+            }
+            let keys = content_keys(&row.tokens);
+            // (A credential of one short word would be any word: none is named so.)
+            if keys.is_empty() || keys.len() > MAX_WORDS || (keys.len() == 1 && keys[0].chars().count() < 3) {
+                continue;
+            }
+            g.credentials.entry(keys.join(" ")).or_default().push(i as u32);
+        }
+        for rows in g
+            .ordered
+            .values_mut()
+            .chain(g.unordered.values_mut())
+            .chain(g.partial.values_mut())
+            .chain(g.credentials.values_mut())
+        {
             rows.sort_unstable();
             rows.dedup();
         }
         g
     }
 
+    /// The credentials one clause or list item names (its `words`, byte spans in the text): the
+    /// longest runs of content words that spell a credential's label in order, left to right.
+    /// Written as the label is (in Dutch keys), not in another order or through a translation: a
+    /// credential has a name, not a description.
+    fn credentials_in(
+        &self,
+        table: &LabelTable,
+        keys_of: &KeyCache,
+        words: &[analysis::Word],
+        char_offset: &[usize],
+        found: &mut Vec<CredentialMention>,
+    ) {
+        let words: Vec<&analysis::Word> = words.iter().filter(|w| !analysis::is_stop_word(&w.text)).collect();
+        let keys: Vec<String> = words.iter().map(|w| keys_of.key(&w.text, Lang::Nl)).collect();
+        let mut start = 0;
+        while start < keys.len() {
+            // The windows from `start`, joined as they grow; the longest that names one wins.
+            let mut joined = String::new();
+            let mut matched = None;
+            for (n, key) in keys[start..].iter().take(MAX_WORDS).enumerate() {
+                if n > 0 {
+                    joined.push(' ');
+                }
+                joined.push_str(key);
+                if let Some(rows) = self.credentials.get(&joined) {
+                    matched = Some((n + 1, rows));
+                }
+            }
+            let Some((n, rows)) = matched else {
+                start += 1;
+                continue;
+            };
+            let (first, last) = (words[start], words[start + n - 1]);
+            let mut named: Vec<ConceptIdx> = Vec::new();
+            for &row in rows {
+                let concept = table.rows[row as usize].concept;
+                if !named.contains(&concept) {
+                    named.push(concept);
+                    found.push(CredentialMention {
+                        start: char_offset[first.start],
+                        end: char_offset[last.end],
+                        concept,
+                        row,
+                    });
+                }
+            }
+            start += n;
+        }
+    }
+
     /// Finds the mentions in `text`.
     pub fn extract(&self, table: &LabelTable, text: &str) -> Vec<Mention> {
+        self.scan(table, text, false).0
+    }
+
+    /// Finds the mentions in `text` and the credentials it names ([`CredentialMention`]), both in
+    /// one pass over its words.
+    pub fn extract_with_credentials(&self, table: &LabelTable, text: &str) -> (Vec<Mention>, Vec<CredentialMention>) {
+        self.scan(table, text, true)
+    }
+
+    fn scan(&self, table: &LabelTable, text: &str, with_credentials: bool) -> (Vec<Mention>, Vec<CredentialMention>) {
         let char_offset = char_offsets(text);
+        let mut credentials = Vec::new();
+        // Each word's key, analyzed once per language however often the text uses it.
+        let keys_of = &KeyCache::new(table);
         let mut candidates: Vec<Mention> = Vec::new();
         // The analyzed keys of the verb classes, once per text (analysis is not free).
         let class_keys: Vec<Vec<(&str, String)>> = VERB_CLASSES
@@ -291,8 +391,6 @@ impl Gazetteer {
                     .collect()
             })
             .collect();
-        // Each word's key, analyzed once per language however often the text uses it.
-        let keys_of = KeyCache::new(table);
         // The verb of the clause an enumeration continues (see [`Segment::continues`]).
         let mut carried: Option<analysis::Word> = None;
         for Segment { range: segment, continues } in segments(text) {
@@ -300,7 +398,10 @@ impl Gazetteer {
                 .into_iter()
                 .map(|w| analysis::Word { start: w.start + segment.start, end: w.end + segment.start, ..w })
                 .collect();
-            let clause = content_words(table, &keys_of, &words);
+            if with_credentials {
+                self.credentials_in(table, keys_of, &words, &char_offset, &mut credentials);
+            }
+            let clause = content_words(table, keys_of, &words);
             let ContentWords { words: content, verbs, verb_readings, attributive, .. } = &clause;
             let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
             let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
@@ -512,7 +613,7 @@ impl Gazetteer {
             .map(|m| (m.start, m.end))
             .collect();
         candidates.retain(|m| !m.translated || !roles_named.iter().any(|r| overlaps(*r, (m.start, m.end))));
-        resolve_overlaps(candidates)
+        (resolve_overlaps(candidates), credentials)
     }
 
     /// The skill of a two-word label spelled by a verb and an object found apart in the text

@@ -31,12 +31,12 @@ use std::path::Path;
 use analysis::Lang;
 use labels::{LabelKind, LabelTable};
 
-use crate::model::{ConceptKind, Details, SkillType};
-use crate::ontology::{ConceptIdx, Snapshot};
+use crate::model::{ConceptKind, Details, RelationKind, SkillType};
+use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
 pub use analysis::normalize;
 pub use crosswalk::{ExternalConcept, MIN_CLOSE, Mapping, crosswalk, read_vocabulary};
-pub use extract::Mention;
+pub use extract::{CredentialMention, Mention};
 pub use index::IndexError;
 pub use persisted::{Early, FILE as PERSISTED_FILE, LOOKUPS_FILE as PERSISTED_LOOKUPS_FILE, read_latest};
 pub use rank::Reason;
@@ -708,6 +708,52 @@ impl SearchEngine {
     pub fn extract(&self, text: &str) -> Vec<Mention> {
         self.gazetteer.extract(&self.labels, text)
     }
+
+    /// What a text tells of a person: its skill and occupation mentions of at least `min_confidence`,
+    /// and the credentials it names with the skills each certifies (deprecated concepts only with
+    /// `include_deprecated`). A CV's `EHBO-diploma` names no skill but certifies *eerste hulp
+    /// verlenen*.
+    pub fn extract_concepts(
+        &self,
+        snapshot: &Snapshot,
+        text: &str,
+        min_confidence: f32,
+        include_deprecated: bool,
+    ) -> Extraction {
+        let shown = |c: ConceptIdx| include_deprecated || snapshot.concept(c).status == crate::model::Status::Released;
+        let (mentions, credentials) = self.gazetteer.extract_with_credentials(&self.labels, text);
+        let mentions = mentions.into_iter().filter(|m| m.confidence >= min_confidence && shown(m.concept)).collect();
+        let credentials = credentials
+            .into_iter()
+            .filter(|c| shown(c.concept))
+            .map(|mention| {
+                let certifies = snapshot
+                    .relations(mention.concept, Dir::Outgoing, Some(RelationKind::Certifies))
+                    .into_iter()
+                    .map(|view| view.other)
+                    .filter(|skill| snapshot.concept(*skill).kind == ConceptKind::Skill && shown(*skill))
+                    .collect();
+                NamedCredential { mention, certifies }
+            })
+            .collect();
+        Extraction { mentions, credentials }
+    }
+}
+
+/// What [`SearchEngine::extract_concepts`] found in a text.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    /// Skill and occupation mentions, in text order, never overlapping.
+    pub mentions: Vec<Mention>,
+    /// Credentials the text names, in text order (their words may also be a mention).
+    pub credentials: Vec<NamedCredential>,
+}
+
+/// A credential a text names, and the skills it certifies.
+#[derive(Debug, Clone)]
+pub struct NamedCredential {
+    pub mention: extract::CredentialMention,
+    pub certifies: Vec<ConceptIdx>,
 }
 
 /// A query analyzed once for retrieval and scoring ([`SearchEngine::analyze_reading`]).

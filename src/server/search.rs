@@ -232,19 +232,16 @@ impl SearchService for SearchApi {
         let response = blocking(limits, move || {
             let snapshot = &*engines.snapshot;
             let chars: Vec<char> = r.text.chars().collect();
-            let mentions = engines
-                .search
-                .extract(&r.text)
+            let span = |start: usize, end: usize| chars[start..end].iter().collect::<String>();
+            let found = engines.search.extract_concepts(snapshot, &r.text, r.min_confidence, r.include_deprecated);
+            let mentions = found
+                .mentions
                 .into_iter()
-                .filter(|m| m.confidence >= r.min_confidence)
-                .filter(|m| {
-                    r.include_deprecated || snapshot.concept(m.concept).status == crate::model::Status::Released
-                })
                 .map(|m| pb::ConceptMention {
                     concept: Some(response::concept_ref(snapshot, m.concept, &lang)),
                     start: m.start as u32,
                     end: m.end as u32,
-                    text: chars[m.start..m.end].iter().collect(),
+                    text: span(m.start, m.end),
                     matched_label: engines.search.labels.rows[m.row as usize].text.to_string(),
                     confidence: m.confidence,
                     alternative_ids: m
@@ -256,11 +253,23 @@ impl SearchService for SearchApi {
                         .collect(),
                 })
                 .collect::<Vec<_>>();
-            pb::ExtractConceptsResponse { snapshot_version: snapshot.version().to_string(), mentions }
+            let credentials = found
+                .credentials
+                .into_iter()
+                .map(|c| pb::CredentialMention {
+                    credential: Some(response::concept_ref(snapshot, c.mention.concept, &lang)),
+                    start: c.mention.start as u32,
+                    end: c.mention.end as u32,
+                    text: span(c.mention.start, c.mention.end),
+                    matched_label: engines.search.labels.rows[c.mention.row as usize].text.to_string(),
+                    certifies: c.certifies.iter().map(|s| response::concept_ref(snapshot, *s, &lang)).collect(),
+                })
+                .collect();
+            pb::ExtractConceptsResponse { snapshot_version: snapshot.version().to_string(), mentions, credentials }
         })
         .await?;
         // Counts only: the text itself is personal data.
-        tracing::debug!(mentions = response.mentions.len(), "extract");
+        tracing::debug!(mentions = response.mentions.len(), credentials = response.credentials.len(), "extract");
         Ok(Response::new(response))
     }
 }

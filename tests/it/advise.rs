@@ -406,6 +406,27 @@ fn profile_from_a_story_and_flags_is_saved_only_to_the_chosen_file() {
 }
 
 #[test]
+fn profile_from_a_cv_holds_the_skills_its_credentials_certify() {
+    const FIRST_AID: &str = "http://data.europa.eu/esco/skill/1d21f6ad-340f-45da-a0a3-4e83867f47a6";
+    const BHV: &str = "https://id.vaardig.nl/skill/bedrijfshulpverlening";
+    let index = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cv = dir.path().join("cv.txt");
+    std::fs::write(&cv, "- Vrijwilliger bij de voetbalclub (2019-2024)\n- Certificaten: BHV-diploma\n").unwrap();
+    let out = dir.path().join("profiel.json");
+    let output = offline(index.path(), &["profile", cv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The advisor sees which words of the CV the skill came through.
+    let shown = stdout(&output);
+    let line = shown.lines().find(|l| l.contains("eerste hulp")).unwrap_or_default();
+    assert!(line.contains("“BHV-diploma”") && line.contains("via certificaat"), "{shown}");
+    // The diploma's name is the skill of emergency response; it certifies first aid as well,
+    // which the CV does not name.
+    let saved = ProfileFile::read(&out).unwrap();
+    assert_eq!(saved.skills, [BHV, FIRST_AID], "{saved:?}");
+}
+
+#[test]
 fn profile_is_edited_interactively_with_numbered_suggestions() {
     let index = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();

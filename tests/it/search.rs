@@ -213,6 +213,46 @@ async fn extract(
 }
 
 #[tokio::test]
+async fn a_named_credential_comes_with_the_skills_it_certifies() {
+    const FIRST_AID: &str = "http://data.europa.eu/esco/skill/1d21f6ad-340f-45da-a0a3-4e83867f47a6";
+    let server = spawn_server(embedded()).await;
+    let mut client = SearchServiceClient::new(server.channel().await);
+    let text = "Ik werk in de kinderopvang. Ik heb mijn BHV-diploma, Kinder-EHBO en een heftruckcertificaat.";
+    let response = extract(&mut client, text).await;
+    let chars: Vec<char> = text.chars().collect();
+    let credentials: Vec<(&str, &str)> =
+        response.credentials.iter().map(|c| (c.text.as_str(), c.credential.as_ref().unwrap().id.as_str())).collect();
+    assert_eq!(
+        credentials,
+        [
+            ("BHV-diploma", "https://id.vaardig.nl/credential/bhv-certificaat"),
+            ("Kinder-EHBO", "https://id.vaardig.nl/credential/ehbo-aan-kinderen"),
+            ("heftruckcertificaat", "https://id.vaardig.nl/credential/heftruckcertificaat"),
+        ],
+        "in text order, each as written: {credentials:?}"
+    );
+    for c in &response.credentials {
+        let span: String = chars[c.start as usize..c.end as usize].iter().collect();
+        assert_eq!(span, c.text);
+        assert!(!c.matched_label.is_empty());
+        assert!(c.certifies.iter().all(|s| s.kind == pb::ConceptKind::Skill as i32), "{c:?}");
+    }
+    // A diploma that names no skill certifies one: the BHV-diploma and the children's first aid
+    // both certify providing first aid.
+    for c in &response.credentials[..2] {
+        assert!(c.certifies.iter().any(|s| s.id == FIRST_AID), "{c:?}");
+    }
+    // Found beside the mentions, which still never overlap (the proof compound names its skill).
+    assert!(response.mentions.iter().any(|m| m.text == "heftruckcertificaat"), "{:?}", response.mentions);
+    for window in response.mentions.windows(2) {
+        assert!(window[0].end <= window[1].start, "mentions never overlap");
+    }
+    // A word that only begins a credential's name names none (`certificaat` alone, `EHBO` alone).
+    let response = extract(&mut client, "Ik haal dit jaar een certificaat. EHBO vind ik belangrijk.").await;
+    assert!(response.credentials.is_empty(), "{:?}", response.credentials);
+}
+
+#[tokio::test]
 async fn extraction_finds_skills_and_occupations_with_spans() {
     let server = spawn_server(esco()).await;
     let mut client = SearchServiceClient::new(server.channel().await);
