@@ -65,7 +65,7 @@ const AFTER_PARTICLE: &[&str] = &[
 /// Confidence factor of a mention found through a compound's head (`tweeploegendienst` for
 /// `ploegendienst`).
 const COMPOUND_HEAD_FACTOR: f32 = 0.85;
-/// Lowest Dice of the learned translation that makes one text word alone a mention: a one-word
+/// Lowest score of the learned translation that makes one text word alone a mention: a one-word
 /// mention rests on that one entry (0.3–0.5 kept every right one on our texts; on the SBB
 /// qualification profiles 0.5 dropped `object` → *texture* and `analyse` → *Python*).
 const MIN_WORD_TRANSLATION: f32 = 0.5;
@@ -494,7 +494,11 @@ impl Gazetteer {
                                 // *texture*, `analyse` → *Python*).
                                 let weak = || {
                                     let key = keys_of.key(&text_words[0].text, Lang::Nl);
-                                    table.lexicon.translate(&key).first().is_some_and(|t| t.dice < MIN_WORD_TRANSLATION)
+                                    table
+                                        .lexicon
+                                        .translate(&key)
+                                        .first()
+                                        .is_some_and(|t| t.score < MIN_WORD_TRANSLATION)
                                 };
                                 if n == 1
                                     && translated

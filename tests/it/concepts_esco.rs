@@ -389,13 +389,27 @@ fn a_skill_search_weighs_shared_stretches_of_letters_where_no_word_matches_whole
 }
 
 #[test]
+fn a_dutch_skill_phrase_reaches_a_skill_with_only_an_english_label_through_a_common_verb() {
+    // `meten` meets `measure` in many concepts but so do many other words, so the co-occurrence
+    // measure (Dice) left it out; the alignment model (IBM Model 1) gives it `measure`.
+    let hits = top_three_with_reasons("temperatuur meten", vec![ConceptKind::Skill]);
+    let measure = hits.iter().find(|(label, _)| label == "measure temperature");
+    assert!(measure.is_some_and(|(_, reasons)| reasons.contains(&vaardig::search::Reason::Translated)), "{hits:?}");
+}
+
+#[test]
 fn a_skill_phrase_is_about_its_object_more_than_its_verb() {
     let hits = top_three_with_reasons("kamers reinigen", vec![ConceptKind::Skill]);
     // No label says `kamers reinigen`. The label that names the rooms with another verb is meant,
     // not one that shares only the verb (`materiaal reinigen` came first by words alone), and the
-    // hit says why.
+    // hit says why: the other verb, or since the lexicon knows `reinigen` as *clean*, its English
+    // label *clean rooms*.
     assert_eq!(hits[0].0, "kamers schoonmaken", "{hits:?}");
-    assert!(hits[0].1.contains(&vaardig::search::Reason::OtherVerb), "{hits:?}");
+    let why = &hits[0].1;
+    assert!(
+        why.contains(&vaardig::search::Reason::OtherVerb) || why.contains(&vaardig::search::Reason::Translated),
+        "{hits:?}"
+    );
     // The verb weighs less than the object against skill labels: with the verb's whole weight,
     // *systeemprestaties bewaken* (the verb alone) came before every label about cold stores.
     let hits = top_three_with_reasons("de temperatuur van koelcellen bewaken", vec![ConceptKind::Skill]);
@@ -410,7 +424,8 @@ fn a_skill_phrase_that_shares_only_its_frame_with_a_label_is_about_something_els
     let hits = top_three_with_reasons("eigenschappen van hout", vec![ConceptKind::Skill]);
     assert!(!hits[0].0.starts_with("eigenschappen van"), "{hits:?}");
     let hits = top_three_with_reasons("technieken voor het lassen", vec![ConceptKind::Skill]);
-    assert!(hits.iter().all(|(label, _)| label.to_lowercase().contains("lassen")), "{hits:?}");
+    let welding = |label: &str| label.to_lowercase().contains("lassen") || label.to_lowercase().starts_with("las");
+    assert!(hits.iter().all(|(label, _)| welding(label)), "{hits:?}");
     // A label that names the same thing keeps its place.
     let hits = top_three_with_reasons("eigenschappen van textiel", vec![ConceptKind::Skill]);
     assert_eq!(hits[0].0, "eigenschappen van textiel evalueren", "{hits:?}");
