@@ -69,7 +69,8 @@ const COMPOUND_HEAD_FACTOR: f32 = 0.85;
 /// mention rests on that one entry (0.3–0.5 kept every right one on our texts; on the SBB
 /// qualification profiles 0.5 dropped `object` → *texture* and `analyse` → *Python*).
 const MIN_WORD_TRANSLATION: f32 = 0.5;
-/// Confidence factor of a mention found through the learned Dutch–English lexicon.
+/// Confidence factor of a mention found through the learned Dutch–English lexicon (the
+/// translations co-occurrence attests, [`super::lexicon::Lexicon::translate_attested`]).
 const TRANSLATED_FACTOR: f32 = 0.9;
 /// Verbs that stand for each other within a class: a label uses one, a person another.
 ///
@@ -430,7 +431,7 @@ impl Gazetteer {
                     if !translated {
                         return key;
                     }
-                    match table.lexicon.translate(&key).first() {
+                    match table.lexicon.translate_attested(&key).first() {
                         Some(translation) => translation.token.key.to_string(),
                         None => keys_of.key(&w.text, Lang::En),
                     }
@@ -496,7 +497,7 @@ impl Gazetteer {
                                     let key = keys_of.key(&text_words[0].text, Lang::Nl);
                                     table
                                         .lexicon
-                                        .translate(&key)
+                                        .translate_attested(&key)
                                         .first()
                                         .is_some_and(|t| t.score < MIN_WORD_TRANSLATION)
                                 };

@@ -42,15 +42,21 @@ const MAX_TRANSLATIONS: usize = 2;
 pub struct Translation {
     /// The English word as labels write it most often, analyzed.
     pub token: Token,
-    /// The stronger of the pair's Dice coefficient and its IBM Model 1 probability, in (0, 1].
+    /// In [`Lexicon::translate`], the stronger of the pair's Dice coefficient and its IBM Model 1
+    /// probability; in [`Lexicon::translate_attested`], its Dice coefficient. In (0, 1].
     pub score: f32,
 }
 
 /// Dutch key → English translations, best first.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Lexicon {
+    /// By either measure: for search, which scores every candidate it retrieves.
     #[serde(with = "crate::persist::shared_keys")]
     entries: HashMap<Arc<str>, Vec<Translation>>,
+    /// By co-occurrence (Dice) alone: for extraction, where one translated word can make a mention
+    /// in running text.
+    #[serde(with = "crate::persist::shared_keys")]
+    attested: HashMap<Arc<str>, Vec<Translation>>,
 }
 
 impl Lexicon {
@@ -105,6 +111,7 @@ impl Lexicon {
         }
         let aligned = model_one(&bags);
         let mut entries: HashMap<Arc<str>, Vec<Translation>> = HashMap::default();
+        let mut attested: HashMap<Arc<str>, Vec<Translation>> = HashMap::default();
         for ((n, e), together) in pairs {
             if together < MIN_PAIR_COUNT || n == e {
                 continue;
@@ -116,20 +123,32 @@ impl Lexicon {
                 continue;
             }
             let Some((token, _)) = en_tokens.get(&e) else { continue };
+            if dice >= MIN_SCORE {
+                attested.entry(n.clone()).or_default().push(Translation { token: token.clone(), score: dice });
+            }
             entries.entry(n).or_default().push(Translation { token: token.clone(), score });
         }
-        for list in entries.values_mut() {
+        for list in entries.values_mut().chain(attested.values_mut()) {
             list.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.token.key.cmp(&b.token.key)));
             let best = list[0].score;
             list.retain(|t| t.score >= RUNNER_UP_SHARE * best);
             list.truncate(MAX_TRANSLATIONS);
         }
-        Lexicon { entries }
+        Lexicon { entries, attested }
     }
 
     /// The English translations of a Dutch key, best first (empty when none is known).
     pub fn translate(&self, nl_key: &str) -> &[Translation] {
         self.entries.get(nl_key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The translations that co-occurrence alone attests (Dice), best first. Extraction reads
+    /// running text through them: the alignment model's further pairs are right as translations
+    /// (`staat` → *condition*, `klaar` → *prepare*) but let a sentence's loose words spell an
+    /// English label (on the SBB qualification texts, "in staat om" → *manage inspections*, "niet op
+    /// tijd leverbaar" → *on-time delivery*).
+    pub fn translate_attested(&self, nl_key: &str) -> &[Translation] {
+        self.attested.get(nl_key).map_or(&[], Vec::as_slice)
     }
 
     pub fn len(&self) -> usize {
