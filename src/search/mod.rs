@@ -710,8 +710,8 @@ impl SearchEngine {
     }
 
     /// What a text tells of a person: its skill and occupation mentions of at least `min_confidence`,
-    /// and the credentials it names with the skills each certifies (deprecated concepts only with
-    /// `include_deprecated`). A CV's `EHBO-diploma` names no skill but certifies *eerste hulp
+    /// and the credentials it names with the skills each certifies (deprecated concepts, also among
+    /// a mention's alternatives, only with `include_deprecated`). A CV's `EHBO-diploma` names no skill but certifies *eerste hulp
     /// verlenen*.
     pub fn extract_concepts(
         &self,
@@ -722,7 +722,14 @@ impl SearchEngine {
     ) -> Extraction {
         let shown = |c: ConceptIdx| include_deprecated || snapshot.concept(c).status == crate::model::Status::Released;
         let (mentions, credentials) = self.gazetteer.extract_with_credentials(&self.labels, text);
-        let mentions = mentions.into_iter().filter(|m| m.confidence >= min_confidence && shown(m.concept)).collect();
+        let mentions = mentions
+            .into_iter()
+            .filter(|m| m.confidence >= min_confidence && shown(m.concept))
+            .map(|mut m| {
+                m.alternatives.retain(|a| shown(*a));
+                m
+            })
+            .collect();
         let credentials = credentials
             .into_iter()
             .filter(|c| shown(c.concept))

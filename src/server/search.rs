@@ -244,13 +244,7 @@ impl SearchService for SearchApi {
                     text: span(m.start, m.end),
                     matched_label: engines.search.labels.rows[m.row as usize].text.to_string(),
                     confidence: m.confidence,
-                    alternative_ids: m
-                        .alternatives
-                        .iter()
-                        .map(|a| snapshot.concept(*a))
-                        .filter(|a| r.include_deprecated || a.status == crate::model::Status::Released)
-                        .map(|a| a.id.to_string())
-                        .collect(),
+                    alternative_ids: m.alternatives.iter().map(|a| snapshot.concept(*a).id.to_string()).collect(),
                 })
                 .collect::<Vec<_>>();
             let credentials = found
