@@ -196,7 +196,11 @@ fn model_one(bags: &[(Vec<Arc<str>>, Vec<Arc<str>>)]) -> HashMap<(Arc<str>, Arc<
             (rows.len(), grid)
         })
         .collect();
-    let source = |slot: usize| slot_pairs[slot].0;
+    // The Dutch word of a slot as an index: its number, or the empty word after all of them.
+    let source = |slot: usize| match slot_pairs[slot].0 {
+        row if row == none => dutch.len(),
+        row => row as usize,
+    };
     let mut t = vec![1.0f32; slot_pairs.len()];
     for _ in 0..EM_ROUNDS {
         let mut count = vec![0.0f32; slot_pairs.len()];
@@ -211,17 +215,25 @@ fn model_one(bags: &[(Vec<Arc<str>>, Vec<Arc<str>>)]) -> HashMap<(Arc<str>, Arc<
                 }
             }
         }
-        let mut total: HashMap<u32, f32> = HashMap::default();
+        // Per Dutch word (and the empty word, last), the counts of all its slots.
+        let mut total = vec![0.0f32; dutch.len() + 1];
         for (slot, c) in count.iter().enumerate() {
-            *total.entry(source(slot)).or_default() += c;
+            total[source(slot)] += c;
         }
         for (slot, value) in t.iter_mut().enumerate() {
-            let sum = total[&source(slot)];
+            let sum = total[source(slot)];
             *value = if sum > 0.0 { count[slot] / sum } else { 0.0 };
         }
     }
-    let names: HashMap<u32, Arc<str>> = dutch.into_iter().map(|(word, id)| (id, word)).collect();
-    slot_pairs.into_iter().zip(t).filter_map(|((row, e), p)| names.get(&row).map(|n| ((n.clone(), e), p))).collect()
+    let mut names: Vec<Option<Arc<str>>> = vec![None; dutch.len()];
+    for (word, id) in dutch {
+        names[id as usize] = Some(word);
+    }
+    slot_pairs
+        .into_iter()
+        .zip(t)
+        .filter_map(|((row, e), p)| names.get(row as usize).cloned().flatten().map(|n| ((n, e), p)))
+        .collect()
 }
 
 #[cfg(test)]
