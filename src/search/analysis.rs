@@ -200,6 +200,56 @@ pub fn deverbal(word: &str) -> Option<String> {
     None
 }
 
+/// The words a Dutch diminutive may be made from, most likely first (`broodjes` → `brood`,
+/// `boertje` → `boer`, `taartje` → `taart`, `boompje` → `boom`, `balletje` → `bal`, `autootje` →
+/// `auto`, `woninkje` → `woning`). The suffix depends on how the word ends (`-je`, `-tje`, `-pje`,
+/// `-etje`, `-kje`), so read backwards a form is ambiguous (`boertje` and `taartje` both end in
+/// `-rtje`): only guesses, and callers keep the first the vocabulary knows. Empty for a word that is
+/// no diminutive.
+pub fn diminutive_bases(word: &str) -> Vec<String> {
+    const MIN_BASE: usize = 3;
+    // Diminutives that have become words of their own (`netjes` is neatly, not small nets).
+    const LEXICALIZED: &[&str] = &["netjes", "eventjes", "zachtjes", "stilletjes", "beetje", "meisje", "meisjes"];
+    if LEXICALIZED.contains(&word) {
+        return Vec::new();
+    }
+    let singular = word.strip_suffix('s').filter(|w| w.ends_with("je")).unwrap_or(word);
+    let Some(without_je) = singular.strip_suffix("je") else { return Vec::new() };
+    let mut out: Vec<String> = Vec::new();
+    if let Some(base) = singular.strip_suffix("etje") {
+        // balletje → bal: the consonant was doubled before `-etje`; bloemetje → bloem.
+        out.push(undouble_last(base, |c| !"aeiou".contains(c)));
+    }
+    if let Some(base) = singular.strip_suffix("pje").filter(|b| b.ends_with('m')) {
+        out.push(base.to_string());
+    }
+    if let Some(base) = singular.strip_suffix("kje").filter(|b| b.ends_with('n')) {
+        out.push(format!("{base}g"));
+    }
+    if let Some(base) = singular.strip_suffix("tje") {
+        // autootje → auto: a long vowel is written double before `-tje`.
+        out.push(undouble_last(base, |c| "aeou".contains(c)));
+    }
+    // Plain `-je` follows a voiceless consonant or `d` (broodje, koekje, huisje, kopje, taartje);
+    // after `n`, `l`, `r`, `m` or a vowel the suffix is `-tje`, `-pje` or `-etje` (`Spanje` is no
+    // diminutive).
+    if without_je.ends_with(['p', 't', 'k', 'f', 's', 'g', 'd']) || without_je.ends_with("ch") {
+        out.push(without_je.to_string());
+    }
+    out.retain(|base| base.chars().count() >= MIN_BASE);
+    out.dedup();
+    out
+}
+
+/// `word` with its last letter written once when it is doubled and `doubled` accepts it.
+fn undouble_last(word: &str, doubled: impl Fn(char) -> bool) -> String {
+    let mut chars = word.chars().rev();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a == b && doubled(a) => word[..word.len() - a.len_utf8()].to_string(),
+        _ => word.to_string(),
+    }
+}
+
 /// The nouns a Dutch adjective of a field may be made from, most likely first, by the regular
 /// patterns: `-ief` (administratief → administratie), `-isch` (technisch → techniek, elektronisch →
 /// elektronica), `-ieel` (commercieel → commercie, financieel → financiën), `-kundig` (bouwkundig →
@@ -278,6 +328,11 @@ pub fn dutch_variant(word: &str) -> String {
         ("ante", "ant", 6),
         ("iste", "ist", 6),
         ("ite", "iet", 7),
+        // Plurals the Snowball stemmer keeps apart from their singular: it drops an `-s` or
+        // `-en` only after a consonant, so `installaties` ≠ `installatie`, `industrieën` ≠
+        // `industrie`.
+        ("ieen", "ie", 7),
+        ("ies", "ie", 6),
     ];
     for (suffix, replacement, min_len) in rules {
         if n >= *min_len {
@@ -407,6 +462,16 @@ impl Decompounder {
             .unwrap_or_default()
     }
 
+    /// The word a Dutch diminutive is made from, when the labels know it or it splits into words
+    /// they know (`broodjes` → `brood`, `boertje` → `boer`, `kaasboertje` → `kaasboer`): labels
+    /// seldom use the small form that people write. `None` for other words.
+    pub fn diminutive_base(&self, word: &str) -> Option<String> {
+        let bases = diminutive_bases(word);
+        let known = bases.iter().position(|b| self.is_known(b));
+        let index = known.or_else(|| bases.iter().position(|b| !self.split(b).is_empty()))?;
+        bases.into_iter().nth(index)
+    }
+
     pub fn is_known(&self, word: &str) -> bool {
         self.words.contains_key(word)
     }
@@ -528,6 +593,34 @@ mod tests {
         assert_eq!(s.key("verpleegkundigen", Lang::Nl), s.key("verpleegkundige", Lang::Nl));
         assert_eq!(s.key("medewerksters", Lang::Nl), s.key("medewerker", Lang::Nl));
         assert_eq!(s.key("drivers", Lang::En), s.key("driver", Lang::En));
+        // Plurals of `-ie` nouns, which the Snowball stemmer alone keeps apart.
+        assert_eq!(s.key("installaties", Lang::Nl), s.key("installatie", Lang::Nl));
+        assert_eq!(s.key("industrieen", Lang::Nl), s.key("industrie", Lang::Nl));
+    }
+
+    #[test]
+    fn a_diminutive_is_read_as_the_word_it_is_made_from() {
+        let mut d = Decompounder::default();
+        d.add_words(["brood", "boer", "taart", "boom", "auto", "woning", "kaas", "bal", "span"]);
+        for (diminutive, base) in [
+            ("broodjes", "brood"),
+            ("boertje", "boer"),
+            ("taartje", "taart"),
+            ("boompjes", "boom"),
+            ("autootje", "auto"),
+            ("woninkje", "woning"),
+            ("balletje", "bal"),
+            // Not a known word, but two: the compound is read whole.
+            ("kaasboertje", "kaasboer"),
+        ] {
+            assert_eq!(d.diminutive_base(diminutive).as_deref(), Some(base), "{diminutive}");
+        }
+        // No diminutive: `-je` after `n` is part of the word, and `netjes` is a word of its own.
+        assert_eq!(d.diminutive_base("spanje"), None);
+        assert_eq!(d.diminutive_base("netjes"), None);
+        assert_eq!(d.diminutive_base("brood"), None);
+        // A base the labels do not know is no reading.
+        assert_eq!(d.diminutive_base("huisje"), None);
     }
 
     #[test]

@@ -193,9 +193,12 @@ impl<'a> KeyCache<'a> {
             return key.clone();
         }
         // (As `labels::token` analyzes a word, less what extraction does not use.)
-        let key = self.table.stemmers.key(word, lang);
+        let stop = analysis::is_stop_word(word);
+        let base = if lang == Lang::Nl && !stop { self.table.decompounder.diminutive_base(word) } else { None };
+        let read = base.as_deref().unwrap_or(word);
+        let key = self.table.stemmers.key(read, lang);
         if lang == Lang::Nl {
-            let parts = if analysis::is_stop_word(word) { Vec::new() } else { self.table.decompounder.split(word) };
+            let parts = if stop { Vec::new() } else { self.table.decompounder.split(read) };
             let head = match &parts[..] {
                 [_, .., last] => Some(self.table.stemmers.key(last, Lang::Nl)).filter(|k| k.chars().count() >= 4),
                 _ => None,

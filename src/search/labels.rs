@@ -179,11 +179,14 @@ pub fn analyze(stemmers: &Stemmers, decompounder: &Decompounder, text: &str, lan
 /// Analyzes one normalized word.
 pub fn token(stemmers: &Stemmers, decompounder: &Decompounder, word: &str, lang: Lang) -> Token {
     let stop = analysis::is_stop_word(word);
+    // A Dutch diminutive is read as the word it is made from (`broodjes` → brood).
+    let base = if lang == Lang::Nl && !stop { decompounder.diminutive_base(word) } else { None };
+    let read = base.as_deref().unwrap_or(word);
     // Compounds are a Dutch (and Germanic) phenomenon; English labels are split into words already.
     let parts: Arc<[Arc<str>]> = if lang == Lang::En || stop {
         Arc::new([])
     } else {
-        decompounder.split(word).iter().map(|p| Arc::from(stemmers.key(p, Lang::Nl))).collect()
+        decompounder.split(read).iter().map(|p| Arc::from(stemmers.key(p, Lang::Nl))).collect()
     };
     let verb = if lang == Lang::En || stop {
         None
@@ -193,7 +196,7 @@ pub fn token(stemmers: &Stemmers, decompounder: &Decompounder, word: &str, lang:
             .or_else(|| analysis::adjective_nouns(word).into_iter().find(|n| decompounder.is_known(n)))
             .map(|v| Arc::from(stemmers.key(&v, Lang::Nl)))
     };
-    Token::new(TokenData { word: word.into(), key: stemmers.key(word, lang).into(), parts, stop, verb })
+    Token::new(TokenData { word: word.into(), key: stemmers.key(read, lang).into(), parts, stop, verb })
 }
 
 /// Fewest Dutch skill labels of two or more words a word must end before it counts as a verb.

@@ -436,7 +436,7 @@ impl SearchEngine {
     }
 
     /// The occupations and ISCO groups closest in spelling to a title that no label word matches
-    /// (`Kaasboertje`: a diminutive no label has and no rule reads), with reason
+    /// (`Loodgietersknecht`: a compound whose head no label has), with reason
     /// SPELLING: an answer that says it only looks alike, rather than none. Only where occupations
     /// or ISCO groups are asked for, and only for a word long enough to be read by its letters
     /// ([`SPELLING_MIN_WORD`]).
