@@ -11,6 +11,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
+use super::analysis;
 use super::labels::{LabelKind, LabelRow, LabelTable};
 use crate::model::{ConceptKind, RelationKind};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
@@ -30,6 +31,30 @@ pub struct FieldWords {
     #[serde(with = "crate::persist::shared_keys")]
     ids: HashMap<Arc<str>, u32>,
     per_concept: HashMap<ConceptIdx, Vec<u32>>,
+    /// The starts of the words of each occupation's Dutch description ([`word_start`]), sorted.
+    described: HashMap<ConceptIdx, Vec<u32>>,
+}
+
+/// How many letters of a word its start holds: enough to tell words apart, few enough that a
+/// word's inflections and derivations (`installatie`, `installeren`, `installateur`) and the
+/// compounds it opens (`bakker`, `bakkerij`) share it. Five and six letters gave the title sets
+/// the same gain, four and seven less (BENCHMARKS.md, fourteenth round).
+const WORD_START_LETTERS: usize = 5;
+/// Words of fewer letters (`kok`, `en`) say too little to be looked for in a description.
+const MIN_DESCRIBED_WORD: usize = 4;
+
+/// The start of a normalized word as a number (a hash of its first [`WORD_START_LETTERS`]
+/// letters); `None` for a word too short to look for.
+pub fn word_start(word: &str) -> Option<u32> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut letters = word.char_indices();
+    if word.chars().count() < MIN_DESCRIBED_WORD || word.chars().any(|c| !c.is_alphabetic()) {
+        return None;
+    }
+    let end = letters.nth(WORD_START_LETTERS).map_or(word.len(), |(i, _)| i);
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    word[..end].hash(&mut hasher);
+    Some(hasher.finish() as u32)
 }
 
 impl FieldWords {
@@ -65,8 +90,26 @@ impl FieldWords {
             if !words.is_empty() {
                 fields.per_concept.insert(occupation, words);
             }
+            let concept = snapshot.concept(occupation);
+            let mut starts: Vec<u32> = concept
+                .descriptions
+                .iter()
+                .filter(|d| &*d.lang == "nl")
+                .flat_map(|d| analysis::words(&d.text))
+                .filter_map(|w| word_start(&w.text))
+                .collect();
+            starts.sort_unstable();
+            starts.dedup();
+            if !starts.is_empty() {
+                fields.described.insert(occupation, starts);
+            }
         }
         fields
+    }
+
+    /// True when a word of the occupation's Dutch description starts as `word` does.
+    pub fn describes(&self, concept: ConceptIdx, start: u32) -> bool {
+        self.described.get(&concept).is_some_and(|starts| starts.binary_search(&start).is_ok())
     }
 
     fn id(&mut self, key: &Arc<str>) -> u32 {

@@ -101,6 +101,10 @@ const HEAD_MISSED_FACTOR: f32 = 0.9;
 /// On the real title sets an ISCO group ranked first was wrong 20 times in 21, and the gold answer
 /// is an ISCO group for 3 % of the UWV titles and none of the Flemish ones (BENCHMARKS.md).
 const ISCO_GROUP_FACTOR: f32 = 0.7;
+/// What an occupation's description using every word of a title adds to its score in a title
+/// search ([`SearchEngine::credit_described_titles`]); less for fewer words. 0.06–0.1 gave both
+/// title sets most (BENCHMARKS.md, fourteenth round).
+const DESCRIBED_TITLE: f32 = 0.08;
 /// Most hits one search ranks (pagination goes no deeper).
 pub const MAX_RESULTS: usize = 500;
 
@@ -320,6 +324,10 @@ impl SearchEngine {
             if hits.is_empty() {
                 hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters);
             }
+            if index::is_title_search(kinds) {
+                self.credit_described_titles(snapshot, &written, &mut hits);
+                sort_hits(snapshot, &mut hits);
+            }
             return Ok((hits, written));
         }
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
@@ -342,9 +350,34 @@ impl SearchEngine {
         if hits.is_empty() {
             hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters);
         }
+        if index::is_title_search(kinds) {
+            self.credit_described_titles(snapshot, &written, &mut hits);
+        }
         sort_hits(snapshot, &mut hits);
         hits.truncate(MAX_RESULTS);
         Ok((hits, written))
+    }
+
+    /// Adds to each occupation's score [`DESCRIBED_TITLE`] × the share of the title's words that
+    /// its Dutch description also uses (a word starting alike, [`field::word_start`]), with reason
+    /// DESCRIPTION. Where several occupations carry the same label (an alternative label two of
+    /// them share) or match it about as well, the one whose description speaks of the title's
+    /// words is the likelier meaning: `directeur jeugdcentrum` is a label of two occupations, and
+    /// the description of one of them speaks of a centre.
+    fn credit_described_titles(&self, snapshot: &Snapshot, written: &Reading, hits: &mut [Hit]) {
+        let starts: Vec<Option<u32>> =
+            written.nl.iter().filter(|t| !t.stop).map(|t| field::word_start(&t.word)).collect();
+        let looked_for = starts.iter().flatten().count();
+        if looked_for == 0 {
+            return;
+        }
+        for hit in hits.iter_mut().filter(|h| snapshot.concept(h.concept).kind == ConceptKind::Occupation) {
+            let described = starts.iter().flatten().filter(|s| self.field.describes(hit.concept, **s)).count();
+            if described > 0 {
+                hit.score += DESCRIBED_TITLE * described as f32 / looked_for as f32;
+                hit.reasons.push(Reason::Description);
+            }
+        }
     }
 
     /// All hits for one analyzed reading of a query, best first, filtered, from `candidates` label

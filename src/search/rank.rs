@@ -31,7 +31,7 @@ pub enum Reason {
     /// Matched a code (ISCO, crebo, ESCO code).
     Code,
     /// Matched the description only, or the description names query words that the matched label
-    /// does not (a skill).
+    /// does not (a skill), or uses the words of a job title (an occupation in a title search).
     Description,
     /// Matched an English label through the learned Dutch–English lexicon.
     Translated,

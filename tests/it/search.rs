@@ -112,7 +112,7 @@ async fn an_exact_match_outranks_fuzzy_and_reasons_are_given() {
     let response = client.search(request).await.unwrap().into_inner();
     let first = &response.hits[0];
     assert_eq!(first.concept.as_ref().unwrap().label, "lasser");
-    assert_eq!(first.reasons, vec![pb::MatchReason::Exact as i32]);
+    assert_eq!(first.reasons[0], pb::MatchReason::Exact as i32, "{first:?}");
     assert!(response.hits.iter().skip(1).all(|h| h.score < first.score));
 
     let request =
