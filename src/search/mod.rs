@@ -2,8 +2,9 @@
 //!
 //! Built once per snapshot: the analyzed [`labels::LabelTable`], a tantivy index over it for
 //! candidate retrieval (persisted per snapshot version when a folder is given), postings of the
-//! table's keys in memory for the cheaper retrieval behind the facet counts, the autocomplete word
-//! list and the extraction gazetteer. User text is never parsed as query syntax: queries are
+//! table's keys in memory for the cheaper retrieval behind the facet counts, postings of the
+//! occupation and ISCO group labels for the retrieval of a title search
+//! ([`title_postings`]), the autocomplete word list and the extraction gazetteer. User text is never parsed as query syntax: queries are
 //! built from analyzed words, so tantivy's operators in user text are just characters.
 
 mod analysis;
@@ -20,6 +21,7 @@ mod similarity;
 mod suggest;
 mod synonyms;
 mod title;
+mod title_postings;
 mod typo;
 mod verbs;
 
@@ -163,6 +165,9 @@ pub struct SearchEngine {
     heads: title::Heads,
     /// The label table's keys in memory, for the cheap retrieval of the facet counts.
     postings: postings::Postings,
+    /// The occupation and ISCO group labels' words and keys in memory: the candidate retrieval of
+    /// a title search (built at start, not persisted).
+    titles: title_postings::TitlePostings,
     /// True when the structures above were read from their persisted file rather than built.
     restored: bool,
 }
@@ -206,7 +211,11 @@ impl SearchEngine {
             let read = started.elapsed();
             let index = index::TantivyIndex::open_or_build(dir, version, &parts.labels, parts.content.clone())?;
             let persisted::Parts { labels, suggest, gazetteer, field, heads, postings, content } = parts;
-            let engine = SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, restored: true };
+            let titles_started = std::time::Instant::now();
+            let titles = title_postings::TitlePostings::build(&labels);
+            let titles_ms = titles_started.elapsed().as_millis() as u64;
+            let engine =
+                SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, titles, restored: true };
             if !engine.index.reused {
                 // The index folder was rebuilt, and the file with it: write it again.
                 engine.persist(dir, version, &content);
@@ -216,6 +225,7 @@ impl SearchEngine {
                 read_ms = read.as_millis() as u64,
                 index_ms = (started.elapsed() - read).as_millis() as u64,
                 index_reused = engine.index.reused,
+                titles_ms,
                 "search engine restored from its persisted file"
             );
             return Ok(engine);
@@ -263,12 +273,14 @@ impl SearchEngine {
         });
         let heads = title::Heads::build(&labels.rows);
         let postings = postings::Postings::build(&labels);
+        let titles = title_postings::TitlePostings::build(&labels);
         tracing::info!(
             millis = started.elapsed().as_millis() as u64,
             postings_bytes = postings.heap_bytes(),
+            title_postings_bytes = titles.heap_bytes(),
             "autocomplete, extraction, fields and postings ready"
         );
-        SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, restored: false }
+        SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, titles, restored: false }
     }
 
     /// True when the index was opened from disk rather than built.
@@ -363,11 +375,26 @@ impl SearchEngine {
         // (a skill described in other words) search them.
         let descriptions = !index::is_title_search(kinds);
         let typos = index::typo_candidates(&self.labels, &reading.retrieval);
-        let mut rows = self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?;
+        let titles = index::is_title_search(kinds);
+        let mut rows = if titles {
+            self.titles.top(&reading.retrieval, &typos, kinds, candidates)
+        } else {
+            self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?
+        };
+        // The rows holding all (or all but one) of the words; a title search reads the title
+        // documents' own lists, shorter than those of every label.
+        let all_words = |skip: Option<usize>, limit: usize, with_synonyms: bool| {
+            let synonyms = |key: &str| if with_synonyms { self.labels.synonyms.of(key) } else { &[] };
+            if titles {
+                self.titles.all_words(&reading.nl, skip, kinds, limit, synonyms)
+            } else {
+                self.postings.all_words(&reading.nl, skip, kinds, limit, synonyms)
+            }
+        };
         // The rows that hold every word of the query join them: the union ranks a row by the sum
         // of its words' weights, and one common word can crowd them out.
         let mut present: rustc_hash::FxHashSet<u32> = rows.iter().copied().collect();
-        let whole = self.postings.all_words(&reading.nl, None, kinds, ALL_WORDS_CANDIDATES, |_| &[]);
+        let whole = all_words(None, ALL_WORDS_CANDIDATES, false);
         rows.extend(whole.into_iter().filter(|row| present.insert(*row)));
         // A title of three words or more is seldom one label word for word: the rows holding all
         // its words but one join too (the rows holding a title's two telling words, which the
@@ -376,9 +403,7 @@ impl SearchEngine {
         let content = reading.nl.iter().filter(|t| !t.stop).count();
         if (3..=ALL_BUT_ONE_MAX_WORDS).contains(&content) {
             for skip in 0..content {
-                let some = self.postings.all_words(&reading.nl, Some(skip), kinds, ALL_BUT_ONE_CANDIDATES, |key| {
-                    self.labels.synonyms.of(key)
-                });
+                let some = all_words(Some(skip), ALL_BUT_ONE_CANDIDATES, true);
                 rows.extend(some.into_iter().filter(|row| present.insert(*row)));
             }
         }

@@ -59,13 +59,61 @@ pub struct Postings {
 }
 
 thread_local! {
-    /// Per thread: a score per document and the documents touched, reused between queries.
-    static SCRATCH: RefCell<(Vec<f32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// Per thread: the scores of [`Postings::top`], reused between queries.
+    static SCRATCH: RefCell<Scores> = const { RefCell::new(Scores::new()) };
+}
+
+/// A score per document and the documents touched, kept per thread and reused between queries:
+/// adding a posting's score is a store into a dense array, and only the documents touched are
+/// read back and reset.
+#[derive(Debug)]
+pub(super) struct Scores {
+    scores: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+impl Scores {
+    pub(super) const fn new() -> Scores {
+        Scores { scores: Vec::new(), touched: Vec::new() }
+    }
+
+    /// Runs `f` on this thread's `scratch`, sized for `n` documents, all at zero.
+    pub(super) fn with<R>(
+        scratch: &'static std::thread::LocalKey<RefCell<Scores>>,
+        n: usize,
+        f: impl FnOnce(&mut Scores) -> R,
+    ) -> R {
+        scratch.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            if scratch.scores.len() != n {
+                scratch.scores = vec![0.0; n];
+            }
+            f(&mut scratch)
+        })
+    }
+
+    /// Adds `score` (positive) to `doc`'s.
+    #[inline]
+    pub(super) fn add(&mut self, doc: u32, score: f32) {
+        let slot = &mut self.scores[doc as usize];
+        if *slot == 0.0 {
+            self.touched.push(doc);
+        }
+        *slot += score;
+    }
+
+    /// Each document touched, with its score, once; every score is zero again after.
+    pub(super) fn drain(&mut self, mut visit: impl FnMut(u32, f32)) {
+        for &doc in &self.touched {
+            visit(doc, std::mem::take(&mut self.scores[doc as usize]));
+        }
+        self.touched.clear();
+    }
 }
 
 /// The keys a document is found by: each content word's key, compound parts and verb (the
 /// index's `keys_text`).
-fn doc_keys(tokens: &[Token]) -> Vec<&Arc<str>> {
+pub(super) fn doc_keys(tokens: &[Token]) -> Vec<&Arc<str>> {
     let mut keys: Vec<&Arc<str>> = Vec::new();
     for t in tokens.iter().filter(|t| !t.stop) {
         for k in std::iter::once(&t.key).chain(t.parts.iter()).chain(t.verb.as_ref()) {
@@ -140,40 +188,28 @@ impl Postings {
         for k in kinds {
             wanted[kind_code(*k) as usize % 16] = true;
         }
-        let n = self.lens.len();
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let (scores, touched) = &mut *scratch;
-            if scores.len() != n {
-                *scores = vec![0.0; n];
-            }
+        Scores::with(&SCRATCH, self.lens.len(), |scores| {
             for t in query.iter().filter(|t| !t.stop) {
-                self.add(&t.key, KEY_BOOST, descriptions.then_some(DESCRIPTION_BOOST), scores, touched);
+                self.add(&t.key, KEY_BOOST, descriptions.then_some(DESCRIPTION_BOOST), scores);
                 for part in t.parts.iter().chain(t.verb.as_ref()) {
-                    self.add(part, PART_BOOST, None, scores, touched);
+                    self.add(part, PART_BOOST, None, scores);
                 }
             }
             for typo in typos {
                 for key in self.near(&typo.key, super::index::typo_distance(&typo.word)) {
                     let Some(&(start, labels, _)) = self.lists.get(key) else { continue };
                     for &doc in &self.docs[start as usize..(start + labels) as usize] {
-                        let score = &mut scores[doc as usize];
-                        if *score == 0.0 {
-                            touched.push(doc);
-                        }
-                        *score += FUZZY_SCORE;
+                        scores.add(doc, FUZZY_SCORE);
                     }
                 }
             }
-            let mut found: Vec<(f32, u32)> = Vec::with_capacity(touched.len());
-            for &doc in touched.iter() {
+            let mut found: Vec<(f32, u32)> = Vec::new();
+            scores.drain(|doc, score| {
                 let kind = self.kinds[doc as usize] as usize;
                 if wanted[kind % 16] {
-                    found.push((scores[doc as usize] + self.kind_idf[kind], doc));
+                    found.push((score + self.kind_idf[kind], doc));
                 }
-                scores[doc as usize] = 0.0;
-            }
-            touched.clear();
+            });
             let best_first = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
             if found.len() > limit {
                 found.select_nth_unstable_by(limit, best_first);
@@ -209,40 +245,15 @@ impl Postings {
         let label_docs = |key: &str| -> &[u32] {
             self.lists.get(key).map_or(&[], |&(start, labels, _)| &self.docs[start as usize..(start + labels) as usize])
         };
-        // Per content word, the sorted lists that hold it.
-        let mut words: Vec<Vec<&[u32]>> = Vec::new();
-        let content = query.iter().filter(|t| !t.stop).enumerate();
-        for (_, t) in content.filter(|(i, _)| Some(*i) != skip) {
-            let mut lists: Vec<&[u32]> = vec![label_docs(&t.key)];
-            if let Some(v) = t.verb.as_ref().filter(|v| **v != t.key) {
-                lists.push(label_docs(v));
-            }
-            lists.extend(t.parts.iter().map(|p| label_docs(p)));
-            lists.extend(synonyms(&t.key).iter().map(|p| label_docs(p)));
-            if lists.iter().all(|l| l.is_empty()) {
-                // A word no label holds: no row holds every word.
-                return Vec::new();
-            }
-            words.push(lists);
-        }
-        if words.len() < 2 {
-            return Vec::new();
-        }
-        words.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
-        let (rarest, others) = words.split_first().expect("two words or more");
-        let mut found: Vec<u32> = rarest.iter().flat_map(|list| list.iter().copied()).collect();
-        found.sort_unstable();
-        found.dedup();
-        found.retain(|&doc| {
-            wanted[self.kinds[doc as usize] as usize % 16]
-                && others.iter().all(|lists| lists.iter().any(|list| list.binary_search(&doc).is_ok()))
-        });
-        if found.len() > limit {
-            found.select_nth_unstable_by_key(limit, |&doc| (self.lens[doc as usize], doc));
-            found.truncate(limit);
-        }
-        found.sort_unstable_by_key(|&doc| (self.lens[doc as usize], doc));
-        found
+        holding_all(
+            query,
+            skip,
+            limit,
+            synonyms,
+            label_docs,
+            |doc| wanted[self.kinds[doc as usize] as usize % 16],
+            |doc| self.lens[doc as usize],
+        )
     }
 
     /// The keys within `distance` edits of `key` that start with its first [`PREFIX`] letters.
@@ -258,7 +269,7 @@ impl Postings {
 
     /// Adds the BM25 weight of `key` to the label rows holding it (times `boost`) and, with a
     /// `description_boost`, to the descriptions holding it.
-    fn add(&self, key: &str, boost: f32, description_boost: Option<f32>, scores: &mut [f32], touched: &mut Vec<u32>) {
+    fn add(&self, key: &str, boost: f32, description_boost: Option<f32>, scores: &mut Scores) {
         let Some(&(start, labels, descs)) = self.lists.get(key) else { return };
         let (start, labels, descs) = (start as usize, labels as usize, descs as usize);
         let n = self.lens.len() as f32;
@@ -266,11 +277,7 @@ impl Postings {
             let idf = idf(n, docs.len() as f32);
             for &doc in docs {
                 let len = f32::from(self.lens[doc as usize]);
-                let score = &mut scores[doc as usize];
-                if *score == 0.0 {
-                    touched.push(doc);
-                }
-                *score += boost * idf * (K1 + 1.0) / (1.0 + K1 * (1.0 - B + B * len / average));
+                scores.add(doc, boost * idf * (K1 + 1.0) / (1.0 + K1 * (1.0 - B + B * len / average)));
             }
         };
         side(&self.docs[start..start + labels], boost, self.average[0]);
@@ -287,6 +294,85 @@ impl Postings {
             + self.lists.capacity() * 40
             + self.sorted.capacity() * 16
     }
+}
+
+/// Up to `limit` documents that hold every content word of `query` (its key, a noun of action's
+/// verb, one of a compound's parts, or one of the `synonyms` of its key), among the `wanted`,
+/// shortest (by `len`) first; with `skip`, the content word at that place (counting content words
+/// only) is left out. `label_docs` gives the sorted documents holding a key. The body of
+/// [`Postings::all_words`] and of its title twin ([`super::title_postings`]).
+pub(super) fn holding_all<'s, 'd>(
+    query: &[Token],
+    skip: Option<usize>,
+    limit: usize,
+    synonyms: impl Fn(&str) -> &'s [Arc<str>],
+    label_docs: impl Fn(&str) -> &'d [u32],
+    wanted: impl Fn(u32) -> bool,
+    len: impl Fn(u32) -> u8,
+) -> Vec<u32> {
+    // Per content word, the sorted lists that hold it.
+    let mut words: Vec<Vec<&[u32]>> = Vec::new();
+    let content = query.iter().filter(|t| !t.stop).enumerate();
+    for (_, t) in content.filter(|(i, _)| Some(*i) != skip) {
+        let mut lists: Vec<&[u32]> = vec![label_docs(&t.key)];
+        if let Some(v) = t.verb.as_ref().filter(|v| **v != t.key) {
+            lists.push(label_docs(v));
+        }
+        lists.extend(t.parts.iter().map(|p| label_docs(p)));
+        lists.extend(synonyms(&t.key).iter().map(|p| label_docs(p)));
+        if lists.iter().all(|l| l.is_empty()) {
+            // A word no label holds: no row holds every word.
+            return Vec::new();
+        }
+        words.push(lists);
+    }
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    words.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
+    let (rarest, others) = words.split_first().expect("two words or more");
+    let mut found: Vec<u32> = rarest.iter().flat_map(|list| list.iter().copied()).collect();
+    found.sort_unstable();
+    found.dedup();
+    found.retain(|&doc| wanted(doc));
+    for lists in others {
+        if found.is_empty() {
+            break;
+        }
+        // `found` ascends: each list is read once, from where the last document left it.
+        let mut rests: Vec<&[u32]> = lists.clone();
+        found.retain(|&doc| {
+            let mut held = false;
+            for rest in rests.iter_mut() {
+                *rest = from(rest, doc);
+                held |= rest.first() == Some(&doc);
+            }
+            held
+        });
+    }
+    if found.len() > limit {
+        found.select_nth_unstable_by_key(limit, |&doc| (len(doc), doc));
+        found.truncate(limit);
+    }
+    found.sort_unstable_by_key(|&doc| (len(doc), doc));
+    found
+}
+
+/// The part of a sorted `list` from its first document not below `doc`, found by galloping: the
+/// steps double from the start, then a binary search within the last step (a few steps when the
+/// document is near, as it is when an intersection walks a list in order).
+fn from(list: &[u32], doc: u32) -> &[u32] {
+    if list.first().is_none_or(|&first| first >= doc) {
+        return list;
+    }
+    // list[bound / 2] is below `doc`; list[bound] is not, or is past the end.
+    let mut bound = 1;
+    while bound < list.len() && list[bound] < doc {
+        bound *= 2;
+    }
+    let start = bound / 2 + 1;
+    let end = bound.min(list.len());
+    &list[start + list[start..end].partition_point(|&d| d < doc)..]
 }
 
 /// BM25's inverse document frequency of a term in `df` of `n` documents.
@@ -440,5 +526,20 @@ mod tests {
         if query[0].parts.is_empty() {
             assert!(postings.top(&query, &[], &kinds, true, 200).is_empty(), "{typo:?} found without typo tolerance");
         }
+    }
+
+    /// Galloping finds where a sorted list reaches a document, as a binary search over the whole
+    /// list does, from any start.
+    #[test]
+    fn galloping_finds_the_first_document_not_below() {
+        let list: Vec<u32> = (0..300).map(|i| i * 4 + (i % 3)).collect();
+        for start in [0, 1, 2, 5, 64, 299, 300] {
+            let rest = &list[start..];
+            for doc in 0..1250 {
+                let expected = &rest[rest.partition_point(|&d| d < doc)..];
+                assert_eq!(from(rest, doc), expected, "from {start} to {doc}");
+            }
+        }
+        assert!(from(&[], 3).is_empty());
     }
 }
