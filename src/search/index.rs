@@ -92,7 +92,7 @@ fn register_tokenizer(index: &Index) {
 }
 
 /// The kinds a job title names: their labels are also in the title fields.
-fn is_title_kind(kind: ConceptKind) -> bool {
+pub(super) fn is_title_kind(kind: ConceptKind) -> bool {
     matches!(kind, ConceptKind::Occupation | ConceptKind::IscoGroup)
 }
 

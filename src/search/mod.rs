@@ -165,8 +165,8 @@ pub struct SearchEngine {
     heads: title::Heads,
     /// The label table's keys in memory, for the cheap retrieval of the facet counts.
     postings: postings::Postings,
-    /// The occupation and ISCO group labels' words and keys in memory: the candidate retrieval of
-    /// a title search (built at start, not persisted).
+    /// The occupation and ISCO group labels' exact words: with `postings`, the candidate
+    /// retrieval of a title search.
     titles: title_postings::TitlePostings,
     /// True when the structures above were read from their persisted file rather than built.
     restored: bool,
@@ -210,10 +210,7 @@ impl SearchEngine {
         if let Some(parts) = parts {
             let read = started.elapsed();
             let index = index::TantivyIndex::open_or_build(dir, version, &parts.labels, parts.content.clone())?;
-            let persisted::Parts { labels, suggest, gazetteer, field, heads, postings, content } = parts;
-            let titles_started = std::time::Instant::now();
-            let titles = title_postings::TitlePostings::build(&labels);
-            let titles_ms = titles_started.elapsed().as_millis() as u64;
+            let persisted::Parts { labels, suggest, gazetteer, field, heads, postings, titles, content } = parts;
             let engine =
                 SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, titles, restored: true };
             if !engine.index.reused {
@@ -225,7 +222,6 @@ impl SearchEngine {
                 read_ms = read.as_millis() as u64,
                 index_ms = (started.elapsed() - read).as_millis() as u64,
                 index_reused = engine.index.reused,
-                titles_ms,
                 "search engine restored from its persisted file"
             );
             return Ok(engine);
@@ -256,6 +252,7 @@ impl SearchEngine {
             field: &self.field,
             heads: &self.heads,
             postings: &self.postings,
+            titles: &self.titles,
             content,
         };
         persisted::write(dir, version, &parts);
@@ -375,26 +372,15 @@ impl SearchEngine {
         // (a skill described in other words) search them.
         let descriptions = !index::is_title_search(kinds);
         let typos = index::typo_candidates(&self.labels, &reading.retrieval);
-        let titles = index::is_title_search(kinds);
-        let mut rows = if titles {
-            self.titles.top(&reading.retrieval, &typos, kinds, candidates)
+        let mut rows = if index::is_title_search(kinds) {
+            self.titles.top(&self.postings, &self.labels, &reading.retrieval, &typos, kinds, candidates)
         } else {
             self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?
-        };
-        // The rows holding all (or all but one) of the words; a title search reads the title
-        // documents' own lists, shorter than those of every label.
-        let all_words = |skip: Option<usize>, limit: usize, with_synonyms: bool| {
-            let synonyms = |key: &str| if with_synonyms { self.labels.synonyms.of(key) } else { &[] };
-            if titles {
-                self.titles.all_words(&reading.nl, skip, kinds, limit, synonyms)
-            } else {
-                self.postings.all_words(&reading.nl, skip, kinds, limit, synonyms)
-            }
         };
         // The rows that hold every word of the query join them: the union ranks a row by the sum
         // of its words' weights, and one common word can crowd them out.
         let mut present: rustc_hash::FxHashSet<u32> = rows.iter().copied().collect();
-        let whole = all_words(None, ALL_WORDS_CANDIDATES, false);
+        let whole = self.postings.all_words(&reading.nl, None, kinds, ALL_WORDS_CANDIDATES, |_| &[]);
         rows.extend(whole.into_iter().filter(|row| present.insert(*row)));
         // A title of three words or more is seldom one label word for word: the rows holding all
         // its words but one join too (the rows holding a title's two telling words, which the
@@ -403,7 +389,9 @@ impl SearchEngine {
         let content = reading.nl.iter().filter(|t| !t.stop).count();
         if (3..=ALL_BUT_ONE_MAX_WORDS).contains(&content) {
             for skip in 0..content {
-                let some = all_words(Some(skip), ALL_BUT_ONE_CANDIDATES, true);
+                let some = self.postings.all_words(&reading.nl, Some(skip), kinds, ALL_BUT_ONE_CANDIDATES, |key| {
+                    self.labels.synonyms.of(key)
+                });
                 rows.extend(some.into_iter().filter(|row| present.insert(*row)));
             }
         }

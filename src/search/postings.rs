@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::index::kind_code;
+use super::index::{is_title_kind, kind_code};
 use super::labels::{LabelTable, Token};
 use crate::model::ConceptKind;
 
@@ -38,10 +38,11 @@ const FUZZY_SCORE: f32 = 0.5;
 /// descriptions as `rows.len() + i`.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Postings {
-    /// Per key: where its documents are in `docs` (start, label documents, description documents).
+    /// Per key: where its documents are in `docs`.
     #[serde(with = "crate::persist::shared_keys")]
-    lists: HashMap<Arc<str>, (u32, u32, u32)>,
-    /// The documents of every key, ascending per key (label rows first).
+    lists: HashMap<Arc<str>, List>,
+    /// The documents of every key: its label rows, those of occupations and ISCO groups first,
+    /// then its descriptions; each part ascending.
     docs: Vec<u32>,
     /// Every key, sorted: the keys a typo may stand for are those with its first letters.
     #[serde(with = "crate::persist::shared_seq")]
@@ -58,8 +59,22 @@ pub struct Postings {
     average: [f32; 2],
 }
 
+/// Where one key's documents are in [`Postings::docs`]. The label rows of occupations and ISCO
+/// groups (title rows) come first, so a title search reads its keys' title rows alone
+/// ([`super::title_postings`]); the count costs no memory (a map entry of three counts was padded
+/// to four).
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+struct List {
+    start: u32,
+    /// Title rows, then label rows of every kind (the title rows included), then descriptions.
+    titles: u32,
+    labels: u32,
+    descriptions: u32,
+}
+
 thread_local! {
-    /// Per thread: the scores of [`Postings::top`], reused between queries.
+    /// Per thread: the scores of [`Postings::top`] (and of the title retrieval), reused between
+    /// queries.
     static SCRATCH: RefCell<Scores> = const { RefCell::new(Scores::new()) };
 }
 
@@ -154,9 +169,13 @@ impl Postings {
         let mut docs = Vec::with_capacity(per_key.values().map(|(d, _)| d.len()).sum());
         let mut sorted: Vec<Arc<str>> = per_key.keys().map(|k| Arc::clone(k)).collect();
         sorted.sort_unstable();
-        for (key, (list, labels)) in per_key {
+        for (key, (mut list, labels)) in per_key {
             let start = docs.len() as u32;
-            lists.insert(key.clone(), (start, labels, list.len() as u32 - labels));
+            // The title rows first (a stable sort: both parts stay ascending).
+            list[..labels as usize].sort_by_key(|&doc| !is_title_code(kinds[doc as usize]));
+            let titles = list[..labels as usize].iter().filter(|&&doc| is_title_code(kinds[doc as usize])).count();
+            let descriptions = list.len() as u32 - labels;
+            lists.insert(key.clone(), List { start, titles: titles as u32, labels, descriptions });
             docs.extend(list);
         }
         let all = n.max(1) as f32;
@@ -188,7 +207,7 @@ impl Postings {
         for k in kinds {
             wanted[kind_code(*k) as usize % 16] = true;
         }
-        Scores::with(&SCRATCH, self.lens.len(), |scores| {
+        self.with_scores(|scores| {
             for t in query.iter().filter(|t| !t.stop) {
                 self.add(&t.key, KEY_BOOST, descriptions.then_some(DESCRIPTION_BOOST), scores);
                 for part in t.parts.iter().chain(t.verb.as_ref()) {
@@ -197,8 +216,7 @@ impl Postings {
             }
             for typo in typos {
                 for key in self.near(&typo.key, super::index::typo_distance(&typo.word)) {
-                    let Some(&(start, labels, _)) = self.lists.get(key) else { continue };
-                    for &doc in &self.docs[start as usize..(start + labels) as usize] {
+                    for &doc in self.label_docs(key) {
                         scores.add(doc, FUZZY_SCORE);
                     }
                 }
@@ -242,8 +260,12 @@ impl Postings {
         for k in kinds {
             wanted[kind_code(*k) as usize % 16] = true;
         }
-        let label_docs = |key: &str| -> &[u32] {
-            self.lists.get(key).map_or(&[], |&(start, labels, _)| &self.docs[start as usize..(start + labels) as usize])
+        // A title search reads its keys' title rows alone, the shorter part of their lists.
+        let titles = kinds.is_empty() || kinds.iter().any(|k| is_title_kind(*k));
+        let others = kinds.is_empty() || kinds.iter().any(|k| !is_title_kind(*k));
+        let label_docs = |key: &str| -> [&[u32]; 2] {
+            let (title_rows, other_rows) = self.label_parts(key);
+            [if titles { title_rows } else { &[] }, if others { other_rows } else { &[] }]
         };
         holding_all(
             query,
@@ -267,10 +289,39 @@ impl Postings {
             .filter(move |k| super::rank::edit_distance(key, k, usize::from(distance)).is_some())
     }
 
+    /// The label rows holding `key`: those of occupations and ISCO groups, and the others (each
+    /// ascending).
+    pub(super) fn label_parts(&self, key: &str) -> (&[u32], &[u32]) {
+        self.lists.get(key).map_or((&[], &[]), |list| {
+            let start = list.start as usize;
+            self.docs[start..start + list.labels as usize].split_at(list.titles as usize)
+        })
+    }
+
+    /// The label rows holding `key` (of every kind).
+    fn label_docs(&self, key: &str) -> &[u32] {
+        self.lists.get(key).map_or(&[], |list| &self.docs[list.start as usize..(list.start + list.labels) as usize])
+    }
+
+    /// How many keys a document holds (at most 255).
+    pub(super) fn len(&self, doc: u32) -> u8 {
+        self.lens[doc as usize]
+    }
+
+    /// A document's kind ([`kind_code`]).
+    pub(super) fn kind(&self, doc: u32) -> u8 {
+        self.kinds[doc as usize]
+    }
+
+    /// Runs `f` on this thread's scores, one per document.
+    pub(super) fn with_scores<R>(&self, f: impl FnOnce(&mut Scores) -> R) -> R {
+        Scores::with(&SCRATCH, self.lens.len(), f)
+    }
+
     /// Adds the BM25 weight of `key` to the label rows holding it (times `boost`) and, with a
     /// `description_boost`, to the descriptions holding it.
     fn add(&self, key: &str, boost: f32, description_boost: Option<f32>, scores: &mut Scores) {
-        let Some(&(start, labels, descs)) = self.lists.get(key) else { return };
+        let Some(&List { start, labels, descriptions: descs, .. }) = self.lists.get(key) else { return };
         let (start, labels, descs) = (start as usize, labels as usize, descs as usize);
         let n = self.lens.len() as f32;
         let mut side = |docs: &[u32], boost: f32, average: f32| {
@@ -299,14 +350,13 @@ impl Postings {
 /// Up to `limit` documents that hold every content word of `query` (its key, a noun of action's
 /// verb, one of a compound's parts, or one of the `synonyms` of its key), among the `wanted`,
 /// shortest (by `len`) first; with `skip`, the content word at that place (counting content words
-/// only) is left out. `label_docs` gives the sorted documents holding a key. The body of
-/// [`Postings::all_words`] and of its title twin ([`super::title_postings`]).
+/// only) is left out. `label_docs` gives the documents holding a key, as sorted lists.
 pub(super) fn holding_all<'s, 'd>(
     query: &[Token],
     skip: Option<usize>,
     limit: usize,
     synonyms: impl Fn(&str) -> &'s [Arc<str>],
-    label_docs: impl Fn(&str) -> &'d [u32],
+    label_docs: impl Fn(&str) -> [&'d [u32]; 2],
     wanted: impl Fn(u32) -> bool,
     len: impl Fn(u32) -> u8,
 ) -> Vec<u32> {
@@ -314,12 +364,12 @@ pub(super) fn holding_all<'s, 'd>(
     let mut words: Vec<Vec<&[u32]>> = Vec::new();
     let content = query.iter().filter(|t| !t.stop).enumerate();
     for (_, t) in content.filter(|(i, _)| Some(*i) != skip) {
-        let mut lists: Vec<&[u32]> = vec![label_docs(&t.key)];
+        let mut lists: Vec<&[u32]> = label_docs(&t.key).to_vec();
         if let Some(v) = t.verb.as_ref().filter(|v| **v != t.key) {
-            lists.push(label_docs(v));
+            lists.extend(label_docs(v));
         }
-        lists.extend(t.parts.iter().map(|p| label_docs(p)));
-        lists.extend(synonyms(&t.key).iter().map(|p| label_docs(p)));
+        lists.extend(t.parts.iter().flat_map(|p| label_docs(p)));
+        lists.extend(synonyms(&t.key).iter().flat_map(|p| label_docs(p)));
         if lists.iter().all(|l| l.is_empty()) {
             // A word no label holds: no row holds every word.
             return Vec::new();
@@ -373,6 +423,11 @@ fn from(list: &[u32], doc: u32) -> &[u32] {
     let start = bound / 2 + 1;
     let end = bound.min(list.len());
     &list[start + list[start..end].partition_point(|&d| d < doc)..]
+}
+
+/// True for the [`kind_code`] of an occupation or an ISCO group.
+fn is_title_code(code: u8) -> bool {
+    [ConceptKind::Occupation, ConceptKind::IscoGroup].iter().any(|k| kind_code(*k) == u64::from(code))
 }
 
 /// BM25's inverse document frequency of a term in `df` of `n` documents.
@@ -541,5 +596,35 @@ mod tests {
             }
         }
         assert!(from(&[], 3).is_empty());
+    }
+
+    /// A search among occupations and ISCO groups reads their rows alone (at the head of each
+    /// list), and finds what a search among every kind finds of theirs, in the same order.
+    #[test]
+    fn the_title_rows_holding_every_word_are_those_of_all_rows() {
+        let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let table = LabelTable::build(&snapshot);
+        let postings = Postings::build(&table);
+        let synonyms = |key: &str| table.synonyms.of(key);
+        let titles =
+            |doc: &u32| matches!(table.rows[*doc as usize].kind, ConceptKind::Occupation | ConceptKind::IscoGroup);
+        let (mut queries, mut found) = (0, 0);
+        for row in table.rows.iter().filter(|r| &*r.lang == "nl") {
+            let query = table.analyze(&row.text, Lang::Nl);
+            let content = query.iter().filter(|t| !t.stop).count();
+            if content < 2 {
+                continue;
+            }
+            for skip in std::iter::once(None).chain((0..content).map(Some)) {
+                let mut expected = postings.all_words(&query, skip, &[], usize::MAX, synonyms);
+                expected.retain(titles);
+                expected.truncate(20);
+                let both = [ConceptKind::Occupation, ConceptKind::IscoGroup];
+                assert_eq!(postings.all_words(&query, skip, &both, 20, synonyms), expected, "{:?}", row.text);
+                found += expected.len();
+            }
+            queries += 1;
+        }
+        assert!(queries > 1000 && found > 500, "{queries} queries, {found} rows found");
     }
 }
