@@ -373,7 +373,7 @@ impl SearchEngine {
         let descriptions = !index::is_title_search(kinds);
         let typos = index::typo_candidates(&self.labels, &reading.retrieval);
         let mut rows = if index::is_title_search(kinds) {
-            self.titles.top(&self.postings, &self.labels, &reading.retrieval, &typos, kinds, candidates)
+            self.titles.top(&self.postings, &reading.retrieval, &typos, kinds, candidates)
         } else {
             self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?
         };

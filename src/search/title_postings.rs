@@ -53,8 +53,12 @@ pub struct TitlePostings {
     /// field's length.
     word_norms: Vec<u8>,
     /// One bit per label row up to the last title row: set for a title row that holds a word or a
-    /// key more than once (few do), whose term frequency is then counted from its tokens.
+    /// key more than once (2 % do), whose term frequencies are then looked up in `repeated_*`.
     repeats: Vec<u64>,
+    /// The words and the keys a title row holds more than once, and how often, sorted by row and
+    /// term (BM25 counts a term's frequency).
+    repeated_words: Vec<(u32, Box<str>, u32)>,
+    repeated_keys: Vec<(u32, Box<str>, u32)>,
     /// BM25's length part for the words, per coded length.
     words_bm25: LengthParts,
     /// The same for the keys, per number of keys ([`Postings`] keeps that number, not its code).
@@ -100,6 +104,12 @@ fn idf(df: u64, n: u64) -> f32 {
     (1.0 + x).ln()
 }
 
+/// How often `row` holds `term`, from the terms it repeats.
+#[cold]
+fn repeated_freq(row: u32, term: &str, repeated: &[(u32, Box<str>, u32)]) -> u32 {
+    repeated.binary_search_by(|(r, t, _)| (*r, &**t).cmp(&(row, term))).map_or(1, |i| repeated[i].2)
+}
+
 /// A field's length as tantivy stores it: coded in a byte, exact for short fields.
 fn coded(length: usize) -> u8 {
     FieldNormReader::fieldnorm_to_id(length as u32)
@@ -112,6 +122,7 @@ impl TitlePostings {
         let mut per_word: HashMap<&Arc<str>, Vec<u32>> = HashMap::default();
         let (mut word_norms, mut repeats) = (vec![0u8; end], vec![0u64; end.div_ceil(64)]);
         let (mut total_words, mut total_keys) = (0u64, 0u64);
+        let (mut repeated_words, mut repeated_keys) = (Vec::new(), Vec::new());
         for (row, label) in table.rows[..end].iter().enumerate().filter(|(_, r)| is_title_kind(r.kind)) {
             // The whitespace tokenizer of the index drops an empty word.
             let mut words: Vec<&Arc<str>> = label.tokens.iter().map(|t| &t.word).filter(|w| !w.is_empty()).collect();
@@ -119,13 +130,14 @@ impl TitlePostings {
             word_norms[row] = coded(words.len());
             total_words += words.len() as u64;
             total_keys += keys.len() as u64;
-            let (all_words, all_keys) = (words.len(), keys.len());
             words.sort_unstable();
-            words.dedup();
             keys.sort_unstable();
-            keys.dedup();
-            if words.len() < all_words || keys.len() < all_keys {
-                repeats[row / 64] |= 1 << (row % 64);
+            for (terms, repeated) in [(&mut words, &mut repeated_words), (&mut keys, &mut repeated_keys)] {
+                for run in terms.chunk_by(|a, b| a == b).filter(|run| run.len() > 1) {
+                    repeated.push((row as u32, Box::from(&**run[0]), run.len() as u32));
+                    repeats[row / 64] |= 1 << (row % 64);
+                }
+                terms.dedup();
             }
             for word in words {
                 per_word.entry(word).or_default().push(row as u32);
@@ -143,31 +155,44 @@ impl TitlePostings {
         let words_bm25 = LengthParts::new(total_words, index_docs, FieldNormReader::id_to_fieldnorm);
         let keys_bm25 =
             LengthParts::new(total_keys, index_docs, |len| FieldNormReader::id_to_fieldnorm(coded(len.into())));
-        TitlePostings { words, starts, rows, word_norms, repeats, words_bm25, keys_bm25, index_docs }
+        TitlePostings {
+            words,
+            starts,
+            rows,
+            word_norms,
+            repeats,
+            repeated_words,
+            repeated_keys,
+            words_bm25,
+            keys_bm25,
+            index_docs,
+        }
     }
 
     /// Up to `limit` occupation and ISCO group label rows (of those among `kinds`) best matching
     /// the analyzed query, best first, as tantivy's title query ranks them. The `typos` (words no
     /// label knows, [`super::index::typo_candidates`]) also find the labels holding a word within
-    /// their edit distance. `postings` and `table` are the engine's.
+    /// their edit distance. `postings` are the engine's.
     pub fn top(
         &self,
         postings: &Postings,
-        table: &LabelTable,
         query: &[Token],
         typos: &[&Token],
         kinds: &[ConceptKind],
         limit: usize,
     ) -> Vec<u32> {
-        let codes: Vec<u8> = kinds.iter().map(|k| kind_code(*k) as u8).collect();
+        let mut wanted = [false; 16];
+        for k in kinds {
+            wanted[kind_code(*k) as usize % 16] = true;
+        }
         postings.with_scores(|scores| {
             // Clause by clause, in the query's order: each row's sum adds up in the order
             // tantivy's union adds it.
             for t in query.iter().filter(|t| !t.stop) {
-                self.add_word(table, &t.word, scores);
-                self.add_key(postings, table, &t.key, KEY_BOOST, scores);
+                self.add_word(&t.word, scores);
+                self.add_key(postings, &t.key, KEY_BOOST, scores);
                 for part in t.parts.iter().chain(t.verb.as_ref()) {
-                    self.add_key(postings, table, part, PART_BOOST, scores);
+                    self.add_key(postings, part, PART_BOOST, scores);
                 }
                 if typos.iter().any(|typo| typo.word == t.word) {
                     let distance = super::index::typo_distance(&t.word);
@@ -181,9 +206,9 @@ impl TitlePostings {
             // Best first, ties to the lower row, as one integer: a positive float's bits order as
             // the float does, and their complement orders best first (selecting among pairs
             // compared as floats took twice the instructions).
-            let mut found: Vec<u64> = Vec::new();
+            let mut found: Vec<u64> = Vec::with_capacity(scores.touched());
             scores.drain(|row, score| {
-                if codes.contains(&postings.kind(row)) {
+                if wanted[postings.kind(row) as usize % 16] {
                     found.push((u64::from(!score.to_bits()) << 32) | u64::from(row));
                 }
             });
@@ -198,31 +223,31 @@ impl TitlePostings {
 
     /// Adds the BM25 score of the exact `word` to the title rows holding it, as tantivy's term
     /// scorer computes it.
-    fn add_word(&self, table: &LabelTable, word: &str, scores: &mut Scores) {
+    fn add_word(&self, word: &str, scores: &mut Scores) {
         let Ok(at) = self.words.binary_search_by(|w| (**w).cmp(word)) else { return };
         let rows = &self.rows[self.word_rows(at)];
         let weight = idf(rows.len() as u64, self.index_docs) * (1.0 + K1) * EXACT_BOOST;
-        for &row in rows {
-            let freq = self.freq(row, || table.rows[row as usize].tokens.iter().filter(|t| &*t.word == word).count());
-            scores.add(row, weight * self.words_bm25.tf(self.word_norms[row as usize], freq));
-        }
+        scores.add(rows, |row| {
+            let freq = self.freq(row, word, &self.repeated_words);
+            weight * self.words_bm25.tf(self.word_norms[row as usize], freq)
+        });
     }
 
     /// Adds the BM25 score of `key` (times `boost`) to the title rows holding it.
-    fn add_key(&self, postings: &Postings, table: &LabelTable, key: &str, boost: f32, scores: &mut Scores) {
+    fn add_key(&self, postings: &Postings, key: &str, boost: f32, scores: &mut Scores) {
         let (rows, _) = postings.label_parts(key);
         let weight = idf(rows.len() as u64, self.index_docs) * (1.0 + K1) * boost;
-        for &row in rows {
-            let freq = self
-                .freq(row, || doc_keys(&table.rows[row as usize].tokens).into_iter().filter(|k| &***k == key).count());
-            scores.add(row, weight * self.keys_bm25.tf(postings.len(row), freq));
-        }
+        scores.add(rows, |row| {
+            let freq = self.freq(row, key, &self.repeated_keys);
+            weight * self.keys_bm25.tf(postings.len(row), freq)
+        });
     }
 
-    /// How often a title row holds a term: once, unless it repeats one (then `count` counts).
-    fn freq(&self, row: u32, count: impl FnOnce() -> usize) -> u32 {
-        let row = row as usize;
-        if self.repeats[row / 64] >> (row % 64) & 1 == 0 { 1 } else { count() as u32 }
+    /// How often a title row holding `term` holds it: once, unless `repeated` says otherwise.
+    #[inline]
+    fn freq(&self, row: u32, term: &str, repeated: &[(u32, Box<str>, u32)]) -> u32 {
+        let at = row as usize;
+        if self.repeats[at / 64] >> (at % 64) & 1 == 0 { 1 } else { repeated_freq(row, term, repeated) }
     }
 
     /// Adds tantivy's fuzzy score once to every title row holding a word the typo walk finds
@@ -232,9 +257,7 @@ impl TitlePostings {
             walk.matches(&self.words, |w| w).flat_map(|at| self.rows[self.word_rows(at)].iter().copied()).collect();
         found.sort_unstable();
         found.dedup();
-        for row in found {
-            scores.add(row, super::index::TYPO_BOOST);
-        }
+        scores.add(&found, |_| super::index::TYPO_BOOST);
     }
 
     /// Where the rows of the word at `at` are in `rows`.
@@ -250,6 +273,7 @@ impl TitlePostings {
             + self.rows.capacity() * 4
             + self.word_norms.capacity()
             + self.repeats.capacity() * 8
+            + (self.repeated_words.capacity() + self.repeated_keys.capacity()) * 40
     }
 }
 
@@ -293,7 +317,7 @@ mod tests {
                 let typos = typo_candidates(&table, &query);
                 for kinds in [&both[..], &both[..1]] {
                     let expected = index.candidates(&query, kinds, &typos, false, 40).expect("tantivy answers");
-                    let ours = titles.top(&postings, &table, &query, &typos, kinds, 40);
+                    let ours = titles.top(&postings, &query, &typos, kinds, 40);
                     assert_eq!(ours, expected, "{text:?} among {kinds:?}");
                     found += ours.len();
                 }
