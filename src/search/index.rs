@@ -92,7 +92,7 @@ fn register_tokenizer(index: &Index) {
 }
 
 /// The kinds a job title names: their labels are also in the title fields.
-fn is_title_kind(kind: ConceptKind) -> bool {
+pub(super) fn is_title_kind(kind: ConceptKind) -> bool {
     matches!(kind, ConceptKind::Occupation | ConceptKind::IscoGroup)
 }
 
@@ -115,7 +115,7 @@ pub(super) fn typo_candidates<'a>(table: &LabelTable, query: &'a [Token]) -> Vec
 
 /// What a label found through a typo adds in retrieval: every such label alike, as tantivy's fuzzy
 /// clause scored them (an exact word adds its BM25 weight × 2).
-const TYPO_BOOST: f32 = 0.5;
+pub(super) const TYPO_BOOST: f32 = 0.5;
 
 /// The edit distance a typo may be from the word it stands for.
 pub(super) fn typo_distance(word: &str) -> u8 {

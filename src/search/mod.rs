@@ -2,8 +2,9 @@
 //!
 //! Built once per snapshot: the analyzed [`labels::LabelTable`], a tantivy index over it for
 //! candidate retrieval (persisted per snapshot version when a folder is given), postings of the
-//! table's keys in memory for the cheaper retrieval behind the facet counts, the autocomplete word
-//! list and the extraction gazetteer. User text is never parsed as query syntax: queries are
+//! table's keys in memory for the cheaper retrieval behind the facet counts, postings of the
+//! occupation and ISCO group labels for the retrieval of a title search
+//! ([`title_postings`]), the autocomplete word list and the extraction gazetteer. User text is never parsed as query syntax: queries are
 //! built from analyzed words, so tantivy's operators in user text are just characters.
 
 mod analysis;
@@ -20,6 +21,7 @@ mod similarity;
 mod suggest;
 mod synonyms;
 mod title;
+mod title_postings;
 mod typo;
 mod verbs;
 
@@ -167,6 +169,9 @@ pub struct SearchEngine {
     heads: title::Heads,
     /// The label table's keys in memory, for the cheap retrieval of the facet counts.
     postings: postings::Postings,
+    /// The occupation and ISCO group labels' exact words: with `postings`, the candidate
+    /// retrieval of a title search.
+    titles: title_postings::TitlePostings,
     /// True when the structures above were read from their persisted file rather than built.
     restored: bool,
 }
@@ -209,8 +214,9 @@ impl SearchEngine {
         if let Some(parts) = parts {
             let read = started.elapsed();
             let index = index::TantivyIndex::open_or_build(dir, version, &parts.labels, parts.content.clone())?;
-            let persisted::Parts { labels, suggest, gazetteer, field, heads, postings, content } = parts;
-            let engine = SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, restored: true };
+            let persisted::Parts { labels, suggest, gazetteer, field, heads, postings, titles, content } = parts;
+            let engine =
+                SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, titles, restored: true };
             if !engine.index.reused {
                 // The index folder was rebuilt, and the file with it: write it again.
                 engine.persist(dir, version, &content);
@@ -250,6 +256,7 @@ impl SearchEngine {
             field: &self.field,
             heads: &self.heads,
             postings: &self.postings,
+            titles: &self.titles,
             content,
         };
         persisted::write(dir, version, &parts);
@@ -267,12 +274,14 @@ impl SearchEngine {
         });
         let heads = title::Heads::build(&labels.rows);
         let postings = postings::Postings::build(&labels);
+        let titles = title_postings::TitlePostings::build(&labels);
         tracing::info!(
             millis = started.elapsed().as_millis() as u64,
             postings_bytes = postings.heap_bytes(),
+            title_postings_bytes = titles.heap_bytes(),
             "autocomplete, extraction, fields and postings ready"
         );
-        SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, restored: false }
+        SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, titles, restored: false }
     }
 
     /// True when the index was opened from disk rather than built.
@@ -396,7 +405,11 @@ impl SearchEngine {
         // (a skill described in other words) search them.
         let descriptions = !index::is_title_search(kinds);
         let typos = index::typo_candidates(&self.labels, &reading.retrieval);
-        let mut rows = self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?;
+        let mut rows = if index::is_title_search(kinds) {
+            self.titles.top(&self.postings, &reading.retrieval, &typos, kinds, candidates)
+        } else {
+            self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?
+        };
         // The rows that hold every word of the query join them: the union ranks a row by the sum
         // of its words' weights, and one common word can crowd them out.
         let mut present: rustc_hash::FxHashSet<u32> = rows.iter().copied().collect();

@@ -18,12 +18,13 @@ use super::labels::{LabelTable, Token, TokenData};
 use super::postings::Postings;
 use super::suggest::SuggestIndex;
 use super::title::Heads;
+use super::title_postings::TitlePostings;
 use crate::persist::{SharedIn, SharedOut, deserialize_shared, serialize_shared};
 
 /// The file name inside the index folder of a snapshot: the label table (with the tantivy content
 /// hash).
 pub const FILE: &str = "search-engine.bin";
-/// The second file: autocomplete, gazetteer, field words and heads. Two files, decoded on two
+/// The second file: autocomplete, gazetteer, field words, heads and postings. Two files, decoded on two
 /// threads at start-up: one file took half a restart's CPU on one core while the other idled. Each
 /// file shares its own strings; the autocomplete's words are therefore a second copy of the label
 /// table's (a few MB).
@@ -37,6 +38,7 @@ pub(super) struct PartsOut<'a> {
     pub field: &'a FieldWords,
     pub heads: &'a Heads,
     pub postings: &'a Postings,
+    pub titles: &'a TitlePostings,
     /// The tantivy index's content hash for this table ([`super::index`]), so the index is checked
     /// without hashing the table again.
     pub content: &'a str,
@@ -55,6 +57,7 @@ struct LookupsOut<'a> {
     field: &'a FieldWords,
     heads: &'a Heads,
     postings: &'a Postings,
+    titles: &'a TitlePostings,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +73,7 @@ struct LookupsIn {
     field: FieldWords,
     heads: Heads,
     postings: Postings,
+    titles: TitlePostings,
 }
 
 /// What is read back: the same fields, owned.
@@ -80,6 +84,7 @@ pub(super) struct Parts {
     pub field: FieldWords,
     pub heads: Heads,
     pub postings: Postings,
+    pub titles: TitlePostings,
     pub content: String,
 }
 
@@ -92,8 +97,9 @@ pub(super) fn read(dir: &Path, snapshot: &str) -> Option<Parts> {
         let labels = read_one::<LabelsIn>(&folder.join(FILE), snapshot);
         (labels, lookups.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
-    let (LabelsIn { labels, content }, LookupsIn { suggest, gazetteer, field, heads, postings }) = (labels?, lookups?);
-    Some(Parts { labels, suggest, gazetteer, field, heads, postings, content })
+    let (LabelsIn { labels, content }, LookupsIn { suggest, gazetteer, field, heads, postings, titles }) =
+        (labels?, lookups?);
+    Some(Parts { labels, suggest, gazetteer, field, heads, postings, titles, content })
 }
 
 fn read_one<T: serde::de::DeserializeOwned>(path: &Path, snapshot: &str) -> Option<T> {
@@ -150,6 +156,7 @@ pub(super) fn write(dir: &Path, snapshot: &str, parts: &PartsOut<'_>) {
         field: parts.field,
         heads: parts.heads,
         postings: parts.postings,
+        titles: parts.titles,
     };
     let written = crate::persist::write(&folder.join(FILE), snapshot, &labels)
         .and_then(|()| crate::persist::write(&folder.join(LOOKUPS_FILE), snapshot, &lookups));

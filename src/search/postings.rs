@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::index::kind_code;
+use super::index::{is_title_kind, kind_code};
 use super::labels::{LabelTable, Token};
 use crate::model::ConceptKind;
 
@@ -38,10 +38,11 @@ const FUZZY_SCORE: f32 = 0.5;
 /// descriptions as `rows.len() + i`.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Postings {
-    /// Per key: where its documents are in `docs` (start, label documents, description documents).
+    /// Per key: where its documents are in `docs`.
     #[serde(with = "crate::persist::shared_keys")]
-    lists: HashMap<Arc<str>, (u32, u32, u32)>,
-    /// The documents of every key, ascending per key (label rows first).
+    lists: HashMap<Arc<str>, List>,
+    /// The documents of every key: its label rows, those of occupations and ISCO groups first,
+    /// then its descriptions; each part ascending.
     docs: Vec<u32>,
     /// Every key, sorted: the keys a typo may stand for are those with its first letters.
     #[serde(with = "crate::persist::shared_seq")]
@@ -58,14 +59,86 @@ pub struct Postings {
     average: [f32; 2],
 }
 
+/// Where one key's documents are in [`Postings::docs`]. The label rows of occupations and ISCO
+/// groups (title rows) come first, so a title search reads its keys' title rows alone
+/// ([`super::title_postings`]); the count costs no memory (a map entry of three counts was padded
+/// to four).
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+struct List {
+    start: u32,
+    /// Title rows, then label rows of every kind (the title rows included), then descriptions.
+    titles: u32,
+    labels: u32,
+    descriptions: u32,
+}
+
 thread_local! {
-    /// Per thread: a score per document and the documents touched, reused between queries.
-    static SCRATCH: RefCell<(Vec<f32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// Per thread: the scores of [`Postings::top`] (and of the title retrieval), reused between
+    /// queries.
+    static SCRATCH: RefCell<Scores> = const { RefCell::new(Scores::new()) };
+}
+
+/// A score per document and the documents touched, kept per thread and reused between queries:
+/// adding a posting's score is a store into a dense array, and only the documents touched are
+/// read back and reset.
+#[derive(Debug)]
+pub(super) struct Scores {
+    scores: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+impl Scores {
+    pub(super) const fn new() -> Scores {
+        Scores { scores: Vec::new(), touched: Vec::new() }
+    }
+
+    /// Runs `f` on this thread's `scratch`, sized for `n` documents, all at zero.
+    pub(super) fn with<R>(
+        scratch: &'static std::thread::LocalKey<RefCell<Scores>>,
+        n: usize,
+        f: impl FnOnce(&mut Scores) -> R,
+    ) -> R {
+        scratch.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            if scratch.scores.len() != n {
+                scratch.scores = vec![0.0; n];
+            }
+            f(&mut scratch)
+        })
+    }
+
+    /// Adds `score(doc)` (positive) to the score of each of `docs`. (The scores and the documents
+    /// touched are borrowed apart for the loop: adding through `&mut self` per document reloaded
+    /// both, and took twice the instructions.)
+    #[inline]
+    pub(super) fn add(&mut self, docs: &[u32], mut score: impl FnMut(u32) -> f32) {
+        let (slots, touched) = (&mut self.scores[..], &mut self.touched);
+        for &doc in docs {
+            let slot = &mut slots[doc as usize];
+            if *slot == 0.0 {
+                touched.push(doc);
+            }
+            *slot += score(doc);
+        }
+    }
+
+    /// How many documents have a score.
+    pub(super) fn touched(&self) -> usize {
+        self.touched.len()
+    }
+
+    /// Each document touched, with its score, once; every score is zero again after.
+    pub(super) fn drain(&mut self, mut visit: impl FnMut(u32, f32)) {
+        for &doc in &self.touched {
+            visit(doc, std::mem::take(&mut self.scores[doc as usize]));
+        }
+        self.touched.clear();
+    }
 }
 
 /// The keys a document is found by: each content word's key, compound parts and verb (the
 /// index's `keys_text`).
-fn doc_keys(tokens: &[Token]) -> Vec<&Arc<str>> {
+pub(super) fn doc_keys(tokens: &[Token]) -> Vec<&Arc<str>> {
     let mut keys: Vec<&Arc<str>> = Vec::new();
     for t in tokens.iter().filter(|t| !t.stop) {
         for k in std::iter::once(&t.key).chain(t.parts.iter()).chain(t.verb.as_ref()) {
@@ -106,9 +179,13 @@ impl Postings {
         let mut docs = Vec::with_capacity(per_key.values().map(|(d, _)| d.len()).sum());
         let mut sorted: Vec<Arc<str>> = per_key.keys().map(|k| Arc::clone(k)).collect();
         sorted.sort_unstable();
-        for (key, (list, labels)) in per_key {
+        for (key, (mut list, labels)) in per_key {
             let start = docs.len() as u32;
-            lists.insert(key.clone(), (start, labels, list.len() as u32 - labels));
+            // The title rows first (a stable sort: both parts stay ascending).
+            list[..labels as usize].sort_by_key(|&doc| !is_title_code(kinds[doc as usize]));
+            let titles = list[..labels as usize].iter().filter(|&&doc| is_title_code(kinds[doc as usize])).count();
+            let descriptions = list.len() as u32 - labels;
+            lists.insert(key.clone(), List { start, titles: titles as u32, labels, descriptions });
             docs.extend(list);
         }
         let all = n.max(1) as f32;
@@ -140,40 +217,25 @@ impl Postings {
         for k in kinds {
             wanted[kind_code(*k) as usize % 16] = true;
         }
-        let n = self.lens.len();
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let (scores, touched) = &mut *scratch;
-            if scores.len() != n {
-                *scores = vec![0.0; n];
-            }
+        self.with_scores(|scores| {
             for t in query.iter().filter(|t| !t.stop) {
-                self.add(&t.key, KEY_BOOST, descriptions.then_some(DESCRIPTION_BOOST), scores, touched);
+                self.add(&t.key, KEY_BOOST, descriptions.then_some(DESCRIPTION_BOOST), scores);
                 for part in t.parts.iter().chain(t.verb.as_ref()) {
-                    self.add(part, PART_BOOST, None, scores, touched);
+                    self.add(part, PART_BOOST, None, scores);
                 }
             }
             for typo in typos {
                 for key in self.near(&typo.key, super::index::typo_distance(&typo.word)) {
-                    let Some(&(start, labels, _)) = self.lists.get(key) else { continue };
-                    for &doc in &self.docs[start as usize..(start + labels) as usize] {
-                        let score = &mut scores[doc as usize];
-                        if *score == 0.0 {
-                            touched.push(doc);
-                        }
-                        *score += FUZZY_SCORE;
-                    }
+                    scores.add(self.label_docs(key), |_| FUZZY_SCORE);
                 }
             }
-            let mut found: Vec<(f32, u32)> = Vec::with_capacity(touched.len());
-            for &doc in touched.iter() {
+            let mut found: Vec<(f32, u32)> = Vec::with_capacity(scores.touched());
+            scores.drain(|doc, score| {
                 let kind = self.kinds[doc as usize] as usize;
                 if wanted[kind % 16] {
-                    found.push((scores[doc as usize] + self.kind_idf[kind], doc));
+                    found.push((score + self.kind_idf[kind], doc));
                 }
-                scores[doc as usize] = 0.0;
-            }
-            touched.clear();
+            });
             let best_first = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
             if found.len() > limit {
                 found.select_nth_unstable_by(limit, best_first);
@@ -206,43 +268,22 @@ impl Postings {
         for k in kinds {
             wanted[kind_code(*k) as usize % 16] = true;
         }
-        let label_docs = |key: &str| -> &[u32] {
-            self.lists.get(key).map_or(&[], |&(start, labels, _)| &self.docs[start as usize..(start + labels) as usize])
+        // A title search reads its keys' title rows alone, the shorter part of their lists.
+        let titles = kinds.is_empty() || kinds.iter().any(|k| is_title_kind(*k));
+        let others = kinds.is_empty() || kinds.iter().any(|k| !is_title_kind(*k));
+        let label_docs = |key: &str| -> [&[u32]; 2] {
+            let (title_rows, other_rows) = self.label_parts(key);
+            [if titles { title_rows } else { &[] }, if others { other_rows } else { &[] }]
         };
-        // Per content word, the sorted lists that hold it.
-        let mut words: Vec<Vec<&[u32]>> = Vec::new();
-        let content = query.iter().filter(|t| !t.stop).enumerate();
-        for (_, t) in content.filter(|(i, _)| Some(*i) != skip) {
-            let mut lists: Vec<&[u32]> = vec![label_docs(&t.key)];
-            if let Some(v) = t.verb.as_ref().filter(|v| **v != t.key) {
-                lists.push(label_docs(v));
-            }
-            lists.extend(t.parts.iter().map(|p| label_docs(p)));
-            lists.extend(synonyms(&t.key).iter().map(|p| label_docs(p)));
-            if lists.iter().all(|l| l.is_empty()) {
-                // A word no label holds: no row holds every word.
-                return Vec::new();
-            }
-            words.push(lists);
-        }
-        if words.len() < 2 {
-            return Vec::new();
-        }
-        words.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
-        let (rarest, others) = words.split_first().expect("two words or more");
-        let mut found: Vec<u32> = rarest.iter().flat_map(|list| list.iter().copied()).collect();
-        found.sort_unstable();
-        found.dedup();
-        found.retain(|&doc| {
-            wanted[self.kinds[doc as usize] as usize % 16]
-                && others.iter().all(|lists| lists.iter().any(|list| list.binary_search(&doc).is_ok()))
-        });
-        if found.len() > limit {
-            found.select_nth_unstable_by_key(limit, |&doc| (self.lens[doc as usize], doc));
-            found.truncate(limit);
-        }
-        found.sort_unstable_by_key(|&doc| (self.lens[doc as usize], doc));
-        found
+        holding_all(
+            query,
+            skip,
+            limit,
+            synonyms,
+            label_docs,
+            |doc| wanted[self.kinds[doc as usize] as usize % 16],
+            |doc| self.lens[doc as usize],
+        )
     }
 
     /// The keys within `distance` edits of `key` that start with its first [`PREFIX`] letters.
@@ -256,22 +297,47 @@ impl Postings {
             .filter(move |k| super::rank::edit_distance(key, k, usize::from(distance)).is_some())
     }
 
+    /// The label rows holding `key`: those of occupations and ISCO groups, and the others (each
+    /// ascending).
+    pub(super) fn label_parts(&self, key: &str) -> (&[u32], &[u32]) {
+        self.lists.get(key).map_or((&[], &[]), |list| {
+            let start = list.start as usize;
+            self.docs[start..start + list.labels as usize].split_at(list.titles as usize)
+        })
+    }
+
+    /// The label rows holding `key` (of every kind).
+    fn label_docs(&self, key: &str) -> &[u32] {
+        self.lists.get(key).map_or(&[], |list| &self.docs[list.start as usize..(list.start + list.labels) as usize])
+    }
+
+    /// How many keys a document holds (at most 255).
+    pub(super) fn len(&self, doc: u32) -> u8 {
+        self.lens[doc as usize]
+    }
+
+    /// A document's kind ([`kind_code`]).
+    pub(super) fn kind(&self, doc: u32) -> u8 {
+        self.kinds[doc as usize]
+    }
+
+    /// Runs `f` on this thread's scores, one per document.
+    pub(super) fn with_scores<R>(&self, f: impl FnOnce(&mut Scores) -> R) -> R {
+        Scores::with(&SCRATCH, self.lens.len(), f)
+    }
+
     /// Adds the BM25 weight of `key` to the label rows holding it (times `boost`) and, with a
     /// `description_boost`, to the descriptions holding it.
-    fn add(&self, key: &str, boost: f32, description_boost: Option<f32>, scores: &mut [f32], touched: &mut Vec<u32>) {
-        let Some(&(start, labels, descs)) = self.lists.get(key) else { return };
+    fn add(&self, key: &str, boost: f32, description_boost: Option<f32>, scores: &mut Scores) {
+        let Some(&List { start, labels, descriptions: descs, .. }) = self.lists.get(key) else { return };
         let (start, labels, descs) = (start as usize, labels as usize, descs as usize);
         let n = self.lens.len() as f32;
         let mut side = |docs: &[u32], boost: f32, average: f32| {
             let idf = idf(n, docs.len() as f32);
-            for &doc in docs {
+            scores.add(docs, |doc| {
                 let len = f32::from(self.lens[doc as usize]);
-                let score = &mut scores[doc as usize];
-                if *score == 0.0 {
-                    touched.push(doc);
-                }
-                *score += boost * idf * (K1 + 1.0) / (1.0 + K1 * (1.0 - B + B * len / average));
-            }
+                boost * idf * (K1 + 1.0) / (1.0 + K1 * (1.0 - B + B * len / average))
+            });
         };
         side(&self.docs[start..start + labels], boost, self.average[0]);
         if let Some(boost) = description_boost {
@@ -287,6 +353,89 @@ impl Postings {
             + self.lists.capacity() * 40
             + self.sorted.capacity() * 16
     }
+}
+
+/// Up to `limit` documents that hold every content word of `query` (its key, a noun of action's
+/// verb, one of a compound's parts, or one of the `synonyms` of its key), among the `wanted`,
+/// shortest (by `len`) first; with `skip`, the content word at that place (counting content words
+/// only) is left out. `label_docs` gives the documents holding a key, as sorted lists.
+pub(super) fn holding_all<'s, 'd>(
+    query: &[Token],
+    skip: Option<usize>,
+    limit: usize,
+    synonyms: impl Fn(&str) -> &'s [Arc<str>],
+    label_docs: impl Fn(&str) -> [&'d [u32]; 2],
+    wanted: impl Fn(u32) -> bool,
+    len: impl Fn(u32) -> u8,
+) -> Vec<u32> {
+    // Per content word, the sorted lists that hold it.
+    let mut words: Vec<Vec<&[u32]>> = Vec::new();
+    let content = query.iter().filter(|t| !t.stop).enumerate();
+    for (_, t) in content.filter(|(i, _)| Some(*i) != skip) {
+        let mut lists: Vec<&[u32]> = label_docs(&t.key).to_vec();
+        if let Some(v) = t.verb.as_ref().filter(|v| **v != t.key) {
+            lists.extend(label_docs(v));
+        }
+        lists.extend(t.parts.iter().flat_map(|p| label_docs(p)));
+        lists.extend(synonyms(&t.key).iter().flat_map(|p| label_docs(p)));
+        if lists.iter().all(|l| l.is_empty()) {
+            // A word no label holds: no row holds every word.
+            return Vec::new();
+        }
+        words.push(lists);
+    }
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    words.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
+    let (rarest, others) = words.split_first().expect("two words or more");
+    let mut found: Vec<u32> = rarest.iter().flat_map(|list| list.iter().copied()).collect();
+    found.sort_unstable();
+    found.dedup();
+    found.retain(|&doc| wanted(doc));
+    for lists in others {
+        if found.is_empty() {
+            break;
+        }
+        // `found` ascends: each list is read once, from where the last document left it.
+        let mut rests: Vec<&[u32]> = lists.clone();
+        found.retain(|&doc| {
+            let mut held = false;
+            for rest in rests.iter_mut() {
+                *rest = from(rest, doc);
+                held |= rest.first() == Some(&doc);
+            }
+            held
+        });
+    }
+    if found.len() > limit {
+        found.select_nth_unstable_by_key(limit, |&doc| (len(doc), doc));
+        found.truncate(limit);
+    }
+    found.sort_unstable_by_key(|&doc| (len(doc), doc));
+    found
+}
+
+/// The part of a sorted `list` from its first document not below `doc`, found by galloping: the
+/// steps double from the start, then a binary search within the last step (a few steps when the
+/// document is near, as it is when an intersection walks a list in order).
+fn from(list: &[u32], doc: u32) -> &[u32] {
+    if list.first().is_none_or(|&first| first >= doc) {
+        return list;
+    }
+    // list[bound / 2] is below `doc`; list[bound] is not, or is past the end.
+    let mut bound = 1;
+    while bound < list.len() && list[bound] < doc {
+        bound *= 2;
+    }
+    let start = bound / 2 + 1;
+    let end = bound.min(list.len());
+    &list[start + list[start..end].partition_point(|&d| d < doc)..]
+}
+
+/// True for the [`kind_code`] of an occupation or an ISCO group.
+fn is_title_code(code: u8) -> bool {
+    [ConceptKind::Occupation, ConceptKind::IscoGroup].iter().any(|k| kind_code(*k) == u64::from(code))
 }
 
 /// BM25's inverse document frequency of a term in `df` of `n` documents.
@@ -440,5 +589,50 @@ mod tests {
         if query[0].parts.is_empty() {
             assert!(postings.top(&query, &[], &kinds, true, 200).is_empty(), "{typo:?} found without typo tolerance");
         }
+    }
+
+    /// Galloping finds where a sorted list reaches a document, as a binary search over the whole
+    /// list does, from any start.
+    #[test]
+    fn galloping_finds_the_first_document_not_below() {
+        let list: Vec<u32> = (0..300).map(|i| i * 4 + (i % 3)).collect();
+        for start in [0, 1, 2, 5, 64, 299, 300] {
+            let rest = &list[start..];
+            for doc in 0..1250 {
+                let expected = &rest[rest.partition_point(|&d| d < doc)..];
+                assert_eq!(from(rest, doc), expected, "from {start} to {doc}");
+            }
+        }
+        assert!(from(&[], 3).is_empty());
+    }
+
+    /// A search among occupations and ISCO groups reads their rows alone (at the head of each
+    /// list), and finds what a search among every kind finds of theirs, in the same order.
+    #[test]
+    fn the_title_rows_holding_every_word_are_those_of_all_rows() {
+        let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let table = LabelTable::build(&snapshot);
+        let postings = Postings::build(&table);
+        let synonyms = |key: &str| table.synonyms.of(key);
+        let titles =
+            |doc: &u32| matches!(table.rows[*doc as usize].kind, ConceptKind::Occupation | ConceptKind::IscoGroup);
+        let (mut queries, mut found) = (0, 0);
+        for row in table.rows.iter().filter(|r| &*r.lang == "nl") {
+            let query = table.analyze(&row.text, Lang::Nl);
+            let content = query.iter().filter(|t| !t.stop).count();
+            if content < 2 {
+                continue;
+            }
+            for skip in std::iter::once(None).chain((0..content).map(Some)) {
+                let mut expected = postings.all_words(&query, skip, &[], usize::MAX, synonyms);
+                expected.retain(titles);
+                expected.truncate(20);
+                let both = [ConceptKind::Occupation, ConceptKind::IscoGroup];
+                assert_eq!(postings.all_words(&query, skip, &both, 20, synonyms), expected, "{:?}", row.text);
+                found += expected.len();
+            }
+            queries += 1;
+        }
+        assert!(queries > 1000 && found > 500, "{queries} queries, {found} rows found");
     }
 }

@@ -9,6 +9,9 @@
 //! swaps the first two letters (`evrpleeg…`) is common in fast typing: [`FirstLetterFuzzy::swapped`]
 //! reads the word with those two swapped back. Words compare whole, as tantivy's query did (not
 //! their stems: a typo changes what a stemmer makes of a word).
+//!
+//! [`TypoWalk`] is the same automaton over a sorted word list in memory (the title retrieval of
+//! [`super::title_postings`]), so both retrievals find the same words for a typo.
 
 use std::sync::{Arc, OnceLock};
 
@@ -60,6 +63,51 @@ impl FirstLetterFuzzy {
 impl Query for FirstLetterFuzzy {
     fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(AutomatonWeight::<FirstThenFuzzy>::new(self.field, Arc::new(self.automaton()))))
+    }
+}
+
+/// The words within `distance` edits of a typo that start with its first letter (or, from
+/// [`TypoWalk::swapped`], with its second), as [`FirstLetterFuzzy`] finds them, among the words of
+/// a sorted list.
+pub struct TypoWalk {
+    automaton: FirstThenFuzzy,
+}
+
+impl TypoWalk {
+    pub fn new(word: &str, distance: u8) -> TypoWalk {
+        TypoWalk { automaton: FirstLetterFuzzy::new(Field::from_field_id(0), word, distance).automaton() }
+    }
+
+    /// The walk for `word` with its first two letters swapped, when they differ.
+    pub fn swapped(word: &str, distance: u8) -> Option<TypoWalk> {
+        let query = FirstLetterFuzzy::swapped(Field::from_field_id(0), word, distance)?;
+        Some(TypoWalk { automaton: query.automaton() })
+    }
+
+    /// The indexes of the matching words in `sorted` (ascending as `str` orders them; `word` reads
+    /// an entry's word): only the entries that start with the first letter are read.
+    pub fn matches<'a, T>(
+        &'a self,
+        sorted: &'a [T],
+        word: impl Fn(&T) -> &str + 'a,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let first = self.automaton.first.as_slice();
+        let start = sorted.partition_point(|entry| word(entry).as_bytes() < first);
+        let end = start + sorted[start..].partition_point(|entry| word(entry).as_bytes().starts_with(first));
+        (start..end).filter(move |&i| self.accepts(word(&sorted[i])))
+    }
+
+    fn accepts(&self, word: &str) -> bool {
+        use tantivy_fst::Automaton;
+        let automaton = &self.automaton;
+        let mut state = automaton.start();
+        for &byte in word.as_bytes() {
+            state = automaton.accept(&state, byte);
+            if !automaton.can_match(&state) {
+                return false;
+            }
+        }
+        automaton.is_match(&state)
     }
 }
 

@@ -1,0 +1,330 @@
+//! The candidate retrieval of a title search (occupations and ISCO groups) from postings in
+//! memory, ranking as tantivy's union over the index's title fields did.
+//!
+//! A title search retrieved its candidates with a tantivy `BooleanQuery` of Should clauses over
+//! the occupation and ISCO group labels: per query word its exact word (boost 2), its key (1.5),
+//! its compound parts and verb (1), and for a typo the words within its edit distance (0.5 per
+//! document, [`super::typo`]); the best by BM25 (`TopDocs`). tantivy's buffered union over those
+//! lists was two fifths of a title search's instructions, for a few tens of thousands of label
+//! rows among hundreds of thousands of documents.
+//!
+//! [`TitlePostings::top`] scores the same clauses, clause by clause into the per-thread array of
+//! [`Postings`] (so each row's sum adds up in the order the union adds it): the keys from the
+//! title rows at the head of each key's list in [`Postings`], the exact words from the postings
+//! here (the title rows' words only). The BM25 is tantivy's: every document of the index counts in
+//! `N` and in a field's average length, lengths are coded as tantivy codes them, a row holding a
+//! term twice counts it twice, and ties go to the lower row, as `TopDocs` breaks them. The
+//! candidates are tantivy's, up to the rounding of a sum.
+//!
+//! Memory is what decided this form: a second set of postings for the keys took 5 MB more after a
+//! restart (RSS bar 220 MB); the title rows' keys are already in [`Postings`], and only the exact
+//! words (about 1.7 MB on full ESCO) are held here, persisted with the other lookups.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
+use tantivy::fieldnorm::FieldNormReader;
+
+use super::index::{is_title_kind, kind_code};
+use super::labels::{LabelTable, Token};
+use super::postings::{Postings, Scores, doc_keys};
+use super::typo::TypoWalk;
+use crate::model::ConceptKind;
+
+/// BM25's term-frequency saturation and length normalization, as tantivy uses them.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// The boosts of a query word's clauses in tantivy's title query.
+const EXACT_BOOST: f32 = 2.0;
+const KEY_BOOST: f32 = 1.5;
+const PART_BOOST: f32 = 1.0;
+
+/// The title rows' exact words, and what BM25 needs of the title rows.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct TitlePostings {
+    /// Every normalized word of a title row, sorted (a typo walks its first letter's part).
+    #[serde(with = "crate::persist::shared_seq")]
+    words: Vec<Arc<str>>,
+    /// Where each word's rows start in `rows`; the next word's start ends them.
+    starts: Vec<u32>,
+    /// The title rows holding each word, ascending per word.
+    rows: Vec<u32>,
+    /// Per label row up to the last title row: its number of words, coded as tantivy codes a
+    /// field's length.
+    word_norms: Vec<u8>,
+    /// One bit per label row up to the last title row: set for a title row that holds a word or a
+    /// key more than once (2 % do), whose term frequencies are then looked up in `repeated_*`.
+    repeats: Vec<u64>,
+    /// The words and the keys a title row holds more than once, and how often, sorted by row and
+    /// term (BM25 counts a term's frequency).
+    repeated_words: Vec<(u32, Box<str>, u32)>,
+    repeated_keys: Vec<(u32, Box<str>, u32)>,
+    /// BM25's length part for the words, per coded length.
+    words_bm25: LengthParts,
+    /// The same for the keys, per number of keys ([`Postings`] keeps that number, not its code).
+    keys_bm25: LengthParts,
+    /// The documents of the index (label rows and descriptions): BM25's `N`.
+    index_docs: u64,
+}
+
+/// BM25's length component per length (`K1 · (1 − B + B · length / average)`), as tantivy caches
+/// it, and the term-frequency part of a term held once (`1 / (1 + that)`), the same division done
+/// once.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct LengthParts {
+    norm: Vec<f32>,
+    once: Vec<f32>,
+}
+
+impl LengthParts {
+    /// For a field of `total_terms` terms over `index_docs` documents; `length` gives the field
+    /// length that each of the 256 entries stands for.
+    fn new(total_terms: u64, index_docs: u64, length: impl Fn(u8) -> u32) -> LengthParts {
+        // tantivy's average length: the field's terms over every document of the index.
+        let average = total_terms as f32 / index_docs.max(1) as f32;
+        let norm: Vec<f32> = (0..=255u8).map(|i| K1 * (1.0 - B + B * length(i) as f32 / average)).collect();
+        let once = norm.iter().map(|norm| 1.0 / (1.0 + norm)).collect();
+        LengthParts { norm, once }
+    }
+
+    /// The term-frequency part of a term held `freq` times in a document at `length`.
+    fn tf(&self, length: u8, freq: u32) -> f32 {
+        if freq == 1 {
+            self.once[length as usize]
+        } else {
+            let freq = freq as f32;
+            freq / (freq + self.norm[length as usize])
+        }
+    }
+}
+
+/// tantivy's BM25 inverse document frequency of a term in `df` of `n` documents.
+fn idf(df: u64, n: u64) -> f32 {
+    let x = ((n - df.min(n)) as f32 + 0.5) / (df as f32 + 0.5);
+    (1.0 + x).ln()
+}
+
+/// How often `row` holds `term`, from the terms it repeats.
+#[cold]
+fn repeated_freq(row: u32, term: &str, repeated: &[(u32, Box<str>, u32)]) -> u32 {
+    repeated.binary_search_by(|(r, t, _)| (*r, &**t).cmp(&(row, term))).map_or(1, |i| repeated[i].2)
+}
+
+/// A field's length as tantivy stores it: coded in a byte, exact for short fields.
+fn coded(length: usize) -> u8 {
+    FieldNormReader::fieldnorm_to_id(length as u32)
+}
+
+impl TitlePostings {
+    pub fn build(table: &LabelTable) -> TitlePostings {
+        let index_docs = (table.rows.len() + table.descriptions.len()) as u64;
+        let end = table.rows.iter().rposition(|r| is_title_kind(r.kind)).map_or(0, |last| last + 1);
+        let mut per_word: HashMap<&Arc<str>, Vec<u32>> = HashMap::default();
+        let (mut word_norms, mut repeats) = (vec![0u8; end], vec![0u64; end.div_ceil(64)]);
+        let (mut total_words, mut total_keys) = (0u64, 0u64);
+        let (mut repeated_words, mut repeated_keys) = (Vec::new(), Vec::new());
+        for (row, label) in table.rows[..end].iter().enumerate().filter(|(_, r)| is_title_kind(r.kind)) {
+            // The whitespace tokenizer of the index drops an empty word.
+            let mut words: Vec<&Arc<str>> = label.tokens.iter().map(|t| &t.word).filter(|w| !w.is_empty()).collect();
+            let mut keys = doc_keys(&label.tokens);
+            word_norms[row] = coded(words.len());
+            total_words += words.len() as u64;
+            total_keys += keys.len() as u64;
+            words.sort_unstable();
+            keys.sort_unstable();
+            for (terms, repeated) in [(&mut words, &mut repeated_words), (&mut keys, &mut repeated_keys)] {
+                for run in terms.chunk_by(|a, b| a == b).filter(|run| run.len() > 1) {
+                    repeated.push((row as u32, Box::from(&**run[0]), run.len() as u32));
+                    repeats[row / 64] |= 1 << (row % 64);
+                }
+                terms.dedup();
+            }
+            for word in words {
+                per_word.entry(word).or_default().push(row as u32);
+            }
+        }
+        let mut sorted: Vec<_> = per_word.into_iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let (mut words, mut starts) = (Vec::with_capacity(sorted.len()), Vec::with_capacity(sorted.len()));
+        let mut rows = Vec::with_capacity(sorted.iter().map(|(_, list)| list.len()).sum());
+        for (word, list) in sorted {
+            words.push(Arc::clone(word));
+            starts.push(rows.len() as u32);
+            rows.extend(list);
+        }
+        let words_bm25 = LengthParts::new(total_words, index_docs, FieldNormReader::id_to_fieldnorm);
+        let keys_bm25 =
+            LengthParts::new(total_keys, index_docs, |len| FieldNormReader::id_to_fieldnorm(coded(len.into())));
+        TitlePostings {
+            words,
+            starts,
+            rows,
+            word_norms,
+            repeats,
+            repeated_words,
+            repeated_keys,
+            words_bm25,
+            keys_bm25,
+            index_docs,
+        }
+    }
+
+    /// Up to `limit` occupation and ISCO group label rows (of those among `kinds`) best matching
+    /// the analyzed query, best first, as tantivy's title query ranks them. The `typos` (words no
+    /// label knows, [`super::index::typo_candidates`]) also find the labels holding a word within
+    /// their edit distance. `postings` are the engine's.
+    pub fn top(
+        &self,
+        postings: &Postings,
+        query: &[Token],
+        typos: &[&Token],
+        kinds: &[ConceptKind],
+        limit: usize,
+    ) -> Vec<u32> {
+        let mut wanted = [false; 16];
+        for k in kinds {
+            wanted[kind_code(*k) as usize % 16] = true;
+        }
+        postings.with_scores(|scores| {
+            // Clause by clause, in the query's order: each row's sum adds up in the order
+            // tantivy's union adds it.
+            for t in query.iter().filter(|t| !t.stop) {
+                self.add_word(&t.word, scores);
+                self.add_key(postings, &t.key, KEY_BOOST, scores);
+                for part in t.parts.iter().chain(t.verb.as_ref()) {
+                    self.add_key(postings, part, PART_BOOST, scores);
+                }
+                if typos.iter().any(|typo| typo.word == t.word) {
+                    let distance = super::index::typo_distance(&t.word);
+                    let walks =
+                        std::iter::once(TypoWalk::new(&t.word, distance)).chain(TypoWalk::swapped(&t.word, distance));
+                    for walk in walks {
+                        self.add_typo(&walk, scores);
+                    }
+                }
+            }
+            // Best first, ties to the lower row, as one integer: a positive float's bits order as
+            // the float does, and their complement orders best first (selecting among pairs
+            // compared as floats took twice the instructions).
+            let mut found: Vec<u64> = Vec::with_capacity(scores.touched());
+            scores.drain(|row, score| {
+                if wanted[postings.kind(row) as usize % 16] {
+                    found.push((u64::from(!score.to_bits()) << 32) | u64::from(row));
+                }
+            });
+            if found.len() > limit {
+                found.select_nth_unstable(limit);
+                found.truncate(limit);
+            }
+            found.sort_unstable();
+            found.into_iter().map(|key| key as u32).collect()
+        })
+    }
+
+    /// Adds the BM25 score of the exact `word` to the title rows holding it, as tantivy's term
+    /// scorer computes it.
+    fn add_word(&self, word: &str, scores: &mut Scores) {
+        let Ok(at) = self.words.binary_search_by(|w| (**w).cmp(word)) else { return };
+        let rows = &self.rows[self.word_rows(at)];
+        let weight = idf(rows.len() as u64, self.index_docs) * (1.0 + K1) * EXACT_BOOST;
+        scores.add(rows, |row| {
+            let freq = self.freq(row, word, &self.repeated_words);
+            weight * self.words_bm25.tf(self.word_norms[row as usize], freq)
+        });
+    }
+
+    /// Adds the BM25 score of `key` (times `boost`) to the title rows holding it.
+    fn add_key(&self, postings: &Postings, key: &str, boost: f32, scores: &mut Scores) {
+        let (rows, _) = postings.label_parts(key);
+        let weight = idf(rows.len() as u64, self.index_docs) * (1.0 + K1) * boost;
+        scores.add(rows, |row| {
+            let freq = self.freq(row, key, &self.repeated_keys);
+            weight * self.keys_bm25.tf(postings.len(row), freq)
+        });
+    }
+
+    /// How often a title row holding `term` holds it: once, unless `repeated` says otherwise.
+    #[inline]
+    fn freq(&self, row: u32, term: &str, repeated: &[(u32, Box<str>, u32)]) -> u32 {
+        let at = row as usize;
+        if self.repeats[at / 64] >> (at % 64) & 1 == 0 { 1 } else { repeated_freq(row, term, repeated) }
+    }
+
+    /// Adds tantivy's fuzzy score once to every title row holding a word the typo walk finds
+    /// (alike, however many of the words a row holds).
+    fn add_typo(&self, walk: &TypoWalk, scores: &mut Scores) {
+        let mut found: Vec<u32> =
+            walk.matches(&self.words, |w| w).flat_map(|at| self.rows[self.word_rows(at)].iter().copied()).collect();
+        found.sort_unstable();
+        found.dedup();
+        scores.add(&found, |_| super::index::TYPO_BOOST);
+    }
+
+    /// Where the rows of the word at `at` are in `rows`.
+    fn word_rows(&self, at: usize) -> std::ops::Range<usize> {
+        let start = self.starts[at] as usize;
+        start..self.starts.get(at + 1).map_or(self.rows.len(), |next| *next as usize)
+    }
+
+    /// The memory the postings hold, in bytes (approximate; the words are shared).
+    pub fn heap_bytes(&self) -> usize {
+        self.words.capacity() * 16
+            + self.starts.capacity() * 4
+            + self.rows.capacity() * 4
+            + self.word_norms.capacity()
+            + self.repeats.capacity() * 8
+            + (self.repeated_words.capacity() + self.repeated_keys.capacity()) * 40
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ontology::{self, SourceSpec};
+    use crate::search::analysis::Lang;
+    use crate::search::index::{TantivyIndex, typo_candidates};
+
+    /// A word with two of its letters after the second swapped (one edit, a typo no label has).
+    fn mistyped(word: &str) -> Option<String> {
+        let mut letters: Vec<char> = word.chars().collect();
+        (letters.len() >= 6 && letters[3] != letters[4]).then(|| {
+            letters.swap(3, 4);
+            letters.into_iter().collect()
+        })
+    }
+
+    /// On the default ontology, every label searched as a title (as written, and with a typo in
+    /// its longest word) finds the rows tantivy's title query ranks, in its order: for both title
+    /// kinds and for occupations alone.
+    #[test]
+    fn ranks_as_tantivy_ranks_the_title_fields() {
+        let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let table = LabelTable::build(&snapshot);
+        let index = TantivyIndex::build_in_ram(&table).expect("index builds");
+        let postings = Postings::build(&table);
+        let titles = TitlePostings::build(&table);
+        let both = [ConceptKind::Occupation, ConceptKind::IscoGroup];
+        let (mut queries, mut with_typos, mut found) = (0, 0, 0);
+        for row in &table.rows {
+            let lang = if &*row.lang == "en" { Lang::En } else { Lang::Nl };
+            let mut texts = vec![row.text.to_string()];
+            let longest = row.tokens.iter().filter(|t| !t.stop).max_by_key(|t| t.word.chars().count());
+            if let Some(typo) = longest.and_then(|t| mistyped(&t.word)) {
+                texts.push(row.exact().replacen(&*longest.expect("a longest word").word, &typo, 1));
+            }
+            for text in texts {
+                let query = table.analyze(&text, lang);
+                let typos = typo_candidates(&table, &query);
+                for kinds in [&both[..], &both[..1]] {
+                    let expected = index.candidates(&query, kinds, &typos, false, 40).expect("tantivy answers");
+                    let ours = titles.top(&postings, &query, &typos, kinds, 40);
+                    assert_eq!(ours, expected, "{text:?} among {kinds:?}");
+                    found += ours.len();
+                }
+                queries += 1;
+                with_typos += usize::from(!typos.is_empty());
+            }
+        }
+        assert!(queries > 1000 && with_typos > 100 && found > 10_000, "{queries} queries, {with_typos} with typos");
+    }
+}
