@@ -57,7 +57,7 @@ fn percentiles(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
     let at = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
     println!(
-        "{name:<34} n={:<6} p50={:>8.1?} p99={:>8.1?} p99.9={:>8.1?} max={:>8.1?}",
+        "{name:<34} n={:<6} p50={:>8.2?} p99={:>8.2?} p99.9={:>8.2?} max={:>8.2?}",
         samples.len(),
         at(0.50),
         at(0.99),

@@ -139,7 +139,14 @@ pub struct LabelTable {
     pub broader: super::field::BroaderWords,
     /// Character-trigram weights and row norms, for the spelling similarity of a query and a label.
     pub trigrams: Trigrams,
+    /// The IDF of the document frequencies below [`IDF_TABLE`], made on first use (scoring asks it
+    /// of every label word of every candidate, and the logarithm was 2 % of a title search).
+    #[serde(skip)]
+    idf_table: std::sync::OnceLock<Vec<f32>>,
 }
+
+/// Document frequencies whose IDF [`LabelTable`] keeps computed (most keys' are lower).
+const IDF_TABLE: u32 = 4096;
 
 /// What the table knows of a key: its label count, and whether it is a frame word or a verb of the
 /// skill labels.
@@ -337,6 +344,7 @@ impl LabelTable {
             synonyms,
             broader,
             trigrams,
+            idf_table: std::sync::OnceLock::new(),
         }
     }
 
@@ -367,6 +375,11 @@ impl LabelTable {
     }
 
     fn idf_of_df(&self, df: u32) -> f32 {
+        let table = self.idf_table.get_or_init(|| (0..IDF_TABLE).map(|df| self.compute_idf(df)).collect());
+        table.get(df as usize).copied().unwrap_or_else(|| self.compute_idf(df))
+    }
+
+    fn compute_idf(&self, df: u32) -> f32 {
         let n = self.rows.len().max(1) as f32;
         let df = df as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()

@@ -107,7 +107,9 @@ fn idf(df: u64, n: u64) -> f32 {
 /// How often `row` holds `term`, from the terms it repeats.
 #[cold]
 fn repeated_freq(row: u32, term: &str, repeated: &[(u32, Box<str>, u32)]) -> u32 {
-    repeated.binary_search_by(|(r, t, _)| (*r, &**t).cmp(&(row, term))).map_or(1, |i| repeated[i].2)
+    // By row first (a number), then the row's few terms.
+    let start = repeated.partition_point(|(r, _, _)| *r < row);
+    repeated[start..].iter().take_while(|(r, _, _)| *r == row).find(|(_, t, _)| &**t == term).map_or(1, |(_, _, n)| *n)
 }
 
 /// A field's length as tantivy stores it: coded in a byte, exact for short fields.
