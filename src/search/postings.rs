@@ -21,8 +21,8 @@ use super::labels::{LabelTable, Token};
 use crate::model::ConceptKind;
 
 /// BM25's term-frequency saturation and length normalization, as tantivy uses them.
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
+pub(super) const K1: f32 = 1.2;
+pub(super) const B: f32 = 0.75;
 /// Boosts of a query word's key, its compound parts and verb, and its key in a description, as
 /// the tantivy query of [`super::index::TantivyIndex::candidates`] weighs them.
 const KEY_BOOST: f32 = 3.5;
@@ -438,8 +438,8 @@ fn is_title_code(code: u8) -> bool {
     [ConceptKind::Occupation, ConceptKind::IscoGroup].iter().any(|k| kind_code(*k) == u64::from(code))
 }
 
-/// BM25's inverse document frequency of a term in `df` of `n` documents.
-fn idf(n: f32, df: f32) -> f32 {
+/// BM25's inverse document frequency of a term in `df` of `n` documents, as tantivy computes it.
+pub(super) fn idf(n: f32, df: f32) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 

@@ -27,13 +27,10 @@ use tantivy::fieldnorm::FieldNormReader;
 
 use super::index::{is_title_kind, kind_code};
 use super::labels::{LabelTable, Token};
-use super::postings::{Postings, Scores, doc_keys};
+use super::postings::{B, K1, Postings, Scores, doc_keys, idf};
 use super::typo::TypoWalk;
 use crate::model::ConceptKind;
 
-/// BM25's term-frequency saturation and length normalization, as tantivy uses them.
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
 /// The boosts of a query word's clauses in tantivy's title query.
 const EXACT_BOOST: f32 = 2.0;
 const KEY_BOOST: f32 = 1.5;
@@ -96,12 +93,6 @@ impl LengthParts {
             freq / (freq + self.norm[length as usize])
         }
     }
-}
-
-/// tantivy's BM25 inverse document frequency of a term in `df` of `n` documents.
-fn idf(df: u64, n: u64) -> f32 {
-    let x = ((n - df.min(n)) as f32 + 0.5) / (df as f32 + 0.5);
-    (1.0 + x).ln()
 }
 
 /// How often `row` holds `term`, from the terms it repeats.
@@ -228,7 +219,7 @@ impl TitlePostings {
     fn add_word(&self, word: &str, scores: &mut Scores) {
         let Ok(at) = self.words.binary_search_by(|w| (**w).cmp(word)) else { return };
         let rows = &self.rows[self.word_rows(at)];
-        let weight = idf(rows.len() as u64, self.index_docs) * (1.0 + K1) * EXACT_BOOST;
+        let weight = idf(self.index_docs as f32, rows.len() as f32) * (1.0 + K1) * EXACT_BOOST;
         scores.add(rows, |row| {
             let freq = self.freq(row, word, &self.repeated_words);
             weight * self.words_bm25.tf(self.word_norms[row as usize], freq)
@@ -238,7 +229,7 @@ impl TitlePostings {
     /// Adds the BM25 score of `key` (times `boost`) to the title rows holding it.
     fn add_key(&self, postings: &Postings, key: &str, boost: f32, scores: &mut Scores) {
         let (rows, _) = postings.label_parts(key);
-        let weight = idf(rows.len() as u64, self.index_docs) * (1.0 + K1) * boost;
+        let weight = idf(self.index_docs as f32, rows.len() as f32) * (1.0 + K1) * boost;
         scores.add(rows, |row| {
             let freq = self.freq(row, key, &self.repeated_keys);
             weight * self.keys_bm25.tf(postings.len(row), freq)
