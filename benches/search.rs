@@ -132,6 +132,28 @@ fn main() {
     if !slowest.is_empty() {
         println!("  slowest keystrokes (CPU): {}", slowest.join(", "));
     }
+    // As `vaardig loadtest` asks (and a portal's search box without a kind filter): every kind,
+    // the first 1–8 characters of occupation and skill labels, Dutch and English.
+    let labels: Vec<String> = titles(500).into_iter().chain(skill_phrases(500)).collect();
+    let mut any_kind = Vec::new();
+    let mut any_prefixes = Vec::new();
+    for label in &labels {
+        let chars: Vec<char> = label.chars().collect();
+        for end in 1..=chars.len().min(8) {
+            let prefix: String = chars[..end].iter().collect();
+            let c = thread_cpu();
+            let _ = engines.search.suggest(&prefix, &[], "nl", 10, false);
+            any_kind.push(thread_cpu() - c);
+            any_prefixes.push(prefix);
+        }
+    }
+    let mean = any_kind.iter().sum::<Duration>() / any_kind.len().max(1) as u32;
+    let mut slowest: Vec<(Duration, &String)> = any_kind.iter().copied().zip(&any_prefixes).collect();
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    percentiles("Suggest (any kind, 1–8 chars, CPU)", any_kind);
+    println!("  mean {mean:.2?}");
+    let slowest: Vec<String> = slowest.iter().take(8).map(|(t, p)| format!("{p:?} {t:.0?}")).collect();
+    println!("  slowest keystrokes (CPU): {}", slowest.join(", "));
     if only_suggest {
         return;
     }

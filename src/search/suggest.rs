@@ -26,18 +26,22 @@ use super::labels::{LabelKind, LabelTable};
 use crate::model::ConceptKind;
 use crate::ontology::ConceptIdx;
 
-/// One word of a label in the sorted list, with the parts of its score that depend on the word.
+/// One word of a label in the sorted list, with everything a scan needs to score it: the scan
+/// reads entries in order and never the label row's prior (a cache miss per entry), except for the
+/// few it offers to the page.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Entry {
     #[serde(with = "crate::persist::shared")]
     word: Arc<str>,
     row: u32,
-    /// Position of the word in the label.
-    position: u16,
-    /// Characters in the word (at least 1): how much of it a prefix spells.
-    chars: u16,
-    /// How common the completed word is in the labels, in [0, 1] (see [`static_score`]).
-    frequency: f32,
+    /// The score for a typed prefix is `prior + per_char × typed characters` ([`static_score`]).
+    prior: f32,
+    per_char: f32,
+    /// The row's kind, label language (index into [`SuggestIndex::langs`]) and deprecation, for
+    /// the scan's filters: they fit in the entry's padding.
+    kind: ConceptKind,
+    lang: u16,
+    deprecated: bool,
 }
 
 /// The parts of a label row's score that depend on the label alone.
@@ -98,15 +102,16 @@ const HEAVY_KEEP: usize = 64;
 /// labels (people type the start of the word they mean, and the common one is the one most mean:
 /// "verpl" → verpleegkundige before verpleeghulp), whether it is the label's first word, the
 /// label's length, and its kind (a title typed in a search box most often names an occupation).
-fn static_score(row: &RowPrior, entry: &Entry, typed_chars: usize) -> f32 {
-    let completion = typed_chars as f32 / entry.chars as f32;
-    row.kind_weight
-        * (0.45
-            + 0.3 * completion
-            + 0.15 * row.popularity
-            + FREQUENCY_WEIGHT * entry.frequency
-            + if entry.position == 0 { 0.15 } else { 0.0 })
-        / row.length
+fn static_score(entry: &Entry, typed_chars: usize) -> f32 {
+    entry.prior + entry.per_char * typed_chars as f32
+}
+
+/// The parts of [`static_score`] that do not depend on the prefix: `kind_weight × (0.45 + 0.3 ×
+/// typed / chars + 0.15 × popularity + FREQUENCY_WEIGHT × frequency + 0.15 for a label's first
+/// word) / length`, split into the constant and the factor of the typed characters.
+fn entry_prior(row: &RowPrior, chars: usize, frequency: f32, first_word: bool) -> (f32, f32) {
+    let constant = 0.45 + 0.15 * row.popularity + FREQUENCY_WEIGHT * frequency + if first_word { 0.15 } else { 0.0 };
+    (row.kind_weight * constant / row.length, row.kind_weight * 0.3 / (chars.max(1) as f32 * row.length))
 }
 
 /// A word used in this many labels counts as fully common for the suggestion prior.
@@ -175,6 +180,7 @@ impl SuggestIndex {
             .collect();
 
         let mut entries = Vec::new();
+        const _: () = assert!(std::mem::size_of::<Entry>() == 32, "an entry is half a cache line");
         for (i, row) in table.rows.iter().enumerate() {
             if matches!(row.label_kind, LabelKind::Member | LabelKind::Code) {
                 continue;
@@ -185,22 +191,31 @@ impl SuggestIndex {
                 }
                 let df = table.df(&token.key);
                 let frequency = ((1.0 + df as f32).ln() / (1.0 + COMMON_WORD_DF).ln()).min(1.0);
-                let position = position.min(u16::MAX as usize) as u16;
                 // A label word is completed as itself: every label word is in the compound
                 // dictionary, so none is completed through its parts ("schoenm" is the start of
                 // schoenmaker, not of every compound with "schoen").
                 let word = token.word.clone();
+                let prior = &rows[i];
+                let (constant, per_char) = entry_prior(prior, word.chars().count(), frequency, position == 0);
                 entries.push(Entry {
-                    chars: word.chars().count().clamp(1, u16::MAX as usize) as u16,
                     word,
                     row: i as u32,
-                    position,
-                    frequency,
+                    prior: constant,
+                    per_char,
+                    kind: prior.kind,
+                    lang: prior.lang,
+                    deprecated: prior.deprecated,
                 });
             }
         }
-        entries.sort_unstable_by(|a, b| (&a.word, a.row, a.position).cmp(&(&b.word, b.row, b.position)));
-        entries.dedup_by(|a, b| a.word == b.word && a.row == b.row && a.position == b.position);
+        // A word twice in one label (`verkoop … verkoop`) is one entry: its best-scoring one.
+        entries.sort_unstable_by(|a, b| {
+            (&a.word, a.row)
+                .cmp(&(&b.word, b.row))
+                .then(b.prior.total_cmp(&a.prior))
+                .then(b.per_char.total_cmp(&a.per_char))
+        });
+        entries.dedup_by(|a, b| a.word == b.word && a.row == b.row);
         entries.shrink_to_fit();
 
         let mut index = SuggestIndex { entries, rows, langs, heavy: HashMap::default(), heavy_entries };
@@ -241,11 +256,11 @@ impl SuggestIndex {
                     touched.clear();
                     for at in i..j {
                         let entry = &self.entries[at];
-                        let row = &self.rows[entry.row as usize];
-                        if row.deprecated {
+                        if entry.deprecated {
                             continue;
                         }
-                        let score = static_score(row, entry, typed);
+                        let score = static_score(entry, typed);
+                        let row = &self.rows[entry.row as usize];
                         let slot = row.concept.0 as usize * self.langs.len() + row.lang as usize;
                         let current = &mut best[slot];
                         if current.0 != stamp {
@@ -380,18 +395,18 @@ impl SuggestIndex {
         }
         for at in range {
             let entry = &self.entries[at];
-            let row = &self.rows[entry.row as usize];
-            if !wanted(row.kind) || (row.deprecated && !include_deprecated) {
+            if !wanted(entry.kind) || (entry.deprecated && !include_deprecated) {
                 continue;
             }
-            let score = Self::lang_factor(row.lang, asked) * static_score(row, entry, typed);
+            let score = Self::lang_factor(entry.lang, asked) * static_score(entry, typed);
             if score < page.floor() {
                 continue;
             }
             if content.len() > 1 && !others_match(table, content, driver, entry.row) {
                 continue;
             }
-            page.offer(Suggestion { concept: row.concept, row: entry.row, score }, at as u32);
+            let concept = self.rows[entry.row as usize].concept;
+            page.offer(Suggestion { concept, row: entry.row, score }, at as u32);
         }
         page.into_suggestions()
     }
@@ -419,7 +434,7 @@ impl SuggestIndex {
             if content.len() > 1 && !others_match(table, content, driver, entry.row) {
                 continue;
             }
-            let score = Self::lang_factor(row.lang, asked) * static_score(row, entry, typed);
+            let score = Self::lang_factor(row.lang, asked) * static_score(entry, typed);
             let found = Suggestion { concept: row.concept, row: entry.row, score };
             let kept = best.entry(row.concept).or_insert_with(|| found.clone());
             if score > kept.score {
