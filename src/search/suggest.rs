@@ -1,8 +1,8 @@
 //! Autocomplete: a prefix of one or more characters → the top concepts, per keystroke.
 //!
-//! An in-memory sorted list of (word, label row) entries — every label word and every compound
-//! part, so `chauf` finds `vrachtwagenchauffeur` — finds a prefix's entries with two binary
-//! searches. With several query words, every word must be the start of some word of the label (the
+//! An in-memory sorted list of every label word, each once, with its entries (the label rows that
+//! use it, each with its score's parts) — every label word and every compound part, so `chauf`
+//! finds `vrachtwagenchauffeur` — finds a prefix's entries with two binary searches. With several query words, every word must be the start of some word of the label (the
 //! last one may be unfinished). Ranking is static per label (form weight, position of the matched
 //! word, label length, the completed word's frequency, the concept's kind) plus how much of the
 //! matched word the prefix already spells, so results are stable from keystroke to keystroke.
@@ -26,13 +26,11 @@ use super::labels::{LabelKind, LabelTable};
 use crate::model::ConceptKind;
 use crate::ontology::ConceptIdx;
 
-/// One word of a label in the sorted list, with everything a scan needs to score it: the scan
-/// reads entries in order and never the label row's prior (a cache miss per entry), except for the
-/// few it offers to the page.
+/// One word of a label (the word is [`SuggestIndex::words`]' that the entry is filed under), with
+/// everything a scan needs to score it: the scan reads entries in order and never the label row's
+/// prior (a cache miss per entry), except for the few it offers to the page.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Entry {
-    #[serde(with = "crate::persist::shared")]
-    word: Arc<str>,
     row: u32,
     /// The score for a typed prefix is `prior + per_char × typed characters` ([`static_score`]).
     prior: f32,
@@ -78,7 +76,14 @@ struct HeavyList {
 /// The sorted word list of one snapshot.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SuggestIndex {
-    /// Sorted by word (then row, position).
+    /// Every label word once, sorted: a prefix's words are a range of it, found by two binary
+    /// searches.
+    #[serde(with = "crate::persist::shared_seq")]
+    words: Vec<Arc<str>>,
+    /// Per word, the end of its entries in `entries` (the start is the word before's end): each
+    /// word is stored once, not once per label that uses it (half the memory of the list).
+    word_ends: Vec<u32>,
+    /// Grouped by word, then sorted by row.
     entries: Vec<Entry>,
     /// Per label row.
     rows: Vec<RowPrior>,
@@ -179,8 +184,8 @@ impl SuggestIndex {
             })
             .collect();
 
-        let mut entries = Vec::new();
-        const _: () = assert!(std::mem::size_of::<Entry>() == 32, "an entry is half a cache line");
+        let mut entries: Vec<(Arc<str>, Entry)> = Vec::new();
+        const _: () = assert!(std::mem::size_of::<Entry>() == 16, "four entries to a cache line");
         for (i, row) in table.rows.iter().enumerate() {
             if matches!(row.label_kind, LabelKind::Member | LabelKind::Code) {
                 continue;
@@ -197,28 +202,40 @@ impl SuggestIndex {
                 let word = token.word.clone();
                 let prior = &rows[i];
                 let (constant, per_char) = entry_prior(prior, word.chars().count(), frequency, position == 0);
-                entries.push(Entry {
-                    word,
+                let entry = Entry {
                     row: i as u32,
                     prior: constant,
                     per_char,
                     kind: prior.kind,
                     lang: prior.lang,
                     deprecated: prior.deprecated,
-                });
+                };
+                entries.push((word, entry));
             }
         }
         // A word twice in one label (`verkoop … verkoop`) is one entry: its best-scoring one.
-        entries.sort_unstable_by(|a, b| {
-            (&a.word, a.row)
-                .cmp(&(&b.word, b.row))
+        entries.sort_unstable_by(|(a_word, a), (b_word, b)| {
+            (a_word, a.row)
+                .cmp(&(b_word, b.row))
                 .then(b.prior.total_cmp(&a.prior))
                 .then(b.per_char.total_cmp(&a.per_char))
         });
-        entries.dedup_by(|a, b| a.word == b.word && a.row == b.row);
-        entries.shrink_to_fit();
+        entries.dedup_by(|(a_word, a), (b_word, b)| a_word == b_word && a.row == b.row);
+        let mut words: Vec<Arc<str>> = Vec::new();
+        let mut word_ends: Vec<u32> = Vec::new();
+        for (at, (word, _)) in entries.iter().enumerate() {
+            if words.last() != Some(word) {
+                words.push(word.clone());
+                word_ends.push(at as u32);
+            }
+            *word_ends.last_mut().expect("a word was pushed") = at as u32 + 1;
+        }
+        words.shrink_to_fit();
+        word_ends.shrink_to_fit();
+        let entries: Vec<Entry> = entries.into_iter().map(|(_, entry)| entry).collect();
 
-        let mut index = SuggestIndex { entries, rows, langs, heavy: HashMap::default(), heavy_entries };
+        let mut index =
+            SuggestIndex { words, word_ends, entries, rows, langs, heavy: HashMap::default(), heavy_entries };
         index.heavy = index.precompute();
         index
     }
@@ -234,8 +251,8 @@ impl SuggestIndex {
     /// with its best entry per language.
     fn precompute(&self) -> HashMap<Box<str>, Heavy> {
         let mut heavy = HashMap::default();
-        // (start, end, prefix length in bytes) of ranges whose entries share a prefix.
-        let mut stack = vec![(0usize, self.entries.len(), 0usize)];
+        // (start, end, prefix length in bytes) of ranges of words that share a prefix.
+        let mut stack = vec![(0usize, self.words.len(), 0usize)];
         // Per (concept, language): the best (score, entry) in the current prefix, stamped with it.
         let slots = self.rows.iter().map(|r| r.concept.0 as usize + 1).max().unwrap_or(0) * self.langs.len().max(1);
         let mut best: Vec<(u32, f32, u32)> = vec![(u32::MAX, 0.0, 0); slots];
@@ -244,17 +261,18 @@ impl SuggestIndex {
         while let Some((start, end, len)) = stack.pop() {
             let mut i = start;
             while i < end {
-                let word = &self.entries[i].word;
+                let word = &self.words[i];
                 let Some(next) = word[len..].chars().next() else {
                     i += 1;
                     continue;
                 };
                 let prefix = &word[..len + next.len_utf8()];
-                let j = i + self.entries[i..end].partition_point(|e| e.word.starts_with(prefix));
-                if j - i > self.heavy_entries {
+                let j = i + self.words[i..end].partition_point(|w| w.starts_with(prefix));
+                let entries = self.entries_of(i..j);
+                if entries.len() > self.heavy_entries {
                     let typed = prefix.chars().count();
                     touched.clear();
-                    for at in i..j {
+                    for at in entries {
                         let entry = &self.entries[at];
                         if entry.deprecated {
                             continue;
@@ -307,9 +325,15 @@ impl SuggestIndex {
 
     /// The entries whose word starts with `prefix`, as a range of indexes.
     fn range(&self, prefix: &str) -> std::ops::Range<usize> {
-        let start = self.entries.partition_point(|e| &*e.word < prefix);
-        let end = start + self.entries[start..].partition_point(|e| e.word.starts_with(prefix));
-        start..end
+        let start = self.words.partition_point(|w| &**w < prefix);
+        let end = start + self.words[start..].partition_point(|w| w.starts_with(prefix));
+        self.entries_of(start..end)
+    }
+
+    /// The entries of a range of words, as a range of indexes.
+    fn entries_of(&self, words: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let start = |word: usize| if word == 0 { 0 } else { self.word_ends[word - 1] as usize };
+        start(words.start)..start(words.end)
     }
 
     /// The index of `lang` among the labels' languages, looked up once per request: the scan
@@ -583,8 +607,7 @@ mod tests {
         let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
         let table = LabelTable::build(&snapshot);
         let index = SuggestIndex::build_with(&table, 8);
-        let mut words: Vec<&str> = index.entries.iter().step_by(97).map(|e| &*e.word).collect();
-        words.dedup();
+        let words: Vec<&str> = index.words.iter().step_by(37).map(|w| &**w).collect();
         let mut prefixes: Vec<&str> = index.heavy.keys().map(|k| &**k).collect();
         prefixes.sort();
         let mut checked = 0;
@@ -623,9 +646,9 @@ mod tests {
             assert!(index.range(prefix).len() > 8, "{prefix}");
         }
         // Every prefix of every word with more than 8 entries is there.
-        for entry in &index.entries {
-            for (end, _) in entry.word.char_indices().skip(1).chain(std::iter::once((entry.word.len(), ' '))) {
-                let prefix = &entry.word[..end];
+        for word in &index.words {
+            for (end, _) in word.char_indices().skip(1).chain(std::iter::once((word.len(), ' '))) {
+                let prefix = &word[..end];
                 assert_eq!(index.range(prefix).len() > 8, index.heavy.contains_key(prefix), "{prefix}");
             }
         }
