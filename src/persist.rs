@@ -310,11 +310,14 @@ pub mod shared_keys {
 pub mod shared_lists {
     use super::*;
 
-    pub fn serialize<H, S: Serializer>(value: &HashMap<Arc<str>, Vec<Arc<str>>, H>, s: S) -> Result<S::Ok, S::Error> {
+    /// Words and the words each stands for.
+    type Lists<H> = HashMap<Arc<str>, Vec<Arc<str>>, H>;
+
+    pub fn serialize<H, S: Serializer>(value: &Lists<H>, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(value.iter().map(|(k, v)| (SharedOut(k), v.iter().map(SharedOut).collect::<Vec<_>>())))
     }
 
-    pub fn deserialize<'de, H, D>(d: D) -> Result<HashMap<Arc<str>, Vec<Arc<str>>, H>, D::Error>
+    pub fn deserialize<'de, H, D>(d: D) -> Result<Lists<H>, D::Error>
     where
         H: std::hash::BuildHasher + Default,
         D: Deserializer<'de>,

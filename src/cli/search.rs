@@ -60,13 +60,14 @@ pub(super) fn parse_kinds(names: &[String]) -> Result<Vec<i32>, Failure> {
 #[derive(Clone)]
 enum Backend {
     Local(Arc<SearchApi>),
-    Remote(SearchServiceClient<super::client::ClientChannel>),
+    // (Boxed: a client is some 250 bytes, the local service a pointer.)
+    Remote(Box<SearchServiceClient<super::client::ClientChannel>>),
 }
 
 impl Backend {
     async fn open(client: &ClientArgs, args: &SearchArgs) -> Result<Backend, Failure> {
         if args.ontology.is_empty() {
-            return Ok(Backend::Remote(SearchServiceClient::new(channel(client).await?)));
+            return Ok(Backend::Remote(Box::new(SearchServiceClient::new(channel(client).await?))));
         }
         let engines = super::load_engines(&args.ontology, Some(Path::new(&args.index_dir)))?;
         Ok(Backend::Local(Arc::new(SearchApi::new(crate::engine::LiveEngines::new(engines)))))

@@ -152,7 +152,7 @@ fn find(dir: &Path, key: &str) -> Option<(Snapshot, Report)> {
             Some((path.metadata().ok()?.modified().ok()?, path))
         })
         .collect();
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
     files.into_iter().find_map(|(_, path)| match read(&path, key) {
         Ok(found) => Some(found),
         Err(crate::persist::Rejected::Missing | crate::persist::Rejected::Stale) => None,

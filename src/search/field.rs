@@ -46,15 +46,13 @@ const MIN_DESCRIBED_WORD: usize = 4;
 /// The start of a normalized word as a number (a hash of its first [`WORD_START_LETTERS`]
 /// letters); `None` for a word too short to look for.
 pub fn word_start(word: &str) -> Option<u32> {
-    use std::hash::{BuildHasher, Hash, Hasher};
+    use std::hash::BuildHasher;
     let mut letters = word.char_indices();
     if word.chars().count() < MIN_DESCRIBED_WORD || word.chars().any(|c| !c.is_alphabetic()) {
         return None;
     }
     let end = letters.nth(WORD_START_LETTERS).map_or(word.len(), |(i, _)| i);
-    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
-    word[..end].hash(&mut hasher);
-    Some(hasher.finish() as u32)
+    Some(rustc_hash::FxBuildHasher.hash_one(&word[..end]) as u32)
 }
 
 impl FieldWords {

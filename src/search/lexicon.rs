@@ -68,7 +68,7 @@ impl Lexicon {
         // The most frequent English token per key, to stand for the key in a translated query.
         let mut en_tokens: HashMap<Arc<str>, (Token, u32)> = HashMap::default();
         // Each concept's Dutch and English word keys, for the alignment model.
-        let mut bags: Vec<(Vec<Arc<str>>, Vec<Arc<str>>)> = Vec::new();
+        let mut bags: Vec<WordBags> = Vec::new();
         let mut start = 0;
         while start < rows.len() {
             let concept = rows[start].concept;
@@ -160,11 +160,14 @@ impl Lexicon {
     }
 }
 
+/// One concept's Dutch and English word keys.
+type WordBags = (Vec<Arc<str>>, Vec<Arc<str>>);
+
 /// IBM Model 1's translation probabilities t(English word | Dutch word) over the concepts' word
 /// bags, after [`EM_ROUNDS`] rounds of expectation maximisation from a uniform start. Each English
 /// word of a concept is explained by its Dutch words or by none (the empty word, which absorbs the
 /// English words no Dutch word stands for). Only pairs that share a concept are ever non-zero.
-fn model_one(bags: &[(Vec<Arc<str>>, Vec<Arc<str>>)]) -> HashMap<(Arc<str>, Arc<str>), f32> {
+fn model_one(bags: &[WordBags]) -> HashMap<(Arc<str>, Arc<str>), f32> {
     // Dense numbering: each (Dutch word or none, English word) pair one slot, each bag a grid of
     // slots, so that a round is array arithmetic rather than hashing.
     let mut dutch: HashMap<Arc<str>, u32> = HashMap::default();

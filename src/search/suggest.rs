@@ -373,7 +373,7 @@ impl SuggestIndex {
         let Some(driver) = (0..ranges.len()).min_by_key(|&i| ranges[i].len()) else { return Vec::new() };
         if !include_deprecated && content.len() == 1 && ranges[0].len() > self.heavy_entries && limit <= HEAVY_KEEP {
             if let Some(heavy) = self.heavy.get(content[0]) {
-                return self.from_heavy(heavy, kinds, lang, limit);
+                return self.heavy_answer(heavy, kinds, lang, limit);
             }
         }
         self.scan(table, &content, driver, ranges[driver].clone(), kinds, lang, limit, include_deprecated)
@@ -472,7 +472,7 @@ impl SuggestIndex {
     }
 
     /// The answer of a precomputed prefix: the lists of the asked kinds, with the language factor.
-    fn from_heavy(&self, heavy: &Heavy, kinds: &[ConceptKind], lang: &str, limit: usize) -> Vec<Suggestion> {
+    fn heavy_answer(&self, heavy: &Heavy, kinds: &[ConceptKind], lang: &str, limit: usize) -> Vec<Suggestion> {
         let asked = self.lang_index(lang);
         let mut candidates: Vec<(Suggestion, u32)> = Vec::new();
         for list in heavy.lists.iter().filter(|l| kinds.is_empty() || kinds.contains(&l.kind)) {
@@ -642,7 +642,7 @@ mod tests {
         let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
         let table = LabelTable::build(&snapshot);
         let index = SuggestIndex::build_with(&table, 8);
-        for (prefix, _) in &index.heavy {
+        for prefix in index.heavy.keys() {
             assert!(index.range(prefix).len() > 8, "{prefix}");
         }
         // Every prefix of every word with more than 8 entries is there.

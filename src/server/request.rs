@@ -265,7 +265,7 @@ pub fn evidence_from_pb(raw: i32, field: impl FnOnce() -> String, violations: &m
     match pb::EvidenceLevel::try_from(raw) {
         Ok(level) => evidence_level(level),
         Err(_) => {
-            violations.add(&field(), format!("unknown evidence level {raw}"));
+            violations.add(field(), format!("unknown evidence level {raw}"));
             EvidenceLevel::Ungraded
         }
     }
