@@ -11,14 +11,20 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::InvertedIndexReader;
+use tantivy::postings::Postings as _;
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TERMINATED, TantivyDocument, Term};
 
 use super::labels::{LabelTable, Token};
+use super::postings::{K1, LengthParts, Scores, idf};
 use super::typo::FirstLetterFuzzy;
 use crate::model::ConceptKind;
 
@@ -56,6 +62,13 @@ pub struct TantivyIndex {
     /// (opening the columns was 3 % of a search's instructions).
     searcher: Searcher,
     row_columns: Vec<Column<u64>>,
+    /// Per segment, what scoring a clause outside tantivy's union reads
+    /// ([`TantivyIndex::candidates_by_clause`]).
+    segments: Vec<SegmentParts>,
+    /// BM25's length parts of the `exact`, `keys` and `desc` fields, as tantivy computes them.
+    bm25: [LengthParts; 3],
+    /// The documents of the index (every segment's): BM25's `N`.
+    docs: u64,
     fields: Fields,
     /// Where it lives on disk; `None` in memory.
     pub path: Option<PathBuf>,
@@ -67,6 +80,30 @@ impl std::fmt::Debug for TantivyIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TantivyIndex").field("path", &self.path).field("reused", &self.reused).finish()
     }
+}
+
+/// One segment's inverted index and field lengths of the `exact`, `keys` and `desc` fields, and
+/// where its documents start in the index's numbering (segment by segment, as tantivy orders
+/// document addresses).
+struct SegmentParts {
+    base: u32,
+    inverted: [Arc<InvertedIndexReader>; 3],
+    norms: [FieldNormReader; 3],
+}
+
+/// The label fields a clause reads, as positions in [`SegmentParts`] and `bm25`.
+#[derive(Debug, Clone, Copy)]
+enum Side {
+    Exact = 0,
+    Keys = 1,
+    Desc = 2,
+}
+
+/// One Should clause of the candidate query, in the query's order: a term of a field with its
+/// boost, or the label words a typo may stand for (every document holding one scores the boost).
+enum Clause {
+    Term { side: Side, field: Field, text: Arc<str>, boost: f32 },
+    Typo(FirstLetterFuzzy),
 }
 
 fn schema() -> (Schema, Fields) {
@@ -258,7 +295,52 @@ impl TantivyIndex {
             .iter()
             .map(|segment| segment.fast_fields().u64("row"))
             .collect::<Result<_, _>>()?;
-        Ok(TantivyIndex { searcher, row_columns, fields, path, reused })
+        let (exact, keys, desc) = (fields.exact, fields.keys, fields.desc);
+        let (mut segments, mut docs, mut tokens) = (Vec::new(), 0u64, [0u64; 3]);
+        for segment in searcher.segment_readers() {
+            let inverted =
+                [segment.inverted_index(exact)?, segment.inverted_index(keys)?, segment.inverted_index(desc)?];
+            let norms = [
+                segment.get_fieldnorms_reader(exact)?,
+                segment.get_fieldnorms_reader(keys)?,
+                segment.get_fieldnorms_reader(desc)?,
+            ];
+            for (total, inverted) in tokens.iter_mut().zip(&inverted) {
+                *total += inverted.total_num_tokens();
+            }
+            segments.push(SegmentParts { base: docs as u32, inverted, norms });
+            docs += u64::from(segment.max_doc());
+        }
+        // As tantivy's `Bm25Weight::for_terms`: a field's average length over every document.
+        let bm25 = tokens.map(|total| LengthParts::new(total, docs, FieldNormReader::id_to_fieldnorm));
+        Ok(TantivyIndex { searcher, row_columns, segments, bm25, docs, fields, path, reused })
+    }
+
+    /// The clauses of the candidate query, in the order of its Should clauses.
+    fn clauses(&self, query: &[Token], typos: &[&Token], titles: bool, descriptions: bool) -> Vec<Clause> {
+        let f = self.fields;
+        let (exact_field, keys_field) = if titles { (f.title_exact, f.title_keys) } else { (f.exact, f.keys) };
+        let term = |side, field, text: &Arc<str>, boost| Clause::Term { side, field, text: Arc::clone(text), boost };
+        let mut clauses = Vec::new();
+        for t in query.iter().filter(|t| !t.stop) {
+            clauses.push(term(Side::Exact, exact_field, &t.word, 2.0));
+            clauses.push(term(Side::Keys, keys_field, &t.key, 1.5));
+            for part in t.parts.iter().chain(t.verb.as_ref()) {
+                clauses.push(term(Side::Keys, keys_field, part, 1.0));
+            }
+            if descriptions {
+                clauses.push(term(Side::Desc, f.desc, &t.key, 0.2));
+            }
+            if typos.iter().any(|typo| typo.word == t.word) {
+                // The label words the typo may stand for (see `search::typo`), scored alike.
+                let distance = typo_distance(&t.word);
+                clauses.push(Clause::Typo(FirstLetterFuzzy::new(exact_field, &t.word, distance)));
+                if let Some(swapped) = FirstLetterFuzzy::swapped(exact_field, &t.word, distance) {
+                    clauses.push(Clause::Typo(swapped));
+                }
+            }
+        }
+        clauses
     }
 
     /// The label rows (ids into the table; description docs are `rows.len() + i`) best matching the
@@ -277,30 +359,20 @@ impl TantivyIndex {
         // labels alone: a plain union of the query's words, not one intersected with the kind
         // filter (that intersection was a fifth of a title search's time).
         let titles = is_title_search(kinds);
-        let (exact_field, keys_field) = if titles { (f.title_exact, f.title_keys) } else { (f.exact, f.keys) };
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let term = |field: Field, text: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
-        };
-        for t in query.iter().filter(|t| !t.stop) {
-            should.push((Occur::Should, Box::new(BoostQuery::new(term(exact_field, &t.word), 2.0))));
-            should.push((Occur::Should, Box::new(BoostQuery::new(term(keys_field, &t.key), 1.5))));
-            for part in t.parts.iter().chain(t.verb.as_ref()) {
-                should.push((Occur::Should, term(keys_field, part)));
-            }
-            if descriptions {
-                should.push((Occur::Should, Box::new(BoostQuery::new(term(f.desc, &t.key), 0.2))));
-            }
-            if typos.iter().any(|typo| typo.word == t.word) {
-                // The label words the typo may stand for (see `search::typo`), scored alike.
-                let distance = typo_distance(&t.word);
-                let near = FirstLetterFuzzy::new(exact_field, &t.word, distance);
-                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(near), TYPO_BOOST))));
-                if let Some(swapped) = FirstLetterFuzzy::swapped(exact_field, &t.word, distance) {
-                    should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(swapped), TYPO_BOOST))));
-                }
-            }
-        }
+        let should: Vec<(Occur, Box<dyn Query>)> = self
+            .clauses(query, typos, titles, descriptions)
+            .into_iter()
+            .map(|clause| -> (Occur, Box<dyn Query>) {
+                let query: Box<dyn Query> = match clause {
+                    Clause::Term { field, text, boost, .. } => {
+                        let term = TermQuery::new(Term::from_field_text(field, &text), IndexRecordOption::WithFreqs);
+                        if boost == 1.0 { Box::new(term) } else { Box::new(BoostQuery::new(Box::new(term), boost)) }
+                    }
+                    Clause::Typo(near) => Box::new(BoostQuery::new(Box::new(near), TYPO_BOOST)),
+                };
+                (Occur::Should, query)
+            })
+            .collect();
         if should.is_empty() {
             return Ok(Vec::new());
         }
@@ -326,6 +398,95 @@ impl TantivyIndex {
             }
         }
         Ok(rows)
+    }
+
+    /// The label rows [`Self::candidates`] finds for a search over every kind (no kind filter),
+    /// in its order, without tantivy's union: each clause's documents are read from its posting
+    /// list and their scores added into `scores` (room for every document of the index), clause
+    /// by clause, so every document's sum adds up in the order the union adds it; each term's
+    /// score is tantivy's BM25 (its IDF over every document, the field's average length, the
+    /// coded length and the term frequency). The best `limit`, ties to the lower document as
+    /// `TopDocs` breaks them. The union with its top-k collection was a third of a search over
+    /// every kind (BENCHMARKS.md, "Search over all kinds, session 18").
+    pub(super) fn candidates_by_clause(
+        &self,
+        query: &[Token],
+        typos: &[&Token],
+        descriptions: bool,
+        limit: usize,
+        scores: &mut Scores,
+    ) -> Result<Vec<u32>, IndexError> {
+        assert!(scores.room() >= self.docs as usize, "room for every document of the index");
+        for clause in self.clauses(query, typos, false, descriptions) {
+            match clause {
+                Clause::Term { side, field, text, boost } => self.add_term(side, field, &text, boost, scores)?,
+                Clause::Typo(near) => {
+                    let weight = near.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+                    for (segment, reader) in self.segments.iter().zip(self.searcher.segment_readers()) {
+                        weight.for_each_no_score(reader, &mut |docs| {
+                            for doc in docs {
+                                scores.add_one(segment.base + doc, TYPO_BOOST);
+                            }
+                        })?;
+                    }
+                }
+            }
+        }
+        // Best first, ties to the lower document, as one integer (see `TitlePostings::top`).
+        let mut found: Vec<u64> = Vec::with_capacity(scores.touched());
+        scores.drain(|doc, score| found.push((u64::from(!score.to_bits()) << 32) | u64::from(doc)));
+        if found.len() > limit {
+            found.select_nth_unstable(limit);
+            found.truncate(limit);
+        }
+        found.sort_unstable();
+        let mut rows = Vec::with_capacity(found.len());
+        for key in found {
+            let doc = key as u32;
+            let segment = self.segments.partition_point(|s| s.base <= doc) - 1;
+            if let Some(row) = self.row_columns[segment].first(doc - self.segments[segment].base) {
+                rows.push(row as u32);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Adds the BM25 score of `text` in `field` (times `boost`) to the documents holding it.
+    fn add_term(
+        &self,
+        side: Side,
+        field: Field,
+        text: &str,
+        boost: f32,
+        scores: &mut Scores,
+    ) -> Result<(), IndexError> {
+        let term = Term::from_field_text(field, text);
+        let side = side as usize;
+        let mut found = Vec::with_capacity(self.segments.len());
+        for segment in &self.segments {
+            found.push(segment.inverted[side].get_term_info(&term).map_err(tantivy::TantivyError::from)?);
+        }
+        let doc_freq: u64 = found.iter().flatten().map(|info| u64::from(info.doc_freq)).sum();
+        if doc_freq == 0 {
+            return Ok(());
+        }
+        // tantivy's weight: IDF × (1 + K1), times the boost.
+        let weight = idf(self.docs as f32, doc_freq as f32) * (1.0 + K1) * boost;
+        let lengths = &self.bm25[side];
+        for (segment, info) in self.segments.iter().zip(found) {
+            let Some(info) = info else { continue };
+            let mut postings = segment.inverted[side]
+                .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
+                .map_err(tantivy::TantivyError::from)?;
+            let norms = &segment.norms[side];
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                let score = weight * lengths.tf(norms.fieldnorm_id(doc), postings.term_freq());
+                scores.add_one(segment.base + doc, score);
+                doc = postings.advance();
+            }
+        }
+        Ok(())
     }
 }
 
@@ -354,4 +515,63 @@ fn fill(index: &Index, f: Fields, table: &LabelTable) -> Result<(), IndexError> 
     writer.commit()?;
     writer.wait_merging_threads()?;
     Ok(())
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::ontology::{self, SourceSpec};
+    use crate::search::analysis::Lang;
+    use crate::search::postings::Postings;
+
+    /// Every label of `table` as a query in its language: as written, and with a typo in its
+    /// longest word where [`mistyped`] makes one.
+    pub(in crate::search) fn label_queries(table: &LabelTable) -> Vec<(String, Lang)> {
+        let mut queries = Vec::new();
+        for row in &table.rows {
+            let lang = if &*row.lang == "en" { Lang::En } else { Lang::Nl };
+            queries.push((row.text.to_string(), lang));
+            let longest = row.tokens.iter().filter(|t| !t.stop).max_by_key(|t| t.word.chars().count());
+            if let Some(typo) = longest.and_then(|t| mistyped(&t.word)) {
+                queries.push((row.exact().replacen(&*longest.expect("a longest word").word, &typo, 1), lang));
+            }
+        }
+        queries
+    }
+
+    /// A word with two of its letters after the second swapped (one edit, a typo no label has).
+    fn mistyped(word: &str) -> Option<String> {
+        let mut letters: Vec<char> = word.chars().collect();
+        (letters.len() >= 6 && letters[3] != letters[4]).then(|| {
+            letters.swap(3, 4);
+            letters.into_iter().collect()
+        })
+    }
+
+    /// On the default ontology, every label searched over every kind (as written, and with a typo
+    /// in its longest word) finds, scored clause by clause, the rows tantivy's union ranks, in its
+    /// order.
+    #[test]
+    fn scoring_clause_by_clause_ranks_as_the_union_does() {
+        let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let table = LabelTable::build(&snapshot);
+        let index = TantivyIndex::build_in_ram(&table).expect("index builds");
+        let postings = Postings::build(&table);
+        let (mut queries, mut with_typos, mut found) = (0, 0, 0);
+        for (text, lang) in label_queries(&table) {
+            let query = table.analyze(&text, lang);
+            let typos = typo_candidates(&table, &query);
+            for limit in [40, 400] {
+                let expected = index.candidates(&query, &[], &typos, true, limit).expect("tantivy answers");
+                let ours = postings
+                    .with_scores(|scores| index.candidates_by_clause(&query, &typos, true, limit, scores))
+                    .expect("the postings read");
+                assert_eq!(ours, expected, "{text:?}, {limit} candidates");
+                found += ours.len();
+            }
+            queries += 1;
+            with_typos += usize::from(!typos.is_empty());
+        }
+        assert!(queries > 1000 && with_typos > 100 && found > 100_000, "{queries} queries, {with_typos} with typos");
+    }
 }
