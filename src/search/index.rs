@@ -69,6 +69,11 @@ pub struct TantivyIndex {
     bm25: [LengthParts; 3],
     /// The documents of the index (every segment's): BM25's `N`.
     docs: u64,
+    /// Per kind ([`kind_code`]): what the kind filter's term adds to a document of that kind.
+    kind_scores: Vec<f32>,
+    /// True when the documents are in the order of their rows (document `i` of the index, counted
+    /// segment by segment, is row `i`): a kind filter then reads a document's kind by its row.
+    rows_in_order: bool,
     fields: Fields,
     /// Where it lives on disk; `None` in memory.
     pub path: Option<PathBuf>,
@@ -290,7 +295,7 @@ impl TantivyIndex {
     ) -> Result<TantivyIndex, IndexError> {
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let searcher = reader.searcher();
-        let row_columns = searcher
+        let row_columns: Vec<Column<u64>> = searcher
             .segment_readers()
             .iter()
             .map(|segment| segment.fast_fields().u64("row"))
@@ -313,7 +318,29 @@ impl TantivyIndex {
         }
         // As tantivy's `Bm25Weight::for_terms`: a field's average length over every document.
         let bm25 = tokens.map(|total| LengthParts::new(total, docs, FieldNormReader::id_to_fieldnorm));
-        Ok(TantivyIndex { searcher, row_columns, segments, bm25, docs, fields, path, reused })
+        let kind_scores = kind_scores(&searcher, fields.kind)?;
+        let rows_in_order = segments.iter().zip(&row_columns).all(|(segment, rows)| {
+            (0..rows.num_docs()).all(|doc| rows.first(doc) == Some(u64::from(segment.base + doc)))
+        });
+        Ok(TantivyIndex {
+            searcher,
+            row_columns,
+            segments,
+            bm25,
+            docs,
+            kind_scores,
+            rows_in_order,
+            fields,
+            path,
+            reused,
+        })
+    }
+
+    /// True when [`Self::candidates_by_clause`] answers a search among `kinds`: every kind, or
+    /// kinds other than the title kinds alone (those read the title fields) when a document's
+    /// kind can be read by its row.
+    pub(super) fn scores_clause_by_clause(&self, kinds: &[ConceptKind]) -> bool {
+        kinds.is_empty() || (self.rows_in_order && !is_title_search(kinds))
     }
 
     /// The clauses of the candidate query, in the order of its Should clauses.
@@ -400,23 +427,30 @@ impl TantivyIndex {
         Ok(rows)
     }
 
-    /// The label rows [`Self::candidates`] finds for a search over every kind (no kind filter),
-    /// in its order, without tantivy's union: each clause's documents are read from its posting
-    /// list and their scores added into `scores` (room for every document of the index), clause
-    /// by clause, so every document's sum adds up in the order the union adds it; each term's
-    /// score is tantivy's BM25 (its IDF over every document, the field's average length, the
-    /// coded length and the term frequency). The best `limit`, ties to the lower document as
-    /// `TopDocs` breaks them. The union with its top-k collection was a third of a search over
-    /// every kind (BENCHMARKS.md, "Search over all kinds, session 18").
+    /// The label rows [`Self::candidates`] finds for a search among `kinds` (empty = every kind;
+    /// see [`Self::scores_clause_by_clause`]), in its order, without tantivy's union: each
+    /// clause's documents are read from its posting list and their scores added into `scores`
+    /// (room for every document of the index), clause by clause, so every document's sum adds up
+    /// in the order the union adds it; each term's score is tantivy's BM25 (its IDF over every
+    /// document, the field's average length, the coded length and the term frequency). With a
+    /// kind filter, the documents of other kinds (`kind_of` a row, [`kind_code`]) are left out
+    /// and the filter's term adds its score, as tantivy's intersection does. The best `limit`,
+    /// ties to the lower document as `TopDocs` breaks them. The union with its top-k collection
+    /// was a third of a search over every kind (BENCHMARKS.md, "Search over all kinds, session
+    /// 18").
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn candidates_by_clause(
         &self,
         query: &[Token],
+        kinds: &[ConceptKind],
         typos: &[&Token],
         descriptions: bool,
         limit: usize,
         scores: &mut Scores,
+        kind_of: impl Fn(u32) -> u8,
     ) -> Result<Vec<u32>, IndexError> {
         assert!(scores.room() >= self.docs as usize, "room for every document of the index");
+        assert!(self.scores_clause_by_clause(kinds), "a search this retrieval answers");
         for clause in self.clauses(query, typos, false, descriptions) {
             match clause {
                 Clause::Term { side, field, text, boost } => self.add_term(side, field, &text, boost, scores)?,
@@ -434,7 +468,22 @@ impl TantivyIndex {
         }
         // Best first, ties to the lower document, as one integer (see `TitlePostings::top`).
         let mut found: Vec<u64> = Vec::with_capacity(scores.touched());
-        scores.drain(|doc, score| found.push((u64::from(!score.to_bits()) << 32) | u64::from(doc)));
+        let key = |doc: u32, score: f32| (u64::from(!score.to_bits()) << 32) | u64::from(doc);
+        if kinds.is_empty() {
+            scores.drain(|doc, score| found.push(key(doc, score)));
+        } else {
+            // Per kind code, what its filter term adds, for the kinds asked for.
+            let mut wanted = [None; 16];
+            for k in kinds {
+                let code = kind_code(*k) as usize;
+                wanted[code % 16] = self.kind_scores.get(code).copied();
+            }
+            scores.drain(|doc, score| {
+                if let Some(filter) = wanted[kind_of(doc) as usize % 16] {
+                    found.push(key(doc, score + filter));
+                }
+            });
+        }
         if found.len() > limit {
             found.select_nth_unstable(limit);
             found.truncate(limit);
@@ -488,6 +537,27 @@ impl TantivyIndex {
         }
         Ok(())
     }
+}
+
+/// Per kind ([`kind_code`]), the score the kind filter's term gives a document of that kind, as
+/// tantivy scores it (every document of a kind alike: the term is held once, in a field of one
+/// value); 0 for a kind no document has.
+fn kind_scores(searcher: &Searcher, kind: Field) -> Result<Vec<f32>, IndexError> {
+    let mut scores = Vec::with_capacity(ConceptKind::ALL.len());
+    for k in ConceptKind::ALL {
+        let term = TermQuery::new(Term::from_field_u64(kind, kind_code(*k)), IndexRecordOption::Basic);
+        let weight = term.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let mut score = 0.0;
+        for segment in searcher.segment_readers() {
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            if scorer.doc() != tantivy::TERMINATED {
+                score = scorer.score();
+                break;
+            }
+        }
+        scores.push(score);
+    }
+    Ok(scores)
 }
 
 fn fill(index: &Index, f: Fields, table: &LabelTable) -> Result<(), IndexError> {
@@ -548,25 +618,30 @@ pub(super) mod tests {
         })
     }
 
-    /// On the default ontology, every label searched over every kind (as written, and with a typo
-    /// in its longest word) finds, scored clause by clause, the rows tantivy's union ranks, in its
-    /// order.
+    /// On the default ontology, every label searched over every kind, among skills, and among
+    /// three kinds (as written, and with a typo in its longest word) finds, scored clause by
+    /// clause, the rows tantivy's query ranks, in its order.
     #[test]
     fn scoring_clause_by_clause_ranks_as_the_union_does() {
         let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
         let table = LabelTable::build(&snapshot);
         let index = TantivyIndex::build_in_ram(&table).expect("index builds");
         let postings = Postings::build(&table);
+        assert!(index.rows_in_order, "an index built at once holds its rows in order");
+        let skills = [ConceptKind::Skill];
+        let mixed = [ConceptKind::Occupation, ConceptKind::Skill, ConceptKind::Qualification];
         let (mut queries, mut with_typos, mut found) = (0, 0, 0);
         for (text, lang) in label_queries(&table) {
             let query = table.analyze(&text, lang);
             let typos = typo_candidates(&table, &query);
-            for limit in [40, 400] {
-                let expected = index.candidates(&query, &[], &typos, true, limit).expect("tantivy answers");
+            for (kinds, limit) in [(&[][..], 40), (&[][..], 400), (&skills[..], 100), (&mixed[..], 100)] {
+                let expected = index.candidates(&query, kinds, &typos, true, limit).expect("tantivy answers");
                 let ours = postings
-                    .with_scores(|scores| index.candidates_by_clause(&query, &typos, true, limit, scores))
+                    .with_scores(|scores| {
+                        index.candidates_by_clause(&query, kinds, &typos, true, limit, scores, |doc| postings.kind(doc))
+                    })
                     .expect("the postings read");
-                assert_eq!(ours, expected, "{text:?}, {limit} candidates");
+                assert_eq!(ours, expected, "{text:?} among {kinds:?}, {limit} candidates");
                 found += ours.len();
             }
             queries += 1;

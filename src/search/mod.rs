@@ -407,10 +407,12 @@ impl SearchEngine {
         let typos = index::typo_candidates(&self.labels, &reading.retrieval);
         let mut rows = if index::is_title_search(kinds) {
             self.titles.top(&self.postings, &reading.retrieval, &typos, kinds, candidates)
-        } else if kinds.is_empty() {
-            // Every kind: tantivy's candidates, scored clause by clause without its union.
+        } else if self.index.scores_clause_by_clause(kinds) {
+            // tantivy's candidates, scored clause by clause without its union.
             self.postings.with_scores(|scores| {
-                self.index.candidates_by_clause(&reading.retrieval, &typos, descriptions, candidates, scores)
+                let retrieval = &reading.retrieval;
+                let kind_of = |row| self.postings.kind(row);
+                self.index.candidates_by_clause(retrieval, kinds, &typos, descriptions, candidates, scores, kind_of)
             })?
         } else {
             self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?
