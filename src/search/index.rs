@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
@@ -62,18 +62,15 @@ pub struct TantivyIndex {
     /// (opening the columns was 3 % of a search's instructions).
     searcher: Searcher,
     row_columns: Vec<Column<u64>>,
-    /// Per segment, what scoring a clause outside tantivy's union reads
-    /// ([`TantivyIndex::candidates_by_clause`]).
-    segments: Vec<SegmentParts>,
-    /// BM25's length parts of the `exact`, `keys` and `desc` fields, as tantivy computes them.
-    bm25: [LengthParts; 3],
-    /// The documents of the index (every segment's): BM25's `N`.
-    docs: u64,
-    /// Per kind ([`kind_code`]): what the kind filter's term adds to a document of that kind.
-    kind_scores: Vec<f32>,
+    /// What scoring a clause outside tantivy's union reads ([`TantivyIndex::candidates_by_clause`]),
+    /// opened on the first such search: opened at start, the fields' term dictionaries and the
+    /// `row` column mapped 1.8 MB of the index in (RSS after a start; tantivy opens them on the
+    /// first search too).
+    scoring: OnceLock<ClauseScoring>,
     /// True when the documents are in the order of their rows (document `i` of the index, counted
     /// segment by segment, is row `i`): a kind filter then reads a document's kind by its row.
-    rows_in_order: bool,
+    /// Checked on the first search with a kind filter (see `scoring`).
+    rows_in_order: OnceLock<bool>,
     fields: Fields,
     /// Where it lives on disk; `None` in memory.
     pub path: Option<PathBuf>,
@@ -85,6 +82,18 @@ impl std::fmt::Debug for TantivyIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TantivyIndex").field("path", &self.path).field("reused", &self.reused).finish()
     }
+}
+
+/// What [`TantivyIndex::candidates_by_clause`] reads besides the searcher.
+struct ClauseScoring {
+    /// Per segment, its fields' postings and lengths.
+    segments: Vec<SegmentParts>,
+    /// BM25's length parts of the `exact`, `keys` and `desc` fields, as tantivy computes them.
+    bm25: [LengthParts; 3],
+    /// The documents of the index (every segment's): BM25's `N`.
+    docs: u64,
+    /// Per kind ([`kind_code`]): what the kind filter's term adds to a document of that kind.
+    kind_scores: Vec<f32>,
 }
 
 /// One segment's inverted index and field lengths of the `exact`, `keys` and `desc` fields, and
@@ -300,47 +309,36 @@ impl TantivyIndex {
             .iter()
             .map(|segment| segment.fast_fields().u64("row"))
             .collect::<Result<_, _>>()?;
-        let (exact, keys, desc) = (fields.exact, fields.keys, fields.desc);
-        let (mut segments, mut docs, mut tokens) = (Vec::new(), 0u64, [0u64; 3]);
-        for segment in searcher.segment_readers() {
-            let inverted =
-                [segment.inverted_index(exact)?, segment.inverted_index(keys)?, segment.inverted_index(desc)?];
-            let norms = [
-                segment.get_fieldnorms_reader(exact)?,
-                segment.get_fieldnorms_reader(keys)?,
-                segment.get_fieldnorms_reader(desc)?,
-            ];
-            for (total, inverted) in tokens.iter_mut().zip(&inverted) {
-                *total += inverted.total_num_tokens();
-            }
-            segments.push(SegmentParts { base: docs as u32, inverted, norms });
-            docs += u64::from(segment.max_doc());
-        }
-        // As tantivy's `Bm25Weight::for_terms`: a field's average length over every document.
-        let bm25 = tokens.map(|total| LengthParts::new(total, docs, FieldNormReader::id_to_fieldnorm));
-        let kind_scores = kind_scores(&searcher, fields.kind)?;
-        let rows_in_order = segments.iter().zip(&row_columns).all(|(segment, rows)| {
-            (0..rows.num_docs()).all(|doc| rows.first(doc) == Some(u64::from(segment.base + doc)))
-        });
-        Ok(TantivyIndex {
-            searcher,
-            row_columns,
-            segments,
-            bm25,
-            docs,
-            kind_scores,
-            rows_in_order,
-            fields,
-            path,
-            reused,
-        })
+        let (scoring, rows_in_order) = (OnceLock::new(), OnceLock::new());
+        Ok(TantivyIndex { searcher, row_columns, scoring, rows_in_order, fields, path, reused })
     }
 
     /// True when [`Self::candidates_by_clause`] answers a search among `kinds`: every kind, or
     /// kinds other than the title kinds alone (those read the title fields) when a document's
     /// kind can be read by its row.
     pub(super) fn scores_clause_by_clause(&self, kinds: &[ConceptKind]) -> bool {
-        kinds.is_empty() || (self.rows_in_order && !is_title_search(kinds))
+        kinds.is_empty() || (!is_title_search(kinds) && self.rows_in_order())
+    }
+
+    /// See `rows_in_order`.
+    fn rows_in_order(&self) -> bool {
+        *self.rows_in_order.get_or_init(|| {
+            let mut base = 0;
+            self.row_columns.iter().all(|rows| {
+                let in_order = (0..rows.num_docs()).all(|doc| rows.first(doc) == Some(u64::from(base + doc)));
+                base += rows.num_docs();
+                in_order
+            })
+        })
+    }
+
+    /// See `scoring`.
+    fn scoring(&self) -> Result<&ClauseScoring, IndexError> {
+        if let Some(scoring) = self.scoring.get() {
+            return Ok(scoring);
+        }
+        let opened = ClauseScoring::open(&self.searcher, self.fields)?;
+        Ok(self.scoring.get_or_init(|| opened))
     }
 
     /// The clauses of the candidate query, in the order of its Should clauses.
@@ -449,14 +447,15 @@ impl TantivyIndex {
         scores: &mut Scores,
         kind_of: impl Fn(u32) -> u8,
     ) -> Result<Vec<u32>, IndexError> {
-        assert!(scores.room() >= self.docs as usize, "room for every document of the index");
         assert!(self.scores_clause_by_clause(kinds), "a search this retrieval answers");
+        let scoring = self.scoring()?;
+        assert!(scores.room() >= scoring.docs as usize, "room for every document of the index");
         for clause in self.clauses(query, typos, false, descriptions) {
             match clause {
-                Clause::Term { side, field, text, boost } => self.add_term(side, field, &text, boost, scores)?,
+                Clause::Term { side, field, text, boost } => scoring.add_term(side, field, &text, boost, scores)?,
                 Clause::Typo(near) => {
                     let weight = near.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
-                    for (segment, reader) in self.segments.iter().zip(self.searcher.segment_readers()) {
+                    for (segment, reader) in scoring.segments.iter().zip(self.searcher.segment_readers()) {
                         weight.for_each_no_score(reader, &mut |docs| {
                             for doc in docs {
                                 scores.add_one(segment.base + doc, TYPO_BOOST);
@@ -476,7 +475,7 @@ impl TantivyIndex {
             let mut wanted = [None; 16];
             for k in kinds {
                 let code = kind_code(*k) as usize;
-                wanted[code % 16] = self.kind_scores.get(code).copied();
+                wanted[code % 16] = scoring.kind_scores.get(code).copied();
             }
             scores.drain(|doc, score| {
                 if let Some(filter) = wanted[kind_of(doc) as usize % 16] {
@@ -492,12 +491,38 @@ impl TantivyIndex {
         let mut rows = Vec::with_capacity(found.len());
         for key in found {
             let doc = key as u32;
-            let segment = self.segments.partition_point(|s| s.base <= doc) - 1;
-            if let Some(row) = self.row_columns[segment].first(doc - self.segments[segment].base) {
+            let segment = scoring.segments.partition_point(|s| s.base <= doc) - 1;
+            if let Some(row) = self.row_columns[segment].first(doc - scoring.segments[segment].base) {
                 rows.push(row as u32);
             }
         }
         Ok(rows)
+    }
+}
+
+impl ClauseScoring {
+    /// Opens the postings and field lengths of every segment, and the BM25 statistics.
+    fn open(searcher: &Searcher, fields: Fields) -> Result<ClauseScoring, IndexError> {
+        let (exact, keys, desc) = (fields.exact, fields.keys, fields.desc);
+        let (mut segments, mut docs, mut tokens) = (Vec::new(), 0u64, [0u64; 3]);
+        for segment in searcher.segment_readers() {
+            let inverted =
+                [segment.inverted_index(exact)?, segment.inverted_index(keys)?, segment.inverted_index(desc)?];
+            let norms = [
+                segment.get_fieldnorms_reader(exact)?,
+                segment.get_fieldnorms_reader(keys)?,
+                segment.get_fieldnorms_reader(desc)?,
+            ];
+            for (total, inverted) in tokens.iter_mut().zip(&inverted) {
+                *total += inverted.total_num_tokens();
+            }
+            segments.push(SegmentParts { base: docs as u32, inverted, norms });
+            docs += u64::from(segment.max_doc());
+        }
+        // As tantivy's `Bm25Weight::for_terms`: a field's average length over every document.
+        let bm25 = tokens.map(|total| LengthParts::new(total, docs, FieldNormReader::id_to_fieldnorm));
+        let kind_scores = kind_scores(searcher, fields.kind)?;
+        Ok(ClauseScoring { segments, bm25, docs, kind_scores })
     }
 
     /// Adds the BM25 score of `text` in `field` (times `boost`) to the documents holding it.
@@ -627,7 +652,7 @@ pub(super) mod tests {
         let table = LabelTable::build(&snapshot);
         let index = TantivyIndex::build_in_ram(&table).expect("index builds");
         let postings = Postings::build(&table);
-        assert!(index.rows_in_order, "an index built at once holds its rows in order");
+        assert!(index.rows_in_order(), "an index built at once holds its rows in order");
         let skills = [ConceptKind::Skill];
         let mixed = [ConceptKind::Occupation, ConceptKind::Skill, ConceptKind::Qualification];
         let (mut queries, mut with_typos, mut found) = (0, 0, 0);
