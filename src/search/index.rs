@@ -5,6 +5,11 @@
 //! plus compound parts (`keys`), indexed with a whitespace tokenizer. The row id is a fast field, so
 //! a hit maps straight back to the in-memory label table for re-ranking.
 //!
+//! A search over every kind (or kinds other than the title kinds) reads the same clauses' posting
+//! lists itself and adds tantivy's BM25 clause by clause into a dense array
+//! ([`TantivyIndex::candidates_by_clause`]): the same candidates in the same order, without the
+//! union and its top-k collection.
+//!
 //! The index is persisted under `<index dir>/<snapshot version>/`: a restart on the same snapshot
 //! opens it instead of rebuilding; a folder without a valid completion marker, or whose document
 //! count disagrees, is deleted and rebuilt — never served.

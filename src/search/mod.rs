@@ -1,7 +1,9 @@
 //! Concept search: Dutch-grade, typo-tolerant search, autocomplete and extraction from free text.
 //!
 //! Built once per snapshot: the analyzed [`labels::LabelTable`], a tantivy index over it for
-//! candidate retrieval (persisted per snapshot version when a folder is given), postings of the
+//! candidate retrieval (persisted per snapshot version when a folder is given; a search over all
+//! kinds, or kinds other than titles, scores its clauses one by one outside tantivy's union,
+//! [`index::TantivyIndex::candidates_by_clause`]), postings of the
 //! table's keys in memory for the cheaper retrieval behind the facet counts, postings of the
 //! occupation and ISCO group labels for the retrieval of a title search
 //! ([`title_postings`]), the autocomplete word list and the extraction gazetteer. User text is never parsed as query syntax: queries are
