@@ -1,7 +1,9 @@
 //! Concept search: Dutch-grade, typo-tolerant search, autocomplete and extraction from free text.
 //!
 //! Built once per snapshot: the analyzed [`labels::LabelTable`], a tantivy index over it for
-//! candidate retrieval (persisted per snapshot version when a folder is given), postings of the
+//! candidate retrieval (persisted per snapshot version when a folder is given; a search over all
+//! kinds, or kinds other than titles, scores its clauses one by one outside tantivy's union,
+//! [`index::TantivyIndex::candidates_by_clause`]), postings of the
 //! table's keys in memory for the cheaper retrieval behind the facet counts, postings of the
 //! occupation and ISCO group labels for the retrieval of a title search
 //! ([`title_postings`]), the autocomplete word list and the extraction gazetteer. User text is never parsed as query syntax: queries are
@@ -407,6 +409,13 @@ impl SearchEngine {
         let typos = index::typo_candidates(&self.labels, &reading.retrieval);
         let mut rows = if index::is_title_search(kinds) {
             self.titles.top(&self.postings, &reading.retrieval, &typos, kinds, candidates)
+        } else if self.index.scores_clause_by_clause(kinds) {
+            // tantivy's candidates, scored clause by clause without its union.
+            self.postings.with_scores(|scores| {
+                let retrieval = &reading.retrieval;
+                let kind_of = |row| self.postings.kind(row);
+                self.index.candidates_by_clause(retrieval, kinds, &typos, descriptions, candidates, scores, kind_of)
+            })?
         } else {
             self.index.candidates(&reading.retrieval, kinds, &typos, descriptions, candidates)?
         };

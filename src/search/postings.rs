@@ -122,6 +122,21 @@ impl Scores {
         }
     }
 
+    /// Adds `score` (positive) to the score of `doc`.
+    #[inline]
+    pub(super) fn add_one(&mut self, doc: u32, score: f32) {
+        let slot = &mut self.scores[doc as usize];
+        if *slot == 0.0 {
+            self.touched.push(doc);
+        }
+        *slot += score;
+    }
+
+    /// How many documents there are room for.
+    pub(super) fn room(&self) -> usize {
+        self.scores.len()
+    }
+
     /// How many documents have a score.
     pub(super) fn touched(&self) -> usize {
         self.touched.len()
@@ -431,6 +446,38 @@ fn from(list: &[u32], doc: u32) -> &[u32] {
     let start = bound / 2 + 1;
     let end = bound.min(list.len());
     &list[start + list[start..end].partition_point(|&d| d < doc)..]
+}
+
+/// BM25's length component per length (`K1 · (1 − B + B · length / average)`), as tantivy caches
+/// it (shared by the title retrieval and the clause-by-clause scoring of [`super::index`]), and
+/// the term-frequency part of a term held once (`1 / (1 + that)`), the same division done once.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(super) struct LengthParts {
+    norm: Vec<f32>,
+    once: Vec<f32>,
+}
+
+impl LengthParts {
+    /// For a field of `total_terms` terms over `index_docs` documents; `length` gives the field
+    /// length that each of the 256 entries stands for.
+    pub(super) fn new(total_terms: u64, index_docs: u64, length: impl Fn(u8) -> u32) -> LengthParts {
+        // tantivy's average length: the field's terms over every document of the index.
+        let average = total_terms as f32 / index_docs.max(1) as f32;
+        let norm: Vec<f32> = (0..=255u8).map(|i| K1 * (1.0 - B + B * length(i) as f32 / average)).collect();
+        let once = norm.iter().map(|norm| 1.0 / (1.0 + norm)).collect();
+        LengthParts { norm, once }
+    }
+
+    /// The term-frequency part of a term held `freq` times in a document at `length`.
+    #[inline]
+    pub(super) fn tf(&self, length: u8, freq: u32) -> f32 {
+        if freq == 1 {
+            self.once[length as usize]
+        } else {
+            let freq = freq as f32;
+            freq / (freq + self.norm[length as usize])
+        }
+    }
 }
 
 /// True for the [`kind_code`] of an occupation or an ISCO group.

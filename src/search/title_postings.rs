@@ -27,7 +27,7 @@ use tantivy::fieldnorm::FieldNormReader;
 
 use super::index::{is_title_kind, kind_code};
 use super::labels::{LabelTable, Token};
-use super::postings::{B, K1, Postings, Scores, doc_keys, idf};
+use super::postings::{K1, LengthParts, Postings, Scores, doc_keys, idf};
 use super::typo::TypoWalk;
 use crate::model::ConceptKind;
 
@@ -62,37 +62,6 @@ pub struct TitlePostings {
     keys_bm25: LengthParts,
     /// The documents of the index (label rows and descriptions): BM25's `N`.
     index_docs: u64,
-}
-
-/// BM25's length component per length (`K1 · (1 − B + B · length / average)`), as tantivy caches
-/// it, and the term-frequency part of a term held once (`1 / (1 + that)`), the same division done
-/// once.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-struct LengthParts {
-    norm: Vec<f32>,
-    once: Vec<f32>,
-}
-
-impl LengthParts {
-    /// For a field of `total_terms` terms over `index_docs` documents; `length` gives the field
-    /// length that each of the 256 entries stands for.
-    fn new(total_terms: u64, index_docs: u64, length: impl Fn(u8) -> u32) -> LengthParts {
-        // tantivy's average length: the field's terms over every document of the index.
-        let average = total_terms as f32 / index_docs.max(1) as f32;
-        let norm: Vec<f32> = (0..=255u8).map(|i| K1 * (1.0 - B + B * length(i) as f32 / average)).collect();
-        let once = norm.iter().map(|norm| 1.0 / (1.0 + norm)).collect();
-        LengthParts { norm, once }
-    }
-
-    /// The term-frequency part of a term held `freq` times in a document at `length`.
-    fn tf(&self, length: u8, freq: u32) -> f32 {
-        if freq == 1 {
-            self.once[length as usize]
-        } else {
-            let freq = freq as f32;
-            freq / (freq + self.norm[length as usize])
-        }
-    }
 }
 
 /// How often `row` holds `term`, from the terms it repeats.
@@ -274,17 +243,8 @@ impl TitlePostings {
 mod tests {
     use super::*;
     use crate::ontology::{self, SourceSpec};
-    use crate::search::analysis::Lang;
+    use crate::search::index::tests::label_queries;
     use crate::search::index::{TantivyIndex, typo_candidates};
-
-    /// A word with two of its letters after the second swapped (one edit, a typo no label has).
-    fn mistyped(word: &str) -> Option<String> {
-        let mut letters: Vec<char> = word.chars().collect();
-        (letters.len() >= 6 && letters[3] != letters[4]).then(|| {
-            letters.swap(3, 4);
-            letters.into_iter().collect()
-        })
-    }
 
     /// On the default ontology, every label searched as a title (as written, and with a typo in
     /// its longest word) finds the rows tantivy's title query ranks, in its order: for both title
@@ -298,25 +258,17 @@ mod tests {
         let titles = TitlePostings::build(&table);
         let both = [ConceptKind::Occupation, ConceptKind::IscoGroup];
         let (mut queries, mut with_typos, mut found) = (0, 0, 0);
-        for row in &table.rows {
-            let lang = if &*row.lang == "en" { Lang::En } else { Lang::Nl };
-            let mut texts = vec![row.text.to_string()];
-            let longest = row.tokens.iter().filter(|t| !t.stop).max_by_key(|t| t.word.chars().count());
-            if let Some(typo) = longest.and_then(|t| mistyped(&t.word)) {
-                texts.push(row.exact().replacen(&*longest.expect("a longest word").word, &typo, 1));
+        for (text, lang) in label_queries(&table) {
+            let query = table.analyze(&text, lang);
+            let typos = typo_candidates(&table, &query);
+            for kinds in [&both[..], &both[..1]] {
+                let expected = index.candidates(&query, kinds, &typos, false, 40).expect("tantivy answers");
+                let ours = titles.top(&postings, &query, &typos, kinds, 40);
+                assert_eq!(ours, expected, "{text:?} among {kinds:?}");
+                found += ours.len();
             }
-            for text in texts {
-                let query = table.analyze(&text, lang);
-                let typos = typo_candidates(&table, &query);
-                for kinds in [&both[..], &both[..1]] {
-                    let expected = index.candidates(&query, kinds, &typos, false, 40).expect("tantivy answers");
-                    let ours = titles.top(&postings, &query, &typos, kinds, 40);
-                    assert_eq!(ours, expected, "{text:?} among {kinds:?}");
-                    found += ours.len();
-                }
-                queries += 1;
-                with_typos += usize::from(!typos.is_empty());
-            }
+            queries += 1;
+            with_typos += usize::from(!typos.is_empty());
         }
         assert!(queries > 1000 && with_typos > 100 && found > 10_000, "{queries} queries, {with_typos} with typos");
     }
