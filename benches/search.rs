@@ -125,7 +125,7 @@ fn main() {
         }
     }
     let mut slowest: Vec<(Duration, &String)> = cpu.iter().copied().zip(&prefixes).collect();
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
     percentiles("Suggest (every keystroke)", samples);
     percentiles("Suggest (every keystroke, CPU)", cpu);
     let slowest: Vec<String> = slowest.iter().take(8).map(|(t, p)| format!("{p:?} {t:.0?}")).collect();
@@ -149,7 +149,7 @@ fn main() {
     }
     let mean = any_kind.iter().sum::<Duration>() / any_kind.len().max(1) as u32;
     let mut slowest: Vec<(Duration, &String)> = any_kind.iter().copied().zip(&any_prefixes).collect();
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
     percentiles("Suggest (any kind, 1–8 chars, CPU)", any_kind);
     println!("  mean {mean:.2?}");
     let slowest: Vec<String> = slowest.iter().take(8).map(|(t, p)| format!("{p:?} {t:.0?}")).collect();
@@ -179,7 +179,7 @@ fn main() {
             cpu.push(best);
         }
         let mut slowest: Vec<(Duration, &String)> = cpu.iter().copied().zip(queries.iter()).collect();
-        slowest.sort_by(|a, b| b.0.cmp(&a.0));
+        slowest.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
         percentiles(name, samples);
         percentiles(&format!("{name}, CPU best of 3"), cpu);
         let slowest: Vec<String> = slowest.iter().take(6).map(|(t, q)| format!("{q:?} {t:.1?}")).collect();

@@ -604,15 +604,15 @@ impl SearchEngine {
         rows: Vec<u32>,
     ) -> Vec<Hit> {
         let Reading { nl, en, translated, .. } = reading;
-        let nl_synonyms = rank::query_alternatives(&self.labels, &nl);
+        let nl_synonyms = rank::query_alternatives(&self.labels, nl);
         let (nl_query, en_query, translated_query) = (
-            rank::ScoredQuery::new(&self.labels, &nl),
-            rank::ScoredQuery::new(&self.labels, &en),
-            rank::ScoredQuery::new(&self.labels, &translated),
+            rank::ScoredQuery::new(&self.labels, nl),
+            rank::ScoredQuery::new(&self.labels, en),
+            rank::ScoredQuery::new(&self.labels, translated),
         );
         let preferred = Lang::from_code(lang);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
-        let head = self.heads.of(&nl);
+        let head = self.heads.of(nl);
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
         // Whether a skill's description names a query word (by the key's address: the query's keys).
         let mut described: HashMap<(ConceptIdx, usize), bool> = HashMap::default();
@@ -672,8 +672,8 @@ impl SearchEngine {
                 (row.concept, s.score * lang_factor * head_factor * kind_factor, Some(row_id), s.reasons)
             } else {
                 let d = &self.labels.descriptions[(row_id - n_rows) as usize];
-                let Some(score) = rank::score_description(&self.labels, &nl, &d.tokens)
-                    .or_else(|| rank::score_description(&self.labels, &en, &d.tokens))
+                let Some(score) = rank::score_description(&self.labels, nl, &d.tokens)
+                    .or_else(|| rank::score_description(&self.labels, en, &d.tokens))
                 else {
                     continue;
                 };

@@ -467,6 +467,9 @@ impl<'a> ScoredQuery<'a> {
     }
 }
 
+/// How much one label word weighs: [`weight`], or [`skill_weight`] against a skill's label.
+type LabelWeight = fn(&LabelTable, &Token) -> f32;
+
 /// Scores one label row against the query (analyzed in the row's language). `alternatives` holds
 /// the other words per content word of the query ([`query_alternatives`]), or nothing.
 pub fn score_row(
@@ -483,7 +486,7 @@ pub fn score_row(
     // Both sides have a verb the other does not name: the verbs meet at OTHER_VERB.
     let other_verbs = verbs_differ(table, query, &row.tokens);
     let is_skill = row.kind == crate::model::ConceptKind::Skill;
-    let (weights, label_weight): (&[f32], fn(&LabelTable, &Token) -> f32) =
+    let (weights, label_weight): (&[f32], LabelWeight) =
         if is_skill { (&query.skill_weights, skill_weight) } else { (&query.weights, weight) };
     let mut reasons = Vec::new();
     let mut unmatched = Vec::new();

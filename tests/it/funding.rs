@@ -836,11 +836,7 @@ mod api {
             .unwrap_err();
         assert_eq!(bad_fields(&status), ["date"]);
         let status = client
-            .get_funding_scheme(pb::GetFundingSchemeRequest {
-                id: "vaardig:scheme/x".into(),
-                lang: String::new(),
-                ..Default::default()
-            })
+            .get_funding_scheme(pb::GetFundingSchemeRequest { id: "vaardig:scheme/x".into(), lang: String::new() })
             .await
             .unwrap_err();
         assert_eq!(status.code(), Code::NotFound);

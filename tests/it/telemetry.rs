@@ -15,10 +15,13 @@ const LASSER: &str = "esco:occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b";
 const CALLER_TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 const CALLER_SPAN: &str = "00f067aa0ba902b7";
 
+/// The spans received, each with its resource's attributes (`key=value`).
+type Received = Arc<Mutex<Vec<(Vec<String>, trace::Span)>>>;
+
 /// An OTLP trace collector: keeps every span it is sent.
 #[derive(Clone, Default)]
 struct Collector {
-    received: Arc<Mutex<Vec<(Vec<String>, trace::Span)>>>,
+    received: Received,
 }
 
 #[tonic::async_trait]
