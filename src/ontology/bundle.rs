@@ -95,7 +95,9 @@ fn file_kind(name: &str) -> Option<FileKind> {
 
 /// Imports one bundle into `builder` as one source.
 pub fn import(builder: &mut SnapshotBuilder, bundle: &BundleFiles) {
-    builder.hash_input(&format!("{}/bundle.toml", bundle.origin), bundle.manifest.as_bytes());
+    // Inputs are hashed under their names within the bundle, not where it was read from: the same
+    // bundle in another folder is the same snapshot version (and reuses its search index).
+    builder.hash_input("bundle.toml", bundle.manifest.as_bytes());
     let manifest_location = format!("{}/bundle.toml", bundle.origin);
     let manifest = match toml::from_str::<Manifest>(&bundle.manifest) {
         Ok(manifest) => manifest,
@@ -128,7 +130,7 @@ pub fn import(builder: &mut SnapshotBuilder, bundle: &BundleFiles) {
     let mut later = Vec::new();
     for (name, text) in &bundle.files {
         let file = format!("{}/{name}", bundle.origin);
-        builder.hash_input(&file, text.as_bytes());
+        builder.hash_input(name, text.as_bytes());
         match file_kind(name) {
             None => builder.report.error(
                 Location::file(&file),

@@ -33,6 +33,9 @@ struct EscoFile {
     stem: String,
     lang: Option<String>,
     path: PathBuf,
+    /// The path within the export (`nl/occupations_nl.csv.gz`): what the snapshot's content hash
+    /// names the file by, so the same export read from another folder is the same version.
+    name: String,
 }
 
 /// True when `dir` looks like an ESCO CSV export (it has an `occupations_<lang>.csv` somewhere).
@@ -60,7 +63,8 @@ fn list_files(dir: &Path) -> std::io::Result<Vec<EscoFile>> {
                 }
                 _ => (base.to_string(), None),
             };
-            out.push(EscoFile { stem, lang, path });
+            let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            out.push(EscoFile { stem, lang, path, name });
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -75,10 +79,10 @@ struct CsvFile {
 }
 
 impl CsvFile {
-    fn open(builder: &mut SnapshotBuilder, path: &Path) -> Result<CsvFile, LoadError> {
-        let display = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: display.clone(), source })?;
-        builder.hash_input(&display, &bytes);
+    fn open(builder: &mut SnapshotBuilder, file: &EscoFile) -> Result<CsvFile, LoadError> {
+        let display = file.path.display().to_string();
+        let bytes = std::fs::read(&file.path).map_err(|source| LoadError::Io { path: display.clone(), source })?;
+        builder.hash_input(&file.name, &bytes);
         let input: Box<dyn Read> = if display.ends_with(".gz") {
             Box::new(flate2::read::GzDecoder::new(std::io::Cursor::new(bytes)))
         } else {
@@ -191,7 +195,7 @@ pub fn import(builder: &mut SnapshotBuilder, dir: &Path) -> Result<(), LoadError
 
 fn import_concepts(builder: &mut SnapshotBuilder, file: &EscoFile, kind: ConceptKind) -> Result<(), LoadError> {
     let lang = file.lang.clone().unwrap_or_else(|| "en".into());
-    let csv = CsvFile::open(builder, &file.path)?;
+    let csv = CsvFile::open(builder, file)?;
     let Some(uri_col) = csv.column(builder, "conceptUri") else { return Ok(()) };
     let Some(pref_col) = csv.column(builder, "preferredLabel") else { return Ok(()) };
     let alt_col = csv.optional_column("altLabels");
@@ -308,7 +312,7 @@ fn parse_reuse_level(builder: &mut SnapshotBuilder, text: &str, file: &str, line
 /// Collections repeat concepts of the main files with labels in their language.
 fn import_collection_labels(builder: &mut SnapshotBuilder, file: &EscoFile) -> Result<(), LoadError> {
     let lang = file.lang.clone().unwrap_or_else(|| "en".into());
-    let csv = CsvFile::open(builder, &file.path)?;
+    let csv = CsvFile::open(builder, file)?;
     let Some(uri_col) = csv.column(builder, "conceptUri") else { return Ok(()) };
     let pref_col = csv.optional_column("preferredLabel");
     let alt_col = csv.optional_column("altLabels");
@@ -356,7 +360,7 @@ fn add_labels_if_absent(concept: &mut Concept, lang: &str, pref: &str, alts: &st
 /// `skills_en_nl_labels.csv`: Dutch labels for skills assembled from ESCO's Dutch collections and the
 /// ESCO–VDAB crosswalk (an adapted version of ESCO; see the data README).
 fn import_derived_nl_labels(builder: &mut SnapshotBuilder, file: &EscoFile) -> Result<(), LoadError> {
-    let csv = CsvFile::open(builder, &file.path)?;
+    let csv = CsvFile::open(builder, file)?;
     let Some(uri_col) = csv.column(builder, "conceptUri") else { return Ok(()) };
     let Some(pref_col) = csv.column(builder, "preferredLabel_nl") else { return Ok(()) };
     let alt_col = csv.optional_column("altLabels_nl");
@@ -387,7 +391,7 @@ fn import_derived_nl_labels(builder: &mut SnapshotBuilder, file: &EscoFile) -> R
 }
 
 fn import_relations(builder: &mut SnapshotBuilder, file: &EscoFile) -> Result<(), LoadError> {
-    let csv = CsvFile::open(builder, &file.path)?;
+    let csv = CsvFile::open(builder, file)?;
     let (from_name, to_name) = match file.stem.as_str() {
         "occupationSkillRelations" => ("occupationUri", "skillUri"),
         "skillSkillRelations" => ("originalSkillUri", "relatedSkillUri"),

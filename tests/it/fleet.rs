@@ -269,3 +269,23 @@ fn print_settings_shows_the_fleet_settings() {
         assert!(stdout.contains(line), "{line} in {stdout}");
     }
 }
+
+/// A snapshot's version names its content, not where it was read from: the same ESCO export and
+/// the same bundle read through another folder's path give the same version, so a replica that
+/// mounts the data elsewhere reuses its search index instead of building it again.
+#[test]
+fn the_same_data_read_from_another_folder_is_the_same_version() {
+    use vaardig::ontology::{self, SourceSpec};
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (esco, bundle) =
+        (super::helpers::esco_dir(), std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology"));
+    std::os::unix::fs::symlink(&esco, elsewhere.path().join("esco")).unwrap();
+    std::os::unix::fs::symlink(&bundle, elsewhere.path().join("bundle")).unwrap();
+    let version = |sources: &[SourceSpec]| ontology::load(sources).expect("loads").0.version().to_string();
+    let here = version(&[SourceSpec::Path(esco.clone()), SourceSpec::Path(bundle.clone())]);
+    let there =
+        version(&[SourceSpec::Path(elsewhere.path().join("esco")), SourceSpec::Path(elsewhere.path().join("bundle"))]);
+    assert_eq!(here, there);
+    // Still a content hash: without the bundle it is another snapshot.
+    assert_ne!(here, version(&[SourceSpec::Path(esco)]));
+}
