@@ -183,6 +183,33 @@ pub fn kind_code(kind: ConceptKind) -> u64 {
     ConceptKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u64
 }
 
+/// The kinds a retrieval keeps, as a table indexed by [`kind_code`]: one lookup per document it
+/// reads (the retrievals of titles, of other kinds and of the facets' candidates share it).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct KindMask([bool; ConceptKind::ALL.len()]);
+
+impl KindMask {
+    /// Exactly `kinds` (none when it is empty).
+    pub(super) fn of(kinds: &[ConceptKind]) -> KindMask {
+        let mut mask = [false; ConceptKind::ALL.len()];
+        for k in kinds {
+            mask[kind_code(*k) as usize] = true;
+        }
+        KindMask(mask)
+    }
+
+    /// Every kind.
+    pub(super) fn all() -> KindMask {
+        KindMask([true; ConceptKind::ALL.len()])
+    }
+
+    /// Whether a document of kind code `code` is kept.
+    #[inline]
+    pub(super) fn has(self, code: u8) -> bool {
+        self.0.get(usize::from(code)).copied().unwrap_or(false)
+    }
+}
+
 fn keys_text(tokens: &[Token]) -> String {
     let mut out = String::new();
     for t in tokens.iter().filter(|t| !t.stop) {
@@ -476,15 +503,12 @@ impl TantivyIndex {
         if kinds.is_empty() {
             scores.drain(|doc, score| found.push(key(doc, score)));
         } else {
-            // Per kind code, what its filter term adds, for the kinds asked for.
-            let mut wanted = [None; 16];
-            for k in kinds {
-                let code = kind_code(*k) as usize;
-                wanted[code % 16] = scoring.kind_scores.get(code).copied();
-            }
+            // The kinds asked for, and what a kind's filter term adds.
+            let wanted = KindMask::of(kinds);
             scores.drain(|doc, score| {
-                if let Some(filter) = wanted[kind_of(doc) as usize % 16] {
-                    found.push(key(doc, score + filter));
+                let code = kind_of(doc);
+                if wanted.has(code) {
+                    found.push(key(doc, score + scoring.kind_scores[usize::from(code)]));
                 }
             });
         }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::index::{is_title_kind, kind_code};
+use super::index::{KindMask, is_title_kind, kind_code};
 use super::labels::{LabelTable, Token};
 use crate::model::ConceptKind;
 
@@ -228,10 +228,7 @@ impl Postings {
         descriptions: bool,
         limit: usize,
     ) -> Vec<u32> {
-        let mut wanted = [false; 16];
-        for k in kinds {
-            wanted[kind_code(*k) as usize % 16] = true;
-        }
+        let wanted = KindMask::of(kinds);
         self.with_scores(|scores| {
             for t in query.iter().filter(|t| !t.stop) {
                 self.add(&t.key, KEY_BOOST, descriptions.then_some(DESCRIPTION_BOOST), scores);
@@ -246,9 +243,9 @@ impl Postings {
             }
             let mut found: Vec<(f32, u32)> = Vec::with_capacity(scores.touched());
             scores.drain(|doc, score| {
-                let kind = self.kinds[doc as usize] as usize;
-                if wanted[kind % 16] {
-                    found.push((score + self.kind_idf[kind], doc));
+                let kind = self.kinds[doc as usize];
+                if wanted.has(kind) {
+                    found.push((score + self.kind_idf[usize::from(kind)], doc));
                 }
             });
             let best_first = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
@@ -279,10 +276,7 @@ impl Postings {
         synonyms: impl Fn(&str) -> &'s [Arc<str>],
     ) -> Vec<u32> {
         // No kinds asked: every kind.
-        let mut wanted = [kinds.is_empty(); 16];
-        for k in kinds {
-            wanted[kind_code(*k) as usize % 16] = true;
-        }
+        let wanted = if kinds.is_empty() { KindMask::all() } else { KindMask::of(kinds) };
         // A title search reads its keys' title rows alone, the shorter part of their lists.
         let titles = kinds.is_empty() || kinds.iter().any(|k| is_title_kind(*k));
         let others = kinds.is_empty() || kinds.iter().any(|k| !is_title_kind(*k));
@@ -296,7 +290,7 @@ impl Postings {
             limit,
             synonyms,
             label_docs,
-            |doc| wanted[self.kinds[doc as usize] as usize % 16],
+            |doc| wanted.has(self.kinds[doc as usize]),
             |doc| self.lens[doc as usize],
         )
     }

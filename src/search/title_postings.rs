@@ -25,7 +25,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap as HashMap;
 use tantivy::fieldnorm::FieldNormReader;
 
-use super::index::{is_title_kind, kind_code};
+use super::index::{KindMask, is_title_kind};
 use super::labels::{LabelTable, Token};
 use super::postings::{K1, LengthParts, Postings, Scores, doc_keys, idf};
 use super::typo::TypoWalk;
@@ -143,10 +143,7 @@ impl TitlePostings {
         kinds: &[ConceptKind],
         limit: usize,
     ) -> Vec<u32> {
-        let mut wanted = [false; 16];
-        for k in kinds {
-            wanted[kind_code(*k) as usize % 16] = true;
-        }
+        let wanted = KindMask::of(kinds);
         postings.with_scores(|scores| {
             // Clause by clause, in the query's order: each row's sum adds up in the order
             // tantivy's union adds it.
@@ -170,7 +167,7 @@ impl TitlePostings {
             // compared as floats took twice the instructions).
             let mut found: Vec<u64> = Vec::with_capacity(scores.touched());
             scores.drain(|row, score| {
-                if wanted[postings.kind(row) as usize % 16] {
+                if wanted.has(postings.kind(row)) {
                     found.push((u64::from(!score.to_bits()) << 32) | u64::from(row));
                 }
             });
