@@ -66,6 +66,38 @@ fn percentiles(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// Every prefix of 1 to `longest` characters of each label, in order: what a person types.
+fn keystroke_prefixes(labels: &[String], longest: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for label in labels {
+        let chars: Vec<char> = label.chars().collect();
+        for end in 1..=chars.len().min(longest) {
+            out.push(chars[..end].iter().collect());
+        }
+    }
+    out
+}
+
+/// Each prefix suggested once among `kinds` (empty: every kind), ten suggestions in Dutch: the wall
+/// clock and the thread's CPU time of each.
+fn time_suggest(engines: &Engines, prefixes: &[String], kinds: &[ConceptKind]) -> (Vec<Duration>, Vec<Duration>) {
+    let (mut wall, mut cpu) = (Vec::with_capacity(prefixes.len()), Vec::with_capacity(prefixes.len()));
+    for prefix in prefixes {
+        let (t, c) = (Instant::now(), thread_cpu());
+        let _ = engines.search.suggest(prefix, kinds, "nl", 10, false);
+        cpu.push(thread_cpu() - c);
+        wall.push(t.elapsed());
+    }
+    (wall, cpu)
+}
+
+/// The `n` slowest inputs by their time, slowest first, as a line to print.
+fn slowest(times: &[Duration], inputs: &[String], n: usize) -> String {
+    let mut pairs: Vec<(Duration, &String)> = times.iter().copied().zip(inputs).collect();
+    pairs.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
+    pairs.iter().take(n).map(|(t, input)| format!("{input:?} {t:.1?}")).collect::<Vec<_>>().join(", ")
+}
+
 /// The CPU time this thread has used.
 fn thread_cpu() -> Duration {
     let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
@@ -110,50 +142,24 @@ fn main() {
     }
     // Per keystroke: every prefix of the first 1,000 titles.
     let keystrokes = if only_search { 0 } else { 1000 };
-    let mut samples = Vec::new();
-    let mut cpu = Vec::new();
-    let mut prefixes = Vec::new();
-    for q in queries.iter().take(keystrokes) {
-        let chars: Vec<char> = q.chars().collect();
-        for end in 1..=chars.len().min(12) {
-            let prefix: String = chars[..end].iter().collect();
-            let (t, c) = (Instant::now(), thread_cpu());
-            let _ = engines.search.suggest(&prefix, &[ConceptKind::Occupation, ConceptKind::Skill], "nl", 10, false);
-            cpu.push(thread_cpu() - c);
-            samples.push(t.elapsed());
-            prefixes.push(prefix);
-        }
-    }
-    let mut slowest: Vec<(Duration, &String)> = cpu.iter().copied().zip(&prefixes).collect();
-    slowest.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
+    let titled: Vec<String> = queries.iter().take(keystrokes).cloned().collect();
+    let typed = keystroke_prefixes(&titled, 12);
+    let kinds = [ConceptKind::Occupation, ConceptKind::Skill];
+    let (samples, cpu) = time_suggest(&engines, &typed, &kinds);
     percentiles("Suggest (every keystroke)", samples);
-    percentiles("Suggest (every keystroke, CPU)", cpu);
-    let slowest: Vec<String> = slowest.iter().take(8).map(|(t, p)| format!("{p:?} {t:.0?}")).collect();
-    if !slowest.is_empty() {
-        println!("  slowest keystrokes (CPU): {}", slowest.join(", "));
+    percentiles("Suggest (every keystroke, CPU)", cpu.clone());
+    if !typed.is_empty() {
+        println!("  slowest keystrokes (CPU): {}", slowest(&cpu, &typed, 8));
     }
     // As `vaardig loadtest` asks (and a portal's search box without a kind filter): every kind,
     // the first 1–8 characters of occupation and skill labels, Dutch and English.
     let labels: Vec<String> = titles(500).into_iter().chain(skill_phrases(500)).collect();
-    let mut any_kind = Vec::new();
-    let mut any_prefixes = Vec::new();
-    for label in &labels {
-        let chars: Vec<char> = label.chars().collect();
-        for end in 1..=chars.len().min(8) {
-            let prefix: String = chars[..end].iter().collect();
-            let c = thread_cpu();
-            let _ = engines.search.suggest(&prefix, &[], "nl", 10, false);
-            any_kind.push(thread_cpu() - c);
-            any_prefixes.push(prefix);
-        }
-    }
-    let mean = any_kind.iter().sum::<Duration>() / any_kind.len().max(1) as u32;
-    let mut slowest: Vec<(Duration, &String)> = any_kind.iter().copied().zip(&any_prefixes).collect();
-    slowest.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
-    percentiles("Suggest (any kind, 1–8 chars, CPU)", any_kind);
+    let typed = keystroke_prefixes(&labels, 8);
+    let (_, cpu) = time_suggest(&engines, &typed, &[]);
+    let mean = cpu.iter().sum::<Duration>() / cpu.len().max(1) as u32;
+    percentiles("Suggest (any kind, 1–8 chars, CPU)", cpu.clone());
     println!("  mean {mean:.2?}");
-    let slowest: Vec<String> = slowest.iter().take(8).map(|(t, p)| format!("{p:?} {t:.0?}")).collect();
-    println!("  slowest keystrokes (CPU): {}", slowest.join(", "));
+    println!("  slowest keystrokes (CPU): {}", slowest(&cpu, &typed, 8));
     if only_suggest {
         return;
     }
@@ -178,12 +184,9 @@ fn main() {
             }
             cpu.push(best);
         }
-        let mut slowest: Vec<(Duration, &String)> = cpu.iter().copied().zip(queries.iter()).collect();
-        slowest.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
         percentiles(name, samples);
-        percentiles(&format!("{name}, CPU best of 3"), cpu);
-        let slowest: Vec<String> = slowest.iter().take(6).map(|(t, q)| format!("{q:?} {t:.1?}")).collect();
-        println!("  slowest (CPU): {}", slowest.join(", "));
+        percentiles(&format!("{name}, CPU best of 3"), cpu.clone());
+        println!("  slowest (CPU): {}", slowest(&cpu, queries, 6));
     };
     timed("Search (occupation+isco, facets)", &queries, &request);
     timed("Search (all kinds)", &queries, &|q| SearchRequest { kinds: vec![], ..request(q) });
