@@ -98,6 +98,11 @@ const VERB_CLASSES: &[&[&str]] = &[
     &["ontvangen", "begroeten", "verwelkomen"],
     &["geven", "bieden", "verlenen", "verstrekken"],
 ];
+
+/// The class of `verb` among [`VERB_CLASSES`], if it is in one.
+fn verb_class(verb: &str) -> Option<usize> {
+    VERB_CLASSES.iter().position(|class| class.contains(&verb))
+}
 /// The class of [`VERB_CLASSES`] a proof compound is read with (working a machine).
 const OPERATE_CLASS: usize = 0;
 /// Endings of a compound that names a proof of being able to work its first part
@@ -167,11 +172,33 @@ struct KeyCache<'a> {
     heads: std::cell::RefCell<HashMap<String, Option<String>>>,
     /// Word → the infinitives the labels know that it may be a finite form of.
     infinitives: std::cell::RefCell<HashMap<String, Vec<String>>>,
+    /// Word → the first infinitive it may be a finite form of that is in a verb class, with the
+    /// class ([`VERB_CLASSES`]): asked for every content word of every clause.
+    class_verbs: std::cell::RefCell<HashMap<String, Option<(usize, String)>>>,
 }
 
 impl<'a> KeyCache<'a> {
     fn new(table: &'a LabelTable) -> KeyCache<'a> {
-        KeyCache { table, keys: Default::default(), heads: Default::default(), infinitives: Default::default() }
+        KeyCache {
+            table,
+            keys: Default::default(),
+            heads: Default::default(),
+            infinitives: Default::default(),
+            class_verbs: Default::default(),
+        }
+    }
+
+    /// The verb class and infinitive of a finite verb form ("reed" → working a machine, `rijden`),
+    /// computed once per word of a text: guessing a word's infinitives makes a dozen strings.
+    fn class_verb(&self, word: &str) -> Option<(usize, String)> {
+        if let Some(found) = self.class_verbs.borrow().get(word) {
+            return found.clone();
+        }
+        let found = verbs::infinitive_candidates(word)
+            .into_iter()
+            .find_map(|infinitive| verb_class(&infinitive).map(|class| (class, infinitive)));
+        self.class_verbs.borrow_mut().insert(word.to_string(), found.clone());
+        found
     }
 
     /// The key of the last part of a compound word (`tweeploegendienst` → `ploegendienst`), when it
@@ -564,7 +591,7 @@ impl Gazetteer {
                     let verb_key = reading(verb);
                     // And the other verbs of its class ("ik maakte pasta, sauzen en desserts" →
                     // `desserts bereiden`), read in Dutch.
-                    let class = VERB_CLASSES.iter().position(|class| class.contains(&verb.text.as_str()));
+                    let class = verb_class(&verb.text);
                     let others: Vec<&str> = match class {
                         Some(class) if lang == Lang::Nl && !translated => class_keys[class]
                             .iter()
@@ -590,7 +617,7 @@ impl Gazetteer {
                     }
                 }
                 if lang == Lang::Nl && !translated && !heads {
-                    self.operated(table, &class_keys, &clause, &keys, &char_offset, &mut candidates);
+                    self.operated(table, keys_of, &class_keys, &clause, &keys, &char_offset, &mut candidates);
                 }
                 for m in &mut candidates[first_of_reading..] {
                     m.translated = translated;
@@ -666,9 +693,11 @@ impl Gazetteer {
 
     /// Skills said with another verb of the label's class ([`VERB_CLASSES`]: "ik reed heftruck" →
     /// `heftrucks bedienen`) or as a proof compound (`heftruckcertificaat`).
+    #[allow(clippy::too_many_arguments)]
     fn operated(
         &self,
         table: &LabelTable,
+        keys_of: &KeyCache,
         class_keys: &[Vec<(&str, String)>],
         clause: &ContentWords,
         keys: &[String],
@@ -700,11 +729,9 @@ impl Gazetteer {
             // As written, or a finite form the labels also know as another word (`reed`).
             // (A word after an article may be a verb's infinitive as a noun, "het plannen van",
             // but not a finite form: "het gebruik" is no `gebruiken`.)
-            let verb = std::iter::once(word.text.clone())
-                .chain(verbs::infinitive_candidates(&word.text).into_iter().filter(|_| !articled[v]))
-                .find_map(|w| {
-                    VERB_CLASSES.iter().position(|class| class.contains(&w.as_str())).map(|class| (class, w))
-                });
+            let verb = verb_class(&word.text)
+                .map(|class| (class, word.text.clone()))
+                .or_else(|| if articled[v] { None } else { keys_of.class_verb(&word.text) });
             if let Some((class, verb)) = verb {
                 let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
                 // The object is a noun: another verb of the clause ("… en zorgt voor") is none.
