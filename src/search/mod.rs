@@ -604,11 +604,13 @@ impl SearchEngine {
         rows: Vec<u32>,
     ) -> Vec<Hit> {
         let Reading { nl, en, translated, .. } = reading;
+        // The Dutch reading brings the learned synonyms and groups of its words; English labels
+        // are matched by the words alone.
         let nl_synonyms = rank::query_alternatives(&self.labels, nl);
-        let (nl_query, en_query, translated_query) = (
-            rank::ScoredQuery::new(&self.labels, nl),
-            rank::ScoredQuery::new(&self.labels, en),
-            rank::ScoredQuery::new(&self.labels, translated),
+        let (mut nl_query, mut en_query, mut translated_query) = (
+            rank::ScoredQuery::new(&self.labels, nl, nl_synonyms, false),
+            rank::ScoredQuery::new(&self.labels, en, Vec::new(), false),
+            rank::ScoredQuery::new(&self.labels, translated, Vec::new(), false),
         );
         let preferred = Lang::from_code(lang);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
@@ -621,14 +623,13 @@ impl SearchEngine {
             let (concept, score, row, reasons) = if row_id < n_rows {
                 let row = &self.labels.rows[row_id as usize];
                 let row_lang = row.language;
-                let tokens = if row_lang == Lang::En { &en_query } else { &nl_query };
-                let synonyms: &[rank::WordAlternatives] = if row_lang == Lang::En { &[] } else { &nl_synonyms };
-                let direct = rank::score_row(&self.labels, tokens, row, false, synonyms);
+                let query = if row_lang == Lang::En { &mut en_query } else { &mut nl_query };
+                let direct = rank::score_row(&self.labels, query, row);
                 // An English label also answers the query's translation, a little below a direct
                 // match (not worth scoring when the direct match is already nearly complete).
                 let direct_strong = direct.as_ref().is_some_and(|d| d.score >= STRONG_DIRECT);
                 let via_translation = (row_lang == Lang::En && !translated.is_empty() && !direct_strong)
-                    .then(|| rank::score_row(&self.labels, &translated_query, row, false, &[]))
+                    .then(|| rank::score_row(&self.labels, &mut translated_query, row))
                     .flatten()
                     .map(|mut s| {
                         s.score *= TRANSLATION_FACTOR;
