@@ -430,10 +430,8 @@ impl SearchEngine {
         // (`bedrijfsleider` by `manager`).
         let content = reading.nl.iter().filter(|t| !t.stop).count();
         if (3..=ALL_BUT_ONE_MAX_WORDS).contains(&content) {
-            for skip in 0..content {
-                let some = self.postings.all_words(&reading.nl, Some(skip), kinds, ALL_BUT_ONE_CANDIDATES, |key| {
-                    self.labels.synonyms.of(key)
-                });
+            let synonyms = |key: &str| self.labels.synonyms.of(key);
+            for some in self.postings.all_but_one(&reading.nl, kinds, ALL_BUT_ONE_CANDIDATES, synonyms) {
                 rows.extend(some.into_iter().filter(|row| present.insert(*row)));
             }
         }
