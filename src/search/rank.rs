@@ -8,6 +8,9 @@
 //! IDF, times the weight of the label form (preferred > alternative > hidden > member occupation).
 //! An exact label match gets a bonus no partial match can reach (a general mark such as `algemeen`
 //! in the label may be left out).
+//!
+//! The candidates of one query share most of their words, so each distinct label word is compared
+//! with the query's words once per query ([`ScoredQuery`]), not once per row.
 
 use std::sync::Arc;
 
@@ -477,7 +480,8 @@ struct PairFacts {
     synonym_key: bool,
     /// Another synonym of the query word is the head of the label word's compound.
     synonym_head: bool,
-    /// A group of the query word is the label word's key.
+    /// A group of the query word is the label word's key (a whole word: a compound that ends in
+    /// it names something narrower, a `moedertaal` is no `talen`).
     group: bool,
 }
 
