@@ -63,6 +63,13 @@ impl Token {
     pub fn new(data: TokenData) -> Token {
         Token(Arc::new(data))
     }
+
+    /// The address of the shared analysis: the same for every row that holds this token, so
+    /// scoring can remember what it found of a word once per query ([`super::rank::ScoredQuery`]).
+    /// Two tokens with another address may still say the same.
+    pub fn address(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
 }
 
 impl std::ops::Deref for Token {

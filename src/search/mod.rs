@@ -430,10 +430,8 @@ impl SearchEngine {
         // (`bedrijfsleider` by `manager`).
         let content = reading.nl.iter().filter(|t| !t.stop).count();
         if (3..=ALL_BUT_ONE_MAX_WORDS).contains(&content) {
-            for skip in 0..content {
-                let some = self.postings.all_words(&reading.nl, Some(skip), kinds, ALL_BUT_ONE_CANDIDATES, |key| {
-                    self.labels.synonyms.of(key)
-                });
+            let synonyms = |key: &str| self.labels.synonyms.of(key);
+            for some in self.postings.all_but_one(&reading.nl, kinds, ALL_BUT_ONE_CANDIDATES, synonyms) {
                 rows.extend(some.into_iter().filter(|row| present.insert(*row)));
             }
         }
@@ -604,11 +602,13 @@ impl SearchEngine {
         rows: Vec<u32>,
     ) -> Vec<Hit> {
         let Reading { nl, en, translated, .. } = reading;
+        // The Dutch reading brings the learned synonyms and groups of its words; English labels
+        // are matched by the words alone.
         let nl_synonyms = rank::query_alternatives(&self.labels, nl);
-        let (nl_query, en_query, translated_query) = (
-            rank::ScoredQuery::new(&self.labels, nl),
-            rank::ScoredQuery::new(&self.labels, en),
-            rank::ScoredQuery::new(&self.labels, translated),
+        let (mut nl_query, mut en_query, mut translated_query) = (
+            rank::ScoredQuery::new(&self.labels, nl, nl_synonyms, false),
+            rank::ScoredQuery::new(&self.labels, en, Vec::new(), false),
+            rank::ScoredQuery::new(&self.labels, translated, Vec::new(), false),
         );
         let preferred = Lang::from_code(lang);
         let asks_occupations = kinds.is_empty() || kinds.contains(&ConceptKind::Occupation);
@@ -621,14 +621,13 @@ impl SearchEngine {
             let (concept, score, row, reasons) = if row_id < n_rows {
                 let row = &self.labels.rows[row_id as usize];
                 let row_lang = row.language;
-                let tokens = if row_lang == Lang::En { &en_query } else { &nl_query };
-                let synonyms: &[rank::WordAlternatives] = if row_lang == Lang::En { &[] } else { &nl_synonyms };
-                let direct = rank::score_row(&self.labels, tokens, row, false, synonyms);
+                let query = if row_lang == Lang::En { &mut en_query } else { &mut nl_query };
+                let direct = rank::score_row(&self.labels, query, row);
                 // An English label also answers the query's translation, a little below a direct
                 // match (not worth scoring when the direct match is already nearly complete).
                 let direct_strong = direct.as_ref().is_some_and(|d| d.score >= STRONG_DIRECT);
                 let via_translation = (row_lang == Lang::En && !translated.is_empty() && !direct_strong)
-                    .then(|| rank::score_row(&self.labels, &translated_query, row, false, &[]))
+                    .then(|| rank::score_row(&self.labels, &mut translated_query, row))
                     .flatten()
                     .map(|mut s| {
                         s.score *= TRANSLATION_FACTOR;

@@ -275,24 +275,41 @@ impl Postings {
         limit: usize,
         synonyms: impl Fn(&str) -> &'s [Arc<str>],
     ) -> Vec<u32> {
+        let (label_docs, wanted) = self.conjunction_lists(kinds);
+        holding_all(query, skip, limit, synonyms, label_docs, wanted, |doc| self.lens[doc as usize])
+    }
+
+    /// For each content word of `query` in turn, what [`Postings::all_words`] finds with that word
+    /// left out (up to `limit` rows each), from one pass: a title of several words asked each
+    /// left-out word apart, and each call gathered every word's lists and intersected them again
+    /// (a tenth of a long title's search).
+    pub fn all_but_one<'s>(
+        &self,
+        query: &[Token],
+        kinds: &[ConceptKind],
+        limit: usize,
+        synonyms: impl Fn(&str) -> &'s [Arc<str>],
+    ) -> Vec<Vec<u32>> {
+        let (label_docs, wanted) = self.conjunction_lists(kinds);
+        holding_all_but_one(query, limit, synonyms, label_docs, wanted, |doc| self.lens[doc as usize])
+    }
+
+    /// For [`Postings::all_words`] among `kinds`: the label rows holding a key (the title rows
+    /// and the others), and whether a row is of a kind asked for.
+    fn conjunction_lists<'a>(
+        &'a self,
+        kinds: &[ConceptKind],
+    ) -> (impl Fn(&str) -> [&'a [u32]; 2] + 'a, impl Fn(u32) -> bool + 'a) {
         // No kinds asked: every kind.
         let wanted = if kinds.is_empty() { KindMask::all() } else { KindMask::of(kinds) };
         // A title search reads its keys' title rows alone, the shorter part of their lists.
         let titles = kinds.is_empty() || kinds.iter().any(|k| is_title_kind(*k));
         let others = kinds.is_empty() || kinds.iter().any(|k| !is_title_kind(*k));
-        let label_docs = |key: &str| -> [&[u32]; 2] {
+        let label_docs = move |key: &str| -> [&'a [u32]; 2] {
             let (title_rows, other_rows) = self.label_parts(key);
             [if titles { title_rows } else { &[] }, if others { other_rows } else { &[] }]
         };
-        holding_all(
-            query,
-            skip,
-            limit,
-            synonyms,
-            label_docs,
-            |doc| wanted.has(self.kinds[doc as usize]),
-            |doc| self.lens[doc as usize],
-        )
+        (label_docs, move |doc: u32| wanted.has(self.kinds[doc as usize]))
     }
 
     /// The keys within `distance` edits of `key` that start with its first [`PREFIX`] letters.
@@ -377,26 +394,15 @@ pub(super) fn holding_all<'s, 'd>(
     wanted: impl Fn(u32) -> bool,
     len: impl Fn(u32) -> u8,
 ) -> Vec<u32> {
-    // Per content word, the sorted lists that hold it.
-    let mut words: Vec<Vec<&[u32]>> = Vec::new();
-    let content = query.iter().filter(|t| !t.stop).enumerate();
-    for (_, t) in content.filter(|(i, _)| Some(*i) != skip) {
-        let mut lists: Vec<&[u32]> = label_docs(&t.key).to_vec();
-        if let Some(v) = t.verb.as_ref().filter(|v| **v != t.key) {
-            lists.extend(label_docs(v));
-        }
-        lists.extend(t.parts.iter().flat_map(|p| label_docs(p)));
-        lists.extend(synonyms(&t.key).iter().flat_map(|p| label_docs(p)));
-        if lists.iter().all(|l| l.is_empty()) {
-            // A word no label holds: no row holds every word.
-            return Vec::new();
-        }
-        words.push(lists);
+    let mut words = word_lists(query, synonyms, label_docs);
+    if let Some(skip) = skip.filter(|skip| *skip < words.len()) {
+        words.remove(skip);
     }
-    if words.len() < 2 {
+    // A word no label holds: no row holds every word.
+    if words.len() < 2 || words.iter().any(|lists| lists.iter().all(|l| l.is_empty())) {
         return Vec::new();
     }
-    words.sort_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
+    words.sort_by_key(|lists| total_len(lists));
     let (rarest, others) = words.split_first().expect("two words or more");
     let mut found: Vec<u32> = rarest.iter().flat_map(|list| list.iter().copied()).collect();
     found.sort_unstable();
@@ -417,12 +423,93 @@ pub(super) fn holding_all<'s, 'd>(
             held
         });
     }
+    shortest(found, limit, len)
+}
+
+/// Per content word of `query`, the sorted lists of the documents that hold it (see
+/// [`holding_all`]).
+fn word_lists<'s, 'd>(
+    query: &[Token],
+    synonyms: impl Fn(&str) -> &'s [Arc<str>],
+    label_docs: impl Fn(&str) -> [&'d [u32]; 2],
+) -> Vec<Vec<&'d [u32]>> {
+    let mut words = Vec::new();
+    for t in query.iter().filter(|t| !t.stop) {
+        let mut lists: Vec<&[u32]> = label_docs(&t.key).to_vec();
+        if let Some(v) = t.verb.as_ref().filter(|v| **v != t.key) {
+            lists.extend(label_docs(v));
+        }
+        lists.extend(t.parts.iter().flat_map(|p| label_docs(p)));
+        lists.extend(synonyms(&t.key).iter().flat_map(|p| label_docs(p)));
+        words.push(lists);
+    }
+    words
+}
+
+/// How many documents a word's lists hold (counted again where they overlap).
+fn total_len(lists: &[&[u32]]) -> usize {
+    lists.iter().map(|l| l.len()).sum()
+}
+
+/// The `limit` shortest (by `len`, then lowest) of `found`, in that order.
+fn shortest(mut found: Vec<u32>, limit: usize, len: impl Fn(u32) -> u8) -> Vec<u32> {
     if found.len() > limit {
         found.select_nth_unstable_by_key(limit, |&doc| (len(doc), doc));
         found.truncate(limit);
     }
     found.sort_unstable_by_key(|&doc| (len(doc), doc));
     found
+}
+
+/// Per content word of `query`, [`holding_all`] with that word left out, from one pass over the
+/// candidates: a document that misses one word at most holds one of any two words, so the
+/// documents of the two rarest words are the candidates, and each is checked once against every
+/// word's lists until it misses two. A query of fewer than three content words has no
+/// conjunction left with one word out.
+pub(super) fn holding_all_but_one<'s, 'd>(
+    query: &[Token],
+    limit: usize,
+    synonyms: impl Fn(&str) -> &'s [Arc<str>],
+    label_docs: impl Fn(&str) -> [&'d [u32]; 2],
+    wanted: impl Fn(u32) -> bool,
+    len: impl Fn(u32) -> u8,
+) -> Vec<Vec<u32>> {
+    let words = word_lists(query, synonyms, label_docs);
+    let mut per_word: Vec<Vec<u32>> = vec![Vec::new(); words.len()];
+    if words.len() < 3 {
+        return per_word;
+    }
+    let mut by_size: Vec<&Vec<&[u32]>> = words.iter().collect();
+    by_size.sort_by_key(|lists| total_len(lists));
+    let mut candidates: Vec<u32> =
+        by_size[..2].iter().flat_map(|lists| lists.iter().flat_map(|l| l.iter().copied())).collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    // The candidates ascend: each list is read once, from where the last candidate left it.
+    let mut rests = words.clone();
+    for doc in candidates.into_iter().filter(|doc| wanted(*doc)) {
+        // How many words the document misses (up to two), and the last one.
+        let (mut misses, mut missed) = (0, 0);
+        for (word, lists) in rests.iter_mut().enumerate() {
+            let mut held = false;
+            for rest in lists.iter_mut() {
+                *rest = from(rest, doc);
+                held |= rest.first() == Some(&doc);
+            }
+            if !held {
+                (misses, missed) = (misses + 1, word);
+                if misses == 2 {
+                    break;
+                }
+            }
+        }
+        match misses {
+            0 => per_word.iter_mut().for_each(|found| found.push(doc)),
+            1 => per_word[missed].push(doc),
+            _ => {}
+        }
+    }
+    per_word.into_iter().map(|found| shortest(found, limit, &len)).collect()
 }
 
 /// The part of a sorted `list` from its first document not below `doc`, found by galloping: the
@@ -648,7 +735,9 @@ mod tests {
     }
 
     /// A search among occupations and ISCO groups reads their rows alone (at the head of each
-    /// list), and finds what a search among every kind finds of theirs, in the same order.
+    /// list), and finds what a search among every kind finds of theirs, in the same order. And
+    /// leaving out each content word at once finds what leaving out one at a time finds, in the
+    /// same order, among every kind and among the titles.
     #[test]
     fn the_title_rows_holding_every_word_are_those_of_all_rows() {
         let snapshot = ontology::load(&[SourceSpec::Embedded]).expect("the default ontology loads").0;
@@ -664,13 +753,22 @@ mod tests {
             if content < 2 {
                 continue;
             }
+            let both = [ConceptKind::Occupation, ConceptKind::IscoGroup];
             for skip in std::iter::once(None).chain((0..content).map(Some)) {
                 let mut expected = postings.all_words(&query, skip, &[], usize::MAX, synonyms);
                 expected.retain(titles);
                 expected.truncate(20);
-                let both = [ConceptKind::Occupation, ConceptKind::IscoGroup];
                 assert_eq!(postings.all_words(&query, skip, &both, 20, synonyms), expected, "{:?}", row.text);
                 found += expected.len();
+            }
+            for (kinds, limit) in [(&[][..], 10), (&both[..], 10), (&both[..], usize::MAX)] {
+                let at_once = postings.all_but_one(&query, kinds, limit, synonyms);
+                assert_eq!(at_once.len(), content, "{:?}", row.text);
+                for (skip, rows) in at_once.iter().enumerate() {
+                    let one_by_one = postings.all_words(&query, Some(skip), kinds, limit, synonyms);
+                    assert_eq!(rows, &one_by_one, "{:?} without word {skip} among {kinds:?}", row.text);
+                    found += rows.len();
+                }
             }
             queries += 1;
         }

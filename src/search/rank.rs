@@ -8,6 +8,9 @@
 //! IDF, times the weight of the label form (preferred > alternative > hidden > member occupation).
 //! An exact label match gets a bonus no partial match can reach (a general mark such as `algemeen`
 //! in the label may be left out).
+//!
+//! The candidates of one query share most of their words, so each distinct label word is compared
+//! with the query's words once per query ([`ScoredQuery`]), not once per row.
 
 use std::sync::Arc;
 
@@ -224,19 +227,13 @@ fn word_match(q: &Token, l: &Token, prefix_ok: bool, fuzzy_ok: bool) -> Option<(
     None
 }
 
-/// The best quality with which `q` is matched anywhere in `label`, including its compound parts
-/// being spread over several label words (weighed as against a skill label with `frames`).
-fn best_match(
-    table: &LabelTable,
-    q: &Token,
-    label: &[Token],
-    prefix_ok: bool,
-    fuzzy_ok: bool,
-    frames: bool,
-) -> Option<(f32, Reason)> {
+/// The best quality with which word `q` is matched anywhere in `label` without typo or prefix,
+/// including its compound parts being spread over several label words (weighed as against a skill
+/// label with `frames`). Scoring asks it of a label word against the query's words.
+fn best_match(table: &LabelTable, q: &Token, label: &[Token], frames: bool) -> Option<(f32, Reason)> {
     let mut best: Option<(f32, Reason)> = None;
     for l in label.iter().filter(|l| !l.stop) {
-        if let Some(m) = word_match(q, l, prefix_ok, fuzzy_ok) {
+        if let Some(m) = word_match(q, l, false, false) {
             if best.is_none_or(|b| m.0 > b.0) {
                 best = Some(m);
             }
@@ -247,7 +244,7 @@ fn best_match(
         // with a label is matched much less than one that shares its telling part.
         let (mut covered, mut total) = (0.0f32, 0.0f32);
         for p in q.parts.iter() {
-            let w = if frames { skill_part_weight(table, p) } else { key_weight(table, p) };
+            let w = part_weight(table, p, frames);
             total += w;
             if label.iter().any(|l| !l.stop && (&l.key == p || l.parts.contains(p))) {
                 covered += w;
@@ -263,36 +260,10 @@ fn best_match(
     best
 }
 
-/// True when one of `synonyms` (of a query word) is a word of the label, or the head of one of
-/// its compounds, that `free` allows (given the label word and whether the synonym is its head
-/// alone).
-fn synonym_match(synonyms: &[Arc<str>], label: &[Token], free: impl Fn(&Token, bool) -> bool) -> bool {
-    !synonyms.is_empty()
-        && label.iter().filter(|l| !l.stop).any(|l| {
-            synonyms.iter().any(|s| {
-                if *s == l.key { free(l, false) } else { l.parts.last().is_some_and(|head| head == s) && free(l, true) }
-            })
-        })
-}
-
-/// True when the query has a verb ([`ScoredQuery::verbs`]) that no word of the label matches, and
-/// the label a verb that no query word matches: then the label names the phrase's object with another
-/// verb. A skill phrase is about its object, and the verbs people and labels use for one task vary
-/// (`controleren`, `testen`, `inspecteren`, `onderhouden`; BENCHMARKS.md, tenth round). Once per
-/// label row, and only for a query with a verb.
-fn verbs_differ(table: &LabelTable, query: &ScoredQuery, label: &[Token]) -> bool {
-    if !query.has_verb {
-        return false;
-    }
-    let query_verb = query
-        .content
-        .iter()
-        .zip(&query.verbs)
-        .any(|(q, is_verb)| *is_verb && !label.iter().any(|l| word_match(q, l, false, false).is_some()));
-    query_verb
-        && label.iter().filter(|l| !l.stop).any(|l| {
-            table.is_label_verb(&l.key) && !query.content.iter().any(|o| word_match(o, l, false, false).is_some())
-        })
+/// The weight of a compound's part: [`skill_part_weight`] against a skill label (`frames`), else
+/// [`key_weight`].
+fn part_weight(table: &LabelTable, part: &str, frames: bool) -> f32 {
+    if frames { skill_part_weight(table, part) } else { key_weight(table, part) }
 }
 
 /// The share of a compound's weight its head carries (its parts weighed by IDF).
@@ -302,13 +273,6 @@ fn head_share(table: &LabelTable, l: &Token) -> f32 {
         Some(head) if total > 0.0 => key_weight(table, head) / total,
         _ => 1.0,
     }
-}
-
-/// True when one of `groups` (the broader words of a query word) is a whole word of the label,
-/// among the label words `free` allows: a compound that ends in it names something narrower (a
-/// `moedertaal` is no `talen`).
-fn names_group(groups: &[Arc<str>], label: &[Token], free: impl Fn(&Token, bool) -> bool) -> bool {
-    !groups.is_empty() && label.iter().filter(|l| !l.stop).any(|l| groups.iter().any(|g| *g == l.key) && free(l, false))
 }
 
 /// Other words that stand for one content word of a query: its learned synonyms and, for a
@@ -391,7 +355,7 @@ fn key_weight(table: &LabelTable, key: &str) -> f32 {
 }
 
 /// The weight of a compound's part against a skill label: [`key_weight`], halved for a frame word
-/// of the skill labels, as whole words are ([`skill_weight`]). A compound that shares only its
+/// of the skill labels, as whole words are ([`weights`]). A compound that shares only its
 /// frame head with a label (any `…technieken` with *lastechnieken*) is matched less than one that
 /// shares its modifier.
 fn skill_part_weight(table: &LabelTable, key: &str) -> f32 {
@@ -412,17 +376,12 @@ fn weight(table: &LabelTable, t: &Token) -> f32 {
     weights(table, t).0
 }
 
-/// The weight of a word in its coverage against a skill label: [`weight`], but half of it for a
-/// frame word of the skill labels (`eigenschappen van`, `technieken voor`), so that a label sharing
-/// only the frame does not outrank one naming what the phrase is about, and [`VERB_WEIGHT`] of it
-/// for a verb of the skill labels: a skill phrase is about its object (see
+/// [`weight`] of a word, and its weight in its coverage against a skill label: the same, but half
+/// of it for a frame word of the skill labels (`eigenschappen van`, `technieken voor`), so that a
+/// label sharing only the frame does not outrank one naming what the phrase is about, and
+/// [`VERB_WEIGHT`] of it for a verb of the skill labels: a skill phrase is about its object (see
 /// [`LabelTable::word_stats`]). Titles keep the whole weight: in `civiele techniek` the word names a
-/// field.
-fn skill_weight(table: &LabelTable, t: &Token) -> f32 {
-    weights(table, t).1
-}
-
-/// [`weight`] and [`skill_weight`] of a word, from one lookup.
+/// field. From one lookup.
 fn weights(table: &LabelTable, t: &Token) -> (f32, f32) {
     // A word no label has gets a typical weight (see `key_weight`), and is no frame word or verb.
     let stats = table.word_stats(&t.key);
@@ -439,14 +398,20 @@ fn weights(table: &LabelTable, t: &Token) -> (f32, f32) {
 }
 
 /// A query's content words with what scoring needs of each, looked up once per query rather than
-/// once per candidate label (the IDF lookups were a twentieth of a search's time).
+/// once per candidate label (the IDF lookups were a twentieth of a search's time), and what each
+/// label word met so far is to them ([`WordFacts`]).
+///
+/// A candidate's label words recur in many candidate rows (most are the words the query retrieved
+/// them by), and scoring compared every one with every query word by their strings, row after row:
+/// half of a long title's search. Now each distinct label word (one shared [`Token`]) is compared
+/// once per query, and a row is scored from what its words were found to be.
 pub struct ScoredQuery<'a> {
     /// Every analyzed word, stop words too (a label's compound may be spread over them).
     tokens: &'a [Token],
     content: Vec<&'a Token>,
     /// IDF weight of each content word ([`weight`]).
     weights: Vec<f32>,
-    /// The same against skill labels ([`skill_weight`]).
+    /// The same against skill labels ([`weights`]).
     skill_weights: Vec<f32>,
     /// True for a content word no label has (typo tolerance applies to it alone).
     unknown: Vec<bool>,
@@ -454,65 +419,277 @@ pub struct ScoredQuery<'a> {
     verbs: Vec<bool>,
     /// True when any content word is such a verb: most titles have none, and skip the check.
     has_verb: bool,
+    /// True when the query says a general mark itself (`allround monteur`).
+    says_general: bool,
+    /// The other words per content word ([`query_alternatives`]), or nothing.
+    alternatives: Vec<WordAlternatives<'a>>,
+    /// The last query word may be the start of a label word.
+    prefix_last: bool,
+    /// The compound parts of the content words, one after another, and the range of each content
+    /// word's parts in it.
+    parts: Vec<&'a Arc<str>>,
+    part_ranges: Vec<std::ops::Range<usize>>,
+    /// [`part_weight`] of each part, against a title's label and against a skill's.
+    part_weights: Vec<(f32, f32)>,
+    /// The slot in `facts` of each label word met so far, by its [`Token::address`].
+    seen: rustc_hash::FxHashMap<usize, u32>,
+    facts: Vec<WordFacts>,
+    /// Per label word met, one [`PairFacts`] per content word.
+    pairs: Vec<PairFacts>,
+    /// Per label word met, whether it holds each of `parts`.
+    covers: Vec<bool>,
+    /// The slots of the row being scored (kept to spare an allocation per row).
+    row_slots: Vec<u32>,
+}
+
+/// What one label word is to a query, as [`score_row`] used to find it for every row.
+struct WordFacts {
+    /// Where its [`PairFacts`] start in [`ScoredQuery::pairs`].
+    pairs: usize,
+    /// Where its flags per compound part start in [`ScoredQuery::covers`].
+    covers: usize,
+    stop: bool,
+    /// A general mark ([`GENERAL_MARKS`]).
+    general: bool,
+    /// A verb of the skill labels ([`LabelTable::is_label_verb`]).
+    label_verb: bool,
+    /// [`weights`] of the label word: against a title's label, against a skill's.
+    weight: f32,
+    skill_weight: f32,
+    /// How well the query explains the label word: by one query word, by the query's words as the
+    /// parts of this compound (against a title's label, against a skill's), by an alternative of a
+    /// query word. Zero for a stop word (the label coverage leaves them out).
+    by_word: f32,
+    by_parts: f32,
+    by_parts_skill: f32,
+    by_synonym: f32,
+}
+
+/// What one label word is to one content word of the query.
+#[derive(Clone, Copy)]
+struct PairFacts {
+    /// [`word_match`] of the query word by the label word (none for a stop word).
+    matched: Option<(f32, Reason)>,
+    /// The label word matches the query word without a typo or a prefix.
+    strict: bool,
+    /// The query word is the label word's key or its compound's head.
+    head: bool,
+    /// The same normalized word.
+    same_word: bool,
+    /// A synonym of the query word is the label word's key.
+    synonym_key: bool,
+    /// Another synonym of the query word is the head of the label word's compound.
+    synonym_head: bool,
+    /// A group of the query word is the label word's key (a whole word: a compound that ends in
+    /// it names something narrower, a `moedertaal` is no `talen`).
+    group: bool,
 }
 
 impl<'a> ScoredQuery<'a> {
-    pub fn new(table: &LabelTable, tokens: &'a [Token]) -> ScoredQuery<'a> {
+    /// The query `tokens` with the `alternatives` of its content words (or none), and whether its
+    /// last word may be a prefix.
+    pub fn new(
+        table: &LabelTable,
+        tokens: &'a [Token],
+        alternatives: Vec<WordAlternatives<'a>>,
+        prefix_last: bool,
+    ) -> ScoredQuery<'a> {
         let content: Vec<&Token> = tokens.iter().filter(|t| !t.stop).collect();
         let (weights, skill_weights) = content.iter().map(|t| weights(table, t)).unzip();
         let unknown = content.iter().map(|t| table.df(&t.key) == 0).collect();
         let verbs: Vec<bool> = content.iter().map(|t| table.is_label_verb(&t.key)).collect();
         let has_verb = verbs.contains(&true);
-        ScoredQuery { tokens, content, weights, skill_weights, unknown, verbs, has_verb }
+        let says_general = content.iter().any(|q| is_general_mark(q));
+        let (mut parts, mut part_ranges) = (Vec::new(), Vec::new());
+        for q in &content {
+            let start = parts.len();
+            parts.extend(q.parts.iter());
+            part_ranges.push(start..parts.len());
+        }
+        let part_weights = parts.iter().map(|p| (part_weight(table, p, false), part_weight(table, p, true))).collect();
+        ScoredQuery {
+            tokens,
+            content,
+            weights,
+            skill_weights,
+            unknown,
+            verbs,
+            has_verb,
+            says_general,
+            alternatives,
+            prefix_last,
+            parts,
+            part_ranges,
+            part_weights,
+            seen: rustc_hash::FxHashMap::default(),
+            facts: Vec::new(),
+            pairs: Vec::new(),
+            covers: Vec::new(),
+            row_slots: Vec::new(),
+        }
+    }
+
+    /// The slot of label word `l`'s facts, found on its first meeting.
+    fn facts_of(&mut self, table: &LabelTable, l: &Token) -> u32 {
+        if let Some(slot) = self.seen.get(&l.address()) {
+            return *slot;
+        }
+        let slot = self.facts.len() as u32;
+        let pairs = self.pairs.len();
+        let head = l.parts.last();
+        for (i, q) in self.content.iter().enumerate() {
+            let prefix_ok = self.prefix_last && i + 1 == self.content.len();
+            let of_q = self.alternatives.get(i).copied().unwrap_or_default();
+            self.pairs.push(PairFacts {
+                matched: if l.stop { None } else { word_match(q, l, prefix_ok, self.unknown[i]) },
+                strict: word_match(q, l, false, false).is_some(),
+                head: q.key == l.key || head == Some(&q.key),
+                same_word: q.word == l.word,
+                synonym_key: of_q.synonyms.contains(&l.key),
+                synonym_head: of_q.synonyms.iter().any(|s| *s != l.key && head == Some(s)),
+                group: of_q.broader.contains(&l.key),
+            });
+        }
+        let covers = self.covers.len();
+        self.covers.extend(self.parts.iter().map(|p| !l.stop && (l.key == **p || l.parts.contains(p))));
+        let (weight, skill_weight) = weights(table, l);
+        let mut facts = WordFacts {
+            pairs,
+            covers,
+            stop: l.stop,
+            general: is_general_mark(l),
+            label_verb: table.is_label_verb(&l.key),
+            weight,
+            skill_weight,
+            by_word: 0.0,
+            by_parts: 0.0,
+            by_parts_skill: 0.0,
+            by_synonym: 0.0,
+        };
+        if !l.stop {
+            // A label word is explained by one query word, or (a compound) by its parts spread over
+            // several query words.
+            facts.by_word = self
+                .content
+                .iter()
+                .zip(&self.unknown)
+                .filter_map(|(q, unknown)| word_match(l, q, false, *unknown))
+                .map(|(quality, _)| quality)
+                .fold(0.0f32, f32::max);
+            let by_parts = |frames| best_match(table, l, self.tokens, frames).map_or(0.0, |(quality, _)| quality);
+            facts.by_parts = by_parts(false);
+            // (Without parts the weights of the parts do not enter.)
+            facts.by_parts_skill = if l.parts.is_empty() { facts.by_parts } else { by_parts(true) };
+            facts.by_synonym = self
+                .alternatives
+                .iter()
+                .map(|of_q| {
+                    if of_q.synonyms.contains(&l.key) {
+                        SYNONYM
+                    } else if head.is_some_and(|head| of_q.synonyms.contains(head)) {
+                        // The synonym is the compound's head: the modifier stays unexplained, as a
+                        // compound's parts count with their weights.
+                        SYNONYM * head_share(table, l)
+                    } else if of_q.broader.contains(&l.key) {
+                        BROADER
+                    } else {
+                        0.0
+                    }
+                })
+                .fold(0.0f32, f32::max);
+        }
+        self.facts.push(facts);
+        self.seen.insert(l.address(), slot);
+        slot
     }
 }
 
-/// How much one label word weighs: [`weight`], or [`skill_weight`] against a skill's label.
-type LabelWeight = fn(&LabelTable, &Token) -> f32;
-
-/// Scores one label row against the query (analyzed in the row's language). `alternatives` holds
-/// the other words per content word of the query ([`query_alternatives`]), or nothing.
-pub fn score_row(
-    table: &LabelTable,
-    query: &ScoredQuery,
-    row: &LabelRow,
-    prefix_last: bool,
-    alternatives: &[WordAlternatives],
-) -> Option<LabelScore> {
-    let content = &query.content;
-    if content.is_empty() {
+/// Scores one label row against the query (analyzed in the row's language): how much of the
+/// query it explains, and how much of it the query explains.
+pub fn score_row(table: &LabelTable, query: &mut ScoredQuery, row: &LabelRow) -> Option<LabelScore> {
+    if query.content.is_empty() {
         return None;
     }
-    // Both sides have a verb the other does not name: the verbs meet at OTHER_VERB.
-    let other_verbs = verbs_differ(table, query, &row.tokens);
+    let mut slots = std::mem::take(&mut query.row_slots);
+    slots.clear();
+    for l in &row.tokens {
+        let slot = query.facts_of(table, l);
+        slots.push(slot);
+    }
+    let score = score_words(query, row, &slots);
+    query.row_slots = slots;
+    score
+}
+
+/// [`score_row`] from the facts of the row's words (`slots`, in the row's order).
+fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<LabelScore> {
+    let content = &query.content;
+    let words = || slots.iter().map(|slot| &query.facts[*slot as usize]);
+    let pair = |facts: &WordFacts, i: usize| &query.pairs[facts.pairs + i];
+    let free_words = || words().filter(|f| !f.stop);
+    // The query has a verb ([`ScoredQuery::verbs`]) that no word of the label matches, and the
+    // label a verb that no query word matches: then the label names the phrase's object with
+    // another verb, and the verbs meet at OTHER_VERB. A skill phrase is about its object, and the
+    // verbs people and labels use for one task vary (`controleren`, `testen`, `inspecteren`,
+    // `onderhouden`; BENCHMARKS.md, tenth round). Most titles have no verb.
+    let other_verbs = query.has_verb
+        && (0..content.len()).any(|i| query.verbs[i] && !words().any(|f| pair(f, i).strict))
+        && free_words().any(|f| f.label_verb && !(0..content.len()).any(|o| pair(f, o).strict));
     let is_skill = row.kind == crate::model::ConceptKind::Skill;
-    let (weights, label_weight): (&[f32], LabelWeight) =
-        if is_skill { (&query.skill_weights, skill_weight) } else { (&query.weights, weight) };
+    let weights: &[f32] = if is_skill { &query.skill_weights } else { &query.weights };
     let mut reasons = Vec::new();
     let mut unmatched = Vec::new();
     let (mut q_total, mut q_matched) = (0.0f32, 0.0f32);
     for (i, q) in content.iter().enumerate() {
         let w = weights[i];
         q_total += w;
-        let prefix_ok = prefix_last && i + 1 == content.len();
-        let of_q = alternatives.get(i).copied().unwrap_or_default();
+        let of_q = query.alternatives.get(i).copied().unwrap_or_default();
+        // The best match of one label word, or of the query word's compound parts spread over
+        // several label words: each part counts with its IDF, so a compound that shares only its
+        // common part (`…bedrijf`) with a label is matched much less than one that shares its
+        // telling part.
+        let mut best: Option<(f32, Reason)> = None;
+        for m in free_words().filter_map(|f| pair(f, i).matched) {
+            if best.is_none_or(|b| m.0 > b.0) {
+                best = Some(m);
+            }
+        }
+        let part_range = query.part_ranges[i].clone();
+        if !part_range.is_empty() {
+            let (mut covered, mut total) = (0.0f32, 0.0f32);
+            for p in part_range {
+                let (title_w, skill_w) = query.part_weights[p];
+                let w = if is_skill { skill_w } else { title_w };
+                total += w;
+                if words().any(|f| query.covers[f.covers + p]) {
+                    covered += w;
+                }
+            }
+            if covered > 0.0 {
+                let quality = COMPOUND_SPLIT * covered / total;
+                if best.is_none_or(|b| quality > b.0) {
+                    best = Some((quality, Reason::Compound));
+                }
+            }
+        }
         // A synonym or a group stands for a label word that no other query word names itself:
         // "assistent medewerker" does not match a label's `medewerker` twice because `assistent`
         // and `medewerker` are synonyms. Of a compound, the synonym takes only the head: another
         // query word may name its modifier ("assistent bediening" is a `bedieningsmedewerker`).
-        let free = |l: &Token, head_only: bool| {
-            !content.iter().enumerate().any(|(j, other)| {
-                j != i
-                    && if head_only {
-                        other.key == l.key || l.parts.last() == Some(&other.key)
-                    } else {
-                        word_match(other, l, false, false).is_some()
-                    }
-            })
+        let free = |f: &WordFacts, head_only: bool| {
+            !(0..content.len()).any(|j| j != i && if head_only { pair(f, j).head } else { pair(f, j).strict })
         };
-        let found = best_match(table, q, &row.tokens, prefix_ok, query.unknown[i], is_skill)
-            .or_else(|| synonym_match(of_q.synonyms, &row.tokens, free).then_some((SYNONYM, Reason::Synonym)))
-            .or_else(|| names_group(of_q.broader, &row.tokens, free).then_some((BROADER, Reason::Field)))
+        let synonym = || {
+            !of_q.synonyms.is_empty()
+                && free_words().any(|f| {
+                    let p = pair(f, i);
+                    (p.synonym_key && free(f, false)) || (p.synonym_head && free(f, true))
+                })
+        };
+        let group = || !of_q.broader.is_empty() && free_words().any(|f| pair(f, i).group && free(f, false));
+        let found = best
+            .or_else(|| synonym().then_some((SYNONYM, Reason::Synonym)))
+            .or_else(|| group().then_some((BROADER, Reason::Field)))
             // (A query word that reaches this point is matched by no label word.)
             .or_else(|| (query.verbs[i] && other_verbs).then_some((OTHER_VERB, Reason::OtherVerb)));
         if let Some((quality, reason)) = found {
@@ -532,37 +709,13 @@ pub fn score_row(
     }
     let query_coverage = q_matched / q_total;
     let (mut l_total, mut l_matched) = (0.0f32, 0.0f32);
-    for l in row.tokens.iter().filter(|l| !l.stop) {
-        let w = label_weight(table, l);
+    for f in free_words() {
+        let w = if is_skill { f.skill_weight } else { f.weight };
         l_total += w;
-        // A label word is explained by one query word, or (a compound) by its parts spread over
-        // several query words.
-        let by_word = content
-            .iter()
-            .zip(&query.unknown)
-            .filter_map(|(q, unknown)| word_match(l, q, false, *unknown))
-            .map(|(quality, _)| quality)
-            .fold(0.0f32, f32::max);
-        let by_parts = best_match(table, l, query.tokens, false, false, is_skill).map_or(0.0, |(quality, _)| quality);
-        let by_synonym = alternatives
-            .iter()
-            .map(|of_q| {
-                if of_q.synonyms.contains(&l.key) {
-                    SYNONYM
-                } else if l.parts.last().is_some_and(|head| of_q.synonyms.contains(head)) {
-                    // The synonym is the compound's head: the modifier stays unexplained, as a
-                    // compound's parts count with their weights.
-                    SYNONYM * head_share(table, l)
-                } else if of_q.broader.contains(&l.key) {
-                    BROADER
-                } else {
-                    0.0
-                }
-            })
-            .fold(0.0f32, f32::max);
         // A label verb no query word names, facing a query verb no label word names.
-        let by_other_verb = if other_verbs && by_word == 0.0 && table.is_label_verb(&l.key) { OTHER_VERB } else { 0.0 };
-        let quality = by_word.max(by_parts).max(by_synonym).max(by_other_verb);
+        let by_other_verb = if other_verbs && f.by_word == 0.0 && f.label_verb { OTHER_VERB } else { 0.0 };
+        let by_parts = if is_skill { f.by_parts_skill } else { f.by_parts };
+        let quality = f.by_word.max(by_parts).max(f.by_synonym).max(by_other_verb);
         l_matched += w * quality;
     }
     let label_coverage = if l_total > 0.0 { l_matched / l_total } else { 0.0 };
@@ -574,10 +727,9 @@ pub fn score_row(
     let mut score = row.label_kind.weight() * (GEOMETRIC_SHARE * geometric + (1.0 - GEOMETRIC_SHARE) * sum);
     // The query is the label word for word, but for a general mark the label has and the query
     // leaves out (`directeur` for `algemeen directeur`).
-    let says_general = content.iter().any(|q| is_general_mark(q));
-    let label_content = || row.tokens.iter().filter(|t| !t.stop && (says_general || !is_general_mark(t)));
+    let label_content = || free_words().filter(|f| query.says_general || !f.general);
     let exact =
-        content.len() == label_content().count() && content.iter().zip(label_content()).all(|(q, l)| q.word == l.word);
+        content.len() == label_content().count() && label_content().enumerate().all(|(i, f)| pair(f, i).same_word);
     if exact {
         // (Both coverages are whole: a general mark the query leaves out counts as said.)
         score = score.max(row.label_kind.weight()) + EXACT_BONUS;

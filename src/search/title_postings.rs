@@ -49,13 +49,12 @@ pub struct TitlePostings {
     /// Per label row up to the last title row: its number of words, coded as tantivy codes a
     /// field's length.
     word_norms: Vec<u8>,
-    /// One bit per label row up to the last title row: set for a title row that holds a word or a
-    /// key more than once (2 % do), whose term frequencies are then looked up in `repeated_*`.
-    repeats: Vec<u64>,
-    /// The words and the keys a title row holds more than once, and how often, sorted by row and
-    /// term (BM25 counts a term's frequency).
-    repeated_words: Vec<(u32, Box<str>, u32)>,
-    repeated_keys: Vec<(u32, Box<str>, u32)>,
+    /// The words and the keys a title row holds more than once (2 % of the rows do), with the row
+    /// and how often, sorted by term and row (BM25 counts a term's frequency). By term, so that a
+    /// term's few entries are found once per clause and then met in the order of its rows; by row,
+    /// every row of a long enumeration's words was looked up by halving (6 % of its search).
+    repeated_words: Vec<(Box<str>, u32, u32)>,
+    repeated_keys: Vec<(Box<str>, u32, u32)>,
     /// BM25's length part for the words, per coded length.
     words_bm25: LengthParts,
     /// The same for the keys, per number of keys ([`Postings`] keeps that number, not its code).
@@ -64,12 +63,27 @@ pub struct TitlePostings {
     index_docs: u64,
 }
 
-/// How often `row` holds `term`, from the terms it repeats.
-#[cold]
-fn repeated_freq(row: u32, term: &str, repeated: &[(u32, Box<str>, u32)]) -> u32 {
-    // By row first (a number), then the row's few terms.
-    let start = repeated.partition_point(|(r, _, _)| *r < row);
-    repeated[start..].iter().take_while(|(r, _, _)| *r == row).find(|(_, t, _)| &**t == term).map_or(1, |(_, _, n)| *n)
+/// The entries of `repeated` (sorted by term and row) of the rows that hold `term` more than once.
+fn repeated_rows<'r>(term: &str, repeated: &'r [(Box<str>, u32, u32)]) -> &'r [(Box<str>, u32, u32)] {
+    let start = repeated.partition_point(|(t, _, _)| &**t < term);
+    let len = repeated[start..].iter().take_while(|(t, _, _)| &**t == term).count();
+    &repeated[start..start + len]
+}
+
+/// How often `row` holds the term whose rows holding it more than once are `repeated`: once
+/// unless they name the row. The rows are asked in ascending order, so the entries passed are
+/// dropped from `repeated`.
+fn freq(row: u32, repeated: &mut &[(Box<str>, u32, u32)]) -> u32 {
+    while let [(_, at, count), rest @ ..] = *repeated {
+        if *at > row {
+            break;
+        }
+        *repeated = rest;
+        if *at == row {
+            return *count;
+        }
+    }
+    1
 }
 
 /// A field's length as tantivy stores it: coded in a byte, exact for short fields.
@@ -82,7 +96,7 @@ impl TitlePostings {
         let index_docs = (table.rows.len() + table.descriptions.len()) as u64;
         let end = table.rows.iter().rposition(|r| is_title_kind(r.kind)).map_or(0, |last| last + 1);
         let mut per_word: HashMap<&Arc<str>, Vec<u32>> = HashMap::default();
-        let (mut word_norms, mut repeats) = (vec![0u8; end], vec![0u64; end.div_ceil(64)]);
+        let mut word_norms = vec![0u8; end];
         let (mut total_words, mut total_keys) = (0u64, 0u64);
         let (mut repeated_words, mut repeated_keys) = (Vec::new(), Vec::new());
         for (row, label) in table.rows[..end].iter().enumerate().filter(|(_, r)| is_title_kind(r.kind)) {
@@ -96,8 +110,7 @@ impl TitlePostings {
             keys.sort_unstable();
             for (terms, repeated) in [(&mut words, &mut repeated_words), (&mut keys, &mut repeated_keys)] {
                 for run in terms.chunk_by(|a, b| a == b).filter(|run| run.len() > 1) {
-                    repeated.push((row as u32, Box::from(&**run[0]), run.len() as u32));
-                    repeats[row / 64] |= 1 << (row % 64);
+                    repeated.push((Box::from(&**run[0]), row as u32, run.len() as u32));
                 }
                 terms.dedup();
             }
@@ -105,6 +118,8 @@ impl TitlePostings {
                 per_word.entry(word).or_default().push(row as u32);
             }
         }
+        repeated_words.sort_unstable();
+        repeated_keys.sort_unstable();
         let mut sorted: Vec<_> = per_word.into_iter().collect();
         sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let (mut words, mut starts) = (Vec::with_capacity(sorted.len()), Vec::with_capacity(sorted.len()));
@@ -122,7 +137,6 @@ impl TitlePostings {
             starts,
             rows,
             word_norms,
-            repeats,
             repeated_words,
             repeated_keys,
             words_bm25,
@@ -186,27 +200,16 @@ impl TitlePostings {
         let Ok(at) = self.words.binary_search_by(|w| (**w).cmp(word)) else { return };
         let rows = &self.rows[self.word_rows(at)];
         let weight = idf(self.index_docs as f32, rows.len() as f32) * (1.0 + K1) * EXACT_BOOST;
-        scores.add(rows, |row| {
-            let freq = self.freq(row, word, &self.repeated_words);
-            weight * self.words_bm25.tf(self.word_norms[row as usize], freq)
-        });
+        let mut repeated = repeated_rows(word, &self.repeated_words);
+        scores.add(rows, |row| weight * self.words_bm25.tf(self.word_norms[row as usize], freq(row, &mut repeated)));
     }
 
     /// Adds the BM25 score of `key` (times `boost`) to the title rows holding it.
     fn add_key(&self, postings: &Postings, key: &str, boost: f32, scores: &mut Scores) {
         let (rows, _) = postings.label_parts(key);
         let weight = idf(self.index_docs as f32, rows.len() as f32) * (1.0 + K1) * boost;
-        scores.add(rows, |row| {
-            let freq = self.freq(row, key, &self.repeated_keys);
-            weight * self.keys_bm25.tf(postings.len(row), freq)
-        });
-    }
-
-    /// How often a title row holding `term` holds it: once, unless `repeated` says otherwise.
-    #[inline]
-    fn freq(&self, row: u32, term: &str, repeated: &[(u32, Box<str>, u32)]) -> u32 {
-        let at = row as usize;
-        if self.repeats[at / 64] >> (at % 64) & 1 == 0 { 1 } else { repeated_freq(row, term, repeated) }
+        let mut repeated = repeated_rows(key, &self.repeated_keys);
+        scores.add(rows, |row| weight * self.keys_bm25.tf(postings.len(row), freq(row, &mut repeated)));
     }
 
     /// Adds tantivy's fuzzy score once to every title row holding a word the typo walk finds
@@ -231,7 +234,6 @@ impl TitlePostings {
             + self.starts.capacity() * 4
             + self.rows.capacity() * 4
             + self.word_norms.capacity()
-            + self.repeats.capacity() * 8
             + (self.repeated_words.capacity() + self.repeated_keys.capacity()) * 40
     }
 }
