@@ -125,8 +125,15 @@ try {
   /** The page shows what the API answers for `filters`. */
   async function agrees(filters) {
     const answer = await courses.searchCourses({ ...baseRequest, filters });
-    await page.waitForFunction((total) => document.querySelector("#status").dataset.total === String(total),
-      answer.totalSize);
+    // Wait for this answer's rows, not only its total: a filter that keeps the total (a start date
+    // after which every listed course starts) still reorders equal courses by their next start, and
+    // the page shows the answer before it until the new one arrives.
+    await page.waitForFunction(
+      ([total, ids]) =>
+        document.querySelector("#status").dataset.total === String(total) &&
+        [...document.querySelectorAll("#results tbody tr")].map((tr) => tr.dataset.id).join() === ids.join(),
+      [answer.totalSize, answer.hits.map((h) => h.course.id)],
+    );
     const rows = await page.$$eval("#results tbody tr", (trs) => trs.map((tr) => ({
       id: tr.dataset.id,
       price: tr.dataset.priceCents,
