@@ -103,6 +103,7 @@ const VERB_CLASSES: &[&[&str]] = &[
 fn verb_class(verb: &str) -> Option<usize> {
     VERB_CLASSES.iter().position(|class| class.contains(&verb))
 }
+
 /// The class of [`VERB_CLASSES`] a proof compound is read with (working a machine).
 const OPERATE_CLASS: usize = 0;
 /// Endings of a compound that names a proof of being able to work its first part

@@ -231,33 +231,34 @@ fn word_match(q: &Token, l: &Token, prefix_ok: bool, fuzzy_ok: bool) -> Option<(
 /// including its compound parts being spread over several label words (weighed as against a skill
 /// label with `frames`). Scoring asks it of a label word against the query's words.
 fn best_match(table: &LabelTable, q: &Token, label: &[Token], frames: bool) -> Option<(f32, Reason)> {
-    let mut best: Option<(f32, Reason)> = None;
-    for l in label.iter().filter(|l| !l.stop) {
-        if let Some(m) = word_match(q, l, false, false) {
-            if best.is_none_or(|b| m.0 > b.0) {
-                best = Some(m);
-            }
+    let best = first_best(label.iter().filter(|l| !l.stop).filter_map(|l| word_match(q, l, false, false)));
+    // Each part counts with its IDF (see [`or_split`]).
+    let (mut covered, mut total) = (0.0f32, 0.0f32);
+    for p in q.parts.iter() {
+        let w = part_weight(table, p, frames);
+        total += w;
+        if label.iter().any(|l| !l.stop && (&l.key == p || l.parts.contains(p))) {
+            covered += w;
         }
     }
-    if !q.parts.is_empty() {
-        // Each part counts with its IDF: a compound that shares only its common part (`…bedrijf`)
-        // with a label is matched much less than one that shares its telling part.
-        let (mut covered, mut total) = (0.0f32, 0.0f32);
-        for p in q.parts.iter() {
-            let w = part_weight(table, p, frames);
-            total += w;
-            if label.iter().any(|l| !l.stop && (&l.key == p || l.parts.contains(p))) {
-                covered += w;
-            }
-        }
-        if covered > 0.0 {
-            let quality = COMPOUND_SPLIT * covered / total;
-            if best.is_none_or(|b| quality > b.0) {
-                best = Some((quality, Reason::Compound));
-            }
-        }
+    or_split(best, covered, total)
+}
+
+/// The best of `matches`, the first of equals.
+fn first_best(matches: impl Iterator<Item = (f32, Reason)>) -> Option<(f32, Reason)> {
+    matches.fold(None, |best, m| if best.is_none_or(|b| m.0 > b.0) { Some(m) } else { best })
+}
+
+/// `best`, or a compound's split over the other side's words when that is better: the parts it
+/// finds there, `covered` of their `total` weight, at [`COMPOUND_SPLIT`]. Each part counts with its
+/// IDF: a compound that shares only its common part (`…bedrijf`) with a label is matched much less
+/// than one that shares its telling part.
+fn or_split(best: Option<(f32, Reason)>, covered: f32, total: f32) -> Option<(f32, Reason)> {
+    if covered <= 0.0 {
+        return best;
     }
-    best
+    let quality = COMPOUND_SPLIT * covered / total;
+    if best.is_none_or(|b| quality > b.0) { Some((quality, Reason::Compound)) } else { best }
 }
 
 /// The weight of a compound's part: [`skill_part_weight`] against a skill label (`frames`), else
@@ -645,33 +646,17 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
         q_total += w;
         let of_q = query.alternatives.get(i).copied().unwrap_or_default();
         // The best match of one label word, or of the query word's compound parts spread over
-        // several label words: each part counts with its IDF, so a compound that shares only its
-        // common part (`…bedrijf`) with a label is matched much less than one that shares its
-        // telling part.
-        let mut best: Option<(f32, Reason)> = None;
-        for m in free_words().filter_map(|f| pair(f, i).matched) {
-            if best.is_none_or(|b| m.0 > b.0) {
-                best = Some(m);
+        // several label words ([`or_split`]).
+        let (mut covered, mut total) = (0.0f32, 0.0f32);
+        for p in query.part_ranges[i].clone() {
+            let (title_w, skill_w) = query.part_weights[p];
+            let w = if is_skill { skill_w } else { title_w };
+            total += w;
+            if words().any(|f| query.covers[f.covers + p]) {
+                covered += w;
             }
         }
-        let part_range = query.part_ranges[i].clone();
-        if !part_range.is_empty() {
-            let (mut covered, mut total) = (0.0f32, 0.0f32);
-            for p in part_range {
-                let (title_w, skill_w) = query.part_weights[p];
-                let w = if is_skill { skill_w } else { title_w };
-                total += w;
-                if words().any(|f| query.covers[f.covers + p]) {
-                    covered += w;
-                }
-            }
-            if covered > 0.0 {
-                let quality = COMPOUND_SPLIT * covered / total;
-                if best.is_none_or(|b| quality > b.0) {
-                    best = Some((quality, Reason::Compound));
-                }
-            }
-        }
+        let best = or_split(first_best(free_words().filter_map(|f| pair(f, i).matched)), covered, total);
         // A synonym or a group stands for a label word that no other query word names itself:
         // "assistent medewerker" does not match a label's `medewerker` twice because `assistent`
         // and `medewerker` are synonyms. Of a compound, the synonym takes only the head: another
