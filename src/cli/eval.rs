@@ -170,6 +170,7 @@ async fn eval_extract(
 ) -> Result<(serde_json::Value, Vec<String>), Failure> {
     let annotated = extract::read_texts(&args.queries, texts).map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
     let mut runs = Vec::with_capacity(annotated.len());
+    let mut mention_runs = Vec::with_capacity(annotated.len());
     let mut details = vec!["text_id\tkind\tverdict\tconcept\tlabel\tmatched_text".to_string()];
     for a in &annotated {
         let request = pb::ExtractConceptsRequest {
@@ -179,12 +180,30 @@ async fn eval_extract(
         };
         let response = services.extract_concepts(request).await.map_err(status_failure)?;
         let mut found = Vec::new();
+        let verdict =
+            |kind: &str, id: &str| if a.gold.get(kind).is_some_and(|g| g.contains(id)) { "ok" } else { "extra" };
         for mention in &response.mentions {
             let Some(concept) = &mention.concept else { continue };
             let kind = super::output::kind_name(concept.kind).to_string();
-            let verdict = if a.gold.get(&kind).is_some_and(|g| g.contains(&concept.id)) { "ok" } else { "extra" };
+            let verdict = verdict(&kind, &concept.id);
             details.push(format!("{}\t{kind}\t{verdict}\t{}\t{}\t{}", a.id, concept.id, concept.label, mention.text));
             found.push((kind, concept.id.clone()));
+        }
+        let mentioned = found.clone();
+        // A credential the text names stands for the skills it certifies, as `vaardig profile`
+        // adds them to the profile it builds: "EHBO-diploma" tells a reader the person can give
+        // first aid, and the annotation links that skill.
+        for credential in &response.credentials {
+            for skill in &credential.certifies {
+                let kind = super::output::kind_name(skill.kind).to_string();
+                if found.iter().any(|(k, id)| *k == kind && *id == skill.id) {
+                    continue;
+                }
+                let verdict = verdict(&kind, &skill.id);
+                let via = format!("{} (certified by the credential)", credential.text);
+                details.push(format!("{}\t{kind}\t{verdict}\t{}\t{}\t{via}", a.id, skill.id, skill.label));
+                found.push((kind, skill.id.clone()));
+            }
         }
         for (kind, gold) in &a.gold {
             for id in gold.iter().filter(|id| !found.iter().any(|(k, f)| k == kind && f == *id)) {
@@ -192,9 +211,12 @@ async fn eval_extract(
             }
         }
         runs.push((a, found));
+        mention_runs.push((a, mentioned));
     }
     let m = extract::metrics(runs);
-    Ok((serde_json::to_value(&m).unwrap_or_default(), details))
+    let mut value = serde_json::to_value(&m).unwrap_or_default();
+    value["mentions_only"] = serde_json::to_value(extract::metrics(mention_runs)).unwrap_or_default();
+    Ok((value, details))
 }
 
 fn detail_line<'a>(id: &str, text: &str, first: Option<usize>, labels: impl Iterator<Item = &'a str>) -> String {

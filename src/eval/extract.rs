@@ -5,6 +5,11 @@
 //! `{"id": "t001", "text": "…", "skills": ["esco:skill/…", …], "occupations": [ … ]}` (other fields,
 //! such as `genre` or `sector`, are kept for reading and ignored here). A concept found that the
 //! annotation does not list is a false positive, one listed and not found a false negative.
+//!
+//! The annotators link concepts of one vocabulary (ESCO for our set): a concept found from another
+//! (one of the embedded bundle's own skills, with a `vaardig` id) could not have been listed, so it
+//! is counted as *unjudged*, neither right nor wrong. The vocabulary is read off the annotations:
+//! the scheme and host of their ids.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -68,6 +73,8 @@ pub struct Counts {
     pub true_positives: usize,
     pub false_positives: usize,
     pub false_negatives: usize,
+    /// Concepts found outside the annotations' vocabulary: not counted in precision or recall.
+    pub unjudged: usize,
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
@@ -97,6 +104,9 @@ pub struct ExtractMetrics {
 /// Scores the concepts found per text: `(kind, id)` pairs, duplicates counted once. A concept of a
 /// kind the annotation does not cover counts as a false positive of that kind.
 pub fn metrics<'a>(runs: impl IntoIterator<Item = (&'a AnnotatedText, Vec<(String, String)>)>) -> ExtractMetrics {
+    let runs: Vec<_> = runs.into_iter().collect();
+    let vocabulary: HashSet<&str> =
+        runs.iter().flat_map(|(a, _)| a.gold.values().flatten()).map(|id| vocabulary_of(id)).collect();
     let mut m = ExtractMetrics::default();
     for (annotated, found) in runs {
         m.texts += 1;
@@ -109,8 +119,11 @@ pub fn metrics<'a>(runs: impl IntoIterator<Item = (&'a AnnotatedText, Vec<(Strin
         }
         for (kind, id) in &found {
             let listed = annotated.gold.get(kind).is_some_and(|g| g.contains(id));
-            if !listed {
-                m.per_kind.entry(kind.clone()).or_default().false_positives += 1;
+            let counts = m.per_kind.entry(kind.clone()).or_default();
+            if !vocabulary.contains(vocabulary_of(id)) {
+                counts.unjudged += 1;
+            } else if !listed {
+                counts.false_positives += 1;
             }
         }
     }
@@ -118,10 +131,17 @@ pub fn metrics<'a>(runs: impl IntoIterator<Item = (&'a AnnotatedText, Vec<(Strin
         m.all.true_positives += counts.true_positives;
         m.all.false_positives += counts.false_positives;
         m.all.false_negatives += counts.false_negatives;
+        m.all.unjudged += counts.unjudged;
         counts.finish();
     }
     m.all.finish();
     m
+}
+
+/// The vocabulary an id belongs to: its scheme and host (`http://data.europa.eu/`).
+fn vocabulary_of(id: &str) -> &str {
+    let after_scheme = id.find("://").map_or(0, |i| i + 3);
+    id[after_scheme..].find('/').map_or(id, |i| &id[..after_scheme + i + 1])
 }
 
 #[cfg(test)]
@@ -146,11 +166,14 @@ mod tests {
             ("occupation".to_string(), id("esco:occupation/kok")),
             ("occupation".to_string(), id("esco:occupation/chef")),
         ];
-        let found2 = vec![("skill".to_string(), id("esco:skill/lassen"))];
+        // A skill of our own bundle is outside the annotations' vocabulary (ESCO): unjudged.
+        let found2 =
+            vec![("skill".to_string(), id("esco:skill/lassen")), ("skill".to_string(), id("vaardig:skill/mig-lassen"))];
         let m = metrics(vec![(&texts[0], found1), (&texts[1], found2)]);
         assert_eq!(m.texts, 2);
         let skill = &m.per_kind["skill"];
         assert_eq!((skill.true_positives, skill.false_positives, skill.false_negatives), (2, 0, 1));
+        assert_eq!(skill.unjudged, 1);
         let occ = &m.per_kind["occupation"];
         assert_eq!((occ.true_positives, occ.false_positives, occ.false_negatives), (1, 1, 0));
         assert!((m.all.precision - 0.75).abs() < 1e-9);
