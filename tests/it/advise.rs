@@ -409,6 +409,8 @@ fn profile_from_a_story_and_flags_is_saved_only_to_the_chosen_file() {
 fn profile_from_a_cv_holds_the_skills_its_credentials_certify() {
     const FIRST_AID: &str = "http://data.europa.eu/esco/skill/1d21f6ad-340f-45da-a0a3-4e83867f47a6";
     const BHV: &str = "https://id.vaardig.nl/skill/bedrijfshulpverlening";
+    const EVACUATE: &str = "http://data.europa.eu/esco/skill/992b79df-dc2b-4c64-ab1c-c43e610e62f8";
+    const EXTINGUISHERS: &str = "http://data.europa.eu/esco/skill/fb1203d0-7a3e-44f9-bed0-a3652bfbc6f8";
     let index = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cv = dir.path().join("cv.txt");
@@ -420,10 +422,10 @@ fn profile_from_a_cv_holds_the_skills_its_credentials_certify() {
     let shown = stdout(&output);
     let line = shown.lines().find(|l| l.contains("eerste hulp")).unwrap_or_default();
     assert!(line.contains("“BHV-diploma”") && line.contains("via certificaat"), "{shown}");
-    // The diploma's name is the skill of emergency response; it certifies first aid as well,
-    // which the CV does not name.
+    // The diploma's name is the skill of emergency response; it certifies first aid, evacuating a
+    // building and fire extinguishers as well, which the CV does not name.
     let saved = ProfileFile::read(&out).unwrap();
-    assert_eq!(saved.skills, [BHV, FIRST_AID], "{saved:?}");
+    assert_eq!(saved.skills, [BHV, FIRST_AID, EVACUATE, EXTINGUISHERS], "{saved:?}");
 }
 
 #[test]

@@ -376,18 +376,21 @@ fn eval_measures_search_transitions_and_extraction_from_plain_and_gzip_files() {
     assert_eq!(transitions["median_first_relevant_rank"], 1, "{transitions}");
 
     // Extraction: a separable verb, a one-word occupation, a verb that names no occupation, and a
-    // credential whose certified skill (first aid) the text does not name.
+    // credential whose certified skills (first aid, evacuating a building, fire extinguishers) the
+    // text does not name.
     let eerste_hulp = "esco:skill/1d21f6ad-340f-45da-a0a3-4e83867f47a6";
+    let evacueren = "esco:skill/992b79df-dc2b-4c64-ab1c-c43e610e62f8";
+    let blussen = "esco:skill/fb1203d0-7a3e-44f9-bed0-a3652bfbc6f8";
     let texts = dir.path().join("texts.jsonl");
     let line = serde_json::json!({
         "id": "t1",
         "text": "Ik ben lasser en ik reed elke dag heftruck. Ik verzorg mijn moeder. Mijn BHV-diploma is geldig.",
-        "skills": [heftruck_rijden, eerste_hulp],
+        "skills": [heftruck_rijden, eerste_hulp, evacueren, blussen],
         "occupations": [lasser],
     });
     std::fs::write(&texts, format!("{line}\n")).unwrap();
     let extraction = run(&["eval", "--task", "extract", "--texts", texts.to_str().unwrap()]);
-    assert_eq!(extraction["per_kind"]["skill"]["true_positives"], 2, "{extraction}");
+    assert_eq!(extraction["per_kind"]["skill"]["true_positives"], 4, "{extraction}");
     assert_eq!(extraction["mentions_only"]["per_kind"]["skill"]["true_positives"], 1, "{extraction}");
     // `BHV-diploma` also names our own skill *bedrijfshulpverlening*, outside the annotations' ESCO.
     assert_eq!(extraction["per_kind"]["skill"]["unjudged"], 1, "{extraction}");
