@@ -7,7 +7,9 @@
 //! confidence. A verb may stand apart from its object (`ik reed elke dag heftruck`), and the verbs of
 //! working a machine stand for each other (`rijden`, `bedienen`, `besturen`: "ik reed heftruck" →
 //! heftrucks bedienen), as does a proof compound (`heftruckcertificaat`); a compound also stands for
-//! its head in a skill label of several words (`tweeploegendienst` → werken in ploegendienst). Overlapping mentions are
+//! its head in a skill label of several words (`tweeploegendienst` → werken in ploegendienst). An
+//! occupation label of two words is found written as one, as Dutch writes compounds
+//! (`webdeveloper` → web developer). Overlapping mentions are
 //! resolved longest first, then by confidence; a verb found apart from its objects may serve each
 //! of them ("heftruck en kraan"). Stop words and filler never make a mention: a label needs a
 //! content word, and single common words are skipped.
@@ -62,6 +64,9 @@ const AFTER_PARTICLE: &[&str] = &[
     "op", "aan", "in", "met", "bij", "naar", "voor", "van", "tot", "volgens", "tijdens", "zonder", "sinds", "via",
     "per", "tussen",
 ];
+/// Confidence factor of an occupation named by its two-word label written as one word
+/// (`webdeveloper` for *web developer*, [`Gazetteer::joined`]).
+const JOINED_FACTOR: f32 = 0.95;
 /// Confidence factor of a mention found through a compound's head (`tweeploegendienst` for
 /// `ploegendienst`).
 const COMPOUND_HEAD_FACTOR: f32 = 0.85;
@@ -148,6 +153,11 @@ pub struct Gazetteer {
     /// The content keys of every credential label, in order (`bhv diploma`, `heftruckcertificaat`):
     /// a credential the text names certifies skills the text may not name ([`CredentialMention`]).
     credentials: HashMap<String, Vec<u32>>,
+    /// An occupation label of two words keyed by the one word they make written together
+    /// (`webdeveloper` for *web developer*): Dutch joins a compound that ESCO writes apart. Only
+    /// where the joined word is no word of the labels already (it would mean that word).
+    #[serde(default)]
+    joined: HashMap<String, Vec<u32>>,
 }
 
 /// A credential the text names (`BHV-diploma`, `heftruckcertificaat`, `Kinder-EHBO`). It is found
@@ -321,6 +331,9 @@ impl Gazetteer {
             for part in coordinated_parts(row) {
                 g.partial.entry(unordered_key(&part)).or_default().push(i as u32);
             }
+            if let Some(key) = joined_key(table, row) {
+                g.joined.entry(key).or_default().push(i as u32);
+            }
         }
         for (i, row) in table.rows.iter().enumerate() {
             if row.kind != ConceptKind::Credential || matches!(row.label_kind, LabelKind::Member | LabelKind::Code) {
@@ -339,6 +352,7 @@ impl Gazetteer {
             .chain(g.unordered.values_mut())
             .chain(g.partial.values_mut())
             .chain(g.credentials.values_mut())
+            .chain(g.joined.values_mut())
         {
             rows.sort_unstable();
             rows.dedup();
@@ -486,8 +500,19 @@ impl Gazetteer {
                         if !changed[start..start + n].contains(&true) || (heads && n == 1) {
                             continue;
                         }
+                        // One Dutch word that is a two-word occupation label written together.
+                        let mut written_together = false;
                         let (rows, mut order_factor) = match self.ordered.get(&joined[..ends[n - 1]]) {
                             Some(rows) => (rows, 1.0),
+                            None if n == 1 && lang == Lang::Nl && !translated && !heads && !verbs[start] => {
+                                match self.joined.get(&keys[start]) {
+                                    Some(rows) => {
+                                        written_together = true;
+                                        (rows, JOINED_FACTOR)
+                                    }
+                                    None => continue,
+                                }
+                            }
                             None if (2..=MAX_UNORDERED).contains(&n) => {
                                 let window: Vec<&str> = keys[start..start + n].iter().map(String::as_str).collect();
                                 let key = unordered_key(&window);
@@ -514,6 +539,9 @@ impl Gazetteer {
                             .copied()
                             .filter(|r| {
                                 let row = &table.rows[*r as usize];
+                                if written_together {
+                                    return true;
+                                }
                                 if n == 1 && !one_word_names(table, text, &text_words[0], row) {
                                     return false;
                                 }
@@ -918,6 +946,25 @@ fn one_word_names(table: &LabelTable, text: &str, word: &analysis::Word, row: &s
     row.kind != ConceptKind::Occupation || table.df(&label.key) <= MAX_OCCUPATION_WORD_DF
 }
 
+/// The key under which an occupation label of two words is found written as one
+/// ([`Gazetteer::joined`]): both words plain letters of three or more, and the joined word no
+/// word of the labels (where it is, the labels name it already: `brand manager`, `brandmanager`).
+fn joined_key(table: &LabelTable, row: &super::labels::LabelRow) -> Option<String> {
+    if row.kind != ConceptKind::Occupation || row.tokens.len() != 2 {
+        return None;
+    }
+    let plain =
+        |t: &super::labels::Token| !t.stop && t.word.chars().count() >= 3 && t.word.chars().all(char::is_alphabetic);
+    if !row.tokens.iter().all(plain) {
+        return None;
+    }
+    let together = format!("{}{}", row.tokens[0].word, row.tokens[1].word);
+    if table.decompounder.is_known(&together) {
+        return None;
+    }
+    Some(token(&table.stemmers, &table.decompounder, &together, Lang::Nl).key.to_string())
+}
+
 /// True when a word that names a one-word skill written with a capital, as a language is
 /// (`Italiaans`, `Frans`, `Arabisch`), stands in the text as the adjective of a noun: inflected
 /// ("Franse gerechten", "een Engelse klant") or after `een` before a noun ("een Italiaans
@@ -1075,6 +1122,42 @@ const ROLE_CUE_REACH: usize = 4;
 /// Words of a CV line that may stand before the role it names ("- 2019-heden Pakketbezorger",
 /// "- Mbo-4 Onderwijsassistent").
 const LINE_PREFIX_WORDS: &[&str] = &["mbo", "hbo", "wo", "niveau", "heden", "sinds", "nu"];
+/// Words that qualify a role written at the start of a sentence or line ("Ervaren lasser gezocht",
+/// "Zelfstandig webdeveloper", "Senior developer"): the role after them still opens it.
+const ROLE_MODIFIERS: &[&str] = &[
+    "ervaren",
+    "zelfstandig",
+    "zelfstandige",
+    "allround",
+    "all-round",
+    "senior",
+    "junior",
+    "medior",
+    "freelance",
+    "parttime",
+    "fulltime",
+    "enthousiast",
+    "enthousiaste",
+    "gediplomeerd",
+    "gediplomeerde",
+    "gecertificeerd",
+    "gecertificeerde",
+    "erkend",
+    "erkende",
+    "vakbekwaam",
+    "vakbekwame",
+    "leerling",
+    "startend",
+    "startende",
+    "voormalig",
+    "voormalige",
+    "experienced",
+    "certified",
+    "qualified",
+];
+/// Words that make the occupation a few words before them a role a vacancy offers ("Ervaren
+/// lasser gezocht", "Kok gevraagd", "Welder wanted").
+const ROLE_CUES_AFTER: &[&str] = &["gezocht", "gevraagd", "wanted"];
 
 /// Marks that open a line of a CV's list.
 const BULLETS: &[char] = &['-', '•', '*', '–'];
@@ -1098,16 +1181,33 @@ fn role_positions(text: &str, words: &[analysis::Word], char_offset: &[usize]) -
             line_start = word.start - gap.len() + n + 1;
         }
         let before = &words[sentence..i];
-        let starts = before
-            .iter()
-            .all(|w| w.text.chars().any(|c| c.is_ascii_digit()) || LINE_PREFIX_WORDS.contains(&w.text.as_str()));
-        let cued = before.iter().rev().take(ROLE_CUE_REACH).any(|w| ROLE_CUES.contains(&w.text.as_str()));
+        let starts = before.iter().all(|w| {
+            w.text.chars().any(|c| c.is_ascii_digit())
+                || LINE_PREFIX_WORDS.contains(&w.text.as_str())
+                || ROLE_MODIFIERS.contains(&w.text.as_str())
+        });
+        let cued = before.iter().rev().take(ROLE_CUE_REACH).any(|w| ROLE_CUES.contains(&w.text.as_str()))
+            || cued_after(text, &words[i..]);
         let bullet = text[line_start..word.start].trim_start().starts_with(BULLETS);
         if starts || cued || bullet {
             out.push(char_offset[word.start]);
         }
     }
     out
+}
+
+/// True when a cue that follows its role ([`ROLE_CUES_AFTER`]) stands within [`ROLE_CUE_REACH`]
+/// words after the first of `words`, in the same sentence.
+fn cued_after(text: &str, words: &[analysis::Word]) -> bool {
+    for pair in words.windows(2).take(ROLE_CUE_REACH) {
+        if text[pair[0].end..pair[1].start].contains(['.', '!', '?', '\n', ':', ';']) {
+            return false;
+        }
+        if ROLE_CUES_AFTER.contains(&pair[1].text.as_str()) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Keeps the longest mentions, then the most confident, dropping any whose own span overlaps a
@@ -1219,6 +1319,12 @@ mod tests {
             assert!(roles(text).contains(&role.to_string()), "{role}: {:?}", roles(text));
         }
         assert!(roles("Werkervaring: 5 jaar als glazenwasser").contains(&"glazenwasser".to_string()));
+        // A role qualified at the start, or offered with the cue after it.
+        assert!(roles("Ervaren lasser gezocht!").contains(&"lasser".to_string()));
+        assert!(roles("Zelfstandig webdeveloper sinds 2020").contains(&"webdeveloper".to_string()));
+        assert!(roles("Voor onze bakkerij: allround bakker gevraagd").contains(&"bakker".to_string()));
+        let text = "Wij werken samen met de fysiotherapeut. Nieuwe collega gezocht.";
+        assert!(!roles(text).contains(&"fysiotherapeut".to_string()), "{:?}", roles(text));
         assert!(roles("I worked as a nurse for ten years").contains(&"nurse".to_string()));
     }
 

@@ -289,6 +289,12 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     let labels: Vec<&str> = mentions.iter().map(|(_, label)| label.as_str()).collect();
     assert!(labels.contains(&"cook sauce products"), "{mentions:?}");
     assert!(labels.contains(&"prepare desserts"), "{mentions:?}");
+    // A two-word occupation label written as one Dutch compound (*web developer*), and a role
+    // qualified before it or offered with `gezocht` after it.
+    let mentions = found("Ik werk als webdeveloper.");
+    assert!(mentions.contains(&("webdeveloper".to_string(), "web developer".to_string())), "{mentions:?}");
+    let mentions = found("Ervaren lasser gezocht!");
+    assert!(mentions.contains(&("lasser".to_string(), "welder".to_string())), "{mentions:?}");
     // A word the labels know as a noun (`doe`) is also read as the finite verb it is.
     let mentions = found("Voor mijn buurvrouw doe ik boodschappen.");
     assert!(mentions.iter().any(|(_, label)| label == "buy groceries"), "{mentions:?}");
