@@ -448,7 +448,9 @@ impl Gazetteer {
                 self.credentials_in(table, keys_of, &words, &char_offset, &mut credentials);
             }
             let clause = content_words(table, keys_of, &words);
-            let ContentWords { words: content, verbs, verb_readings, attributive, .. } = &clause;
+            let ContentWords { words: content, verbs, verb_readings, attributive, coordinated_verb, .. } = &clause;
+            // No verb's object: an adjective before its noun, or the verb of a coordinated clause.
+            let no_object = |o: usize| attributive[o] || coordinated_verb[o];
             let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
             let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
             // The clause read as Dutch, as English (loanwords, English text), translated word by
@@ -601,8 +603,7 @@ impl Gazetteer {
                     .map(|(v, reading)| (v, keys_of.key(reading, Lang::Nl), 1));
                 for (v, verb_key, min_distance) in finite.chain(known_as_verbs) {
                     let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
-                    for o in
-                        near.filter(|&o| o.abs_diff(v) >= min_distance && !verbs[o] && !attributive[o] && changed[o])
+                    for o in near.filter(|&o| o.abs_diff(v) >= min_distance && !verbs[o] && !no_object(o) && changed[o])
                     {
                         let span = (content[v.min(o)].start, content[v.max(o)].end);
                         candidates.extend(self.verb_object(
@@ -632,7 +633,7 @@ impl Gazetteer {
                     let verbs = std::iter::once((verb_key.as_str(), GAP_FACTOR))
                         .chain(others.into_iter().map(|key| (key, OPERATE_FACTOR)));
                     for (verb_key, factor) in verbs {
-                        for o in (0..keys.len().min(MAX_GAP + 1)).filter(|&o| changed[o] && !attributive[o]) {
+                        for o in (0..keys.len().min(MAX_GAP + 1)).filter(|&o| changed[o] && !no_object(o)) {
                             let span = (verb.start, content[o].end);
                             candidates.extend(self.verb_object(
                                 table,
@@ -733,7 +734,7 @@ impl Gazetteer {
         char_offset: &[usize],
         candidates: &mut Vec<Mention>,
     ) {
-        let ContentWords { words: content, verbs, attributive, articled, .. } = clause;
+        let ContentWords { words: content, verbs, attributive, articled, coordinated_verb, .. } = clause;
         let key = |word: &str| token(&table.stemmers, &table.decompounder, word, Lang::Nl).key.to_string();
         let mut found = |class: usize,
                          verb: &str,
@@ -764,7 +765,7 @@ impl Gazetteer {
             if let Some((class, verb)) = verb {
                 let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
                 // The object is a noun: another verb of the clause ("… en zorgt voor") is none.
-                for o in near.clone().filter(|&o| o != v && !verbs[o] && !attributive[o]) {
+                for o in near.clone().filter(|&o| o != v && !verbs[o] && !attributive[o] && !coordinated_verb[o]) {
                     let (first, last) = (&content[v.min(o)], &content[v.max(o)]);
                     found(class, &verb, &keys[o], &content[o], first, last);
                 }
@@ -813,6 +814,10 @@ struct ContentWords {
     attributive: Vec<bool>,
     /// Right after an article or possessive: a noun, no finite verb.
     articled: Vec<bool>,
+    /// A word after `en` / `of` that may be a finite verb and has a preposition right after it
+    /// ("ik plan de afspraken en zorg voor de back-ups"): the verb of a coordinated clause, no
+    /// object of the verb before it (`zorg` is no *zorg plannen*).
+    coordinated_verb: Vec<bool>,
 }
 
 /// The content words of a clause as labels write them: stop words and the nouns of fixed
@@ -849,6 +854,7 @@ fn content_words(table: &LabelTable, keys_of: &KeyCache, words: &[analysis::Word
     let mut verb_readings: Vec<Vec<String>> = Vec::new();
     let mut attributive: Vec<bool> = Vec::new();
     let mut articled: Vec<bool> = Vec::new();
+    let mut coordinated_verb: Vec<bool> = Vec::new();
     let mut used_particles: Vec<usize> = Vec::new();
     // The noun of a fixed expression whose verb the clause has ("houdt rekening met", "draagt zorg
     // voor") is part of that verb, not an object.
@@ -893,11 +899,18 @@ fn content_words(table: &LabelTable, keys_of: &KeyCache, words: &[analysis::Word
         } else {
             infinitives(&word.text)
         };
-        verb_readings.push(readings.into_iter().filter(|v| *v != word.text).collect());
+        let readings: Vec<String> = readings.into_iter().filter(|v| *v != word.text).collect();
+        let coordinated = !is_verb
+            && !readings.is_empty()
+            && i > 0
+            && matches!(words[i - 1].text.as_str(), "en" | "of")
+            && words.get(i + 1).is_some_and(|next| AFTER_PARTICLE.contains(&next.text.as_str()) || next.text == "dat");
+        coordinated_verb.push(coordinated);
+        verb_readings.push(readings);
         attributive.push(!is_verb && is_attributive(words, i, known));
         out.push(analysis::Word { text, ..word.clone() });
     }
-    ContentWords { words: out, verbs, verb_readings, attributive, articled }
+    ContentWords { words: out, verbs, verb_readings, attributive, articled, coordinated_verb }
 }
 
 /// Words after which a word is a noun: articles and possessives.

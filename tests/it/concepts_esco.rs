@@ -295,6 +295,10 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     assert!(mentions.contains(&("webdeveloper".to_string(), "web developer".to_string())), "{mentions:?}");
     let mentions = found("Ervaren lasser gezocht!");
     assert!(mentions.contains(&("lasser".to_string(), "welder".to_string())), "{mentions:?}");
+    // After `en` and before a preposition a word is the verb of the next clause ("zorg voor"),
+    // no object of the verb before it (once *zorg plannen* through `plan`).
+    let mentions = found("Ik plan de afspraken en zorg voor de back-ups.");
+    assert!(mentions.iter().all(|(text, _)| text != "zorg"), "{mentions:?}");
     // A word the labels know as a noun (`doe`) is also read as the finite verb it is.
     let mentions = found("Voor mijn buurvrouw doe ik boodschappen.");
     assert!(mentions.iter().any(|(_, label)| label == "buy groceries"), "{mentions:?}");
