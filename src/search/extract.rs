@@ -448,9 +448,7 @@ impl Gazetteer {
                 self.credentials_in(table, keys_of, &words, &char_offset, &mut credentials);
             }
             let clause = content_words(table, keys_of, &words);
-            let ContentWords { words: content, verbs, verb_readings, attributive, coordinated_verb, .. } = &clause;
-            // No verb's object: an adjective before its noun, or the verb of a coordinated clause.
-            let no_object = |o: usize| attributive[o] || coordinated_verb[o];
+            let ContentWords { words: content, verbs, verb_readings, .. } = &clause;
             let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
             let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
             // The clause read as Dutch, as English (loanwords, English text), translated word by
@@ -603,8 +601,9 @@ impl Gazetteer {
                     .map(|(v, reading)| (v, keys_of.key(reading, Lang::Nl), 1));
                 for (v, verb_key, min_distance) in finite.chain(known_as_verbs) {
                     let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
-                    for o in near.filter(|&o| o.abs_diff(v) >= min_distance && !verbs[o] && !no_object(o) && changed[o])
-                    {
+                    for o in near.filter(|&o| {
+                        o.abs_diff(v) >= min_distance && !verbs[o] && !clause.never_object(o) && changed[o]
+                    }) {
                         let span = (content[v.min(o)].start, content[v.max(o)].end);
                         candidates.extend(self.verb_object(
                             table,
@@ -633,7 +632,7 @@ impl Gazetteer {
                     let verbs = std::iter::once((verb_key.as_str(), GAP_FACTOR))
                         .chain(others.into_iter().map(|key| (key, OPERATE_FACTOR)));
                     for (verb_key, factor) in verbs {
-                        for o in (0..keys.len().min(MAX_GAP + 1)).filter(|&o| changed[o] && !no_object(o)) {
+                        for o in (0..keys.len().min(MAX_GAP + 1)).filter(|&o| changed[o] && !clause.never_object(o)) {
                             let span = (verb.start, content[o].end);
                             candidates.extend(self.verb_object(
                                 table,
@@ -734,7 +733,7 @@ impl Gazetteer {
         char_offset: &[usize],
         candidates: &mut Vec<Mention>,
     ) {
-        let ContentWords { words: content, verbs, attributive, articled, coordinated_verb, .. } = clause;
+        let ContentWords { words: content, verbs, articled, .. } = clause;
         let key = |word: &str| token(&table.stemmers, &table.decompounder, word, Lang::Nl).key.to_string();
         let mut found = |class: usize,
                          verb: &str,
@@ -765,7 +764,7 @@ impl Gazetteer {
             if let Some((class, verb)) = verb {
                 let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
                 // The object is a noun: another verb of the clause ("… en zorgt voor") is none.
-                for o in near.clone().filter(|&o| o != v && !verbs[o] && !attributive[o] && !coordinated_verb[o]) {
+                for o in near.clone().filter(|&o| o != v && !verbs[o] && !clause.never_object(o)) {
                     let (first, last) = (&content[v.min(o)], &content[v.max(o)]);
                     found(class, &verb, &keys[o], &content[o], first, last);
                 }
@@ -818,6 +817,14 @@ struct ContentWords {
     /// ("ik plan de afspraken en zorg voor de back-ups"): the verb of a coordinated clause, no
     /// object of the verb before it (`zorg` is no *zorg plannen*).
     coordinated_verb: Vec<bool>,
+}
+
+impl ContentWords {
+    /// Whether the word at `o` can be no verb's object: an adjective before its noun, or the verb
+    /// of a coordinated clause.
+    fn never_object(&self, o: usize) -> bool {
+        self.attributive[o] || self.coordinated_verb[o]
+    }
 }
 
 /// The content words of a clause as labels write them: stop words and the nouns of fixed
@@ -1172,6 +1179,8 @@ const ROLE_MODIFIERS: &[&str] = &[
 /// lasser gezocht", "Kok gevraagd", "Welder wanted").
 const ROLE_CUES_AFTER: &[&str] = &["gezocht", "gevraagd", "wanted"];
 
+/// Marks between words that end the sentence, line or field a role is named in.
+const ROLE_BREAKS: [char; 6] = ['.', '!', '?', '\n', ':', ';'];
 /// Marks that open a line of a CV's list.
 const BULLETS: &[char] = &['-', '•', '*', '–'];
 
@@ -1187,7 +1196,7 @@ fn role_positions(text: &str, words: &[analysis::Word], char_offset: &[usize]) -
     let mut line_start = 0;
     for (i, word) in words.iter().enumerate() {
         let gap = &text[if i > 0 { words[i - 1].end } else { 0 }..word.start];
-        if i > 0 && gap.contains(['.', '!', '?', '\n', ':', ';']) {
+        if i > 0 && gap.contains(ROLE_BREAKS) {
             sentence = i;
         }
         if let Some(n) = gap.rfind('\n') {
@@ -1213,7 +1222,7 @@ fn role_positions(text: &str, words: &[analysis::Word], char_offset: &[usize]) -
 /// words after the first of `words`, in the same sentence.
 fn cued_after(text: &str, words: &[analysis::Word]) -> bool {
     for pair in words.windows(2).take(ROLE_CUE_REACH) {
-        if text[pair[0].end..pair[1].start].contains(['.', '!', '?', '\n', ':', ';']) {
+        if text[pair[0].end..pair[1].start].contains(ROLE_BREAKS) {
             return false;
         }
         if ROLE_CUES_AFTER.contains(&pair[1].text.as_str()) {
