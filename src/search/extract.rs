@@ -9,7 +9,9 @@
 //! heftrucks bedienen), as does a proof compound (`heftruckcertificaat`); a compound also stands for
 //! its head in a skill label of several words (`tweeploegendienst` → werken in ploegendienst). An
 //! occupation label of two words is found written as one, as Dutch writes compounds
-//! (`webdeveloper` → web developer). Overlapping mentions are
+//! (`webdeveloper` → web developer). The object of a two-word skill label names the skill alone
+//! when its word is rare in the labels ("ik houd de camerabeelden in de gaten" → camerabeelden
+//! uitkijken), as people name a task by its thing with another verb or none. Overlapping mentions are
 //! resolved longest first, then by confidence; a verb found apart from its objects may serve each
 //! of them ("heftruck en kraan"). Stop words and filler never make a mention: a label needs a
 //! content word, and single common words are skipped.
@@ -67,6 +69,13 @@ const AFTER_PARTICLE: &[&str] = &[
 /// Confidence factor of an occupation named by its two-word label written as one word
 /// (`webdeveloper` for *web developer*, [`Gazetteer::joined`]).
 const JOINED_FACTOR: f32 = 0.95;
+/// Confidence factor of a skill named by the object of its two-word label alone (`camerabeelden`
+/// for *camerabeelden uitkijken*, [`Gazetteer::object_alone`]).
+const OBJECT_ALONE_FACTOR: f32 = 0.7;
+/// An object names its skill alone only if at most this many labels use its word.
+const MAX_OBJECT_ALONE_DF: u32 = 3;
+/// Fewest letters of an object that names its skill alone.
+const MIN_OBJECT_ALONE: usize = 6;
 /// Confidence factor of a mention found through a compound's head (`tweeploegendienst` for
 /// `ploegendienst`).
 const COMPOUND_HEAD_FACTOR: f32 = 0.85;
@@ -158,6 +167,11 @@ pub struct Gazetteer {
     /// where the joined word is no word of the labels already (it would mean that word).
     #[serde(default)]
     joined: HashMap<String, Vec<u32>>,
+    /// The object of a Dutch skill label of two words, verb last (`camerabeelden uitkijken`), when
+    /// that word is rare in the labels and names one concept: a text that names the object with
+    /// another verb or none ("hield zijn hartslag in de gaten", "- Bestelbus") names the skill.
+    #[serde(default)]
+    object_alone: HashMap<String, Vec<u32>>,
 }
 
 /// A credential the text names (`BHV-diploma`, `heftruckcertificaat`, `Kinder-EHBO`). It is found
@@ -334,7 +348,14 @@ impl Gazetteer {
             if let Some(key) = joined_key(table, row) {
                 g.joined.entry(key).or_default().push(i as u32);
             }
+            if let Some(key) = object_alone_key(table, row) {
+                g.object_alone.entry(key).or_default().push(i as u32);
+            }
         }
+        g.object_alone.retain(|_, rows| {
+            let concept = table.rows[rows[0] as usize].concept;
+            rows.iter().all(|r| table.rows[*r as usize].concept == concept)
+        });
         for (i, row) in table.rows.iter().enumerate() {
             if row.kind != ConceptKind::Credential || matches!(row.label_kind, LabelKind::Member | LabelKind::Code) {
                 continue;
@@ -353,6 +374,7 @@ impl Gazetteer {
             .chain(g.partial.values_mut())
             .chain(g.credentials.values_mut())
             .chain(g.joined.values_mut())
+            .chain(g.object_alone.values_mut())
         {
             rows.sort_unstable();
             rows.dedup();
@@ -502,15 +524,20 @@ impl Gazetteer {
                         }
                         // One Dutch word that is a two-word occupation label written together.
                         let mut written_together = false;
+                        let mut object_alone = false;
                         let (rows, mut order_factor) = match self.ordered.get(&joined[..ends[n - 1]]) {
                             Some(rows) => (rows, 1.0),
                             None if n == 1 && lang == Lang::Nl && !translated && !heads && !verbs[start] => {
-                                match self.joined.get(&keys[start]) {
-                                    Some(rows) => {
+                                match (self.joined.get(&keys[start]), self.object_alone.get(&keys[start])) {
+                                    (Some(rows), _) => {
                                         written_together = true;
                                         (rows, JOINED_FACTOR)
                                     }
-                                    None => continue,
+                                    (None, Some(rows)) if !clause.never_object(start) => {
+                                        object_alone = true;
+                                        (rows, OBJECT_ALONE_FACTOR)
+                                    }
+                                    _ => continue,
                                 }
                             }
                             None if (2..=MAX_UNORDERED).contains(&n) => {
@@ -539,7 +566,7 @@ impl Gazetteer {
                             .copied()
                             .filter(|r| {
                                 let row = &table.rows[*r as usize];
-                                if written_together {
+                                if written_together || object_alone {
                                     return true;
                                 }
                                 if n == 1 && !one_word_names(table, text, &text_words[0], row) {
@@ -580,8 +607,10 @@ impl Gazetteer {
                             continue;
                         }
                         let (first, last) = (&text_words[0], &text_words[n - 1]);
+                        // (An object alone is scored as the two-word label it stands for.)
+                        let words = if object_alone { 2 } else { n };
                         if let Some(mention) =
-                            mention(table, &rows, n, order_factor, first.start, last.end, &char_offset)
+                            mention(table, &rows, words, order_factor, first.start, last.end, &char_offset)
                         {
                             candidates.push(mention);
                         }
@@ -983,6 +1012,20 @@ fn joined_key(table: &LabelTable, row: &super::labels::LabelRow) -> Option<Strin
         return None;
     }
     Some(token(&table.stemmers, &table.decompounder, &together, Lang::Nl).key.to_string())
+}
+
+/// The key under which a Dutch skill label of two words, an object and then its verb
+/// (`camerabeelden uitkijken`), is found by its object alone
+/// ([`Gazetteer::object_alone`]): the object a plain word of [`MIN_OBJECT_ALONE`] letters or more
+/// that at most [`MAX_OBJECT_ALONE_DF`] labels use.
+fn object_alone_key(table: &LabelTable, row: &super::labels::LabelRow) -> Option<String> {
+    if row.kind != ConceptKind::Skill || &*row.lang != "nl" {
+        return None;
+    }
+    let [object, verb] = &row.tokens[..] else { return None };
+    let plain = object.word.chars().count() >= MIN_OBJECT_ALONE && object.word.chars().all(char::is_alphabetic);
+    let verb_last = verb.word.ends_with("en") && !object.stop && !verb.stop;
+    (plain && verb_last && table.df(&object.key) <= MAX_OBJECT_ALONE_DF).then(|| object.key.to_string())
 }
 
 /// True when a word that names a one-word skill written with a capital, as a language is

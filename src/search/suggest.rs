@@ -653,6 +653,11 @@ mod tests {
                             continue;
                         }
                         let text = content.join(" ");
+                        // (A word the analysis drops, such as the gender marker `vm`, leaves a
+                        // one-word query: not this test's case.)
+                        if analysis::words(&text).len() != content.len() {
+                            continue;
+                        }
                         let ranges: Vec<usize> = content.iter().map(|w| index.range(w).len()).collect();
                         let driver = if ranges[1] < ranges[0] { 1 } else { 0 };
                         for (kinds, lang, limit) in [(&[][..], "nl", 10), (&[ConceptKind::Skill][..], "en", 5)] {

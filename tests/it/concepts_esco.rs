@@ -299,6 +299,13 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     // no object of the verb before it (once *zorg plannen* through `plan`).
     let mentions = found("Ik plan de afspraken en zorg voor de back-ups.");
     assert!(mentions.iter().all(|(text, _)| text != "zorg"), "{mentions:?}");
+    // The object of a two-word skill label names the skill alone when its word is rare in the labels
+    // and names that one skill ("camerabeelden" → *camerabeelden uitkijken*), with another verb or
+    // none; a common object does not ("klanten" is in the labels of many skills).
+    let mentions = found("Ik houd de camerabeelden in de gaten.");
+    assert!(mentions.iter().any(|(_, label)| label == "monitor surveillance equipment"), "{mentions:?}");
+    let mentions = found("Ik zorg voor de klanten.");
+    assert!(mentions.is_empty(), "{mentions:?}");
     // A word the labels know as a noun (`doe`) is also read as the finite verb it is.
     let mentions = found("Voor mijn buurvrouw doe ik boodschappen.");
     assert!(mentions.iter().any(|(_, label)| label == "buy groceries"), "{mentions:?}");
