@@ -304,8 +304,9 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     // none; a common object does not ("klanten" is in the labels of many skills).
     let mentions = found("Ik houd de camerabeelden in de gaten.");
     assert!(mentions.iter().any(|(_, label)| label == "monitor surveillance equipment"), "{mentions:?}");
+    // ("Ik zorg voor de klanten" may still name customer service, through the lexicon).
     let mentions = found("Ik zorg voor de klanten.");
-    assert!(mentions.is_empty(), "{mentions:?}");
+    assert!(mentions.iter().all(|(text, _)| text != "klanten"), "{mentions:?}");
     // A word the labels know as a noun (`doe`) is also read as the finite verb it is.
     let mentions = found("Voor mijn buurvrouw doe ik boodschappen.");
     assert!(mentions.iter().any(|(_, label)| label == "buy groceries"), "{mentions:?}");
@@ -438,9 +439,11 @@ fn a_skill_phrase_is_about_its_object_more_than_its_verb() {
         "{hits:?}"
     );
     // The verb weighs less than the object against skill labels: with the verb's whole weight,
-    // *systeemprestaties bewaken* (the verb alone) came before every label about cold stores.
+    // *systeemprestaties bewaken* (the verb alone) came before every label about cold stores. The
+    // first hit names the object: a cold store, or the temperature the phrase watches.
     let hits = top_three_with_reasons("de temperatuur van koelcellen bewaken", vec![ConceptKind::Skill]);
-    assert!(hits[0].0.contains("koel"), "{hits:?}");
+    assert!(hits[0].0.contains("koel") || hits[0].0.contains("temperatuur"), "{hits:?}");
+    assert!(hits.iter().any(|(label, _)| label.contains("koel")), "{hits:?}");
 }
 
 #[test]
@@ -470,9 +473,20 @@ fn a_skill_whose_description_names_what_its_label_misses_ranks_up_and_says_so() 
     // The skill of assessing students matches `toetsen` through an alternative label (`toetsen
     // afnemen`), and its description speaks of students (`leerlingen`, through the lexicon). By
     // labels alone a label with `toetsen` and nothing about students came first (*bouwprojecten
-    // toetsen*).
+    // toetsen*). With the skill's Dutch labels the lexicon also reads `leerlingen` as *students*, so
+    // its English label may explain the phrase as well.
     let hits = top_three_with_reasons("leerlingen toetsen", vec![ConceptKind::Skill]);
     assert_eq!(hits[0].0, "studenten beoordelen", "{hits:?}");
+    assert!(
+        [vaardig::search::Reason::Description, vaardig::search::Reason::Translated]
+            .iter()
+            .any(|reason| hits[0].1.contains(reason)),
+        "{hits:?}"
+    );
+    // A label that names the task but not its object (`inpakken`) is explained by a description
+    // that names the object (boxes), and the hit says so.
+    let hits = top_three_with_reasons("dozen inpakken", vec![ConceptKind::Skill]);
+    assert!(hits[0].0.ends_with("verpakken"), "{hits:?}");
     assert!(hits[0].1.contains(&vaardig::search::Reason::Description), "{hits:?}");
 }
 
@@ -583,4 +597,51 @@ fn an_alternative_label_that_names_another_occupation_first_is_suggested_after_i
         .collect();
     assert!(!shadowed.is_empty(), "{labels:?}");
     assert!(shadowed.iter().all(|i| *i > skill), "{labels:?}");
+}
+
+#[tokio::test]
+async fn the_skills_most_occupations_require_are_named_in_dutch_and_keep_their_english_label() {
+    // Half of ESCO's skills have no Dutch label offline; `skills-esco-nl.jsonl` in the embedded
+    // bundle writes one for the 390 that most occupations require, so a Dutch gap analysis no
+    // longer shows them in English.
+    use vaardig::ontology::Dir;
+    const GUIDELINES: &str = "http://data.europa.eu/esco/skill/aa238394-8126-4ada-be2f-9dfe065cf314";
+    let engines = crate::helpers::esco_and_embedded();
+    let snapshot = &*engines.snapshot;
+    let has_dutch = |idx| snapshot.concept(idx).labels.iter().any(|l| &*l.lang == "nl");
+    let widely_required: Vec<_> = snapshot
+        .concepts_of(ConceptKind::Skill)
+        .filter(|(idx, _)| snapshot.relations(*idx, Dir::Incoming, Some(RelationKind::Requires)).len() >= 100)
+        .map(|(idx, _)| idx)
+        .collect();
+    assert!(widely_required.len() > 40, "{}", widely_required.len());
+    let without: Vec<&str> =
+        widely_required.iter().filter(|idx| !has_dutch(**idx)).map(|idx| snapshot.pref_label(*idx, "en")).collect();
+    assert!(without.is_empty(), "skills 100+ occupations require, without a Dutch label: {without:?}");
+
+    // Through the API: an occupation that requires the skill lists it in Dutch, or in English.
+    let skill = snapshot.lookup(GUIDELINES).unwrap();
+    assert_eq!(snapshot.pref_label(skill, "en"), "adhere to organisational guidelines");
+    let occupation = snapshot.relations(skill, Dir::Incoming, Some(RelationKind::Requires))[0].other;
+    let occupation_id = snapshot.concept(occupation).id.to_string();
+    let server = spawn_server(engines.clone()).await;
+    let mut client = server.concepts().await;
+    for (lang, expected) in
+        [("nl", "zich houden aan de richtlijnen van de organisatie"), ("en", "adhere to organisational guidelines")]
+    {
+        let page = client
+            .list_relations(pb::ListRelationsRequest {
+                id: occupation_id.clone(),
+                kind: pb::RelationKind::Requires as i32,
+                lang: lang.into(),
+                page_size: 1000,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        let label =
+            page.relations.iter().map(|r| r.concept.clone().unwrap()).find(|c| c.id == GUIDELINES).unwrap().label;
+        assert_eq!(label, expected, "{lang}");
+    }
 }
