@@ -88,6 +88,10 @@ const FRAME_WEIGHT: f32 = 0.5;
 /// its object (0.5–0.9 gave the skill phrases about the same gain, 0.8 the most; BENCHMARKS.md,
 /// eleventh round).
 const VERB_WEIGHT: f32 = 0.8;
+/// The share of its score a skill label keeps when it matches a phrase of two or more words by the
+/// closing verb alone (0.5–0.7 gave the skill phrases the same gain, in every quarter of the set;
+/// BENCHMARKS.md, nineteenth round).
+const VERB_ONLY_FACTOR: f32 = 0.6;
 /// Share of the score from query coverage (the rest: label coverage).
 const QUERY_SHARE: f32 = 0.65;
 /// Share of the geometric mean in a label's score (the rest: the weighted sum); measured on the
@@ -641,6 +645,7 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
     let mut reasons = Vec::new();
     let mut unmatched = Vec::new();
     let (mut q_total, mut q_matched) = (0.0f32, 0.0f32);
+    let mut matched_words = 0usize;
     for (i, q) in content.iter().enumerate() {
         let w = weights[i];
         q_total += w;
@@ -678,6 +683,7 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
             // (A query word that reaches this point is matched by no label word.)
             .or_else(|| (query.verbs[i] && other_verbs).then_some((OTHER_VERB, Reason::OtherVerb)));
         if let Some((quality, reason)) = found {
+            matched_words += 1;
             q_matched += w * quality;
             if reason != Reason::Exact && !reasons.contains(&reason) {
                 reasons.push(reason);
@@ -710,6 +716,20 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
     let sum = QUERY_SHARE * query_coverage + (1.0 - QUERY_SHARE) * label_coverage;
     let geometric = query_coverage.powf(QUERY_SHARE) * label_coverage.max(f32::MIN_POSITIVE).powf(1.0 - QUERY_SHARE);
     let mut score = row.label_kind.weight() * (GEOMETRIC_SHARE * geometric + (1.0 - GEOMETRIC_SHARE) * sum);
+    // A skill label that shares nothing with the phrase but its closing infinitive, its own closing
+    // word too, says nothing of what the phrase is about ("een evacuatieplan uitwerken" is no
+    // *programmeringen uitwerken*). Position tells the verb on both sides: many verbs (`uitwerken`,
+    // `opvolgen`, `opstellen`) are too rare or stand too often elsewhere in labels to be learned
+    // ones ([`ScoredQuery::verbs`]).
+    let last = content.len() - 1;
+    if is_skill
+        && last > 0
+        && matched_words == 1
+        && content[last].word.ends_with("en")
+        && free_words().last().is_some_and(|f| pair(f, last).matched.is_some())
+    {
+        score *= VERB_ONLY_FACTOR;
+    }
     // The query is the label word for word, but for a general mark the label has and the query
     // leaves out (`directeur` for `algemeen directeur`).
     let label_content = || free_words().filter(|f| query.says_general || !f.general);

@@ -444,6 +444,13 @@ fn a_skill_phrase_is_about_its_object_more_than_its_verb() {
     let hits = top_three_with_reasons("de temperatuur van koelcellen bewaken", vec![ConceptKind::Skill]);
     assert!(hits[0].0.contains("koel") || hits[0].0.contains("temperatuur"), "{hits:?}");
     assert!(hits.iter().any(|(label, _)| label.contains("koel")), "{hits:?}");
+    // A label that shares only the closing verb says nothing of the object: with its whole score
+    // *programmeringen uitwerken* came first for any plan worked out, *beoordeling opvolgen* for any
+    // list followed up.
+    let hits = top_three_with_reasons("een evacuatieplan uitwerken", vec![ConceptKind::Skill]);
+    assert!(hits[0].0.contains("evacuatie"), "{hits:?}");
+    let hits = top_three_with_reasons("de voorraadlijst opvolgen", vec![ConceptKind::Skill]);
+    assert!(!hits[0].0.ends_with("opvolgen"), "{hits:?}");
 }
 
 #[test]
