@@ -507,6 +507,9 @@ impl Decompounder {
                 if (start == 0 && end == n) || !self.words.contains_key(&word[bounds[start]..bounds[end]]) {
                     continue;
                 }
+                if start == 0 && !word.ends_with("en") && PARTICLE_PREFIXES.contains(&&word[..bounds[end]]) {
+                    continue;
+                }
                 let count = parts[start] + 1;
                 if count < parts[end] {
                     parts[end] = count;
@@ -538,6 +541,13 @@ impl Decompounder {
         out
     }
 }
+
+/// Prepositions and particles that open Dutch derivations rather than compounds: an
+/// `onderofficier` is no kind of `officier`, an `onderwijzer` no `wijzer`, a `voorman` no `man`, an
+/// `uitvoerder` no `voerder`. A noun they open is not split there; a verb is (`overbrengen`,
+/// `toevoegen` share their verb with `brengen`, `samenvoegen`).
+const PARTICLE_PREFIXES: &[&str] =
+    &["onder", "over", "voor", "achter", "tussen", "mede", "door", "toe", "aan", "uit", "tegen", "boven", "weder"];
 
 #[cfg(test)]
 mod tests {
@@ -670,6 +680,12 @@ mod tests {
         assert_eq!(d.split("zorgassistent"), ["zorg", "assistent"]);
         assert_eq!(d.split("kinderopvang"), ["kinder", "opvang"]);
         assert!(d.split("chauffeur").is_empty(), "a known word alone is not a compound");
+        // A noun opened by a particle is a derivation, no kind of its head; a verb still splits.
+        // (Particles are stop words: they become parts as learned modifiers.)
+        d.add_words(["officier", "onderofficier", "brengen", "overbrengen"]);
+        d.learn_modifiers();
+        assert!(d.split("onderofficier").is_empty());
+        assert_eq!(d.split("overbrengen"), ["over", "brengen"]);
         assert!(d.split("onbekendwoord").is_empty());
     }
 
