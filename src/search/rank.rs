@@ -726,7 +726,7 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
         && last > 0
         && matched_words == 1
         && content[last].word.ends_with("en")
-        && free_words().last().is_some_and(|f| pair(f, last).matched.is_some())
+        && free_words().next_back().is_some_and(|f| pair(f, last).matched.is_some())
     {
         score *= VERB_ONLY_FACTOR;
     }
