@@ -299,7 +299,11 @@ pub fn query_alternatives<'a>(table: &'a LabelTable, query: &[Token]) -> Vec<Wor
 
 /// Words that mark an occupation label as the general variant of its head (`algemeen directeur`,
 /// `allround monteur`, Flemish `polyvalent`): a title that names the head alone means that variant.
-const GENERAL_MARKS: &[&str] = &["algemeen", "algemene", "allround", "polyvalent", "polyvalente"];
+/// `meewerkend` (a foreman who works along) says as little about which occupation is meant: ESCO
+/// gives `meewerkend voorman …` labels to a few trades, which outranked the trade a title names
+/// (BENCHMARKS.md, nineteenth round).
+const GENERAL_MARKS: &[&str] =
+    &["algemeen", "algemene", "allround", "polyvalent", "polyvalente", "meewerkend", "meewerkende"];
 /// The share of its IDF weight a general mark keeps in the query's and the label's coverage
 /// (BENCHMARKS.md, eighth round).
 const GENERAL_MARK_WEIGHT: f32 = 0.2;
