@@ -722,11 +722,12 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
     let mut score = row.label_kind.weight() * (GEOMETRIC_SHARE * geometric + (1.0 - GEOMETRIC_SHARE) * sum);
     // A skill label that shares nothing with the phrase but its closing infinitive, its own closing
     // word too, says nothing of what the phrase is about ("een evacuatieplan uitwerken" is no
-    // *programmeringen uitwerken*). Position tells the verb on both sides: many verbs (`uitwerken`,
-    // `opvolgen`, `opstellen`) are too rare or stand too often elsewhere in labels to be learned
-    // ones ([`ScoredQuery::verbs`]).
+    // *programmeringen uitwerken*). Dutch puts the verb last, so position tells it on both sides,
+    // as `labels::learn_label_verbs` reads it: many verbs (`uitwerken`, `opvolgen`, `opstellen`)
+    // are too rare or stand too often elsewhere in labels to be learned ones ([`ScoredQuery::verbs`]).
     let last = content.len() - 1;
     if is_skill
+        && row.language == super::analysis::Lang::Nl
         && last > 0
         && matched_words == 1
         && content[last].word.ends_with("en")

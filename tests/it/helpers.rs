@@ -90,6 +90,22 @@ impl Drop for TestServer {
     }
 }
 
+/// A free port on the loopback interface (bound and released; the server binds it next).
+///
+/// Taken below the kernel's ephemeral range (32768–60999 by default), one after another: a port
+/// the kernel handed out for `127.0.0.1:0` could be handed out again to another test's listener
+/// between its release here and the server's bind (seen once as `AddrInUse` for a metrics port).
+pub fn free_port() -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    const SPAN: u16 = 2_500;
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let base = 20_000 + (std::process::id() % 400) as u16 * 25;
+    (0..SPAN)
+        .map(|_| base + NEXT.fetch_add(1, Ordering::Relaxed) % SPAN)
+        .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .expect("a free loopback port below the ephemeral range")
+}
+
 /// Default settings, with a short drain so that dropped test servers stop quickly.
 pub fn test_settings() -> Settings {
     let mut settings = Settings::default();

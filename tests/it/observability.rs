@@ -87,7 +87,7 @@ async fn the_binary_exposes_requests_latency_and_snapshot_metrics() {
 #[tokio::test]
 async fn the_snapshot_gauge_follows_a_swap_of_the_engines() {
     // A free port for the endpoint: the in-process server does not report the one it binds.
-    let port = crate::shutdown::free_port();
+    let port = crate::helpers::free_port();
     let metrics_addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let mut settings = test_settings();
     settings.metrics.listen = Some(metrics_addr.to_string());

@@ -236,7 +236,7 @@ async fn calls_reset_before_they_are_taken_up_do_not_end_the_connection() {
             settings.http2.max_pending_accept_reset_streams = allowance;
         }
         // A free port for the metrics, which count every call's code.
-        let port = crate::shutdown::free_port();
+        let port = crate::helpers::free_port();
         let metrics: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         settings.metrics.listen = Some(metrics.to_string());
         let server = spawn_server_with(embedded(), settings).await;

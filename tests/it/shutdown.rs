@@ -10,27 +10,10 @@ use vaardig::proto::v1::search_service_client::SearchServiceClient;
 
 const LASSER: &str = "esco:occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b";
 
-/// A free port on the loopback interface (bound and released; the server binds it next).
-///
-/// Taken below the kernel's ephemeral range (32768–60999 by default), one after another: a port
-/// the kernel handed out for `127.0.0.1:0` could be handed out again to another test's listener
-/// between its release here and the server's bind (seen once as `AddrInUse` for a metrics port).
-pub fn free_port() -> u16 {
-    use std::sync::atomic::{AtomicU16, Ordering};
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let base = 20_000 + (std::process::id() % 400) as u16 * 25;
-    loop {
-        let port = base + NEXT.fetch_add(1, Ordering::Relaxed) % 2_500;
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
-
 /// Runs `vaardig serve` with `extra` arguments on a free port; returns the child and its URL once
 /// it answers.
 pub async fn start_binary(extra: &[&str], env: &[(&str, &str)], scheme: &str) -> (Child, String, u16) {
-    let port = free_port();
+    let port = crate::helpers::free_port();
     let index = tempfile::tempdir().unwrap().keep();
     let mut command = Command::new(env!("CARGO_BIN_EXE_vaardig"));
     command
