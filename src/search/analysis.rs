@@ -549,9 +549,30 @@ impl Decompounder {
 const PARTICLE_PREFIXES: &[&str] =
     &["onder", "over", "voor", "achter", "tussen", "mede", "door", "toe", "aan", "uit", "tegen", "boven", "weder"];
 
+/// What a noun opened by a particle ([`PARTICLE_PREFIXES`]) is without it (`officier` for
+/// `onderofficier`), or `None` for a word that opens with none or is a verb (ends in `-en`).
+/// The tail is not what the noun names, which is why it matters: a label naming the tail names
+/// other work.
+pub(super) fn particle_tail(word: &str) -> Option<&str> {
+    if word.ends_with("en") {
+        return None;
+    }
+    PARTICLE_PREFIXES.iter().find_map(|particle| word.strip_prefix(particle)).filter(|tail| tail.chars().count() >= 3)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_noun_opened_by_a_particle_has_a_tail_and_a_verb_has_none() {
+        assert_eq!(particle_tail("onderofficier"), Some("officier"));
+        assert_eq!(particle_tail("voorzitter"), Some("zitter"));
+        assert_eq!(particle_tail("overbrengen"), None, "a verb");
+        assert_eq!(particle_tail("officier"), None, "no particle");
+        assert_eq!(particle_tail("toen"), None);
+        assert_eq!(particle_tail("voorop"), None, "too short a tail to be a word of work");
+    }
 
     #[test]
     fn a_typo_is_read_as_the_one_known_word_one_common_edit_away() {

@@ -100,6 +100,13 @@ const HEADLESS_FACTOR: f32 = 0.75;
 /// An occupation (or ISCO group) label that misses the head of a title counts this much: it names
 /// other work ("lasrobotoperator" for "Ervaren zelfstandig lasser" when it misses `lasser`).
 const HEAD_MISSED_FACTOR: f32 = 0.9;
+/// An occupation label whose own head is the title's head without its opening particle counts this
+/// much: it names the other rank, not a kind of the title's work (`officier koninklijke landmacht`
+/// for an `onderofficier`, the non-commissioned rank below). A plain missed head (× 0.9) let such a
+/// label win on the modifiers it shares. 0.6–0.8 gave the same answers on both title sets, and 0.7
+/// also answers a title with one modifier; this factor for every label with another head of its own
+/// lost as many titles as it won (BENCHMARKS.md, twentieth round).
+const OTHER_RANK_FACTOR: f32 = 0.7;
 /// An ISCO group's label counts this much in a search that also asks for occupations: a title names
 /// an occupation, and its ISCO group is the broader fallback when no occupation matches as well.
 /// On the real title sets an ISCO group ranked first was wrong 20 times in 21, and the gold answer
@@ -660,6 +667,11 @@ impl SearchEngine {
                 let lang_factor = if row_lang == preferred || row.label_kind == LabelKind::Code { 1.0 } else { 0.97 };
                 let head_factor = match head {
                     Some(head) if !self.names_head(row, head) => match row.kind {
+                        ConceptKind::Occupation | ConceptKind::IscoGroup
+                            if row_lang == Lang::Nl && self.heads.names_head_without_particle(&row.tokens, head) =>
+                        {
+                            OTHER_RANK_FACTOR
+                        }
                         ConceptKind::Occupation | ConceptKind::IscoGroup => HEAD_MISSED_FACTOR,
                         _ if asks_occupations => HEADLESS_FACTOR,
                         _ => 1.0,

@@ -18,6 +18,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
+use super::analysis;
 use super::labels::{LabelKind, LabelRow};
 use crate::model::ConceptKind;
 
@@ -113,6 +114,21 @@ impl Heads {
             return None;
         }
         content.into_iter().map(|t| &t.key).find(|key| self.keys.contains(*key))
+    }
+
+    /// True when an analyzed Dutch label's own head (its first content word that names work) is
+    /// `head` without the particle it opens with: `officier` for `onderofficier`. Such a noun is no
+    /// kind of its tail ([`analysis::particle_tail`]), so the label names other work.
+    pub fn names_head_without_particle(&self, label: &[super::labels::Token], head: &str) -> bool {
+        let Some(tail) = analysis::particle_tail(head) else {
+            return false;
+        };
+        label
+            .iter()
+            .filter(|t| !t.stop)
+            .map(|t| &t.key)
+            .find(|key| self.keys.contains(*key))
+            .is_some_and(|own| &**own == tail)
     }
 }
 

@@ -556,6 +556,18 @@ fn a_title_without_its_general_mark_names_the_general_occupation_exactly() {
 }
 
 #[test]
+fn a_title_whose_head_opens_with_a_particle_is_not_answered_by_the_rank_without_it() {
+    // An `onderofficier` is a non-commissioned officer (ESCO: `sergeant`), not an `officier`, though
+    // ESCO's officer labels share the title's service (`officier koninklijke landmacht`) and the
+    // sergeant's label shares only the head.
+    for title in ["Onderofficier koninklijke landmacht", "Onderofficier infanterie koninklijke landmacht"] {
+        let hits = top_three_with_reasons(title, vec![ConceptKind::Occupation, ConceptKind::IscoGroup]);
+        assert_eq!(hits[0].0, "sergeant", "{title}: {hits:?}");
+        assert!(hits.iter().any(|(label, _)| label == "officier"), "the officer still follows: {hits:?}");
+    }
+}
+
+#[test]
 fn a_label_holding_every_word_of_a_title_is_found_among_the_many_that_hold_its_commonest_word() {
     let engines = crate::helpers::esco_and_embedded();
     let snapshot = &*engines.snapshot;
