@@ -62,6 +62,7 @@ fn reason_to_pb(reason: Reason) -> pb::MatchReason {
         Reason::Spelling => pb::MatchReason::Spelling,
         Reason::Prefix => pb::MatchReason::Prefix,
         Reason::OtherVerb => pb::MatchReason::OtherVerb,
+        Reason::Specialisation => pb::MatchReason::Specialisation,
     }
 }
 

@@ -568,6 +568,25 @@ fn a_title_whose_head_opens_with_a_particle_is_not_answered_by_the_rank_without_
 }
 
 #[test]
+fn a_title_naming_a_specialty_of_its_head_finds_the_specialised_variant_and_says_so() {
+    // No ESCO label names a physiotherapist for pelvic floors or a nurse for heart monitoring; the
+    // specialised variant of the head does, where labels sharing the head with another qualifier,
+    // or the head alone, came first.
+    for (title, variant) in [
+        ("Fysiotherapeut bekkenbodem", "gespecialiseerd fysiotherapeut"),
+        ("Verpleegkundige hartbewaking", "gespecialiseerd verpleegkundige"),
+    ] {
+        let hits = top_three_with_reasons(title, vec![ConceptKind::Occupation, ConceptKind::IscoGroup]);
+        assert_eq!(hits[0].0, variant, "{title}: {hits:?}");
+        assert!(hits[0].1.contains(&vaardig::search::Reason::Specialisation), "{title}: {hits:?}");
+    }
+    // The head alone names no specialty.
+    let hits = top_three_with_reasons("fysiotherapeut", vec![ConceptKind::Occupation]);
+    assert_eq!(hits[0].0, "fysiotherapeut", "{hits:?}");
+    assert!(hits.iter().all(|(_, reasons)| !reasons.contains(&vaardig::search::Reason::Specialisation)), "{hits:?}");
+}
+
+#[test]
 fn a_label_holding_every_word_of_a_title_is_found_among_the_many_that_hold_its_commonest_word() {
     let engines = crate::helpers::esco_and_embedded();
     let snapshot = &*engines.snapshot;
