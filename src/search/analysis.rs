@@ -101,12 +101,12 @@ pub struct Word {
 }
 
 /// Splits a text into normalized words with their byte spans in the original text. Gender markers
-/// (`m/v`, `m/v/x`, `v/m`) are dropped.
+/// (`m/v`, `m/v/x`, `v/m`) are dropped; initials joined by `&` (`P&O`, `B&B`, `R&D`) are one word.
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+        if c.is_alphanumeric() || (c == '&' && start.is_some_and(|s| joins_initials(text, s, i))) {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
             push_word(&mut out, text, s, i);
@@ -117,6 +117,20 @@ pub fn words(text: &str) -> Vec<Word> {
     }
     drop_gender_markers(&mut out);
     out
+}
+
+/// Most letters on either side of an `&` that joins initials into one word.
+const MAX_INITIALS: usize = 3;
+
+/// True when the `&` at byte `at` joins the initials before it (from `start`) with those after it:
+/// `P&O` (personeel en organisatie) is one word, not two single letters that match any label with
+/// a lone `p` or `o` (`g.p.`, `O&P technician`). Longer words around an `&` stay apart.
+fn joins_initials(text: &str, start: usize, at: usize) -> bool {
+    let before = &text[start..at];
+    let after: &str = text[at + 1..].split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let short =
+        |part: &str| (1..=MAX_INITIALS).contains(&part.chars().count()) && part.chars().all(char::is_alphabetic);
+    short(before) && short(after)
 }
 
 fn push_word(out: &mut Vec<Word>, text: &str, start: usize, end: usize) {
@@ -563,6 +577,16 @@ pub(super) fn particle_tail(word: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_joined_by_an_ampersand_are_one_word_and_longer_words_stay_apart() {
+        let texts = |text: &str| words(text).into_iter().map(|w| w.text).collect::<Vec<_>>();
+        assert_eq!(texts("Adviseur P&O"), ["adviseur", "p&o"]);
+        assert_eq!(texts("B&B-houder"), ["b&b", "houder"]);
+        assert_eq!(texts("R&D & innovatie"), ["r&d", "innovatie"]);
+        assert_eq!(texts("koken&bakken"), ["koken", "bakken"]);
+        assert_eq!(texts("P&"), ["p"]);
+    }
 
     #[test]
     fn a_noun_opened_by_a_particle_has_a_tail_and_a_verb_has_none() {

@@ -318,9 +318,9 @@ fn is_general_mark(t: &Token) -> bool {
 
 /// Words that mark an occupation label as the specialised variant of its head (`gespecialiseerd
 /// fysiotherapeut`, `gespecialiseerd boekverkoper`): the mirror of a general mark. A title that
-/// names the head and a specialty no label has (`fysiotherapeut bekkenbodem`, `verpleegkundige
-/// hartbewaking`) names such a variant, so the mark counts as said by the label's side, and the title's
-/// strongest modifier the label misses meets it at [`SPECIALISED`] (reason
+/// names the head and a specialty no label has (`fysiotherapeut bekkenbodem`, or in one compound
+/// `bekkenfysiotherapeut`) names such a variant, so the mark counts as said by the label's side,
+/// and the title's strongest modifier word the label misses meets it at [`SPECIALISED`] (reason
 /// [`Reason::Specialisation`]). Before, the variant came after labels that share the head with
 /// another qualifier (BENCHMARKS.md, twentieth round).
 const SPECIALISATION_MARKS: &[&str] = &["gespecialiseerd", "gespecialiseerde"];
@@ -669,6 +669,7 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
     let mut unmatched = Vec::new();
     let (mut q_total, mut q_matched) = (0.0f32, 0.0f32);
     let mut matched_words = 0usize;
+    let mut modifier_missed = false;
     for (i, q) in content.iter().enumerate() {
         let w = weights[i];
         q_total += w;
@@ -676,14 +677,21 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
         // The best match of one label word, or of the query word's compound parts spread over
         // several label words ([`or_split`]).
         let (mut covered, mut total) = (0.0f32, 0.0f32);
-        for p in query.part_ranges[i].clone() {
+        let parts = query.part_ranges[i].clone();
+        // A compound of which the label has the head only (`bekkenfysiotherapeut` against
+        // `fysiotherapeut`): its modifier is a specialty the label does not name.
+        let mut head_only = parts.len() > 1;
+        for p in parts.clone() {
             let (title_w, skill_w) = query.part_weights[p];
             let w = if is_skill { skill_w } else { title_w };
             total += w;
-            if words().any(|f| query.covers[f.covers + p]) {
+            let part_covered = words().any(|f| query.covers[f.covers + p]);
+            if part_covered {
                 covered += w;
             }
+            head_only &= part_covered == (p + 1 == parts.end);
         }
+        modifier_missed |= head_only;
         let best = or_split(first_best(free_words().filter_map(|f| pair(f, i).matched)), covered, total);
         // A synonym or a group stands for a label word that no other query word names itself:
         // "assistent medewerker" does not match a label's `medewerker` twice because `assistent`
@@ -722,16 +730,17 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
         return None;
     }
     // An occupation label's specialisation mark the title does not say, facing a modifier of the
-    // title the label misses: the title names a specialty of the head.
+    // title the label misses (a word, or a compound's modifier): the title names a specialty of
+    // the head. A missed word meets the mark; a compound's modifier is part of a matched word.
     let specialty = !is_skill && free_words().any(|f| f.specialisation && f.by_word == 0.0);
     let specialty = specialty
-        && unmatched.iter_mut().filter(|(_, _, had)| *had == 0.0).max_by(|a, b| a.1.total_cmp(&b.1)).is_some_and(
+        && (unmatched.iter_mut().filter(|(_, _, had)| *had == 0.0).max_by(|a, b| a.1.total_cmp(&b.1)).is_some_and(
             |modifier| {
                 q_matched += modifier.1 * SPECIALISED;
                 modifier.2 = SPECIALISED;
                 true
             },
-        );
+        ) || modifier_missed);
     if specialty {
         reasons.push(Reason::Specialisation);
     }

@@ -580,10 +580,23 @@ fn a_title_naming_a_specialty_of_its_head_finds_the_specialised_variant_and_says
         assert_eq!(hits[0].0, variant, "{title}: {hits:?}");
         assert!(hits[0].1.contains(&vaardig::search::Reason::Specialisation), "{title}: {hits:?}");
     }
+    // Written as one compound, the specialty is the compound's modifier.
+    let hits = top_three_with_reasons("Bekkenfysiotherapeut", vec![ConceptKind::Occupation, ConceptKind::IscoGroup]);
+    assert_eq!(hits[0].0, "gespecialiseerd fysiotherapeut", "{hits:?}");
+    assert!(hits[0].1.contains(&vaardig::search::Reason::Specialisation), "{hits:?}");
     // The head alone names no specialty.
     let hits = top_three_with_reasons("fysiotherapeut", vec![ConceptKind::Occupation]);
     assert_eq!(hits[0].0, "fysiotherapeut", "{hits:?}");
     assert!(hits.iter().all(|(_, reasons)| !reasons.contains(&vaardig::search::Reason::Specialisation)), "{hits:?}");
+}
+
+#[test]
+fn initials_joined_by_an_ampersand_are_matched_as_one_word() {
+    // `P&O` (personeel en organisatie) is one word: ESCO's `manager p&o` answers it, and labels
+    // with a lone `o` or `p` (`O&P technician`, an orthotics technician) no longer do.
+    let hits = top_three_with_reasons("P&O-adviseur", vec![ConceptKind::Occupation, ConceptKind::IscoGroup]);
+    assert_eq!(hits[0].0, "hoofd personeelszaken", "{hits:?}");
+    assert!(hits.iter().all(|(label, _)| label != "orthopedisch technicus"), "{hits:?}");
 }
 
 #[test]
