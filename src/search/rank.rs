@@ -689,7 +689,8 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
             if part_covered {
                 covered += w;
             }
-            head_only &= part_covered == (p + 1 == parts.end);
+            let is_head = p + 1 == parts.end;
+            head_only &= if is_head { part_covered } else { !part_covered };
         }
         modifier_missed |= head_only;
         let best = or_split(first_best(free_words().filter_map(|f| pair(f, i).matched)), covered, total);
@@ -732,15 +733,16 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
     // An occupation label's specialisation mark the title does not say, facing a modifier of the
     // title the label misses (a word, or a compound's modifier): the title names a specialty of
     // the head. A missed word meets the mark; a compound's modifier is part of a matched word.
-    let specialty = !is_skill && free_words().any(|f| f.specialisation && f.by_word == 0.0);
-    let specialty = specialty
-        && (unmatched.iter_mut().filter(|(_, _, had)| *had == 0.0).max_by(|a, b| a.1.total_cmp(&b.1)).is_some_and(
-            |modifier| {
-                q_matched += modifier.1 * SPECIALISED;
-                modifier.2 = SPECIALISED;
-                true
-            },
-        ) || modifier_missed);
+    let mut specialty = false;
+    if !is_skill && free_words().any(|f| f.specialisation && f.by_word == 0.0) {
+        let missed_words = unmatched.iter_mut().filter(|(_, _, had)| *had == 0.0);
+        if let Some(modifier) = missed_words.max_by(|a, b| a.1.total_cmp(&b.1)) {
+            q_matched += modifier.1 * SPECIALISED;
+            modifier.2 = SPECIALISED;
+            specialty = true;
+        }
+        specialty |= modifier_missed;
+    }
     if specialty {
         reasons.push(Reason::Specialisation);
     }
