@@ -195,6 +195,10 @@ struct KeyCache<'a> {
     keys: [std::cell::RefCell<HashMap<String, String>>; 3],
     /// Word → the key of its compound head, if any.
     heads: std::cell::RefCell<HashMap<String, Option<String>>>,
+    /// Word → every infinitive it may be a finite form of ([`verbs::infinitive_candidates`]):
+    /// the verb class and the infinitives the labels know are both read from it, so a word's
+    /// candidates (a dozen strings) are guessed once.
+    candidates: std::cell::RefCell<HashMap<String, std::rc::Rc<[String]>>>,
     /// Word → the infinitives the labels know that it may be a finite form of.
     infinitives: std::cell::RefCell<HashMap<String, Vec<String>>>,
     /// Word → the first infinitive it may be a finite form of that is in a verb class, with the
@@ -208,6 +212,7 @@ impl<'a> KeyCache<'a> {
             table,
             keys: Default::default(),
             heads: Default::default(),
+            candidates: Default::default(),
             infinitives: Default::default(),
             class_verbs: Default::default(),
         }
@@ -219,10 +224,21 @@ impl<'a> KeyCache<'a> {
         if let Some(found) = self.class_verbs.borrow().get(word) {
             return found.clone();
         }
-        let found = verbs::infinitive_candidates(word)
-            .into_iter()
-            .find_map(|infinitive| verb_class(&infinitive).map(|class| (class, infinitive)));
+        let found = self
+            .candidates(word)
+            .iter()
+            .find_map(|infinitive| verb_class(infinitive).map(|class| (class, infinitive.clone())));
         self.class_verbs.borrow_mut().insert(word.to_string(), found.clone());
+        found
+    }
+
+    /// Every infinitive `word` may be a finite form of, guessed once per word of a text.
+    fn candidates(&self, word: &str) -> std::rc::Rc<[String]> {
+        if let Some(found) = self.candidates.borrow().get(word) {
+            return found.clone();
+        }
+        let found: std::rc::Rc<[String]> = verbs::infinitive_candidates(word).into();
+        self.candidates.borrow_mut().insert(word.to_string(), found.clone());
         found
     }
 
@@ -866,8 +882,7 @@ fn content_words(table: &LabelTable, keys_of: &KeyCache, words: &[analysis::Word
         if let Some(found) = keys_of.infinitives.borrow().get(w) {
             return found.clone();
         }
-        let mut found = verbs::infinitive_candidates(w);
-        found.retain(|c| known(c));
+        let mut found: Vec<String> = keys_of.candidates(w).iter().filter(|c| known(c)).cloned().collect();
         found.dedup();
         keys_of.infinitives.borrow_mut().insert(w.to_string(), found.clone());
         found
