@@ -521,7 +521,7 @@ impl Decompounder {
                 if (start == 0 && end == n) || !self.words.contains_key(&word[bounds[start]..bounds[end]]) {
                     continue;
                 }
-                if start == 0 && !word.ends_with("en") && PARTICLE_PREFIXES.contains(&&word[..bounds[end]]) {
+                if start == 0 && particle_of(word).is_some_and(|particle| particle.len() == bounds[end]) {
                     continue;
                 }
                 let count = parts[start] + 1;
@@ -563,15 +563,20 @@ impl Decompounder {
 const PARTICLE_PREFIXES: &[&str] =
     &["onder", "over", "voor", "achter", "tussen", "mede", "door", "toe", "aan", "uit", "tegen", "boven", "weder"];
 
-/// What a noun opened by a particle ([`PARTICLE_PREFIXES`]) is without it (`officier` for
-/// `onderofficier`), or `None` for a word that opens with none or is a verb (ends in `-en`).
-/// The tail is not what the noun names, which is why it matters: a label naming the tail names
-/// other work.
-pub(super) fn particle_tail(word: &str) -> Option<&str> {
+/// The particle ([`PARTICLE_PREFIXES`]) a noun opens with, or `None` for a word that opens with
+/// none or is a verb (ends in `-en`). No particle of the list opens another, so there is one at most.
+fn particle_of(word: &str) -> Option<&'static str> {
     if word.ends_with("en") {
         return None;
     }
-    PARTICLE_PREFIXES.iter().find_map(|particle| word.strip_prefix(particle)).filter(|tail| tail.chars().count() >= 3)
+    PARTICLE_PREFIXES.iter().copied().find(|particle| word.starts_with(particle))
+}
+
+/// What a noun opened by a particle is without it (`officier` for `onderofficier`), or `None`
+/// ([`particle_of`]). The tail is not what the noun names, which is why it matters: a label naming
+/// the tail names other work.
+pub(super) fn particle_tail(word: &str) -> Option<&str> {
+    particle_of(word).map(|particle| &word[particle.len()..]).filter(|tail| tail.chars().count() >= 3)
 }
 
 #[cfg(test)]

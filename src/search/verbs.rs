@@ -129,7 +129,7 @@ pub fn infinitive_candidates(word: &str) -> Vec<String> {
             })
             .collect();
         found.sort_unstable();
-        out.extend(found.into_iter().map(|(at, prefix)| joined(&[prefix, STRONG_PAST[at].1])));
+        out.extend(found.into_iter().map(|(at, prefix)| [prefix, STRONG_PAST[at].1].concat()));
     }
     // Regular past tense: stem + de/te (plural den/ten).
     for suffix in ["den", "ten", "de", "te"] {
@@ -155,49 +155,43 @@ const MIN_INFINITIVE: usize = 4;
 /// Infinitives of a present-tense stem: `werk` → `werken`; `stel` → `stellen` (short vowel, the
 /// consonant doubles); `maak` → `maken` (long vowel written single in an open syllable); `geef` →
 /// `geven`, `lees` → `lezen` (f/s voice to v/z); `doe` → `doen`.
+/// (Pieces are joined with `concat`, one allocation each: through `format!` they were a twentieth
+/// of an extraction.)
 fn present_stem_infinitives(stem: &str) -> Vec<String> {
     let c: Vec<char> = stem.chars().collect();
     let n = c.len();
-    let mut out = vec![joined(&[stem, "en"]), joined(&[stem, "n"])];
+    let mut out = vec![[stem, "en"].concat(), [stem, "n"].concat()];
     if n >= 2 {
         let last = c[n - 1];
         let vowel = |ch: char| "aeiou".contains(ch);
         // A single short vowel before a final consonant: the consonant doubles (stel → stellen).
         if !vowel(last) && vowel(c[n - 2]) && (n < 3 || !vowel(c[n - 3])) {
-            out.push(joined(&[stem, last.encode_utf8(&mut [0; 4]), "en"]));
+            out.push([stem, last.encode_utf8(&mut [0; 4]), "en"].concat());
         }
         // A doubled vowel before the final consonant: written single (maak → maken).
         if n >= 3 && !vowel(last) && c[n - 2] == c[n - 3] && "aeou".contains(c[n - 2]) {
             let undoubled: String = c[..n - 2].iter().chain(&c[n - 1..]).collect();
-            out.push(joined(&[&undoubled, "en"]));
+            out.push([&undoubled, "en"].concat());
             let voiced = voiced(&undoubled);
             if voiced != undoubled {
-                out.push(joined(&[&voiced, "en"]));
+                out.push([&voiced, "en"].concat());
             }
         }
         // f/s after a long vowel or a diphthong voice to v/z (geef → geven, schrijf → schrijven).
         let voiced = voiced(stem);
         if voiced != stem {
-            out.push(joined(&[&voiced, "en"]));
+            out.push([&voiced, "en"].concat());
         }
     }
-    out
-}
-
-/// The pieces as one string, allocated once: `format!` goes through the formatting machinery,
-/// a twentieth of an extraction when every candidate infinitive of a text's words was made so.
-fn joined(pieces: &[&str]) -> String {
-    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
-    pieces.iter().for_each(|p| out.push_str(p));
     out
 }
 
 /// The stem with a final `f` or `s` voiced to `v` or `z`.
 fn voiced(stem: &str) -> String {
     if let Some(s) = stem.strip_suffix('f') {
-        joined(&[s, "v"])
+        [s, "v"].concat()
     } else if let Some(s) = stem.strip_suffix('s') {
-        joined(&[s, "z"])
+        [s, "z"].concat()
     } else {
         stem.to_string()
     }
