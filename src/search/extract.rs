@@ -4,7 +4,8 @@
 //! language) to its label rows. The text is cut into segments at sentence and list punctuation, and
 //! in each segment the longest run of content words that spells a label is a mention: in label order
 //! (`heftruck besturen`), or for short labels in any order (`besturen van een heftruck`) at a lower
-//! confidence. A verb may stand apart from its object (`ik reed elke dag heftruck`), and the verbs of
+//! confidence. A verb may stand apart from its object (`ik reed elke dag heftruck`), objects
+//! coordinated after it share it ("ik spreek Duits met klanten en af en toe Frans"), and the verbs of
 //! working a machine stand for each other (`rijden`, `bedienen`, `besturen`: "ik reed heftruck" →
 //! heftrucks bedienen), as does a proof compound (`heftruckcertificaat`); a compound also stands for
 //! its head in a skill label of several words (`tweeploegendienst` → werken in ploegendienst). An
@@ -45,6 +46,9 @@ const MAX_SINGLE_WORD_DF: u32 = 40;
 const MAX_GAP: usize = 3;
 /// Confidence factor of a verb and object found apart.
 const GAP_FACTOR: f32 = 0.8;
+/// Most content words between a verb and an object coordinated after its first one ("ik spreek
+/// Duits met klanten en af en toe Frans").
+const MAX_COORDINATED: usize = 8;
 /// A one-word occupation label is a mention only if at most this many labels use the word: a
 /// head such as `medewerker`, `monteur` or `docent` is some occupation's alternative label but
 /// names none on its own.
@@ -646,18 +650,40 @@ impl Gazetteer {
                     .map(|(v, reading)| (v, keys_of.key(reading, Lang::Nl), 1));
                 for (v, verb_key, min_distance) in finite.chain(known_as_verbs) {
                     let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
-                    for o in near.filter(|&o| {
+                    let mut last_object = None;
+                    for o in near.clone().filter(|&o| {
                         o.abs_diff(v) >= min_distance && !verbs[o] && !clause.never_object(o) && changed[o]
                     }) {
                         let span = (content[v.min(o)].start, content[v.max(o)].end);
-                        candidates.extend(self.verb_object(
-                            table,
-                            (&verb_key, &keys[o]),
-                            GAP_FACTOR,
-                            span,
-                            &content[o],
-                            &char_offset,
-                        ));
+                        let found =
+                            self.verb_object(table, (&verb_key, &keys[o]), GAP_FACTOR, span, &content[o], &char_offset);
+                        if found.is_some() && o > v {
+                            last_object = Some(o);
+                        }
+                        candidates.extend(found);
+                    }
+                    // Objects coordinated after the verb's object share the verb however far they
+                    // stand ("ik spreek Duits met klanten en af en toe Frans"), up to the next verb.
+                    let Some(mut object) = last_object else { continue };
+                    for o in near.end..keys.len().min(v + MAX_COORDINATED + 1) {
+                        if verbs[o] {
+                            break;
+                        }
+                        let coordinated = words.iter().any(|w| {
+                            w.start >= content[object].end
+                                && w.end <= content[o].start
+                                && (w.text == "en" || w.text == "of")
+                        });
+                        if !coordinated || clause.never_object(o) || !changed[o] {
+                            continue;
+                        }
+                        let span = (content[v].start, content[o].end);
+                        if let Some(mention) =
+                            self.verb_object(table, (&verb_key, &keys[o]), GAP_FACTOR, span, &content[o], &char_offset)
+                        {
+                            candidates.push(mention);
+                            object = o;
+                        }
                     }
                 }
                 // The enumeration's verb from the clause before, for its first objects.
@@ -926,19 +952,31 @@ fn content_words(table: &LabelTable, keys_of: &KeyCache, words: &[analysis::Word
                 .find(|c| known(c))
                 .map(|c| (p, c))
         });
-        let text = match joined {
+        let (text, is_verb) = match joined {
             Some((p, compound)) => {
                 used_particles.push(p);
-                compound
+                (compound, true)
             }
             // A word the labels do not know may be a finite verb they know as an infinitive, or
-            // a typo of a word they know.
-            None if !known(&word.text) => infinitive(&word.text)
-                .or_else(|| analysis::typo_correction(&word.text, MIN_TYPO_WORD, known))
-                .unwrap_or_else(|| word.text.clone()),
-            None => word.text.clone(),
+            // a typo of a word they know. A female or agent form of a word they know is neither:
+            // its key is its base form's (`analysis::dutch_variant`), and "fabrikante" read as a
+            // finite form of the plural "fabrikanten" named no maker.
+            None if !known(&word.text) && !known(&analysis::dutch_variant(&word.text)) => {
+                match infinitive(&word.text) {
+                    Some(infinitive) => (infinitive, true),
+                    // A typo's word is a verb only if it is one of the labels' verbs ("kneeden"),
+                    // not a noun ("beveiligers" read as `beveiliger` names a role).
+                    None => match analysis::typo_correction(&word.text, MIN_TYPO_WORD, known) {
+                        Some(corrected) => {
+                            let is_verb = table.is_label_verb(&keys_of.key(&corrected, Lang::Nl));
+                            (corrected, is_verb)
+                        }
+                        None => (word.text.clone(), false),
+                    },
+                }
+            }
+            None => (word.text.clone(), false),
         };
-        let is_verb = text != word.text;
         verbs.push(is_verb);
         // (A finite form is short: a long known word is a noun, and not worth the guessing.)
         // A word right after an article is a noun ("het gebruik", "de planning"), no finite verb.
@@ -1046,8 +1084,8 @@ fn object_alone_key(table: &LabelTable, row: &super::labels::LabelRow) -> Option
 /// True when a word that names a one-word skill written with a capital, as a language is
 /// (`Italiaans`, `Frans`, `Arabisch`), stands in the text as the adjective of a noun: inflected
 /// ("Franse gerechten", "een Engelse klant") or after `een` before a noun ("een Italiaans
-/// restaurant"). That names a nationality, not a language someone speaks ("de Nederlandse taal"
-/// excepted).
+/// restaurant"), or as the people ("Roemenen"). That names a
+/// nationality, not a language someone speaks ("de Nederlandse taal" excepted).
 fn names_nationality(
     text: &str,
     words: &[analysis::Word],
@@ -1076,6 +1114,13 @@ fn names_nationality(
     });
     // (As written: a content word may have been read as the known word it resembles.)
     let written = written.to_lowercase();
+    // Another word of a Dutch language name's stem, or a plural, names the people ("veel Polen en
+    // Roemenen", "een Turk", "Duitsers"): a language is written as its name (`Roemeens`,
+    // `Arabisch`), or inflected; no Dutch language name ends in `-en`.
+    let other_word = &*row.lang == "nl" && !written.starts_with(&row.text.to_lowercase());
+    if other_word || written.ends_with("en") || written.ends_with("ers") {
+        return true;
+    }
     let inflected = written.ends_with("se") || written.ends_with("sche");
     let after_een = before.is_some_and(|b| b.text == "een") && (written.ends_with('s') || written.ends_with("sch"));
     noun_follows && (inflected || after_een)
@@ -1093,10 +1138,13 @@ fn is_acronym(text: &str) -> bool {
 /// a gender or agent variant of it, or its plural (`verpleegkundigen`, `monteurs`, `docenten`).
 /// English words are matched as written or with a plural `s` only.
 fn names_occupation(text: &[analysis::Word], label: &[super::labels::Token], lang: Lang) -> bool {
-    // Every word of the label, stop words too ("klaar-over" is not named by "klaar").
+    // Every word of the label, stop words too ("klaar-over" is not named by "klaar"); a word of
+    // one or two letters only as the label writes it (`vrachtwagenchauffeur CE`).
     text.len() == label.len()
-        && text.iter().all(|t| t.text.chars().count() >= 3)
         && text.iter().zip(label).all(|(t, l)| {
+            if t.text.chars().count() < 3 {
+                return *t.text == *l.word;
+            }
             if lang == Lang::En {
                 return *t.text == *l.word || t.text.strip_suffix('s').is_some_and(|s| s == &*l.word);
             }

@@ -375,6 +375,22 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
         mentions.iter().any(|(text, label)| label == "work in shifts" && text.ends_with("tweeploegendienst")),
         "{mentions:?}"
     );
+    // A female form of a title no label spells (`frisdrankfabrikante`) is the title, not a
+    // finite verb of a plural noun (`frisdrankfabrikanten`); a plural is no typo of its singular
+    // (once read as a verb, so the occupation was refused); and a title's two-letter word written
+    // as the label writes it is part of the title (`CE`, the licence).
+    let mentions = found("Ik ben frisdrankfabrikante.");
+    assert!(mentions.contains(&("frisdrankfabrikante".into(), "blender operator".into())), "{mentions:?}");
+    let mentions = found("Wij zoeken beveiligers voor de nachtdienst.");
+    assert!(mentions.contains(&("beveiligers".into(), "security guard".into())), "{mentions:?}");
+    let mentions = found("- Vrachtwagenchauffeur CE");
+    assert!(mentions.iter().any(|(text, _)| text == "Vrachtwagenchauffeur CE"), "{mentions:?}");
+    // Objects coordinated after the verb's first one share it, however far ("af en toe Frans" is
+    // spoken too); a people's plural is no language ("Roemenen").
+    let mentions = found("Ik spreek dagelijks Duits met de gasten en af en toe Frans.");
+    assert!(mentions.contains(&("Frans".into(), "interact verbally in French".into())), "{mentions:?}");
+    let mentions = found("In de kas werk ik met veel Polen en Roemenen.");
+    assert!(mentions.iter().all(|(_, label)| !label.contains("Romanian")), "{mentions:?}");
 }
 
 /// The three best hits of a Dutch search on full ESCO + `embedded`: preferred label and reasons.

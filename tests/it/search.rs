@@ -247,6 +247,10 @@ async fn a_named_credential_comes_with_the_skills_it_certifies() {
     for window in response.mentions.windows(2) {
         assert!(window[0].end <= window[1].start, "mentions never overlap");
     }
+    // `BHV` alone, as CVs list it, names the certificate (and still the skill of the same name).
+    let response = extract(&mut client, "Certificaten: VCA, BHV").await;
+    let bhv = response.credentials.iter().find(|c| c.text == "BHV").expect("BHV names its certificate");
+    assert!(bhv.certifies.iter().any(|s| s.id == FIRST_AID), "{bhv:?}");
     // A word that only begins a credential's name names none (`certificaat` alone, `EHBO` alone).
     let response = extract(&mut client, "Ik haal dit jaar een certificaat. EHBO vind ik belangrijk.").await;
     assert!(response.credentials.is_empty(), "{:?}", response.credentials);
