@@ -1078,8 +1078,20 @@ fn object_alone_key(table: &LabelTable, row: &super::labels::LabelRow) -> Option
     let [object, verb] = &row.tokens[..] else { return None };
     let plain = object.word.chars().count() >= MIN_OBJECT_ALONE && object.word.chars().all(char::is_alphabetic);
     let verb_last = verb.word.ends_with("en") && !object.stop && !verb.stop;
+    // Before a verb that takes no object the first word says how (`rustig blijven`, `klantvriendelijk
+    // werken`), and so does an adjective: the word alone names a manner, not the task.
+    let manner = NO_OBJECT_VERBS.contains(&&*verb.word) || ADJECTIVE_ENDINGS.iter().any(|e| object.word.ends_with(e));
+    if manner {
+        return None;
+    }
     (plain && verb_last && table.df(&object.key) <= MAX_OBJECT_ALONE_DF).then(|| object.key.to_string())
 }
+
+/// Verbs of Dutch skill labels that take no object: the word before them says how.
+const NO_OBJECT_VERBS: &[&str] = &["werken", "zijn", "blijven", "worden", "handelen", "optreden"];
+/// Endings of Dutch adjectives and adverbs (`rustig`, `vriendelijk`, `praktisch`, `betrouwbaar`,
+/// `zorgzaam`), which name no object.
+const ADJECTIVE_ENDINGS: &[&str] = &["ig", "lijk", "isch", "baar", "zaam"];
 
 /// True when a word that names a one-word skill written with a capital, as a language is
 /// (`Italiaans`, `Frans`, `Arabisch`), stands in the text as the adjective of a noun: inflected

@@ -307,6 +307,10 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
     // ("Ik zorg voor de klanten" may still name customer service, through the lexicon).
     let mentions = found("Ik zorg voor de klanten.");
     assert!(mentions.iter().all(|(text, _)| text != "klanten"), "{mentions:?}");
+    // Before a verb that takes no object, or as an adjective, the first word says how (`klantvriendelijk
+    // werken`): alone it names a manner, not the task.
+    let mentions = found("- Klantvriendelijk en flexibel");
+    assert!(mentions.iter().all(|(_, label)| label != "ensure customer orientation"), "{mentions:?}");
     // A word the labels know as a noun (`doe`) is also read as the finite verb it is.
     let mentions = found("Voor mijn buurvrouw doe ik boodschappen.");
     assert!(mentions.iter().any(|(_, label)| label == "buy groceries"), "{mentions:?}");
