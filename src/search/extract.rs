@@ -1297,6 +1297,10 @@ const ROLE_MODIFIERS: &[&str] = &[
 /// lasser gezocht", "Kok gevraagd", "Welder wanted").
 const ROLE_CUES_AFTER: &[&str] = &["gezocht", "gevraagd", "wanted"];
 
+/// Prepositions after which a list line names the people the writer works with or for, not a
+/// role ("- Samenwerken met wijkagent", "- Kozijnen plaatsen voor aannemers").
+const COLLEAGUE_MARKS: &[&str] = &["met", "voor", "aan", "naar"];
+
 /// Marks between words that end the sentence, line or field a role is named in.
 const ROLE_BREAKS: [char; 6] = ['.', '!', '?', '\n', ':', ';'];
 /// Marks that open a line of a CV's list.
@@ -1328,7 +1332,11 @@ fn role_positions(text: &str, words: &[analysis::Word], char_offset: &[usize]) -
         });
         let cued = before.iter().rev().take(ROLE_CUE_REACH).any(|w| ROLE_CUES.contains(&w.text.as_str()))
             || cued_after(text, &words[i..]);
-        let bullet = text[line_start..word.start].trim_start().starts_with(BULLETS);
+        // (A list line's word after a preposition is someone the writer works with or for:
+        // "- Samenwerken met wijkagent en scholen".)
+        let line = &text[line_start..word.start];
+        let bullet = line.trim_start().starts_with(BULLETS)
+            && !line.split(|c: char| !c.is_alphanumeric()).any(|w| COLLEAGUE_MARKS.contains(&w));
         if starts || cued || bullet {
             out.push(char_offset[word.start]);
         }
@@ -1466,6 +1474,10 @@ mod tests {
         let text = "Wij werken samen met de fysiotherapeut. Nieuwe collega gezocht.";
         assert!(!roles(text).contains(&"fysiotherapeut".to_string()), "{:?}", roles(text));
         assert!(roles("I worked as a nurse for ten years").contains(&"nurse".to_string()));
+        // On a list line, after a preposition: someone the writer works with or for.
+        let text = "- Overleg met fysiotherapeut en apotheek\n- Dakkapellen plaatsen voor aannemers";
+        assert!(!roles(text).contains(&"fysiotherapeut".to_string()), "{:?}", roles(text));
+        assert!(!roles(text).contains(&"aannemers".to_string()), "{:?}", roles(text));
     }
 
     #[test]
