@@ -66,6 +66,15 @@ const STOP_EN: &[&str] = &[
     "etc", "e", "g", "ie",
 ];
 
+/// Endings only Dutch adjectives and adverbs have (`rustig`, `wetenschappelijk`, `medisch`,
+/// `betrouwbaar`, `zorgzaam`): a word with one names a quality, not a thing.
+const ADJECTIVE_ENDINGS: &[&str] = &["ig", "lijk", "isch", "baar", "zaam"];
+
+/// True when `word` (a word or its key) ends as only adjectives and adverbs do ([`ADJECTIVE_ENDINGS`]).
+pub fn has_adjective_ending(word: &str) -> bool {
+    ADJECTIVE_ENDINGS.iter().any(|ending| word.ends_with(ending))
+}
+
 /// True for words that never carry a match on their own.
 pub fn is_stop_word(word: &str) -> bool {
     STOP_NL.contains(&word) || STOP_EN.contains(&word)

@@ -962,17 +962,15 @@ fn content_words(table: &LabelTable, keys_of: &KeyCache, words: &[analysis::Word
             // its key is its base form's (`analysis::dutch_variant`), and "fabrikante" read as a
             // finite form of the plural "fabrikanten" named no maker.
             None if !known(&word.text) && !known(&analysis::dutch_variant(&word.text)) => {
-                match infinitive(&word.text) {
-                    Some(infinitive) => (infinitive, true),
+                if let Some(infinitive) = infinitive(&word.text) {
+                    (infinitive, true)
+                } else if let Some(corrected) = analysis::typo_correction(&word.text, MIN_TYPO_WORD, known) {
                     // A typo's word is a verb only if it is one of the labels' verbs ("kneeden"),
                     // not a noun ("beveiligers" read as `beveiliger` names a role).
-                    None => match analysis::typo_correction(&word.text, MIN_TYPO_WORD, known) {
-                        Some(corrected) => {
-                            let is_verb = table.is_label_verb(&keys_of.key(&corrected, Lang::Nl));
-                            (corrected, is_verb)
-                        }
-                        None => (word.text.clone(), false),
-                    },
+                    let is_verb = table.is_label_verb(&keys_of.key(&corrected, Lang::Nl));
+                    (corrected, is_verb)
+                } else {
+                    (word.text.clone(), false)
                 }
             }
             None => (word.text.clone(), false),
@@ -1080,7 +1078,7 @@ fn object_alone_key(table: &LabelTable, row: &super::labels::LabelRow) -> Option
     let verb_last = verb.word.ends_with("en") && !object.stop && !verb.stop;
     // Before a verb that takes no object the first word says how (`rustig blijven`, `klantvriendelijk
     // werken`), and so does an adjective: the word alone names a manner, not the task.
-    let manner = NO_OBJECT_VERBS.contains(&&*verb.word) || ADJECTIVE_ENDINGS.iter().any(|e| object.word.ends_with(e));
+    let manner = NO_OBJECT_VERBS.contains(&&*verb.word) || analysis::has_adjective_ending(&object.word);
     if manner {
         return None;
     }
@@ -1089,15 +1087,12 @@ fn object_alone_key(table: &LabelTable, row: &super::labels::LabelRow) -> Option
 
 /// Verbs of Dutch skill labels that take no object: the word before them says how.
 const NO_OBJECT_VERBS: &[&str] = &["werken", "zijn", "blijven", "worden", "handelen", "optreden"];
-/// Endings of Dutch adjectives and adverbs (`rustig`, `vriendelijk`, `praktisch`, `betrouwbaar`,
-/// `zorgzaam`), which name no object.
-const ADJECTIVE_ENDINGS: &[&str] = &["ig", "lijk", "isch", "baar", "zaam"];
 
 /// True when a word that names a one-word skill written with a capital, as a language is
 /// (`Italiaans`, `Frans`, `Arabisch`), stands in the text as the adjective of a noun: inflected
 /// ("Franse gerechten", "een Engelse klant") or after `een` before a noun ("een Italiaans
-/// restaurant"), or as the people ("Roemenen"). That names a
-/// nationality, not a language someone speaks ("de Nederlandse taal" excepted).
+/// restaurant"), or as the people ("Roemenen"). That names a nationality, not a language someone
+/// speaks ("de Nederlandse taal" excepted).
 fn names_nationality(
     text: &str,
     words: &[analysis::Word],

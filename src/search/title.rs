@@ -76,9 +76,10 @@ pub struct Heads {
 
 /// Labels a word must start for it to count as a head by position alone.
 const MIN_HEAD_LABELS: usize = 5;
-/// Endings of Dutch adjectives, which also start many labels (`medisch`, `commercieel`,
-/// `agrarisch`, `universitair`, `wetenschappelijk`, `eerste`) but do not name the work.
-const ADJECTIVE_ENDINGS: &[&str] = &["isch", "ieel", "eel", "aal", "air", "ief", "ig", "lijk", "baar", "e"];
+/// Further endings of Dutch adjectives, beside [`analysis::has_adjective_ending`]'s, which also
+/// start many labels (`commercieel`, `universitair`, `eerste`) but do not name the work: among the
+/// first words of occupation labels they are adjectives, though nouns end so too (`materiaal`).
+const MORE_ADJECTIVE_ENDINGS: &[&str] = &["ieel", "eel", "aal", "air", "ief", "e"];
 
 impl Heads {
     /// Heads are the words of one-word occupation labels, the last words of longer ones (the head
@@ -100,7 +101,10 @@ impl Heads {
             }
         }
         let starting = starts.into_iter().filter(|(key, n)| {
-            *n >= MIN_HEAD_LABELS && (nouns.contains(key) || !ADJECTIVE_ENDINGS.iter().any(|end| key.ends_with(end)))
+            *n >= MIN_HEAD_LABELS
+                && (nouns.contains(key)
+                    || !(analysis::has_adjective_ending(key)
+                        || MORE_ADJECTIVE_ENDINGS.iter().any(|end| key.ends_with(end))))
         });
         let keys = nouns.iter().copied().chain(starting.map(|(key, _)| key)).cloned().collect();
         Heads { keys }
