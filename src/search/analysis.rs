@@ -167,22 +167,22 @@ pub fn typo_correction(word: &str, min_len: usize, known: impl Fn(&str) -> bool)
         return None;
     }
     let mut found: Vec<String> = Vec::new();
-    let mut consider = |candidate: String| {
+    // Each edit is spelled into one reused buffer: a word is tried some thirty ways, and few are words.
+    let mut candidate = String::with_capacity(word.len() + 4);
+    let mut consider = |parts: [&[char]; 3]| {
+        candidate.clear();
+        candidate.extend(parts.into_iter().flatten());
         if !found.contains(&candidate) && known(&candidate) {
-            found.push(candidate);
+            found.push(candidate.clone());
         }
     };
     for i in 0..chars.len() {
-        let mut deleted = chars.clone();
-        deleted.remove(i);
-        consider(deleted.into_iter().collect());
-        let mut doubled = chars.clone();
-        doubled.insert(i, chars[i]);
-        consider(doubled.into_iter().collect());
+        // A letter too many, a letter written once that is double.
+        consider([&chars[..i], &[], &chars[i + 1..]]);
+        consider([&chars[..=i], &chars[i..=i], &chars[i + 1..]]);
         if i + 1 < chars.len() && chars[i] != chars[i + 1] {
-            let mut swapped = chars.clone();
-            swapped.swap(i, i + 1);
-            consider(swapped.into_iter().collect());
+            // Two letters swapped.
+            consider([&chars[..i], &[chars[i + 1], chars[i]], &chars[i + 2..]]);
         }
     }
     match &found[..] {

@@ -264,6 +264,18 @@ impl<'a> KeyCache<'a> {
         if let Some(key) = keys.borrow().get(word) {
             return key.clone();
         }
+        // A label word's analysis is the table's (most words of a text about work).
+        if let Some(token) = self.table.label_token(word, lang) {
+            if lang == Lang::Nl {
+                let head = match &token.parts[..] {
+                    [_, .., last] => Some(last.to_string()).filter(|k| k.chars().count() >= 4),
+                    _ => None,
+                };
+                self.heads.borrow_mut().insert(word.to_string(), head);
+            }
+            keys.borrow_mut().insert(word.to_string(), token.key.to_string());
+            return token.key.to_string();
+        }
         // (As `labels::token` analyzes a word, less what extraction does not use.)
         let stop = analysis::is_stop_word(word);
         let base = if lang == Lang::Nl && !stop { self.table.decompounder.diminutive_base(word) } else { None };

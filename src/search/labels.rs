@@ -150,6 +150,9 @@ pub struct LabelTable {
     /// of every label word of every candidate, and the logarithm was 2 % of a title search).
     #[serde(skip)]
     idf_table: std::sync::OnceLock<Vec<f32>>,
+    /// Every label word's analysis per language ([`Self::label_token`]), made on first use.
+    #[serde(skip)]
+    vocabulary: std::sync::OnceLock<[HashMap<Arc<str>, Token>; 3]>,
 }
 
 /// Document frequencies whose IDF [`LabelTable`] keeps computed (most keys' are lower).
@@ -188,6 +191,15 @@ pub struct DescriptionRow {
 /// searched when asked for).
 pub fn analyze(stemmers: &Stemmers, decompounder: &Decompounder, text: &str, lang: Lang) -> Vec<Token> {
     analysis::words(text).into_iter().map(|w| token(stemmers, decompounder, &w.text, lang)).collect()
+}
+
+/// The place of a language in per-language arrays.
+fn lang_slot(lang: Lang) -> usize {
+    match lang {
+        Lang::Nl => 0,
+        Lang::En => 1,
+        Lang::Other => 2,
+    }
 }
 
 /// Analyzes one normalized word.
@@ -352,6 +364,7 @@ impl LabelTable {
             broader,
             trigrams,
             idf_table: std::sync::OnceLock::new(),
+            vocabulary: std::sync::OnceLock::new(),
         }
     }
 
@@ -374,6 +387,37 @@ impl LabelTable {
             frame: count.frame,
             verb: count.verb,
         })
+    }
+
+    /// The analysis of `word` read in `lang`, when some label of that language has the word: what
+    /// [`token`] would make of it, without stemming and splitting it again. Extraction reads a
+    /// text's words through it first (analyzing them was a fifth of extracting a CV), and most
+    /// words of a text about work are label words.
+    pub fn label_token(&self, word: &str, lang: Lang) -> Option<&Token> {
+        self.vocabulary()[lang_slot(lang)].get(word)
+    }
+
+    fn vocabulary(&self) -> &[HashMap<Arc<str>, Token>; 3] {
+        self.vocabulary.get_or_init(|| {
+            let mut vocabulary: [HashMap<Arc<str>, Token>; 3] = Default::default();
+            // Rows share their tokens: each is looked at once per language (a number hashes faster
+            // than a word; a persisted token may serve two languages that analyze it alike).
+            let mut seen = rustc_hash::FxHashSet::default();
+            for row in &self.rows {
+                let slot = lang_slot(row.language);
+                let words = &mut vocabulary[slot];
+                for t in row.tokens.iter().filter(|t| seen.insert((t.address(), slot))) {
+                    words.entry(t.word.clone()).or_insert_with(|| t.clone());
+                }
+            }
+            vocabulary
+        })
+    }
+
+    /// Makes now what the table otherwise makes on first use, so that no request waits for it.
+    pub fn prepare(&self) {
+        self.vocabulary();
+        self.idf_of_df(0);
     }
 
     /// True for a verb of the Dutch skill labels ([`learn_label_verbs`]).
@@ -600,6 +644,34 @@ mod tests {
         let rows: Vec<LabelRow> = texts.iter().map(|t| test_skill_row(t)).collect();
         let words = learn(&rows);
         move |word| words.contains(&token(&Stemmers::default(), &Decompounder::default(), word, Lang::Nl).key)
+    }
+
+    /// Extraction reads a label word's analysis from the table instead of making it again: it must
+    /// be what analyzing the word makes, in each language, after the table is persisted and read
+    /// back too (a persisted token may be shared by two languages).
+    #[test]
+    fn a_label_words_stored_analysis_is_what_analyzing_it_makes() {
+        let snapshot =
+            crate::ontology::load(&[crate::ontology::SourceSpec::Embedded]).expect("the default ontology loads").0;
+        let built = LabelTable::build(&snapshot);
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("labels");
+        crate::persist::write(&path, "test", &built).expect("the table is written");
+        let read: LabelTable = crate::persist::read(&path, "test").expect("the table reads back");
+        for table in [&built, &read] {
+            let mut checked = 0;
+            for row in &table.rows {
+                for t in &row.tokens {
+                    let stored = table.label_token(&t.word, row.language).expect("every label word is stored");
+                    let made = token(&table.stemmers, &table.decompounder, &t.word, row.language);
+                    assert_eq!(**stored, *made, "{} ({:?})", t.word, row.language);
+                    checked += 1;
+                }
+            }
+            assert!(checked > 1000, "the default ontology has label words");
+        }
+        assert!(built.label_token("onbekendwoord", Lang::Nl).is_none());
+        assert!(built.label_token("", Lang::En).is_none());
     }
 
     #[test]

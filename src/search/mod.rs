@@ -224,6 +224,7 @@ impl SearchEngine {
             let read = started.elapsed();
             let index = index::TantivyIndex::open_or_build(dir, version, &parts.labels, parts.content.clone())?;
             let persisted::Parts { labels, suggest, gazetteer, field, heads, postings, titles, content } = parts;
+            labels.prepare();
             let engine =
                 SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, titles, restored: true };
             if !engine.index.reused {
@@ -281,6 +282,7 @@ impl SearchEngine {
             let field = field::FieldWords::build(snapshot, &labels);
             (suggest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), (gazetteer, field))
         });
+        labels.prepare();
         let heads = title::Heads::build(&labels.rows);
         let postings = postings::Postings::build(&labels);
         let titles = title_postings::TitlePostings::build(&labels);
