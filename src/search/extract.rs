@@ -536,6 +536,9 @@ impl Gazetteer {
                     }
                 };
                 let keys: Vec<String> = content.iter().map(reading).collect();
+                // Whether some label has each key: a window of two words or more with a key no
+                // label has is no label's, in any order (most windows of a text have one).
+                let known: Vec<bool> = keys.iter().map(|k| table.df(k) > 0).collect();
                 for start in 0..keys.len() {
                     let longest = MAX_WORDS.min(keys.len() - start);
                     // The windows from `start`, joined once: window n is `joined[..ends[n - 1]]`.
@@ -551,7 +554,10 @@ impl Gazetteer {
                     }
                     for n in (1..=longest).rev() {
                         // (A compound's head alone is no mention: `inkoopfacturen` names no `facturen`.)
-                        if !changed[start..start + n].contains(&true) || (heads && n == 1) {
+                        if !changed[start..start + n].contains(&true)
+                            || (heads && n == 1)
+                            || (n >= 2 && known[start..start + n].contains(&false))
+                        {
                             continue;
                         }
                         // One Dutch word that is a two-word occupation label written together.
@@ -958,9 +964,10 @@ fn content_words(table: &LabelTable, keys_of: &KeyCache, words: &[analysis::Word
         }
         let joined = particles.iter().filter(|&&p| p > i && !used_particles.contains(&p)).find_map(|&p| {
             let particle = &words[p].text;
-            verbs::infinitive_candidates(&word.text)
-                .into_iter()
-                .map(|inf| format!("{particle}{inf}"))
+            keys_of
+                .candidates(&word.text)
+                .iter()
+                .map(|inf| [particle.as_str(), inf].concat())
                 .find(|c| known(c))
                 .map(|c| (p, c))
         });
