@@ -11,6 +11,7 @@
 
 mod analysis;
 mod crosswalk;
+mod diversity;
 mod extract;
 mod field;
 mod index;
@@ -154,6 +155,10 @@ pub struct Hit {
     /// The label row that matched best (`None` for a description-only match).
     pub row: Option<u32>,
     pub reasons: Vec<Reason>,
+    /// What the matched label explains of the query (`None` for a match of a description or of
+    /// spelling alone): the first page shows more than one way of explaining it
+    /// ([`diversity::diversify`]).
+    pub explains: Option<diversity::Explains>,
 }
 
 /// The answer to a search.
@@ -348,6 +353,7 @@ impl SearchEngine {
                 self.credit_described_titles(snapshot, &written, &mut hits);
                 sort_hits(snapshot, &mut hits);
             }
+            diversity::diversify(&mut hits);
             return Ok((hits, written));
         }
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
@@ -358,6 +364,9 @@ impl SearchEngine {
             let reading = reading.as_ref().unwrap_or(&written);
             for mut hit in self.rank_reading(snapshot, reading, kinds, lang, filters, candidates)? {
                 hit.score *= factor;
+                if let Some(explains) = &mut hit.explains {
+                    explains.reading = i.min(u8::MAX as usize) as u8;
+                }
                 match best.get(&hit.concept) {
                     Some(kept) if kept.score >= hit.score => {}
                     _ => {
@@ -375,6 +384,7 @@ impl SearchEngine {
         }
         sort_hits(snapshot, &mut hits);
         hits.truncate(MAX_RESULTS);
+        diversity::diversify(&mut hits);
         Ok((hits, written))
     }
 
@@ -491,7 +501,7 @@ impl SearchEngine {
         for concept in closest.into_iter().filter(|c| !present.contains(c)) {
             let (row, score) = self.closest_label(&mut trigrams, concept);
             if score >= MIN_SCORE {
-                hits.push(Hit { concept, score, row, reasons: vec![Reason::Spelling] });
+                hits.push(Hit { concept, score, row, reasons: vec![Reason::Spelling], explains: None });
             }
         }
         sort_hits(snapshot, hits);
@@ -533,7 +543,13 @@ impl SearchEngine {
             .into_iter()
             .filter_map(|concept| {
                 let (row, score) = self.closest_label(&mut trigrams, concept);
-                (score >= TITLE_SPELLING_MIN).then(|| Hit { concept, score, row, reasons: vec![Reason::Spelling] })
+                (score >= TITLE_SPELLING_MIN).then(|| Hit {
+                    concept,
+                    score,
+                    row,
+                    reasons: vec![Reason::Spelling],
+                    explains: None,
+                })
             })
             .collect();
         sort_hits(snapshot, &mut hits);
@@ -627,7 +643,7 @@ impl SearchEngine {
         let mut described: HashMap<(ConceptIdx, usize), bool> = HashMap::default();
         let n_rows = self.labels.rows.len() as u32;
         for row_id in rows {
-            let (concept, score, row, reasons) = if row_id < n_rows {
+            let (concept, score, row, reasons, explains) = if row_id < n_rows {
                 let row = &self.labels.rows[row_id as usize];
                 let row_lang = row.language;
                 let query = if row_lang == Lang::En { &mut en_query } else { &mut nl_query };
@@ -643,12 +659,13 @@ impl SearchEngine {
                         s.reasons.push(Reason::Translated);
                         s
                     });
-                let mut s = match (direct, via_translation) {
-                    (Some(d), Some(t)) if t.score > d.score => t,
-                    (Some(d), _) => d,
-                    (None, Some(t)) => t,
+                let (mut s, translated) = match (direct, via_translation) {
+                    (Some(d), Some(t)) if t.score > d.score => (t, true),
+                    (Some(d), _) => (d, false),
+                    (None, Some(t)) => (t, true),
                     (None, None) => continue,
                 };
+                let explains = diversity::Explains { kind: row.kind, reading: 0, translated, matched: s.matched };
                 if row.kind == ConceptKind::Skill && !s.unmatched.is_empty() {
                     // A word the skill's label misses may be in what the skill is: its description,
                     // in Dutch or (most skills have only an English one) translated.
@@ -682,7 +699,13 @@ impl SearchEngine {
                 };
                 let kind_factor =
                     if row.kind == ConceptKind::IscoGroup && asks_occupations { ISCO_GROUP_FACTOR } else { 1.0 };
-                (row.concept, s.score * lang_factor * head_factor * kind_factor, Some(row_id), s.reasons)
+                (
+                    row.concept,
+                    s.score * lang_factor * head_factor * kind_factor,
+                    Some(row_id),
+                    s.reasons,
+                    Some(explains),
+                )
             } else {
                 let d = &self.labels.descriptions[(row_id - n_rows) as usize];
                 let Some(score) = rank::score_description(&self.labels, nl, &d.tokens)
@@ -690,7 +713,7 @@ impl SearchEngine {
                 else {
                     continue;
                 };
-                (d.concept, score, None, vec![Reason::Description])
+                (d.concept, score, None, vec![Reason::Description], None)
             };
             if score < MIN_SCORE || !passes(snapshot, concept, filters) {
                 continue;
@@ -698,11 +721,11 @@ impl SearchEngine {
             match best.entry(concept) {
                 std::collections::hash_map::Entry::Occupied(mut kept) => {
                     if score > kept.get().score {
-                        kept.insert(Hit { concept, score, row, reasons });
+                        kept.insert(Hit { concept, score, row, reasons, explains });
                     }
                 }
                 std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(Hit { concept, score, row, reasons });
+                    slot.insert(Hit { concept, score, row, reasons, explains });
                 }
             }
         }

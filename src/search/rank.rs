@@ -339,6 +339,10 @@ pub struct LabelScore {
     pub unmatched: Vec<(std::sync::Arc<str>, f32, f32)>,
     /// The total weight of the query's content words.
     pub query_weight: f32,
+    /// Which of the query's content words the label's own words match (bit `i` for the `i`-th,
+    /// the first 64): what the label explains of the query, apart from how well
+    /// ([`super::diversity`]).
+    pub matched: u64,
 }
 
 impl LabelScore {
@@ -669,6 +673,7 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
     let mut unmatched = Vec::new();
     let (mut q_total, mut q_matched) = (0.0f32, 0.0f32);
     let mut matched_words = 0usize;
+    let mut matched = 0u64;
     let mut modifier_missed = false;
     for (i, q) in content.iter().enumerate() {
         let w = weights[i];
@@ -715,6 +720,9 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
             // (A query word that reaches this point is matched by no label word.)
             .or_else(|| (query.verbs[i] && other_verbs).then_some((OTHER_VERB, Reason::OtherVerb)));
         if let Some((quality, reason)) = found {
+            if reason != Reason::OtherVerb && i < 64 {
+                matched |= 1 << i;
+            }
             matched_words += 1;
             q_matched += w * quality;
             if reason != Reason::Exact && !reasons.contains(&reason) {
@@ -788,6 +796,7 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
     if exact {
         // (Both coverages are whole: a general mark the query leaves out counts as said.)
         score = score.max(row.label_kind.weight()) + EXACT_BONUS;
+        matched = u64::MAX.checked_shr(64u32.saturating_sub(content.len() as u32)).unwrap_or(0);
         reasons.clear();
         reasons.push(Reason::Exact);
     }
@@ -802,7 +811,7 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
     if let Some(reason) = form_reason {
         reasons.insert(0, reason);
     }
-    Some(LabelScore { score, reasons, query_coverage, unmatched, query_weight: q_total })
+    Some(LabelScore { score, reasons, query_coverage, unmatched, query_weight: q_total, matched })
 }
 
 /// Scores a description against the query: query coverage only, at a low weight.

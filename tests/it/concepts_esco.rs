@@ -474,6 +474,29 @@ fn a_skill_phrase_is_about_its_object_more_than_its_verb() {
 }
 
 #[test]
+fn the_first_page_shows_more_than_one_way_a_phrase_is_explained() {
+    // Many skill labels repair something else (engines, patterns, jewellery, water pipes) and match
+    // the phrase's verb only, alike; after three of them, the labels about its object (clockwork
+    // inspected, designed) come first. By score alone, the first ten held four labels about clocks.
+    let engines = crate::helpers::esco_and_embedded();
+    let snapshot = &*engines.snapshot;
+    let request = SearchRequest {
+        query: "Klokken repareren".into(),
+        kinds: vec![ConceptKind::Skill],
+        lang: "nl".into(),
+        filters: Default::default(),
+        offset: 0,
+        limit: 10,
+        facets: false,
+    };
+    let hits = engines.search.search(snapshot, &request).unwrap().hits;
+    let labels: Vec<String> = hits.iter().map(|h| snapshot.concept(h.concept).pref_label("nl").to_string()).collect();
+    let about_clocks = labels.iter().filter(|l| l.contains("klok") || l.contains("uurwerk")).count();
+    assert!(about_clocks >= 6, "{labels:?}");
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score), "scores still fall down the list");
+}
+
+#[test]
 fn a_skill_phrase_that_shares_only_its_frame_with_a_label_is_about_something_else() {
     // `eigenschappen van …` and `technieken voor …` open many skill labels: a phrase is about what
     // follows them. By words alone, every `eigenschappen van X` label came before any about wood,
