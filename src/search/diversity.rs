@@ -5,7 +5,7 @@
 //! the same ones (restoring documents, paintings, clocks: the task with other objects), and fill the
 //! first page with one partial answer while the labels about the other words wait below it. Each
 //! hit carries what its label explains ([`Explains`]: its kind, the reading of the query, and which
-//! content words it matches; nothing for a match of a description or of spelling alone); the
+//! of its Dutch content words it matches, directly or through their translation; nothing for a match of a description or of spelling alone); the
 //! fourth and later hits of a group that explains alike count [`ALIKE_FACTOR`] less for each one
 //! before them beyond the third.
 //!
@@ -21,11 +21,11 @@ use crate::model::ConceptKind;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Explains {
     pub kind: ConceptKind,
-    /// Which reading of the query (a title's alternatives are read apart, [`super::title::readings`])
-    /// and whether its word-by-word translation: the positions of `matched` are that query's.
+    /// Which reading of the query (a title's alternatives are read apart, [`super::title::readings`]):
+    /// the positions of `matched` are that reading's.
     pub reading: u8,
-    pub translated: bool,
-    /// The query's content words the label matches, bit `i` for the `i`-th.
+    /// The reading's Dutch content words the label matches, bit `i` for the `i`-th; a match of
+    /// the word-by-word translation counts for the Dutch words translated.
     pub matched: u64,
 }
 
@@ -72,12 +72,7 @@ mod tests {
             score,
             row: None,
             reasons: Vec::new(),
-            explains: matched.map(|matched| Explains {
-                kind: ConceptKind::Skill,
-                reading: 0,
-                translated: false,
-                matched,
-            }),
+            explains: matched.map(|matched| Explains { kind: ConceptKind::Skill, reading: 0, matched }),
         }
     }
 

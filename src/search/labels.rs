@@ -468,23 +468,24 @@ impl LabelTable {
     /// The English reading of a Dutch query: each Dutch word replaced by its best translation (a
     /// compound without one by its parts' translations), words without any kept in their English
     /// analysis (loanwords). `nl` and `en` are the query analyzed in each language (same words).
-    pub fn translate(&self, nl: &[Token], en: &[Token]) -> Vec<Token> {
+    /// Each translated token comes with the place in `nl` of the word it stands for.
+    pub fn translate(&self, nl: &[Token], en: &[Token]) -> Vec<(Token, usize)> {
         let mut out = Vec::with_capacity(nl.len());
-        for (n, e) in nl.iter().zip(en) {
+        for (i, (n, e)) in nl.iter().zip(en).enumerate() {
             if n.stop {
-                out.push(e.clone());
+                out.push((e.clone(), i));
                 continue;
             }
             if let Some(best) = self.lexicon.translate(&n.key).first() {
-                out.push(best.token.clone());
+                out.push((best.token.clone(), i));
                 continue;
             }
             let parts: Vec<&Token> =
                 n.parts.iter().filter_map(|p| self.lexicon.translate(p).first().map(|t| &t.token)).collect();
             if !parts.is_empty() && parts.len() == n.parts.len() {
-                out.extend(parts.into_iter().cloned());
+                out.extend(parts.into_iter().map(|p| (p.clone(), i)));
             } else {
-                out.push(e.clone());
+                out.push((e.clone(), i));
             }
         }
         out

@@ -589,7 +589,7 @@ impl SearchEngine {
     fn analyze_reading(&self, query: &str) -> Reading {
         let nl = self.labels.analyze(query, Lang::Nl);
         let en = self.labels.analyze(query, Lang::En);
-        let translated = self.labels.translate(&nl, &en);
+        let (translated, translated_from) = self.labels.translate(&nl, &en).into_iter().unzip();
         let mut retrieval = nl.clone();
         // Learned synonyms and the groups of a one-word skill in the title ("talen" for "Frans")
         // bring the occupations named with them into the candidates.
@@ -612,7 +612,7 @@ impl SearchEngine {
                 retrieval.push(t.clone());
             }
         }
-        Reading { nl, en, translated, retrieval }
+        Reading { nl, en, translated, translated_from, retrieval }
     }
 
     /// Scores the candidate `rows` (label rows, then descriptions as `rows.len() + i`) against a
@@ -626,7 +626,28 @@ impl SearchEngine {
         filters: &Filters,
         rows: Vec<u32>,
     ) -> Vec<Hit> {
-        let Reading { nl, en, translated, .. } = reading;
+        let Reading { nl, en, translated, translated_from, .. } = reading;
+        // What a label matched of the translation, said of the Dutch words: which Dutch content
+        // word each translated content word stands for (a compound's parts, the compound).
+        let nl_content: Vec<Option<usize>> = nl
+            .iter()
+            .scan(0usize, |next, t| {
+                Some((!t.stop).then(|| {
+                    *next += 1;
+                    *next - 1
+                }))
+            })
+            .collect();
+        let translated_content: Vec<Option<usize>> =
+            translated.iter().zip(translated_from).filter(|(t, _)| !t.stop).map(|(_, &i)| nl_content[i]).collect();
+        let in_dutch = |matched: u64| {
+            translated_content
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j < 64 && matched & (1 << j) != 0)
+                .filter_map(|(_, i)| i.filter(|&i| i < 64))
+                .fold(0u64, |bits, i| bits | (1 << i))
+        };
         // The Dutch reading brings the learned synonyms and groups of its words; English labels
         // are matched by the words alone.
         let nl_synonyms = rank::query_alternatives(&self.labels, nl);
@@ -659,13 +680,13 @@ impl SearchEngine {
                         s.reasons.push(Reason::Translated);
                         s
                     });
-                let (mut s, translated) = match (direct, via_translation) {
-                    (Some(d), Some(t)) if t.score > d.score => (t, true),
-                    (Some(d), _) => (d, false),
-                    (None, Some(t)) => (t, true),
+                let (matched, mut s) = match (direct, via_translation) {
+                    (Some(d), Some(t)) if t.score > d.score => (in_dutch(t.matched), t),
+                    (Some(d), _) => (d.matched, d),
+                    (None, Some(t)) => (in_dutch(t.matched), t),
                     (None, None) => continue,
                 };
-                let explains = diversity::Explains { kind: row.kind, reading: 0, translated, matched: s.matched };
+                let explains = diversity::Explains { kind: row.kind, reading: 0, matched };
                 if row.kind == ConceptKind::Skill && !s.unmatched.is_empty() {
                     // A word the skill's label misses may be in what the skill is: its description,
                     // in Dutch or (most skills have only an English one) translated.
@@ -860,6 +881,8 @@ struct Reading {
     en: Vec<labels::Token>,
     /// The Dutch reading's learned English translation.
     translated: Vec<labels::Token>,
+    /// For each translated token, the place in `nl` of the word it translates.
+    translated_from: Vec<usize>,
     /// What retrieval looks for: the words of all three and their alternatives.
     retrieval: Vec<labels::Token>,
 }
