@@ -46,6 +46,18 @@ impl Lang {
             _ => Lang::Other,
         }
     }
+
+    /// The place of the language in per-language arrays (`[T; Lang::COUNT]`).
+    pub fn index(self) -> usize {
+        match self {
+            Lang::Nl => 0,
+            Lang::En => 1,
+            Lang::Other => 2,
+        }
+    }
+
+    /// How many languages [`Lang::index`] places.
+    pub const COUNT: usize = 3;
 }
 
 /// Dutch stop words: articles, prepositions, conjunctions and filler that occur in labels and CVs

@@ -1,13 +1,13 @@
 //! Hits that explain a query alike give way, after a few, to hits that explain another part of it.
 //!
-//! A phrase names a task and its object ("films restaureren"), a title a head and a specialty
+//! A phrase names a task and its object ("klokken repareren"), a title a head and a specialty
 //! ("bedrijfsleider tuincentrum"). The best-scoring labels may all match the same words and miss
-//! the same ones (restoring documents, paintings, clocks: the task with other objects), and fill the
-//! first page with one partial answer while the labels about the other words wait below it. Each
-//! hit carries what its label explains ([`Explains`]: its kind, the reading of the query, and which
-//! of its Dutch content words it matches, directly or through their translation; nothing for a match of a description or of spelling alone); the
-//! fourth and later hits of a group that explains alike count [`ALIKE_FACTOR`] less for each one
-//! before them beyond the third.
+//! the same ones (repairing engines, patterns, jewellery: the task with other objects), and fill
+//! the first page with one partial answer while the labels about the other words wait below it.
+//! Each hit carries what its label explains ([`Explains`]: its kind, the reading of the query, and
+//! which of its Dutch content words it matches, directly or through their translation; nothing for
+//! a match of a description or of spelling alone); the fourth and later hits of a group that
+//! explains alike count [`ALIKE_FACTOR`] less for each one before them beyond the third.
 //!
 //! Measured on the three realistic development sets (BENCHMARKS.md, twenty-second round): success
 //! at 10 rose on each, the mean reciprocal rank held.

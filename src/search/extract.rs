@@ -196,7 +196,7 @@ pub struct CredentialMention {
 struct KeyCache<'a> {
     table: &'a LabelTable,
     /// Word → key, for Dutch, English and other (normalized only) readings.
-    keys: [std::cell::RefCell<HashMap<String, String>>; 3],
+    keys: [std::cell::RefCell<HashMap<String, String>>; Lang::COUNT],
     /// Word → the key of its compound head, if any.
     heads: std::cell::RefCell<HashMap<String, Option<String>>>,
     /// Word → every infinitive it may be a finite form of ([`verbs::infinitive_candidates`]):
@@ -256,11 +256,7 @@ impl<'a> KeyCache<'a> {
     }
 
     fn key(&self, word: &str, lang: Lang) -> String {
-        let keys = &self.keys[match lang {
-            Lang::Nl => 0,
-            Lang::En => 1,
-            Lang::Other => 2,
-        }];
+        let keys = &self.keys[lang.index()];
         if let Some(key) = keys.borrow().get(word) {
             return key.clone();
         }

@@ -152,7 +152,7 @@ pub struct LabelTable {
     idf_table: std::sync::OnceLock<Vec<f32>>,
     /// Every label word's analysis per language ([`Self::label_token`]), made on first use.
     #[serde(skip)]
-    vocabulary: std::sync::OnceLock<[HashMap<Arc<str>, Token>; 3]>,
+    vocabulary: std::sync::OnceLock<[HashMap<Arc<str>, Token>; Lang::COUNT]>,
 }
 
 /// Document frequencies whose IDF [`LabelTable`] keeps computed (most keys' are lower).
@@ -191,15 +191,6 @@ pub struct DescriptionRow {
 /// searched when asked for).
 pub fn analyze(stemmers: &Stemmers, decompounder: &Decompounder, text: &str, lang: Lang) -> Vec<Token> {
     analysis::words(text).into_iter().map(|w| token(stemmers, decompounder, &w.text, lang)).collect()
-}
-
-/// The place of a language in per-language arrays.
-fn lang_slot(lang: Lang) -> usize {
-    match lang {
-        Lang::Nl => 0,
-        Lang::En => 1,
-        Lang::Other => 2,
-    }
 }
 
 /// Analyzes one normalized word.
@@ -394,17 +385,17 @@ impl LabelTable {
     /// text's words through it first (analyzing them was a fifth of extracting a CV), and most
     /// words of a text about work are label words.
     pub fn label_token(&self, word: &str, lang: Lang) -> Option<&Token> {
-        self.vocabulary()[lang_slot(lang)].get(word)
+        self.vocabulary()[lang.index()].get(word)
     }
 
-    fn vocabulary(&self) -> &[HashMap<Arc<str>, Token>; 3] {
+    fn vocabulary(&self) -> &[HashMap<Arc<str>, Token>; Lang::COUNT] {
         self.vocabulary.get_or_init(|| {
-            let mut vocabulary: [HashMap<Arc<str>, Token>; 3] = Default::default();
+            let mut vocabulary: [HashMap<Arc<str>, Token>; Lang::COUNT] = Default::default();
             // Rows share their tokens: each is looked at once per language (a number hashes faster
             // than a word; a persisted token may serve two languages that analyze it alike).
             let mut seen = rustc_hash::FxHashSet::default();
             for row in &self.rows {
-                let slot = lang_slot(row.language);
+                let slot = row.language.index();
                 let words = &mut vocabulary[slot];
                 for t in row.tokens.iter().filter(|t| seen.insert((t.address(), slot))) {
                     words.entry(t.word.clone()).or_insert_with(|| t.clone());
