@@ -541,8 +541,9 @@ fn check(raw: &[String]) -> Result<(), Failure> {
         println!("  {:<16} {count:>8}", format!("→ {kind}"));
     }
     for source in snapshot.sources() {
+        let sets = if source.label_sets > 0 { format!(", {} label sets", source.label_sets) } else { String::new() };
         println!(
-            "  source {} ({}, {}): {} concepts, {} relations",
+            "  source {} ({}, {}): {} concepts, {} relations{sets}",
             source.name,
             source.format.as_str(),
             source.location,

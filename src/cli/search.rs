@@ -112,6 +112,7 @@ fn hit_json(hit: &pb::SearchHit) -> serde_json::Value {
         "kind": kind_name(concept.kind),
         "label": concept.label,
         "matched_label": hit.matched_label,
+        "via_label": hit.via_label,
         "score": hit.score,
         "reasons": hit.reasons.iter().map(|r| reason_name(*r)).collect::<Vec<_>>(),
         "deprecated": concept.deprecated,
@@ -165,11 +166,18 @@ pub fn search(client: &ClientArgs, args: &SearchArgs, query: Option<&str>, limit
             let text = client.lang;
             for (i, hit) in response.hits.iter().enumerate() {
                 let c = hit.concept.clone().unwrap_or_default();
-                let via = if hit.matched_label != c.label && !hit.matched_label.is_empty() {
+                let mut via = if hit.matched_label != c.label && !hit.matched_label.is_empty() {
                     format!("  ({} “{}”)", text.pick("via", "via"), hit.matched_label)
                 } else {
                     String::new()
                 };
+                if !hit.via_label.is_empty() {
+                    via.push_str(&format!(
+                        "  ({} “{}”)",
+                        text.pick("de zoekterm heet ook", "the query is also called"),
+                        hit.via_label
+                    ));
+                }
                 println!(
                     "{:>2}. {}  [{}]  {:.3}{via}{}\n    {}",
                     i + 1,
@@ -416,14 +424,15 @@ pub struct CrosswalkArgs {
 }
 
 pub fn crosswalk(args: &CrosswalkArgs) -> Result<(), Failure> {
-    use crate::search::{crosswalk, read_vocabulary};
+    use crate::search::crosswalk;
     let fail = |m: String| Failure::new(EXIT_FAILURE, m);
     let kind = match ConceptKind::parse(&args.kind) {
         Some(k @ (ConceptKind::Occupation | ConceptKind::Skill)) => k,
         _ => return Err(Failure::new(2, format!("--kind `{}`: crosswalks link occupations or skills", args.kind))),
     };
     let bytes = std::fs::read(&args.input).map_err(|e| fail(format!("cannot read {}: {e}", args.input)))?;
-    let vocabulary = read_vocabulary(&args.input, &bytes, &args.id_column, &args.label_column).map_err(fail)?;
+    let vocabulary = crate::ontology::vocabulary::read(&args.input, &bytes, &args.id_column, &args.label_column)
+        .map_err(|(location, reason)| fail(format!("{location}: {reason}")))?;
     let engines = super::load_engines(&args.ontology, Some(Path::new(&args.index_dir)))?;
     let snapshot = &*engines.snapshot;
     let (mappings, unmapped) =

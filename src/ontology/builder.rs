@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::report::{Location, Report};
-use super::snapshot::{ConceptIdx, Snapshot, SourceInfo};
+use super::snapshot::{ConceptIdx, LabelSet, Snapshot, SourceInfo};
 use crate::model::{Concept, ConceptKind, Details, LabelForm, Relation, RelationKind, Status};
 
 /// A relation whose endpoints are resolved at the end of the load.
@@ -37,6 +37,7 @@ pub struct SnapshotBuilder {
     pending: Vec<PendingRelation>,
     references: Vec<PendingReference>,
     sources: Vec<SourceInfo>,
+    label_sets: Vec<LabelSet>,
     hasher: blake3::Hasher,
     /// Errors and warnings so far; importers write into it directly.
     pub report: Report,
@@ -60,6 +61,7 @@ impl SnapshotBuilder {
             pending: Vec::new(),
             references: Vec::new(),
             sources: Vec::new(),
+            label_sets: Vec::new(),
             hasher,
             report: Report::default(),
         }
@@ -77,6 +79,14 @@ impl SnapshotBuilder {
         self.hasher.update(name.as_bytes());
         self.hasher.update(&(bytes.len() as u64).to_le_bytes());
         self.hasher.update(bytes);
+    }
+
+    /// Adds a label vocabulary's concepts ([`super::vocabulary`]).
+    pub fn add_label_sets(&mut self, sets: Vec<LabelSet>) {
+        if let Some(source) = self.source_mut() {
+            source.label_sets += sets.len();
+        }
+        self.label_sets.extend(sets);
     }
 
     /// The sources begun so far, in order.
@@ -184,7 +194,8 @@ impl SnapshotBuilder {
         let hash = self.hasher.finalize().to_hex();
         let version = format!("v{}", &hash.as_str()[..16]);
         let edges = self.edges.into_iter().map(|(from, to, relation, _)| (from, to, relation));
-        let snapshot = Snapshot::new(version, self.sources, self.concepts, self.index, edges);
+        let snapshot =
+            Snapshot::new(version, self.sources, self.concepts, self.index, edges).with_label_sets(self.label_sets);
         Ok((snapshot, self.report))
     }
 

@@ -125,6 +125,7 @@ pub fn import(builder: &mut SnapshotBuilder, bundle: &BundleFiles) {
         synthetic: manifest.synthetic,
         concepts: 0,
         relations: 0,
+        label_sets: 0,
     });
 
     let mut later = Vec::new();

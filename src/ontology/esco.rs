@@ -156,6 +156,7 @@ pub fn import(builder: &mut SnapshotBuilder, dir: &Path) -> Result<(), LoadError
         synthetic: false,
         concepts: 0,
         relations: 0,
+        label_sets: 0,
     });
 
     for (stem, kind) in [

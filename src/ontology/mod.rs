@@ -15,6 +15,7 @@ pub mod persisted;
 pub mod report;
 pub mod rules;
 pub mod snapshot;
+pub mod vocabulary;
 
 use std::path::{Path, PathBuf};
 
@@ -27,7 +28,7 @@ pub fn decompressed(bytes: &[u8]) -> Box<dyn std::io::Read + '_> {
 }
 pub use report::{Location, Report, ValidationError, Warning};
 pub use snapshot::{
-    ConceptIdx, Dir, Hierarchy, HierarchyNode, RelationView, Snapshot, SourceFormat, SourceInfo, Stats,
+    ConceptIdx, Dir, Hierarchy, HierarchyNode, LabelSet, RelationView, Snapshot, SourceFormat, SourceInfo, Stats,
 };
 
 /// One source of an ontology, in the order it is layered.
@@ -35,7 +36,8 @@ pub use snapshot::{
 pub enum SourceSpec {
     /// The curated Dutch bundle compiled into the binary (`ontology/` in the repository).
     Embedded,
-    /// A folder: an ESCO CSV export or a vaardig bundle (detected from its contents).
+    /// A folder: an ESCO CSV export, a vaardig bundle or a label vocabulary (detected from its
+    /// contents).
     Path(PathBuf),
 }
 
@@ -53,7 +55,9 @@ pub enum LoadError {
     Io { path: String, source: std::io::Error },
     #[error("cannot read {path}: {message}")]
     Csv { path: String, message: String },
-    #[error("{path} is neither an ESCO CSV export (occupations_<lang>.csv) nor a vaardig bundle (bundle.toml)")]
+    #[error(
+        "{path} is neither an ESCO CSV export (occupations_<lang>.csv), a vaardig bundle (bundle.toml) nor a label vocabulary (CSV files with the header concept_uri,pref_label,label,label_type)"
+    )]
     UnknownFormat { path: String },
     #[error("no ontology source given")]
     NoSources,
@@ -100,6 +104,8 @@ fn import_path(builder: &mut SnapshotBuilder, path: &Path) -> Result<(), LoadErr
         Ok(())
     } else if esco::looks_like_esco(path) {
         esco::import(builder, path)
+    } else if vocabulary::looks_like_vocabulary(path) {
+        vocabulary::import(builder, path)
     } else {
         Err(LoadError::UnknownFormat { path: path.display().to_string() })
     }

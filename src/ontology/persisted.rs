@@ -22,7 +22,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::report::Report;
-use super::snapshot::{Snapshot, SourceInfo};
+use super::snapshot::{LabelSet, Snapshot, SourceInfo};
 use super::{LoadError, SourceSpec};
 use crate::model::{Concept, Relation};
 
@@ -41,6 +41,7 @@ struct SnapshotOut<'a> {
     sources: &'a [SourceInfo],
     concepts: &'a [Concept],
     edges: Vec<(u32, u32, Relation)>,
+    label_sets: &'a [LabelSet],
     report: &'a Report,
 }
 
@@ -51,6 +52,7 @@ struct SnapshotIn {
     sources: Vec<SourceInfo>,
     concepts: Vec<Concept>,
     edges: Vec<(u32, u32, Relation)>,
+    label_sets: Vec<LabelSet>,
     report: Report,
 }
 
@@ -174,7 +176,8 @@ fn read(path: &Path, key: &str) -> Result<(Snapshot, Report), crate::persist::Re
         return Err(crate::persist::Rejected::Corrupt);
     }
     let index = file.concepts.iter().enumerate().map(|(i, c)| (c.id.clone(), i as u32)).collect();
-    let snapshot = Snapshot::new(file.version, file.sources, file.concepts, index, file.edges.into_iter());
+    let snapshot = Snapshot::new(file.version, file.sources, file.concepts, index, file.edges.into_iter())
+        .with_label_sets(file.label_sets);
     Ok((snapshot, file.report))
 }
 
@@ -189,6 +192,7 @@ pub fn persist(dir: &Path, key: &str, snapshot: &Snapshot, report: &Report) {
         sources: snapshot.sources(),
         concepts,
         edges: edges.collect(),
+        label_sets: snapshot.label_sets(),
         report,
     };
     match crate::persist::write(&path, key, &file) {

@@ -30,6 +30,8 @@ pub enum SourceFormat {
     Esco,
     /// A vaardig bundle (JSON Lines).
     Bundle,
+    /// A label vocabulary: another classification's concepts as label lists ([`super::vocabulary`]).
+    Vocabulary,
 }
 
 impl SourceFormat {
@@ -37,6 +39,7 @@ impl SourceFormat {
         match self {
             SourceFormat::Esco => "esco",
             SourceFormat::Bundle => "bundle",
+            SourceFormat::Vocabulary => "vocabulary",
         }
     }
 }
@@ -56,6 +59,18 @@ pub struct SourceInfo {
     pub synthetic: bool,
     pub concepts: usize,
     pub relations: usize,
+    /// The label sets a label vocabulary added.
+    #[serde(default)]
+    pub label_sets: usize,
+}
+
+/// The labels of one concept of another classification, its preferred label first
+/// ([`super::vocabulary`]): titles that mean the same work.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LabelSet {
+    /// The concept's id in its own classification (a CompetentNL URI).
+    pub id: String,
+    pub labels: Vec<String>,
 }
 
 /// Which way to follow relations from a concept.
@@ -127,6 +142,8 @@ pub struct Snapshot {
     /// dozens of concepts each, and finding the label scanned the labels comparing language tags,
     /// a cache miss per tag.
     display: Vec<[u32; 2]>,
+    /// Label vocabularies' concepts, in the order they were read.
+    label_sets: Vec<LabelSet>,
 }
 
 /// The languages [`Snapshot::pref_label`] has precomputed, in the order of its table.
@@ -174,7 +191,7 @@ impl Snapshot {
                 })
             })
             .collect();
-        Snapshot { version, sources, concepts, index, graph, stats, display }
+        Snapshot { version, sources, concepts, index, graph, stats, display, label_sets: Vec::new() }
     }
 
     /// The concept's preferred label in `lang`, exactly as [`Concept::pref_label`] answers it, from
@@ -194,6 +211,17 @@ impl Snapshot {
         let edges =
             self.graph.raw_edges().iter().map(|e| (e.source().index() as u32, e.target().index() as u32, e.weight));
         (&self.concepts, edges)
+    }
+
+    /// The snapshot with the label vocabularies' concepts.
+    pub(super) fn with_label_sets(mut self, label_sets: Vec<LabelSet>) -> Snapshot {
+        self.label_sets = label_sets;
+        self
+    }
+
+    /// The label vocabularies' concepts (another classification's titles for the same work).
+    pub fn label_sets(&self) -> &[LabelSet] {
+        &self.label_sets
     }
 
     /// The content-hash version id; every API answer carries it.

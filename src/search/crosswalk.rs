@@ -7,20 +7,10 @@
 //! unmapped rather than guessed. Every mapping keeps its evidence: which label matched which, why,
 //! and with what confidence.
 
-use std::collections::BTreeMap;
-
 use super::rank::Reason;
 use super::{Filters, SearchEngine, SearchRequest};
 use crate::model::{ConceptKind, RelationKind};
-use crate::ontology::{ConceptIdx, Snapshot};
-
-/// A concept of the other vocabulary.
-#[derive(Debug, Clone, Default)]
-pub struct ExternalConcept {
-    pub id: String,
-    /// Preferred label first.
-    pub labels: Vec<String>,
-}
+use crate::ontology::{ConceptIdx, LabelSet, Snapshot};
 
 /// One mapping decision.
 #[derive(Debug, Clone)]
@@ -45,7 +35,7 @@ const MIN_MARGIN: f32 = 0.05;
 pub fn crosswalk(
     engine: &SearchEngine,
     snapshot: &Snapshot,
-    concepts: &[ExternalConcept],
+    concepts: &[LabelSet],
     kind: ConceptKind,
 ) -> Result<(Vec<Mapping>, Vec<String>), super::IndexError> {
     let mut mappings = Vec::new();
@@ -106,38 +96,4 @@ pub fn crosswalk(
         }
     }
     Ok((mappings, unmapped))
-}
-
-/// Reads a label table (CSV, plain or gzip): one row per label, with the concept id in `id_column`,
-/// the label in `label_column` and optionally `label_type` = `prefLabel` marking the preferred one.
-pub fn read_vocabulary(
-    name: &str,
-    bytes: &[u8],
-    id_column: &str,
-    label_column: &str,
-) -> Result<Vec<ExternalConcept>, String> {
-    let input = crate::ontology::decompressed(bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let headers = reader.headers().map_err(|e| format!("{name}: {e}"))?.clone();
-    let column =
-        |wanted: &str| headers.iter().position(|h| h == wanted).ok_or_else(|| format!("{name}: no column `{wanted}`"));
-    let (id_col, label_col) = (column(id_column)?, column(label_column)?);
-    let type_col = headers.iter().position(|h| h == "label_type");
-    let mut concepts: BTreeMap<String, ExternalConcept> = BTreeMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("{name}:{}: {e}", i + 2))?;
-        let id = record.get(id_col).unwrap_or_default().trim();
-        let label = record.get(label_col).unwrap_or_default().trim();
-        if id.is_empty() || label.is_empty() {
-            continue;
-        }
-        let id = crate::model::parse_id(id).map_err(|e| format!("{name}:{}: {id_column}: {e}", i + 2))?;
-        let entry = concepts.entry(id.clone()).or_insert_with(|| ExternalConcept { id, labels: Vec::new() });
-        if entry.labels.iter().any(|l| l == label) {
-            continue;
-        }
-        let preferred = type_col.and_then(|c| record.get(c)).is_some_and(|t| t.eq_ignore_ascii_case("prefLabel"));
-        if preferred { entry.labels.insert(0, label.to_string()) } else { entry.labels.push(label.to_string()) }
-    }
-    Ok(concepts.into_values().collect())
 }

@@ -73,6 +73,7 @@ mod tests {
             row: None,
             reasons: Vec::new(),
             explains: matched.map(|matched| Explains { kind: ConceptKind::Skill, reading: 0, matched }),
+            via: None,
         }
     }
 

@@ -32,6 +32,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use analysis::Lang;
 use labels::{LabelKind, LabelTable};
@@ -40,7 +41,7 @@ use crate::model::{ConceptKind, Details, RelationKind, SkillType};
 use crate::ontology::{ConceptIdx, Dir, Snapshot};
 
 pub use analysis::normalize;
-pub use crosswalk::{ExternalConcept, MIN_CLOSE, Mapping, crosswalk, read_vocabulary};
+pub use crosswalk::{MIN_CLOSE, Mapping, crosswalk};
 pub use extract::{CredentialMention, Mention};
 pub use index::IndexError;
 pub use persisted::{Early, FILE as PERSISTED_FILE, LOOKUPS_FILE as PERSISTED_LOOKUPS_FILE, read_latest};
@@ -61,6 +62,19 @@ pub const RESOLVE_MIN_SCORE: f32 = 0.6;
 /// title sets as well and was faster, but lost the language teacher of a graded title (a row
 /// naming the subject's group ranks below 100 by BM25; BENCHMARKS.md "Search speed, session 9").
 const DERIVED_CANDIDATES: usize = 150;
+/// Candidate label rows for an equivalent label of a title ([`title::Equivalents`]): 150 (as a
+/// derived reading) and 50 answered the title sets alike, and 50 cost less (BENCHMARKS.md,
+/// issue 12, twenty-third round).
+const EQUIVALENT_CANDIDATES: usize = 50;
+/// How deep one reading of a query is retrieved.
+#[derive(Debug, Clone, Copy)]
+struct Depth {
+    /// Label rows retrieved (before the rows holding all its words join them).
+    candidates: usize,
+    /// Whether a word no label has is looked for among the words a typo away.
+    typos: bool,
+}
+
 /// Label rows holding every word of a reading that join its candidates ([`postings::Postings::all_words`];
 /// 20, 50, 100 and 200 gave the same answers on the title and skill sets, BENCHMARKS.md).
 const ALL_WORDS_CANDIDATES: usize = 50;
@@ -159,6 +173,10 @@ pub struct Hit {
     /// spelling alone): the first page shows more than one way of explaining it
     /// ([`diversity::diversify`]).
     pub explains: Option<diversity::Explains>,
+    /// The query's equivalent label (another label of the same concept in a loaded label
+    /// vocabulary, [`title::Equivalents`]) through which the hit was found, with reason
+    /// EQUIVALENT_LABEL.
+    pub via: Option<Arc<str>>,
 }
 
 /// The answer to a search.
@@ -181,6 +199,9 @@ pub struct SearchEngine {
     gazetteer: extract::Gazetteer,
     field: field::FieldWords,
     heads: title::Heads,
+    /// The titles' other labels in the label vocabularies loaded beside the ontology; made at start
+    /// (a few milliseconds), not persisted.
+    equivalents: title::Equivalents,
     /// The label table's keys in memory, for the cheap retrieval of the facet counts.
     postings: postings::Postings,
     /// The occupation and ISCO group labels' exact words: with `postings`, the candidate
@@ -230,8 +251,19 @@ impl SearchEngine {
             let index = index::TantivyIndex::open_or_build(dir, version, &parts.labels, parts.content.clone())?;
             let persisted::Parts { labels, suggest, gazetteer, field, heads, postings, titles, content } = parts;
             labels.prepare();
-            let engine =
-                SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, titles, restored: true };
+            let equivalents = title::Equivalents::build(snapshot.label_sets());
+            let engine = SearchEngine {
+                labels,
+                index,
+                suggest,
+                gazetteer,
+                field,
+                heads,
+                equivalents,
+                postings,
+                titles,
+                restored: true,
+            };
             if !engine.index.reused {
                 // The index folder was rebuilt, and the file with it: write it again.
                 engine.persist(dir, version, &content);
@@ -259,6 +291,12 @@ impl SearchEngine {
         let engine = Self::assemble(snapshot, labels, index);
         engine.persist(dir, version, &content);
         Ok(engine)
+    }
+
+    /// The other labels of `title` that a search reads too, from the label vocabularies loaded
+    /// beside the ontology ([`title::Equivalents`]).
+    pub fn equivalents_of(&self, title: &str) -> Vec<Arc<str>> {
+        self.equivalents.of(title)
     }
 
     /// Writes the structures to the index folder of `version` (see [`persisted`]).
@@ -297,7 +335,8 @@ impl SearchEngine {
             title_postings_bytes = titles.heap_bytes(),
             "autocomplete, extraction, fields and postings ready"
         );
-        SearchEngine { labels, index, suggest, gazetteer, field, heads, postings, titles, restored: false }
+        let equivalents = title::Equivalents::build(snapshot.label_sets());
+        SearchEngine { labels, index, suggest, gazetteer, field, heads, equivalents, postings, titles, restored: false }
     }
 
     /// True when the index was opened from disk rather than built.
@@ -341,11 +380,18 @@ impl SearchEngine {
         filters: &Filters,
     ) -> Result<(Vec<Hit>, Reading), IndexError> {
         let candidates = if index::is_title_search(kinds) { TITLE_CANDIDATES } else { CANDIDATES };
-        let readings = title::readings(query);
+        let mut readings = title::readings(query);
+        // Where a reading came from another label of the title in a vocabulary, that label.
+        let mut via: Vec<Option<Arc<str>>> = vec![None; readings.len()];
+        for label in self.equivalents.of(query) {
+            readings.push((label.to_string(), title::EQUIVALENT_FACTOR));
+            via.push(Some(label));
+        }
         // The first reading is the query as written.
         let written = self.analyze_reading(query);
         if readings.len() == 1 {
-            let mut hits = self.rank_reading(snapshot, &written, kinds, lang, filters, candidates)?;
+            let depth = Depth { candidates, typos: true };
+            let mut hits = self.rank_reading(snapshot, &written, kinds, lang, filters, depth)?;
             if hits.is_empty() {
                 hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters);
             }
@@ -357,12 +403,19 @@ impl SearchEngine {
             return Ok((hits, written));
         }
         let mut best: HashMap<ConceptIdx, Hit> = HashMap::default();
-        for (i, (text, factor)) in readings.into_iter().enumerate() {
-            // A derived reading is shorter and more specific: fewer candidates serve it.
-            let (reading, candidates) =
-                if i == 0 { (None, candidates) } else { (Some(self.analyze_reading(&text)), DERIVED_CANDIDATES) };
+        for (i, ((text, factor), via)) in readings.into_iter().zip(via).enumerate() {
+            // A derived reading is shorter and more specific: fewer candidates serve it, and fewer
+            // still an equivalent label, which is a title as its classification writes it (no
+            // typos to tolerate either).
+            let (reading, depth) = match (i, &via) {
+                (0, _) => (None, Depth { candidates, typos: true }),
+                (_, None) => (Some(self.analyze_reading(&text)), Depth { candidates: DERIVED_CANDIDATES, typos: true }),
+                (_, Some(_)) => {
+                    (Some(self.analyze_reading(&text)), Depth { candidates: EQUIVALENT_CANDIDATES, typos: false })
+                }
+            };
             let reading = reading.as_ref().unwrap_or(&written);
-            for mut hit in self.rank_reading(snapshot, reading, kinds, lang, filters, candidates)? {
+            for mut hit in self.rank_reading(snapshot, reading, kinds, lang, filters, depth)? {
                 hit.score *= factor;
                 if let Some(explains) = &mut hit.explains {
                     explains.reading = i.min(u8::MAX as usize) as u8;
@@ -370,6 +423,11 @@ impl SearchEngine {
                 match best.get(&hit.concept) {
                     Some(kept) if kept.score >= hit.score => {}
                     _ => {
+                        if let Some(label) = &via {
+                            // The route first: the reasons after it say how the equivalent matched.
+                            hit.reasons.insert(0, Reason::EquivalentLabel);
+                            hit.via = Some(label.clone());
+                        }
                         best.insert(hit.concept, hit);
                     }
                 }
@@ -410,8 +468,8 @@ impl SearchEngine {
         }
     }
 
-    /// All hits for one analyzed reading of a query, best first, filtered, from `candidates` label
-    /// rows.
+    /// All hits for one analyzed reading of a query, best first, filtered, from `depth.candidates`
+    /// label rows.
     fn rank_reading(
         &self,
         snapshot: &Snapshot,
@@ -419,13 +477,14 @@ impl SearchEngine {
         kinds: &[ConceptKind],
         lang: &str,
         filters: &Filters,
-        candidates: usize,
+        depth: Depth,
     ) -> Result<Vec<Hit>, IndexError> {
+        let candidates = depth.candidates;
         // A title search (occupations, ISCO groups) is matched on labels: descriptions changed no
         // answer on 1,607 real titles and cost a fifth of its time (BENCHMARKS.md). Other kinds
         // (a skill described in other words) search them.
         let descriptions = !index::is_title_search(kinds);
-        let typos = index::typo_candidates(&self.labels, &reading.retrieval);
+        let typos = if depth.typos { index::typo_candidates(&self.labels, &reading.retrieval) } else { Vec::new() };
         let mut rows = if index::is_title_search(kinds) {
             self.titles.top(&self.postings, &reading.retrieval, &typos, kinds, candidates)
         } else if self.index.scores_clause_by_clause(kinds) {
@@ -501,7 +560,7 @@ impl SearchEngine {
         for concept in closest.into_iter().filter(|c| !present.contains(c)) {
             let (row, score) = self.closest_label(&mut trigrams, concept);
             if score >= MIN_SCORE {
-                hits.push(Hit { concept, score, row, reasons: vec![Reason::Spelling], explains: None });
+                hits.push(Hit { concept, score, row, reasons: vec![Reason::Spelling], explains: None, via: None });
             }
         }
         sort_hits(snapshot, hits);
@@ -549,6 +608,7 @@ impl SearchEngine {
                     row,
                     reasons: vec![Reason::Spelling],
                     explains: None,
+                    via: None,
                 })
             })
             .collect();
@@ -742,11 +802,11 @@ impl SearchEngine {
             match best.entry(concept) {
                 std::collections::hash_map::Entry::Occupied(mut kept) => {
                     if score > kept.get().score {
-                        kept.insert(Hit { concept, score, row, reasons, explains });
+                        kept.insert(Hit { concept, score, row, reasons, explains, via: None });
                     }
                 }
                 std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(Hit { concept, score, row, reasons, explains });
+                    slot.insert(Hit { concept, score, row, reasons, explains, via: None });
                 }
             }
         }

@@ -57,6 +57,9 @@ pub enum Reason {
     /// fysiotherapeut`), and the title names a specialty no label has (`fysiotherapeut
     /// bekkenbodem`): see [`SPECIALISATION_MARKS`].
     Specialisation,
+    /// Found through another label of the query in a label vocabulary loaded beside the
+    /// ontology (CompetentNL: `Bootspersoon` is also `Bootsman`; [`super::title::Equivalents`]).
+    EquivalentLabel,
 }
 
 /// Qualities of a word match.

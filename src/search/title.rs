@@ -12,6 +12,9 @@
 //! - a qualifier with a fixed meaning: a teacher's grade of qualification (`1e graads`,
 //!   `tweedegraads`) says the school type the labels name (`voortgezet onderwijs`).
 //!
+//! - a title that another classification loaded beside the ontology names, with its other labels
+//!   there ([`Equivalents`]): CompetentNL calls one occupation `Bootsman` and `Bootspersoon`.
+//!
 //! Search scores every reading and keeps, per concept, the best (a derived reading a little below
 //! the title itself, so the whole title wins when it matches as well).
 
@@ -21,6 +24,7 @@ use std::sync::Arc;
 use super::analysis;
 use super::labels::{LabelKind, LabelRow};
 use crate::model::ConceptKind;
+use crate::ontology::LabelSet;
 
 /// How much a derived reading counts against the title as written.
 pub const DERIVED_FACTOR: f32 = 0.97;
@@ -39,6 +43,15 @@ const QUALIFIERS: &[(&str, &str)] = &[
 ];
 /// Most readings made of one title (a long enumeration is not multiplied out further).
 const MAX_READINGS: usize = 6;
+/// How much a title's equivalent label counts against the title as written. Another
+/// classification's editors say the two name the same work, but its label may match a broader or
+/// a neighbouring concept, so the title as written wins where it matches as well (0.8, 0.9 and 0.95
+/// in BENCHMARKS.md, issue 12, twenty-third round).
+pub const EQUIVALENT_FACTOR: f32 = 0.9;
+/// Most equivalent labels read per title, the shortest first: a short label is the common name
+/// (`Koffiebrander` beside `Hoofd koffiebranderij en proeflokaal`), and each one is a search of its
+/// own.
+const MAX_EQUIVALENTS: usize = 4;
 
 /// The title itself (factor 1) and its derived readings (factor [`DERIVED_FACTOR`]), without
 /// duplicates.
@@ -61,6 +74,58 @@ pub fn readings(title: &str) -> Vec<(String, f32)> {
         push(alternative, &mut out);
     }
     out
+}
+
+/// The other labels of a title in the label vocabularies loaded beside the ontology
+/// ([`crate::ontology::vocabulary`]). A title is looked up whole, as written but for case, accents,
+/// punctuation and spacing: the vocabulary says what its own labels mean, not what a part of one
+/// does.
+#[derive(Debug, Default)]
+pub struct Equivalents {
+    /// A label, normalized → the sets that hold it.
+    sets_of: HashMap<Box<str>, Vec<u32>>,
+    sets: Vec<Vec<Arc<str>>>,
+}
+
+impl Equivalents {
+    pub fn build(sets: &[LabelSet]) -> Equivalents {
+        let mut equivalents = Equivalents::default();
+        for (i, set) in sets.iter().enumerate() {
+            for label in &set.labels {
+                let held = equivalents.sets_of.entry(key(label)).or_default();
+                if !held.contains(&(i as u32)) {
+                    held.push(i as u32);
+                }
+            }
+            equivalents.sets.push(set.labels.iter().map(|l| Arc::from(l.as_str())).collect());
+        }
+        equivalents
+    }
+
+    /// The other labels of every set that holds `title`, the shortest first, at most
+    /// [`MAX_EQUIVALENTS`].
+    pub fn of(&self, title: &str) -> Vec<Arc<str>> {
+        if self.sets.is_empty() {
+            return Vec::new();
+        }
+        let title = key(title);
+        let Some(sets) = self.sets_of.get(&*title) else { return Vec::new() };
+        let mut out: Vec<Arc<str>> = Vec::new();
+        for label in sets.iter().flat_map(|&i| &self.sets[i as usize]) {
+            let same = key(label);
+            if *same != *title && !out.iter().any(|o| *key(o) == *same) {
+                out.push(label.clone());
+            }
+        }
+        out.sort_by_key(|label| label.chars().count());
+        out.truncate(MAX_EQUIVALENTS);
+        out
+    }
+}
+
+/// A label as [`Equivalents`] looks it up.
+fn key(label: &str) -> Box<str> {
+    analysis::normalize(label).split_whitespace().collect::<Vec<_>>().join(" ").into_boxed_str()
 }
 
 /// The nouns that name the work in Dutch occupation labels (`docent`, `medewerker`, `kok`,
@@ -205,6 +270,22 @@ mod tests {
 
     fn texts(title: &str) -> Vec<String> {
         readings(title).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn a_title_reads_as_its_other_labels_in_a_vocabulary_the_shortest_first() {
+        let set = |id: &str, labels: &[&str]| LabelSet {
+            id: id.to_string(),
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+        };
+        let equivalents = Equivalents::build(&[
+            set("u:1", &["Hoofd koffiebranderij en proeflokaal", "Chef branderij", "Koffiebrander"]),
+            set("u:2", &["Bootsman", "Bootspersoon"]),
+        ]);
+        let of = |title: &str| equivalents.of(title).iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        assert_eq!(of("chef  Branderij"), ["Koffiebrander", "Hoofd koffiebranderij en proeflokaal"]);
+        assert_eq!(of("Bootspersoon"), ["Bootsman"]);
+        assert!(of("Chef").is_empty(), "a part of a label is no label");
     }
 
     #[test]

@@ -295,6 +295,7 @@ impl ConceptService for ConceptApi {
                     synthetic: s.synthetic,
                     concepts: s.concepts as u64,
                     relations: s.relations as u64,
+                    label_sets: s.label_sets as u64,
                 })
                 .collect(),
             deprecated: stats.deprecated as u64,

@@ -63,6 +63,7 @@ fn reason_to_pb(reason: Reason) -> pb::MatchReason {
         Reason::Prefix => pb::MatchReason::Prefix,
         Reason::OtherVerb => pb::MatchReason::OtherVerb,
         Reason::Specialisation => pb::MatchReason::Specialisation,
+        Reason::EquivalentLabel => pb::MatchReason::EquivalentLabel,
     }
 }
 
@@ -146,6 +147,7 @@ impl SearchService for SearchApi {
                         matched_lang: row.map(|r| r.lang.to_string()).unwrap_or_default(),
                         score: hit.score,
                         reasons: hit.reasons.iter().map(|r| reason_to_pb(*r) as i32).collect(),
+                        via_label: hit.via.as_deref().unwrap_or_default().to_string(),
                     }
                 })
                 .collect();

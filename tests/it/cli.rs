@@ -466,3 +466,39 @@ fn server_refusals_name_the_flag() {
         "{stderr}"
     );
 }
+
+/// A label vocabulary loaded beside the ontology (CompetentNL's layout) makes a title that it
+/// knows read as its other labels too, and the answer says through which one; the snapshot
+/// persisted beside the index keeps the vocabulary for the next start.
+#[test]
+fn a_title_in_a_label_vocabulary_is_searched_as_its_other_labels_and_says_so() {
+    const NURSE: &str = "http://data.europa.eu/esco/occupation/8d3e8aaa-791b-4c75-a465-f3f827028f50";
+    let vocabulary = tempfile::tempdir().unwrap();
+    std::fs::write(
+        vocabulary.path().join("titles.csv"),
+        "concept_uri,pref_label,label,label_type\n\
+         vaardig:test/zorgheld,Zorgheld,Zorgheld,prefLabel\n\
+         vaardig:test/zorgheld,Zorgheld,Verpleegster,altLabel\n",
+    )
+    .unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let search = |with_vocabulary: bool| {
+        let mut command = vaardig();
+        command.args(["search", "--kind", "occupation", "--json", "--ontology", "embedded"]);
+        if with_vocabulary {
+            command.arg("--ontology").arg(vocabulary.path());
+        }
+        let output = command.arg("--index-dir").arg(index.path()).arg("Zorgheld").output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        answer["hits"][0].clone()
+    };
+    let without = search(false);
+    assert_ne!(without["id"], NURSE, "{without}");
+    for start in ["first start", "restart on the persisted snapshot"] {
+        let first = search(true);
+        assert_eq!(first["id"], NURSE, "{start}: {first}");
+        assert_eq!(first["via_label"], "Verpleegster", "{start}: {first}");
+        assert_eq!(first["reasons"][0], "equivalent_label", "{start}: {first}");
+    }
+}

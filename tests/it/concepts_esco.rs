@@ -742,3 +742,53 @@ async fn the_skills_most_occupations_require_are_named_in_dutch_and_keep_their_e
         assert_eq!(label, expected, "{lang}");
     }
 }
+
+/// The CompetentNL label cache loads as a label vocabulary beside ESCO: every UWV occupation (and
+/// human capability) as one set of titles, no concepts added. Through the gRPC API a title that is
+/// one of its labels is searched as its other labels too, and the hit says which one matched: the
+/// gender-neutral `Bootspersoon` is CompetentNL's other label of `Bootsman`, the boatswain, where
+/// ESCO's labels alone answer a shipbuilder.
+#[tokio::test]
+async fn a_competentnl_title_finds_the_occupation_of_its_other_label_and_says_which() {
+    use std::sync::Arc;
+    use vaardig::engine::Engines;
+    use vaardig::ontology::{self, SourceSpec};
+    use vaardig::proto::v1::search_service_client::SearchServiceClient;
+    const BOATSWAIN: &str = "http://data.europa.eu/esco/occupation/2e46a2a3-4d33-469e-8d50-588cc17e6bed";
+    let data = crate::helpers::shared_data();
+    let sources = [SourceSpec::Path(data.join("esco-v1.1.1")), SourceSpec::Path(data.join("competentnl"))];
+    let (snapshot, report) = ontology::load(&sources).expect("ESCO and CompetentNL load");
+    assert!(!report.has_errors());
+    assert_eq!(snapshot.stats().concepts[&ConceptKind::Occupation], 3007, "a vocabulary adds no concepts");
+    // 3,262 UWV occupations, 112 human capabilities, 6 knowledge areas.
+    assert_eq!(snapshot.label_sets().len(), 3262 + 112 + 6);
+    let vocabulary = &snapshot.sources()[1];
+    assert_eq!((vocabulary.format.as_str(), vocabulary.label_sets, vocabulary.concepts), ("vocabulary", 3380, 0));
+    let engines = Arc::new(Engines::build(Arc::new(snapshot)));
+    let search = |engines: &Engines| {
+        let request = SearchRequest {
+            query: "Bootspersoon".into(),
+            kinds: vec![ConceptKind::Occupation, ConceptKind::IscoGroup],
+            lang: "nl".into(),
+            filters: vaardig::search::Filters::default(),
+            offset: 0,
+            limit: 10,
+            facets: false,
+        };
+        engines.search.search(&engines.snapshot, &request).unwrap().hits[0].concept
+    };
+    let alone = esco();
+    assert_ne!(&*alone.snapshot.concept(search(&alone)).id, BOATSWAIN, "ESCO's labels alone");
+    let server = spawn_server(engines).await;
+    let mut client = SearchServiceClient::new(server.channel().await);
+    let request = pb::SearchRequest {
+        query: "Bootspersoon".into(),
+        kinds: vec![pb::ConceptKind::Occupation as i32, pb::ConceptKind::IscoGroup as i32],
+        ..Default::default()
+    };
+    let response = client.search(request).await.unwrap().into_inner();
+    let first = &response.hits[0];
+    assert_eq!(first.concept.as_ref().unwrap().id, BOATSWAIN, "{:?}", response.hits);
+    assert_eq!(first.via_label, "Bootsman");
+    assert_eq!(first.reasons[0], pb::MatchReason::EquivalentLabel as i32);
+}

@@ -1,0 +1,184 @@
+//! Importer for a label vocabulary: another classification's concepts as lists of the labels that
+//! name them, without relations (CompetentNL's UWV occupations as its label cache keeps them).
+//!
+//! The Dutch national ontology names an occupation the way Dutch employers and employment services
+//! write it (`Bootsman`), with the other titles in use for it (`Bootspersoon`). Those titles are
+//! evidence no ESCO label carries: that two titles mean the same work. Search reads a query that is
+//! one of a vocabulary concept's labels also as its other labels ([`crate::search::title`]), and
+//! says so in the answer. The concepts are not ours to answer with, so they add no concepts or
+//! relations to the snapshot, only [`LabelSet`]s.
+//!
+//! A vocabulary is a folder of CSV files (plain or gzip) with the header
+//! `concept_uri,pref_label,label,label_type` (`label_type` is `prefLabel` or `altLabel`), the
+//! layout of the CompetentNL label cache in `../shared/data/competentnl`. Every file with that header
+//! is read; other files are ignored. A row with an empty URI or label is an error naming its line.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::LoadError;
+use super::builder::SnapshotBuilder;
+use super::report::Location;
+use super::snapshot::{LabelSet, SourceFormat, SourceInfo};
+
+/// The header that marks a vocabulary file.
+const HEADER: [&str; 4] = ["concept_uri", "pref_label", "label", "label_type"];
+
+/// The vocabulary files of `dir` (sorted by name): its CSV files whose header is [`HEADER`].
+fn vocabulary_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<_> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            (name.ends_with(".csv") || name.ends_with(".csv.gz")) && has_header(path)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn has_header(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else { return false };
+    let mut reader = csv::ReaderBuilder::new().from_reader(super::decompressed(&bytes));
+    reader.headers().map(|h| h.iter().map(|c| c.trim_start_matches('\u{feff}')).eq(HEADER)).unwrap_or(false)
+}
+
+/// True when `dir` holds at least one vocabulary file.
+pub fn looks_like_vocabulary(dir: &Path) -> bool {
+    !vocabulary_files(dir).is_empty()
+}
+
+/// Imports the vocabulary in `dir` into `builder` as one source of label sets.
+pub fn import(builder: &mut SnapshotBuilder, dir: &Path) -> Result<(), LoadError> {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("vocabulary").to_string();
+    builder.begin_source(SourceInfo {
+        name,
+        format: SourceFormat::Vocabulary,
+        location: dir.display().to_string(),
+        version: None,
+        licence: None,
+        attribution: None,
+        synthetic: false,
+        concepts: 0,
+        relations: 0,
+        label_sets: 0,
+    });
+    for path in vocabulary_files(dir) {
+        let display = path.display().to_string();
+        let bytes = std::fs::read(&path).map_err(|source| LoadError::Io { path: display.clone(), source })?;
+        builder.hash_input(path.file_name().and_then(|n| n.to_str()).unwrap_or(""), &bytes);
+        match read(&display, &bytes, HEADER[0], HEADER[2]) {
+            Ok(sets) => builder.add_label_sets(sets),
+            Err((location, reason)) => builder.report.error(location, reason),
+        }
+    }
+    Ok(())
+}
+
+/// Reads one vocabulary file (`name` for its messages): one [`LabelSet`] per id in `id_column`, with
+/// the labels of `label_column`, the `prefLabel` (column `label_type`, when there is one) first and
+/// each label once. An empty id or label, an id that is no URI, or a malformed record is an error
+/// naming its line and column.
+pub fn read(
+    name: &str,
+    bytes: &[u8],
+    id_column: &str,
+    label_column: &str,
+) -> Result<Vec<LabelSet>, (Location, String)> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(super::decompressed(bytes));
+    let headers = reader.headers().map_err(|e| (Location::file(name), e.to_string()))?.clone();
+    let column = |wanted: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == wanted)
+            .ok_or_else(|| (Location::file(name).with_field(wanted), "no such column".to_string()))
+    };
+    let (id_col, label_col) = (column(id_column)?, column(label_column)?);
+    let type_col = headers.iter().position(|h| h == "label_type");
+    // Id → position in `sets`, which keeps the order of first appearance.
+    let mut sets: Vec<LabelSet> = Vec::new();
+    let mut position: HashMap<String, usize> = HashMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            (Location::line(name, line), format!("malformed CSV: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let at = |column: &str| Location::line(name, line).with_field(column);
+        let id = record.get(id_col).unwrap_or_default().trim();
+        let label = record.get(label_col).unwrap_or_default().trim();
+        if id.is_empty() || label.is_empty() {
+            return Err((at(if id.is_empty() { id_column } else { label_column }), "empty".to_string()));
+        }
+        let id = crate::model::parse_id(id).map_err(|e| (at(id_column), e.to_string()))?;
+        let index = *position.entry(id.clone()).or_insert_with(|| {
+            sets.push(LabelSet { id, labels: Vec::new() });
+            sets.len() - 1
+        });
+        let labels = &mut sets[index].labels;
+        if labels.iter().any(|known| known.eq_ignore_ascii_case(label)) {
+            continue;
+        }
+        let preferred = type_col.and_then(|c| record.get(c)).is_some_and(|t| t.eq_ignore_ascii_case("prefLabel"));
+        if preferred { labels.insert(0, label.to_string()) } else { labels.push(label.to_string()) }
+    }
+    Ok(sets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_concepts_labels_form_one_set_with_the_preferred_label_first() {
+        let dir = folder(&[
+            (
+                "titles.csv",
+                "concept_uri,pref_label,label,label_type\n\
+                 u:1,Bootsman,Bootspersoon,altLabel\n\
+                 u:1,Bootsman,Bootsman,prefLabel\n\
+                 u:2,Zeilmaker,Zeilmaker,prefLabel\n\
+                 u:1,Bootsman,bootspersoon,altLabel\n",
+            ),
+            ("notes.csv", "a,b\n1,2\n"),
+        ]);
+        assert!(looks_like_vocabulary(dir.path()));
+        let mut builder = SnapshotBuilder::new();
+        import(&mut builder, dir.path()).unwrap();
+        let (snapshot, _) = builder.finish().unwrap();
+        let sets = snapshot.label_sets();
+        assert_eq!(sets.len(), 2);
+        assert_eq!(sets[0].id, "u:1");
+        let labels: Vec<&str> = sets[0].labels.iter().map(String::as_str).collect();
+        assert_eq!(labels, ["Bootsman", "Bootspersoon"]);
+        assert_eq!(snapshot.len(), 0, "a vocabulary adds no concepts");
+    }
+
+    #[test]
+    fn an_empty_label_is_an_error_naming_its_line() {
+        let dir = folder(&[(
+            "titles.csv",
+            "concept_uri,pref_label,label,label_type\nu:1,Zeilmaker,Zeilmaker,prefLabel\nu:2,,,altLabel\n",
+        )]);
+        let mut builder = SnapshotBuilder::new();
+        import(&mut builder, dir.path()).unwrap();
+        let Err(report) = builder.finish() else { panic!("an empty label is an error") };
+        let text = report.to_string();
+        assert!(text.contains("titles.csv:3: field `label`: empty"), "{text}");
+    }
+
+    #[test]
+    fn a_folder_without_the_header_is_no_vocabulary() {
+        let dir = folder(&[("titles.csv", "uri,label\nu:1,Zeilmaker\n")]);
+        assert!(!looks_like_vocabulary(dir.path()));
+    }
+}
