@@ -432,7 +432,8 @@ pub fn crosswalk(args: &CrosswalkArgs) -> Result<(), Failure> {
     };
     let bytes = std::fs::read(&args.input).map_err(|e| fail(format!("cannot read {}: {e}", args.input)))?;
     let vocabulary = crate::ontology::vocabulary::read(&args.input, &bytes, &args.id_column, &args.label_column)
-        .map_err(|(location, reason)| fail(format!("{location}: {reason}")))?;
+        .map_err(|(location, reason)| fail(format!("{location}: {reason}")))?
+        .sets;
     let engines = super::load_engines(&args.ontology, Some(Path::new(&args.index_dir)))?;
     let snapshot = &*engines.snapshot;
     let (mappings, unmapped) =

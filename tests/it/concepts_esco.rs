@@ -759,6 +759,8 @@ async fn a_competentnl_title_finds_the_occupation_of_its_other_label_and_says_wh
     let sources = [SourceSpec::Path(data.join("esco-v1.1.1")), SourceSpec::Path(data.join("competentnl"))];
     let (snapshot, report) = ontology::load(&sources).expect("ESCO and CompetentNL load");
     assert!(!report.has_errors());
+    // Labels whose accents were decoded as code page 850 (`Co├Ârdinator`) are repaired and counted.
+    assert_eq!(report.warning("vocabulary.mis_decoded_label").map(|w| w.count), Some(145));
     assert_eq!(snapshot.stats().concepts[&ConceptKind::Occupation], 3007, "a vocabulary adds no concepts");
     // 3,262 UWV occupations, 112 human capabilities, 6 knowledge areas.
     assert_eq!(snapshot.label_sets().len(), 3262 + 112 + 6);
