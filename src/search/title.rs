@@ -84,20 +84,23 @@ pub fn readings(title: &str) -> Vec<(String, f32)> {
 pub struct Equivalents {
     /// A label, normalized → the sets that hold it.
     sets_of: HashMap<Box<str>, Vec<u32>>,
-    sets: Vec<Vec<Arc<str>>>,
+    /// Per set, its labels as written, each with its normalized form.
+    sets: Vec<Vec<(Box<str>, Arc<str>)>>,
 }
 
 impl Equivalents {
     pub fn build(sets: &[LabelSet]) -> Equivalents {
         let mut equivalents = Equivalents::default();
         for (i, set) in sets.iter().enumerate() {
-            for label in &set.labels {
-                let held = equivalents.sets_of.entry(key(label)).or_default();
+            let labels: Vec<(Box<str>, Arc<str>)> =
+                set.labels.iter().map(|label| (key(label), Arc::from(label.as_str()))).collect();
+            for (normalized, _) in &labels {
+                let held = equivalents.sets_of.entry(normalized.clone()).or_default();
                 if !held.contains(&(i as u32)) {
                     held.push(i as u32);
                 }
             }
-            equivalents.sets.push(set.labels.iter().map(|l| Arc::from(l.as_str())).collect());
+            equivalents.sets.push(labels);
         }
         equivalents
     }
@@ -109,17 +112,15 @@ impl Equivalents {
             return Vec::new();
         }
         let title = key(title);
-        let Some(sets) = self.sets_of.get(&*title) else { return Vec::new() };
-        let mut out: Vec<Arc<str>> = Vec::new();
+        let Some(sets) = self.sets_of.get(&title) else { return Vec::new() };
+        let mut out: Vec<&(Box<str>, Arc<str>)> = Vec::new();
         for label in sets.iter().flat_map(|&i| &self.sets[i as usize]) {
-            let same = key(label);
-            if *same != *title && !out.iter().any(|o| *key(o) == *same) {
-                out.push(label.clone());
+            if label.0 != title && !out.iter().any(|o| o.0 == label.0) {
+                out.push(label);
             }
         }
-        out.sort_by_key(|label| label.chars().count());
-        out.truncate(MAX_EQUIVALENTS);
-        out
+        out.sort_by_key(|(_, label)| label.chars().count());
+        out.into_iter().take(MAX_EQUIVALENTS).map(|(_, label)| label.clone()).collect()
     }
 }
 
