@@ -105,14 +105,24 @@ impl Equivalents {
         equivalents
     }
 
-    /// The other labels of every set that holds `title`, the shortest first, at most
-    /// [`MAX_EQUIVALENTS`].
+    /// The other labels of every set that holds `title`, or else the title without its
+    /// parenthetical qualifiers (`Bootspersoon (m/v/x)`, as vacancies write it), the shortest
+    /// first, at most [`MAX_EQUIVALENTS`].
     pub fn of(&self, title: &str) -> Vec<Arc<str>> {
         if self.sets.is_empty() {
             return Vec::new();
         }
-        let title = key(title);
-        let Some(sets) = self.sets_of.get(&title) else { return Vec::new() };
+        let whole = key(title);
+        let (title, sets) = match self.sets_of.get(&whole) {
+            Some(sets) => (whole, sets),
+            None => {
+                let plain = key(&without_parentheses(title));
+                match self.sets_of.get(&plain) {
+                    Some(sets) => (plain, sets),
+                    None => return Vec::new(),
+                }
+            }
+        };
         let mut out: Vec<&(Box<str>, Arc<str>)> = Vec::new();
         for label in sets.iter().flat_map(|&i| &self.sets[i as usize]) {
             if label.0 != title && !out.iter().any(|o| o.0 == label.0) {
@@ -287,6 +297,7 @@ mod tests {
         assert_eq!(of("chef  Branderij"), ["Koffiebrander", "Hoofd koffiebranderij en proeflokaal"]);
         assert_eq!(of("Bootspersoon"), ["Bootsman"]);
         assert!(of("Chef").is_empty(), "a part of a label is no label");
+        assert_eq!(of("Bootspersoon (m/v/x)"), ["Bootsman"], "a vacancy's qualifier left out");
     }
 
     #[test]
