@@ -18,6 +18,7 @@
 //! and counted as a warning, so the title people type still finds it.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 
 use super::LoadError;
@@ -28,29 +29,37 @@ use super::snapshot::{LabelSet, SourceFormat, SourceInfo};
 /// The header that marks a vocabulary file.
 const HEADER: [&str; 4] = ["concept_uri", "pref_label", "label", "label_type"];
 
-/// The vocabulary files of `dir` (sorted by name): its CSV files whose header is [`HEADER`].
-fn vocabulary_files(dir: &Path) -> Vec<std::path::PathBuf> {
+/// How much of a file [`looks_like_vocabulary`] reads to find its header.
+const HEADER_PROBE: u64 = 64 * 1024;
+
+/// The CSV files of `dir` (plain or gzip), sorted by name: the files a vocabulary may hold.
+fn csv_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut files: Vec<_> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            (name.ends_with(".csv") || name.ends_with(".csv.gz")) && has_header(path)
+            name.ends_with(".csv") || name.ends_with(".csv.gz")
         })
         .collect();
     files.sort();
     files
 }
 
-fn has_header(path: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else { return false };
-    let mut reader = csv::ReaderBuilder::new().from_reader(super::decompressed(&bytes));
+/// True when `bytes` (the file, or its start) open with [`HEADER`].
+fn has_header(bytes: &[u8]) -> bool {
+    let mut reader = csv::ReaderBuilder::new().from_reader(super::decompressed(bytes));
     reader.headers().map(|h| h.iter().map(|c| c.trim_start_matches('\u{feff}')).eq(HEADER)).unwrap_or(false)
 }
 
-/// True when `dir` holds at least one vocabulary file.
+/// True when `dir` holds at least one vocabulary file (a CSV file whose header is [`HEADER`]).
+/// Only the start of each file is read.
 pub fn looks_like_vocabulary(dir: &Path) -> bool {
-    !vocabulary_files(dir).is_empty()
+    csv_files(dir).iter().any(|path| {
+        let mut start = Vec::new();
+        std::fs::File::open(path).and_then(|file| file.take(HEADER_PROBE).read_to_end(&mut start)).is_ok()
+            && has_header(&start)
+    })
 }
 
 /// Imports the vocabulary in `dir` into `builder` as one source of label sets.
@@ -68,9 +77,12 @@ pub fn import(builder: &mut SnapshotBuilder, dir: &Path) -> Result<(), LoadError
         relations: 0,
         label_sets: 0,
     });
-    for path in vocabulary_files(dir) {
+    for path in csv_files(dir) {
         let display = path.display().to_string();
         let bytes = std::fs::read(&path).map_err(|source| LoadError::Io { path: display.clone(), source })?;
+        if !has_header(&bytes) {
+            continue;
+        }
         builder.hash_input(path.file_name().and_then(|n| n.to_str()).unwrap_or(""), &bytes);
         match read(&display, &bytes, HEADER[0], HEADER[2]) {
             Ok(vocabulary) => {

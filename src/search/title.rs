@@ -112,20 +112,14 @@ impl Equivalents {
         if self.sets.is_empty() {
             return Vec::new();
         }
-        let whole = key(title);
-        let (title, sets) = match self.sets_of.get(&whole) {
-            Some(sets) => (whole, sets),
-            None => {
-                let plain = key(&without_parentheses(title));
-                match self.sets_of.get(&plain) {
-                    Some(sets) => (plain, sets),
-                    None => return Vec::new(),
-                }
-            }
-        };
+        let found = self
+            .sets_of
+            .get_key_value(&key(title))
+            .or_else(|| self.sets_of.get_key_value(&key(&without_parentheses(title))));
+        let Some((title, sets)) = found else { return Vec::new() };
         let mut out: Vec<&(Box<str>, Arc<str>)> = Vec::new();
         for label in sets.iter().flat_map(|&i| &self.sets[i as usize]) {
-            if label.0 != title && !out.iter().any(|o| o.0 == label.0) {
+            if label.0 != *title && !out.iter().any(|o| o.0 == label.0) {
                 out.push(label);
             }
         }
