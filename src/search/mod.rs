@@ -104,11 +104,16 @@ const SPELLING_MIN_WORD: usize = 7;
 /// similarity, which ranks them among the word matches: 10–20 gained most, BENCHMARKS.md).
 const SPELLING_ONLY: usize = 20;
 /// How many occupations (and ISCO groups) closest in spelling answer a title that no word of any
-/// label matches (`rank_titles_by_spelling`).
+/// label matches, or join the word matches of one that some do (`rank_titles_by_spelling`; a first
+/// cut of 20 answered both title sets alike).
 const TITLE_SPELLING_ONLY: usize = 10;
 /// The least spelling similarity of such an answer: below it the closest labels share only common
 /// stretches of letters.
 const TITLE_SPELLING_MIN: f32 = 0.5;
+/// What an occupation or ISCO group closest in spelling to a title counts, × its cosine, when it
+/// joins the title's word matches (`SearchEngine::join_titles_by_spelling`). 0.6 and 0.7 gained
+/// most on both title sets, 0.4 and 1.0 least (BENCHMARKS.md, issue 12, twenty-fourth round).
+const TITLE_SPELLING_JOINED: f32 = 0.6;
 /// A hit of another kind than occupations that misses the head of a title asking for an occupation
 /// ([`title::Heads`]) counts this much: "Frans" does not answer "Docent Frans".
 const HEADLESS_FACTOR: f32 = 0.75;
@@ -394,6 +399,8 @@ impl SearchEngine {
             let mut hits = self.rank_reading(snapshot, &written, kinds, lang, filters, depth)?;
             if hits.is_empty() {
                 hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters);
+            } else if index::is_title_search(kinds) {
+                self.join_titles_by_spelling(snapshot, &written, kinds, filters, &mut hits);
             }
             if index::is_title_search(kinds) {
                 self.credit_described_titles(snapshot, &written, &mut hits);
@@ -436,6 +443,8 @@ impl SearchEngine {
         let mut hits: Vec<Hit> = best.into_values().collect();
         if hits.is_empty() {
             hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters);
+        } else if index::is_title_search(kinds) {
+            self.join_titles_by_spelling(snapshot, &written, kinds, filters, &mut hits);
         }
         if index::is_title_search(kinds) {
             self.credit_described_titles(snapshot, &written, &mut hits);
@@ -566,11 +575,15 @@ impl SearchEngine {
         sort_hits(snapshot, hits);
     }
 
-    /// The occupations and ISCO groups closest in spelling to a title that no label word matches
-    /// (`Loodgietersknecht`: a compound whose head no label has), with reason
-    /// SPELLING: an answer that says it only looks alike, rather than none. Only where occupations
-    /// or ISCO groups are asked for, and only for a word long enough to be read by its letters
-    /// ([`SPELLING_MIN_WORD`]).
+    /// The occupations and ISCO groups closest in spelling to a title (their closest own label's
+    /// cosine, at least [`TITLE_SPELLING_MIN`]), best first, at most [`TITLE_SPELLING_ONLY`], with
+    /// reason SPELLING. They answer a title that no label word matches (`Loodgietersknecht`: a
+    /// compound whose head no label has) rather than nothing, and join the word matches of one that
+    /// does ([`Self::join_titles_by_spelling`]). Only where occupations or ISCO groups are asked for,
+    /// and only for a word long enough to be read by its letters ([`SPELLING_MIN_WORD`]).
+    ///
+    /// An ISCO group is read by its own labels, not its member occupations' (those are occupations
+    /// of their own here): the same answers on both title sets, and a fifth of the cosines.
     fn rank_titles_by_spelling(
         &self,
         snapshot: &Snapshot,
@@ -591,17 +604,15 @@ impl SearchEngine {
             return Vec::new();
         }
         let wanted = |c: ConceptIdx| title_kinds.contains(&snapshot.concept(c).kind) && passes(snapshot, c, filters);
-        // The first cut by concept, then each ranked by its closest label.
-        let closest = self.labels.trigrams.closest_concepts(
-            &trigrams,
-            similarity::Among::Titles,
-            2 * TITLE_SPELLING_ONLY,
-            wanted,
-        );
+        // The first cut by concept, then each ranked by its closest own label.
+        let closest =
+            self.labels.trigrams.closest_concepts(&trigrams, similarity::Among::Titles, TITLE_SPELLING_ONLY, wanted);
         let mut hits: Vec<Hit> = closest
             .into_iter()
             .filter_map(|concept| {
-                let (row, score) = self.closest_label(&mut trigrams, concept);
+                let own =
+                    |row: &usize| !matches!(self.labels.rows[*row].label_kind, LabelKind::Member | LabelKind::Code);
+                let (row, score) = self.closest_label_among(&mut trigrams, self.labels.rows_of(concept).filter(own));
                 (score >= TITLE_SPELLING_MIN).then(|| Hit {
                     concept,
                     score,
@@ -613,15 +624,41 @@ impl SearchEngine {
             })
             .collect();
         sort_hits(snapshot, &mut hits);
-        hits.truncate(TITLE_SPELLING_ONLY);
         hits
+    }
+
+    /// Adds to a title's word matches the occupations and ISCO groups closest to it in spelling
+    /// that no word found ([`Self::rank_titles_by_spelling`]), at [`TITLE_SPELLING_JOINED`] × their
+    /// cosine: a title written with a typo, another inflection or a compound the labels split
+    /// (`…bakkerij` for a `…bakker`) finds its occupation among the first ten.
+    fn join_titles_by_spelling(
+        &self,
+        snapshot: &Snapshot,
+        written: &Reading,
+        kinds: &[ConceptKind],
+        filters: &Filters,
+        hits: &mut Vec<Hit>,
+    ) {
+        let found: rustc_hash::FxHashSet<ConceptIdx> = hits.iter().map(|h| h.concept).collect();
+        let spelled = self.rank_titles_by_spelling(snapshot, written, kinds, filters);
+        hits.extend(spelled.into_iter().filter(|h| !found.contains(&h.concept)).map(|mut h| {
+            h.score *= TITLE_SPELLING_JOINED;
+            h
+        }));
     }
 
     /// A concept's label row closest in spelling to a query's trigrams, and its cosine.
     fn closest_label(&self, trigrams: &mut similarity::TrigramQuery, concept: ConceptIdx) -> (Option<u32>, f32) {
-        self.labels
-            .rows_of(concept)
-            .map(|i| (Some(i as u32), self.labels.trigrams.cosine(trigrams, i, &self.labels.rows[i])))
+        self.closest_label_among(trigrams, self.labels.rows_of(concept))
+    }
+
+    /// The label row among `rows` closest in spelling to a query's trigrams, and its cosine.
+    fn closest_label_among(
+        &self,
+        trigrams: &mut similarity::TrigramQuery,
+        rows: impl Iterator<Item = usize>,
+    ) -> (Option<u32>, f32) {
+        rows.map(|i| (Some(i as u32), self.labels.trigrams.cosine(trigrams, i, &self.labels.rows[i])))
             .fold((None, 0.0f32), |best, this| if this.1 > best.1 { this } else { best })
     }
 

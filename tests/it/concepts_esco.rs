@@ -399,6 +399,10 @@ fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_object
 
 /// The three best hits of a Dutch search on full ESCO + `embedded`: preferred label and reasons.
 fn top_three_with_reasons(query: &str, kinds: Vec<ConceptKind>) -> Vec<(String, Vec<vaardig::search::Reason>)> {
+    top_with_reasons(query, kinds, 3)
+}
+
+fn top_with_reasons(query: &str, kinds: Vec<ConceptKind>, limit: usize) -> Vec<(String, Vec<vaardig::search::Reason>)> {
     let engines = crate::helpers::esco_and_embedded();
     let snapshot = &*engines.snapshot;
     let request = SearchRequest {
@@ -407,7 +411,7 @@ fn top_three_with_reasons(query: &str, kinds: Vec<ConceptKind>) -> Vec<(String, 
         lang: "nl".into(),
         filters: Default::default(),
         offset: 0,
-        limit: 3,
+        limit,
         facets: false,
     };
     let results = engines.search.search(snapshot, &request).unwrap();
@@ -550,9 +554,26 @@ fn a_title_no_label_word_matches_is_answered_by_spelling_and_says_so() {
     let hits = top_three_with_reasons("Loodgietersknecht", vec![ConceptKind::Occupation]);
     assert_eq!(hits[0].0, "loodgieter", "{hits:?}");
     assert_eq!(hits[0].1[0], vaardig::search::Reason::Spelling, "{hits:?}");
-    // A title that some label word matches keeps its word matches only.
+    // A title that some label word matches is answered by its word matches first.
     let hits = top_three_with_reasons("kaasboer", vec![ConceptKind::Occupation]);
-    assert!(hits.iter().all(|(_, reasons)| !reasons.contains(&vaardig::search::Reason::Spelling)), "{hits:?}");
+    assert!(!hits[0].1.contains(&vaardig::search::Reason::Spelling), "{hits:?}");
+}
+
+#[test]
+fn the_occupations_closest_in_spelling_join_a_titles_word_matches_and_say_so() {
+    // The workshop named where ESCO names its maker: no label has `orgelbouwerij`, so the words
+    // find only the many `medewerker …` labels, and the organ builder is the occupation whose
+    // label looks most alike. It joins the first ten, below the word matches, with reason SPELLING.
+    let title = "Medewerker orgelbouwerij";
+    let kinds = vec![ConceptKind::Occupation, ConceptKind::IscoGroup];
+    let hits = top_with_reasons(title, kinds, 10);
+    let (place, (_, reasons)) = hits
+        .iter()
+        .enumerate()
+        .find(|(_, (label, _))| label == "orgelbouwer")
+        .expect("the organ builder in the first ten");
+    assert_eq!(reasons[0], vaardig::search::Reason::Spelling, "{hits:?}");
+    assert!(place > 0 && !hits[0].1.contains(&vaardig::search::Reason::Spelling), "{hits:?}");
 }
 
 #[test]
