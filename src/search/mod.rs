@@ -398,7 +398,7 @@ impl SearchEngine {
             let depth = Depth { candidates, typos: true };
             let mut hits = self.rank_reading(snapshot, &written, kinds, lang, filters, depth)?;
             if hits.is_empty() {
-                hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters);
+                hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters, &Default::default());
             } else if index::is_title_search(kinds) {
                 self.join_titles_by_spelling(snapshot, &written, kinds, filters, &mut hits);
             }
@@ -442,7 +442,7 @@ impl SearchEngine {
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
         if hits.is_empty() {
-            hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters);
+            hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters, &Default::default());
         } else if index::is_title_search(kinds) {
             self.join_titles_by_spelling(snapshot, &written, kinds, filters, &mut hits);
         }
@@ -576,10 +576,11 @@ impl SearchEngine {
     }
 
     /// The occupations and ISCO groups closest in spelling to a title (their closest own label's
-    /// cosine, at least [`TITLE_SPELLING_MIN`]), best first, at most [`TITLE_SPELLING_ONLY`], with
-    /// reason SPELLING. They answer a title that no label word matches (`Loodgietersknecht`: a
-    /// compound whose head no label has) rather than nothing, and join the word matches of one that
-    /// does ([`Self::join_titles_by_spelling`]). Only where occupations or ISCO groups are asked for,
+    /// cosine, at least [`TITLE_SPELLING_MIN`]), best first, of the [`TITLE_SPELLING_ONLY`] closest
+    /// less those `found` already (whose cosines it does not compute), with reason SPELLING. They
+    /// answer a title that no label word matches (`Loodgietersknecht`: a compound whose head no
+    /// label has) rather than nothing, and join the word matches of one that does
+    /// ([`Self::join_titles_by_spelling`]). Only where occupations or ISCO groups are asked for,
     /// and only for a word long enough to be read by its letters ([`SPELLING_MIN_WORD`]).
     ///
     /// An ISCO group is read by its own labels, not its member occupations' (those are occupations
@@ -590,6 +591,7 @@ impl SearchEngine {
         reading: &Reading,
         kinds: &[ConceptKind],
         filters: &Filters,
+        found: &rustc_hash::FxHashSet<ConceptIdx>,
     ) -> Vec<Hit> {
         let title_kinds: Vec<ConceptKind> = [ConceptKind::Occupation, ConceptKind::IscoGroup]
             .into_iter()
@@ -609,6 +611,7 @@ impl SearchEngine {
             self.labels.trigrams.closest_concepts(&trigrams, similarity::Among::Titles, TITLE_SPELLING_ONLY, wanted);
         let mut hits: Vec<Hit> = closest
             .into_iter()
+            .filter(|concept| !found.contains(concept))
             .filter_map(|concept| {
                 let own =
                     |row: &usize| !matches!(self.labels.rows[*row].label_kind, LabelKind::Member | LabelKind::Code);
@@ -640,8 +643,8 @@ impl SearchEngine {
         hits: &mut Vec<Hit>,
     ) {
         let found: rustc_hash::FxHashSet<ConceptIdx> = hits.iter().map(|h| h.concept).collect();
-        let spelled = self.rank_titles_by_spelling(snapshot, written, kinds, filters);
-        hits.extend(spelled.into_iter().filter(|h| !found.contains(&h.concept)).map(|mut h| {
+        let spelled = self.rank_titles_by_spelling(snapshot, written, kinds, filters, &found);
+        hits.extend(spelled.into_iter().map(|mut h| {
             h.score *= TITLE_SPELLING_JOINED;
             h
         }));
