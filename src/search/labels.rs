@@ -25,6 +25,10 @@ pub enum LabelKind {
     Member,
     /// A code: ISCO code, crebo, ESCO code, or the concept URI.
     Code,
+    /// A title a loaded label vocabulary gives the occupation (`vocabulary_labels`): searched like
+    /// a hidden label, but learned from by nothing (synonyms, heads, the lexicon, word weights),
+    /// which stay the ontology's own.
+    Vocabulary,
 }
 
 impl LabelKind {
@@ -42,7 +46,7 @@ impl LabelKind {
         match self {
             LabelKind::Preferred | LabelKind::Code => 1.0,
             LabelKind::Alternative => 0.94,
-            LabelKind::Hidden => 0.85,
+            LabelKind::Hidden | LabelKind::Vocabulary => 0.85,
             LabelKind::Member => 0.8,
         }
     }
@@ -299,28 +303,32 @@ impl LabelTable {
 
         // Two halves of the concepts analyzed on both cores, then joined in concept order.
         let n = snapshot.len();
+        let named = vocabulary_labels(snapshot);
         let (first, second) = std::thread::scope(|scope| {
-            let (stemmers, decompounder) = (&stemmers, &decompounder);
-            let second = scope.spawn(move || analyze_range(snapshot, n / 2..n, stemmers, decompounder));
-            let first = analyze_range(snapshot, 0..n / 2, stemmers, decompounder);
+            let (stemmers, decompounder, named) = (&stemmers, &decompounder, &named);
+            let second = scope.spawn(move || analyze_range(snapshot, n / 2..n, stemmers, decompounder, named));
+            let first = analyze_range(snapshot, 0..n / 2, stemmers, decompounder, named);
             (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
         let (mut rows, mut descriptions) = first;
         rows.extend(second.0);
         descriptions.extend(second.1);
         let mut key_df: HashMap<Box<str>, KeyCount> = HashMap::default();
-        for row in &rows {
-            let mut seen: Vec<&str> = Vec::new();
-            for t in &row.tokens {
-                for k in std::iter::once(&t.key).chain(t.parts.iter()) {
-                    if !seen.contains(&&**k) {
-                        seen.push(k);
-                    }
-                }
-            }
-            for k in seen {
+        for row in rows.iter().filter(|r| r.label_kind != LabelKind::Vocabulary) {
+            for k in row_keys(row) {
                 key_df.entry(k.into()).or_default().df += 1;
             }
+        }
+        // A vocabulary's titles weigh no word the ontology's labels have: the words only they have
+        // count their rows (so they are known words), the rest keep the ontology's weights.
+        let mut added: HashMap<&str, u32> = HashMap::default();
+        for row in rows.iter().filter(|r| r.label_kind == LabelKind::Vocabulary) {
+            for k in row_keys(row).into_iter().filter(|k| !key_df.contains_key(*k)) {
+                *added.entry(k).or_default() += 1;
+            }
+        }
+        for (k, df) in added {
+            key_df.entry(k.into()).or_default().df = df;
         }
         debug_assert!(descriptions.is_sorted_by_key(|d| d.concept), "descriptions in concept order");
         let lexicon = Lexicon::learn(&rows);
@@ -496,12 +504,73 @@ fn is_fragment(form: LabelForm, text: &str) -> bool {
         && analysis::words(text).first().is_some_and(|w| ["and", "or"].contains(&w.text.as_str()))
 }
 
-/// Analyzes the labels, codes and descriptions of the concepts in `range`.
+/// The labels of a loaded label vocabulary ([`crate::ontology::LabelSet`]) that name an occupation
+/// of the ontology, per occupation: the labels of each set one of whose labels is a Dutch label of
+/// exactly one occupation (ignoring case, accents, punctuation and spacing), less those the
+/// occupation has already. They are Dutch (CompetentNL's titles) and are searched like hidden
+/// labels ([`LabelKind::Vocabulary`]): for finding, not for showing. So extraction, suggest and
+/// every search find the occupation by the other titles its classification gives it
+/// (`varkensmester` where ESCO says *varkenshouder*). A set whose labels name two occupations, or
+/// none, names no occupation; its other labels are still read as further readings of a title
+/// ([`super::title::Equivalents`]).
+fn vocabulary_labels(snapshot: &Snapshot) -> HashMap<ConceptIdx, Vec<Box<str>>> {
+    let sets = snapshot.label_sets();
+    if sets.is_empty() {
+        return HashMap::default();
+    }
+    let key = |label: &str| analysis::normalize(label).split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut occupations: HashMap<String, Vec<ConceptIdx>> = HashMap::default();
+    for (idx, concept) in snapshot.concepts() {
+        if concept.kind != ConceptKind::Occupation || concept.status != crate::model::Status::Released {
+            continue;
+        }
+        for label in concept.labels.iter().filter(|l| Lang::from_code(&l.lang) == Lang::Nl) {
+            let named = occupations.entry(key(&label.text)).or_default();
+            if !named.contains(&idx) {
+                named.push(idx);
+            }
+        }
+    }
+    let mut named: HashMap<ConceptIdx, Vec<Box<str>>> = HashMap::default();
+    for set in sets {
+        let keys: Vec<String> = set.labels.iter().map(|l| key(l)).collect();
+        let mut concepts = keys.iter().filter_map(|k| occupations.get(k)).flatten();
+        let Some(&first) = concepts.next() else { continue };
+        if concepts.any(|&c| c != first) {
+            continue;
+        }
+        let labels = named.entry(first).or_default();
+        for (label, k) in set.labels.iter().zip(&keys) {
+            let known = occupations.get(k).is_some_and(|c| c.contains(&first));
+            if !known && !labels.iter().any(|l| key(l) == *k) {
+                labels.push(label.as_str().into());
+            }
+        }
+    }
+    named
+}
+
+/// The keys of a row's words and of their compound parts, each once.
+fn row_keys(row: &LabelRow) -> Vec<&str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for t in &row.tokens {
+        for k in std::iter::once(&t.key).chain(t.parts.iter()) {
+            if !seen.contains(&&**k) {
+                seen.push(k);
+            }
+        }
+    }
+    seen
+}
+
+/// Analyzes the labels, codes and descriptions of the concepts in `range`, and the vocabulary's
+/// titles of its occupations.
 fn analyze_range(
     snapshot: &Snapshot,
     range: std::ops::Range<usize>,
     stemmers: &Stemmers,
     decompounder: &Decompounder,
+    vocabulary: &HashMap<ConceptIdx, Vec<Box<str>>>,
 ) -> (Vec<LabelRow>, Vec<DescriptionRow>) {
     let mut rows = Vec::new();
     let mut descriptions = Vec::new();
@@ -532,6 +601,18 @@ fn analyze_range(
                 language: lang,
                 text: label.text.clone(),
                 tokens: analyze_cached(&label.text, lang),
+            });
+        }
+        for text in vocabulary.get(&idx).into_iter().flatten() {
+            rows.push(LabelRow {
+                concept: idx,
+                kind: concept.kind,
+                label_kind: LabelKind::Vocabulary,
+                deprecated: false,
+                lang: "nl".into(),
+                language: Lang::Nl,
+                text: text.clone(),
+                tokens: analyze_cached(text, Lang::Nl),
             });
         }
         for code in codes(concept) {

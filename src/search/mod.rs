@@ -284,10 +284,16 @@ impl SearchEngine {
         }
         let labels = LabelTable::build(snapshot);
         let analysed = started.elapsed();
+        let vocabulary_titles: Vec<&labels::LabelRow> =
+            labels.rows.iter().filter(|r| r.label_kind == LabelKind::Vocabulary).collect();
         let content = index::content_hash(&labels);
         let index = index::TantivyIndex::open_or_build(dir, version, &labels, content.clone())?;
         tracing::info!(
             labels = labels.rows.len(),
+            vocabulary_titles = vocabulary_titles.len(),
+            // (Rows are in concept order.)
+            vocabulary_occupations = vocabulary_titles.windows(2).filter(|w| w[0].concept != w[1].concept).count()
+                + usize::from(!vocabulary_titles.is_empty()),
             analysis_ms = analysed.as_millis() as u64,
             index_ms = (started.elapsed() - analysed).as_millis() as u64,
             reused = index.reused,

@@ -60,6 +60,8 @@ pub enum Reason {
     /// Found through another label of the query in a label vocabulary loaded beside the
     /// ontology (CompetentNL: `Bootspersoon` is also `Bootsman`; [`super::title::Equivalents`]).
     EquivalentLabel,
+    /// Matched a title that a label vocabulary gives the occupation ([`super::labels::LabelKind::Vocabulary`]).
+    VocabularyLabel,
 }
 
 /// Qualities of a word match.
@@ -807,6 +809,7 @@ fn score_words(query: &ScoredQuery, row: &LabelRow, slots: &[u32]) -> Option<Lab
     let form_reason = match row.label_kind {
         LabelKind::Alternative => Some(Reason::AlternativeLabel),
         LabelKind::Hidden => Some(Reason::HiddenLabel),
+        LabelKind::Vocabulary => Some(Reason::VocabularyLabel),
         LabelKind::Member => Some(Reason::MemberOccupation),
         LabelKind::Code => Some(Reason::Code),
         LabelKind::Preferred => None,

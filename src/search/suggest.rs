@@ -165,7 +165,7 @@ impl SuggestIndex {
             preferred.insert((row.kind, &*row.lang, row.exact()), row.concept);
         }
         let shadowed = |row: &super::labels::LabelRow| {
-            matches!(row.label_kind, LabelKind::Alternative | LabelKind::Hidden)
+            matches!(row.label_kind, LabelKind::Alternative | LabelKind::Hidden | LabelKind::Vocabulary)
                 && preferred.get(&(row.kind, &*row.lang, row.exact())).is_some_and(|c| *c != row.concept)
         };
         let mut langs: Vec<Box<str>> = Vec::new();

@@ -64,6 +64,7 @@ fn reason_to_pb(reason: Reason) -> pb::MatchReason {
         Reason::OtherVerb => pb::MatchReason::OtherVerb,
         Reason::Specialisation => pb::MatchReason::Specialisation,
         Reason::EquivalentLabel => pb::MatchReason::EquivalentLabel,
+        Reason::VocabularyLabel => pb::MatchReason::VocabularyLabel,
     }
 }
 

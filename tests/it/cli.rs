@@ -467,20 +467,33 @@ fn server_refusals_name_the_flag() {
     );
 }
 
+/// The nurse occupation of the embedded default (an ESCO id).
+const NURSE: &str = "http://data.europa.eu/esco/occupation/8d3e8aaa-791b-4c75-a465-f3f827028f50";
+
+/// A label vocabulary in CompetentNL's layout, of one concept: `Zorgheld` (our own title, no
+/// occupation's label) and `other`.
+fn zorgheld_vocabulary(other: &str) -> tempfile::TempDir {
+    let vocabulary = tempfile::tempdir().unwrap();
+    std::fs::write(
+        vocabulary.path().join("titles.csv"),
+        format!(
+            "concept_uri,pref_label,label,label_type\n\
+             vaardig:test/zorgheld,Zorgheld,Zorgheld,prefLabel\n\
+             vaardig:test/zorgheld,Zorgheld,{other},altLabel\n"
+        ),
+    )
+    .unwrap();
+    vocabulary
+}
+
 /// A label vocabulary loaded beside the ontology (CompetentNL's layout) makes a title that it
 /// knows read as its other labels too, and the answer says through which one; the snapshot
 /// persisted beside the index keeps the vocabulary for the next start.
 #[test]
 fn a_title_in_a_label_vocabulary_is_searched_as_its_other_labels_and_says_so() {
-    const NURSE: &str = "http://data.europa.eu/esco/occupation/8d3e8aaa-791b-4c75-a465-f3f827028f50";
-    let vocabulary = tempfile::tempdir().unwrap();
-    std::fs::write(
-        vocabulary.path().join("titles.csv"),
-        "concept_uri,pref_label,label,label_type\n\
-         vaardig:test/zorgheld,Zorgheld,Zorgheld,prefLabel\n\
-         vaardig:test/zorgheld,Zorgheld,Verpleegster,altLabel\n",
-    )
-    .unwrap();
+    // No label of the set is an occupation's own (that set would name the occupation outright:
+    // see the next test), so the other label is searched as a reading of the title.
+    let vocabulary = zorgheld_vocabulary("Verpleegster ziekenhuis");
     let index = tempfile::tempdir().unwrap();
     let search = |with_vocabulary: bool| {
         let mut command = vaardig();
@@ -498,7 +511,49 @@ fn a_title_in_a_label_vocabulary_is_searched_as_its_other_labels_and_says_so() {
     for start in ["first start", "restart on the persisted snapshot"] {
         let first = search(true);
         assert_eq!(first["id"], NURSE, "{start}: {first}");
-        assert_eq!(first["via_label"], "Verpleegster", "{start}: {first}");
+        assert_eq!(first["via_label"], "Verpleegster ziekenhuis", "{start}: {first}");
         assert_eq!(first["reasons"][0], "equivalent_label", "{start}: {first}");
+    }
+}
+
+#[test]
+fn a_vocabulary_title_of_one_occupation_is_searched_suggested_and_extracted_as_its_label() {
+    // `Verpleegster` is a label of the nurse and of no other occupation: the set names the nurse,
+    // and its other title is the nurse's too.
+    let vocabulary = zorgheld_vocabulary("Verpleegster");
+    let index = tempfile::tempdir().unwrap();
+    let texts = tempfile::tempdir().unwrap();
+    let story = texts.path().join("story.txt");
+    std::fs::write(&story, "Ik werk al jaren als zorgheld op een afdeling interne geneeskunde.").unwrap();
+    let run = |with_vocabulary: bool, args: &[&str]| -> String {
+        let mut command = vaardig();
+        command.args(args).args(["--ontology", "embedded"]);
+        if with_vocabulary {
+            command.arg("--ontology").arg(vocabulary.path());
+        }
+        let output = command.arg("--index-dir").arg(index.path()).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    for with_vocabulary in [false, true] {
+        let answer: serde_json::Value =
+            serde_json::from_str(&run(with_vocabulary, &["search", "--kind", "occupation", "--json", "Zorgheld"]))
+                .unwrap();
+        let first = &answer["hits"][0];
+        let extracted = run(with_vocabulary, &["extract", "--json", story.to_str().unwrap()]);
+        let suggested = run(with_vocabulary, &["suggest", "--json", "zorghe"]);
+        if !with_vocabulary {
+            assert_ne!(first["id"], NURSE, "{first}");
+            assert!(!extracted.contains(NURSE), "{extracted}");
+            assert!(!suggested.contains(NURSE), "{suggested}");
+            continue;
+        }
+        assert_eq!(first["id"], NURSE, "{first}");
+        assert_eq!(first["reasons"][0], "vocabulary_label", "{first}");
+        assert_eq!(first["matched_label"], "Zorgheld", "{first}");
+        let mentions: serde_json::Value = serde_json::from_str(&extracted).unwrap();
+        let nurse = mentions["mentions"].as_array().unwrap().iter().find(|m| m["id"] == NURSE);
+        assert_eq!(nurse.map(|m| m["text"].clone()), Some("zorgheld".into()), "{mentions}");
+        assert!(suggested.contains(NURSE), "{suggested}");
     }
 }

@@ -814,4 +814,14 @@ async fn a_competentnl_title_finds_the_occupation_of_its_other_label_and_says_wh
     assert_eq!(first.concept.as_ref().unwrap().id, BOATSWAIN, "{:?}", response.hits);
     assert_eq!(first.via_label, "Bootsman");
     assert_eq!(first.reasons[0], pb::MatchReason::EquivalentLabel as i32);
+    // A set one of whose titles is an ESCO occupation's own label (`Varkenshouder`) names that
+    // occupation, and its other titles are found in running text: ESCO has no `varkensmester`.
+    const PIG_FARMER: &str = "http://data.europa.eu/esco/occupation/ea3db1b3-7c03-4306-9e3d-7e20eb7f1826";
+    let story = "Ik ben al twintig jaar varkensmester op een gemengd bedrijf in de Peel.";
+    let found_alone = alone.search.extract(story).iter().any(|m| &*alone.snapshot.concept(m.concept).id == PIG_FARMER);
+    assert!(!found_alone, "ESCO's labels alone");
+    let request = pb::ExtractConceptsRequest { text: story.into(), ..Default::default() };
+    let response = client.extract_concepts(request).await.unwrap().into_inner();
+    let mention = response.mentions.iter().find(|m| m.concept.as_ref().unwrap().id == PIG_FARMER);
+    assert_eq!(mention.map(|m| m.matched_label.as_str()), Some("Varkensmester"), "{:?}", response.mentions);
 }
