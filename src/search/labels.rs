@@ -518,8 +518,8 @@ fn vocabulary_labels(snapshot: &Snapshot) -> HashMap<ConceptIdx, Vec<Box<str>>> 
     if sets.is_empty() {
         return HashMap::default();
     }
-    let key = |label: &str| analysis::normalize(label).split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut occupations: HashMap<String, Vec<ConceptIdx>> = HashMap::default();
+    let key = super::title::key;
+    let mut occupations: HashMap<Box<str>, Vec<ConceptIdx>> = HashMap::default();
     for (idx, concept) in snapshot.concepts() {
         if concept.kind != ConceptKind::Occupation || concept.status != crate::model::Status::Released {
             continue;
@@ -533,7 +533,7 @@ fn vocabulary_labels(snapshot: &Snapshot) -> HashMap<ConceptIdx, Vec<Box<str>>> 
     }
     let mut named: HashMap<ConceptIdx, Vec<Box<str>>> = HashMap::default();
     for set in sets {
-        let keys: Vec<String> = set.labels.iter().map(|l| key(l)).collect();
+        let keys: Vec<Box<str>> = set.labels.iter().map(|l| key(l)).collect();
         let mut concepts = keys.iter().filter_map(|k| occupations.get(k)).flatten();
         let Some(&first) = concepts.next() else { continue };
         if concepts.any(|&c| c != first) {

@@ -128,8 +128,9 @@ impl Equivalents {
     }
 }
 
-/// A label as [`Equivalents`] looks it up.
-fn key(label: &str) -> Box<str> {
+/// A label as [`Equivalents`] looks it up, and as a vocabulary's titles are matched to the
+/// ontology's labels (`labels::vocabulary_labels`): ignoring case, accents, punctuation and spacing.
+pub(super) fn key(label: &str) -> Box<str> {
     analysis::normalize(label).split_whitespace().collect::<Vec<_>>().join(" ").into_boxed_str()
 }
 
