@@ -26,8 +26,8 @@ pub enum LabelKind {
     /// A code: ISCO code, crebo, ESCO code, or the concept URI.
     Code,
     /// A title a loaded label vocabulary gives the occupation (`vocabulary_labels`): searched like
-    /// a hidden label, but learned from by nothing (synonyms, heads, the lexicon, word weights),
-    /// which stay the ontology's own.
+    /// a hidden label, but not learned from (synonyms, heads, the lexicon, the word weights stay
+    /// the ontology's own; only the spelling similarity's letter weights read every label).
     Vocabulary,
 }
 
