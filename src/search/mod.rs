@@ -111,7 +111,7 @@ const TITLE_SPELLING_ONLY: usize = 10;
 /// stretches of letters.
 const TITLE_SPELLING_MIN: f32 = 0.5;
 /// What an occupation or ISCO group closest in spelling to a title counts, × its cosine, when it
-/// joins the title's word matches (`SearchEngine::join_titles_by_spelling`). 0.6 and 0.7 gained
+/// joins the title's word matches (`SearchEngine::add_titles_by_spelling`). 0.6 and 0.7 gained
 /// most on both title sets, 0.4 and 1.0 least (BENCHMARKS.md, issue 12, twenty-fourth round).
 const TITLE_SPELLING_JOINED: f32 = 0.6;
 /// A hit of another kind than occupations that misses the head of a title asking for an occupation
@@ -403,11 +403,7 @@ impl SearchEngine {
         if readings.len() == 1 {
             let depth = Depth { candidates, typos: true };
             let mut hits = self.rank_reading(snapshot, &written, kinds, lang, filters, depth)?;
-            if hits.is_empty() {
-                hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters, &Default::default());
-            } else if index::is_title_search(kinds) {
-                self.join_titles_by_spelling(snapshot, &written, kinds, filters, &mut hits);
-            }
+            self.add_titles_by_spelling(snapshot, &written, kinds, filters, &mut hits);
             if index::is_title_search(kinds) {
                 self.credit_described_titles(snapshot, &written, &mut hits);
                 sort_hits(snapshot, &mut hits);
@@ -447,11 +443,7 @@ impl SearchEngine {
             }
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
-        if hits.is_empty() {
-            hits = self.rank_titles_by_spelling(snapshot, &written, kinds, filters, &Default::default());
-        } else if index::is_title_search(kinds) {
-            self.join_titles_by_spelling(snapshot, &written, kinds, filters, &mut hits);
-        }
+        self.add_titles_by_spelling(snapshot, &written, kinds, filters, &mut hits);
         if index::is_title_search(kinds) {
             self.credit_described_titles(snapshot, &written, &mut hits);
         }
@@ -586,7 +578,7 @@ impl SearchEngine {
     /// less those `found` already (whose cosines it does not compute), with reason SPELLING. They
     /// answer a title that no label word matches (`Loodgietersknecht`: a compound whose head no
     /// label has) rather than nothing, and join the word matches of one that does
-    /// ([`Self::join_titles_by_spelling`]). Only where occupations or ISCO groups are asked for,
+    /// ([`Self::add_titles_by_spelling`]). Only where occupations or ISCO groups are asked for,
     /// and only for a word long enough to be read by its letters ([`SPELLING_MIN_WORD`]).
     ///
     /// An ISCO group is read by its own labels, not its member occupations' (those are occupations
@@ -636,11 +628,13 @@ impl SearchEngine {
         hits
     }
 
-    /// Adds to a title's word matches the occupations and ISCO groups closest to it in spelling
-    /// that no word found ([`Self::rank_titles_by_spelling`]), at [`TITLE_SPELLING_JOINED`] × their
-    /// cosine: a title written with a typo, another inflection or a compound the labels split
-    /// (`…bakkerij` for a `…bakker`) finds its occupation among the first ten.
-    fn join_titles_by_spelling(
+    /// The occupations and ISCO groups closest in spelling to the title as written
+    /// ([`Self::rank_titles_by_spelling`]): the answer when no word matched; in a title search
+    /// they also join the word matches that some did, those no word found at
+    /// [`TITLE_SPELLING_JOINED`] × their cosine: a title written with a typo, another inflection or
+    /// a compound the labels split (`…bakkerij` for a `…bakker`) finds its occupation among the
+    /// first ten.
+    fn add_titles_by_spelling(
         &self,
         snapshot: &Snapshot,
         written: &Reading,
@@ -648,6 +642,13 @@ impl SearchEngine {
         filters: &Filters,
         hits: &mut Vec<Hit>,
     ) {
+        if hits.is_empty() {
+            *hits = self.rank_titles_by_spelling(snapshot, written, kinds, filters, &Default::default());
+            return;
+        }
+        if !index::is_title_search(kinds) {
+            return;
+        }
         let found: rustc_hash::FxHashSet<ConceptIdx> = hits.iter().map(|h| h.concept).collect();
         let spelled = self.rank_titles_by_spelling(snapshot, written, kinds, filters, &found);
         hits.extend(spelled.into_iter().map(|mut h| {
