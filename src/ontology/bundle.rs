@@ -65,6 +65,11 @@ struct Manifest {
     attribution: Option<String>,
     #[serde(default)]
     synthetic: bool,
+    /// Labels files whose lines may name a concept that no loaded source defines: such a line is
+    /// skipped and counted as a warning instead of an error. The embedded default adds Dutch job
+    /// titles to ESCO's occupations this way, and also runs on its own, without ESCO.
+    #[serde(default)]
+    optional_labels: Vec<String>,
 }
 
 /// What a data file holds, from the part of its name before the first `-` or `.`.
@@ -103,7 +108,7 @@ pub fn import(builder: &mut SnapshotBuilder, bundle: &BundleFiles) {
         Ok(manifest) => manifest,
         Err(e) => {
             let line = e.span().map(|span| bundle.manifest[..span.start].lines().count().max(1));
-            let location = Location { file: manifest_location, line, field: None };
+            let location = Location { file: manifest_location.clone(), line, field: None };
             builder.report.error(location, format!("invalid manifest: {}", e.message()));
             Manifest {
                 name: bundle.origin.clone(),
@@ -112,9 +117,16 @@ pub fn import(builder: &mut SnapshotBuilder, bundle: &BundleFiles) {
                 licence: None,
                 attribution: None,
                 synthetic: false,
+                optional_labels: Vec::new(),
             }
         }
     };
+    for name in &manifest.optional_labels {
+        if !bundle.files.iter().any(|(file, _)| file == name && file_kind(file) == Some(FileKind::Labels)) {
+            let location = Location::file(&manifest_location).with_field("optional_labels");
+            builder.report.error(location, format!("`{name}` is no labels file of this bundle"));
+        }
+    }
     builder.begin_source(SourceInfo {
         name: manifest.name.clone(),
         format: SourceFormat::Bundle,
@@ -143,15 +155,15 @@ pub fn import(builder: &mut SnapshotBuilder, bundle: &BundleFiles) {
                     import_concept(builder, kind, value, Location::line(&file, line));
                 }
             }
-            Some(other) => later.push((other, file, text)),
+            Some(other) => later.push((other, file, text, manifest.optional_labels.contains(name))),
         }
     }
     // Labels apply to concepts defined before (by earlier sources or this bundle's concept files).
-    for (kind, file, text) in later {
+    for (kind, file, text, optional) in later {
         for (line, value) in json_lines(builder, &file, text) {
             let location = Location::line(&file, line);
             match kind {
-                FileKind::Labels => import_labels(builder, value, location),
+                FileKind::Labels => import_labels(builder, value, location, optional),
                 _ => import_relation(builder, value, location),
             }
         }
@@ -876,12 +888,23 @@ fn import_relation(builder: &mut SnapshotBuilder, map: Map<String, Value>, locat
     }
 }
 
-fn import_labels(builder: &mut SnapshotBuilder, map: Map<String, Value>, location: Location) {
+/// Adds a labels line to the concept it names. In an `optional` file (the manifest's
+/// `optional_labels`) a line naming a concept no loaded source defines is counted, not an error.
+fn import_labels(builder: &mut SnapshotBuilder, map: Map<String, Value>, location: Location, optional: bool) {
     let Some(row) = parse::<LabelsRow>(builder, Value::Object(map), &location) else { return };
     let mut check = LineCheck { builder, location: &location, ok: true };
     let Some(id) = check.id("id", &row.id) else { return };
     let Some(idx) = check.builder.lookup(&id) else {
-        check.fail("id", format!("unknown concept `{id}`: labels files add to concepts defined before"));
+        if optional {
+            check.builder.report.warn(
+                "bundle.labels_for_absent_concept",
+                "labels line of an optional labels file for a concept no loaded source defines; skipped \
+                 (it applies when that source is loaded)",
+                || location.to_string(),
+            );
+        } else {
+            check.fail("id", format!("unknown concept `{id}`: labels files add to concepts defined before"));
+        }
         return;
     };
     // Apply to a copy first so that a line with an error changes nothing.

@@ -203,6 +203,39 @@ fn labels_files_add_to_earlier_concepts_only() {
 }
 
 #[test]
+fn an_optional_labels_file_skips_and_counts_the_concepts_no_source_defines() {
+    // The embedded default gives ESCO's occupations Dutch titles this way and still loads alone.
+    let labels = concat!(
+        r#"{"id": "vaardig:skill/lassen", "labels": {"nl": {"alt": ["laswerk"]}}}"#,
+        "\n",
+        r#"{"id": "vaardig:skill/onbekend", "labels": {"nl": {"alt": ["iets"]}}}"#,
+        "\n"
+    );
+    let dir = bundle(&[("skills.jsonl", SKILL), ("labels-titels.jsonl", labels)]);
+    let manifest = format!("{MANIFEST}optional_labels = [\"labels-titels.jsonl\"]\n");
+    std::fs::write(dir.path().join("bundle.toml"), manifest).unwrap();
+    let (snapshot, report) = ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]).unwrap();
+    let skill = snapshot.get("https://id.vaardig.nl/skill/lassen").unwrap();
+    assert!(skill.labels.iter().any(|l| &*l.text == "laswerk"), "{:?}", skill.labels);
+    let skipped = report.warning("bundle.labels_for_absent_concept").expect("the skipped line is counted");
+    assert_eq!(skipped.count, 1);
+    assert!(skipped.examples[0].ends_with("labels-titels.jsonl:2"), "{skipped:?}");
+
+    // Only a labels file of the bundle can be named optional.
+    let dir = bundle(&[("skills.jsonl", SKILL)]);
+    std::fs::write(dir.path().join("bundle.toml"), format!("{MANIFEST}optional_labels = [\"skills.jsonl\"]\n"))
+        .unwrap();
+    match ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]) {
+        Err(LoadError::Invalid { report }) => {
+            let errors: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
+            let expected = "bundle.toml: field `optional_labels`";
+            assert!(errors.iter().any(|e| e.contains(expected) && e.contains("no labels file")), "{errors:#?}");
+        }
+        other => panic!("a concepts file named optional was accepted: {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
 fn a_folder_that_is_no_ontology_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let error = ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]).unwrap_err();
