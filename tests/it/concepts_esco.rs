@@ -198,6 +198,22 @@ fn served(snapshot: &vaardig::ontology::Snapshot) -> Vec<String> {
 }
 
 #[test]
+fn every_job_title_the_default_bundle_gives_esco_names_an_esco_occupation() {
+    use vaardig::ontology::{self, SourceSpec};
+    // On its own the default skips, and counts, the title lines for occupations it does not define…
+    let (_, alone) = ontology::load(&[SourceSpec::Embedded]).unwrap();
+    let skipped = alone.warning("bundle.labels_for_absent_concept").map(|w| w.count);
+    assert!(skipped.is_some_and(|count| count > 100), "{alone}");
+    // …and over ESCO every line applies: a mistyped id would be counted here.
+    let sources = [SourceSpec::Path(crate::helpers::esco_dir()), SourceSpec::Embedded];
+    let (snapshot, report) = ontology::load(&sources).unwrap();
+    assert!(report.warning("bundle.labels_for_absent_concept").is_none(), "{report}");
+    let heating = snapshot.get("http://data.europa.eu/esco/occupation/7259dc48-004a-4ceb-aa4e-5bbd548c2397").unwrap();
+    assert_eq!(heating.pref_label("nl"), "verwarmingsmonteur", "ESCO's preferred label stays");
+    assert!(heating.labels.iter().any(|l| &*l.text == "cv-monteur"), "{:?}", heating.labels);
+}
+
+#[test]
 fn a_restart_on_the_same_sources_restores_the_snapshot_and_a_stale_or_corrupt_file_is_read_again() {
     use vaardig::ontology::SourceSpec;
     use vaardig::ontology::persisted::{FILE, load, persist};
