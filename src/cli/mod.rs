@@ -424,7 +424,11 @@ pub(crate) fn load_engines(raw: &[String], index_dir: Option<&std::path::Path>) 
     };
     let ontology::persisted::Loaded { snapshot, report, key, restored } = loaded;
     for warning in report.warnings() {
-        tracing::warn!(code = %warning.code, count = warning.count, "{}", warning.message);
+        if warning.expected {
+            tracing::info!(code = %warning.code, count = warning.count, "{}", warning.message);
+        } else {
+            tracing::warn!(code = %warning.code, count = warning.count, "{}", warning.message);
+        }
     }
     tracing::info!(
         snapshot = snapshot.version(),

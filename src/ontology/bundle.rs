@@ -896,7 +896,7 @@ fn import_labels(builder: &mut SnapshotBuilder, map: Map<String, Value>, locatio
     let Some(id) = check.id("id", &row.id) else { return };
     let Some(idx) = check.builder.lookup(&id) else {
         if optional {
-            check.builder.report.warn(
+            check.builder.report.note_expected(
                 "bundle.labels_for_absent_concept",
                 "labels line of an optional labels file for a concept no loaded source defines; skipped \
                  (it applies when that source is loaded)",

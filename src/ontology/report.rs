@@ -69,6 +69,10 @@ pub struct Warning {
     pub count: usize,
     /// Up to [`MAX_EXAMPLES`] examples (locations or ids).
     pub examples: Vec<String>,
+    /// A skip the data itself asks for (a line of a bundle's optional labels file for a source
+    /// that is not loaded), not a quirk: logged as information, shown as a note.
+    #[serde(default)]
+    pub expected: bool,
 }
 
 /// How many examples a warning keeps.
@@ -97,11 +101,21 @@ impl Report {
 
     /// Counts one occurrence of the quirk `code`; `message` describes the class, `example` this case.
     pub fn warn(&mut self, code: &str, message: &str, example: impl FnOnce() -> String) {
+        self.count(code, message, false, example);
+    }
+
+    /// Counts one occurrence of a skip the data asks for (see [`Warning::expected`]).
+    pub fn note_expected(&mut self, code: &str, message: &str, example: impl FnOnce() -> String) {
+        self.count(code, message, true, example);
+    }
+
+    fn count(&mut self, code: &str, message: &str, expected: bool, example: impl FnOnce() -> String) {
         let warning = self.warnings.entry(code.to_string()).or_insert_with(|| Warning {
             code: code.to_string(),
             message: message.to_string(),
             count: 0,
             examples: Vec::new(),
+            expected,
         });
         warning.count += 1;
         if warning.examples.len() < MAX_EXAMPLES {
@@ -137,7 +151,8 @@ impl fmt::Display for Report {
         for warning in self.warnings.values() {
             writeln!(
                 f,
-                "warning [{}]: {} ({}×; e.g. {})",
+                "{} [{}]: {} ({}×; e.g. {})",
+                if warning.expected { "note" } else { "warning" },
                 warning.code,
                 warning.message,
                 warning.count,

@@ -219,6 +219,7 @@ fn an_optional_labels_file_skips_and_counts_the_concepts_no_source_defines() {
     assert!(skill.labels.iter().any(|l| &*l.text == "laswerk"), "{:?}", skill.labels);
     let skipped = report.warning("bundle.labels_for_absent_concept").expect("the skipped line is counted");
     assert_eq!(skipped.count, 1);
+    assert!(skipped.expected, "a skip the bundle asks for is a note, not a warning");
     assert!(skipped.examples[0].ends_with("labels-titels.jsonl:2"), "{skipped:?}");
 
     // Only a labels file of the bundle can be named optional.
