@@ -174,27 +174,34 @@ fn push_word(out: &mut Vec<Word>, text: &str, start: usize, end: usize) {
 /// consonant written single that is double (`bestelingen`, `stresbestendig`), or two letters
 /// swapped (`apothekresassistent`). Substitutions are left out: they turn a word into another too often.
 pub fn typo_correction(word: &str, min_len: usize, known: impl Fn(&str) -> bool) -> Option<String> {
-    let chars: Vec<char> = word.chars().collect();
-    if chars.len() < min_len || !chars.iter().all(|c| c.is_alphabetic()) {
+    // Byte offsets of the characters, and of the end: each edit is spelled from slices of the word
+    // (spelled char by char, the edits were a twentieth of an extraction).
+    let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).chain(std::iter::once(word.len())).collect();
+    let chars = bounds.len() - 1;
+    if chars < min_len || !word.chars().all(char::is_alphabetic) {
         return None;
     }
     let mut found: Vec<String> = Vec::new();
     // Each edit is spelled into one reused buffer: a word is tried some thirty ways, and few are words.
     let mut candidate = String::with_capacity(word.len() + 4);
-    let mut consider = |parts: [&[char]; 3]| {
+    let mut consider = |parts: &[&str]| {
         candidate.clear();
-        candidate.extend(parts.into_iter().flatten());
+        parts.iter().for_each(|part| candidate.push_str(part));
         if !found.contains(&candidate) && known(&candidate) {
             found.push(candidate.clone());
         }
     };
-    for i in 0..chars.len() {
+    for i in 0..chars {
+        let (before, letter, after) = (&word[..bounds[i]], &word[bounds[i]..bounds[i + 1]], &word[bounds[i + 1]..]);
         // A letter too many, a letter written once that is double.
-        consider([&chars[..i], &[], &chars[i + 1..]]);
-        consider([&chars[..=i], &chars[i..=i], &chars[i + 1..]]);
-        if i + 1 < chars.len() && chars[i] != chars[i + 1] {
-            // Two letters swapped.
-            consider([&chars[..i], &[chars[i + 1], chars[i]], &chars[i + 2..]]);
+        consider(&[before, after]);
+        consider(&[before, letter, letter, after]);
+        if i + 1 < chars {
+            let next = &word[bounds[i + 1]..bounds[i + 2]];
+            if letter != next {
+                // Two letters swapped.
+                consider(&[before, next, letter, &word[bounds[i + 2]..]]);
+            }
         }
     }
     match &found[..] {

@@ -27,6 +27,8 @@
 //! `Kinder-EHBO`), beside the mentions and never instead of one: what a credential certifies is
 //! what its holder can be taken to do, though the text may not name it.
 
+use std::rc::Rc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::analysis::{self, Lang};
@@ -195,16 +197,18 @@ pub struct CredentialMention {
 /// splitting are most of an extraction's time, and a text repeats its words).
 struct KeyCache<'a> {
     table: &'a LabelTable,
-    /// Word → key, for Dutch, English and other (normalized only) readings.
-    keys: [std::cell::RefCell<HashMap<String, String>>; Lang::COUNT],
+    /// Word → key, for Dutch, English and other (normalized only) readings. Shared, not copied:
+    /// each reading of each clause takes its words' keys (copying them was a tenth of an
+    /// extraction's allocations).
+    keys: [std::cell::RefCell<HashMap<String, Rc<str>>>; Lang::COUNT],
     /// Word → the key of its compound head, if any.
-    heads: std::cell::RefCell<HashMap<String, Option<String>>>,
+    heads: std::cell::RefCell<HashMap<String, Option<Rc<str>>>>,
     /// Word → every infinitive it may be a finite form of ([`verbs::infinitive_candidates`]):
     /// the verb class and the infinitives the labels know are both read from it, so a word's
     /// candidates (a dozen strings) are guessed once.
     candidates: std::cell::RefCell<HashMap<String, std::rc::Rc<[String]>>>,
     /// Word → the infinitives the labels know that it may be a finite form of.
-    infinitives: std::cell::RefCell<HashMap<String, Vec<String>>>,
+    infinitives: std::cell::RefCell<HashMap<String, Rc<[String]>>>,
     /// Word → the first infinitive it may be a finite form of that is in a verb class, with the
     /// class ([`VERB_CLASSES`]): asked for every content word of every clause.
     class_verbs: std::cell::RefCell<HashMap<String, Option<(usize, String)>>>,
@@ -248,14 +252,14 @@ impl<'a> KeyCache<'a> {
 
     /// The key of the last part of a compound word (`tweeploegendienst` → `ploegendienst`), when it
     /// splits into known words and the last has four letters or more.
-    fn head(&self, word: &str) -> Option<String> {
+    fn head(&self, word: &str) -> Option<Rc<str>> {
         if !self.heads.borrow().contains_key(word) {
             self.key(word, Lang::Nl);
         }
         self.heads.borrow().get(word).cloned().flatten()
     }
 
-    fn key(&self, word: &str, lang: Lang) -> String {
+    fn key(&self, word: &str, lang: Lang) -> Rc<str> {
         let keys = &self.keys[lang.index()];
         if let Some(key) = keys.borrow().get(word) {
             return key.clone();
@@ -264,23 +268,34 @@ impl<'a> KeyCache<'a> {
         if let Some(token) = self.table.label_token(word, lang) {
             if lang == Lang::Nl {
                 let head = match &token.parts[..] {
-                    [_, .., last] => Some(last.to_string()).filter(|k| k.chars().count() >= 4),
+                    [_, .., last] => Some(Rc::from(&**last)).filter(|k: &Rc<str>| k.chars().count() >= 4),
                     _ => None,
                 };
                 self.heads.borrow_mut().insert(word.to_string(), head);
             }
-            keys.borrow_mut().insert(word.to_string(), token.key.to_string());
-            return token.key.to_string();
+            let key: Rc<str> = Rc::from(&*token.key);
+            keys.borrow_mut().insert(word.to_string(), key.clone());
+            return key;
+        }
+        // A word of the Dutch labels that no English label has is read in English as it is:
+        // stemmed in English it seldom meets an English label's key, and stemming a Dutch text's
+        // words in English was a fifteenth of an extraction.
+        if lang == Lang::En && self.table.label_token(word, Lang::Nl).is_some() {
+            let key: Rc<str> = Rc::from(word);
+            keys.borrow_mut().insert(word.to_string(), key.clone());
+            return key;
         }
         // (As `labels::token` analyzes a word, less what extraction does not use.)
         let stop = analysis::is_stop_word(word);
         let base = if lang == Lang::Nl && !stop { self.table.decompounder.diminutive_base(word) } else { None };
         let read = base.as_deref().unwrap_or(word);
-        let key = self.table.stemmers.key(read, lang);
+        let key: Rc<str> = self.table.stemmers.key(read, lang).into();
         if lang == Lang::Nl {
             let parts = if stop { Vec::new() } else { self.table.decompounder.split(read) };
             let head = match &parts[..] {
-                [_, .., last] => Some(self.table.stemmers.key(last, Lang::Nl)).filter(|k| k.chars().count() >= 4),
+                [_, .., last] => {
+                    Some(self.table.stemmers.key(last, Lang::Nl)).filter(|k| k.chars().count() >= 4).map(Rc::from)
+                }
                 _ => None,
             };
             self.heads.borrow_mut().insert(word.to_string(), head);
@@ -423,7 +438,7 @@ impl Gazetteer {
         found: &mut Vec<CredentialMention>,
     ) {
         let words: Vec<&analysis::Word> = words.iter().filter(|w| !analysis::is_stop_word(&w.text)).collect();
-        let keys: Vec<String> = words.iter().map(|w| keys_of.key(&w.text, Lang::Nl)).collect();
+        let keys: Vec<Rc<str>> = words.iter().map(|w| keys_of.key(&w.text, Lang::Nl)).collect();
         let mut start = 0;
         while start < keys.len() {
             // The windows from `start`, joined as they grow; the longest that names one wins.
@@ -477,27 +492,25 @@ impl Gazetteer {
         // Each word's key, analyzed once per language however often the text uses it.
         let keys_of = &KeyCache::new(table);
         let mut candidates: Vec<Mention> = Vec::new();
-        // The analyzed keys of the verb classes, once per text (analysis is not free).
-        let class_keys: Vec<Vec<(&str, String)>> = VERB_CLASSES
-            .iter()
-            .map(|class| {
-                class
-                    .iter()
-                    .map(|v| (*v, token(&table.stemmers, &table.decompounder, v, Lang::Nl).key.to_string()))
-                    .collect()
-            })
-            .collect();
+        // The analyzed keys of the verb classes, once per text: label words all, so read from the
+        // table's vocabulary (analyzing them anew was a fiftieth of an extraction).
+        let class_keys: Vec<Vec<(&str, Rc<str>)>> =
+            VERB_CLASSES.iter().map(|class| class.iter().map(|v| (*v, keys_of.key(v, Lang::Nl))).collect()).collect();
         // The verb of the clause an enumeration continues (see [`Segment::continues`]).
         let mut carried: Option<analysis::Word> = None;
+        // The text's words, cut once: a segment's are the run of them inside it (a word never
+        // crosses the punctuation that ends a segment).
+        let all_words = analysis::words(text);
+        let mut first_word = 0;
         for Segment { range: segment, continues } in segments(text) {
-            let words: Vec<analysis::Word> = analysis::words(&text[segment.clone()])
-                .into_iter()
-                .map(|w| analysis::Word { start: w.start + segment.start, end: w.end + segment.start, ..w })
-                .collect();
+            let skipped = all_words[first_word..].iter().take_while(|w| w.start < segment.start).count();
+            let inside = all_words[first_word + skipped..].iter().take_while(|w| w.end <= segment.end).count();
+            let words = &all_words[first_word + skipped..first_word + skipped + inside];
+            first_word += skipped + inside;
             if with_credentials {
-                self.credentials_in(table, keys_of, &words, &char_offset, &mut credentials);
+                self.credentials_in(table, keys_of, words, &char_offset, &mut credentials);
             }
-            let clause = content_words(table, keys_of, &words);
+            let clause = content_words(table, keys_of, words);
             let ContentWords { words: content, verbs, verb_readings, .. } = &clause;
             let own_verb = verbs.iter().rposition(|v| *v).map(|i| content[i].clone());
             let carried_verb = if continues && own_verb.is_none() { carried.take() } else { None };
@@ -527,11 +540,11 @@ impl Gazetteer {
                         return key;
                     }
                     match table.lexicon.translate_attested(&key).first() {
-                        Some(translation) => translation.token.key.to_string(),
+                        Some(translation) => Rc::from(&*translation.token.key),
                         None => keys_of.key(&w.text, Lang::En),
                     }
                 };
-                let keys: Vec<String> = content.iter().map(reading).collect();
+                let keys: Vec<Rc<str>> = content.iter().map(reading).collect();
                 // Whether some label has each key: a window of two words or more with a key no
                 // label has is no label's, in any order (most windows of a text have one).
                 let known: Vec<bool> = keys.iter().map(|k| table.df(k) > 0).collect();
@@ -562,7 +575,7 @@ impl Gazetteer {
                         let (rows, mut order_factor) = match self.ordered.get(&joined[..ends[n - 1]]) {
                             Some(rows) => (rows, 1.0),
                             None if n == 1 && lang == Lang::Nl && !translated && !heads && !verbs[start] => {
-                                match (self.joined.get(&keys[start]), self.object_alone.get(&keys[start])) {
+                                match (self.joined.get(&*keys[start]), self.object_alone.get(&*keys[start])) {
                                     (Some(rows), _) => {
                                         written_together = true;
                                         (rows, JOINED_FACTOR)
@@ -575,7 +588,7 @@ impl Gazetteer {
                                 }
                             }
                             None if (2..=MAX_UNORDERED).contains(&n) => {
-                                let window: Vec<&str> = keys[start..start + n].iter().map(String::as_str).collect();
+                                let window: Vec<&str> = keys[start..start + n].iter().map(|k| &**k).collect();
                                 let key = unordered_key(&window);
                                 match (self.unordered.get(&key), self.partial.get(&key)) {
                                     (Some(rows), _) => (rows, 0.85),
@@ -606,7 +619,7 @@ impl Gazetteer {
                                 if n == 1 && !one_word_names(table, text, &text_words[0], row) {
                                     return false;
                                 }
-                                if n == 1 && names_nationality(text, &words, &text_words[0], row) {
+                                if n == 1 && names_nationality(text, words, &text_words[0], row) {
                                     return false;
                                 }
                                 // A short word is read as written, never through a translation
@@ -707,14 +720,12 @@ impl Gazetteer {
                     // `desserts bereiden`), read in Dutch.
                     let class = verb_class(&verb.text);
                     let others: Vec<&str> = match class {
-                        Some(class) if lang == Lang::Nl && !translated => class_keys[class]
-                            .iter()
-                            .filter(|(v, _)| *v != verb.text)
-                            .map(|(_, key)| key.as_str())
-                            .collect(),
+                        Some(class) if lang == Lang::Nl && !translated => {
+                            class_keys[class].iter().filter(|(v, _)| *v != verb.text).map(|(_, key)| &**key).collect()
+                        }
                         _ => Vec::new(),
                     };
-                    let verbs = std::iter::once((verb_key.as_str(), GAP_FACTOR))
+                    let verbs = std::iter::once((&*verb_key, GAP_FACTOR))
                         .chain(others.into_iter().map(|key| (key, OPERATE_FACTOR)));
                     for (verb_key, factor) in verbs {
                         for o in (0..keys.len().min(MAX_GAP + 1)).filter(|&o| changed[o] && !clause.never_object(o)) {
@@ -741,7 +752,6 @@ impl Gazetteer {
         }
         // "Ik werk als kraamverzorgende": `als` names a role, so the words around it are no verb and
         // object (`work with nurses`), unless the label says `als` too (`als tolk optreden`).
-        let all_words = analysis::words(text);
         let marks: Vec<usize> =
             all_words.iter().filter(|w| w.text == ROLE_MARK).map(|w| char_offset[w.start]).collect();
         candidates.retain(|m| {
@@ -812,14 +822,13 @@ impl Gazetteer {
         &self,
         table: &LabelTable,
         keys_of: &KeyCache,
-        class_keys: &[Vec<(&str, String)>],
+        class_keys: &[Vec<(&str, Rc<str>)>],
         clause: &ContentWords,
-        keys: &[String],
+        keys: &[Rc<str>],
         char_offset: &[usize],
         candidates: &mut Vec<Mention>,
     ) {
         let ContentWords { words: content, verbs, articled, .. } = clause;
-        let key = |word: &str| token(&table.stemmers, &table.decompounder, word, Lang::Nl).key.to_string();
         let mut found = |class: usize,
                          verb: &str,
                          object: &str,
@@ -858,7 +867,7 @@ impl Gazetteer {
                 if v + 2 < keys.len() && !verbs[v + 1] && !verbs[v + 2] {
                     let (object, last) = (&content[v + 1], &content[v + 2]);
                     for (_, other) in class_keys[class].iter().filter(|(o, _)| **o != *verb) {
-                        let phrase = [other.as_str(), keys[v + 1].as_str(), keys[v + 2].as_str()];
+                        let phrase = [&**other, &*keys[v + 1], &*keys[v + 2]];
                         phrases.extend(self.verb_phrase(
                             table,
                             &phrase,
@@ -877,7 +886,7 @@ impl Gazetteer {
                     .filter(|rest| rest.chars().count() >= 4 && table.decompounder.is_known(rest))
             });
             if let Some(object) = object {
-                found(OPERATE_CLASS, "", &key(object), word, word, word);
+                found(OPERATE_CLASS, "", &keys_of.key(object, Lang::Nl), word, word, word);
             }
         }
         candidates.extend(phrases);
@@ -918,16 +927,17 @@ impl ContentWords {
 /// `toedienen`, `medicatie`).
 fn content_words(table: &LabelTable, keys_of: &KeyCache, words: &[analysis::Word]) -> ContentWords {
     let known = |w: &str| table.decompounder.is_known(w);
-    let infinitives = |w: &str| -> Vec<String> {
+    let infinitives = |w: &str| -> Rc<[String]> {
         if let Some(found) = keys_of.infinitives.borrow().get(w) {
             return found.clone();
         }
         let mut found: Vec<String> = keys_of.candidates(w).iter().filter(|c| known(c)).cloned().collect();
         found.dedup();
+        let found: Rc<[String]> = found.into();
         keys_of.infinitives.borrow_mut().insert(w.to_string(), found.clone());
         found
     };
-    let infinitive = |w: &str| infinitives(w).into_iter().next();
+    let infinitive = |w: &str| infinitives(w).first().cloned();
     // A particle closes the clause: the last word, or the word before a conjunction or before the
     // preposition of a phrase after the verb ("ik bereid patiënten voor op de operatie").
     let particle_at = |i: usize| {
@@ -996,12 +1006,11 @@ fn content_words(table: &LabelTable, keys_of: &KeyCache, words: &[analysis::Word
         let after_article =
             i > 0 && ARTICLES.contains(&words[i - 1].text.as_str()) && words[i - 1].end + 1 == word.start;
         articled.push(after_article);
-        let readings = if is_verb || after_article || word.text.len() > MAX_FINITE_VERB {
+        let readings: Vec<String> = if is_verb || after_article || word.text.len() > MAX_FINITE_VERB {
             Vec::new()
         } else {
-            infinitives(&word.text)
+            infinitives(&word.text).iter().filter(|v| **v != word.text).cloned().collect()
         };
-        let readings: Vec<String> = readings.into_iter().filter(|v| *v != word.text).collect();
         let coordinated = !is_verb
             && !readings.is_empty()
             && i > 0

@@ -105,7 +105,9 @@ const PREFIXES: &[&str] = &["be", "ver", "ont", "onder", "over", "her", "door", 
 /// Infinitive candidates of a finite verb form, most likely first. The caller keeps the first one
 /// its vocabulary knows.
 pub fn infinitive_candidates(word: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    // (Room for the usual dozen guesses: grown step by step, the vector was a twentieth of an
+    // extraction's allocations.)
+    let mut out: Vec<String> = Vec::with_capacity(16);
     let chars = word.chars().count();
     if chars < 2 {
         return out;
@@ -134,13 +136,13 @@ pub fn infinitive_candidates(word: &str) -> Vec<String> {
     // Regular past tense: stem + de/te (plural den/ten).
     for suffix in ["den", "ten", "de", "te"] {
         if let Some(stem) = word.strip_suffix(suffix).filter(|s| s.chars().count() >= 3) {
-            out.extend(present_stem_infinitives(stem));
+            present_stem_infinitives(stem, &mut out);
         }
     }
     // Present tense: stem, stem + t.
-    out.extend(present_stem_infinitives(word));
+    present_stem_infinitives(word, &mut out);
     if let Some(stem) = word.strip_suffix('t').filter(|s| s.chars().count() >= 2) {
-        out.extend(present_stem_infinitives(stem));
+        present_stem_infinitives(stem, &mut out);
     }
     // A Dutch infinitive has at least four letters (`gaan`, `doen`): a shorter guess is another
     // language's word (`nu` is no `nun`).
@@ -157,33 +159,34 @@ const MIN_INFINITIVE: usize = 4;
 /// `geven`, `lees` → `lezen` (f/s voice to v/z); `doe` → `doen`.
 /// (Pieces are joined with `concat`, one allocation each: through `format!` they were a twentieth
 /// of an extraction.)
-fn present_stem_infinitives(stem: &str) -> Vec<String> {
-    let c: Vec<char> = stem.chars().collect();
-    let n = c.len();
-    let mut out = vec![[stem, "en"].concat(), [stem, "n"].concat()];
-    if n >= 2 {
-        let last = c[n - 1];
-        let vowel = |ch: char| "aeiou".contains(ch);
-        // A single short vowel before a final consonant: the consonant doubles (stel → stellen).
-        if !vowel(last) && vowel(c[n - 2]) && (n < 3 || !vowel(c[n - 3])) {
-            out.push([stem, last.encode_utf8(&mut [0; 4]), "en"].concat());
-        }
-        // A doubled vowel before the final consonant: written single (maak → maken).
-        if n >= 3 && !vowel(last) && c[n - 2] == c[n - 3] && "aeou".contains(c[n - 2]) {
-            let undoubled: String = c[..n - 2].iter().chain(&c[n - 1..]).collect();
-            out.push([&undoubled, "en"].concat());
-            let voiced = voiced(&undoubled);
-            if voiced != undoubled {
-                out.push([&voiced, "en"].concat());
-            }
-        }
-        // f/s after a long vowel or a diphthong voice to v/z (geef → geven, schrijf → schrijven).
-        let voiced = voiced(stem);
-        if voiced != stem {
+fn present_stem_infinitives(stem: &str, out: &mut Vec<String>) {
+    out.push([stem, "en"].concat());
+    out.push([stem, "n"].concat());
+    // The last three letters, last first, with where each begins (no vector of the stem's letters).
+    let mut from_end = stem.char_indices().rev();
+    let (Some((at_last, last)), Some((at_before, before))) = (from_end.next(), from_end.next()) else {
+        return;
+    };
+    let third = from_end.next().map(|(_, c)| c);
+    let vowel = |ch: char| "aeiou".contains(ch);
+    // A single short vowel before a final consonant: the consonant doubles (stel → stellen).
+    if !vowel(last) && vowel(before) && !third.is_some_and(vowel) {
+        out.push([stem, &stem[at_last..], "en"].concat());
+    }
+    // A doubled vowel before the final consonant: written single (maak → maken).
+    if third == Some(before) && !vowel(last) && "aeou".contains(before) {
+        let undoubled = [&stem[..at_before], &stem[at_last..]].concat();
+        out.push([&undoubled, "en"].concat());
+        let voiced = voiced(&undoubled);
+        if voiced != undoubled {
             out.push([&voiced, "en"].concat());
         }
     }
-    out
+    // f/s after a long vowel or a diphthong voice to v/z (geef → geven, schrijf → schrijven).
+    let voiced = voiced(stem);
+    if voiced != stem {
+        out.push([&voiced, "en"].concat());
+    }
 }
 
 /// The stem with a final `f` or `s` voiced to `v` or `z`.
