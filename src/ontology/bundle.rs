@@ -155,11 +155,11 @@ pub fn import(builder: &mut SnapshotBuilder, bundle: &BundleFiles) {
                     import_concept(builder, kind, value, Location::line(&file, line));
                 }
             }
-            Some(other) => later.push((other, file, text, manifest.optional_labels.contains(name))),
+            Some(kind) => later.push(LaterFile { kind, optional: manifest.optional_labels.contains(name), file, text }),
         }
     }
     // Labels apply to concepts defined before (by earlier sources or this bundle's concept files).
-    for (kind, file, text, optional) in later {
+    for LaterFile { kind, optional, file, text } in later {
         for (line, value) in json_lines(builder, &file, text) {
             let location = Location::line(&file, line);
             match kind {
@@ -168,6 +168,16 @@ pub fn import(builder: &mut SnapshotBuilder, bundle: &BundleFiles) {
             }
         }
     }
+}
+
+/// A labels or relations file, read after the bundle's concept files: its lines refer to them.
+struct LaterFile<'a> {
+    kind: FileKind,
+    /// Named in the manifest's `optional_labels`.
+    optional: bool,
+    /// Where it was read from, for locations.
+    file: String,
+    text: &'a str,
 }
 
 /// The JSON objects of a JSON Lines text with their 1-based line numbers; blank and `#` lines skipped.
@@ -896,6 +906,21 @@ fn import_labels(builder: &mut SnapshotBuilder, map: Map<String, Value>, locatio
     let Some(id) = check.id("id", &row.id) else { return };
     let Some(idx) = check.builder.lookup(&id) else {
         if optional {
+            // Checked as any line is (language codes, empty labels), on a scratch concept, so a
+            // bad line shows on the bundle alone, not only once the source it names is loaded.
+            let mut scratch = Concept {
+                id: id.as_str().into(),
+                kind: ConceptKind::Skill,
+                labels: Vec::new(),
+                descriptions: Vec::new(),
+                status: Default::default(),
+                source: 0,
+                details: Details::SkillGroup { code: None },
+            };
+            apply_labels(&mut check, &mut scratch, &row.labels, &row.description);
+            if !check.ok {
+                return;
+            }
             check.builder.report.note_expected(
                 "bundle.labels_for_absent_concept",
                 "labels line of an optional labels file for a concept no loaded source defines; skipped \

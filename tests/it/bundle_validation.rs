@@ -222,6 +222,27 @@ fn an_optional_labels_file_skips_and_counts_the_concepts_no_source_defines() {
     assert!(skipped.expected, "a skip the bundle asks for is a note, not a warning");
     assert!(skipped.examples[0].ends_with("labels-titels.jsonl:2"), "{skipped:?}");
 
+    // A skipped line is still checked: a bad one is an error on the bundle alone.
+    let bad = concat!(
+        r#"{"id": "vaardig:skill/onbekend", "labels": {"NL": {"alt": ["iets"]}}}"#,
+        "\n",
+        r#"{"id": "vaardig:skill/ook-onbekend", "labels": {"nl": {"pref": " "}}}"#,
+        "\n"
+    );
+    let dir = bundle(&[("skills.jsonl", SKILL), ("labels-titels.jsonl", bad)]);
+    std::fs::write(dir.path().join("bundle.toml"), format!("{MANIFEST}optional_labels = [\"labels-titels.jsonl\"]\n"))
+        .unwrap();
+    match ontology::load(&[SourceSpec::Path(dir.path().to_path_buf())]) {
+        Err(LoadError::Invalid { report }) => {
+            let errors: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
+            let named = |at: &str, field: &str| errors.iter().any(|e| e.contains(at) && e.contains(field));
+            assert!(named("labels-titels.jsonl:1", "labels.NL"), "{errors:#?}");
+            assert!(named("labels-titels.jsonl:2", "labels.nl.pref"), "{errors:#?}");
+            assert_eq!(report.warning("bundle.labels_for_absent_concept").map(|w| w.count), None);
+        }
+        other => panic!("bad lines of an optional labels file were accepted: {:?}", other.map(|_| ())),
+    }
+
     // Only a labels file of the bundle can be named optional.
     let dir = bundle(&[("skills.jsonl", SKILL)]);
     std::fs::write(dir.path().join("bundle.toml"), format!("{MANIFEST}optional_labels = [\"skills.jsonl\"]\n"))
