@@ -197,111 +197,142 @@ pub struct CredentialMention {
 /// splitting are most of an extraction's time, and a text repeats its words).
 struct KeyCache<'a> {
     table: &'a LabelTable,
-    /// Word → key, for Dutch, English and other (normalized only) readings. Shared, not copied:
-    /// each reading of each clause takes its words' keys (copying them was a tenth of an
-    /// extraction's allocations).
-    keys: [std::cell::RefCell<HashMap<String, Rc<str>>>; Lang::COUNT],
-    /// Word → the key of its compound head, if any.
-    heads: std::cell::RefCell<HashMap<String, Option<Rc<str>>>>,
-    /// Word → every infinitive it may be a finite form of ([`verbs::infinitive_candidates`]):
-    /// the verb class and the infinitives the labels know are both read from it, so a word's
-    /// candidates (a dozen strings) are guessed once.
-    candidates: std::cell::RefCell<HashMap<String, std::rc::Rc<[String]>>>,
-    /// Word → the infinitives the labels know that it may be a finite form of.
-    infinitives: std::cell::RefCell<HashMap<String, Rc<[String]>>>,
-    /// Word → the first infinitive it may be a finite form of that is in a verb class, with the
-    /// class ([`VERB_CLASSES`]): asked for every content word of every clause.
-    class_verbs: std::cell::RefCell<HashMap<String, Option<(usize, String)>>>,
+    /// Word → what has been worked out about it. One entry per word, whatever is asked of it (a
+    /// map per question held a copy of the word in each, and freeing them was a twentieth of an
+    /// extraction).
+    words: std::cell::RefCell<HashMap<String, WordReading>>,
+}
+
+/// What [`KeyCache`] has worked out about one word; `None` where it has not been asked yet.
+#[derive(Default)]
+struct WordReading {
+    /// The key for Dutch, English and other (normalized only) readings. Shared, not copied: each
+    /// reading of each clause takes its words' keys.
+    keys: [Option<Rc<str>>; Lang::COUNT],
+    /// The key of its compound head, if any.
+    head: Option<Option<Rc<str>>>,
+    /// Every infinitive it may be a finite form of ([`verbs::infinitive_candidates`]): the verb
+    /// class and the infinitives the labels know are both read from it, so a word's candidates (a
+    /// dozen strings) are guessed once.
+    candidates: Option<Rc<[String]>>,
+    /// The infinitives the labels know that it may be a finite form of.
+    infinitives: Option<Rc<[String]>>,
+    /// The first infinitive it may be a finite form of that is in a verb class, with the class
+    /// ([`VERB_CLASSES`]): asked for every content word of every clause.
+    class_verb: Option<Option<(usize, String)>>,
 }
 
 impl<'a> KeyCache<'a> {
     fn new(table: &'a LabelTable) -> KeyCache<'a> {
-        KeyCache {
-            table,
-            keys: Default::default(),
-            heads: Default::default(),
-            candidates: Default::default(),
-            infinitives: Default::default(),
-            class_verbs: Default::default(),
+        KeyCache { table, words: Default::default() }
+    }
+
+    /// What is known of `word` already, through `read`.
+    fn known<T>(&self, word: &str, read: impl FnOnce(&WordReading) -> Option<T>) -> Option<T> {
+        self.words.borrow().get(word).and_then(read)
+    }
+
+    /// Records something worked out about `word` (the word is copied on its first record only).
+    fn record(&self, word: &str, write: impl FnOnce(&mut WordReading)) {
+        let mut words = self.words.borrow_mut();
+        match words.get_mut(word) {
+            Some(reading) => write(reading),
+            None => write(words.entry(word.to_string()).or_default()),
         }
     }
 
     /// The verb class and infinitive of a finite verb form ("reed" → working a machine, `rijden`),
     /// computed once per word of a text: guessing a word's infinitives makes a dozen strings.
     fn class_verb(&self, word: &str) -> Option<(usize, String)> {
-        if let Some(found) = self.class_verbs.borrow().get(word) {
-            return found.clone();
+        if let Some(found) = self.known(word, |r| r.class_verb.clone()) {
+            return found;
         }
         let found = self
             .candidates(word)
             .iter()
             .find_map(|infinitive| verb_class(infinitive).map(|class| (class, infinitive.clone())));
-        self.class_verbs.borrow_mut().insert(word.to_string(), found.clone());
+        self.record(word, |r| r.class_verb = Some(found.clone()));
         found
     }
 
     /// Every infinitive `word` may be a finite form of, guessed once per word of a text.
-    fn candidates(&self, word: &str) -> std::rc::Rc<[String]> {
-        if let Some(found) = self.candidates.borrow().get(word) {
-            return found.clone();
+    fn candidates(&self, word: &str) -> Rc<[String]> {
+        if let Some(found) = self.known(word, |r| r.candidates.clone()) {
+            return found;
         }
-        let found: std::rc::Rc<[String]> = verbs::infinitive_candidates(word).into();
-        self.candidates.borrow_mut().insert(word.to_string(), found.clone());
+        let found: Rc<[String]> = verbs::infinitive_candidates(word).into();
+        self.record(word, |r| r.candidates = Some(found.clone()));
+        found
+    }
+
+    /// The infinitives the labels know (`known`) that `word` may be a finite form of, in the order
+    /// of [`Self::candidates`], once per word of a text.
+    fn infinitives(&self, word: &str, known: impl Fn(&str) -> bool) -> Rc<[String]> {
+        if let Some(found) = self.known(word, |r| r.infinitives.clone()) {
+            return found;
+        }
+        let mut found: Vec<String> = self.candidates(word).iter().filter(|c| known(c)).cloned().collect();
+        found.dedup();
+        let found: Rc<[String]> = found.into();
+        self.record(word, |r| r.infinitives = Some(found.clone()));
         found
     }
 
     /// The key of the last part of a compound word (`tweeploegendienst` → `ploegendienst`), when it
     /// splits into known words and the last has four letters or more.
     fn head(&self, word: &str) -> Option<Rc<str>> {
-        if !self.heads.borrow().contains_key(word) {
-            self.key(word, Lang::Nl);
+        if let Some(head) = self.known(word, |r| r.head.clone()) {
+            return head;
         }
-        self.heads.borrow().get(word).cloned().flatten()
+        self.key(word, Lang::Nl);
+        self.known(word, |r| r.head.clone()).flatten()
     }
 
     fn key(&self, word: &str, lang: Lang) -> Rc<str> {
-        let keys = &self.keys[lang.index()];
-        if let Some(key) = keys.borrow().get(word) {
-            return key.clone();
+        if let Some(key) = self.known(word, |r| r.keys[lang.index()].clone()) {
+            return key;
         }
+        let (key, head) = self.analyse(word, lang);
+        self.record(word, |r| {
+            r.keys[lang.index()] = Some(key.clone());
+            if let Some(head) = head {
+                r.head = Some(head);
+            }
+        });
+        key
+    }
+
+    /// A word's key in `lang` and, for Dutch, the key of its compound head if it has one.
+    fn analyse(&self, word: &str, lang: Lang) -> (Rc<str>, Option<Option<Rc<str>>>) {
         // A label word's analysis is the table's (most words of a text about work).
         if let Some(token) = self.table.label_token(word, lang) {
-            if lang == Lang::Nl {
-                let head = match &token.parts[..] {
-                    [_, .., last] => Some(Rc::from(&**last)).filter(|k: &Rc<str>| k.chars().count() >= 4),
-                    _ => None,
-                };
-                self.heads.borrow_mut().insert(word.to_string(), head);
-            }
-            let key: Rc<str> = Rc::from(&*token.key);
-            keys.borrow_mut().insert(word.to_string(), key.clone());
-            return key;
+            let head = (lang == Lang::Nl).then(|| match &token.parts[..] {
+                [_, .., last] => Some(Rc::from(&**last)).filter(|k: &Rc<str>| k.chars().count() >= 4),
+                _ => None,
+            });
+            return (Rc::from(&*token.key), head);
         }
         // A word of the Dutch labels that no English label has is read in English as it is:
         // stemmed in English it seldom meets an English label's key, and stemming a Dutch text's
         // words in English was a fifteenth of an extraction.
         if lang == Lang::En && self.table.label_token(word, Lang::Nl).is_some() {
-            let key: Rc<str> = Rc::from(word);
-            keys.borrow_mut().insert(word.to_string(), key.clone());
-            return key;
+            return (Rc::from(word), None);
         }
         // (As `labels::token` analyzes a word, less what extraction does not use.)
         let stop = analysis::is_stop_word(word);
         let base = if lang == Lang::Nl && !stop { self.table.decompounder.diminutive_base(word) } else { None };
         let read = base.as_deref().unwrap_or(word);
         let key: Rc<str> = self.table.stemmers.key(read, lang).into();
-        if lang == Lang::Nl {
+        let head = (lang == Lang::Nl).then(|| {
             let parts = if stop { Vec::new() } else { self.table.decompounder.split(read) };
-            let head = match &parts[..] {
+            match &parts[..] {
                 [_, .., last] => {
                     Some(self.table.stemmers.key(last, Lang::Nl)).filter(|k| k.chars().count() >= 4).map(Rc::from)
                 }
                 _ => None,
-            };
-            self.heads.borrow_mut().insert(word.to_string(), head);
-        }
-        keys.borrow_mut().insert(word.to_string(), key.clone());
-        key
+            }
+        });
+        (key, head)
     }
 }
 
@@ -927,16 +958,7 @@ impl ContentWords {
 /// `toedienen`, `medicatie`).
 fn content_words(table: &LabelTable, keys_of: &KeyCache, words: &[analysis::Word]) -> ContentWords {
     let known = |w: &str| table.decompounder.is_known(w);
-    let infinitives = |w: &str| -> Rc<[String]> {
-        if let Some(found) = keys_of.infinitives.borrow().get(w) {
-            return found.clone();
-        }
-        let mut found: Vec<String> = keys_of.candidates(w).iter().filter(|c| known(c)).cloned().collect();
-        found.dedup();
-        let found: Rc<[String]> = found.into();
-        keys_of.infinitives.borrow_mut().insert(w.to_string(), found.clone());
-        found
-    };
+    let infinitives = |w: &str| keys_of.infinitives(w, known);
     let infinitive = |w: &str| infinitives(w).first().cloned();
     // A particle closes the clause: the last word, or the word before a conjunction or before the
     // preposition of a phrase after the verb ("ik bereid patiënten voor op de operatie").
