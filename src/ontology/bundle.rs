@@ -908,9 +908,10 @@ fn import_labels(builder: &mut SnapshotBuilder, map: Map<String, Value>, locatio
         if optional {
             // Checked as any line is (language codes, empty labels), on a scratch concept, so a
             // bad line shows on the bundle alone, not only once the source it names is loaded.
+            // (Its kind does not matter: only its labels are looked at, then it is dropped.)
             let mut scratch = Concept {
                 id: id.as_str().into(),
-                kind: ConceptKind::Skill,
+                kind: ConceptKind::SkillGroup,
                 labels: Vec::new(),
                 descriptions: Vec::new(),
                 status: Default::default(),
