@@ -678,7 +678,7 @@ impl Gazetteer {
                                         && !heads
                                         && order_factor == 1.0
                                         && !verbs[start..start + n].contains(&true)
-                                        && names_occupation(text_words, &row.tokens, lang))
+                                        && names_occupation(&written_span(words, text_words), &row.tokens, lang))
                             })
                             .collect();
                         if rows.is_empty() {
@@ -706,7 +706,14 @@ impl Gazetteer {
                     .filter(|_| lang == Lang::Nl && !translated)
                     .flat_map(|(v, readings)| readings.iter().map(move |r| (v, r)))
                     .map(|(v, reading)| (v, keys_of.key(reading, Lang::Nl), 1));
-                for (v, verb_key, min_distance) in finite.chain(known_as_verbs) {
+                // An infinitive that closes the clause takes the objects before it, as Dutch writes
+                // them ("je kunt kranen of toiletten vervangen"): a verb of the labels, in Dutch.
+                let closing = content
+                    .len()
+                    .checked_sub(1)
+                    .filter(|&v| lang == Lang::Nl && !translated && !verbs[v] && content[v].text.ends_with("en"))
+                    .map(|v| (v, keys[v].clone(), 2));
+                for (v, verb_key, min_distance) in finite.chain(known_as_verbs).chain(closing) {
                     let near = v.saturating_sub(MAX_GAP + 1)..(v + MAX_GAP + 2).min(keys.len());
                     let mut last_object = None;
                     for o in near.clone().filter(|&o| {
@@ -1190,9 +1197,22 @@ fn is_acronym(text: &str) -> bool {
 /// True when the text words spell the occupation label's content words as nouns: the same word,
 /// a gender or agent variant of it, or its plural (`verpleegkundigen`, `monteurs`, `docenten`).
 /// English words are matched as written or with a plural `s` only.
+/// The words of a segment that a window of content words spans, stop words included: a content
+/// word as the clause read it (a typo corrected), the words between as written.
+fn written_span(words: &[analysis::Word], window: &[analysis::Word]) -> Vec<analysis::Word> {
+    let (Some(first), Some(last)) = (window.first(), window.last()) else { return Vec::new() };
+    words
+        .iter()
+        .filter(|w| w.start >= first.start && w.end <= last.end)
+        .map(|w| window.iter().find(|c| c.start == w.start).unwrap_or(w).clone())
+        .collect()
+}
+
+/// Whether the text's words (every word of the span, stop words too) write the occupation's label.
 fn names_occupation(text: &[analysis::Word], label: &[super::labels::Token], lang: Lang) -> bool {
-    // Every word of the label, stop words too ("klaar-over" is not named by "klaar"); a word of
-    // one or two letters only as the label writes it (`vrachtwagenchauffeur CE`).
+    // Every word of the label, stop words too ("klaar-over" is not named by "klaar", "ambtenaar
+    // van de burgerlijke stand" is written with its `van de`); a word of one or two letters only
+    // as the label writes it (`vrachtwagenchauffeur CE`).
     text.len() == label.len()
         && text.iter().zip(label).all(|(t, l)| {
             if t.text.chars().count() < 3 {
@@ -1209,6 +1229,19 @@ fn names_occupation(text: &[analysis::Word], label: &[super::labels::Token], lan
         })
 }
 
+/// Whether the concept of a label row of several words has the row's last word as its preferred
+/// label in the row's language: the label is a kind of what the concept is called.
+fn names_itself_by_head(table: &LabelTable, row: &super::labels::LabelRow) -> bool {
+    let Some(head) = row.tokens.last().filter(|_| row.tokens.len() > 1) else { return false };
+    table.rows_of(row.concept).any(|i| {
+        let own = &table.rows[i];
+        own.label_kind == LabelKind::Preferred
+            && own.lang == row.lang
+            && own.tokens.len() == 1
+            && own.tokens[0].key == head.key
+    })
+}
+
 /// Builds a mention from the label rows that matched a window of `n` content words.
 fn mention(
     table: &LabelTable,
@@ -1219,10 +1252,17 @@ fn mention(
     end_byte: usize,
     char_offset: &[usize],
 ) -> Option<Mention> {
-    // The best row: strongest label form, then the lowest id (deterministic).
+    // The best row: strongest label form, then the concept whose own name is the label's last word
+    // (`CNC-frezer` is an alternative label of both *draaier* and *frezer*: a frezer is meant),
+    // then the lowest id (deterministic).
+    let named_by_head = |r: u32| rows.len() > 1 && names_itself_by_head(table, &table.rows[r as usize]);
     let best = *rows.iter().max_by(|a, b| {
         let (ra, rb) = (&table.rows[**a as usize], &table.rows[**b as usize]);
-        ra.label_kind.weight().total_cmp(&rb.label_kind.weight()).then(b.cmp(a))
+        ra.label_kind
+            .weight()
+            .total_cmp(&rb.label_kind.weight())
+            .then_with(|| named_by_head(**a).cmp(&named_by_head(**b)))
+            .then(b.cmp(a))
     })?;
     let row = &table.rows[best as usize];
     let mut concepts: Vec<ConceptIdx> = rows.iter().map(|r| table.rows[*r as usize].concept).collect();

@@ -265,21 +265,44 @@ fn a_restart_on_the_same_sources_restores_the_snapshot_and_a_stale_or_corrupt_fi
     assert!(load(&sources, dir.path()).unwrap().restored);
 }
 
+/// The mentions extraction finds in `text`: the words it read, and the concept's English name.
+fn mentions_in(engines: &vaardig::engine::Engines, text: &str) -> Vec<(String, String)> {
+    engines
+        .search
+        .extract(text)
+        .iter()
+        .map(|m| {
+            let concept = engines.snapshot.concept(m.concept);
+            (text.chars().skip(m.start).take(m.end - m.start).collect(), concept.pref_label("en").to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn extraction_reads_an_occupation_with_its_small_words_its_head_and_objects_before_a_closing_verb() {
+    let engines = crate::helpers::esco_and_embedded();
+    let found = |text: &str| mentions_in(&engines, text);
+    // An occupation label with stop words is written with them (once only its content words were
+    // compared with all of the label's words, so no such label was ever found).
+    let mentions = found("Sinds vorig jaar ben ik functionaris voor gegevensbescherming bij een ziekenhuis.");
+    let officer = ("functionaris voor gegevensbescherming".to_string(), "data protection officer".to_string());
+    assert!(mentions.contains(&officer), "{mentions:?}");
+    // Without them it is not that label: a word left out makes another phrase.
+    let mentions = found("Sinds vorig jaar ben ik functionaris gegevensbescherming bij een ziekenhuis.");
+    assert!(mentions.iter().all(|(_, label)| label != "data protection officer"), "{mentions:?}");
+    // An alternative label of two occupations (`CNC-frezer`: *draaier* and *frezer*) names the one
+    // whose own name is its last word.
+    let mentions = found("Werkervaring: CNC-frezer bij een machinebouwer.");
+    assert!(mentions.contains(&("CNC-frezer".to_string(), "milling machine operator".to_string())), "{mentions:?}");
+    // An infinitive that closes the clause takes the objects before it, coordinated ones too.
+    let mentions = found("Bij klanten thuis moet je soms kranen of douchekoppen vervangen.");
+    assert!(mentions.iter().any(|(_, label)| label == "replace faucets"), "{mentions:?}");
+}
+
 #[test]
 fn extraction_on_esco_and_the_bundle_reads_roles_acronyms_and_coordinated_objects() {
     let engines = crate::helpers::esco_and_embedded();
-    let snapshot = &*engines.snapshot;
-    let found = |text: &str| -> Vec<(String, String)> {
-        engines
-            .search
-            .extract(text)
-            .iter()
-            .map(|m| {
-                let c = snapshot.concept(m.concept);
-                (text.chars().skip(m.start).take(m.end - m.start).collect(), c.pref_label("en").to_string())
-            })
-            .collect()
-    };
+    let found = |text: &str| mentions_in(&engines, text);
     // `nu` (now) is no finite verb of an English word: once it was read as "nun" (`monnik/non`).
     for text in ["Nu wil ik graag verder.", "Ik werk nu in de zorg."] {
         let mentions = found(text);
