@@ -68,7 +68,7 @@ const STOP_NL: &[&str] = &[
     "je", "jij", "u", "we", "wij", "ze", "zij", "hij", "mijn", "ons", "onze", "hun", "ook", "nog", "al", "zo", "maar",
     "dan", "wel", "niet", "geen", "heb", "hebben", "heeft", "had", "kan", "kunnen", "moet", "moeten", "zal", "zou",
     "mee", "waar", "wat", "wie", "hoe", "jaar", "jaren", "etc", "enz", "bv", "o", "a", "m", "v", "x", "mv", "vrouw",
-    "man", "h", "s",
+    "man", "h", "s", "anders",
 ];
 
 /// English stop words.

@@ -1079,11 +1079,18 @@ fn is_attributive(words: &[analysis::Word], i: usize, known: impl Fn(&str) -> bo
 }
 
 /// True when one text word may stand for a one-word label: an acronym written in capitals as the
-/// label is (`LESS` is not `les`), a short word written as it is, and an occupation's word only if
-/// it is not a head many labels share.
+/// label is (`LESS` is not `les`), a short word with capitals inside as the label writes it, a
+/// short word written as it is, and an occupation's word only if it is not a head many labels share.
 fn one_word_names(table: &LabelTable, text: &str, word: &analysis::Word, row: &super::labels::LabelRow) -> bool {
     let Some(label) = row.tokens.iter().find(|t| !t.stop) else { return false };
-    if is_acronym(&row.text) && !is_acronym(&text[word.start..word.end]) {
+    let written = &text[word.start..word.end];
+    if is_acronym(&row.text) && !is_acronym(written) {
+        return false;
+    }
+    // A short label with capitals inside (`MaaS`, `SaaS`) is an acronym too: written so, or in
+    // capitals ("Maas" is a river). (A long one is a name people write in any case: `javascript`.)
+    let short = row.text.chars().count() <= MAX_SHORT_WORD;
+    if short && has_inner_capital(&row.text) && written != &*row.text && !is_acronym(written) {
         return false;
     }
     if label.word.chars().count() <= MAX_SHORT_WORD && *label.word != *word.text {
@@ -1189,14 +1196,16 @@ fn names_nationality(
 /// Nouns that a language's adjective names the language with ("de Nederlandse taal").
 const LANGUAGE_NOUNS: &[&str] = &["taal", "talen"];
 
+/// True for a word with a capital after a small letter (`MaaS`, `iOS`).
+fn has_inner_capital(text: &str) -> bool {
+    text.chars().zip(text.chars().skip(1)).any(|(a, b)| a.is_lowercase() && b.is_uppercase())
+}
+
 /// True for a word written in capitals (digits and marks aside), of two letters or more.
 fn is_acronym(text: &str) -> bool {
     text.chars().count() >= 2 && text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
 }
 
-/// True when the text words spell the occupation label's content words as nouns: the same word,
-/// a gender or agent variant of it, or its plural (`verpleegkundigen`, `monteurs`, `docenten`).
-/// English words are matched as written or with a plural `s` only.
 /// The words of a segment that a window of content words spans, stop words included: a content
 /// word as the clause read it (a typo corrected), the words between as written.
 fn written_span(words: &[analysis::Word], window: &[analysis::Word]) -> Vec<analysis::Word> {
@@ -1208,11 +1217,14 @@ fn written_span(words: &[analysis::Word], window: &[analysis::Word]) -> Vec<anal
         .collect()
 }
 
-/// Whether the text's words (every word of the span, stop words too) write the occupation's label.
+/// True when the text words (every word of the span, stop words too) spell the occupation label's
+/// words as nouns: the same word, a gender or agent variant of it, or its plural
+/// (`monteurs`, `docenten`, `timmerlieden`). English words are matched as written or with a
+/// plural `s` only.
 fn names_occupation(text: &[analysis::Word], label: &[super::labels::Token], lang: Lang) -> bool {
-    // Every word of the label, stop words too ("klaar-over" is not named by "klaar", "ambtenaar
-    // van de burgerlijke stand" is written with its `van de`); a word of one or two letters only
-    // as the label writes it (`vrachtwagenchauffeur CE`).
+    // Every word of the label, stop words too ("klaar-over" is not named by "klaar", "functionaris
+    // voor gegevensbescherming" is written with its `voor`); a word of one or two letters only as
+    // the label writes it (`vrachtwagenchauffeur CE`).
     text.len() == label.len()
         && text.iter().zip(label).all(|(t, l)| {
             if t.text.chars().count() < 3 {

@@ -279,7 +279,7 @@ fn mentions_in(engines: &vaardig::engine::Engines, text: &str) -> Vec<(String, S
 }
 
 #[test]
-fn extraction_reads_an_occupation_with_its_small_words_its_head_and_objects_before_a_closing_verb() {
+fn extraction_reads_labels_with_their_small_words_heads_capitals_and_objects_before_a_closing_verb() {
     let engines = crate::helpers::esco_and_embedded();
     let found = |text: &str| mentions_in(&engines, text);
     // An occupation label with stop words is written with them (once only its content words were
@@ -297,6 +297,15 @@ fn extraction_reads_an_occupation_with_its_small_words_its_head_and_objects_befo
     // An infinitive that closes the clause takes the objects before it, coordinated ones too.
     let mentions = found("Bij klanten thuis moet je soms kranen of douchekoppen vervangen.");
     assert!(mentions.iter().any(|(_, label)| label == "replace faucets"), "{mentions:?}");
+    // A short label with a capital inside is an acronym: `MaaS` is named as written, the river
+    // Maas names no mobility service.
+    let mentions = found("Ons bedrijf levert MaaS aan gemeenten.");
+    assert!(mentions.iter().any(|(_, label)| label == "mobility as a service"), "{mentions:?}");
+    let mentions = found("We fietsen langs de Maas naar het werk.");
+    assert!(mentions.iter().all(|(_, label)| label != "mobility as a service"), "{mentions:?}");
+    // `anders` (otherwise) is no word of `anderen` (others).
+    let mentions = found("Heb je geen diploma, dan leiden we je anders zelf op.");
+    assert!(mentions.iter().all(|(_, label)| label != "lead others"), "{mentions:?}");
 }
 
 #[test]
