@@ -706,8 +706,9 @@ impl Gazetteer {
                     .filter(|_| lang == Lang::Nl && !translated)
                     .flat_map(|(v, readings)| readings.iter().map(move |r| (v, r)))
                     .map(|(v, reading)| (v, keys_of.key(reading, Lang::Nl), 1));
-                // An infinitive that closes the clause takes the objects before it, as Dutch writes
-                // them ("je kunt kranen of toiletten vervangen"): a verb of the labels, in Dutch.
+                // A word in `-en` that closes the clause is read as an infinitive taking the objects
+                // before it, as Dutch writes them ("je kunt kranen of toiletten vervangen"); only a
+                // two-word label of it and an object makes a mention (`verb_object`).
                 let closing = content
                     .len()
                     .checked_sub(1)
